@@ -1,0 +1,73 @@
+/**
+ * Faults on demand: latency with jitter, 5xx error rates and throttling per account and API, so that retries,
+ * partial failure and benchmarks meet realistic conditions. Settable at start and changed live by tests.
+ */
+export interface FaultRule {
+  account?: string;
+  service?: string;
+  operation?: string;
+  latencyMs?: number;
+  jitterMs?: number;
+  errorRate?: number;
+  /** Requests per second allowed per account and API before AWS's throttling error. */
+  throttleRps?: number;
+}
+
+export interface Faults extends Omit<FaultRule, 'account' | 'service' | 'operation'> {
+  /** More specific settings; the first matching rule's fields override the global ones. */
+  rules?: FaultRule[];
+}
+
+export interface FaultDecision {
+  delayMs: number;
+  fail?: 'error' | 'throttle';
+}
+
+interface Bucket {
+  tokens: number;
+  last: number;
+}
+
+export class FaultInjector {
+  private faults: Faults;
+  private readonly buckets = new Map<string, Bucket>();
+  private readonly random: () => number;
+
+  constructor(faults: Faults = {}, random: () => number = Math.random) {
+    this.faults = faults;
+    this.random = random;
+  }
+
+  set(faults: Faults): void {
+    this.faults = faults;
+    this.buckets.clear();
+  }
+
+  get(): Faults {
+    return this.faults;
+  }
+
+  decide(account: string, service: string, operation: string, nowMs: number): FaultDecision {
+    const rule = this.faults.rules?.find((r) =>
+      (r.account === undefined || r.account === account) && (r.service === undefined || r.service === service) && (r.operation === undefined || r.operation === operation));
+    const latency = rule?.latencyMs ?? this.faults.latencyMs ?? 0;
+    const jitter = rule?.jitterMs ?? this.faults.jitterMs ?? 0;
+    const delayMs = Math.max(0, latency + (jitter > 0 ? (this.random() * 2 - 1) * jitter : 0));
+    const rps = rule?.throttleRps ?? this.faults.throttleRps;
+    if (rps !== undefined && rps > 0 && !this.take(`${account}/${service}/${operation}`, rps, nowMs)) return { delayMs, fail: 'throttle' };
+    const errorRate = rule?.errorRate ?? this.faults.errorRate ?? 0;
+    if (errorRate > 0 && this.random() < errorRate) return { delayMs, fail: 'error' };
+    return { delayMs };
+  }
+
+  /** A token bucket per account and API, refilled at `rps` with a burst of one second's worth. */
+  private take(key: string, rps: number, nowMs: number): boolean {
+    const bucket = this.buckets.get(key) ?? { tokens: rps, last: nowMs };
+    bucket.tokens = Math.min(rps, bucket.tokens + ((nowMs - bucket.last) / 1000) * rps);
+    bucket.last = nowMs;
+    this.buckets.set(key, bucket);
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+  }
+}

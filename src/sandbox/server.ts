@@ -1,0 +1,175 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dispatchAws, type HttpAnswer } from './dispatch.js';
+import { FaultInjector, type Faults } from './faults.js';
+import { handleAdmin } from './admin.js';
+import { handleFederation } from './federation.js';
+import { loadStateFile, saveStateFile } from './state-file.js';
+import { ALL_SERVICES } from './services/index.js';
+import type { ServiceImpl } from './service.js';
+import { buildWorld, parseOrgSpec, type OrgSpec } from './world/seed-orgs.js';
+import type { World } from './world/types.js';
+import { totpFor } from './totp.js';
+
+export interface SandboxOptions {
+  /** 0 picks a free port. Default 4566. */
+  port?: number;
+  /** Always loopback unless told otherwise. */
+  host?: string;
+  /** `demo` (default), `generated:N`, a parsed spec, or a ready world. */
+  org?: string | OrgSpec | World;
+  faults?: Faults;
+  /** Persist the world here and restore it on the next start. */
+  statePath?: string;
+  /** The sandbox clock, for tests of expiry. Defaults to the real clock plus any `advanceClock`. */
+  now?: () => number;
+  /** Where the sandbox reports its own failures; never the request's secrets. */
+  log?: (line: string) => void;
+}
+
+export interface SandboxUser {
+  accountId: string;
+  userName: string;
+  arn: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  mfaSerial?: string;
+}
+
+export interface Sandbox {
+  endpoint: string;
+  port: number;
+  world: World;
+  faults: FaultInjector;
+  /** Moves the sandbox clock forward (expiry tests). */
+  advanceClock(ms: number): void;
+  now(): number;
+  /** The current TOTP of a user's virtual MFA device. */
+  mfaCode(userName: string, accountId?: string): string;
+  /** The management account's users with their first active access key. */
+  users(): SandboxUser[];
+  stop(): Promise<void>;
+}
+
+function resolveWorld(org: SandboxOptions['org'], now: number, statePath: string | undefined): World {
+  if (statePath) {
+    const restored = loadStateFile(statePath);
+    if (restored) return restored;
+  }
+  if (org === undefined) return buildWorld({ kind: 'demo' }, now);
+  if (typeof org === 'string') {
+    const spec = parseOrgSpec(org);
+    if (!spec) throw new Error(`Unknown organization '${org}': use 'demo' or 'generated:N' with N from 1 to 5000`);
+    return buildWorld(spec, now);
+  }
+  if ('kind' in org) return buildWorld(org, now);
+  return org;
+}
+
+async function readBody(req: IncomingMessage, limit = 16 * 1024 * 1024): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += buf.length;
+    if (size > limit) throw new Error('request body too large');
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks);
+}
+
+function send(res: ServerResponse, answer: HttpAnswer): void {
+  res.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
+  res.end(answer.body);
+}
+
+export function listUsers(world: World): SandboxUser[] {
+  const mgmt = world.accounts[world.organization.masterAccountId];
+  if (!mgmt) return [];
+  return Object.values(mgmt.iam.users).flatMap((user) => {
+    const key = Object.values(world.accessKeys).find((k) => k.accountId === mgmt.id && k.userName === user.name && k.status === 'Active');
+    if (!key) return [];
+    const mfa = Object.values(mgmt.iam.mfaDevices).find((d) => d.userName === user.name);
+    return [{ accountId: mgmt.id, userName: user.name, arn: user.arn, accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey, ...(mfa ? { mfaSerial: mfa.serialNumber } : {}) }];
+  });
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  let offset = 0;
+  const now = options.now ?? (() => Date.now() + offset);
+  const world = resolveWorld(options.org, now(), options.statePath);
+  const faults = new FaultInjector(options.faults ?? {});
+  const services = new Map<string, ServiceImpl>(ALL_SERVICES.map((s) => [s.signingName, s]));
+  const log = options.log ?? (() => {});
+  let dirty = false;
+  let saveTimer: NodeJS.Timeout | undefined;
+  const save = () => {
+    if (!options.statePath || !dirty) return;
+    dirty = false;
+    saveStateFile(options.statePath, world);
+  };
+  const markDirty = () => {
+    dirty = true;
+    if (options.statePath && !saveTimer) saveTimer = setTimeout(() => { saveTimer = undefined; save(); }, 500);
+  };
+  const mfaCode = (userName: string, accountId = world.organization.masterAccountId) => {
+    const device = Object.values(world.accounts[accountId]?.iam.mfaDevices ?? {}).find((d) => d.userName === userName);
+    if (!device) throw new Error(`User ${userName} has no MFA device in account ${accountId}`);
+    return totpFor(device.secret, now());
+  };
+  const deps = {
+    world,
+    services,
+    faults,
+    now,
+    markDirty,
+    sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+    onInternalError: (err: unknown) => log(`sandbox internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)}`),
+  };
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      try {
+        const body = await readBody(req);
+        const url = new URL(req.url ?? '/', 'http://sandbox');
+        const raw = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body };
+        const admin = handleAdmin(raw, { world, faults, mfaCode, advanceClock: (ms) => { offset += ms; } });
+        if (admin) return send(res, admin);
+        const federation = handleFederation(raw, { world, now, markDirty, endpoint: () => endpoint, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: req.headers['user-agent'] ?? '' });
+        if (federation) return send(res, federation);
+        send(res, await dispatchAws(raw, deps, { sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: req.headers['user-agent'] ?? '' }));
+      } catch (err) {
+        deps.onInternalError(err);
+        if (!res.headersSent) send(res, { status: 400, headers: { 'content-type': 'text/plain' }, body: 'Bad request' });
+      }
+    })();
+  });
+  server.keepAliveTimeout = 65_000;
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 4566, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const endpoint = `http://${host}:${port}`;
+  return {
+    endpoint,
+    port,
+    world,
+    faults,
+    now,
+    mfaCode,
+    advanceClock: (ms) => { offset += ms; },
+    users: () => listUsers(world),
+    async stop() {
+      if (saveTimer) clearTimeout(saveTimer);
+      dirty = true;
+      save();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

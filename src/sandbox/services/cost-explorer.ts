@@ -1,0 +1,4 @@
+import type { ServiceImpl } from '../service.js';
+
+// Placeholder until the service lands; an empty operation table answers every call as an unknown operation.
+export const costExplorerService: ServiceImpl = { signingName: 'ce', modelName: 'ce', actionPrefix: 'ce', operations: {} };
