@@ -1,7 +1,7 @@
 import { isRecord } from '../model/is-record.js';
 import { resolveRef } from '../model/service-model.js';
 import type { ResolvedShape, ServiceModel, StructureShape } from '../model/shapes.js';
-import { outputStructure, requireOperation } from './query-output.js';
+import { outputStructure, requireOperation } from './operation-shapes.js';
 import { joinPath, scalarJson, wrongValue, type SerializeOptions } from './wire-values.js';
 import { isHttpBound, reportUnknownKeys } from './xml-shape-writer.js';
 

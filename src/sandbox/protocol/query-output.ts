@@ -1,10 +1,7 @@
-import { CrossbarError } from '../../core/errors.js';
-import { findOperation, resolveRef } from '../model/service-model.js';
-import type { OperationModel, ServiceModel, StructureShape } from '../model/shapes.js';
+import type { ServiceModel } from '../model/shapes.js';
+import { outputStructure, requireOperation } from './operation-shapes.js';
 import type { SerializeOptions } from './wire-values.js';
-import { escapeXml, writeStructureMembers, type XmlWriteContext } from './xml-shape-writer.js';
-
-export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
+import { escapeXml, writeStructureMembers, XML_DECLARATION, type XmlWriteContext } from './xml-shape-writer.js';
 
 /**
  * The XML body of a successful response for the `query` protocol (STS, IAM, RDS…):
@@ -38,24 +35,4 @@ export function serializeQueryOutput(model: ServiceModel, operationName: string,
 function ec2Namespace(model: ServiceModel): string {
   const ns = model.metadata.xmlNamespace ?? `http://ec2.amazonaws.com/doc/${model.metadata.apiVersion}`;
   return ns.endsWith('/') ? ns : `${ns}/`;
-}
-
-export function requireOperation(model: ServiceModel, operationName: string): OperationModel {
-  const operation = findOperation(model, operationName);
-  if (operation === undefined) {
-    throw new CrossbarError('SANDBOX', `${model.metadata.serviceId} has no operation ${operationName}`, {
-      hint: 'Operation names are as in the botocore model, such as AssumeRole or DescribeInstances',
-    });
-  }
-  return operation;
-}
-
-/** The operation's output structure, or undefined when the operation returns nothing but metadata. */
-export function outputStructure(model: ServiceModel, operation: OperationModel): StructureShape | undefined {
-  if (operation.output === undefined) return undefined;
-  const { shape } = resolveRef(model, operation.output);
-  if (shape.type !== 'structure') {
-    throw new CrossbarError('SANDBOX', `The output of ${operation.name} is a ${shape.type}, not a structure`, { hint: 'Re-vendor the model from botocore' });
-  }
-  return shape;
 }

@@ -1,9 +1,9 @@
 import { isRecord } from '../model/is-record.js';
 import { resolveRef } from '../model/service-model.js';
 import type { ServiceModel, StructureShape } from '../model/shapes.js';
-import { outputStructure, requireOperation, XML_DECLARATION } from './query-output.js';
+import { outputStructure, requireOperation } from './operation-shapes.js';
 import { wrongValue, type SerializeOptions } from './wire-values.js';
-import { escapeXml, reportUnknownKeys, writeElement, writeStructureMembers, type XmlWriteContext } from './xml-shape-writer.js';
+import { escapeXml, reportUnknownKeys, writeElement, writeStructureMembers, XML_DECLARATION, type XmlWriteContext } from './xml-shape-writer.js';
 
 /**
  * Root element names of S3 outputs. The Smithy model names them with `@xmlName`, which botocore's JSON

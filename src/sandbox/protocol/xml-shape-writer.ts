@@ -19,6 +19,9 @@ export interface XmlWriteContext extends SerializeOptions {
   model: ServiceModel;
 }
 
+/** EC2 and S3 start their documents with it; the query services (STS, IAM) do not. */
+export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
+
 export function escapeXml(text: string): string {
   return text.replace(/[&<>"'\r]/g, (c) => XML_ESCAPES[c] ?? c);
 }

@@ -70,9 +70,10 @@ function pruneExpired(world: World, nowMs: number): void {
   for (const [id, s] of Object.entries(world.sessions)) if (Date.parse(s.expiration) < nowMs - 3_600_000) delete world.sessions[id];
 }
 
-function trustContext(ctx: HandlerContext, input: Record<string, unknown>, mfaAuthTime: string | undefined): ConditionContext {
+function trustContext(ctx: HandlerContext, input: Record<string, unknown>, presentedNow: boolean): ConditionContext {
   const base = principalContext(ctx.world, ctx.caller, ctx.now());
-  if (mfaAuthTime) {
+  // A code presented with this call is fresh (age 0); otherwise the session's own MFA age applies.
+  if (presentedNow) {
     base['aws:MultiFactorAuthPresent'] = 'true';
     base['aws:MultiFactorAuthAge'] = '0';
   }
@@ -109,11 +110,12 @@ function assumeRole(ctx: HandlerContext, input: Record<string, unknown>) {
   if (inherited !== undefined && sourceIdentity !== undefined && sourceIdentity !== inherited) {
     throw new ApiError('AccessDenied', `Cannot change the SourceIdentity of a session: it is ${inherited}`, 403);
   }
-  const mfaAuthTime = checkMfa(ctx, input) ?? ctx.caller.session?.mfaAuthTime;
+  const presented = checkMfa(ctx, input);
+  const mfaAuthTime = presented ?? ctx.caller.session?.mfaAuthTime;
   const role = ctx.world.accounts[arnAccount]?.iam.roles[roleName];
   if (!role || role.arn !== roleArn) throw denied(ctx.caller, roleArn);
 
-  const context = trustContext(ctx, input, mfaAuthTime);
+  const context = trustContext(ctx, input, presented !== undefined);
   // Cross-account, both the caller's identity policy and the role's trust policy must allow. In the same
   // account a trust policy naming the principal itself is enough.
   const identity = authorizeCaller(ctx.world, ctx.caller, 'sts:AssumeRole', role.arn, context);
