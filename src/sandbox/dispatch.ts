@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { loadServiceModel, type ServiceModel } from './model/service-model.js';
 import { parseQueryInput } from './protocol/query-input.js';
-import { encodeOutput, parseJsonInput, serializeError } from './protocol/errors.js';
+import { decodeJsonInput, encodeOutput, isProtocolInputError, parseJsonInput, serializeError } from './protocol/index.js';
 import { ApiError, accessDeniedError, internalError, missingAuthError, throttlingError, unknownOperationError, type WireProtocol } from './api-error.js';
 import { header, parseAuthorization, type RawRequest } from './auth/sigv4-verify.js';
 import { authenticate } from './authenticate.js';
@@ -69,11 +69,11 @@ function locate(req: RawRequest, service: ServiceImpl): Located {
     const target = header(req.headers, 'x-amz-target') ?? '';
     const operation = target.slice(target.lastIndexOf('.') + 1);
     if (!implemented(operation)) throw Object.assign(unknownOperationError(protocol, operation, model.metadata.apiVersion), { located: { model, protocol } });
-    return { service, model, protocol, operation, input: parseJsonInput(req.body.toString('utf8')) };
+    return { service, model, protocol, operation, input: decodeJsonInput(model, operation, parseJsonInput(req.body.toString('utf8'))) };
   }
   const routed = service.route?.(req.method, req.path, req.query);
   if (!routed || !implemented(routed.operation)) throw Object.assign(unknownOperationError(protocol, routed?.operation ?? req.path, model.metadata.apiVersion), { located: { model, protocol } });
-  const body = protocol === 'rest-json' && req.body.length > 0 ? parseJsonInput(req.body.toString('utf8')) : {};
+  const body = protocol === 'rest-json' && req.body.length > 0 ? decodeJsonInput(model, routed.operation, parseJsonInput(req.body.toString('utf8'))) : {};
   return { service, model, protocol, operation: routed.operation, input: { ...body, ...routed.input } };
 }
 
@@ -111,13 +111,27 @@ export async function dispatchAws(req: RawRequest, deps: DispatchDeps, meta: { s
     const output = await service.operations[located.operation]?.(ctx, located.input);
     return encodeOutput(located.model, located.operation, output ?? {}, requestId);
   } catch (err) {
-    const where = located ?? locatedOf(err);
+    const where = located ?? locatedOf(err) ?? modelOf(service);
+    if (isProtocolInputError(err)) {
+      const bad = new ApiError(err.awsCode, err.message, err.status);
+      return where ? serializeError(where.model, errorShape(bad), requestId) : bareError(bad, requestId);
+    }
     if (!(err instanceof ApiError)) {
       deps.onInternalError(err);
       const internal = internalError(where?.protocol ?? 'query');
       return where ? serializeError(where.model, errorShape(internal), requestId) : bareError(internal, requestId);
     }
     return where ? serializeError(where.model, errorShape(err), requestId) : bareError(err, requestId);
+  }
+}
+
+/** The service's model for error replies, when locating the operation itself failed. */
+function modelOf(service: ServiceImpl): { model: ServiceModel; protocol: WireProtocol } | undefined {
+  try {
+    const model = loadServiceModel(service.modelName);
+    return { model, protocol: protocolOf(model) };
+  } catch {
+    return undefined;
   }
 }
 

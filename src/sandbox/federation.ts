@@ -46,7 +46,7 @@ function getSigninToken(req: RawRequest, deps: FederationDeps): HttpAnswer {
   if (Date.parse(session.expiration) <= deps.now()) return text(400, 'The credentials in the Session parameter have expired.');
   if (session.principal.type !== 'assumed-role') return text(400, 'getSigninToken needs role session credentials (AssumeRole) or federated user credentials.');
   const durationParam = req.query.get('SessionDuration');
-  let duration = 3600;
+  let duration: number;
   if (durationParam !== null) {
     // AWS refuses SessionDuration for sessions that came from role chaining.
     if (session.chained) return text(400, 'SessionDuration cannot be specified for credentials obtained by role chaining.');

@@ -40,7 +40,10 @@ type StatementCheck = { applies: true } | { applies: false; miss: Miss };
 
 const STAGES: readonly Miss['stage'][] = ['action', 'resource', 'principal', 'condition'];
 
-/** Identity policies of one principal: an explicit Deny wins, then any Allow; otherwise an implicit deny. */
+/**
+ * Identity policies of one principal: an explicit Deny wins, then any Allow; otherwise an implicit deny.
+ * Principal elements are not consulted: identity policies have none (parse with `kind: 'identity'` to reject them).
+ */
 export function evaluateIdentityPolicies(policies: PolicyDocument[], request: IdentityRequest): Decision {
   const context = normalizeContext(request.context);
   const statements = policies.flatMap((policy) => policy.Statement);

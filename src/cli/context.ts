@@ -1,0 +1,70 @@
+import pc from 'picocolors';
+import type { Command } from 'commander';
+import { parseOutputFormat, type OutputFormat } from './render/output.js';
+
+export type Colors = ReturnType<typeof pc.createColors>;
+
+/** Where the CLI talks to: injected so that tests run `main()` in-process and read what it printed. */
+export interface CliStream {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+}
+
+export interface CliIo {
+  stdout: CliStream;
+  stderr: CliStream;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  /**
+   * Stops long-running commands (`sandbox start`, `demo --keep`) as Ctrl-C would. When absent, `main` listens
+   * to SIGINT and SIGTERM of the process itself.
+   */
+  signal?: AbortSignal;
+}
+
+/** What every command receives: the io, the global options resolved once, and the stop signal. */
+export interface CliContext {
+  io: CliIo;
+  colors: Colors;
+  debug: boolean;
+  /** Only set when the user passed `--output`; commands pick their own default. */
+  output: OutputFormat | undefined;
+  signal: AbortSignal;
+  /** Writes one line (or several) to stdout. */
+  out(text?: string): void;
+  /** Writes a line to stderr: progress and notes, never data. */
+  err(text?: string): void;
+}
+
+export interface GlobalOptions {
+  debug?: boolean;
+  color?: boolean;
+  output?: string;
+}
+
+/** Colour only on a terminal, never with --no-color or NO_COLOR (no-color.org); FORCE_COLOR turns it on. */
+export function colorEnabled(options: GlobalOptions, io: CliIo): boolean {
+  if (options.color === false || (io.env.NO_COLOR ?? '') !== '') return false;
+  if ((io.env.FORCE_COLOR ?? '') !== '' && io.env.FORCE_COLOR !== '0') return true;
+  return io.stdout.isTTY === true && io.env.TERM !== 'dumb';
+}
+
+export function createContext(command: Command, io: CliIo, signal: AbortSignal): CliContext {
+  const options = command.optsWithGlobals<GlobalOptions>();
+  const line = (stream: CliStream) => (text = '') => { stream.write(`${text}\n`); };
+  return {
+    io,
+    colors: pc.createColors(colorEnabled(options, io)),
+    debug: options.debug === true,
+    output: options.output === undefined ? undefined : parseOutputFormat(options.output),
+    signal,
+    out: line(io.stdout),
+    err: line(io.stderr),
+  };
+}
+
+/** Resolves when the signal fires: how `sandbox start` and `demo --keep` wait for Ctrl-C. */
+export function waitForAbort(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
