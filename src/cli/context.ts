@@ -29,7 +29,13 @@ export interface CliContext {
   debug: boolean;
   /** Only set when the user passed `--output`; commands pick their own default. */
   output: OutputFormat | undefined;
+  /** Aborted by Ctrl-C / SIGTERM (or `io.signal`): pass it to I/O so that an abandoned command stops too. */
   signal: AbortSignal;
+  /**
+   * A command that stops cleanly on Ctrl-C (stops a server, saves state) calls this and watches the signal;
+   * main then waits for its exit code. Any other command is abandoned with exit code 130.
+   */
+  handleInterrupts(): AbortSignal;
   /** Writes one line (or several) to stdout. */
   out(text?: string): void;
   /** Writes a line to stderr: progress and notes, never data. */
@@ -49,7 +55,7 @@ export function colorEnabled(options: GlobalOptions, io: CliIo): boolean {
   return io.stdout.isTTY === true && io.env.TERM !== 'dumb';
 }
 
-export function createContext(command: Command, io: CliIo, signal: AbortSignal): CliContext {
+export function createContext(command: Command, io: CliIo, signal: AbortSignal, onHandleInterrupts: () => void): CliContext {
   const options = command.optsWithGlobals<GlobalOptions>();
   const line = (stream: CliStream) => (text = '') => { stream.write(`${text}\n`); };
   return {
@@ -58,6 +64,10 @@ export function createContext(command: Command, io: CliIo, signal: AbortSignal):
     debug: options.debug === true,
     output: options.output === undefined ? undefined : parseOutputFormat(options.output),
     signal,
+    handleInterrupts() {
+      onHandleInterrupts();
+      return signal;
+    },
     out: line(io.stdout),
     err: line(io.stderr),
   };

@@ -1,4 +1,4 @@
-import { DescribeInstancesCommand, EC2Client, type DescribeInstancesCommandInput } from '@aws-sdk/client-ec2';
+import { DescribeInstancesCommand, EC2Client, RunInstancesCommand, type DescribeInstancesCommandInput, type RunInstancesCommandInput } from '@aws-sdk/client-ec2';
 import { IAMClient, ListRolesCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, STSClient, type AssumeRoleCommandInput } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -158,6 +158,21 @@ describe('parseQueryInput reads what the real SDK sends', () => {
     endpoint.answer(encodeOutput(ec2, 'DescribeInstances', {}, 'r'));
     await new EC2Client(config()).send(new DescribeInstancesCommand(input));
     expect(parseQueryInput(ec2, 'DescribeInstances', lastParams())).toEqual(input);
+  });
+
+  it('EC2 RunInstances with nested lists named by queryName and locationName', async () => {
+    const input: RunInstancesCommandInput = {
+      ImageId: 'ami-1',
+      MinCount: 1,
+      MaxCount: 1,
+      NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: 'subnet-1', PrivateIpAddresses: [{ PrivateIpAddress: '10.0.0.5', Primary: true }] }],
+      TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'web' }] }],
+    };
+    endpoint.answer(encodeOutput(ec2, 'RunInstances', {}, 'r'));
+    await new EC2Client(config()).send(new RunInstancesCommand(input));
+    expect(lastParams().has('NetworkInterface.1.PrivateIpAddresses.1.PrivateIpAddress')).toBe(true);
+    // The SDK fills idempotency tokens (ClientToken) with a UUID when the caller gives none.
+    expect(parseQueryInput(ec2, 'RunInstances', lastParams())).toEqual({ ...input, ClientToken: expect.stringMatching(/^[0-9a-f-]{36}$/) });
   });
 
   it('IAM ListRoles and PutRolePolicy', async () => {

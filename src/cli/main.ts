@@ -1,0 +1,128 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import pc from 'picocolors';
+import { colorEnabled, createContext, type CliContext, type CliIo } from './context.js';
+import { OUTPUT_FORMATS } from './render/output.js';
+import { EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, fromCommanderError, reportError } from './report-error.js';
+import { registerDemo } from './commands/demo.js';
+import { registerSandboxStart } from './commands/sandbox-start.js';
+import { registerSandboxMfaCode } from './commands/sandbox-mfa-code.js';
+
+/**
+ * The crossbar CLI. `main` is the one exit point: every command returns its exit code here, every error
+ * is printed here (report-error.ts), and nothing below calls process.exit.
+ */
+
+/** What command files get from main: a way to run their body with a context and report its exit code. */
+export interface CliRuntime {
+  run(command: Command, body: (ctx: CliContext) => Promise<number>): Promise<void>;
+}
+
+function packageVersion(): string {
+  try {
+    const pkg: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    return typeof pkg === 'object' && pkg !== null && 'version' in pkg && typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export function processIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+}
+
+/**
+ * Ctrl-C and SIGTERM abort `stop`. A second Ctrl-C while a command is shutting down means "now": that is the
+ * one place the CLI exits on its own, because the user asked twice.
+ */
+function listenToProcessSignals(stop: AbortController): () => void {
+  const onSignal = (name: NodeJS.Signals) => {
+    if (stop.signal.aborted) process.exit(EXIT_INTERRUPTED);
+    stop.abort(name);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+}
+
+function linkSignal(source: AbortSignal, stop: AbortController): () => void {
+  const onAbort = () => stop.abort(source.reason);
+  if (source.aborted) onAbort();
+  source.addEventListener('abort', onAbort, { once: true });
+  return () => source.removeEventListener('abort', onAbort);
+}
+
+export function buildProgram(io: CliIo, runtime: CliRuntime): Command {
+  const program = new Command('crossbar')
+    .description('Operate many AWS accounts from one identity and one place: hop, run, bill, audit, share.\nTry it with no AWS account: `crossbar demo`.')
+    .version(packageVersion(), '-V, --version')
+    .option('--debug', 'show stack traces and causes of errors')
+    .option('--no-color', 'plain output without colours (also NO_COLOR=1)')
+    .addOption(new Option('-o, --output <format>', 'how commands that print data print it').choices(OUTPUT_FORMATS))
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      // Commander's own messages are re-printed in crossbar's format by main.
+      outputError: () => {},
+    });
+  registerDemo(program, runtime);
+  const sandbox = program.command('sandbox').description('a local, simulated multi-account AWS for the demo, tests and rehearsals');
+  registerSandboxStart(sandbox, runtime);
+  registerSandboxMfaCode(sandbox, runtime);
+  return program;
+}
+
+function commandPathOf(argv: readonly string[]): string {
+  const words = ['crossbar'];
+  for (const word of argv) {
+    if (word.startsWith('-')) break;
+    words.push(word);
+    if (words.length === 3) break;
+  }
+  return words.join(' ');
+}
+
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const stop = new AbortController();
+  const detach = io.signal ? linkSignal(io.signal, stop) : listenToProcessSignals(stop);
+  // Known before parsing, so that even a parse error can be reported with --debug and without colour.
+  const fallback = { debug: argv.includes('--debug'), colors: pc.createColors(colorEnabled({ color: !argv.includes('--no-color') }, io)), err: (text = '') => { io.stderr.write(`${text}\n`); } };
+  let exitCode = EXIT_OK;
+  let handlesInterrupts = false;
+  let reporter: Pick<CliContext, 'err' | 'colors' | 'debug'> = fallback;
+  const runtime: CliRuntime = {
+    async run(command, body) {
+      const ctx = createContext(command, io, stop.signal, () => { handlesInterrupts = true; });
+      reporter = ctx;
+      exitCode = await body(ctx);
+    },
+  };
+  const interrupted = new Promise<'interrupted'>((resolve) => stop.signal.addEventListener('abort', () => resolve('interrupted'), { once: true }));
+  const parsed = buildProgram(io, runtime).parseAsync(argv, { from: 'user' }).then(() => 'done' as const);
+  try {
+    // A command that does not handle Ctrl-C itself is abandoned with 130; one that does (sandbox start,
+    // demo) shuts down cleanly and returns its own code.
+    const first = await Promise.race([parsed, interrupted]);
+    if (first === 'interrupted' && !handlesInterrupts) {
+      parsed.catch(() => {});
+      return EXIT_INTERRUPTED;
+    }
+    await parsed;
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT_OK;
+      // `crossbar sandbox` without a subcommand: commander printed the help on stderr.
+      if (err.code === 'commander.help' || err.code === 'commander.executeSubCommandAsync') return EXIT_USAGE;
+      return reportError(fromCommanderError(err, commandPathOf(argv)), reporter);
+    }
+    return reportError(err, reporter);
+  } finally {
+    detach();
+  }
+}

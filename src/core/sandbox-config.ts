@@ -1,0 +1,148 @@
+import { Document, isMap, isSeq, type Node } from 'yaml';
+
+/**
+ * The files `crossbar sandbox start --write-config DIR` and `crossbar demo` write: a `crossbar.yaml` registry of
+ * the sandbox's organization, and AWS CLI profiles (`aws/config`, `aws/credentials`) for its people. Pure
+ * builders returning file contents; the CLI writes them (atomically, credentials 0600).
+ */
+export interface SandboxConfigUser {
+  userName: string;
+  accountId: string;
+  arn: string;
+  accessKeyId: string;
+  /** Secret: only ever written to the 0600 credentials file or printed on request (`--json`). */
+  secretAccessKey: string;
+  mfaSerial?: string;
+}
+
+export interface SandboxConfigAccount {
+  id: string;
+  name: string;
+  stage: string;
+  color?: string;
+  /** OU path such as `/Workloads`. */
+  ou: string;
+  tags: Record<string, string>;
+  /** The ExternalId its roles' trust policies require (a consultant's client, seed 002). */
+  externalId?: string;
+}
+
+export interface SandboxConfigInfo {
+  endpoint: string;
+  organization: { name: string; namespace: string };
+  /** The profile everything starts from: the person with an MFA device (alice in the demo). */
+  sourceUser: string;
+  users: SandboxConfigUser[];
+  /** Member accounts only: the management account is where the source lives, not a target. */
+  accounts: SandboxConfigAccount[];
+  region: string;
+  regions: string[];
+}
+
+export const READ_ONLY_ROLE = 'CrossbarReadOnly';
+export const ADMIN_ROLE = 'administrator';
+export const DEFAULT_REGIONS = ['us-east-1', 'eu-west-1'];
+const SHORTCUT_STAGES = ['prod', 'staging', 'dev'] as const;
+
+/** Stage and colour are their own fields in the registry; the remaining tags stay tags. */
+function plainTags(tags: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(tags).filter(([k]) => k !== 'stage' && k !== 'color'));
+}
+
+function accountEntry(account: SandboxConfigAccount): Record<string, unknown> {
+  const tags = plainTags(account.tags);
+  return {
+    id: account.id,
+    name: account.name,
+    stage: account.stage,
+    ...(account.color ? { color: account.color } : {}),
+    ou: account.ou,
+    ...(Object.keys(tags).length > 0 ? { tags } : {}),
+    ...(account.externalId ? { external_id: account.externalId } : {}),
+    roles: { admin: { name: ADMIN_ROLE, mfa: 'required', ...(account.stage === 'prod' ? { confirm: true } : {}) } },
+  };
+}
+
+/** One account's name where a stage has exactly one, else a selector: keeps the demo's file as readable as the sketch. */
+function stageSelector(accounts: SandboxConfigAccount[], stage: string): string {
+  const matching = accounts.filter((a) => a.stage === stage);
+  return matching.length === 1 && matching[0] ? matching[0].name : `stage=${stage}`;
+}
+
+function sourceUserOf(info: SandboxConfigInfo): SandboxConfigUser | undefined {
+  return info.users.find((u) => u.userName === info.sourceUser);
+}
+
+export function crossbarConfigValue(info: SandboxConfigInfo): Record<string, unknown> {
+  const source = sourceUserOf(info);
+  const workspaces = [
+    ...(info.accounts.some((a) => a.stage === 'prod') ? [{ name: 'production', accounts: [stageSelector(info.accounts, 'prod')] }] : []),
+    { name: 'platform', accounts: ['stage!=prod'] },
+  ];
+  const shortcuts = SHORTCUT_STAGES.flatMap((stage) => {
+    const account = info.accounts.find((a) => a.stage === stage);
+    return account ? [{ name: `/switch-to-${stage}`, account: account.name, role: READ_ONLY_ROLE, region: info.region }] : [];
+  });
+  return {
+    organization: { name: info.organization.name, namespace: info.organization.namespace },
+    source: { profile: info.sourceUser, ...(source?.mfaSerial ? { mfa_serial: source.mfaSerial } : {}) },
+    defaults: { role: READ_ONLY_ROLE, regions: info.regions, profile_pattern: '{namespace}-{stage}-{role}' },
+    accounts: info.accounts.map(accountEntry),
+    workspaces,
+    shortcuts,
+    endpoint: info.endpoint,
+  };
+}
+
+function setFlow(node: unknown): void {
+  if (isMap(node) || isSeq(node)) node.flow = true;
+}
+
+/** The registry, in the layout of DESIGN.md's sketch: short maps on one line, accounts as blocks. */
+export function renderCrossbarYaml(info: SandboxConfigInfo): string {
+  const doc = new Document(crossbarConfigValue(info));
+  doc.commentBefore = [
+    ` crossbar configuration for the local sandbox at ${info.endpoint}`,
+    ' Written by `crossbar sandbox start --write-config`. The profiles it names are in aws/config and',
+    ' aws/credentials beside this file: point AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE at them.',
+  ].join('\n');
+  setFlow(doc.get('organization', true));
+  setFlow(doc.get('source', true));
+  setFlow(doc.getIn(['defaults', 'regions'], true));
+  for (const key of ['accounts', 'workspaces', 'shortcuts']) {
+    const seq = doc.get(key, true);
+    if (!isSeq(seq)) continue;
+    for (const item of seq.items as Node[]) {
+      if (key !== 'accounts') {
+        setFlow(item);
+        continue;
+      }
+      if (!isMap(item)) continue;
+      setFlow(item.get('tags', true));
+      const roles = item.get('roles', true);
+      if (isMap(roles)) for (const role of roles.items) setFlow(role.value);
+    }
+  }
+  return doc.toString({ lineWidth: 0 });
+}
+
+/** `[profile NAME]` sections: the region, the sandbox endpoint (botocore and SDK v3 read `endpoint_url`), MFA. */
+export function renderAwsConfig(info: SandboxConfigInfo): string {
+  const sections = info.users.map((user) => [
+    `[profile ${user.userName}]`,
+    `region = ${info.region}`,
+    `endpoint_url = ${info.endpoint}`,
+    ...(user.mfaSerial ? [`mfa_serial = ${user.mfaSerial}`] : []),
+  ].join('\n'));
+  return [`# AWS profiles for the crossbar sandbox at ${info.endpoint} (keys in the credentials file beside this one)`, ...sections].join('\n\n') + '\n';
+}
+
+/** The long-term keys of the sandbox's people; the caller writes this file with mode 0600. */
+export function renderAwsCredentials(info: SandboxConfigInfo): string {
+  const sections = info.users.map((user) => [
+    `[${user.userName}]`,
+    `aws_access_key_id = ${user.accessKeyId}`,
+    `aws_secret_access_key = ${user.secretAccessKey}`,
+  ].join('\n'));
+  return [`# Keys of the crossbar sandbox at ${info.endpoint}; they work only there`, ...sections].join('\n\n') + '\n';
+}
