@@ -1,0 +1,70 @@
+import type { Command } from 'commander';
+import { CrossbarError } from '../../core/errors.js';
+import type { CliContext } from '../context.js';
+import type { CliRuntime } from '../main.js';
+import { EXIT_OK } from '../report-error.js';
+
+/** `crossbar sandbox mfa-code USER`: the current TOTP of a sandbox user's virtual MFA device. */
+export interface MfaCodeFlags {
+  endpoint?: string;
+  account?: string;
+}
+
+export const DEFAULT_ENDPOINT = 'http://127.0.0.1:4566';
+
+/** `--endpoint`, else CROSSBAR_ENDPOINT, else the sandbox's default address. */
+export function resolveEndpoint(flag: string | undefined, env: Record<string, string | undefined>): string {
+  const text = flag ?? (env.CROSSBAR_ENDPOINT || undefined) ?? DEFAULT_ENDPOINT;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new CrossbarError('USAGE', `the endpoint '${text}' is not a URL`, { hint: `pass --endpoint like ${DEFAULT_ENDPOINT}`, exitCode: 2 });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CrossbarError('USAGE', `the endpoint '${text}' is not an http(s) URL`, { exitCode: 2 });
+  return text.replace(/\/+$/, '');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/** Asks the sandbox's own admin endpoint; AWS has no such thing, which is why this is sandbox only. */
+export async function fetchMfaCode(endpoint: string, user: string, account: string | undefined, signal: AbortSignal): Promise<string> {
+  const url = new URL(`${endpoint}/_sandbox/mfa-code`);
+  url.searchParams.set('user', user);
+  if (account) url.searchParams.set('account', account);
+  let response: Response;
+  try {
+    response = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(5_000)]) });
+  } catch (cause) {
+    throw new CrossbarError('ENDPOINT_UNREACHABLE', `no sandbox answers at ${endpoint}: start one with \`crossbar sandbox start\``, { cause });
+  }
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch (cause) {
+    throw new CrossbarError('ENDPOINT_UNREACHABLE', `${endpoint} answered, but it is not a crossbar sandbox (HTTP ${response.status})`, { cause, hint: 'pass --endpoint with the address `crossbar sandbox start` printed' });
+  }
+  if (response.ok && isRecord(body) && typeof body.code === 'string') return body.code;
+  const message = isRecord(body) && typeof body.error === 'string' ? body.error : `the sandbox answered HTTP ${response.status}`;
+  throw new CrossbarError('UNKNOWN_USER', message, { exitCode: 1, hint: 'the demo organization has alice (with MFA) and bob in 111111111111' });
+}
+
+export async function runMfaCode(ctx: CliContext, user: string, flags: MfaCodeFlags): Promise<number> {
+  const endpoint = resolveEndpoint(flags.endpoint, ctx.io.env);
+  const code = await fetchMfaCode(endpoint, user, flags.account, ctx.signal);
+  if (ctx.output === 'json' || ctx.output === 'ndjson') ctx.out(JSON.stringify({ user, code }));
+  else ctx.out(code);
+  return EXIT_OK;
+}
+
+export function registerSandboxMfaCode(parent: Command, runtime: CliRuntime): void {
+  parent
+    .command('mfa-code')
+    .description('print the current MFA code (TOTP) of a sandbox user; sandbox only, AWS has no such thing')
+    .argument('<user>', 'the IAM user, e.g. alice')
+    .option('--endpoint <url>', `the sandbox (default: $CROSSBAR_ENDPOINT, else ${DEFAULT_ENDPOINT})`)
+    .option('--account <id>', 'the account of the user (default: the management account)')
+    .action((user: string, flags: MfaCodeFlags, command: Command) => runtime.run(command, (ctx) => runMfaCode(ctx, user, flags)));
+}
