@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import pc from 'picocolors';
@@ -89,6 +90,8 @@ function commandPathOf(argv: readonly string[]): string {
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const stop = new AbortController();
+  // Every in-flight AWS call listens to this signal; a fan-out has hundreds at once, which is not a leak.
+  setMaxListeners(0, stop.signal);
   const detach = io.signal ? linkSignal(io.signal, stop) : listenToProcessSignals(stop);
   // Known before parsing, so that even a parse error can be reported with --debug and without colour.
   const fallback = { debug: argv.includes('--debug'), colors: pc.createColors(colorEnabled({ color: !argv.includes('--no-color') }, io)), err: (text = '') => { io.stderr.write(`${text}\n`); } };

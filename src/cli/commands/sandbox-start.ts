@@ -44,10 +44,16 @@ function number(flag: string, text: string | undefined, check: (n: number) => bo
   return n;
 }
 
+/** `demo` or `generated:N`, checked before anything starts. */
+export function parseOrgFlag(org: string): string {
+  if (!parseOrgSpec(org)) throw usage(`unknown organization '${org}'`, `use --org demo or --org generated:N with N from 1 to ${MAX_GENERATED_ACCOUNTS}`);
+  return org;
+}
+
 /** Validates the flags before anything listens: every mistake is one line and exit code 2. */
 export function parseStartFlags(flags: StartFlags, cwd: string): StartPlan {
   const port = number('--port', flags.port, (n) => Number.isInteger(n) && n >= 0 && n <= 65_535, 'a port from 0 to 65535 (0 picks a free one)') ?? 4566;
-  if (!parseOrgSpec(flags.org)) throw usage(`unknown organization '${flags.org}'`, `use --org demo or --org generated:N with N from 1 to ${MAX_GENERATED_ACCOUNTS}`);
+  parseOrgFlag(flags.org);
   const latencyMs = number('--latency', flags.latency, (n) => n >= 0, 'milliseconds, 0 or more');
   const jitterMs = number('--jitter', flags.jitter, (n) => n >= 0, 'milliseconds, 0 or more');
   const errorRate = number('--error-rate', flags.errorRate, (n) => n >= 0 && n <= 1, 'a probability from 0 to 1');

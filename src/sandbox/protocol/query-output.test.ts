@@ -30,7 +30,7 @@ const trustPolicy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect
 describe('serializeQueryOutput for the query protocol, judged by the SDK', () => {
   it('STS AssumeRole: nested structures and a timestamp', async () => {
     const output = {
-      Credentials: { AccessKeyId: 'ASIAEXAMPLE', SecretAccessKey: 'secret', SessionToken: 'token<&>', Expiration: expiration },
+      Credentials: { AccessKeyId: 'ASIAEXAMPLE', SecretAccessKey: 'secret', SessionToken: 'token<&>\'"\r\n', Expiration: expiration },
       AssumedRoleUser: { AssumedRoleId: 'AROAEXAMPLE:me', Arn: 'arn:aws:sts::222222222222:assumed-role/Admin/me' },
       PackedPolicySize: 6,
       SourceIdentity: 'alice',
@@ -40,7 +40,7 @@ describe('serializeQueryOutput for the query protocol, judged by the SDK', () =>
     const result = await client.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::222222222222:role/Admin', RoleSessionName: 'me' }));
     expect(result.Credentials?.Expiration).toEqual(expiration);
     expect(result.Credentials?.Expiration).toBeInstanceOf(Date);
-    expect(result.Credentials?.SessionToken).toBe('token<&>');
+    expect(result.Credentials?.SessionToken).toBe('token<&>\'"\r\n');
     expect(result.AssumedRoleUser?.Arn).toBe('arn:aws:sts::222222222222:assumed-role/Admin/me');
     expect(result.PackedPolicySize).toBe(6);
     expect(result.SourceIdentity).toBe('alice');

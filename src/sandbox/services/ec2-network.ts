@@ -61,7 +61,8 @@ export function describeVpcs(ctx: HandlerContext, input: Record<string, unknown>
   const vpcs = vpcsOf(account, ctx.region);
   const ids = strList(input, 'VpcIds');
   checkIdsWellFormed(ids, 'vpc', 'InvalidVpcID.Malformed');
-  const matches = filterPredicate(parseFilters(input), { ...VPC_FILTERS, 'owner-id': () => [ctx.caller.accountId] }, (v) => v.tags);
+  const fields: FilterFields<DerivedVpc> = { ...VPC_FILTERS, 'owner-id': () => [ctx.caller.accountId] };
+  const matches = filterPredicate(parseFilters(input), fields, (v) => v.tags);
   notFound('InvalidVpcID.NotFound', (id) => `The vpc ID '${id}' does not exist`, vpcs.map((v) => v.vpcId), ids);
   const page = paginate(vpcs.filter((v) => (ids.length === 0 || ids.includes(v.vpcId)) && matches(v)), input, 'DescribeVpcs');
   return withToken({
@@ -92,7 +93,8 @@ export function describeSecurityGroups(ctx: HandlerContext, input: Record<string
   const ids = strList(input, 'GroupIds');
   const names = strList(input, 'GroupNames');
   checkIdsWellFormed(ids, 'sg', 'InvalidGroupId.Malformed');
-  const matches = filterPredicate(parseFilters(input), { ...GROUP_FILTERS, 'owner-id': () => [ctx.caller.accountId] }, () => ({}));
+  const fields: FilterFields<DerivedGroup> = { ...GROUP_FILTERS, 'owner-id': () => [ctx.caller.accountId] };
+  const matches = filterPredicate(parseFilters(input), fields, () => ({}));
   notFound('InvalidGroup.NotFound', (id) => `The security group '${id}' does not exist`, groups.map((g) => g.groupId), ids);
   notFound('InvalidGroup.NotFound', (name) => `The security group '${name}' does not exist`, groups.length > 0 ? ['default'] : [], names);
   const selected = groups.filter((g) => (ids.length === 0 || ids.includes(g.groupId)) && matches(g));

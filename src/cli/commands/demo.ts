@@ -1,0 +1,126 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { fromIni } from '@aws-sdk/credential-providers';
+import { asExpected, runDemoTour, type DemoStep, type TourIdentity } from '../../core/demo-tour.js';
+import { ADMIN_ROLE, READ_ONLY_ROLE, type SandboxConfigInfo } from '../../core/sandbox-config.js';
+import { CrossbarError } from '../../core/errors.js';
+import type { Sandbox } from '../../sandbox/server.js';
+import type { CliContext } from '../context.js';
+import { waitForAbort } from '../context.js';
+import type { CliRuntime } from '../main.js';
+import { EXIT_FAILED, EXIT_OK } from '../report-error.js';
+import { describeSandbox } from '../sandbox-info.js';
+import { sandboxConfigPaths, writeSandboxConfig, type SandboxConfigPaths } from '../write-files.js';
+import { renderStep, whatToTryNext } from './demo-render.js';
+import { launchSandbox, parseOrgFlag } from './sandbox-start.js';
+import { awsEnvPrefix } from './sandbox-hints.js';
+
+/**
+ * `crossbar demo`: a sandbox on a free port, its config in a temp folder, and a tour through the real AWS SDK
+ * of what crossbar is for. Nothing to install beyond `npm ci`, no AWS account.
+ */
+export interface DemoFlags {
+  keep?: boolean;
+  org: string;
+}
+
+const CROSSBAR = 'npx crossbar';
+
+/** Credentials come from the written profiles through the SDK's own loader: the files are part of what is shown. */
+function identity(info: SandboxConfigInfo, paths: SandboxConfigPaths, userName: string): TourIdentity {
+  const user = info.users.find((u) => u.userName === userName);
+  return {
+    name: userName,
+    credentials: fromIni({ profile: userName, filepath: paths.awsCredentials, configFilepath: paths.awsConfig, ignoreCache: true }),
+    mfaSerial: user?.mfaSerial,
+  };
+}
+
+function nextSteps(sandbox: Sandbox, paths: SandboxConfigPaths, info: SandboxConfigInfo, keep: boolean, cwd: string): string[] {
+  // Without --keep this sandbox is gone when the demo ends: point at one the user starts on the default port.
+  const target = keep ? paths : sandboxConfigPaths(resolve(cwd, 'sandbox'));
+  const env = awsEnvPrefix(target, cwd);
+  const prod = info.accounts.find((a) => a.stage === 'prod');
+  const mfa = info.users.find((u) => u.userName === info.sourceUser)?.mfaSerial;
+  const endpointFlag = keep ? ` --endpoint ${sandbox.endpoint}` : '';
+  return [
+    ...(keep ? [] : [`${CROSSBAR} sandbox start --write-config ./sandbox      # a sandbox that stays up, with these files`]),
+    `${env} aws --profile ${info.sourceUser} sts get-caller-identity`,
+    ...(prod ? [`${env} aws --profile bob sts assume-role --role-arn arn:aws:iam::${prod.id}:role/${READ_ONLY_ROLE} --role-session-name try`] : []),
+    ...(prod && mfa ? [`${env} aws --profile ${info.sourceUser} sts assume-role --role-arn arn:aws:iam::${prod.id}:role/${ADMIN_ROLE} --role-session-name admin --serial-number ${mfa} --token-code $(${CROSSBAR} sandbox mfa-code ${info.sourceUser}${endpointFlag})`] : []),
+    ...(keep ? [] : [`${CROSSBAR} demo --keep      # keep this demo's sandbox running`]),
+    'npm test      # the test suite, against the sandbox, the AWS SDK and the AWS CLI',
+  ];
+}
+
+async function tour(ctx: CliContext, sandbox: Sandbox, info: SandboxConfigInfo, paths: SandboxConfigPaths, signal: AbortSignal): Promise<DemoStep[]> {
+  const table = ctx.output === undefined || ctx.output === 'table';
+  let index = 0;
+  try {
+    return await runDemoTour({
+      endpoint: sandbox.endpoint,
+      region: info.region,
+      source: identity(info, paths, info.sourceUser),
+      other: identity(info, paths, info.users.find((u) => u.userName !== info.sourceUser)?.userName ?? 'bob'),
+      mfaCodeProvider: async (serial) => sandbox.mfaCode(info.users.find((u) => u.mfaSerial === serial)?.userName ?? info.sourceUser),
+      externalIds: Object.fromEntries(info.accounts.flatMap((a) => (a.externalId ? [[a.id, a.externalId]] : []))),
+      readOnlyRole: READ_ONLY_ROLE,
+      adminRole: ADMIN_ROLE,
+      signal,
+      onStep: (step) => { if (table) renderStep(ctx, step, (index += 1)); },
+    });
+  } catch (err) {
+    if (signal.aborted) throw new CrossbarError('INTERRUPTED', 'demo interrupted', { cause: err });
+    throw err;
+  }
+}
+
+export async function runDemo(ctx: CliContext, flags: DemoFlags): Promise<number> {
+  const org = parseOrgFlag(flags.org);
+  const signal = ctx.handleInterrupts();
+  const { bold, dim, cyan } = ctx.colors;
+  const table = ctx.output === undefined || ctx.output === 'table';
+  const dir = mkdtempSync(join(tmpdir(), 'crossbar-demo-'));
+  let sandbox: Sandbox | undefined;
+  try {
+    sandbox = await launchSandbox({ port: 0, host: '127.0.0.1', org, faults: {} }, (line) => ctx.err(line));
+    const info = describeSandbox(sandbox, org);
+    const paths = writeSandboxConfig(dir, info);
+    if (table) {
+      ctx.out(bold('crossbar demo: a local AWS organization, and one identity reaching into all of it'));
+      ctx.out();
+      ctx.out(`  sandbox  ${cyan(sandbox.endpoint)}  ${dim(`(organization ${sandbox.world.organization.id}, ${Object.keys(sandbox.world.accounts).length} accounts; ${flags.keep ? 'kept until Ctrl-C' : 'stopped when the demo ends'})`)}`);
+      ctx.out(`  config   ${paths.crossbarYaml}  ${dim('+ aws/config, aws/credentials')}`);
+      ctx.out();
+    }
+    const steps = await tour(ctx, sandbox, info, paths, signal);
+    if (signal.aborted) throw new CrossbarError('INTERRUPTED', 'demo interrupted');
+    const surprises = steps.flatMap((s) => (s.kind === 'hops' ? s.hops.filter((h) => !asExpected(h)) : []));
+    if (!table) ctx.out(JSON.stringify({ endpoint: sandbox.endpoint, config: paths, steps }, null, ctx.output === 'json' ? 2 : undefined));
+    else whatToTryNext(ctx, nextSteps(sandbox, paths, info, flags.keep === true, ctx.io.cwd));
+    if (surprises.length > 0) {
+      ctx.err(ctx.colors.red(`crossbar: ${surprises.length} hop(s) did not come out as AWS would answer them; see the RESULT column`));
+      return EXIT_FAILED;
+    }
+    if (flags.keep) {
+      ctx.out();
+      ctx.out(`The sandbox keeps running at ${cyan(sandbox.endpoint)}, config in ${dir}. Press Ctrl-C to stop.`);
+      await waitForAbort(signal);
+    }
+    return EXIT_OK;
+  } finally {
+    await sandbox?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function registerDemo(program: Command, runtime: CliRuntime): void {
+  program
+    .command('demo')
+    .description('start a sandbox organization and tour it through the real AWS SDK: no AWS account needed')
+    .option('--keep', 'leave the sandbox running after the tour (until Ctrl-C)')
+    .option('--org <org>', 'demo, or generated:N for N member accounts', 'demo')
+    .action((flags: DemoFlags, command: Command) => runtime.run(command, (ctx) => runDemo(ctx, flags)));
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../config/load-config.js';
+import { buildRegistry, type Registry } from '../config/registry.js';
+import { resolveTarget, selectAccounts } from './select-accounts.js';
+
+function registry(): Registry {
+  const r = parseConfig(`accounts:
+  - { id: "222222222222", name: development, stage: dev, ou: /Workloads, tags: { team: platform } }
+  - { id: "333333333333", name: staging, stage: staging, ou: /Workloads, tags: { team: platform } }
+  - { id: "444444444444", name: production, alias: prod, stage: prod, ou: /Workloads, tags: { team: payments }, roles: { admin: { name: administrator, mfa: required } } }
+  - { id: "555555555555", name: client-acme, stage: client, ou: /Clients/Acme, external_id: acme-1 }
+workspaces:
+  - { name: platform, accounts: ["stage!=prod", "!client-*"] }
+shortcuts:
+  - { name: /switch-to-prod, account: production, region: eu-west-1 }
+`, 'c.yaml');
+  if (!r.config) throw new Error(JSON.stringify(r.problems));
+  return buildRegistry(r.config);
+}
+
+const names = (sel: string | undefined) => selectAccounts(registry(), sel).map((a) => a.name);
+
+describe('selectAccounts', () => {
+  it.each([
+    [undefined, ['development', 'staging', 'production', 'client-acme']],
+    ['all', ['development', 'staging', 'production', 'client-acme']],
+    ['production', ['production']],
+    ['444444444444', ['production']],
+    ['prod', ['production']],
+    ['dev*,staging', ['development', 'staging']],
+    ['stage=prod', ['production']],
+    ['stage!=prod', ['development', 'staging', 'client-acme']],
+    ['ou=/Workloads', ['development', 'staging', 'production']],
+    ['ou=/Clients/*', ['client-acme']],
+    ['ou=/Clients', ['client-acme']],
+    ['tag:team=payments', ['production']],
+    ['tag:team=plat*', ['development', 'staging']],
+    ['workspace=platform', ['development', 'staging']],
+    ['all,!production', ['development', 'staging', 'client-acme']],
+    ['!stage=prod', ['development', 'staging', 'client-acme']],
+  ])('%s selects %j', (sel, expected) => {
+    expect(names(sel)).toEqual(expected);
+  });
+
+  it('a selector that matches nothing is an error with a suggestion', () => {
+    expect(() => names('prodution')).toThrow(/No account matches 'prodution'/);
+    try {
+      names('prodution');
+    } catch (err) {
+      expect((err as { hint?: string }).hint).toContain("Did you mean 'production'?");
+    }
+  });
+
+  it('an unknown workspace is an error', () => {
+    expect(() => names('workspace=nope')).toThrow(/Unknown workspace 'nope'/);
+  });
+});
+
+describe('resolveTarget', () => {
+  it('resolves NAME, NAME:ROLE, ids, aliases and shortcuts', () => {
+    const reg = registry();
+    expect(resolveTarget(reg, 'development').role.arn).toBe('arn:aws:iam::222222222222:role/CrossbarReadOnly');
+    expect(resolveTarget(reg, 'prod:admin').role).toMatchObject({ name: 'administrator', mfa: 'required' });
+    expect(resolveTarget(reg, '555555555555').role.externalId).toBe('acme-1');
+    const sc = resolveTarget(reg, '/switch-to-prod');
+    expect([sc.account.name, sc.region, sc.shortcut]).toEqual(['production', 'eu-west-1', '/switch-to-prod']);
+  });
+
+  it('names the unknown account, role or shortcut', () => {
+    const reg = registry();
+    expect(() => resolveTarget(reg, 'prodd')).toThrow("Unknown account 'prodd'");
+    expect(() => resolveTarget(reg, 'production:root')).toThrow("Account 'production' has no role 'root'");
+    expect(() => resolveTarget(reg, '/switch-to-mars')).toThrow("Unknown shortcut '/switch-to-mars'");
+  });
+});
