@@ -78,14 +78,18 @@ export function buildProgram(io: CliIo, runtime: CliRuntime): Command {
   return program;
 }
 
-function commandPathOf(argv: readonly string[]): string {
-  const words = ['crossbar'];
+/** The deepest command argv names (`crossbar sandbox start`), for the hint of a usage error. */
+function commandPathOf(program: Command, argv: readonly string[]): string {
+  const names = [program.name()];
+  let current = program;
   for (const word of argv) {
-    if (word.startsWith('-')) break;
-    words.push(word);
-    if (words.length === 3) break;
+    if (word.startsWith('-')) continue;
+    const next = current.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (!next) break;
+    names.push(next.name());
+    current = next;
   }
-  return words.join(' ');
+  return names.join(' ');
 }
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
@@ -105,8 +109,12 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       exitCode = await body(ctx);
     },
   };
-  const interrupted = new Promise<'interrupted'>((resolve) => stop.signal.addEventListener('abort', () => resolve('interrupted'), { once: true }));
-  const parsed = buildProgram(io, runtime).parseAsync(argv, { from: 'user' }).then(() => 'done' as const);
+  const interrupted = new Promise<'interrupted'>((resolve) => {
+    if (stop.signal.aborted) resolve('interrupted');
+    else stop.signal.addEventListener('abort', () => resolve('interrupted'), { once: true });
+  });
+  const program = buildProgram(io, runtime);
+  const parsed = program.parseAsync(argv, { from: 'user' }).then(() => 'done' as const);
   try {
     // A command that does not handle Ctrl-C itself is abandoned with 130; one that does (sandbox start,
     // demo) shuts down cleanly and returns its own code.
@@ -122,7 +130,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT_OK;
       // `crossbar sandbox` without a subcommand: commander printed the help on stderr.
       if (err.code === 'commander.help' || err.code === 'commander.executeSubCommandAsync') return EXIT_USAGE;
-      return reportError(fromCommanderError(err, commandPathOf(argv)), reporter);
+      return reportError(fromCommanderError(err, commandPathOf(program, argv)), reporter);
     }
     return reportError(err, reporter);
   } finally {

@@ -25,6 +25,8 @@ export interface DispatchDeps {
   markDirty(): void;
   sleep(ms: number): Promise<void>;
   onInternalError(err: unknown): void;
+  /** Fail loudly when a handler returns a key the model does not have (a misspelling would vanish). */
+  strictOutput?: boolean;
 }
 
 interface Located {
@@ -109,7 +111,10 @@ export async function dispatchAws(req: RawRequest, deps: DispatchDeps, meta: { s
       ctx.authorize(`${service.actionPrefix}:${service.actionNames?.[located.operation] ?? located.operation}`);
     }
     const output = await service.operations[located.operation]?.(ctx, located.input);
-    return encodeOutput(located.model, located.operation, output ?? {}, requestId);
+    const op = located.operation;
+    return encodeOutput(located.model, op, output ?? {}, requestId, deps.strictOutput ? {
+      onUnknownKey: (path) => { throw new Error(`${service.signingName}:${op} returned '${path}', which the model's output shape does not have`); },
+    } : {});
   } catch (err) {
     const where = located ?? locatedOf(err) ?? modelOf(service);
     if (isProtocolInputError(err)) {

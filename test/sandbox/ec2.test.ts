@@ -89,6 +89,15 @@ describe('DescribeInstances', () => {
   });
 });
 
+describe('DryRun', () => {
+  it('answers DryRunOperation when allowed and UnauthorizedOperation when not', async () => {
+    const allowed = await failure(ec2(dev).send(new DescribeInstancesCommand({ DryRun: true })));
+    expect(allowed).toEqual({ name: 'DryRunOperation', message: 'Request would have succeeded, but DryRun flag is set.', status: 412 });
+    const s3Only = await limitedSession(sb, DEVELOPMENT, 'S3OnlyAuditor', ['s3:ListAllMyBuckets']);
+    expect((await failure(ec2(s3Only).send(new DescribeVpcsCommand({ DryRun: true })))).name).toBe('UnauthorizedOperation');
+  });
+});
+
 describe('DescribeInstances filters and ids', () => {
   const names = async (filters: { Name: string; Values: string[] }[]) =>
     instancesOf(await ec2(dev).send(new DescribeInstancesCommand({ Filters: filters }))).map((i) => i.Tags?.find((t) => t.Key === 'Name')?.Value);

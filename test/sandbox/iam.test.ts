@@ -17,6 +17,9 @@ import {
 } from '@aws-sdk/client-iam';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import { iamService } from '../../src/sandbox/services/iam.js';
+import { loadServiceModel } from '../../src/sandbox/model/service-model.js';
+import { encodeOutput } from '../../src/sandbox/protocol/encode-output.js';
 import { totpFor } from '../../src/sandbox/totp.js';
 import { DEVELOPMENT, MANAGEMENT, PRODUCTION, adminSession, clientConfig, failure, keysOf, readOnlySession, roleArn, user } from '../helpers/sandbox-clients.js';
 
@@ -29,14 +32,35 @@ const iam = (creds: AwsCredentialIdentity) => new IAMClient(clientConfig(sb, cre
 const alice = () => iam(keysOf(sb, 'alice'));
 const bob = () => iam(keysOf(sb, 'bob'));
 
+/**
+ * Every output a handler returns is also serialized with onUnknownKey, so that a misspelled member (which the
+ * wire layer would silently drop) fails the suite.
+ */
+const unknownKeys: string[] = [];
+const originalOperations = { ...iamService.operations };
+function watchOutputs(): void {
+  const model = loadServiceModel('iam');
+  for (const [name, handler] of Object.entries(originalOperations)) {
+    iamService.operations[name] = (ctx, input) => {
+      const out = handler(ctx, input);
+      encodeOutput(model, name, out ?? {}, 'check', { onUnknownKey: (path) => unknownKeys.push(`${name}: ${path}`) });
+      return out;
+    };
+  }
+}
+
 beforeAll(async () => {
+  watchOutputs();
   sb = await startSandbox({ port: 0 });
   devRead = iam(await readOnlySession(sb, DEVELOPMENT));
   devAdmin = iam(await adminSession(sb, DEVELOPMENT));
   prodRead = iam(await readOnlySession(sb, PRODUCTION));
   prodAdmin = iam(await adminSession(sb, PRODUCTION));
 });
-afterAll(async () => { await sb.stop(); });
+afterAll(async () => {
+  Object.assign(iamService.operations, originalOperations);
+  await sb.stop();
+});
 
 const doc = (statement: object) => JSON.stringify({ Version: '2012-10-17', Statement: [statement] });
 const TRUST = doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${MANAGEMENT}:root` }, Action: 'sts:AssumeRole' });
@@ -356,5 +380,11 @@ describe('the AWS CLI', () => {
   it('aws iam create-role as bob fails with AccessDenied', async () => {
     const err = await awsCli('create-role', '--role-name', 'x', '--assume-role-policy-document', TRUST).then(() => undefined, (e: unknown) => e);
     expect(String((err as { stderr?: string }).stderr)).toContain('(AccessDenied) when calling the CreateRole operation');
+  });
+});
+
+describe('outputs', () => {
+  it('every handler output used only member names of the model', () => {
+    expect(unknownKeys).toEqual([]);
   });
 });

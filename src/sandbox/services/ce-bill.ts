@@ -4,15 +4,15 @@ import type { SandboxAccount, World } from '../world/types.js';
  * The sandbox's consolidated bill, computed, never stored: every cost is a pure function of the world's seed,
  * the account, the service, the region and the day, so that `generated:5000` costs no memory and a query
  * always gives the same numbers. The shape is plausible rather than exact: production costs most and
- * development least, costs grow about 2.5% a month, weekends are quieter, and one production account has a
+ * development least, costs grow about 2% a month, weekends are quieter, and one production account has a
  * runaway DynamoDB table that jumps in the last complete month and again this month, for "top movers" to find.
  */
 
 export const DAY_MS = 86_400_000;
 /** Cost Explorer keeps the current month and 13 months before it. */
 export const HISTORY_MONTHS = 13;
-const GROWTH_PER_MONTH = 0.025;
-const EPOCH_DAY = Date.UTC(2025, 0, 1) / DAY_MS;
+const GROWTH_PER_MONTH = 0.02;
+const EPOCH_DAY = Date.UTC(2026, 0, 1) / DAY_MS;
 const TAX_RATE = 0.08;
 const NET_DISCOUNT = 0.97;
 

@@ -65,7 +65,7 @@ export function compileExpression(expression: unknown, payer: string): LinePredi
       ? 'Expression has no root operator. One root operator is required for each expression: And, Or, Not, Dimensions, Tags, CostCategories'
       : 'Expression has more than one roots. Only one root operator is allowed for each expression: And, Or, Not, Dimensions, Tags, CostCategories');
   }
-  const root = present[0];
+  const root = present[0] ?? 'And';
   if (root === 'And' || root === 'Or') {
     const parts = list(e, root).map((x) => compileExpression(x, payer));
     if (parts.length < 2) throw validation(`${root} expression must have at least 2 operands`);

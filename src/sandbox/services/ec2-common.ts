@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ApiError } from '../api-error.js';
 import { authorizeCaller, principalContext } from '../authorize.js';
-import { list, num, obj, str, strList, type HandlerContext } from '../service.js';
+import { bool, list, num, obj, str, strList, type HandlerContext } from '../service.js';
 import { isRegionEnabled } from '../world/regions.js';
 import type { SandboxAccount } from '../world/types.js';
 
@@ -13,7 +13,7 @@ export function invalidParameter(message: string): ApiError {
 
 /**
  * The gate every EC2 call passes, in AWS's order: first the region must be enabled for the caller's
- * account, then the identity policies must allow the action.
+ * account, then the identity policies must allow the action, then a DryRun stops.
  *
  * In an opt-in region the account has not enabled, AWS does not know the caller's credentials at all:
  * EC2 answers `AuthFailure` (401) "AWS was not able to validate the provided access credentials" before
@@ -24,7 +24,7 @@ export function invalidParameter(message: string): ApiError {
  * a code AWS never sends, on purpose: reusing `AuthFailure` would claim the region exists and is merely
  * disabled, and a fan-out would then report a typo as REGION_DISABLED.
  */
-export function authorizeEc2(ctx: HandlerContext, action: string): SandboxAccount | undefined {
+export function authorizeEc2(ctx: HandlerContext, action: string, input: Record<string, unknown>): SandboxAccount | undefined {
   const account = ctx.world.accounts[ctx.caller.accountId];
   if (!ctx.world.regions.some((r) => r.name === ctx.region)) {
     throw new ApiError('InvalidRegion', `The region '${ctx.region}' does not exist: AWS has no endpoint ec2.${ctx.region}.amazonaws.com.`, 400);
@@ -40,6 +40,8 @@ export function authorizeEc2(ctx: HandlerContext, action: string): SandboxAccoun
     const why = result.explicit ? 'with an explicit deny in an identity-based policy' : `because no identity-based policy allows the ec2:${action} action`;
     throw new ApiError('UnauthorizedOperation', `You are not authorized to perform this operation. User: ${ctx.caller.arn} is not authorized to perform: ec2:${action} ${why}`, 403);
   }
+  // DryRun asks only "would I be allowed?": AWS answers with this error when the answer is yes.
+  if (bool(input, 'DryRun') === true) throw new ApiError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);
   return account;
 }
 

@@ -104,7 +104,7 @@ function notFound(missing: string[]): ApiError {
 
 /** DescribeInstances over the caller's account in the signed region: one reservation per instance. */
 export function describeInstances(ctx: HandlerContext, input: Record<string, unknown>) {
-  const account = authorizeEc2(ctx, 'DescribeInstances');
+  const account = authorizeEc2(ctx, 'DescribeInstances', input);
   const all = account?.instances[ctx.region] ?? [];
   const ids = strList(input, 'InstanceIds');
   checkIdsWellFormed(ids, 'i', 'InvalidInstanceID.Malformed');

@@ -57,7 +57,7 @@ const VPC_FILTERS: FilterFields<DerivedVpc> = {
 };
 
 export function describeVpcs(ctx: HandlerContext, input: Record<string, unknown>) {
-  const account = authorizeEc2(ctx, 'DescribeVpcs');
+  const account = authorizeEc2(ctx, 'DescribeVpcs', input);
   const vpcs = vpcsOf(account, ctx.region);
   const ids = strList(input, 'VpcIds');
   checkIdsWellFormed(ids, 'vpc', 'InvalidVpcID.Malformed');
@@ -88,7 +88,7 @@ const GROUP_FILTERS: FilterFields<DerivedGroup> = {
 };
 
 export function describeSecurityGroups(ctx: HandlerContext, input: Record<string, unknown>) {
-  const account = authorizeEc2(ctx, 'DescribeSecurityGroups');
+  const account = authorizeEc2(ctx, 'DescribeSecurityGroups', input);
   const groups = vpcsOf(account, ctx.region).map((v) => ({ groupId: defaultGroupId(v.vpcId), vpcId: v.vpcId }));
   const ids = strList(input, 'GroupIds');
   const names = strList(input, 'GroupNames');
@@ -133,7 +133,7 @@ const VOLUME_FILTERS: FilterFields<Ec2Instance> = {
 
 /** One 8 GiB gp3 root volume per instance; a terminated instance's volume was deleted with it. */
 export function describeVolumes(ctx: HandlerContext, input: Record<string, unknown>) {
-  const account = authorizeEc2(ctx, 'DescribeVolumes');
+  const account = authorizeEc2(ctx, 'DescribeVolumes', input);
   const owners = regionInstances(account, ctx.region).filter((i) => i.state !== 'terminated');
   const ids = strList(input, 'VolumeIds');
   checkIdsWellFormed(ids, 'vol', 'InvalidVolumeID.Malformed');

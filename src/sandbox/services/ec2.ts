@@ -31,7 +31,7 @@ function optInStatus(region: RegionInfo, optedIn: readonly string[]): OptInStatu
 
 /** AllRegions=false lists the regions enabled for the account; true lists every region with its status. */
 function describeRegions(ctx: HandlerContext, input: Record<string, unknown>) {
-  const account = authorizeEc2(ctx, 'DescribeRegions');
+  const account = authorizeEc2(ctx, 'DescribeRegions', input);
   const optedIn = account?.optedInRegions ?? [];
   const names = strList(input, 'RegionNames');
   // AWS names the alphabetically first unknown region: "Invalid region: [xx-nowhere-1]".
@@ -76,7 +76,7 @@ const ZONE_FILTERS: FilterFields<ZoneRow> = {
 
 /** Three zones (a, b, c) in every region, which is what the seeded instances use. */
 function describeAvailabilityZones(ctx: HandlerContext, input: Record<string, unknown>) {
-  authorizeEc2(ctx, 'DescribeAvailabilityZones');
+  authorizeEc2(ctx, 'DescribeAvailabilityZones', input);
   const zones: ZoneRow[] = ['a', 'b', 'c'].map((letter, i) => ({ region: ctx.region, name: `${ctx.region}${letter}`, id: `${zoneIdPrefix(ctx.region)}-az${i + 1}` }));
   const names = strList(input, 'ZoneNames');
   const ids = strList(input, 'ZoneIds');

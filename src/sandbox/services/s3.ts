@@ -9,7 +9,7 @@ import type { S3Bucket, SandboxAccount } from '../world/types.js';
  * tags. Buckets belong to the caller's account; ListBuckets answers from every region, as on AWS.
  */
 
-const ACTION_NAMES = { ListBuckets: 'ListAllMyBuckets' } as const;
+const ACTION_NAMES: Readonly<Record<string, string>> = { ListBuckets: 'ListAllMyBuckets' };
 
 /** A 64-hex canonical user id, stable per account (AWS's are opaque; ours derive from the account id). */
 export function canonicalUserId(accountId: string): string {
@@ -22,7 +22,7 @@ export function canonicalUserId(accountId: string): string {
  * the s3:ListAllMyBuckets action`.
  */
 function authorizeS3(ctx: HandlerContext, operation: keyof typeof OPERATIONS, bucketArn?: string): SandboxAccount | undefined {
-  const action = `s3:${operation in ACTION_NAMES ? ACTION_NAMES[operation as keyof typeof ACTION_NAMES] : operation}`;
+  const action = `s3:${ACTION_NAMES[operation] ?? operation}`;
   const context = { ...principalContext(ctx.world, ctx.caller, ctx.now()), 'aws:RequestedRegion': ctx.region };
   // ListAllMyBuckets has no resource type: policies grant it on "*" or on "arn:aws:s3:::*", and both must match.
   const result = authorizeCaller(ctx.world, ctx.caller, action, bucketArn ?? 'arn:aws:s3:::*', context);

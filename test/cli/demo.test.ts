@@ -1,0 +1,63 @@
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { captureIo, runCli, waitFor } from './run-cli.js';
+
+const ACCOUNTS = ['111111111111', '222222222222', '333333333333', '444444444444', '555555555555'];
+
+describe('crossbar demo', () => {
+  it('tours the organization, the source identity and the hops, and exits 0', async () => {
+    const out = await runCli(['demo']);
+    expect(out.stderr).toBe('');
+    expect(out.code).toBe(0);
+    for (const id of ACCOUNTS) expect(out.stdout).toContain(id);
+    expect(out.stdout).toMatch(/555555555555\s+client-acme\s+\/Clients\s+client\s+ACTIVE/);
+    expect(out.stdout).toContain('alice is arn:aws:iam::111111111111:user/alice');
+    for (const id of ACCOUNTS.slice(1)) expect(out.stdout).toContain(`arn:aws:sts::${id}:assumed-role/CrossbarReadOnly/crossbar-demo-alice`);
+    expect(out.stdout).toContain('arn:aws:sts::444444444444:assumed-role/administrator/crossbar-demo-alice');
+    // The denied twin, with AWS's own reason.
+    expect(out.stdout).toMatch(/bob\s+444444444444\s+production\s+administrator\s+-\s+-\s+-\s+denied: AccessDenied/);
+    expect(out.stdout).toContain('User: arn:aws:iam::111111111111:user/bob is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::444444444444:role/administrator');
+    expect(out.stdout).toContain('What to try next');
+    expect(out.stdout).toContain('npx crossbar sandbox start --write-config ./sandbox');
+    // Not a terminal: no colour codes, and no secrets anywhere.
+    expect(out.stdout).not.toContain('\u001b[');
+    expect(out.stdout).not.toMatch(/AKIA|aws_secret/);
+  });
+
+  it('prints the tour as JSON with --output json', async () => {
+    const out = await runCli(['demo', '--output', 'json']);
+    expect(out.code).toBe(0);
+    const tour = JSON.parse(out.stdout) as { steps: { kind: string; hops?: { from: string; result: { ok: boolean } }[] }[] };
+    expect(tour.steps.map((s) => s.kind)).toEqual(['organization', 'identity', 'hops', 'hops']);
+    expect(tour.steps[3]?.hops?.map((h) => [h.from, h.result.ok])).toEqual([['alice', true], ['alice', false], ['bob', false]]);
+  });
+
+  it('--keep leaves the sandbox running until interrupted, then cleans up', async () => {
+    const cli = captureIo();
+    const exit = main(['demo', '--keep'], cli.io);
+    const endpoint = await waitFor(() => /keeps running at (http:\/\/127\.0\.0\.1:\d+), config in (\S+)\./.exec(cli.stdout) ?? undefined);
+    const [, url, dir] = endpoint;
+    expect(cli.stdout).toContain(`--endpoint ${url}`);
+    expect((await fetch(`${url}/_sandbox/health`)).status).toBe(200);
+    expect(existsSync(`${dir}/aws/credentials`)).toBe(true);
+    cli.interrupt();
+    expect(await exit).toBe(0);
+    await expect(fetch(`${url}/_sandbox/health`)).rejects.toThrow();
+    expect(existsSync(dir ?? '')).toBe(false);
+  });
+
+  it('an interrupt during the tour stops it with exit 130', async () => {
+    const cli = captureIo();
+    cli.interrupt();
+    const code = await main(['demo'], cli.io);
+    expect(code).toBe(130);
+    expect(cli.stderr).toBe('crossbar: demo interrupted\n');
+  });
+
+  it('an unknown organization is a usage error', async () => {
+    const out = await runCli(['demo', '--org', 'huge']);
+    expect(out.code).toBe(2);
+    expect(out.stderr.split('\n')[0]).toBe("crossbar: unknown organization 'huge'");
+  });
+});

@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import { runCli } from './run-cli.js';
+
+describe('crossbar sandbox mfa-code', () => {
+  let sb: Sandbox;
+  beforeAll(async () => { sb = await startSandbox({ port: 0 }); });
+  afterAll(() => sb.stop());
+
+  it('prints alice\'s current 6-digit code', async () => {
+    const before = sb.mfaCode('alice');
+    const out = await runCli(['sandbox', 'mfa-code', 'alice', '--endpoint', sb.endpoint]);
+    const after = sb.mfaCode('alice');
+    expect(out).toMatchObject({ code: 0, stderr: '' });
+    expect(out.stdout).toMatch(/^\d{6}\n$/);
+    // The 30-second window may roll over between the two reads.
+    expect([before, after]).toContain(out.stdout.trim());
+  });
+
+  it('finds the sandbox through CROSSBAR_ENDPOINT and prints JSON with --output json', async () => {
+    const out = await runCli(['--output', 'json', 'sandbox', 'mfa-code', 'alice'], { CROSSBAR_ENDPOINT: sb.endpoint });
+    expect(out.code).toBe(0);
+    expect(JSON.parse(out.stdout)).toEqual({ user: 'alice', code: expect.stringMatching(/^\d{6}$/) as unknown });
+  });
+
+  it('a user without an MFA device exits 1 with the sandbox\'s message', async () => {
+    const out = await runCli(['sandbox', 'mfa-code', 'bob', '--endpoint', sb.endpoint]);
+    expect(out.code).toBe(1);
+    expect(out.stderr.split('\n')[0]).toBe('crossbar: User bob has no MFA device in account 111111111111');
+    expect(out.stdout).toBe('');
+  });
+
+  it('an unknown user exits 1 too', async () => {
+    const out = await runCli(['sandbox', 'mfa-code', 'mallory', '--endpoint', sb.endpoint]);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toContain('mallory');
+  });
+
+  it('a dead endpoint is one line and exit 1', async () => {
+    const dead = await startSandbox({ port: 0 });
+    await dead.stop();
+    const out = await runCli(['sandbox', 'mfa-code', 'alice', '--endpoint', dead.endpoint]);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toBe(`crossbar: no sandbox answers at ${dead.endpoint}: start one with \`crossbar sandbox start\`\n`);
+  });
+
+  it('a missing user argument is a usage error', async () => {
+    const out = await runCli(['sandbox', 'mfa-code']);
+    expect(out.code).toBe(2);
+    expect(out.stderr.split('\n')[0]).toBe("crossbar: missing required argument 'user'");
+  });
+});
