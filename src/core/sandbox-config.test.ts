@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { parseConfig } from './config/load-config.js';
+import { buildRegistry } from './config/registry.js';
 import { renderAwsConfig, renderAwsCredentials, renderCrossbarYaml, type SandboxConfigInfo } from './sandbox-config.js';
 
 const info: SandboxConfigInfo = {
@@ -52,10 +54,22 @@ describe('renderCrossbarYaml', () => {
     expect(text).not.toContain('secret');
   });
 
-  it('uses a selector when a stage has several accounts', () => {
+  it('is valid against the crossbar.yaml schema and gives every role its own profile name', () => {
+    const parsed = parseConfig(text, 'crossbar.yaml');
+    expect(parsed.problems).toEqual([]);
+    if (!parsed.config) throw new Error('no config');
+    const production = buildRegistry(parsed.config).accounts.find((a) => a.name === 'production');
+    expect(production?.roles.map((r) => [r.profileName, r.mfa, r.confirm])).toEqual([['demo-prod-CrossbarReadOnly', 'none', false], ['demo-prod-admin', 'required', true]]);
+  });
+
+  it('uses a selector and name-based profiles when a stage has several accounts', () => {
     const two = { ...info, accounts: [...info.accounts, { id: '666666666666', name: 'production-eu', stage: 'prod', ou: '/Workloads', tags: {} }] };
-    const parsed = parse(renderCrossbarYaml(two)) as { workspaces: unknown[] };
+    const rendered = renderCrossbarYaml(two);
+    const parsed = parse(rendered) as { workspaces: unknown[]; defaults: { profile_pattern: string } };
     expect(parsed.workspaces[0]).toEqual({ name: 'production', accounts: ['stage=prod'] });
+    expect(parsed.defaults.profile_pattern).toBe('{namespace}-{name}-{role}');
+    const config = parseConfig(rendered, 'crossbar.yaml').config;
+    expect(config && buildRegistry(config).accounts).toHaveLength(5);
   });
 });
 

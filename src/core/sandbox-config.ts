@@ -69,6 +69,12 @@ function stageSelector(accounts: SandboxConfigAccount[], stage: string): string 
   return matching.length === 1 && matching[0] ? matching[0].name : `stage=${stage}`;
 }
 
+/** Seed 003's label pattern names profiles by stage; with several accounts per stage only the name is unique. */
+function profilePattern(accounts: SandboxConfigAccount[]): string {
+  const stages = new Set(accounts.map((a) => a.stage));
+  return stages.size === accounts.length ? '{namespace}-{stage}-{role}' : '{namespace}-{name}-{role}';
+}
+
 function sourceUserOf(info: SandboxConfigInfo): SandboxConfigUser | undefined {
   return info.users.find((u) => u.userName === info.sourceUser);
 }
@@ -86,7 +92,7 @@ export function crossbarConfigValue(info: SandboxConfigInfo): Record<string, unk
   return {
     organization: { name: info.organization.name, namespace: info.organization.namespace },
     source: { profile: info.sourceUser, ...(source?.mfaSerial ? { mfa_serial: source.mfaSerial } : {}) },
-    defaults: { role: READ_ONLY_ROLE, regions: info.regions, profile_pattern: '{namespace}-{stage}-{role}' },
+    defaults: { role: READ_ONLY_ROLE, regions: info.regions, profile_pattern: profilePattern(info.accounts) },
     accounts: info.accounts.map(accountEntry),
     workspaces,
     shortcuts,

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { main } from '../../src/cli/main.js';
+import { loadConfigFile } from '../../src/core/config/load-config.js';
 import { awsCliEnv, captureIo, runCli, waitFor, type CapturedCli } from './run-cli.js';
 
 const run = promisify(execFile);
@@ -99,6 +100,7 @@ describe('crossbar sandbox start --write-config', () => {
     expect(config.accounts[3]?.external_id).toBe('acme-crossbar-7f3a9c');
     expect(config.shortcuts.map((s) => s.name)).toEqual(['/switch-to-prod', '/switch-to-staging', '/switch-to-dev']);
     expect(config.endpoint).toBe(endpoint);
+    expect(loadConfigFile(join(dir, 'sandbox', 'crossbar.yaml')).accounts).toHaveLength(4);
   });
 
   it('writes the credentials 0600 and the profiles with endpoint_url', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  DescribeAccountCommand, DescribeOrganizationCommand, DescribeOrganizationalUnitCommand, ListAccountsCommand,
+  CreateOrganizationCommand, DescribeAccountCommand, DescribeOrganizationCommand, DescribeOrganizationalUnitCommand, ListAccountsCommand,
   ListAccountsForParentCommand, ListChildrenCommand, ListOrganizationalUnitsForParentCommand, ListParentsCommand,
   ListRootsCommand, ListTagsForResourceCommand, OrganizationsClient, paginateListAccounts, paginateListAccountsForParent,
 } from '@aws-sdk/client-organizations';
@@ -8,6 +8,7 @@ import type { AwsCredentialIdentity } from '@smithy/types';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { CLIENT_ACME, DEVELOPMENT, MANAGEMENT, PRODUCTION, STAGING, assume, clientConfig, failure, keysOf, readOnlySession } from '../helpers/sandbox-clients.js';
 import { runAwsCli } from '../helpers/limited-role.js';
+import { startMoto, type Moto } from '../helpers/moto.js';
 
 const ORG = 'o-sandbox0001';
 const ROOT = 'r-sb01';
@@ -66,8 +67,10 @@ describe('ListAccounts', () => {
   it('refuses a forged token and an out-of-range MaxResults with InvalidInputException', async () => {
     const forged = await failure(alice.send(new ListAccountsCommand({ NextToken: 'bm90LWEtdG9rZW4=' })));
     expect(forged).toMatchObject({ name: 'InvalidInputException', message: 'You specified an invalid value for nextToken.' });
-    const other = (await alice.send(new ListChildrenCommand({ ParentId: ROOT, ChildType: 'ACCOUNT', MaxResults: 1 }))).NextToken;
-    expect(other).toBeUndefined();
+    const token = (await alice.send(new ListAccountsCommand({ MaxResults: 1 }))).NextToken;
+    expect(token).toBeDefined();
+    const elsewhere = await failure(alice.send(new ListChildrenCommand({ ParentId: ROOT, ChildType: 'ACCOUNT', NextToken: token })));
+    expect(elsewhere.name).toBe('InvalidInputException');
     const tooMany = await failure(alice.send(new ListAccountsCommand({ MaxResults: 21 })));
     expect(tooMany.name).toBe('InvalidInputException');
     expect(tooMany.message).toContain('less than or equal to 20');
@@ -151,9 +154,11 @@ describe('the AWS CLI', () => {
   it('lists the accounts as alice', async () => {
     const out = await runAwsCli(sb, keysOf(sb, 'alice'), ['organizations', 'list-accounts']);
     expect(out.code).toBe(0);
-    const parsed = JSON.parse(out.stdout) as { Accounts: { Id: string; JoinedTimestamp: string }[] };
+    const parsed = JSON.parse(out.stdout) as { Accounts: { Id: string; JoinedTimestamp: unknown }[] };
     expect(parsed.Accounts.map((a) => a.Id)).toEqual([MANAGEMENT, DEVELOPMENT, STAGING, PRODUCTION, CLIENT_ACME]);
-    expect(Number.isNaN(Date.parse(parsed.Accounts[0]?.JoinedTimestamp ?? ''))).toBe(false);
+    // CLI v1 prints the wire's epoch seconds as they came.
+    const joined = new Date(Number(parsed.Accounts[0]?.JoinedTimestamp) * 1000).toISOString();
+    expect(joined).toBe(sb.world.accounts[MANAGEMENT]?.joinedTimestamp.replace('Z', '.000Z'));
   });
 
   it('shows the member account AWS\'s refusal', async () => {
@@ -190,5 +195,39 @@ describe('a generated organization of 300 accounts', () => {
     let count = 0;
     for await (const page of paginateListAccountsForParent({ client, pageSize: 7 }, { ParentId: prodOu })) count += page.Accounts?.length ?? 0;
     expect(count).toBe(100);
+  });
+});
+
+describe('agreement with moto', () => {
+  let moto: Moto;
+  let motoClient: OrganizationsClient;
+  let motoRoot: string;
+  beforeAll(async () => {
+    moto = await startMoto();
+    motoClient = new OrganizationsClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' }, maxAttempts: 1 });
+    await motoClient.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+    motoRoot = (await motoClient.send(new ListRootsCommand({}))).Roots?.[0]?.Id ?? '';
+  });
+  afterAll(async () => { await moto.stop(); });
+
+  // moto differs where AWS's model says otherwise, and those cases are left out: it answers ListParents of an
+  // unknown account with AccountNotFoundException (AWS: ChildNotFoundException), does not check id patterns
+  // or MaxResults, and refuses a forged NextToken with `InvalidToken`, a code Organizations does not have.
+  it('refuses unknown accounts, OUs, parents, targets and child types alike', async () => {
+    const both = async (call: (client: OrganizationsClient, root: string) => Promise<unknown>) => {
+      const [ours, theirs] = [await failure(call(alice, ROOT)), await failure(call(motoClient, motoRoot))];
+      expect(ours).toEqual(theirs);
+    };
+    await both((c) => c.send(new DescribeAccountCommand({ AccountId: '999999999998' })));
+    await both((c) => c.send(new DescribeOrganizationalUnitCommand({ OrganizationalUnitId: 'ou-sb01-zzzzzzzz' })));
+    await both((c) => c.send(new ListChildrenCommand({ ParentId: 'ou-sb01-zzzzzzzz', ChildType: 'ACCOUNT' })));
+    await both((c, root) => c.send(new ListChildrenCommand({ ParentId: root, ChildType: 'HANDSHAKE' as 'ACCOUNT' })));
+    await both((c) => c.send(new ListTagsForResourceCommand({ ResourceId: '999999999998' })));
+  });
+
+  it('answers a root\'s tags and its own DescribeOrganization shape alike', async () => {
+    expect((await motoClient.send(new ListTagsForResourceCommand({ ResourceId: motoRoot }))).Tags).toEqual((await alice.send(new ListTagsForResourceCommand({ ResourceId: ROOT }))).Tags);
+    const keys = async (c: OrganizationsClient) => Object.keys((await c.send(new DescribeOrganizationCommand({}))).Organization ?? {}).sort();
+    expect(await keys(alice)).toEqual(await keys(motoClient));
   });
 });

@@ -152,7 +152,7 @@ export function createBillModel(world: World, nowMs: number): BillModel {
     const weekday = (day + 4) % 7; // 1970-01-01 was a Thursday; 0 is Sunday.
     const week = weekday === 0 || weekday === 6 ? 0.88 : 1;
     const noise = line.service === TAX ? 1 : 0.9 + 0.2 * (fmix(line.seed ^ Math.imul(day, 0x9e3779b1)) / 4_294_967_296);
-    const spike = line.spike ? (day >= spikeHigher ? 8 : day >= spikeFrom ? 4 : 1) : 1;
+    const spike = line.spike ? (day >= spikeHigher ? 10 : day >= spikeFrom ? 6 : 1) : 1;
     return line.base * trend * week * noise * spike;
   };
 

@@ -50,9 +50,11 @@ function parseAttribute(input: Record<string, unknown>): Lookup['attribute'] {
 function parseLookup(ctx: HandlerContext, input: Record<string, unknown>): Lookup {
   const attribute = parseAttribute(input);
   const now = ctx.now();
-  const startMs = timeOf(input['StartTime'], 'StartTime') ?? now - HISTORY_MS;
-  const endMs = timeOf(input['EndTime'], 'EndTime') ?? now;
-  if (startMs > endMs) throw new ApiError('InvalidTimeRangeException', 'Start time must be earlier than end time.', 400);
+  const start = timeOf(input['StartTime'], 'StartTime');
+  const end = timeOf(input['EndTime'], 'EndTime');
+  if (start !== undefined && end !== undefined && start > end) throw new ApiError('InvalidTimeRangeException', 'Start time must be earlier than end time.', 400);
+  const startMs = start ?? now - HISTORY_MS;
+  const endMs = end ?? now;
   const max = num(input, 'MaxResults');
   if (max !== undefined && (!Number.isInteger(max) || max < 1 || max > 50)) {
     throw new ApiError('InvalidMaxResultsException', `Value ${max} for MaxResults is invalid: it must be between 1 and 50.`, 400);

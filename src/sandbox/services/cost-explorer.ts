@@ -153,14 +153,14 @@ function metricsOut(metrics: { requested: string; name: MetricName }[], values: 
 const answers = new WeakMap<World, Map<string, { items: Item[]; at: number }>>();
 const ANSWER_TTL_MS = 5 * 60_000;
 
-function cachedItems(world: World, key: string, fresh: boolean, compute: () => Item[]): Item[] {
+function cachedItems(world: World, key: string, now: number, fresh: boolean, compute: () => Item[]): Item[] {
   let byKey = answers.get(world);
   if (!byKey) answers.set(world, (byKey = new Map()));
   const hit = byKey.get(key);
-  if (!fresh && hit && Date.now() - hit.at < ANSWER_TTL_MS) return hit.items;
+  if (!fresh && hit && now - hit.at < ANSWER_TTL_MS) return hit.items;
   const items = compute();
   if (byKey.size >= 8) byKey.delete(byKey.keys().next().value ?? '');
-  byKey.set(key, { items, at: Date.now() });
+  byKey.set(key, { items, at: now });
   return items;
 }
 
@@ -179,7 +179,7 @@ function getCostAndUsage(ctx: HandlerContext, input: Record<string, unknown>) {
   const periods = periodsOf(startDay, endDay, granularity, bill);
   const print = fingerprint('GetCostAndUsage', input);
   const offset = readToken(input, print);
-  const items = cachedItems(ctx.world, `${print}:${bill.today}`, offset === 0, () =>
+  const items = cachedItems(ctx.world, `${print}:${bill.today}`, ctx.now(), offset === 0, () =>
     aggregate(bill, filteredLines(bill, filter), periods, metrics.map((m) => m.name), grouping?.keysOf));
   const page = items.slice(offset, offset + RESULT_PAGE_ITEMS);
   const next = offset + RESULT_PAGE_ITEMS < items.length ? writeToken(print, offset + RESULT_PAGE_ITEMS) : undefined;

@@ -1,0 +1,101 @@
+import { GetPolicyCommand, GetPolicyVersionCommand, IAMClient, paginateGetAccountAuthorizationDetails, type EntityType } from '@aws-sdk/client-iam';
+import { parseArn } from '../arn.js';
+import { evaluateIdentityPolicies, parsePolicyDocument, type PolicyDocument } from '../policy/index.js';
+import type { Credentials } from './credentials.js';
+
+export interface CallerPolicyProbe {
+  /** The source's own (long-lived) credentials, which may read IAM in their account. */
+  credentials: Credentials;
+  /** The caller as GetCallerIdentity names it: an IAM user or an assumed role. */
+  sourceArn: string;
+  roleArn: string;
+  mfaPresent: boolean;
+  region: string;
+  endpoint?: string;
+}
+
+interface Documents {
+  inline: string[];
+  managed: string[];
+}
+
+/**
+ * Do the caller's identity policies allow sts:AssumeRole on the role? AWS's AccessDenied for AssumeRole rarely
+ * says which side refused; reading the caller's own policies (which a ReadOnlyAccess source may do) and
+ * evaluating them locally tells `caller policy` apart from the role's trust policy. Anything that cannot be
+ * read or parsed gives 'unknown', never an error: this only refines an explanation.
+ */
+export async function probeCallerPolicy(probe: CallerPolicyProbe): Promise<'allow' | 'deny' | 'unknown'> {
+  const iam = new IAMClient({
+    region: probe.region,
+    credentials: probe.credentials,
+    maxAttempts: 1,
+    ...(probe.endpoint ? { endpoint: probe.endpoint } : {}),
+    requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
+  });
+  try {
+    const docs = await identityDocuments(iam, probe.sourceArn);
+    if (!docs) return 'unknown';
+    const managed = await Promise.all(docs.managed.map((arn) => managedDocument(iam, arn)));
+    const policies: PolicyDocument[] = [...docs.inline, ...managed].map((text) => parsePolicyDocument(text, { kind: 'identity' }));
+    const decision = evaluateIdentityPolicies(policies, {
+      action: 'sts:AssumeRole',
+      resource: probe.roleArn,
+      context: { 'aws:MultiFactorAuthPresent': probe.mfaPresent ? 'true' : 'false', 'aws:PrincipalArn': probe.sourceArn },
+    });
+    return decision.decision === 'allow' ? 'allow' : 'deny';
+  } catch {
+    return 'unknown';
+  } finally {
+    iam.destroy();
+  }
+}
+
+/** The inline documents and attached managed policy ARNs of a user (with its groups) or of a role. */
+async function identityDocuments(iam: IAMClient, sourceArn: string): Promise<Documents | undefined> {
+  const arn = parseArn(sourceArn);
+  const isUser = arn.resourceType === 'user';
+  const roleName = arn.resourceType === 'assumed-role' ? arn.resource.split('/')[1] : undefined;
+  if (!isUser && roleName === undefined) return undefined;
+  const filter: EntityType[] = isUser ? ['User', 'Group'] : ['Role'];
+  const inline: string[] = [];
+  const managed: string[] = [];
+  const groupsOfUser = new Set<string>();
+  const groups: { name: string; inline: string[]; managed: string[] }[] = [];
+  let found = false;
+  for await (const page of paginateGetAccountAuthorizationDetails({ client: iam }, { Filter: filter })) {
+    for (const u of page.UserDetailList ?? []) {
+      if (u.Arn !== sourceArn) continue;
+      found = true;
+      inline.push(...(u.UserPolicyList ?? []).map((p) => p.PolicyDocument ?? ''));
+      managed.push(...(u.AttachedManagedPolicies ?? []).map((p) => p.PolicyArn ?? ''));
+      for (const g of u.GroupList ?? []) groupsOfUser.add(g);
+    }
+    for (const g of page.GroupDetailList ?? []) {
+      groups.push({ name: g.GroupName ?? '', inline: (g.GroupPolicyList ?? []).map((p) => p.PolicyDocument ?? ''), managed: (g.AttachedManagedPolicies ?? []).map((p) => p.PolicyArn ?? '') });
+    }
+    for (const r of page.RoleDetailList ?? []) {
+      if (r.RoleName !== roleName) continue;
+      found = true;
+      inline.push(...(r.RolePolicyList ?? []).map((p) => p.PolicyDocument ?? ''));
+      managed.push(...(r.AttachedManagedPolicies ?? []).map((p) => p.PolicyArn ?? ''));
+    }
+  }
+  if (!found) return undefined;
+  for (const g of groups.filter((x) => groupsOfUser.has(x.name))) {
+    inline.push(...g.inline);
+    managed.push(...g.managed);
+  }
+  return { inline: inline.map(decodeDocument), managed: [...new Set(managed)] };
+}
+
+async function managedDocument(iam: IAMClient, policyArn: string): Promise<string> {
+  const policy = await iam.send(new GetPolicyCommand({ PolicyArn: policyArn }));
+  const version = await iam.send(new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: policy.Policy?.DefaultVersionId ?? 'v1' }));
+  return decodeDocument(version.PolicyVersion?.Document ?? '');
+}
+
+/** IAM returns policy documents URL-encoded (RFC 3986); the SDK passes them through as they came. */
+function decodeDocument(text: string): string {
+  return text.trimStart().startsWith('{') ? text : decodeURIComponent(text);
+}
