@@ -137,8 +137,7 @@ describe('the AWS CLI', () => {
   // Known protocol-layer bug (src/sandbox/protocol/rest-xml-output.ts): GetBucketLocation is sent as
   // <LocationConstraint><LocationConstraint>eu-west-1</LocationConstraint></LocationConstraint>; AWS sends
   // the value as the root element's text, which is all botocore reads. The JS SDK happens to accept both.
-  // `it.fails` passes while the bug is there; when it is fixed, drop `.fails`.
-  it.fails('s3api get-bucket-location with path-style addressing', async () => {
+  it('s3api get-bucket-location with path-style addressing', async () => {
     const out = await runAwsCli(sb, dev, ['s3api', 'get-bucket-location', '--bucket', `development-assets-${DEVELOPMENT}`]);
     expect(out.stderr).toBe('');
     expect(JSON.parse(out.stdout)).toEqual({ LocationConstraint: 'eu-west-1' });

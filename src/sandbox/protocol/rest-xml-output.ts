@@ -57,6 +57,11 @@ export function serializeRestXmlOutput(model: ServiceModel, operationName: strin
   if (shape.payload !== undefined) return payloadDocument(ctx, shape, shape.payload, value);
   if (!hasBodyMembers(shape)) return '';
   const root = S3_ROOT_ELEMENTS[operation.output.shape] ?? shape.locationName ?? operation.output.shape;
+  // GetBucketLocation is S3's one output whose value is the root element's own text, which is all botocore reads.
+  if (operation.output.shape === 'GetBucketLocationOutput' && isRecord(value)) {
+    const text = typeof value['LocationConstraint'] === 'string' ? escapeXml(value['LocationConstraint']) : '';
+    return `${XML_DECLARATION}<${root} xmlns="${escapeXml(serviceXmlNamespace(model) ?? '')}">${text}</${root}>`;
+  }
   const ns = shape.xmlNamespace?.uri ?? serviceXmlNamespace(model);
   const xmlns = ns === undefined ? '' : ` xmlns="${escapeXml(ns)}"`;
   return `${XML_DECLARATION}<${root}${xmlns}>${writeStructureMembers(ctx, shape, value, '')}</${root}>`;

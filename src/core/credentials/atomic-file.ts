@@ -1,0 +1,62 @@
+import { closeSync, linkSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync, chmodSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+
+/** A temp file beside the target, private from its first byte (mode 0600, O_EXCL). */
+function writeTemp(path: string, data: Buffer | string): string {
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const fd = openSync(temp, 'wx', 0o600);
+  try {
+    writeSync(fd, data);
+  } finally {
+    closeSync(fd);
+  }
+  return temp;
+}
+
+/** Replaces `path` atomically: readers see the old file or the new one, never a torn one. */
+export function writeFileAtomic(path: string, data: Buffer | string): void {
+  const temp = writeTemp(path, data);
+  try {
+    renameSync(temp, path);
+  } catch (err) {
+    unlinkQuietly(temp);
+    throw err;
+  }
+}
+
+/**
+ * Creates `path` atomically only if it does not exist (link fails with EEXIST): the first writer wins and
+ * everyone else reads the winner's complete file. Returns false when the file already existed.
+ */
+export function createFileAtomic(path: string, data: Buffer | string): boolean {
+  const temp = writeTemp(path, data);
+  try {
+    linkSync(temp, path);
+    return true;
+  } catch (err) {
+    if (errnoOf(err) === 'EEXIST') return false;
+    throw err;
+  } finally {
+    unlinkQuietly(temp);
+  }
+}
+
+export function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone: nothing to clean up
+  }
+}
+
+/** A private directory (0700), tightened if it already existed with looser permissions. */
+export function ensurePrivateDir(path: string): void {
+  mkdirSync(path, { recursive: true, mode: 0o700 });
+  chmodSync(path, 0o700);
+}
+
+/** The `code` of a Node.js system error (ENOENT, EEXIST…), if it is one. */
+export function errnoOf(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null || !('code' in err)) return undefined;
+  return typeof err.code === 'string' ? err.code : undefined;
+}
