@@ -58,7 +58,8 @@ export function recordTrailEvent(world: World, accountId: string, region: string
     ...(event.sharedEventID ? { sharedEventID: event.sharedEventID } : {}),
     eventCategory: 'Management',
   };
-  const userName = typeof userIdentity['userName'] === 'string' ? userIdentity['userName'] : caller.principal.type === 'assumed-role' ? caller.principal.sessionName : undefined;
+  // Event history's user name: the IAM user, or a role session's name, whoever the identity block shows.
+  const userName = caller.principal.type === 'user' ? caller.principal.userName : caller.principal.type === 'assumed-role' ? caller.principal.sessionName : undefined;
   const list = (account.trail[region] ??= []);
   list.push({
     eventId,

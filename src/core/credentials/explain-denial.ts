@@ -97,6 +97,15 @@ function callerHint(roleArn: string, sourceArn: string, message: string): string
   return `A policy of ${sourceArn} (user, group or role) must allow sts:AssumeRole on ${roleArn}`;
 }
 
+/**
+ * AWS's plain "is not authorized to perform: sts:AssumeRole" that names no side: worth a look at the caller's
+ * own policies before guessing.
+ */
+export function isGenericDenial(err: unknown): boolean {
+  const { name, message } = awsErrorFacts(err);
+  return (name === 'AccessDenied' || name === 'AccessDeniedException') && !/ because | with an explicit deny|MultiFactorAuthentication|SetSourceIdentity/i.test(message);
+}
+
 /** ROLE_ASSUME_DENIED with the classified reason, for `accounts check` to show without re-parsing text. */
 export class RoleDenialError extends CrossbarError {
   readonly reason: DenialReason;

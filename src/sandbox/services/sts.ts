@@ -197,8 +197,20 @@ function recordAssumeRole(ctx: HandlerContext, input: Record<string, unknown>, r
     resources: [{ type: 'AWS::IAM::Role', name: roleArn }],
     additionalEventData: { mfaAuthenticated: mfa ? 'true' : 'false' },
   };
-  ctx.recordEvent(targetAccount, { ...event, recipientAccountId: targetAccount });
-  if (ctx.caller.accountId !== targetAccount) ctx.recordEvent(ctx.caller.accountId, { ...event, recipientAccountId: ctx.caller.accountId });
+  if (ctx.caller.accountId === targetAccount) {
+    ctx.recordEvent(targetAccount, { ...event, recipientAccountId: targetAccount });
+    return;
+  }
+  // Across accounts, the role's account sees only the calling account and principal id (userIdentity type
+  // AWSAccount), as CloudTrail shows it; the caller's own account records the full identity.
+  const sharedEventID = `${session.accessKeyId}-shared`;
+  ctx.recordEvent(targetAccount, {
+    ...event,
+    recipientAccountId: targetAccount,
+    sharedEventID,
+    userIdentity: { type: 'AWSAccount', principalId: ctx.caller.userId, accountId: ctx.caller.accountId },
+  });
+  ctx.recordEvent(ctx.caller.accountId, { ...event, recipientAccountId: ctx.caller.accountId, sharedEventID });
 }
 
 function getSessionToken(ctx: HandlerContext, input: Record<string, unknown>) {
