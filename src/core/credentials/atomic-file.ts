@@ -1,4 +1,4 @@
-import { closeSync, linkSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync, chmodSync } from 'node:fs';
+import { chmodSync, closeSync, linkSync, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 
 /** A temp file beside the target, private from its first byte (mode 0600, O_EXCL). */
@@ -6,7 +6,7 @@ function writeTemp(path: string, data: Buffer | string): string {
   const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   const fd = openSync(temp, 'wx', 0o600);
   try {
-    writeSync(fd, data);
+    writeFileSync(fd, data);
   } finally {
     closeSync(fd);
   }

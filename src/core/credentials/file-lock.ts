@@ -33,12 +33,14 @@ export async function withFileLock<T>(lockPath: string, work: () => Promise<T>, 
   for (;;) {
     const token = tryAcquire(lockPath);
     if (token !== undefined) return holdWhile(lockPath, token, staleMs, work);
-    const seen = await options.peek?.();
-    if (seen !== undefined) return seen;
     breakIfStale(lockPath, staleMs, now());
     const min = options.pollMinMs ?? 25;
     const max = options.pollMaxMs ?? 50;
     await sleep(min + Math.random() * (max - min));
+    // Look for the result before trying the lock again; a waiter that gets the lock anyway must re-check
+    // inside `work`, since the holder may have finished between the two.
+    const seen = await options.peek?.();
+    if (seen !== undefined) return seen;
   }
 }
 

@@ -1,0 +1,1 @@
+export { renderSwitchRoleMenu, type SwitchRoleMenuOptions } from './render-switch-role-menu.js';

@@ -1,0 +1,270 @@
+import { parseArn } from '../arn.js';
+import { CrossbarError } from '../errors.js';
+import type { Registry, RegistryAccount, RegistryRole } from '../config/registry.js';
+import { assumeRoleFailure, stsFailure, type StsFailureContext } from './assume-error.js';
+import { loadCacheKey, type KeyringSlot, type KeyStore } from './cache-key.js';
+import { cacheEntryName, cacheLockPath, ensureCacheDir, readCacheEntry, writeCacheEntry } from './credential-cache.js';
+import { needsRefresh, RedactedAccountCredentials, REFRESH_MARGIN_MS, type Credentials, type RedactedCredentials } from './credentials.js';
+import type { AssumeRoleAttempt } from './explain-denial.js';
+import { withFileLock } from './file-lock.js';
+import { CHAINED_MAX_SECONDS, resolveRoleChain, type RoleHop } from './role-chain.js';
+import { identityFromArn, sanitizeSessionName } from './session-name.js';
+import { resolveSourceProvider, type Env, type SourceProvider } from './source-provider.js';
+import { assumeRole, getCallerIdentity, getMfaSession, type AssumedRole, type AssumeRoleRequest } from './sts-calls.js';
+import { stsClientFor, type StsClientFactory } from './sts-client.js';
+
+export type MfaCodeProvider = (serial: string) => Promise<string>;
+
+export interface CredentialTarget {
+  account: RegistryAccount;
+  role: RegistryRole;
+}
+
+export interface CredentialEngineOptions {
+  registry: Registry;
+  /** CROSSBAR_HOME: the cache lives in `<home>/cache`. */
+  home: string;
+  /** The environment the source is resolved from (AWS_PROFILE, AWS_ACCESS_KEY_ID, …). */
+  env: Env;
+  mfaCodeProvider?: MfaCodeProvider;
+  keyStore?: KeyStore;
+  keyring?: KeyringSlot;
+  now?: () => number;
+  stsClientFactory?: StsClientFactory;
+  /** Overrides the source resolved from `source.profile` and `env`. */
+  source?: SourceProvider;
+  /** Lifetime of the MFA session that every MFA role reuses (GetSessionToken; AWS's default is 12 h). */
+  mfaSessionSeconds?: number;
+  /** On a bare AccessDenied, read the caller's own IAM policies to tell `caller policy` apart (default true). */
+  probeCallerPolicy?: boolean;
+}
+
+export interface GetCredentialsOptions {
+  mfaCodeProvider?: MfaCodeProvider;
+}
+
+/** Who the source is: its ARN and account, and the person's name used for session names and SourceIdentity. */
+export interface SourceIdentity {
+  arn: string;
+  accountId: string;
+  name: string;
+  /** The source is itself a role session (SSO, instance role): every AssumeRole from it is chaining. */
+  assumedRole: boolean;
+}
+
+interface ResolvedSource {
+  identity: SourceIdentity;
+  credentials: RedactedCredentials;
+}
+
+const MFA_LOCK_STALE_MS = 120_000;
+
+/**
+ * Gets credentials for a target, owning the encrypted on-disk cache: one MFA session reused by every MFA role,
+ * role chains hop by hop, refresh 5 minutes before expiry, single-flight within the process (one promise per
+ * cache entry) and across processes (a lock file beside the entry).
+ */
+export class CredentialEngine {
+  readonly #options: CredentialEngineOptions;
+  readonly #source: SourceProvider;
+  readonly #endpoint: string | undefined;
+  readonly #region: string;
+  readonly #now: () => number;
+  readonly #sts: StsClientFactory;
+  readonly #inflight = new Map<string, Promise<RedactedCredentials>>();
+  #key: Promise<Buffer> | undefined;
+  #resolvedSource: Promise<ResolvedSource> | undefined;
+
+  constructor(options: CredentialEngineOptions) {
+    this.#options = options;
+    const config = options.registry.config;
+    this.#endpoint = config.endpoint;
+    this.#region = config.source.region ?? 'us-east-1';
+    this.#now = options.now ?? Date.now;
+    this.#sts = options.stsClientFactory ?? stsClientFor;
+    this.#source = options.source ?? resolveSourceProvider({
+      env: options.env,
+      region: this.#region,
+      ...(config.source.profile ? { profile: config.source.profile } : {}),
+      ...(this.#endpoint ? { endpoint: this.#endpoint } : {}),
+      ...(options.mfaCodeProvider ? { mfaCodeProvider: options.mfaCodeProvider } : {}),
+    });
+  }
+
+  /** The cache entry name of a target: source, endpoint and every hop's role, ExternalId, duration and MFA. */
+  cacheEntryFor(target: CredentialTarget): string {
+    return this.#entryName(resolveRoleChain(target, this.#options.registry));
+  }
+
+  async getCredentials(target: CredentialTarget, options: GetCredentialsOptions = {}): Promise<RedactedAccountCredentials> {
+    const hops = resolveRoleChain(target, this.#options.registry);
+    const name = this.#entryName(hops);
+    const creds = await this.#cachedOrFetch(name, 30_000, () => this.#assumeChain(hops, options));
+    if (!(creds instanceof RedactedAccountCredentials)) throw new CrossbarError('ERROR', `Cache entry ${name} holds no account`);
+    return creds;
+  }
+
+  /** The source identity (one GetCallerIdentity per engine). */
+  async sourceIdentity(): Promise<SourceIdentity> {
+    return (await this.#resolveSource()).identity;
+  }
+
+  #entryName(hops: RoleHop[]): string {
+    const chain = hops.map((h) => [h.role.arn, h.role.externalId ?? '', h.durationSeconds, h.role.mfa]);
+    return cacheEntryName(['role', 1, this.#endpoint ?? '', this.#source.cacheKey, this.#options.registry.config.source.identity ?? '', chain]);
+  }
+
+  #cacheKey(): Promise<Buffer> {
+    this.#key ??= loadCacheKey({
+      home: this.#options.home,
+      keyStore: this.#options.keyStore ?? 'auto',
+      ...(this.#options.keyring ? { keyring: this.#options.keyring } : {}),
+    }).then((k) => k.key, (err: unknown) => {
+      this.#key = undefined;
+      throw err;
+    });
+    return this.#key;
+  }
+
+  async #readFresh(name: string): Promise<RedactedCredentials | undefined> {
+    const entry = readCacheEntry({ home: this.#options.home, key: await this.#cacheKey() }, name);
+    return entry && !needsRefresh(entry, this.#now(), REFRESH_MARGIN_MS) ? entry : undefined;
+  }
+
+  /**
+   * The cache entry if fresh, else one fetch shared by every caller: in this process through one promise, across
+   * processes through the lock file, whose holder re-checks the cache before calling STS.
+   */
+  async #cachedOrFetch(name: string, staleMs: number, fetch: () => Promise<RedactedCredentials>): Promise<RedactedCredentials> {
+    const hit = await this.#readFresh(name);
+    if (hit) return hit;
+    const running = this.#inflight.get(name);
+    if (running) return running;
+    const home = this.#options.home;
+    const work = (async () => {
+      ensureCacheDir(home);
+      return withFileLock(cacheLockPath(home, name), async () => {
+        const raced = await this.#readFresh(name);
+        if (raced) return raced;
+        const fresh = await fetch();
+        writeCacheEntry({ home, key: await this.#cacheKey() }, name, fresh);
+        return fresh;
+      }, { peek: () => this.#readFresh(name), staleMs });
+    })().finally(() => this.#inflight.delete(name));
+    this.#inflight.set(name, work);
+    return work;
+  }
+
+  #failureContext(bySource: boolean): StsFailureContext {
+    return { endpoint: this.#endpoint, region: this.#region, sourceLabel: this.#source.label, bySource };
+  }
+
+  async #withSts<T>(credentials: Credentials, call: (sts: ReturnType<StsClientFactory>) => Promise<T>): Promise<T> {
+    const sts = this.#sts(credentials, { region: this.#region, ...(this.#endpoint ? { endpoint: this.#endpoint } : {}) });
+    try {
+      return await call(sts);
+    } finally {
+      sts.destroy();
+    }
+  }
+
+  async #resolveSource(): Promise<ResolvedSource> {
+    // A long-lived engine (the server) re-resolves a source whose own credentials (SSO, a role) run out.
+    const known = await this.#resolvedSource?.catch(() => undefined);
+    if (known && needsRefresh(known.credentials, this.#now())) this.#resolvedSource = undefined;
+    if (this.#resolvedSource) return this.#resolvedSource;
+    const resolving = (async () => {
+      const credentials = await this.#source.provider();
+      const caller = await this.#withSts(credentials, getCallerIdentity).catch((err: unknown) => {
+        throw stsFailure(err, this.#failureContext(true), `GetCallerIdentity of ${this.#source.label}`);
+      });
+      const name = sanitizeSessionName(this.#options.registry.config.source.identity ?? identityFromArn(caller.arn));
+      const assumedRole = parseArn(caller.arn).resourceType === 'assumed-role';
+      return { credentials, identity: { arn: caller.arn, accountId: caller.accountId, name, assumedRole } };
+    })();
+    this.#resolvedSource = resolving;
+    resolving.catch(() => {
+      if (this.#resolvedSource === resolving) this.#resolvedSource = undefined;
+    });
+    return resolving;
+  }
+
+  async #mfaCode(serial: string, options: GetCredentialsOptions): Promise<string> {
+    const provider = options.mfaCodeProvider ?? this.#options.mfaCodeProvider;
+    if (!provider) {
+      throw new CrossbarError('MFA_REQUIRED', `This role needs an MFA code from ${serial}`, {
+        hint: 'Run on a terminal to be prompted, or pass --mfa-code or set CROSSBAR_MFA_CODE',
+      });
+    }
+    return provider(serial);
+  }
+
+  /** One GetSessionToken with MFA, cached (encrypted) and reused by every MFA role until it expires. */
+  #mfaSession(source: ResolvedSource, serial: string, options: GetCredentialsOptions): Promise<RedactedCredentials> {
+    const name = cacheEntryName(['mfa', 1, this.#endpoint ?? '', this.#source.cacheKey, serial]);
+    // Waiters allow the holder time to ask the person for a code before calling its lock abandoned.
+    return this.#cachedOrFetch(name, MFA_LOCK_STALE_MS, async () => {
+      const code = await this.#mfaCode(serial, options);
+      const durationSeconds = this.#options.mfaSessionSeconds ?? 43_200;
+      return this.#withSts(source.credentials, (sts) => getMfaSession(sts, { serial, code, durationSeconds })).catch((err: unknown) => {
+        throw stsFailure(err, this.#failureContext(true), `GetSessionToken with ${serial}`);
+      });
+    });
+  }
+
+  async #assumeChain(hops: RoleHop[], options: GetCredentialsOptions): Promise<RedactedAccountCredentials> {
+    const source = await this.#resolveSource();
+    const serial = this.#options.registry.config.source.mfa_serial;
+    const needsMfa = serial !== undefined && hops.some((h) => h.role.mfa === 'required');
+    let caller: RedactedCredentials = source.credentials;
+    let callerArn = source.identity.arn;
+    let firstHopMfa: AssumeRoleRequest['mfa'];
+    if (needsMfa && source.identity.assumedRole) {
+      // A role session cannot call GetSessionToken: the code goes with the first AssumeRole instead.
+      firstHopMfa = { serial, code: await this.#mfaCode(serial, options) };
+    } else if (needsMfa) {
+      caller = await this.#mfaSession(source, serial, options);
+    }
+    const mfaPresent = needsMfa;
+    for (const [index, hop] of hops.entries()) {
+      const chained = hop.chained || source.identity.assumedRole;
+      const request: AssumeRoleRequest = {
+        roleArn: hop.role.arn,
+        sessionName: source.identity.name,
+        sourceIdentity: source.identity.name,
+        durationSeconds: chained ? Math.min(hop.durationSeconds, CHAINED_MAX_SECONDS) : hop.durationSeconds,
+        ...(hop.role.externalId !== undefined ? { externalId: hop.role.externalId } : {}),
+        ...(index === 0 && firstHopMfa ? { mfa: firstHopMfa } : {}),
+      };
+      const attempt: AssumeRoleAttempt = {
+        roleArn: hop.role.arn,
+        sourceArn: callerArn,
+        externalIdSent: request.externalId !== undefined,
+        mfaPresent,
+        roleRequiresMfa: hop.role.mfa === 'required',
+        mfaSerialConfigured: serial !== undefined,
+        durationSeconds: request.durationSeconds,
+        chained,
+      };
+      const assumed = await this.#assumeHop(caller, request, attempt, source, index === 0 && caller === source.credentials);
+      caller = assumed.credentials;
+      callerArn = assumed.arn;
+    }
+    const last = hops[hops.length - 1];
+    if (!last) throw new CrossbarError('ERROR', 'A role chain has no hops');
+    return new RedactedAccountCredentials(caller, parseArn(last.role.arn).accountId);
+  }
+
+  async #assumeHop(caller: Credentials, request: AssumeRoleRequest, attempt: AssumeRoleAttempt, source: ResolvedSource, bySource: boolean): Promise<AssumedRole> {
+    try {
+      return await this.#withSts(caller, (sts) => assumeRole(sts, request));
+    } catch (err) {
+      throw await assumeRoleFailure(err, attempt, this.#failureContext(bySource), {
+        enabled: this.#options.probeCallerPolicy ?? true,
+        sourceCredentials: source.credentials,
+        sourceAccountId: source.identity.accountId,
+        callerArn: attempt.sourceArn,
+      }, request.mfa?.serial);
+    }
+  }
+}

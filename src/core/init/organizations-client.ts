@@ -1,0 +1,26 @@
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+
+export interface OrganizationsClientOptions {
+  credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** Organizations is global; its endpoint lives in us-east-1 (us-gov-west-1, cn-northwest-1 elsewhere). */
+  region?: string;
+  /** Only for the sandbox or another AWS-compatible endpoint (config `endpoint`). */
+  endpoint?: string;
+  maxAttempts?: number;
+}
+
+/**
+ * The Organizations client for discovery. Organizations throttles each account at a few requests per second,
+ * and a 5,000-account organization takes thousands of calls: the SDK's adaptive retry mode backs off and
+ * rate-limits on the client side instead of failing on the first ThrottlingException.
+ */
+export function createOrganizationsClient(options: OrganizationsClientOptions): OrganizationsClient {
+  return new OrganizationsClient({
+    region: options.region ?? 'us-east-1',
+    credentials: options.credentials,
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    retryMode: 'adaptive',
+    maxAttempts: options.maxAttempts ?? 10,
+  });
+}

@@ -1,0 +1,68 @@
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import { DEVELOPMENT } from '../helpers/sandbox-clients.js';
+import { assumeRoleEvents, awsFiles, demoConfig } from './setup.js';
+
+const FIXTURE = fileURLToPath(new URL('./fixtures/credential-process.ts', import.meta.url));
+const PROCESSES = 50;
+
+let sb: Sandbox;
+beforeAll(async () => {
+  sb = await startSandbox({ port: 0 });
+});
+afterAll(async () => {
+  await sb.stop();
+});
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('single-flight across processes', () => {
+  it(`${PROCESSES} cold credential-process runs for one target make exactly one AssumeRole`, async () => {
+    const files = awsFiles(sb);
+    const config = join(files.dir, 'crossbar.yaml');
+    writeFileSync(config, demoConfig(sb.endpoint, { profile: 'alice' }));
+    const home = join(files.dir, 'crossbar-home');
+    const env = { PATH: process.env['PATH'], HOME: files.dir, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...files.env };
+    const before = assumeRoleEvents(sb, DEVELOPMENT).length;
+
+    const runs = await Promise.all(Array.from({ length: PROCESSES }, () => run([config, 'development', home], env)));
+
+    const failed = runs.filter((r) => r.code !== 0);
+    expect(failed.map((r) => r.stderr)).toEqual([]);
+    const outputs = runs.map((r) => JSON.parse(r.stdout) as { Version: number; AccessKeyId: string; AccountId: string; Expiration: string });
+    expect(new Set(outputs.map((o) => o.AccessKeyId)).size).toBe(1);
+    expect(outputs[0]).toMatchObject({ Version: 1, AccountId: DEVELOPMENT });
+    expect(assumeRoleEvents(sb, DEVELOPMENT).length - before).toBe(1);
+  }, 180_000);
+
+  it('a denied target fails in every process, each with the same one-line error', async () => {
+    const files = awsFiles(sb);
+    const config = join(files.dir, 'crossbar.yaml');
+    writeFileSync(config, demoConfig(sb.endpoint, { profile: 'bob' }));
+    const home = join(files.dir, 'crossbar-home');
+    const env = { PATH: process.env['PATH'], HOME: files.dir, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...files.env };
+    const runs = await Promise.all(Array.from({ length: 5 }, () => run([config, 'production:admin', home], env)));
+    expect(runs.map((r) => r.code)).toEqual([1, 1, 1, 1, 1]);
+    expect(new Set(runs.map((r) => r.stderr.trim()))).toEqual(new Set(['ROLE_ASSUME_DENIED: Could not assume arn:aws:iam::444444444444:role/administrator from arn:aws:iam::111111111111:user/bob']));
+  }, 120_000);
+});
