@@ -127,9 +127,9 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     return exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT_OK;
-      // `crossbar sandbox` without a subcommand: commander printed the help on stderr.
-      if (err.code === 'commander.help' || err.code === 'commander.executeSubCommandAsync') return EXIT_USAGE;
+      // --help, `crossbar help` and --version exit 0; `crossbar sandbox` without a subcommand printed its help
+      // on stderr, a usage error.
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
       return reportError(fromCommanderError(err, commandPathOf(program, argv)), reporter);
     }
     return reportError(err, reporter);

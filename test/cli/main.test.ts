@@ -26,6 +26,12 @@ describe('crossbar main', () => {
     expect(option.stderr.split('\n')[0]).toContain("argument 'xml' is invalid");
   });
 
+  it('`crossbar help sandbox` prints help and exits 0', async () => {
+    const out = await runCli(['help', 'sandbox']);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain('mfa-code');
+  });
+
   it('a command group without a subcommand shows its help on stderr and exits 2', async () => {
     const out = await runCli(['sandbox']);
     expect(out.code).toBe(2);

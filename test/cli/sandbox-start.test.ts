@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -178,5 +178,17 @@ describe('crossbar sandbox start: bad flags', () => {
     const out = await runCli(['sandbox', 'start', '--org', 'galaxy', '--debug']);
     expect(out.code).toBe(2);
     expect(out.stderr).toMatch(/\n\s+at /);
+  });
+});
+
+describe('crossbar sandbox start --state', () => {
+  it('refuses a state file that is not a sandbox state, with exit 2 and what to do', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crossbar-state-'));
+    const file = join(dir, 'state.json');
+    writeFileSync(file, '{"hello": "world"}');
+    const out = await runCli(['sandbox', 'start', '--port', '0', '--state', file]);
+    rmSync(dir, { recursive: true, force: true });
+    expect(out.code).toBe(2);
+    expect(out.stderr).toBe(`crossbar: The sandbox state file ${file} is not a crossbar sandbox state (version 1); move it away or delete it to start fresh\n`);
   });
 });

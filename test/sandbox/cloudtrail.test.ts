@@ -5,7 +5,6 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { DEVELOPMENT, MANAGEMENT, PRODUCTION, assume, clientConfig, failure, keysOf, readOnlySession, roleArn } from '../helpers/sandbox-clients.js';
 import { runAwsCli } from '../helpers/limited-role.js';
 
-const ALICE_ARN = `arn:aws:iam::${MANAGEMENT}:user/alice`;
 const PROD_READ_ONLY = roleArn(PRODUCTION, 'CrossbarReadOnly');
 
 let sb: Sandbox;

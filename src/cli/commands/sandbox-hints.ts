@@ -1,4 +1,5 @@
 import { relative } from 'node:path';
+import { quoteShellWord } from '../../core/aws-config/shell-quote.js';
 import type { SandboxConfigPaths } from '../write-files.js';
 
 /** Copy-pasteable commands for using a running sandbox, shared by `sandbox start` and `demo`. */
@@ -6,7 +7,7 @@ import type { SandboxConfigPaths } from '../write-files.js';
 function shellPath(path: string, cwd: string | undefined): string {
   const rel = cwd ? relative(cwd, path) : path;
   const shown = rel && !rel.startsWith('..') ? (rel.startsWith('/') ? rel : `./${rel}`) : path;
-  return /^[\w./-]+$/.test(shown) ? shown : `'${shown.replaceAll("'", "'\\''")}'`;
+  return quoteShellWord(shown);
 }
 
 /** The environment prefix that points the AWS CLI at the written profiles. */

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CrossbarError } from '../../core/errors.js';
+import { ApiError } from '../../sandbox/api-error.js';
 import type { Faults } from '../../sandbox/faults.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { parseOrgSpec, MAX_GENERATED_ACCOUNTS } from '../../sandbox/world/seed-orgs.js';
@@ -92,8 +93,9 @@ export async function launchSandbox(plan: StartPlan, log: (line: string) => void
       case 'ENOTFOUND':
         throw new CrossbarError('USAGE', `cannot listen on host ${plan.host}: pass --host 127.0.0.1 or an address of this machine`, { cause, exitCode: 2 });
     }
-    if (cause instanceof Error && cause.name === 'ApiError' && plan.statePath) {
-      throw new CrossbarError('CONFIG_INVALID', cause.message, { cause, hint: `move ${plan.statePath} away to start a fresh organization` });
+    // The state file is the only input that reaches the sandbox unchecked; it refuses a bad one with ApiError.
+    if (cause instanceof ApiError && plan.statePath) {
+      throw new CrossbarError('CONFIG_INVALID', cause.message, { cause });
     }
     throw new CrossbarError('SANDBOX', `the sandbox did not start: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }

@@ -32,9 +32,19 @@ export function detectEol(text: string): '\n' | '\r\n' {
   return m?.[0] === '\r\n' ? '\r\n' : '\n';
 }
 
-/** Python's `str.strip()` for what matters here: ASCII and Unicode whitespace at both ends. */
+/** Python's `str.isspace()` per character: JavaScript's whitespace plus the separators 0x1c-0x1f and 0x85. */
+function isSpace(c: string): boolean {
+  const code = c.charCodeAt(0);
+  return (code >= 0x1c && code <= 0x1f) || code === 0x85 || /\s/.test(c);
+}
+
+/** Python's `str.strip()`, which configparser applies to every line. */
 export function strip(s: string): string {
-  return s.replace(/^[\s\u001c-\u001f]+|[\s\u001c-\u001f]+$/g, '');
+  let start = 0;
+  let end = s.length;
+  while (start < end && isSpace(s.charAt(start))) start += 1;
+  while (end > start && isSpace(s.charAt(end - 1))) end -= 1;
+  return s.slice(start, end);
 }
 
 export function isComment(text: string): boolean {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderProfiles } from './render-profiles.js';
 import { findIniProblems } from './validate-aws-config.js';
-import { DEMO_YAML, registryFrom } from './test-registry.js';
+import { DEMO_YAML, registryFrom } from '../../../test/aws-config/registry-fixture.js';
 
 describe('renderProfiles in role-arn mode', () => {
   const registry = registryFrom(DEMO_YAML);

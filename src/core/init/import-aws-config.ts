@@ -2,8 +2,7 @@ import { parseArn, type Arn } from '../arn.js';
 import { detectStage } from './detect-stage.js';
 import type { InitAccount, InitConfig, InitRole } from './init-config.js';
 import { parseAwsConfig, type ConfigSection } from './parse-aws-config.js';
-import { analyzeProfileNames, shortRoleKey } from './profile-labels.js';
-import { toAccountName, uniqueNames } from './account-names.js';
+import { placeProfiles } from './place-profiles.js';
 import { liftSource, mostCommon } from './lift-source.js';
 
 /** A role profile found in the file, and where it went in crossbar.yaml. */
@@ -86,60 +85,16 @@ function roleOf(p: RoleProfile, via: string | undefined): InitRole {
  */
 export function importAwsConfig(text: string, path: string): AwsConfigImport {
   const sections = parseAwsConfig(text, path);
-  const skipped: SkippedProfile[] = [];
-  const roleProfiles: RoleProfile[] = [];
-  for (const section of sections) {
-    if (section.kind !== 'profile' && section.kind !== 'default') {
-      skipped.push({ profile: section.name, line: section.line, reason: section.kind === 'other' ? `[${section.name}] is not a profile: profiles in ~/.aws/config are [profile NAME]` : `an [${section.kind} ${section.name}] section, not a profile` });
-      continue;
-    }
-    const read = readRoleProfile(section);
-    if (isSkipped(read)) skipped.push(read);
-    else roleProfiles.push(read);
-  }
-
-  const labels = analyzeProfileNames(roleProfiles.map((p) => ({ profile: p.section.name, roleName: p.arn.resourceName })));
-  // Keys: account name + id, so that one name on two ids (a clash) and one id under two names (virtual root) both stay apart.
-  const groups = new Map<string, { account: InitAccount; profiles: { p: RoleProfile; key: string }[] }>();
-  roleProfiles.forEach((p, i) => {
-    const label = labels.names[i];
-    const name = toAccountName(label?.account ?? p.section.name, p.arn.accountId);
-    const groupKey = `${name} ${p.arn.accountId}`;
-    const group = groups.get(groupKey) ?? { account: { id: p.arn.accountId, name }, profiles: [] };
-    groups.set(groupKey, group);
-    group.profiles.push({ p, key: label?.roleLabel ?? shortRoleKey(p.arn.resourceName) });
-  });
-
-  const accounts = uniqueNames([...groups.values()].map((g) => g.account));
-  const where = new Map<string, { account: string; key: string }>();
-  [...groups.values()].forEach((g, i) => {
-    const account = accounts[i] ?? g.account;
-    const used = new Set<string>();
-    for (const entry of g.profiles) {
-      let key = entry.key;
-      if (used.has(key)) key = shortRoleKey(entry.p.arn.resourceName);
-      for (let n = 2; used.has(key); n += 1) key = `${entry.key}-${n}`;
-      used.add(key);
-      where.set(entry.p.section.name, { account: account.name, key });
-    }
-  });
-
+  const { roleProfiles, skipped } = sortSections(sections);
+  const { namespace, groups, where } = placeProfiles(roleProfiles);
   const lifted = liftSource(sections, roleProfiles, where);
-  const built = [...groups.values()].map((g, i): InitAccount => {
-    const account = accounts[i] ?? g.account;
-    const roles: Record<string, InitRole> = {};
-    for (const { p } of g.profiles) {
-      const at = where.get(p.section.name);
-      if (at) roles[at.key] = roleOf(p, lifted.via.get(p.section.name));
-    }
-    const stage = detectStage(account.name);
-    const regions = lifted.regions.get(account.name);
-    return { id: account.id, name: account.name, ...(stage ? { stage } : {}), ...(regions ? { regions } : {}), roles };
+
+  const accounts = groups.map((g): InitAccount => {
+    const roles = Object.fromEntries(g.roles.map((r) => [r.key, roleOf(r.profile, lifted.via.get(r.profile.section.name))]));
+    const stage = detectStage(g.name);
+    const regions = lifted.regions.get(g.name);
+    return { id: g.id, name: g.name, ...(stage ? { stage } : {}), ...(regions ? { regions } : {}), roles };
   });
-
-  const sourceProfile = lifted.source?.profile;
-  const explained = skipped.map((s) => (s.profile === sourceProfile ? { ...s, reason: 'the source identity of the role profiles: it became source.profile' } : s));
-
   const imported = roleProfiles.map((p): ImportedProfile => {
     const at = where.get(p.section.name);
     return { profile: p.section.name, line: p.section.line, accountId: p.arn.accountId, account: at?.account ?? '', role: at?.key ?? '' };
@@ -147,17 +102,36 @@ export function importAwsConfig(text: string, path: string): AwsConfigImport {
   // The most used role key becomes defaults.role, so the registry adds no extra default role beside it.
   const defaultRole = mostCommon(imported.map((i) => i.role));
   const defaults = { ...(defaultRole ? { role: defaultRole } : {}), ...(lifted.defaultRegions ? { regions: lifted.defaultRegions } : {}) };
-  const namespace = labels.namespace !== undefined && /^[a-z0-9-]+$/.test(labels.namespace) ? labels.namespace : undefined;
+  const ns = namespace !== undefined && /^[a-z0-9-]+$/.test(namespace) ? namespace : undefined;
+  const sourceProfile = lifted.source?.profile;
   return {
     config: {
-      ...(namespace ? { organization: { name: namespace, namespace } } : {}),
+      ...(ns ? { organization: { name: ns, namespace: ns } } : {}),
       ...(lifted.source ? { source: lifted.source } : {}),
       ...(Object.keys(defaults).length > 0 ? { defaults } : {}),
-      accounts: built,
+      accounts,
     },
     imported,
-    skipped: explained,
+    skipped: skipped.map((s) => (s.profile === sourceProfile ? { ...s, reason: 'the source identity of the role profiles: it became source.profile' } : s)),
     notes: lifted.notes,
   };
 }
 
+/** Role profiles to import; everything else (source profiles, SSO, sso-session, services) reported. */
+function sortSections(sections: readonly ConfigSection[]): { roleProfiles: RoleProfile[]; skipped: SkippedProfile[] } {
+  const skipped: SkippedProfile[] = [];
+  const roleProfiles: RoleProfile[] = [];
+  for (const section of sections) {
+    if (section.kind === 'profile' || section.kind === 'default') {
+      const read = readRoleProfile(section);
+      if (isSkipped(read)) skipped.push(read);
+      else roleProfiles.push(read);
+      continue;
+    }
+    const reason = section.kind === 'other'
+      ? `[${section.name}] is not a profile: profiles in ~/.aws/config are [profile NAME]`
+      : `an [${section.kind} ${section.name}] section, not a profile`;
+    skipped.push({ profile: section.name, line: section.line, reason });
+  }
+  return { roleProfiles, skipped };
+}

@@ -1,11 +1,13 @@
+import { findIniProblems } from '../aws-config/validate-aws-config.js';
 import { CrossbarError } from '../errors.js';
 
 /**
- * A reader for `~/.aws/config`, with line numbers. It follows the rules of the SDK's own parser
- * (@smithy/shared-ini-file-loader, whose `parseIni` is internal and not exported): `#`/`;` comments at the start
- * of a line or after whitespace, `[profile name]` and `[default]` sections, `key =` opening an indented
- * sub-section. Where that parser silently drops what it cannot read, this one reports it, as the AWS CLI does
- * (botocore refuses such files too): a bad file should be one clear error, not a quiet half import.
+ * A reader for `~/.aws/config`, with line numbers. A file the AWS CLI would refuse (botocore's strict
+ * configparser) is refused first, every problem at once, by the same check `crossbar aws-config` uses; the
+ * JavaScript SDK would silently drop such lines, and a quiet half import helps nobody. The values are then
+ * read by the rules of the SDK's own parser (@smithy/shared-ini-file-loader, whose `parseIni` is internal):
+ * `#`/`;` comments at the start of a line or after whitespace, `[profile name]` and `[default]` sections,
+ * `key =` opening an indented sub-section.
  */
 export type SectionKind = 'default' | 'profile' | 'sso-session' | 'services' | 'other';
 
@@ -32,58 +34,48 @@ function sectionOf(header: string, line: number): ConfigSection {
   return { kind: prefix === 'sso-session' ? 'sso-session' : 'services', name, line, values: {} };
 }
 
-/** Parses config text into sections; every unreadable line is reported at once in one CONFIG_INVALID error. */
+/** Refuses what the AWS CLI cannot read, naming `path:line` for each problem. */
+function checkParsable(text: string, path: string): void {
+  const problems = findIniProblems(text);
+  if (problems.length === 0) return;
+  throw new CrossbarError('CONFIG_INVALID', problems.map((p) => `${path}:${p.line}: ${p.message}`).join('\n'), {
+    hint: `Fix ${problems.length === 1 ? 'this line' : `these ${problems.length} lines`} of ${path} (the AWS CLI cannot read it either), then run init again`,
+  });
+}
+
+/** `key = value`, or configparser's `key: value`: whichever delimiter comes first. */
+function splitSetting(line: string): { name: string; value: string } | undefined {
+  const eq = line.indexOf('=');
+  const colon = line.indexOf(':');
+  const at = eq < 0 ? colon : colon < 0 ? eq : Math.min(eq, colon);
+  if (at <= 0) return undefined;
+  return { name: line.slice(0, at).trim(), value: line.slice(at + 1).trim() };
+}
+
+/** Parses config text into sections; a file the AWS CLI cannot read is one CONFIG_INVALID error. */
 export function parseAwsConfig(text: string, path: string): ConfigSection[] {
+  checkParsable(text, path);
   const sections: ConfigSection[] = [];
-  const problems: string[] = [];
-  const seen = new Map<string, number>();
   let current: ConfigSection | undefined;
   let subSection: string | undefined;
-  let orphanReported = false;
-  text.split(/\r?\n/).forEach((raw, index) => {
-    const lineNo = index + 1;
+  text.replace(/^\uFEFF/, '').split(/\r?\n/).forEach((raw, index) => {
     const line = (raw.split(/(?:^|\s)[;#]/)[0] ?? '').trim();
     if (line === '') return;
-    const indented = raw.trimStart() !== raw;
-    if (line.startsWith('[')) {
+    if (line.startsWith('[') && line.endsWith(']')) {
       subSection = undefined;
-      if (!line.endsWith(']')) {
-        problems.push(`${path}:${lineNo}: section header without a closing ']': ${line}`);
-        current = undefined;
-        return;
-      }
-      current = sectionOf(line.slice(1, -1).trim(), lineNo);
-      const key = `${current.kind} ${current.name}`;
-      const earlier = seen.get(key);
-      if (earlier !== undefined) problems.push(`${path}:${lineNo}: [${line.slice(1, -1).trim()}] is defined twice (first at line ${earlier}); the AWS CLI refuses this file`);
-      seen.set(key, lineNo);
+      current = sectionOf(line.slice(1, -1).trim(), index + 1);
       sections.push(current);
       return;
     }
-    const eq = line.indexOf('=');
-    if (current === undefined) {
-      if (!orphanReported) problems.push(`${path}:${lineNo}: a setting before any [profile …] section: ${line}`);
-      orphanReported = true;
+    const setting = splitSetting(line);
+    // An indented line without a delimiter continues the previous value (configparser's multi-line values).
+    if (current === undefined || setting === undefined) return;
+    if (setting.value === '') {
+      subSection = setting.name;
       return;
     }
-    if (eq <= 0) {
-      // An indented line without '=' continues the previous value (configparser's multi-line values).
-      if (!indented) problems.push(`${path}:${lineNo}: expected 'key = value' in [${current.kind === 'profile' ? `profile ${current.name}` : current.name}], found: ${line}`);
-      return;
-    }
-    const name = line.slice(0, eq).trim();
-    const value = line.slice(eq + 1).trim();
-    if (value === '') {
-      subSection = name;
-      return;
-    }
-    if (subSection !== undefined && !indented) subSection = undefined;
-    current.values[subSection === undefined ? name : `${subSection}.${name}`] = value;
+    if (subSection !== undefined && raw.trimStart() === raw) subSection = undefined;
+    current.values[subSection === undefined ? setting.name : `${subSection}.${setting.name}`] = setting.value;
   });
-  if (problems.length > 0) {
-    throw new CrossbarError('CONFIG_INVALID', problems.join('\n'), {
-      hint: `Fix ${problems.length === 1 ? 'this line' : `these ${problems.length} lines`} of ${path} (the AWS CLI cannot read it either), then run init again`,
-    });
-  }
   return sections;
 }

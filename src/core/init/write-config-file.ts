@@ -10,6 +10,16 @@ export interface WriteConfigFileOptions {
 
 const NO_LINKS: ReadonlySet<string> = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP']);
 
+/** What is at `path` now; a path that cannot exist yet (missing or blocked folder) counts as none. */
+function kindOf(path: string): 'file' | 'folder' | 'none' {
+  try {
+    return statSync(path).isDirectory() ? 'folder' : 'file';
+  } catch (err) {
+    if (errnoOf(err) === 'ENOENT' || errnoOf(err) === 'ENOTDIR') return 'none';
+    throw new CrossbarError('ERROR', `Cannot read ${path}: ${err instanceof Error ? err.message : String(err)}`, { hint: 'Check the permissions of its folder', cause: err });
+  }
+}
+
 function exists(path: string): CrossbarError {
   return new CrossbarError('USAGE', `${path} exists: pass --force to replace it`, { hint: 'Or write elsewhere with --config FILE' });
 }
@@ -21,12 +31,9 @@ function exists(path: string): CrossbarError {
  * and MFA devices.
  */
 export function writeConfigFile(path: string, text: string, options: WriteConfigFileOptions = {}): void {
-  try {
-    if (statSync(path).isDirectory()) throw new CrossbarError('USAGE', `${path} is a folder, not a file`, { hint: 'Give the path of the crossbar.yaml file to write' });
-    if (!options.force) throw exists(path);
-  } catch (err) {
-    if (errnoOf(err) !== 'ENOENT') throw err;
-  }
+  const existing = kindOf(path);
+  if (existing === 'folder') throw new CrossbarError('USAGE', `${path} is a folder, not a file`, { hint: 'Give the path of the crossbar.yaml file to write' });
+  if (existing === 'file' && !options.force) throw exists(path);
   try {
     mkdirSync(dirname(path), { recursive: true });
     if (options.force) return writeFileAtomic(path, text);

@@ -1,5 +1,5 @@
-import { parseConfig, formatProblem } from '../config/load-config.js';
-import { buildRegistry, type Registry } from '../config/registry.js';
+import { parseConfig, formatProblem } from '../../src/core/config/load-config.js';
+import { buildRegistry, type Registry } from '../../src/core/config/registry.js';
 
 /** Test helper: a registry from YAML text, failing loudly on config problems. */
 export function registryFrom(yaml: string): Registry {
