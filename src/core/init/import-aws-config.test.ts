@@ -153,9 +153,6 @@ describe('importAwsConfig: names and roles', () => {
     }
     expect(caught).toBeInstanceOf(CrossbarError);
     expect((caught as CrossbarError).code).toBe('CONFIG_INVALID');
-    expect((caught as CrossbarError).message).toBe([
-      "/home/me/.aws/config:3: expected 'key = value' in [profile ok], found: this line has no equals sign",
-      "/home/me/.aws/config:4: section header without a closing ']': [profile broken",
-    ].join('\n'));
+    expect((caught as CrossbarError).message.split('\n').map((l) => l.split(': ')[0])).toEqual(['/home/me/.aws/config:3', '/home/me/.aws/config:4']);
   });
 });
