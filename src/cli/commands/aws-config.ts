@@ -1,0 +1,127 @@
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import type { Registry } from '../../core/config/registry.js';
+import { CrossbarError } from '../../core/errors.js';
+import {
+  mergeManagedBlock, readAwsConfig, renderProfiles, resolveAwsConfigPath, unifiedDiff, writeAwsConfigAtomically,
+  type AwsConfigMode, type MergeResult, type RenderProfilesOptions,
+} from '../../core/aws-config/index.js';
+import type { CliContext } from '../context.js';
+import type { CliRuntime } from '../main.js';
+import { EXIT_OK } from '../report-error.js';
+import { loadCliConfig, type LoadedConfig } from './load-cli-config.js';
+
+/**
+ * `crossbar aws-config`: a `~/.aws/config` profile for every account × role, inside crossbar's marked block and
+ * nowhere else. Without --write it only shows the diff; with --write it merges (backup, atomic rename). A file
+ * the AWS CLI could not parse, or a profile of the user's own that crossbar would shadow, stops it before
+ * anything is written (exit 2).
+ */
+export const AWS_CONFIG_MODES = ['credential-process', 'role-arn'] as const;
+
+export interface AwsConfigFlags {
+  write?: boolean;
+  dryRun?: boolean;
+  mode: AwsConfigMode;
+  prune?: boolean;
+  crossbarCommand?: string;
+  sourceProfile?: string;
+  region?: string;
+}
+
+export interface AwsConfigPlan {
+  path: string;
+  existing: string;
+  merged: MergeResult;
+  diff: string;
+}
+
+/**
+ * Where the credential-process child finds crossbar.yaml. Profiles run from any folder, so `./crossbar.yaml`
+ * (and CROSSBAR_CONFIG, which the AWS tool's environment may lack) is pinned with `--config ABSOLUTE`; only the
+ * user-level default needs no flag.
+ */
+export function configFlagFor(configPath: string, env: Record<string, string | undefined>): string | undefined {
+  const home = env.HOME ?? homedir();
+  const userDefault = join(home, '.config', 'crossbar', 'crossbar.yaml');
+  return resolve(configPath) === userDefault ? undefined : resolve(configPath);
+}
+
+/** `--crossbar-command "node /opt/crossbar/bin/crossbar.js"`: the words of the program the profiles call. */
+export function crossbarCommandWords(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  if (words.length === 0) throw new CrossbarError('USAGE', '--crossbar-command is empty', { hint: 'e.g. --crossbar-command "node /opt/crossbar/bin/crossbar.js"', exitCode: 2 });
+  return words;
+}
+
+export function planAwsConfig(registry: Registry, loaded: Pick<LoadedConfig, 'path'>, flags: AwsConfigFlags, env: Record<string, string | undefined>): AwsConfigPlan {
+  const path = resolveAwsConfigPath(env, env.HOME ?? homedir());
+  const words = crossbarCommandWords(flags.crossbarCommand);
+  const configFlag = configFlagFor(loaded.path, env);
+  const options: RenderProfilesOptions = {
+    mode: flags.mode,
+    ...(words ? { crossbarCommand: words } : {}),
+    ...(configFlag ? { configPath: configFlag } : {}),
+    ...(flags.sourceProfile ? { sourceProfile: flags.sourceProfile } : {}),
+    ...(flags.region ? { region: flags.region } : {}),
+  };
+  const profiles = renderProfiles(registry, options);
+  const existing = readAwsConfig(path).text;
+  const merged = mergeManagedBlock(existing, profiles, { path, ...(flags.prune ? { prune: true } : {}) });
+  return { path, existing, merged, diff: unifiedDiff(existing, merged.text, path) };
+}
+
+function counts(m: MergeResult): string {
+  return `${m.added.length} added, ${m.changed.length} changed, ${m.removed.length} removed, ${m.stale.length} stale`;
+}
+
+function reportStale(ctx: CliContext, m: MergeResult): void {
+  if (m.stale.length === 0) return;
+  ctx.err(ctx.colors.yellow(`stale: ${m.stale.join(', ')}: their accounts are no longer in crossbar.yaml; --prune removes them`));
+}
+
+export async function runAwsConfig(ctx: CliContext, flags: AwsConfigFlags): Promise<number> {
+  const loaded = loadCliConfig(ctx);
+  const plan = planAwsConfig(loaded.registry, loaded, flags, ctx.io.env);
+  const { merged } = plan;
+  const json = ctx.output === 'json' || ctx.output === 'ndjson';
+  const summary = { path: plan.path, mode: flags.mode, added: merged.added, changed: merged.changed, removed: merged.removed, stale: merged.stale };
+  if (!flags.write || flags.dryRun) {
+    if (json) ctx.out(JSON.stringify({ ...summary, written: false, diff: plan.diff }));
+    else if (plan.diff) ctx.io.stdout.write(plan.diff);
+    ctx.err(plan.diff ? `dry run: ${counts(merged)}; nothing written (pass --write to apply)` : `${plan.path} is up to date: nothing to change`);
+    reportStale(ctx, merged);
+    return EXIT_OK;
+  }
+  if (plan.diff === '') {
+    if (json) ctx.out(JSON.stringify({ ...summary, written: false }));
+    else ctx.out(`${plan.path} is up to date: ${counts(merged)}`);
+    reportStale(ctx, merged);
+    return EXIT_OK;
+  }
+  const written = writeAwsConfigAtomically(plan.path, merged.text);
+  if (json) ctx.out(JSON.stringify({ ...summary, written: true, backup: written.backupPath ?? null }));
+  else {
+    ctx.out(`wrote ${written.path}: ${counts(merged)}`);
+    if (written.backupPath) ctx.out(ctx.colors.dim(`backup of the previous file: ${written.backupPath}`));
+  }
+  reportStale(ctx, merged);
+  return EXIT_OK;
+}
+
+export function registerAwsConfig(program: Command, runtime: CliRuntime): void {
+  program
+    .command('aws-config')
+    .description('generate ~/.aws/config profiles for every account × role (shows the diff; --write applies it)')
+    .option('--write', 'merge the profiles into crossbar\'s block of the file (a backup is kept)')
+    .option('--dry-run', 'only print the diff, even with --write')
+    .addOption(new Option('--mode <mode>', 'credential-process (crossbar serves the credentials) or role-arn (native role_arn + source_profile)').choices(AWS_CONFIG_MODES).default('credential-process'))
+    .option('--prune', 'remove the profiles of accounts no longer in crossbar.yaml')
+    .option('--crossbar-command <cmd>', 'the program credential_process runs, e.g. "node /opt/crossbar/bin/crossbar.js" (default: crossbar)')
+    .option('--source-profile <name>', 'role-arn mode: the profile with your own keys (default: source.profile)')
+    .option('--region <region>', 'region of every profile (default: each account\'s first region)')
+    .addHelpText('after', '\nThe file is AWS_CONFIG_FILE, else ~/.aws/config. Everything outside crossbar\'s marked block is kept byte for byte; crossbar never writes [default].')
+    .action((flags: AwsConfigFlags, command: Command) => runtime.run(command, (ctx) => runAwsConfig(ctx, flags)));
+}

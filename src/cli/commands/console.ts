@@ -1,0 +1,116 @@
+import { spawn } from 'node:child_process';
+import type { Command } from 'commander';
+import { resolveRoleChain } from '../../core/credentials/index.js';
+import { CrossbarError } from '../../core/errors.js';
+import { partitionOfRegion, signInToConsole, switchRoleUrlFor } from '../../core/console/index.js';
+import { resolveTarget, type ResolvedTarget } from '../../core/select/select-accounts.js';
+import type { CliContext } from '../context.js';
+import type { CliRuntime } from '../main.js';
+import { EXIT_OK } from '../report-error.js';
+import { loadCliConfig } from './load-cli-config.js';
+
+/**
+ * `crossbar console TARGET`: the AWS console of an account, signed in through a federated sign-in URL made
+ * from the engine's role credentials (the longest session AWS allows; none asked for chained roles, which
+ * AWS refuses). Opens the browser unless --print; --switch-role prints seed 004's switch-role link instead,
+ * which needs no credentials at all.
+ */
+export interface ConsoleFlags {
+  service?: string;
+  region?: string;
+  print?: boolean;
+  switchRole?: boolean;
+  yes?: boolean;
+  mfaCode?: string;
+}
+
+/** How a URL reaches a browser: `$BROWSER` if set (as git and many CLIs honour it), else the platform's opener. */
+export function browserCommand(env: Record<string, string | undefined>, platform: NodeJS.Platform = process.platform): string[] {
+  const custom = env.BROWSER?.trim();
+  if (custom) return custom.split(/\s+/);
+  if (platform === 'darwin') return ['open'];
+  // `start` is a cmd built-in; its first quoted argument is the window title.
+  if (platform === 'win32') return ['cmd', '/c', 'start', '""'];
+  return ['xdg-open'];
+}
+
+/** Starts the opener and lets it run on its own; rejects only when it cannot be started at all. */
+export function openInBrowser(url: string, env: Record<string, string | undefined>): Promise<void> {
+  const [program, ...args] = browserCommand(env);
+  if (!program) return Promise.reject(new Error('no browser command'));
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(program, [...args, url], { detached: true, stdio: 'ignore', env: { ...env } });
+    child.once('error', reject);
+    child.once('spawn', () => {
+      child.unref();
+      resolvePromise();
+    });
+  });
+}
+
+function label(target: ResolvedTarget): string {
+  return `${target.account.name}:${target.role.key}`;
+}
+
+function printSwitchRole(ctx: CliContext, target: ResolvedTarget): number {
+  if (target.role.via) {
+    throw new CrossbarError('USAGE', `${label(target)} is reached through ${target.role.via}: the console cannot switch to a chained role`, {
+      hint: `Use \`crossbar console ${label(target)}\` for a federated sign-in instead`,
+      exitCode: 2,
+    });
+  }
+  ctx.out(switchRoleUrlFor(target.account, target.role));
+  return EXIT_OK;
+}
+
+export async function runConsole(ctx: CliContext, targetText: string, flags: ConsoleFlags): Promise<number> {
+  const loaded = loadCliConfig(ctx);
+  const target = resolveTarget(loaded.registry, targetText);
+  if (flags.switchRole) return printSwitchRole(ctx, target);
+  await loaded.confirm(ctx, target, flags);
+  const engine = loaded.engine(ctx, flags);
+  const credentials = await engine.getCredentials({ account: target.account, role: target.role });
+  const source = await engine.sourceIdentity();
+  const chained = resolveRoleChain({ account: target.account, role: target.role }, loaded.registry).length > 1 || source.assumedRole;
+  const region = flags.region ?? target.region;
+  const endpoint = loaded.registry.config.endpoint;
+  const url = await signInToConsole({
+    credentials,
+    target: label(target),
+    region,
+    partition: partitionOfRegion(region),
+    chained,
+    fetch,
+    ...(flags.service ? { service: flags.service } : {}),
+    ...(endpoint ? { endpoint } : {}),
+    ...(target.role.duration && !chained ? { sessionDuration: target.role.duration } : {}),
+  });
+  if (flags.print) {
+    ctx.out(url);
+    return EXIT_OK;
+  }
+  try {
+    await openInBrowser(url, ctx.io.env);
+    ctx.err(`opened the console of ${label(target)} (${target.account.id}) in your browser`);
+  } catch (cause) {
+    // No opener on this machine (a server, a container): the URL is still what the user came for.
+    ctx.out(url);
+    ctx.err(ctx.colors.yellow(`could not start a browser (${browserCommand(ctx.io.env).join(' ')}): ${cause instanceof Error ? cause.message : String(cause)}; open the URL above, or set BROWSER`));
+  }
+  return EXIT_OK;
+}
+
+export function registerConsole(program: Command, runtime: CliRuntime): void {
+  program
+    .command('console')
+    .description('open the AWS console of an account (federated sign-in through the role), or print the URL')
+    .argument('<target>', 'ACCOUNT[:ROLE] or a shortcut such as /switch-to-prod')
+    .option('--service <service>', 'console service to open: ec2, s3, iam… (default: the console home)')
+    .option('--region <region>', 'console region (default: the target\'s region)')
+    .option('--print', 'print the sign-in URL instead of opening a browser (it signs in whoever opens it, for 15 minutes)')
+    .option('--switch-role', 'print the console\'s switch-role link (account, role, name, colour) instead; needs no credentials')
+    .option('-y, --yes', 'skip the confirmation of roles marked confirm: true')
+    .option('--mfa-code <code>', 'the current MFA code, for roles that need MFA (or CROSSBAR_MFA_CODE)')
+    .addHelpText('after', '\nThe browser is $BROWSER if set, else xdg-open, open or start.')
+    .action((target: string, flags: ConsoleFlags, command: Command) => runtime.run(command, (ctx) => runConsole(ctx, target, flags)));
+}

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
+import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import { FaultInjector } from '../../src/sandbox/faults.js';
+import { DEVELOPMENT, PRODUCTION, clientConfig, failure, keysOf, readOnlySession, sts } from '../helpers/sandbox-clients.js';
+
+let sb: Sandbox;
+beforeAll(async () => { sb = await startSandbox({ port: 0 }); });
+afterAll(async () => { await sb.stop(); });
+beforeEach(() => { sb.faults.set({}); });
+
+async function timed(p: Promise<unknown>): Promise<number> {
+  const t = Date.now();
+  await p;
+  return Date.now() - t;
+}
+
+describe('faults on demand', () => {
+  it('latency delays every answer, and none is added without it', async () => {
+    const client = sts(sb, keysOf(sb, 'alice'));
+    expect(await timed(client.send(new GetCallerIdentityCommand({})))).toBeLessThan(100);
+    sb.faults.set({ latencyMs: 150 });
+    expect(await timed(client.send(new GetCallerIdentityCommand({})))).toBeGreaterThanOrEqual(145);
+  });
+
+  it('jitter spreads latency around its mean', () => {
+    let i = 0;
+    const seq = [0, 1, 0.5];
+    const f = new FaultInjector({ latencyMs: 100, jitterMs: 40 }, () => seq[i++ % seq.length] ?? 0.5);
+    expect([0, 1, 2].map(() => f.decide('1', 'sts', 'X', 0).delayMs)).toEqual([60, 140, 100]);
+  });
+
+  it('error rate 1 answers 5xx in each protocol family; 0 answers normally', async () => {
+    const dev = await readOnlySession(sb, DEVELOPMENT);
+    sb.faults.set({ errorRate: 1 });
+    const q = await failure(sts(sb, keysOf(sb, 'alice')).send(new GetCallerIdentityCommand({})));
+    expect(q.status).toBeGreaterThanOrEqual(500);
+    const e = await failure(new EC2Client(clientConfig(sb, dev)).send(new DescribeInstancesCommand({})));
+    expect(e).toMatchObject({ name: 'InternalError', status: 500 });
+    const j = await failure(new OrganizationsClient(clientConfig(sb, keysOf(sb, 'alice'))).send(new ListAccountsCommand({})));
+    expect(j).toMatchObject({ name: 'InternalFailure', status: 500 });
+    sb.faults.set({ errorRate: 0 });
+    await expect(sts(sb, keysOf(sb, 'alice')).send(new GetCallerIdentityCommand({}))).resolves.toHaveProperty('Account');
+  });
+
+  it('a fault rule for one account and service leaves other accounts alone', async () => {
+    const dev = await readOnlySession(sb, DEVELOPMENT);
+    sb.faults.set({ rules: [{ account: '111111111111', service: 'sts', errorRate: 1 }] });
+    const f = await failure(sts(sb, keysOf(sb, 'alice')).send(new GetCallerIdentityCommand({})));
+    expect(f.status).toBeGreaterThanOrEqual(500);
+    await expect(sts(sb, dev).send(new GetCallerIdentityCommand({}))).resolves.toHaveProperty('Account', DEVELOPMENT);
+  });
+
+  it('throttles per account and API with AWS\'s throttling errors, and other APIs and accounts still pass', async () => {
+    const dev = await readOnlySession(sb, DEVELOPMENT);
+    const prod = await readOnlySession(sb, PRODUCTION);
+    sb.faults.set({ throttleRps: 2 });
+    const ec2Dev = new EC2Client(clientConfig(sb, dev));
+    const results = await Promise.allSettled(Array.from({ length: 6 }, () => ec2Dev.send(new DescribeInstancesCommand({}))));
+    const throttled = results.filter((r) => r.status === 'rejected');
+    expect(throttled.length).toBeGreaterThanOrEqual(3);
+    expect(throttled.every((r) => r.status === 'rejected' && (r.reason as { name?: string }).name === 'RequestLimitExceeded')).toBe(true);
+    // A different API in the same account, and the same API in another account, have their own budgets.
+    await expect(new IAMClient(clientConfig(sb, dev)).send(new ListRolesCommand({}))).resolves.toHaveProperty('Roles');
+    await expect(new EC2Client(clientConfig(sb, prod)).send(new DescribeInstancesCommand({}))).resolves.toHaveProperty('Reservations');
+    const iamThrottle = await Promise.allSettled(Array.from({ length: 6 }, () => new IAMClient(clientConfig(sb, dev)).send(new ListRolesCommand({}))));
+    const names = iamThrottle.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason as { name?: string });
+    expect(names.length).toBeGreaterThan(0);
+    expect(names.every((e) => e.name === 'Throttling' || e.name === 'ThrottlingException')).toBe(true);
+  });
+
+  it('a throttled caller with the SDK\'s retries ends ok', async () => {
+    const dev = await readOnlySession(sb, DEVELOPMENT);
+    sb.faults.set({ throttleRps: 5 });
+    const client = new EC2Client({ endpoint: sb.endpoint, region: 'us-east-1', credentials: dev, maxAttempts: 8, retryMode: 'adaptive' });
+    const results = await Promise.all(Array.from({ length: 12 }, () => client.send(new DescribeInstancesCommand({}))));
+    expect(results.every((r) => Array.isArray(r.Reservations))).toBe(true);
+  });
+
+  it('faults can be changed over HTTP, as the CLI flags set them', async () => {
+    const put = await fetch(`${sb.endpoint}/_sandbox/faults`, { method: 'PUT', body: JSON.stringify({ latencyMs: 5, throttleRps: 100 }) });
+    expect(put.status).toBe(200);
+    expect(sb.faults.get()).toEqual({ latencyMs: 5, throttleRps: 100 });
+    const bad = await fetch(`${sb.endpoint}/_sandbox/faults`, { method: 'PUT', body: 'nope' });
+    expect(bad.status).toBe(400);
+  });
+});
