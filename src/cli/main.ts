@@ -5,9 +5,8 @@ import pc from 'picocolors';
 import { colorEnabled, createContext, type CliContext, type CliIo } from './context.js';
 import { OUTPUT_FORMATS } from './render/output.js';
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, fromCommanderError, reportError } from './report-error.js';
-import { registerDemo } from './commands/demo.js';
-import { registerSandboxStart } from './commands/sandbox-start.js';
-import { registerSandboxMfaCode } from './commands/sandbox-mfa-code.js';
+import { tryWarmCredentialProcess } from './commands/credential-process.js';
+import { HOP_COMMANDS, registerHopCommands } from './hop-commands.js';
 
 /**
  * The crossbar CLI. `main` is the one exit point: every command returns its exit code here, every error
@@ -56,13 +55,43 @@ function linkSignal(source: AbortSignal, stop: AbortController): () => void {
   return () => source.removeEventListener('abort', onAbort);
 }
 
-export function buildProgram(io: CliIo, runtime: CliRuntime): Command {
+/**
+ * Keep the static imports of this file light (commander, renderers, pure helpers): `credential-process` runs on
+ * every AWS CLI call and has 150 ms. Command modules that load the sandbox, yaml, zod or the AWS SDK when
+ * imported are registered here, loaded on demand, and not loaded at all when a hop command runs.
+ */
+async function registerOtherCommands(program: Command, runtime: CliRuntime): Promise<void> {
+  const [{ registerDemo }, { registerSandboxStart }, { registerSandboxMfaCode }, { registerConfigCommands }] = await Promise.all([
+    import('./commands/demo.js'),
+    import('./commands/sandbox-start.js'),
+    import('./commands/sandbox-mfa-code.js'),
+    import('./commands/aws-config.js'),
+  ]);
+  registerDemo(program, runtime);
+  const sandbox = program.command('sandbox').description('a local, simulated multi-account AWS for the demo, tests and rehearsals');
+  registerSandboxStart(sandbox, runtime);
+  registerSandboxMfaCode(sandbox, runtime);
+  registerConfigCommands(program, runtime);
+}
+
+/** The first word of argv that is not an option or an option's value: the command about to run. */
+function firstCommandWord(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i += 1) {
+    const word = argv[i] ?? '';
+    if (word === '-o' || word === '--output' || word === '-c' || word === '--config') i += 1;
+    else if (!word.startsWith('-')) return word;
+  }
+  return undefined;
+}
+
+export async function buildProgram(io: CliIo, runtime: CliRuntime, argv: readonly string[] = []): Promise<Command> {
   const program = new Command('crossbar')
     .description('Operate many AWS accounts from one identity and one place: hop, run, bill, audit, share.\nTry it with no AWS account: `crossbar demo`.')
     .version(packageVersion(), '-V, --version')
     .option('--debug', 'show stack traces and causes of errors')
     .option('--no-color', 'plain output without colours (also NO_COLOR=1)')
     .addOption(new Option('-o, --output <format>', 'how commands that print data print it').choices(OUTPUT_FORMATS))
+    .option('-c, --config <file>', 'crossbar.yaml to use (default: $CROSSBAR_CONFIG, ./crossbar.yaml, ~/.config/crossbar/crossbar.yaml)')
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
@@ -71,10 +100,9 @@ export function buildProgram(io: CliIo, runtime: CliRuntime): Command {
       // Commander's own messages are re-printed in crossbar's format by main.
       outputError: () => {},
     });
-  registerDemo(program, runtime);
-  const sandbox = program.command('sandbox').description('a local, simulated multi-account AWS for the demo, tests and rehearsals');
-  registerSandboxStart(sandbox, runtime);
-  registerSandboxMfaCode(sandbox, runtime);
+  const word = firstCommandWord(argv);
+  if (!(HOP_COMMANDS as readonly (string | undefined)[]).includes(word)) await registerOtherCommands(program, runtime);
+  registerHopCommands(program, runtime);
   return program;
 }
 
@@ -93,6 +121,9 @@ function commandPathOf(program: Command, argv: readonly string[]): string {
 }
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  // credential-process runs on every AWS call: a warm cache answers before anything else is built.
+  const warm = await tryWarmCredentialProcess(argv, io);
+  if (warm !== undefined) return warm;
   const stop = new AbortController();
   // Every in-flight AWS call listens to this signal; a fan-out has hundreds at once, which is not a leak.
   setMaxListeners(0, stop.signal);
@@ -113,7 +144,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     if (stop.signal.aborted) resolve('interrupted');
     else stop.signal.addEventListener('abort', () => resolve('interrupted'), { once: true });
   });
-  const program = buildProgram(io, runtime);
+  const program = await buildProgram(io, runtime, argv);
   const parsed = program.parseAsync(argv, { from: 'user' }).then(() => 'done' as const);
   try {
     // A command that does not handle Ctrl-C itself is abandoned with 130; one that does (sandbox start,

@@ -30,6 +30,8 @@ export async function startHopWorld(): Promise<HopWorld> {
   const env = (extra: Record<string, string | undefined> = {}) => ({
     HOME: home,
     CROSSBAR_HOME: join(dir, 'crossbar-home'),
+    // The cache key in a 0600 file under CROSSBAR_HOME: tests never touch the developer's keyring.
+    CROSSBAR_KEY_STORE: 'file',
     CROSSBAR_CONFIG: paths.crossbarYaml,
     AWS_CONFIG_FILE: paths.awsConfig,
     AWS_SHARED_CREDENTIALS_FILE: paths.awsCredentials,

@@ -1,7 +1,7 @@
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { Registry } from '../../core/config/registry.js';
+import { homeOf } from '../../core/config-location.js';
 import { CrossbarError } from '../../core/errors.js';
 import {
   mergeManagedBlock, readAwsConfig, renderProfiles, resolveAwsConfigPath, unifiedDiff, writeAwsConfigAtomically,
@@ -10,7 +10,10 @@ import {
 import type { CliContext } from '../context.js';
 import type { CliRuntime } from '../main.js';
 import { EXIT_OK } from '../report-error.js';
-import { loadCliConfig, type LoadedConfig } from './load-cli-config.js';
+import { openCrossbarFor } from '../open-crossbar.js';
+import { registerBrowserConfig } from './browser-config.js';
+import { registerConsole } from './console.js';
+import { registerInit } from './init.js';
 
 /**
  * `crossbar aws-config`: a `~/.aws/config` profile for every account × role, inside crossbar's marked block and
@@ -43,8 +46,7 @@ export interface AwsConfigPlan {
  * user-level default needs no flag.
  */
 export function configFlagFor(configPath: string, env: Record<string, string | undefined>): string | undefined {
-  const home = env.HOME ?? homedir();
-  const userDefault = join(home, '.config', 'crossbar', 'crossbar.yaml');
+  const userDefault = join(homeOf(env), '.config', 'crossbar', 'crossbar.yaml');
   return resolve(configPath) === userDefault ? undefined : resolve(configPath);
 }
 
@@ -56,10 +58,10 @@ export function crossbarCommandWords(text: string | undefined): string[] | undef
   return words;
 }
 
-export function planAwsConfig(registry: Registry, loaded: Pick<LoadedConfig, 'path'>, flags: AwsConfigFlags, env: Record<string, string | undefined>): AwsConfigPlan {
-  const path = resolveAwsConfigPath(env, env.HOME ?? homedir());
+export function planAwsConfig(registry: Registry, crossbarYaml: string, flags: AwsConfigFlags, env: Record<string, string | undefined>): AwsConfigPlan {
+  const path = resolveAwsConfigPath(env, homeOf(env));
   const words = crossbarCommandWords(flags.crossbarCommand);
-  const configFlag = configFlagFor(loaded.path, env);
+  const configFlag = configFlagFor(crossbarYaml, env);
   const options: RenderProfilesOptions = {
     mode: flags.mode,
     ...(words ? { crossbarCommand: words } : {}),
@@ -73,6 +75,18 @@ export function planAwsConfig(registry: Registry, loaded: Pick<LoadedConfig, 'pa
   return { path, existing, merged, diff: unifiedDiff(existing, merged.text, path) };
 }
 
+/** Colours a diff the way git does on a terminal; plain when piped. */
+function paintDiff(ctx: CliContext, diff: string): string {
+  const { green, red, cyan, bold } = ctx.colors;
+  return diff.replace(/^.*$/gm, (line) => {
+    if (line.startsWith('+++') || line.startsWith('---')) return bold(line);
+    if (line.startsWith('+')) return green(line);
+    if (line.startsWith('-')) return red(line);
+    if (line.startsWith('@@')) return cyan(line);
+    return line;
+  });
+}
+
 function counts(m: MergeResult): string {
   return `${m.added.length} added, ${m.changed.length} changed, ${m.removed.length} removed, ${m.stale.length} stale`;
 }
@@ -82,15 +96,15 @@ function reportStale(ctx: CliContext, m: MergeResult): void {
   ctx.err(ctx.colors.yellow(`stale: ${m.stale.join(', ')}: their accounts are no longer in crossbar.yaml; --prune removes them`));
 }
 
-export async function runAwsConfig(ctx: CliContext, flags: AwsConfigFlags): Promise<number> {
-  const loaded = loadCliConfig(ctx);
-  const plan = planAwsConfig(loaded.registry, loaded, flags, ctx.io.env);
+export async function runAwsConfig(ctx: CliContext, command: Command, flags: AwsConfigFlags): Promise<number> {
+  const { crossbar, configPath } = await openCrossbarFor(ctx, command);
+  const plan = planAwsConfig(crossbar.registry, configPath, flags, ctx.io.env);
   const { merged } = plan;
   const json = ctx.output === 'json' || ctx.output === 'ndjson';
   const summary = { path: plan.path, mode: flags.mode, added: merged.added, changed: merged.changed, removed: merged.removed, stale: merged.stale };
   if (!flags.write || flags.dryRun) {
     if (json) ctx.out(JSON.stringify({ ...summary, written: false, diff: plan.diff }));
-    else if (plan.diff) ctx.io.stdout.write(plan.diff);
+    else if (plan.diff) ctx.io.stdout.write(paintDiff(ctx, plan.diff));
     ctx.err(plan.diff ? `dry run: ${counts(merged)}; nothing written (pass --write to apply)` : `${plan.path} is up to date: nothing to change`);
     reportStale(ctx, merged);
     return EXIT_OK;
@@ -123,5 +137,13 @@ export function registerAwsConfig(program: Command, runtime: CliRuntime): void {
     .option('--source-profile <name>', 'role-arn mode: the profile with your own keys (default: source.profile)')
     .option('--region <region>', 'region of every profile (default: each account\'s first region)')
     .addHelpText('after', '\nThe file is AWS_CONFIG_FILE, else ~/.aws/config. Everything outside crossbar\'s marked block is kept byte for byte; crossbar never writes [default].')
-    .action((flags: AwsConfigFlags, command: Command) => runtime.run(command, (ctx) => runAwsConfig(ctx, flags)));
+    .action((flags: AwsConfigFlags, command: Command) => runtime.run(command, (ctx) => runAwsConfig(ctx, command, flags)));
+}
+
+/** The commands of this part of crossbar, registered by main in one call. */
+export function registerConfigCommands(program: Command, runtime: CliRuntime): void {
+  registerInit(program, runtime);
+  registerAwsConfig(program, runtime);
+  registerConsole(program, runtime);
+  registerBrowserConfig(program, runtime);
 }

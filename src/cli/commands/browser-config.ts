@@ -5,7 +5,7 @@ import type { CliContext } from '../context.js';
 import type { CliRuntime } from '../main.js';
 import { EXIT_OK } from '../report-error.js';
 import { writeFileAtomic } from '../write-files.js';
-import { loadCliConfig } from './load-cli-config.js';
+import { openCrossbarFor } from '../open-crossbar.js';
 
 /**
  * `crossbar browser-config`: the switch-role menu, coloured by stage, in the format of the
@@ -17,9 +17,9 @@ export interface BrowserConfigFlags {
   sourceAccount?: string;
 }
 
-export async function runBrowserConfig(ctx: CliContext, flags: BrowserConfigFlags): Promise<number> {
-  const { registry } = loadCliConfig(ctx);
-  const menu = renderSwitchRoleMenu(registry, flags.sourceAccount ? { sourceAccount: flags.sourceAccount } : {});
+export async function runBrowserConfig(ctx: CliContext, command: Command, flags: BrowserConfigFlags): Promise<number> {
+  const { crossbar } = await openCrossbarFor(ctx, command);
+  const menu = renderSwitchRoleMenu(crossbar.registry, flags.sourceAccount ? { sourceAccount: flags.sourceAccount } : {});
   if (!flags.out) {
     ctx.io.stdout.write(menu);
     return EXIT_OK;
@@ -37,5 +37,5 @@ export function registerBrowserConfig(program: Command, runtime: CliRuntime): vo
     .description('print the switch-role menu, coloured by stage, for the aws-extend-switch-roles browser extension')
     .option('--out <file>', 'write it to FILE instead of printing it')
     .option('--source-account <id>', 'the account you sign in to (default: the account of source.mfa_serial)')
-    .action((flags: BrowserConfigFlags, command: Command) => runtime.run(command, (ctx) => runBrowserConfig(ctx, flags)));
+    .action((flags: BrowserConfigFlags, command: Command) => runtime.run(command, (ctx) => runBrowserConfig(ctx, command, flags)));
 }

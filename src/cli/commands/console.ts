@@ -3,11 +3,12 @@ import type { Command } from 'commander';
 import { resolveRoleChain } from '../../core/credentials/index.js';
 import { CrossbarError } from '../../core/errors.js';
 import { partitionOfRegion, signInToConsole, switchRoleUrlFor } from '../../core/console/index.js';
-import { resolveTarget, type ResolvedTarget } from '../../core/select/select-accounts.js';
+import type { ResolvedTarget } from '../../core/select/select-accounts.js';
 import type { CliContext } from '../context.js';
 import type { CliRuntime } from '../main.js';
 import { EXIT_OK } from '../report-error.js';
-import { loadCliConfig } from './load-cli-config.js';
+import { confirmTarget } from '../confirm.js';
+import { openCrossbarFor } from '../open-crossbar.js';
 
 /**
  * `crossbar console TARGET`: the AWS console of an account, signed in through a federated sign-in URL made
@@ -63,17 +64,19 @@ function printSwitchRole(ctx: CliContext, target: ResolvedTarget): number {
   return EXIT_OK;
 }
 
-export async function runConsole(ctx: CliContext, targetText: string, flags: ConsoleFlags): Promise<number> {
-  const loaded = loadCliConfig(ctx);
-  const target = resolveTarget(loaded.registry, targetText);
+export async function runConsole(ctx: CliContext, command: Command, targetText: string, flags: ConsoleFlags): Promise<number> {
+  const { crossbar } = await openCrossbarFor(ctx, command, flags);
+  const target = crossbar.resolveTarget(targetText);
   if (flags.switchRole) return printSwitchRole(ctx, target);
-  await loaded.confirm(ctx, target, flags);
-  const engine = loaded.engine(ctx, flags);
-  const credentials = await engine.getCredentials({ account: target.account, role: target.role });
-  const source = await engine.sourceIdentity();
-  const chained = resolveRoleChain({ account: target.account, role: target.role }, loaded.registry).length > 1 || source.assumedRole;
+  await confirmTarget(target, ctx.io, { yes: flags.yes === true, signal: ctx.signal });
+  const credentials = await crossbar.credentials(target);
+  // A role reached from another role's session (a `via` chain, or a source that is itself a role) is chained:
+  // AWS refuses a SessionDuration for its console session. Otherwise signInToConsole asks for the longest (12 h),
+  // whatever the role's own duration: the console session outlives the credentials it was made from.
+  const source = await crossbar.sourceIdentity();
+  const chained = resolveRoleChain(target, crossbar.registry).length > 1 || source.assumedRole;
   const region = flags.region ?? target.region;
-  const endpoint = loaded.registry.config.endpoint;
+  const { endpoint } = crossbar;
   const url = await signInToConsole({
     credentials,
     target: label(target),
@@ -83,7 +86,6 @@ export async function runConsole(ctx: CliContext, targetText: string, flags: Con
     fetch,
     ...(flags.service ? { service: flags.service } : {}),
     ...(endpoint ? { endpoint } : {}),
-    ...(target.role.duration && !chained ? { sessionDuration: target.role.duration } : {}),
   });
   if (flags.print) {
     ctx.out(url);
@@ -112,5 +114,5 @@ export function registerConsole(program: Command, runtime: CliRuntime): void {
     .option('-y, --yes', 'skip the confirmation of roles marked confirm: true')
     .option('--mfa-code <code>', 'the current MFA code, for roles that need MFA (or CROSSBAR_MFA_CODE)')
     .addHelpText('after', '\nThe browser is $BROWSER if set, else xdg-open, open or start.')
-    .action((target: string, flags: ConsoleFlags, command: Command) => runtime.run(command, (ctx) => runConsole(ctx, target, flags)));
+    .action((target: string, flags: ConsoleFlags, command: Command) => runtime.run(command, (ctx) => runConsole(ctx, command, target, flags)));
 }

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatProblem, parseConfig } from '../../core/config/load-config.js';
 import { buildRegistry, type Registry } from '../../core/config/registry.js';
+import { homeOf } from '../../core/config-location.js';
 import { CrossbarError } from '../../core/errors.js';
 import { readAwsConfig, resolveAwsConfigPath } from '../../core/aws-config/index.js';
 import { resolveSourceProvider, stsClientFor } from '../../core/credentials/index.js';
@@ -13,8 +13,10 @@ import {
   createOrganizationsClient, discoverOrganization, importAwsConfig, organizationToConfig, renderInitConfig, writeConfigFile,
   type DiscoveryProgress, type InitConfig,
 } from '../../core/init/index.js';
+import { sourceEnv } from '../config-context.js';
 import type { CliContext } from '../context.js';
 import type { CliRuntime } from '../main.js';
+import { configFlag } from '../open-crossbar.js';
 import { EXIT_OK } from '../report-error.js';
 
 /**
@@ -27,7 +29,7 @@ export interface InitFlags {
   fromAwsConfig?: boolean;
   role?: string;
   namespace?: string;
-  out: string;
+  out?: string;
   force?: boolean;
   profile?: string;
   endpoint?: string;
@@ -69,7 +71,8 @@ function checkFlags(flags: InitFlags): 'organization' | 'aws-config' {
 }
 
 async function callerOf(ctx: CliContext, flags: InitFlags, endpoint: string | undefined, region: string) {
-  const source = resolveSourceProvider({ env: ctx.io.env, region, ...(flags.profile ? { profile: flags.profile } : {}), ...(endpoint ? { endpoint } : {}) });
+  // The AWS files under the HOME the CLI was given, as for every other command.
+  const source = resolveSourceProvider({ env: sourceEnv(ctx.io.env), region, ...(flags.profile ? { profile: flags.profile } : {}), ...(endpoint ? { endpoint } : {}) });
   const credentials = await source.provider();
   const sts = stsClientFor(credentials, { region, ...(endpoint ? { endpoint } : {}) });
   let caller: CallerIdentity;
@@ -143,7 +146,7 @@ async function fromOrganization(ctx: CliContext, flags: InitFlags, endpoint: str
 }
 
 function fromAwsConfig(ctx: CliContext, flags: InitFlags): Found {
-  const path = resolveAwsConfigPath(ctx.io.env, ctx.io.env.HOME ?? homedir());
+  const path = resolveAwsConfigPath(ctx.io.env, homeOf(ctx.io.env));
   const { text, exists } = readAwsConfig(path);
   if (!exists) throw new CrossbarError('CONFIG_NOT_FOUND', `there is no AWS config file at ${path}`, { hint: 'set AWS_CONFIG_FILE to your config file, or use --from-organization' });
   const found = importAwsConfig(text, path);
@@ -179,7 +182,8 @@ function countBy(values: readonly string[]): string {
 }
 
 function printSummary(ctx: CliContext, out: string, registry: Registry, found: Found): void {
-  const ous = [...new Set(registry.accounts.flatMap((a) => (a.ou ? [a.ou] : [])))].sort();
+  // The root (`/`) is where accounts outside any OU sit, not an OU.
+  const ous = [...new Set(registry.accounts.flatMap((a) => (a.ou && a.ou !== '/' ? [a.ou] : [])))].sort();
   const stages = registry.accounts.flatMap((a) => (a.stage ? [a.stage] : []));
   const roles = [...new Set(registry.accounts.flatMap((a) => a.roles.map((r) => r.name)))];
   if (ctx.output === 'json' || ctx.output === 'ndjson') {
@@ -201,14 +205,15 @@ function printSummary(ctx: CliContext, out: string, registry: Registry, found: F
   ctx.out(`  crossbar aws-config --dry-run    ${dim('# the ~/.aws/config profiles it would write')}`);
 }
 
-export async function runInit(ctx: CliContext, flags: InitFlags, argv: string): Promise<number> {
+export async function runInit(ctx: CliContext, command: Command, flags: InitFlags): Promise<number> {
   const mode = checkFlags(flags);
   const endpoint = initEndpoint(flags.endpoint, ctx.io.env);
-  const out = resolve(ctx.io.cwd, flags.out);
+  // `crossbar --config FILE init` writes the file every later `--config FILE` reads.
+  const out = resolve(ctx.io.cwd, flags.out ?? configFlag(command) ?? 'crossbar.yaml');
   // Refuse early, before listing 5,000 accounts; writeConfigFile checks again, without racing.
   if (!flags.force && existsSync(out)) throw usage(`${out} exists: pass --force to replace it`, 'or write elsewhere with --out FILE');
   const found = mode === 'organization' ? await fromOrganization(ctx, flags, endpoint) : fromAwsConfig(ctx, flags);
-  const { text, registry } = renderChecked(found, argv, endpoint, out);
+  const { text, registry } = renderChecked(found, generatedBy(flags), endpoint, out);
   writeConfigFile(out, text, { force: flags.force === true });
   printSummary(ctx, out, registry, found);
   return EXIT_OK;
@@ -222,23 +227,20 @@ export function registerInit(program: Command, runtime: CliRuntime): void {
     .option('--from-aws-config', 'import the role profiles of ~/.aws/config (AWS_CONFIG_FILE is respected)')
     .option('--role <name>', 'with --from-organization: the role to reach every account through (default OrganizationAccountAccessRole)')
     .option('--namespace <ns>', 'the label namespace of profile names ({namespace}-{name}-{role})')
-    .option('--out <file>', 'where to write', 'crossbar.yaml')
+    .option('--out <file>', 'where to write (default: --config, else ./crossbar.yaml)')
     .option('--force', 'replace an existing file')
     .option('--profile <name>', 'with --from-organization: the AWS profile to list the organization with (default: the SDK\'s credential chain)')
     .option('--endpoint <url>', 'an AWS-compatible endpoint such as the sandbox (default: $CROSSBAR_ENDPOINT, else AWS)')
     .option('--region <region>', 'region for STS and Organizations calls (default: $AWS_REGION, else us-east-1)')
-    .action((flags: InitFlags, command: Command) => {
-      const argv = ['crossbar init', ...command.args].join(' ');
-      return runtime.run(command, (ctx) => runInit(ctx, flags, generatedBy(flags, argv)));
-    });
+    .action((flags: InitFlags, command: Command) => runtime.run(command, (ctx) => runInit(ctx, command, flags)));
 }
 
 /** The command line for the file's header, without secrets or paths that only make sense here. */
-function generatedBy(flags: InitFlags, fallback: string): string {
+function generatedBy(flags: InitFlags): string {
   const words = ['crossbar init'];
   if (flags.fromOrganization) words.push('--from-organization');
   if (flags.fromAwsConfig) words.push('--from-aws-config');
   if (flags.role) words.push('--role', flags.role);
   if (flags.namespace) words.push('--namespace', flags.namespace);
-  return words.length > 1 ? words.join(' ') : fallback;
+  return words.join(' ');
 }

@@ -2,6 +2,7 @@ import type { Ec2Instance, SandboxAccount, World } from './types.js';
 import { SANDBOX_REGIONS } from './regions.js';
 import { newLowerId, newResourceId } from './ids.js';
 import { createAccessKey, createGroup, createRole, createUser, createVirtualMfaDevice, enableMfaDevice } from './iam-entities.js';
+import { seedWorkloads } from './seed-workloads.js';
 
 /** What a seed organization says about one member account. */
 export interface MemberSpec {
@@ -179,6 +180,7 @@ export function seedMember(world: World, spec: MemberSpec, now: number): Sandbox
     vendor.attachedPolicies.push('arn:aws:iam::aws:policy/ReadOnlyAccess');
   }
   seedResources(world, account, spec, now);
+  seedWorkloads(world, account, spec, now);
   return account;
 }
 

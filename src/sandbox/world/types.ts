@@ -61,6 +61,30 @@ export interface SandboxAccount {
   buckets: S3Bucket[];
   /** CloudTrail management events, newest last, by region. */
   trail: Record<string, TrailEvent[]>;
+  /**
+   * What Lambda, RDS, ECS, EKS, DynamoDB and Config answer from. Only this seed is stored: the resources
+   * themselves are derived from it on demand (see world/workloads.ts), so 5,000 accounts stay small.
+   */
+  workloads?: WorkloadSeed;
+}
+
+export interface WorkloadSeed {
+  /** The account's stage when it was seeded (`prod` accounts run more). */
+  stage: string;
+  /** Resource dates count back from here, so a restored state file answers the same. */
+  seededAt: string;
+  /** Regions with workloads (the regions the account's EC2 network was seeded in). */
+  regions: string[];
+  /** How many of each resource every workload region has, instead of the seeded 1–3 (load and paging tests). */
+  counts?: WorkloadCounts;
+}
+
+export interface WorkloadCounts {
+  functions?: number;
+  dbInstances?: number;
+  ecsClusters?: number;
+  eksClusters?: number;
+  tables?: number;
 }
 
 export interface IamState {

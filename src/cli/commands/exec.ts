@@ -1,0 +1,75 @@
+import type { Command } from 'commander';
+import type { Crossbar } from '../../core/crossbar.js';
+import type { AccountCredentials } from '../../core/credentials/credentials.js';
+import { ACCOUNT_VAR, childEnv, targetEnv } from '../../core/env-vars.js';
+import { CrossbarError } from '../../core/errors.js';
+import type { ResolvedTarget } from '../../core/select/select-accounts.js';
+import { confirmTarget } from '../confirm.js';
+import type { CliContext } from '../context.js';
+import type { CliRuntime } from '../main.js';
+import { openCrossbarFor, type HopFlags } from '../open-crossbar.js';
+import { runChild } from '../run-child.js';
+
+/**
+ * `crossbar exec TARGET -- CMD...`: runs CMD with the target's credentials in the standard AWS variables (and
+ * crossbar's own), stdio inherited. The child's exit code is crossbar's; a signal gives 128+N.
+ */
+export interface TargetFlags extends HopFlags {
+  yes?: boolean;
+  region?: string;
+}
+
+/** The variables of `exec`, `env` and `shell`, from one place. */
+export function varsFor(crossbar: Crossbar, target: ResolvedTarget, credentials: AccountCredentials, region?: string): Record<string, string> {
+  return targetEnv({
+    credentials,
+    accountId: credentials.accountId,
+    accountName: target.account.name,
+    stage: target.account.stage,
+    role: target.role.key,
+    region: region ?? target.region,
+    endpoint: crossbar.endpoint,
+  });
+}
+
+/** A crossbar environment inside another would mix two accounts' credentials: refuse before anything else. */
+export function refuseNesting(env: Readonly<Record<string, string | undefined>>): void {
+  const current = env[ACCOUNT_VAR];
+  if (current) {
+    throw new CrossbarError('USAGE', `already inside crossbar exec for ${current}: exit that shell first`, {
+      hint: `or unset ${ACCOUNT_VAR} if it was left over from \`crossbar env\``,
+      exitCode: 2,
+    });
+  }
+}
+
+export async function runExec(ctx: CliContext, command: Command, targetText: string, argv: readonly string[], flags: TargetFlags): Promise<number> {
+  refuseNesting(ctx.io.env);
+  const [program, ...args] = argv;
+  if (program === undefined) throw new CrossbarError('USAGE', 'exec needs a command to run', { hint: 'crossbar exec TARGET -- CMD [ARGS...]' });
+  const { crossbar } = await openCrossbarFor(ctx, command, flags);
+  const target = crossbar.resolveTarget(targetText);
+  await confirmTarget(target, ctx.io, { yes: flags.yes === true, signal: ctx.signal });
+  const credentials = await crossbar.credentials(target);
+  const env = childEnv(ctx.io.env, varsFor(crossbar, target, credentials, flags.region));
+  // From here Ctrl-C and SIGTERM are the child's business; main waits for its exit code.
+  const stop = ctx.handleInterrupts();
+  return runChild(ctx.io, { command: program, args, env, cwd: ctx.io.cwd, stdin: 'inherit' }, stop);
+}
+
+export function addTargetOptions(command: Command): Command {
+  return command
+    .option('--yes', 'go ahead without typing the account name, for roles marked confirm: true')
+    .option('--region <region>', 'AWS_REGION for the command (default: the shortcut\'s or the account\'s first region)')
+    .option('--mfa-code <code>', 'the current MFA code, for roles that need MFA (also CROSSBAR_MFA_CODE)');
+}
+
+export function registerExec(program: Command, runtime: CliRuntime): void {
+  addTargetOptions(program
+    .command('exec')
+    .description('run a command with the credentials of an account (AWS_* and CROSSBAR_* variables set)')
+    .argument('<target>', 'NAME[:ROLE] or a shortcut such as /switch-to-prod')
+    .argument('<command...>', 'the command and its arguments, after --'))
+    .addHelpText('after', '\nExample:\n  crossbar exec production -- aws sts get-caller-identity')
+    .action((target: string, argv: string[], flags: TargetFlags, command: Command) => runtime.run(command, (ctx) => runExec(ctx, command, target, argv, flags)));
+}

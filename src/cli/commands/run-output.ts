@@ -1,0 +1,127 @@
+import type { CoverageGrid, FanoutSummary, TargetResult } from '../../core/fanout/index.js';
+import { ALL_REGIONS } from '../../core/fanout/index.js';
+import type { CliContext } from '../context.js';
+import { csvField, renderOutput, type Column } from '../render/output.js';
+import { paintStage } from '../render/stage.js';
+
+/**
+ * How `crossbar run` prints its results: a table for people (account, name, stage in its colour, region,
+ * status, a one-line summary of the value), one JSON object with the coverage grid and summary, one NDJSON
+ * line per target as it finishes, or CSV.
+ */
+export type RunRow = TargetResult<unknown>;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isExecOutput(value: unknown): value is { exitCode: number; stdout: string; stderr: string } {
+  return isRecord(value) && typeof value['exitCode'] === 'number' && typeof value['stdout'] === 'string';
+}
+
+/** `2 Reservations (5 Instances)`: list members counted, one level of nested lists too. */
+function countLists(value: Record<string, unknown>): string[] {
+  return Object.entries(value).flatMap(([key, v]) => {
+    if (!Array.isArray(v)) return [];
+    const nested = new Map<string, number>();
+    for (const item of v) {
+      if (!isRecord(item)) continue;
+      for (const [k, inner] of Object.entries(item)) if (Array.isArray(inner) && k !== 'Tags' && k !== 'Groups') nested.set(k, (nested.get(k) ?? 0) + inner.length);
+    }
+    const inner = nested.size === 1 ? [...nested][0] : undefined;
+    return [`${v.length} ${key}${inner ? ` (${inner[1]} ${inner[0]})` : ''}`];
+  });
+}
+
+function clip(text: string, max = 80): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/** A one-line summary of a target's value for the table. */
+export function summarizeValue(value: unknown): string {
+  if (isExecOutput(value)) return clip(`exit ${value.exitCode}${value.stdout.trim() ? ` · ${value.stdout.trim().split('\n')[0] ?? ''}` : ''}`);
+  if (!isRecord(value)) return value === undefined ? '' : clip(JSON.stringify(value));
+  const lists = countLists(value);
+  if (lists.length > 0) return clip(lists.join(', '));
+  const scalars = Object.entries(value).filter(([, v]) => v !== null && typeof v !== 'object').slice(0, 2);
+  return clip(scalars.map(([k, v]) => `${k}=${String(v)}`).join(' ') || JSON.stringify(value));
+}
+
+function regionOf(r: RunRow): string {
+  return r.target.region === ALL_REGIONS ? 'all' : r.target.region;
+}
+
+/** The machine record of one result: what JSON, NDJSON and CSV carry. */
+export function resultRecord(r: RunRow): Record<string, unknown> {
+  const { account, role } = r.target;
+  const base = { account: account.id, name: account.name, stage: account.stage ?? null, region: regionOf(r), role: role.key, status: r.ok ? 'ok' : r.error.code, ms: r.ms };
+  if (r.ok) return { ...base, value: r.value };
+  const { code, message, awsCode, awsMessage, reason, hint } = r.error;
+  return { ...base, error: { code, message, ...(awsCode ? { awsCode } : {}), ...(awsMessage ? { awsMessage } : {}), ...(reason ? { reason } : {}), ...(hint ? { hint } : {}) }, ...(r.value !== undefined ? { value: r.value } : {}) };
+}
+
+function tableColumns(ctx: CliContext): Column<RunRow>[] {
+  const { green, red, dim } = ctx.colors;
+  const paint = (r: RunRow, text: string) => paintStage(ctx.colors, text, r.target.account.stage, r.target.account.color);
+  return [
+    { key: 'account', header: 'ACCOUNT', value: (r) => r.target.account.id },
+    { key: 'name', header: 'NAME', value: (r) => r.target.account.name, cell: (r) => paint(r, r.target.account.name) },
+    { key: 'stage', header: 'STAGE', value: (r) => r.target.account.stage ?? null, cell: (r) => paint(r, r.target.account.stage ?? '') },
+    { key: 'region', header: 'REGION', value: regionOf },
+    { key: 'status', header: 'STATUS', value: (r) => (r.ok ? 'ok' : r.error.code), cell: (r) => (r.ok ? green('✓ ok') : red(`✗ ${r.error.code}`)) },
+    {
+      key: 'result', header: 'RESULT',
+      value: (r) => (r.ok ? summarizeValue(r.value) : r.error.message),
+      cell: (r) => (r.ok ? summarizeValue(r.value) : `${clip(r.error.message, 100)}${r.error.awsCode ? dim(` [${r.error.awsCode}]`) : ''}`),
+    },
+    { key: 'ms', header: 'MS', value: (r) => r.ms, align: 'right' },
+  ];
+}
+
+/** Results in registry order (account, then region) rather than the order they happened to finish. */
+export function sortResults(results: readonly RunRow[], accountOrder: readonly string[]): RunRow[] {
+  const rank = new Map(accountOrder.map((name, i) => [name, i]));
+  return [...results].sort((a, b) => (rank.get(a.target.account.name) ?? 0) - (rank.get(b.target.account.name) ?? 0) || a.target.region.localeCompare(b.target.region));
+}
+
+export function renderResultsTable(ctx: CliContext, results: readonly RunRow[]): string {
+  return renderOutput('table', tableColumns(ctx), results, { header: ctx.colors.bold });
+}
+
+const CSV_COLUMNS = ['account', 'name', 'stage', 'region', 'role', 'status', 'code', 'aws_code', 'message', 'ms', 'summary', 'value'] as const;
+
+export function csvHeader(): string {
+  return `${CSV_COLUMNS.join(',')}\n`;
+}
+
+export function csvLine(r: RunRow): string {
+  const rec = resultRecord(r);
+  const fields: Record<(typeof CSV_COLUMNS)[number], string | number | null> = {
+    account: r.target.account.id,
+    name: r.target.account.name,
+    stage: r.target.account.stage ?? null,
+    region: regionOf(r),
+    role: r.target.role.key,
+    status: r.ok ? 'ok' : 'failed',
+    code: r.ok ? null : r.error.code,
+    aws_code: r.ok ? null : r.error.awsCode ?? null,
+    message: r.ok ? null : r.error.message,
+    ms: r.ms,
+    summary: r.ok || r.value !== undefined ? summarizeValue(r.value) : null,
+    value: rec['value'] === undefined ? null : JSON.stringify(rec['value']),
+  };
+  return `${CSV_COLUMNS.map((c) => csvField(fields[c])).join(',')}\n`;
+}
+
+export interface RunReport {
+  run: Record<string, unknown>;
+  results: readonly RunRow[];
+  coverage: CoverageGrid;
+  summary: FanoutSummary & { text: string };
+  interrupted: boolean;
+}
+
+export function renderJsonReport(report: RunReport): string {
+  return `${JSON.stringify({ ...report, results: report.results.map(resultRecord) }, null, 2)}\n`;
+}

@@ -1,0 +1,48 @@
+import type { Command } from 'commander';
+import type { RegistryAccount } from '../../core/config/registry.js';
+import type { CliContext } from '../context.js';
+import type { CliRuntime } from '../main.js';
+import { openCrossbarFor } from '../open-crossbar.js';
+import { renderOutput, resolveOutputFormat, type Column } from '../render/output.js';
+import { paintStage } from '../render/stage.js';
+import { EXIT_OK } from '../report-error.js';
+
+/** `crossbar shortcut list`: the named switches of seed 000 (`/switch-to-prod`), with where each one goes. */
+interface ShortcutRow {
+  name: string;
+  account: RegistryAccount;
+  role: string;
+  region: string;
+}
+
+function columns(ctx: CliContext): Column<ShortcutRow>[] {
+  return [
+    { key: 'name', header: 'SHORTCUT', value: (s) => s.name, cell: (s) => paintStage(ctx.colors, s.name, s.account.stage, s.account.color) },
+    { key: 'account', header: 'ACCOUNT', value: (s) => s.account.name },
+    { key: 'accountId', header: 'ID', value: (s) => s.account.id },
+    { key: 'role', header: 'ROLE', value: (s) => s.role },
+    { key: 'region', header: 'REGION', value: (s) => s.region },
+    { key: 'stage', header: 'STAGE', value: (s) => s.account.stage ?? null, cell: (s) => paintStage(ctx.colors, s.account.stage ?? '', s.account.stage, s.account.color) },
+    { key: 'color', header: 'COLOUR', value: (s) => s.account.color, cell: (s) => paintStage(ctx.colors, s.account.color, s.account.stage, s.account.color) },
+  ];
+}
+
+export async function runShortcutList(ctx: CliContext, command: Command): Promise<number> {
+  const { crossbar } = await openCrossbarFor(ctx, command);
+  const rows = crossbar.config.shortcuts.map((s): ShortcutRow => {
+    const target = crossbar.resolveTarget(s.name);
+    return { name: s.name, account: target.account, role: target.role.key, region: target.region };
+  });
+  const format = resolveOutputFormat(ctx.output, ctx.io.stdout.isTTY);
+  ctx.io.stdout.write(renderOutput(format, columns(ctx), rows, { header: ctx.colors.bold }));
+  if (rows.length === 0 && format === 'table') ctx.err(ctx.colors.dim('no shortcuts yet: add them under `shortcuts:` in crossbar.yaml'));
+  return EXIT_OK;
+}
+
+export function registerShortcut(program: Command, runtime: CliRuntime): void {
+  const shortcut = program.command('shortcut').description('named switches such as /switch-to-prod');
+  shortcut
+    .command('list', { isDefault: true })
+    .description('list the shortcuts of crossbar.yaml')
+    .action((_flags: unknown, command: Command) => runtime.run(command, (ctx) => runShortcutList(ctx, command)));
+}

@@ -1,0 +1,73 @@
+import { join } from 'node:path';
+import { loadConfigFile } from '../core/config/load-config.js';
+import { homeOf, resolveConfigPath, resolveCrossbarHome } from '../core/config-location.js';
+import { createCrossbar, type Crossbar } from '../core/crossbar.js';
+import type { KeyStore, MfaCodeProvider } from '../core/credentials/index.js';
+import { CrossbarError } from '../core/errors.js';
+import type { CliContext } from './context.js';
+import { canPrompt, terminalAsk } from './prompt.js';
+
+/**
+ * Loads crossbar.yaml and builds the composition root for a command: where the file is (DESIGN.md's lookup),
+ * where state lives, how an MFA code is obtained, and which environment the source is read from. This module
+ * pulls in yaml, zod and the AWS SDK; commands import it lazily so that `--help` and the warm
+ * `credential-process` path stay fast.
+ */
+export interface OpenOptions {
+  /** `--config FILE` */
+  config?: string | undefined;
+  /** `--mfa-code CODE` */
+  mfaCode?: string | undefined;
+}
+
+export interface OpenedCrossbar {
+  crossbar: Crossbar;
+  configPath: string;
+}
+
+/**
+ * `--mfa-code`, else CROSSBAR_MFA_CODE, else a prompt on the terminal. Without any, the engine fails an MFA role
+ * with MFA_REQUIRED, whose hint names all three ways.
+ */
+export function mfaCodeProviderFor(ctx: CliContext, flag: string | undefined): MfaCodeProvider | undefined {
+  const given = flag ?? (ctx.io.env['CROSSBAR_MFA_CODE'] || undefined);
+  if (given !== undefined) return () => Promise.resolve(given.trim());
+  if (!canPrompt(ctx.io)) return undefined;
+  const ask = terminalAsk(ctx.io, ctx.signal);
+  return (serial) => ask(`MFA code for ${serial}: `);
+}
+
+function keyStoreFrom(value: string | undefined): KeyStore | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value === 'file' || value === 'keyring' || value === 'auto') return value;
+  throw new CrossbarError('USAGE', `CROSSBAR_KEY_STORE must be file, keyring or auto (got '${value}')`);
+}
+
+/**
+ * The environment the source is resolved from, with the AWS files made explicit: the SDK would otherwise look
+ * in the process's own home, and `HOME` here is the one the CLI was given.
+ */
+export function sourceEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
+  const home = homeOf(env);
+  return {
+    ...env,
+    AWS_CONFIG_FILE: env['AWS_CONFIG_FILE'] || join(home, '.aws', 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: env['AWS_SHARED_CREDENTIALS_FILE'] || join(home, '.aws', 'credentials'),
+  };
+}
+
+export function openCrossbar(ctx: CliContext, options: OpenOptions = {}): OpenedCrossbar {
+  const { env, cwd } = ctx.io;
+  const configPath = resolveConfigPath({ flag: options.config, env, cwd });
+  const config = loadConfigFile(configPath);
+  const mfaCodeProvider = mfaCodeProviderFor(ctx, options.mfaCode);
+  const keyStore = keyStoreFrom(env['CROSSBAR_KEY_STORE']);
+  const crossbar = createCrossbar({
+    config,
+    env: sourceEnv(env),
+    home: resolveCrossbarHome(env, cwd),
+    ...(mfaCodeProvider ? { mfaCodeProvider } : {}),
+    ...(keyStore ? { keyStore } : {}),
+  });
+  return { crossbar, configPath };
+}

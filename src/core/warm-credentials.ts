@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensurePrivateDir, writeFileAtomic } from './credentials/atomic-file.js';
+import { decryptEntry } from './credentials/cache-crypto.js';
+import { loadCacheKey, type KeyStore } from './credentials/cache-key.js';
+import { needsRefresh, RedactedAccountCredentials, REFRESH_MARGIN_MS } from './credentials/credentials.js';
+
+/**
+ * The warm path of `credential-process`. The AWS CLI and every SDK run it on each call, so a cache hit must not
+ * pay for parsing crossbar.yaml (yaml + zod) or loading the AWS SDK, which together cost more than the whole
+ * 150 ms budget. After a full run, a small index file maps (config file content, target, the environment that
+ * picks the source) to the credential cache entry the engine used; the warm path hashes those, reads the index
+ * and decrypts the entry with node built-ins only. Any miss, doubt or error falls back to the full path, which
+ * is always right; the index holds no secret.
+ */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** What decides which cache entry a target uses besides the config file: see resolveSourceProvider. */
+const SOURCE_ENV = ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE'] as const;
+
+export interface WarmTarget {
+  home: string;
+  configPath: string;
+  configText: string;
+  target: string;
+  env: Env;
+}
+
+export function targetIndexKey(t: WarmTarget): string {
+  const configHash = createHash('sha256').update(t.configText).digest('hex');
+  const parts = ['target-index', 1, t.configPath, configHash, t.target, ...SOURCE_ENV.map((k) => t.env[k] ?? '')];
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 40);
+}
+
+function indexPath(home: string, key: string): string {
+  return join(home, 'cache', `${key}.target`);
+}
+
+/** The engine's entry file (credential-cache.ts names it so; a test keeps the two in step). */
+function entryPath(home: string, name: string): string {
+  return join(home, 'cache', `${name}.cache`);
+}
+
+export function recordTargetIndex(t: WarmTarget, entryName: string): void {
+  ensurePrivateDir(t.home);
+  ensurePrivateDir(join(t.home, 'cache'));
+  writeFileAtomic(indexPath(t.home, targetIndexKey(t)), JSON.stringify({ v: 1, entry: entryName }));
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function readJson(path: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    return isRecord(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+
+/** The cache entry format of credential-cache.ts, checked by hand: zod alone costs half the budget to load. */
+export function parseCacheEntry(text: string): RedactedAccountCredentials | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(raw) || raw['v'] !== 1) return undefined;
+  const accessKeyId = str(raw['accessKeyId']);
+  const secretAccessKey = str(raw['secretAccessKey']);
+  const accountId = str(raw['accountId']);
+  const expiration = new Date(str(raw['expiration']) ?? Number.NaN);
+  const sessionToken = str(raw['sessionToken']);
+  if (!accessKeyId || !secretAccessKey || !accountId || Number.isNaN(expiration.getTime())) return undefined;
+  return new RedactedAccountCredentials({ accessKeyId, secretAccessKey, expiration, ...(sessionToken ? { sessionToken } : {}) }, accountId);
+}
+
+export interface WarmOptions {
+  now?: () => number;
+  keyStore?: KeyStore;
+}
+
+/** The cached credentials of a target if the index knows its entry and the entry is fresh; else undefined. */
+export async function readWarmCredentials(t: WarmTarget, options: WarmOptions = {}): Promise<RedactedAccountCredentials | undefined> {
+  const index = readJson(indexPath(t.home, targetIndexKey(t)));
+  const name = index && index['v'] === 1 ? str(index['entry']) : undefined;
+  if (!name || !/^[0-9a-f]{40}$/.test(name)) return undefined;
+  let blob: Buffer;
+  try {
+    blob = readFileSync(entryPath(t.home, name));
+  } catch {
+    return undefined;
+  }
+  const { key } = await loadCacheKey({ home: t.home, keyStore: options.keyStore ?? 'auto' });
+  const text = decryptEntry(key, name, blob);
+  const creds = text === undefined ? undefined : parseCacheEntry(text);
+  if (!creds || needsRefresh(creds, (options.now ?? Date.now)(), REFRESH_MARGIN_MS)) return undefined;
+  return creds;
+}
