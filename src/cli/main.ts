@@ -72,6 +72,7 @@ async function registerOtherCommands(program: Command, runtime: CliRuntime): Pro
   registerSandboxStart(sandbox, runtime);
   registerSandboxMfaCode(sandbox, runtime);
   registerConfigCommands(program, runtime);
+  (await import('./commands/run.js')).registerRunCommand(program, runtime);
 }
 
 /** The first word of argv that is not an option or an option's value: the command about to run. */

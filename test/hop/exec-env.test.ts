@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEVELOPMENT, PRODUCTION } from '../helpers/sandbox-clients.js';
-import { startHopWorld, type HopWorld } from './world.js';
+import { runProcess, startHopWorld, type HopWorld } from './world.js';
 
 let w: HopWorld;
 beforeAll(async () => { w = await startHopWorld(); });
@@ -98,9 +98,10 @@ describe('crossbar env', () => {
     expect(out.stdout).toMatch(/^export AWS_ACCESS_KEY_ID='ASIA\w+'$/m);
     const printed = evalSh(out.stdout, 'printf "%s|%s|%s|%s|%s|%s" "$CROSSBAR_ACCOUNT" "$CROSSBAR_ACCOUNT_ID" "$CROSSBAR_STAGE" "$AWS_REGION" "$AWS_ENDPOINT_URL" "${AWS_PROFILE-unset}"');
     expect(printed).toBe(`production|${PRODUCTION}|prod|us-east-1|${w.sb.endpoint}|unset`);
-    // The credentials survive the round trip through the shell: the AWS CLI accepts them.
-    const arn = execFileSync('sh', ['-c', `${out.stdout}\naws sts get-caller-identity --query Account --output text`], { env: { PATH: process.env['PATH'] ?? '', HOME: w.dir, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' } }).toString();
-    expect(arn.trim()).toBe(PRODUCTION);
+    // The credentials survive the round trip through the shell: the AWS CLI accepts them. (Asynchronously: the
+    // sandbox answering it lives in this process.)
+    const aws = await runProcess(['sh', '-c', `${out.stdout}\naws sts get-caller-identity --query Account --output text`], { PATH: process.env['PATH'], HOME: w.dir, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' });
+    expect(aws.stdout.trim()).toBe(PRODUCTION);
   });
 
   it('sh quoting survives single quotes, spaces, $ and backslashes (account names are plain, but paths are not)', async () => {

@@ -53,8 +53,8 @@ describe('DescribeConfigurationRecorders and their status', () => {
 describe('DescribeConfigRules', () => {
   it('lists the AWS managed rules production evaluates, and none in development', async () => {
     const out = await config(prod).send(new DescribeConfigRulesCommand({}));
-    expect(out.ConfigRules?.map((r) => r.ConfigRuleName)).toEqual(['s3-bucket-public-read-prohibited', 'rds-storage-encrypted']);
-    const rule = out.ConfigRules?.[0];
+    expect(out.ConfigRules?.map((r) => r.ConfigRuleName)).toEqual(['rds-storage-encrypted', 's3-bucket-public-read-prohibited']);
+    const rule = out.ConfigRules?.[1];
     expect(rule).toMatchObject({ Source: { Owner: 'AWS', SourceIdentifier: 'S3_BUCKET_PUBLIC_READ_PROHIBITED' }, ConfigRuleState: 'ACTIVE', Scope: { ComplianceResourceTypes: ['AWS::S3::Bucket'] } });
     expect(rule?.ConfigRuleId).toMatch(/^config-rule-[a-z0-9]{6}$/);
     expect(rule?.ConfigRuleArn).toBe(`arn:aws:config:us-east-1:${PRODUCTION}:config-rule/${rule?.ConfigRuleId}`);
@@ -68,7 +68,7 @@ describe('DescribeConfigRules', () => {
     const one = await config(prod).send(new DescribeConfigRulesCommand({ ConfigRuleNames: ['rds-storage-encrypted'] }));
     expect(one.ConfigRules?.map((r) => r.ConfigRuleName)).toEqual(['rds-storage-encrypted']);
     expect(await failure(config(prod).send(new DescribeConfigRulesCommand({ ConfigRuleNames: ['ghost'] })))).toEqual({
-      name: 'NoSuchConfigRuleException', message: "The ConfigRule 'ghost' provided in the request is invalid. Please check the configRule name.", status: 400,
+      name: 'NoSuchConfigRuleException', message: "The ConfigRule 'ghost' provided in the request is invalid. Please check the configRule name", status: 400,
     });
     expect((await failure(config(prod).send(new DescribeConfigRulesCommand({ NextToken: 'forged' })))).name).toBe('InvalidNextTokenException');
   });

@@ -79,7 +79,9 @@ export class TargetFailure<T> extends Error {
 
 export const FANOUT_DEFAULTS = { concurrency: 32, perAccount: 8, perApiPerRegion: 16, credentialConcurrency: 16, timeoutMs: 60_000 } as const;
 
+/** `work`, or the signal's reason as soon as it aborts; a late failure of abandoned work is not left unhandled. */
 function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  work.catch(() => {});
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
@@ -194,6 +196,7 @@ export function runFanout<T>(options: RunFanoutOptions<T>): FanoutRun<T> {
         callOperation(await client(service), await findOperation(service, operation), input, { ...callOptions, signal }),
     };
     try {
+      if (signal.aborted) throw signal.reason;
       const value = await abortable(options.work(target, ctx), signal);
       report({ target, ok: true, value, ms: now() - t0 });
     } catch (err) {

@@ -22,10 +22,11 @@ function describeConfigRules(ctx: HandlerContext, input: Record<string, unknown>
   const names = strList(input, 'ConfigRuleNames');
   const unknown = names.find((n) => !w.configRules.some((r) => r.name === n));
   if (unknown !== undefined) {
-    throw new ApiError('NoSuchConfigRuleException', `The ConfigRule '${unknown}' provided in the request is invalid. Please check the configRule name.`, 400);
+    throw new ApiError('NoSuchConfigRuleException', `The ConfigRule '${unknown}' provided in the request is invalid. Please check the configRule name`, 400);
   }
   const mode = str(obj(input['Filters']), 'EvaluationMode');
-  const rules = w.configRules.filter((r) => (names.length === 0 || names.includes(r.name)) && (mode === undefined || mode === 'DETECTIVE'));
+  // Sorted by name, as moto does; AWS documents no order.
+  const rules = [...w.configRules].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).filter((r) => (names.length === 0 || names.includes(r.name)) && (mode === undefined || mode === 'DETECTIVE'));
   const token = str(input, 'NextToken');
   const offset = token === undefined ? 0 : decodeOffsetToken(token, 'DescribeConfigRules');
   if (offset === undefined) throw new ApiError('InvalidNextTokenException', 'The nextToken provided is invalid', 400);
