@@ -73,6 +73,8 @@ async function registerOtherCommands(program: Command, runtime: CliRuntime): Pro
   registerSandboxMfaCode(sandbox, runtime);
   registerConfigCommands(program, runtime);
   (await import('./commands/run.js')).registerRunCommand(program, runtime);
+  (await import('./commands/inventory-sync.js')).registerInventoryCommands(program, runtime);
+  (await import('./commands/query.js')).registerQueryCommand(program, runtime);
 }
 
 /** The first word of argv that is not an option or an option's value: the command about to run. */

@@ -26,6 +26,8 @@ export interface AwsClientOptions {
   /** Keep-alive agents shared by many clients, so that calls to one regional endpoint reuse connections. */
   httpAgent?: HttpAgent;
   httpsAgent?: HttpsAgent;
+  /** SDK settings already resolved by another client of the service (see ClientPool); passed through as they are. */
+  resolvedSettings?: Readonly<Record<string, unknown>>;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 6;
@@ -39,6 +41,7 @@ export function clientConfig(spec: ServiceSpec, options: AwsClientOptions): Reco
     ...(options.httpsAgent ? { httpsAgent: options.httpsAgent } : {}),
   };
   return {
+    ...options.resolvedSettings,
     region: options.region,
     credentials: options.credentials,
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,

@@ -62,7 +62,8 @@ export class AccountQueue {
       if (seen.has(key)) continue;
       seen.add(key);
       const regions = options.regions ?? fa.account.regions;
-      const jobs: Job[] = regions === 'all' ? [{ kind: 'expand' }] : regions.map((region) => ({ kind: 'target', target: { ...fa, region } }));
+      // A target is an account in a region: a region named twice is still one target.
+      const jobs: Job[] = regions === 'all' ? [{ kind: 'expand' }] : [...new Set(regions)].map((region) => ({ kind: 'target', target: { ...fa, region } }));
       const entry: Entry = { key, fa, jobs, settled: false, credentials: () => this.#fetch(entry) };
       this.#order.push(entry);
       this.#byKey.set(key, entry);

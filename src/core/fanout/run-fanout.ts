@@ -126,7 +126,8 @@ export function runFanout<T>(options: RunFanoutOptions<T>): FanoutRun<T> {
     regions: options.regions,
     perAccount,
     credentialConcurrency: Math.max(1, options.credentialConcurrency ?? FANOUT_DEFAULTS.credentialConcurrency),
-    readyTarget: concurrency,
+    // Enough accounts ahead that their credentials are in hand before a slot frees up for them.
+    readyTarget: concurrency * 4,
     fetchCredentials: (fa) => withTimeout(Promise.resolve().then(() => options.credentialsFor(fa)), timeoutMs, `Credentials for ${fa.account.name}`),
     onSettled: () => pump(),
   });

@@ -1,0 +1,10 @@
+import { startHopWorld } from './test/hop/world.js';
+const w = await startHopWorld();
+const home = `${w.dir}/ch`;
+const r = await w.cli(['inventory', 'sync', '-o', 'table'], { CROSSBAR_HOME: home, NO_COLOR: '1' });
+console.log(r.code, r.stdout, r.stderr);
+const q = await w.cli(['query', "SELECT type, count(*) n FROM resources GROUP BY type", '-o', 'table'], { CROSSBAR_HOME: home });
+console.log(q.code, q.stdout, q.stderr);
+const q2 = await w.cli(['query', "SELECT account_name, region, type, status, item_count FROM sync_status ORDER BY 1,2,3", '-o', 'csv'], { CROSSBAR_HOME: home });
+console.log(q2.code, q2.stdout, q2.stderr);
+await w.stop();

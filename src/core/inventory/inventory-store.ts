@@ -1,0 +1,142 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { CrossbarError } from '../errors.js';
+import type { ResourceType, SqlValue } from './resource-type.js';
+import { RESOURCE_TYPES } from './resource-types.js';
+import {
+  createIndexSql, createTableSql, deleteSliceSql, insertSql, quoteIdentifier, resourcesViewSql, SYNC_STATUS_SQL, UPSERT_FAILED_SQL, UPSERT_OK_SQL,
+} from './schema.js';
+
+/**
+ * The inventory database: SQLite through better-sqlite3, in WAL mode so that `crossbar query` (and the
+ * server) read while a sync writes. It owns the connection, so it is a class. Every slice is written in one
+ * transaction: its old rows deleted, its new rows inserted, its `sync_status` row set, all or nothing.
+ */
+
+/** One (account, region, type) slice. `region` is the slice's: `global` for a global type. */
+export interface SliceKey {
+  type: ResourceType;
+  accountId: string;
+  accountName: string;
+  stage: string | undefined;
+  region: string;
+}
+
+/** A row ready for its table: common columns, then the type's own columns in declaration order. */
+export interface SliceRow {
+  region: string;
+  arn: string;
+  name: string | null;
+  /** JSON text. */
+  tags: string;
+  /** JSON text. */
+  raw: string;
+  columns: SqlValue[];
+}
+
+export interface SliceFailure {
+  code: string;
+  message: string;
+  awsCode?: string | undefined;
+}
+
+/** The region of a slice whose account's regions were never read (`--regions all` refused at the account). */
+export const WHOLE_ACCOUNT_REGION = '*';
+
+interface TypeStatements {
+  remove: Database.Statement;
+  insert: Database.Statement;
+}
+
+export class InventoryStore {
+  readonly path: string;
+  readonly #db: Database.Database;
+  readonly #byType = new Map<string, TypeStatements>();
+  readonly #upsertOk: Database.Statement;
+  readonly #upsertFailed: Database.Statement;
+  readonly #forgetWholeAccount: Database.Statement;
+
+  private constructor(path: string, db: Database.Database) {
+    this.path = path;
+    this.#db = db;
+    this.#upsertOk = db.prepare(UPSERT_OK_SQL);
+    this.#upsertFailed = db.prepare(UPSERT_FAILED_SQL);
+    this.#forgetWholeAccount = db.prepare(`DELETE FROM sync_status WHERE account_id = ? AND type = ? AND region = '${WHOLE_ACCOUNT_REGION}'`);
+  }
+
+  /** Opens (creating it and its directory if need be) the inventory at `path`, with every table in place. */
+  static open(path: string): InventoryStore {
+    let db: Database.Database | undefined;
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      db = new Database(path);
+      // SQLite-only tuning: readers never block the writer; NORMAL is durable across crashes in WAL mode.
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('busy_timeout = 10000');
+      migrate(db, RESOURCE_TYPES);
+      return new InventoryStore(path, db);
+    } catch (err) {
+      db?.close();
+      throw new CrossbarError('ERROR', `Cannot open the inventory at ${path}: ${err instanceof Error ? err.message : String(err)}`, {
+        hint: 'Check that the path is writable and is a crossbar inventory (an SQLite file), or pass another --db FILE',
+        cause: err,
+      });
+    }
+  }
+
+  #statements(type: ResourceType): TypeStatements {
+    let s = this.#byType.get(type.name);
+    if (!s) {
+      s = { remove: this.#db.prepare(deleteSliceSql(type)), insert: this.#db.prepare(insertSql(type)) };
+      this.#byType.set(type.name, s);
+    }
+    return s;
+  }
+
+  /** Replaces the slice's rows with `rows` and marks it ok, in one transaction. */
+  replaceSlice(key: SliceKey, rows: readonly SliceRow[], syncedAt: string): void {
+    const s = this.#statements(key.type);
+    const tx = this.#db.transaction(() => {
+      if (key.type.scope === 'global') s.remove.run(key.accountId);
+      else s.remove.run(key.accountId, key.region);
+      for (const row of rows) {
+        s.insert.run(key.accountId, key.accountName, key.stage ?? null, row.region, row.arn, row.name, row.tags, row.raw, syncedAt, ...row.columns);
+      }
+      this.#upsertOk.run(key.accountId, key.accountName, key.stage ?? null, key.region, key.type.name, rows.length, syncedAt, syncedAt);
+      if (key.region !== WHOLE_ACCOUNT_REGION) this.#forgetWholeAccount.run(key.accountId, key.type.name);
+    });
+    tx();
+  }
+
+  /** Marks the slice failed; its rows stay as the last good sync left them. */
+  recordFailure(key: SliceKey, failure: SliceFailure, syncedAt: string): void {
+    const tx = this.#db.transaction(() => {
+      this.#upsertFailed.run(key.accountId, key.accountName, key.stage ?? null, key.region, key.type.name, failure.code, failure.message, failure.awsCode ?? null, syncedAt);
+      if (key.region !== WHOLE_ACCOUNT_REGION) this.#forgetWholeAccount.run(key.accountId, key.type.name);
+    });
+    tx();
+  }
+
+  close(): void {
+    if (this.#db.open) this.#db.close();
+  }
+}
+
+/** Creates what is missing: tables, indexes, columns a newer crossbar added to a type, and the view. */
+function migrate(db: Database.Database, types: readonly ResourceType[]): void {
+  db.transaction(() => {
+    db.exec(SYNC_STATUS_SQL);
+    for (const type of types) {
+      db.exec(createTableSql(type));
+      for (const sql of createIndexSql(type)) db.exec(sql);
+      // PRAGMA table_info is SQLite's; PostgreSQL would read information_schema.columns.
+      const existing = new Set(db.prepare(`PRAGMA table_info(${quoteIdentifier(type.name)})`).all().map((c) => (typeof c === 'object' && c !== null && 'name' in c ? String(c.name) : '')));
+      for (const column of type.columns) {
+        if (!existing.has(column.name)) db.exec(`ALTER TABLE ${quoteIdentifier(type.name)} ADD COLUMN ${quoteIdentifier(column.name)} ${column.type}`);
+      }
+    }
+    for (const sql of resourcesViewSql(RESOURCE_TYPES)) db.exec(sql);
+  })();
+}

@@ -1,0 +1,218 @@
+import { setMaxListeners } from 'node:events';
+import { callOperation, createAwsClient, findOperation, type AwsClient } from '../aws-clients/index.js';
+import type { Credentials } from '../credentials/credentials.js';
+import {
+  classifyError, runFanout, TargetFailure,
+  type FailureCode, type FanoutAccount, type FanoutProgress, type FanoutTarget, type TargetError, type TargetResult, type WorkContext,
+} from '../fanout/index.js';
+import type { InventoryStore, SliceKey } from './inventory-store.js';
+import { readSlice } from './read-slice.js';
+import type { CallAws, ResourceType } from './resource-type.js';
+import { SlicePlan, sliceContext } from './slice-plan.js';
+
+/**
+ * `inventory sync` as a library call: a fan-out over accounts × regions (the engine's targets), each target
+ * reading its types at once, so every (account, region, type) slice gets exactly one outcome. A slice read
+ * in full replaces its rows at once (one transaction); a slice that failed is recorded in `sync_status` and
+ * keeps its old rows. Nothing is printed; progress and slices are reported through callbacks.
+ */
+export interface SyncInventoryOptions {
+  accounts: readonly FanoutAccount[];
+  types: readonly ResourceType[];
+  /** Region names or `all`; absent: each account's configured regions. */
+  regions?: readonly string[] | 'all' | undefined;
+  store: InventoryStore;
+  credentialsFor(account: FanoutAccount): Promise<Credentials>;
+  endpoint?: string | undefined;
+  concurrency?: number;
+  perAccount?: number;
+  timeoutMs?: number;
+  maxAttempts?: number;
+  signal?: AbortSignal;
+  onSlice?: (slice: SliceResult) => void;
+  /** Progress in slices. */
+  onProgress?: (progress: FanoutProgress) => void;
+  now?: () => number;
+}
+
+export type SliceResult =
+  | { key: SliceKey; ok: true; count: number }
+  | { key: SliceKey; ok: false; error: TargetError };
+
+export interface SyncReport {
+  slices: number;
+  ok: number;
+  failed: number;
+  byCode: Partial<Record<FailureCode, number>>;
+  /** Rows written by this sync. */
+  resources: number;
+  /** AWS API calls made by the readers (pages and per-item calls; not AssumeRole or DescribeRegions). */
+  calls: number;
+  /** One per target (account × region), for the coverage grid. */
+  targets: TargetResult<TargetValue>[];
+  /** The failed slices, in the order they were reported. */
+  failures: Extract<SliceResult, { ok: false }>[];
+  elapsedMs: number;
+  interrupted: boolean;
+}
+
+export interface TargetValue {
+  slices: number;
+  resources: number;
+}
+
+interface TargetState {
+  outcomes: Map<string, { ok: true } | { ok: false; error: TargetError }>;
+  /** Set once the engine reported the target: a read finishing later (after a timeout) writes nothing. */
+  closed: boolean;
+}
+
+/** Engine verdicts that speak for every slice of the target, whatever each slice saw. */
+const TARGET_WIDE: ReadonlySet<FailureCode> = new Set(['REGION_DISABLED', 'TIMEOUT', 'INTERRUPTED']);
+
+function targetKey(t: FanoutTarget): string {
+  return `${t.account.name}|${t.role.arn}|${t.region}`;
+}
+
+export async function syncInventory(options: SyncInventoryOptions): Promise<SyncReport> {
+  const now = options.now ?? Date.now;
+  const started = now();
+  const plan = new SlicePlan(options.types, options.regions);
+  const states = new Map<string, TargetState>();
+  const report: SyncReport = { slices: 0, ok: 0, failed: 0, byCode: {}, resources: 0, calls: 0, targets: [], failures: [], elapsedMs: 0, interrupted: false };
+  const counted = new WeakSet<AwsClient>();
+  let knownTargets = 0;
+  let inFlight = 0;
+
+  const emitProgress = (): void => {
+    const total = Math.max(report.slices, plan.expectedSlices(options.accounts, knownTargets));
+    const elapsedMs = now() - started;
+    const rate = report.slices / Math.max(1, elapsedMs);
+    options.onProgress?.({ total, done: report.slices, ok: report.ok, failed: report.failed, inFlight, elapsedMs, etaMs: rate > 0 ? Math.round((total - report.slices) / rate) : undefined });
+  };
+
+  const emit = (slice: SliceResult): void => {
+    report.slices += 1;
+    if (slice.ok) {
+      report.ok += 1;
+      report.resources += slice.count;
+    } else {
+      report.failed += 1;
+      report.byCode[slice.error.code] = (report.byCode[slice.error.code] ?? 0) + 1;
+      report.failures.push(slice);
+    }
+    try {
+      options.onSlice?.(slice);
+    } catch {
+      // A listener's bug must not lose the other slices.
+    }
+    emitProgress();
+  };
+
+  /** Counts each call (each page) once, at the SDK's first middleware step. */
+  const count = (client: AwsClient): AwsClient => {
+    if (!counted.has(client)) {
+      counted.add(client);
+      client.middlewareStack.add((next) => (args) => {
+        report.calls += 1;
+        return next(args);
+      }, { step: 'initialize', name: 'crossbarInventoryCallCount' });
+    }
+    return client;
+  };
+
+  const work = async (target: FanoutTarget, ctx: WorkContext): Promise<TargetValue> => {
+    // Every call of the target listens to its signal: a dozen at once here (types × per-item calls), not a leak.
+    setMaxListeners(0, ctx.signal);
+    const state: TargetState = { outcomes: new Map(), closed: false };
+    states.set(targetKey(target), state);
+    const others = new Map<string, Promise<AwsClient>>();
+    // A call in another region than the target's (a bucket's tags): a client of its own, closed with the target.
+    const clientIn = (service: string, region: string): Promise<AwsClient> => {
+      if (region === target.region) return ctx.client(service);
+      let client = others.get(`${service}|${region}`);
+      if (!client) {
+        client = createAwsClient(service, { region, credentials: ctx.credentials, endpoint: options.endpoint, ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}) });
+        others.set(`${service}|${region}`, client);
+      }
+      return client;
+    };
+    const call: CallAws = async (service, operation, input = {}, callOptions = {}) => {
+      const client = count(await clientIn(service, callOptions.region ?? target.region));
+      return callOperation(client, await findOperation(service, operation), input, { signal: ctx.signal });
+    };
+    const types = plan.typesFor(target);
+    const sliceCtx = sliceContext(target);
+    let resources = 0;
+    const raw: unknown[] = [];
+    try {
+      await Promise.all(types.map(async (type) => {
+        inFlight += 1;
+        try {
+          const rows = await readSlice(type, call, sliceCtx);
+          if (state.closed || ctx.signal.aborted) return;
+          const key = plan.sliceKey(type, target);
+          options.store.replaceSlice(key, rows, new Date(now()).toISOString());
+          state.outcomes.set(type.name, { ok: true });
+          resources += rows.length;
+          emit({ key, ok: true, count: rows.length });
+        } catch (err) {
+          raw.push(err);
+          state.outcomes.set(type.name, { ok: false, error: classifyError(err) });
+        } finally {
+          inFlight -= 1;
+        }
+      }));
+    } finally {
+      for (const client of others.values()) void client.then((c) => c.destroy(), () => {});
+    }
+    const value = { slices: types.length, resources };
+    const failed = [...state.outcomes.values()].flatMap((o) => (o.ok ? [] : [o.error]));
+    if (failed.length === 0) return value;
+    // Every slice failed: the engine classifies the first error itself (it tells REGION_DISABLED from DENIED).
+    if (failed.length === types.length) throw raw[0];
+    throw new TargetFailure(failed[0] ?? { code: 'ERROR', message: 'a slice failed' }, value);
+  };
+
+  const onResult = (result: TargetResult<TargetValue>): void => {
+    report.targets.push(result);
+    const key = targetKey(result.target);
+    const state = states.get(key);
+    states.delete(key);
+    if (state) state.closed = true;
+    if (result.ok) return;
+    const syncedAt = new Date(now()).toISOString();
+    for (const type of plan.typesFor(result.target)) {
+      const outcome = state?.outcomes.get(type.name);
+      if (outcome?.ok) continue;
+      const error = outcome && !TARGET_WIDE.has(result.error.code) ? outcome.error : result.error;
+      const sliceKey = plan.sliceKey(type, result.target);
+      options.store.recordFailure(sliceKey, { code: error.code, message: error.message, awsCode: error.awsCode }, syncedAt);
+      emit({ key: sliceKey, ok: false, error });
+    }
+  };
+
+  const run = runFanout<TargetValue>({
+    accounts: options.accounts,
+    regions: options.regions,
+    endpoint: options.endpoint,
+    credentialsFor: options.credentialsFor,
+    work,
+    buffer: false,
+    onResult,
+    onProgress: (p) => {
+      knownTargets = p.total;
+      emitProgress();
+    },
+    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+    ...(options.perAccount !== undefined ? { perAccount: options.perAccount } : {}),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    now,
+  });
+  await run.done;
+  report.elapsedMs = now() - started;
+  report.interrupted = options.signal?.aborted === true;
+  return report;
+}

@@ -1,0 +1,2 @@
+/** Read-only SQL over the inventory. */
+export { inventoryTables, leadingKeyword, queryInventory, runQuery, type QueryResult, type SqlCell } from './query-inventory.js';
