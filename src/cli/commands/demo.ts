@@ -16,6 +16,7 @@ import { sandboxConfigPaths, writeSandboxConfig, type SandboxConfigPaths } from 
 import { renderStep, whatToTryNext } from './demo-render.js';
 import { launchSandbox, parseOrgFlag } from './sandbox-start.js';
 import { awsEnvPrefix } from './sandbox-hints.js';
+import { demoEnv, demoSurprises, hopCommands, renderDemoCommands, runDemoCommands, type DemoCommandResult } from './demo-commands.js';
 
 /**
  * `crossbar demo`: a sandbox on a free port, its config in a temp folder, and a tour through the real AWS SDK
@@ -98,10 +99,19 @@ export async function runDemo(ctx: CliContext, flags: DemoFlags): Promise<number
     const steps = await tour(ctx, sandbox, info, paths, signal);
     if (signal.aborted) throw new CrossbarError('INTERRUPTED', 'demo interrupted');
     const surprises = steps.flatMap((s) => (s.kind === 'hops' ? s.hops.filter((h) => !asExpected(h)) : []));
-    if (!table) ctx.out(JSON.stringify({ endpoint: sandbox.endpoint, config: paths, steps }, null, ctx.output === 'json' ? 2 : undefined));
+    const sb = sandbox;
+    const commands: DemoCommandResult[] = await runDemoCommands(ctx, hopCommands(info, () => sb.mfaCode(info.sourceUser)), demoEnv(ctx.io.env, dir, paths));
+    if (signal.aborted) throw new CrossbarError('INTERRUPTED', `demo interrupted ${String(signal.reason)}`);
+    if (table) renderDemoCommands(ctx, commands, steps.length + 1);
+    const odd = demoSurprises(commands);
+    if (!table) ctx.out(JSON.stringify({ endpoint: sandbox.endpoint, config: paths, steps, commands: commands.map((c) => ({ argv: c.command.display ?? c.command.argv.join(' '), exit: c.exit, stdout: c.stdout, skipped: c.skipped })) }, null, ctx.output === 'json' ? 2 : undefined));
     else whatToTryNext(ctx, nextSteps(sandbox, paths, info, flags.keep === true, ctx.io.cwd));
     if (surprises.length > 0) {
       ctx.err(ctx.colors.red(`crossbar: ${surprises.length} hop(s) did not come out as AWS would answer them; see the RESULT column`));
+      return EXIT_FAILED;
+    }
+    if (odd.length > 0) {
+      ctx.err(ctx.colors.red(`crossbar: ${odd.map((c) => `'${c.command.display ?? c.command.argv.join(' ')}' exited ${c.exit}, expected ${c.command.expectExit}`).join('; ')}`));
       return EXIT_FAILED;
     }
     if (flags.keep) {

@@ -72,7 +72,8 @@ export function execForTarget(options: ExecTargetOptions, target: FanoutTarget, 
     child.once('error', (e: NodeJS.ErrnoException) => { spawnError = e; });
     child.once('close', (code, sig) => {
       if (signal.aborted) return reject(signal.reason);
-      if (spawnError && code === null) {
+      if (spawnError) {
+        // The command never ran: `close` then carries a negative errno, not an exit code.
         const notFound = spawnError.code === 'ENOENT';
         return reject(new TargetFailure<ExecOutput>({ code: 'ERROR', message: `${command}: ${notFound ? 'command not found' : spawnError.message}` }, { exitCode: notFound ? 127 : 126, stdout: '', stderr: '' }));
       }

@@ -19,17 +19,28 @@ function isExecOutput(value: unknown): value is { exitCode: number; stdout: stri
   return isRecord(value) && typeof value['exitCode'] === 'number' && typeof value['stdout'] === 'string';
 }
 
-/** `2 Reservations (5 Instances)`: list members counted, one level of nested lists too. */
+/**
+ * `2 Reservations (5 Instances)`: list members counted; a list of wrappers (items smaller than the objects in
+ * their one inner list, as Reservations wrap Instances) also counts the inner objects.
+ */
 function countLists(value: Record<string, unknown>): string[] {
   return Object.entries(value).flatMap(([key, v]) => {
     if (!Array.isArray(v)) return [];
-    const nested = new Map<string, number>();
+    const inner = new Map<string, number>();
+    let wrappers = v.length > 0;
     for (const item of v) {
-      if (!isRecord(item)) continue;
-      for (const [k, inner] of Object.entries(item)) if (Array.isArray(inner) && k !== 'Tags' && k !== 'Groups') nested.set(k, (nested.get(k) ?? 0) + inner.length);
+      if (!isRecord(item)) {
+        wrappers = false;
+        continue;
+      }
+      const lists = Object.entries(item).filter(([k, x]) => Array.isArray(x) && k !== 'Tags' && k !== 'Groups');
+      const [only] = lists;
+      const objects = only && Array.isArray(only[1]) ? only[1].filter(isRecord) : [];
+      if (lists.length !== 1 || !only || objects.some((o) => Object.keys(o).length <= Object.keys(item).length)) wrappers = false;
+      else inner.set(only[0], (inner.get(only[0]) ?? 0) + objects.length);
     }
-    const inner = nested.size === 1 ? [...nested][0] : undefined;
-    return [`${v.length} ${key}${inner ? ` (${inner[1]} ${inner[0]})` : ''}`];
+    const [nested] = wrappers && inner.size === 1 ? [...inner] : [];
+    return [`${v.length} ${key}${nested ? ` (${nested[1]} ${nested[0]})` : ''}`];
   });
 }
 

@@ -42,6 +42,10 @@ describe('AWS errors as a run reports them', () => {
     expect(classifyError(new CrossbarError('ENDPOINT_UNREACHABLE', 'No answer'))).toMatchObject({ code: 'ERROR' });
   });
 
+  it('the SDK refusing to build a request from the input is INVALID', () => {
+    expect(classifyError(new Error('No value provided for input HTTP label: Bucket.'))).toMatchObject({ code: 'INVALID', message: 'No value provided for input HTTP label: Bucket.' });
+  });
+
   it('network failures and aborts', () => {
     expect(classifyError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toMatchObject({ code: 'ERROR' });
     expect(classifyError(Object.assign(new Error('timed out'), { name: 'TimeoutError', code: 'ETIMEDOUT' }))).toMatchObject({ code: 'TIMEOUT' });

@@ -31,6 +31,9 @@ const TIMEOUT = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutExcept
  */
 const UNKNOWN_CREDENTIALS = new Set(['AuthFailure', 'UnrecognizedClientException', 'InvalidClientTokenId']);
 
+/** What the SDK says when it cannot even build the request from the input (no HTTP answer involved). */
+const SERIALIZATION = /input HTTP label|No value provided for|Expected .+ to be|cannot be serialized|failed to serialize|Unable to serialize/i;
+
 /** crossbar's own errors (from the credential engine), as a run reports them. */
 const FROM_CROSSBAR: Partial<Record<ErrorCode, FailureCode>> = {
   ROLE_ASSUME_DENIED: 'DENIED', MFA_REQUIRED: 'DENIED', MFA_INVALID: 'DENIED', CREDENTIALS_MISSING: 'DENIED',
@@ -78,6 +81,9 @@ export function classifyError(err: unknown, context: { regionDisabled?: boolean 
   if (facts.name === 'AbortError') return { code: 'INTERRUPTED', message: 'Interrupted before this target finished', cause: err };
   if (facts.status === undefined && facts.networkCode !== undefined) {
     return { code: TIMEOUT.has(facts.name) || facts.networkCode === 'ETIMEDOUT' ? 'TIMEOUT' : 'ERROR', message: `No answer: ${facts.networkCode} ${facts.message}`.trim(), cause: err };
+  }
+  if (facts.status === undefined && SERIALIZATION.test(facts.message)) {
+    return { code: 'INVALID', message: facts.message, hint: 'The parameters do not fit the operation: see its documentation', cause: err };
   }
   if (context.regionDisabled && UNKNOWN_CREDENTIALS.has(facts.name)) {
     return { code: 'REGION_DISABLED', message: 'The region is not enabled in this account', awsCode: facts.name, awsMessage: facts.message, hint: 'Enable the region in the account settings, or leave it out of --regions', cause: err };

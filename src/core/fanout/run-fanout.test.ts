@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CrossbarError } from '../errors.js';
-import { collectFanout, runFanout, TargetFailure } from './run-fanout.js';
+import { collectFanout, runFanout } from './run-fanout.js';
+import { TargetFailure } from './types.js';
 import { testAccounts } from './test-accounts.js';
 import type { TargetResult } from './types.js';
 

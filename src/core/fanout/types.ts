@@ -51,3 +51,16 @@ export interface FanoutProgress {
   /** Estimated time left, from the pace so far; undefined until something finished. */
   etaMs: number | undefined;
 }
+
+/** Thrown by a run's work to fail a target with a chosen error while keeping its value (`--exec`'s output). */
+export class TargetFailure<T> extends Error {
+  readonly error: TargetError;
+  readonly value: T | undefined;
+
+  constructor(error: TargetError, value?: T) {
+    super(error.message);
+    this.name = 'TargetFailure';
+    this.error = error;
+    this.value = value;
+  }
+}

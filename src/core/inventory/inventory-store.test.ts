@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -105,7 +105,7 @@ describe('InventoryStore', () => {
 
   it('a file that is not a database is an error naming it', () => {
     const bad = join(dir, 'bad.db');
-    require('node:fs').writeFileSync(bad, 'not sqlite at all, just some text that is long enough to be read as a header');
+    writeFileSync(bad, 'not sqlite at all, just some text that is long enough to be read as a header');
     expect(() => InventoryStore.open(bad)).toThrow(`Cannot open the inventory at ${bad}`);
   });
 });

@@ -22,10 +22,12 @@ function usage(message: string, hint?: string): CrossbarError {
   return new CrossbarError('USAGE', message, { exitCode: 2, ...(hint ? { hint } : {}) });
 }
 
-/** The first keyword of a statement, past comments and blanks: what the refusal names. */
+/** The statement's verb, past comments and blanks (and past a WITH clause): what the refusal names. */
 export function leadingKeyword(sql: string): string {
   const body = sql.replace(/^(\s+|--[^\n]*(\n|$)|\/\*[\s\S]*?\*\/)+/, '');
-  return (/^[A-Za-z]+/.exec(body)?.[0] ?? 'this').toUpperCase();
+  const first = (/^[A-Za-z]+/.exec(body)?.[0] ?? 'this').toUpperCase();
+  if (first !== 'WITH') return first;
+  return (/\b(INSERT|UPDATE|DELETE|REPLACE)\b/i.exec(body)?.[1] ?? first).toUpperCase();
 }
 
 function refused(sql: string): CrossbarError {

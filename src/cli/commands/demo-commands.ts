@@ -1,0 +1,127 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CliContext, CliStream } from '../context.js';
+import type { SandboxConfigInfo } from '../../core/sandbox-config.js';
+import type { SandboxConfigPaths } from '../write-files.js';
+import type { Sandbox } from '../../sandbox/server.js';
+
+/**
+ * The second half of `crossbar demo`: crossbar's own commands, run exactly as a user would type them (through
+ * `main`, in-process), against the demo's sandbox and config. Each later feature adds its commands here.
+ */
+export interface DemoCommand {
+  title: string;
+  argv: string[];
+  /** What the command should exit with; anything else is a surprise and fails the demo. */
+  expectExit: number;
+  /** Shown instead of argv when argv holds a value a reader should not copy (an MFA code). */
+  display?: string;
+  /** Only when this program is on PATH (the aws CLI is optional on a newcomer's machine). */
+  needs?: string;
+}
+
+export interface DemoCommandResult {
+  command: DemoCommand;
+  exit: number;
+  stdout: string;
+  stderr: string;
+  skipped?: string;
+}
+
+function onPath(program: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${program}`], { stdio: 'ignore' }).status === 0;
+}
+
+/** The commands of the hop tour (issue 3): the reachability matrix, exec, generated profiles, console links. */
+export function hopCommands(info: SandboxConfigInfo, mfaCode: () => string): DemoCommand[] {
+  const prod = info.accounts.find((a) => a.stage === 'prod')?.name ?? 'production';
+  const ns = info.organization.namespace;
+  return [
+    { title: 'The registry: every account, coloured by stage', argv: ['accounts', 'list', '--output', 'table'], expectExit: 0 },
+    {
+      title: 'The reachability matrix: can alice assume each role, and if not, why (exit 1: some admin roles are denied on purpose)',
+      argv: ['accounts', 'check', '--output', 'table', '--mfa-code', mfaCode()],
+      display: 'crossbar accounts check --mfa-code $(crossbar sandbox mfa-code alice)',
+      expectExit: 1,
+    },
+    { title: `A command with ${prod}'s credentials: crossbar exec`, argv: ['exec', prod, '--', 'aws', 'sts', 'get-caller-identity', '--output', 'table'], expectExit: 0, needs: 'aws' },
+    { title: 'Profiles for every account × role in aws/config (role-arn mode)', argv: ['aws-config', '--write', '--mode', 'role-arn'], expectExit: 0 },
+    { title: 'The AWS CLI on a generated profile', argv: [`!aws`, '--profile', `${ns}-prod-CrossbarReadOnly`, 'sts', 'get-caller-identity', '--output', 'table'], expectExit: 0, needs: 'aws' },
+    { title: 'A console sign-in link (federation), and the coloured switch-role link of seed 004', argv: ['console', prod, '--print'], expectExit: 0 },
+    { title: 'The switch-role link', argv: ['console', prod, '--switch-role'], expectExit: 0 },
+  ];
+}
+
+function capture(isTTY: boolean): CliStream & { text(): string } {
+  let text = '';
+  return { isTTY, write(chunk: string) { text += chunk; return true; }, text: () => text };
+}
+
+/** The environment of the tour's commands: the demo's files, a private CROSSBAR_HOME, no ambient AWS identity. */
+export function demoEnv(base: Record<string, string | undefined>, dir: string, paths: SandboxConfigPaths): Record<string, string | undefined> {
+  const home = join(dir, 'crossbar-home');
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  const env: Record<string, string | undefined> = { ...base };
+  for (const k of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ENDPOINT_URL', 'CROSSBAR_ACCOUNT']) delete env[k];
+  return {
+    ...env,
+    CROSSBAR_CONFIG: paths.crossbarYaml,
+    CROSSBAR_HOME: home,
+    CROSSBAR_KEY_STORE: 'file',
+    AWS_CONFIG_FILE: paths.awsConfig,
+    AWS_SHARED_CREDENTIALS_FILE: paths.awsCredentials,
+  };
+}
+
+export async function runDemoCommands(ctx: CliContext, commands: DemoCommand[], env: Record<string, string | undefined>): Promise<DemoCommandResult[]> {
+  const { main } = await import('../main.js');
+  const results: DemoCommandResult[] = [];
+  for (const command of commands) {
+    if (ctx.signal.aborted) break;
+    if (command.needs && !onPath(command.needs)) {
+      results.push({ command, exit: command.expectExit, stdout: '', stderr: '', skipped: `${command.needs} is not on PATH` });
+      continue;
+    }
+    const stdout = capture(ctx.io.stdout.isTTY === true);
+    const stderr = capture(false);
+    const io = { stdout, stderr, env, cwd: ctx.io.cwd, signal: ctx.signal };
+    const [first, ...rest] = command.argv;
+    const exit = first?.startsWith('!')
+      ? runProgram(first.slice(1), rest, env, stdout, stderr)
+      : await main(command.argv, io);
+    results.push({ command, exit, stdout: stdout.text(), stderr: stderr.text() });
+    if (process.env['DEMO_DEBUG']) process.stderr.write(`DEBUG ${command.argv[0]} aborted=${ctx.signal.aborted}\n`);
+  }
+  return results;
+}
+
+function runProgram(program: string, args: string[], env: Record<string, string | undefined>, stdout: CliStream, stderr: CliStream): number {
+  const r = spawnSync(program, args, { env: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)), encoding: 'utf8' });
+  stdout.write(r.stdout ?? '');
+  stderr.write(r.stderr ?? '');
+  return r.status ?? 1;
+}
+
+export function renderDemoCommands(ctx: CliContext, results: DemoCommandResult[], firstIndex: number): void {
+  const { bold, dim, red } = ctx.colors;
+  results.forEach((r, i) => {
+    const shown = r.command.display ?? `${r.command.argv[0]?.startsWith('!') ? r.command.argv[0].slice(1) : 'crossbar'} ${r.command.argv.slice(r.command.argv[0]?.startsWith('!') ? 1 : 0).join(' ')}`;
+    ctx.out(`${bold(`${firstIndex + i}. ${r.command.title}`)}`);
+    ctx.out(dim(`  $ ${shown}`));
+    if (r.skipped) {
+      ctx.out(dim(`  (skipped: ${r.skipped})`));
+    } else {
+      for (const line of `${r.stdout}${r.stderr}`.trimEnd().split('\n')) ctx.out(`  ${line}`);
+      if (r.exit !== r.command.expectExit) ctx.out(red(`  exit ${r.exit}, expected ${r.command.expectExit}`));
+    }
+    ctx.out();
+  });
+}
+
+/** Commands that did not exit as they should: the demo fails, because the product did not behave. */
+export function demoSurprises(results: DemoCommandResult[]): DemoCommandResult[] {
+  return results.filter((r) => !r.skipped && r.exit !== r.command.expectExit);
+}
+
+export type { Sandbox };

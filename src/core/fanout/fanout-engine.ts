@@ -1,0 +1,235 @@
+import { callOperation, ClientPool, findOperation, type Middleware } from '../aws-clients/index.js';
+import type { Credentials } from '../credentials/credentials.js';
+import { CrossbarError } from '../errors.js';
+import { abortable, withTimeout } from './abortable.js';
+import { AccountQueue, type AccountState, type Job } from './account-queue.js';
+import { classifyError, isUnknownCredentials } from './classify-error.js';
+import { describeRegions, homeRegionOf } from './describe-regions.js';
+import { KeyedLimiter } from './keyed-limiter.js';
+import { ResultChannel } from './result-channel.js';
+import { DEFAULT_ENABLED_REGIONS, enabledRegions, invalidRegionMessage, isEnabled, isKnownRegion, isOptInRegion, looksLikeRegion, type RegionStatuses } from './regions.js';
+import type { RunFanoutOptions, WorkContext } from './run-fanout.js';
+import { ALL_REGIONS, TargetFailure, type FanoutProgress, type FanoutTarget, type TargetError, type TargetResult } from './types.js';
+
+export const FANOUT_DEFAULTS = { concurrency: 32, perAccount: 8, perApiPerRegion: 16, credentialConcurrency: 16, timeoutMs: 60_000 } as const;
+
+/** One job while it runs: its account, its own signal (timeout or Ctrl-C) and when it started. */
+interface Attempt {
+  st: AccountState;
+  signal: AbortSignal;
+  t0: number;
+  timedOut(): boolean;
+}
+
+/**
+ * The state of one run: the queue of accounts and jobs, the client pool, the limits, the counters and the result
+ * channel. `pump` starts whatever may start whenever something changes (a job ended, credentials arrived,
+ * Ctrl-C); every job ends in exactly one reported result, whatever happens inside it.
+ */
+export class FanoutEngine<T> {
+  readonly done: Promise<void>;
+  readonly channel: ResultChannel<TargetResult<T>>;
+  readonly #options: RunFanoutOptions<T>;
+  readonly #now: () => number;
+  readonly #concurrency: number;
+  readonly #timeoutMs: number;
+  readonly #started: number;
+  readonly #pool: ClientPool;
+  readonly #queue: AccountQueue;
+  readonly #counts = { total: 0, done: 0, ok: 0, failed: 0, inFlight: 0 };
+  #finished = false;
+  #resolveDone: () => void = () => {};
+
+  constructor(options: RunFanoutOptions<T>) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+    this.#concurrency = Math.max(1, options.concurrency ?? FANOUT_DEFAULTS.concurrency);
+    this.#timeoutMs = options.timeoutMs ?? FANOUT_DEFAULTS.timeoutMs;
+    this.#started = this.#now();
+    this.channel = new ResultChannel(options.buffer ?? true);
+    this.done = new Promise((resolve) => { this.#resolveDone = resolve; });
+    const limiter = new KeyedLimiter(options.perApiPerRegion ?? FANOUT_DEFAULTS.perApiPerRegion);
+    this.#pool = new ClientPool({
+      endpoint: options.endpoint,
+      maxSockets: Math.max(64, this.#concurrency * 2),
+      // No single request outlives its target: an abandoned one must not hold a socket forever.
+      requestTimeoutMs: this.#timeoutMs,
+      ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+      middleware: (r) => limitCalls(limiter, `${r.accountKey}|${r.region}|${r.service}`),
+    });
+    this.#queue = new AccountQueue({
+      accounts: options.accounts,
+      regions: options.regions,
+      perAccount: Math.max(1, options.perAccount ?? FANOUT_DEFAULTS.perAccount),
+      credentialConcurrency: Math.max(1, options.credentialConcurrency ?? FANOUT_DEFAULTS.credentialConcurrency),
+      // Enough accounts ahead that their credentials are in hand before a slot frees up for them.
+      readyTarget: this.#concurrency * 4,
+      fetchCredentials: (fa) => withTimeout(Promise.resolve().then(() => options.credentialsFor(fa)), this.#timeoutMs, `Credentials for ${fa.account.name}`),
+      onSettled: () => this.#pump(),
+    });
+    this.#counts.total = this.#queue.initialTotal;
+  }
+
+  /** Starts on the next tick, so that a caller can attach to the run before the first result. */
+  start(): void {
+    this.#options.signal?.addEventListener('abort', () => this.#pump(), { once: true });
+    queueMicrotask(() => this.#pump());
+  }
+
+  progress(): FanoutProgress {
+    const elapsedMs = this.#now() - this.#started;
+    const { total, done } = this.#counts;
+    const rate = done > 0 ? done / Math.max(1, elapsedMs) : 0;
+    return { ...this.#counts, elapsedMs, etaMs: rate > 0 ? Math.round((total - done) / rate) : undefined };
+  }
+
+  #report(result: TargetResult<T>): void {
+    this.#counts.done += 1;
+    if (result.ok) this.#counts.ok += 1;
+    else this.#counts.failed += 1;
+    this.channel.push(result);
+    try {
+      this.#options.onResult?.(result);
+      this.#options.onProgress?.(this.progress());
+    } catch {
+      // A listener's bug must not lose the other targets' results.
+    }
+  }
+
+  #fail(target: FanoutTarget, error: TargetError, t0: number, value?: T): void {
+    this.#report({ target, ok: false, error, ms: this.#now() - t0, ...(value !== undefined ? { value } : {}) });
+  }
+
+  /** DescribeRegions of an account, once, from a region every account has. */
+  #regionsOf(st: AccountState): Promise<RegionStatuses> {
+    st.regions ??= (async () => {
+      const credentials = await st.credentials();
+      const ec2 = await this.#pool.get({ service: 'ec2', accountKey: st.key, region: homeRegionOf(st.fa.account.regions), credentials });
+      return describeRegions(ec2, this.#options.signal);
+    })();
+    return st.regions;
+  }
+
+  /** An unknown-credentials answer means "region not enabled" only if the account says so (or, unknown, it is opt-in). */
+  async #regionDisabled(st: AccountState, region: string): Promise<boolean> {
+    if (DEFAULT_ENABLED_REGIONS.includes(region)) return false;
+    const statuses = await this.#regionsOf(st).catch(() => undefined);
+    return statuses ? !isEnabled(statuses.get(region)) : isOptInRegion(region);
+  }
+
+  /** Why an attempt ended without a value: its timeout, Ctrl-C, or what was thrown. */
+  #verdict(err: unknown, attempt: Attempt): TargetError {
+    if (attempt.timedOut()) return { code: 'TIMEOUT', message: `No result within ${Math.round(this.#timeoutMs / 1000)}s`, hint: 'Raise --timeout, or lower --concurrency if AWS is throttling' };
+    if (this.#options.signal?.aborted || attempt.signal.aborted) return { code: 'INTERRUPTED', message: 'Interrupted before this target finished' };
+    return classifyError(err);
+  }
+
+  #context(attempt: Attempt, region: string, credentials: Credentials): WorkContext {
+    const { st, signal } = attempt;
+    const client = (service: string) => this.#pool.get({ service, accountKey: st.key, region, credentials });
+    return {
+      credentials,
+      signal,
+      client,
+      call: async (service, operation, input = {}, callOptions = {}) =>
+        callOperation(await client(service), await findOperation(service, operation), input, { ...callOptions, signal }),
+    };
+  }
+
+  /** A region AWS did not have when this was written must be in the account's own DescribeRegions. */
+  async #unknownRegion(attempt: Attempt, region: string): Promise<TargetError | undefined> {
+    if (isKnownRegion(region)) return undefined;
+    const statuses = await abortable(this.#regionsOf(attempt.st), attempt.signal).catch(() => undefined);
+    return statuses?.has(region) ? undefined : { code: 'INVALID', message: invalidRegionMessage(region, statuses ? [...statuses.keys()] : undefined) };
+  }
+
+  async #runTarget(target: FanoutTarget, attempt: Attempt): Promise<void> {
+    if (!looksLikeRegion(target.region)) return this.#fail(target, { code: 'INVALID', message: invalidRegionMessage(target.region) }, attempt.t0);
+    let credentials: Credentials;
+    try {
+      credentials = await attempt.st.credentials();
+      const invalid = await this.#unknownRegion(attempt, target.region);
+      if (invalid) return this.#fail(target, invalid, attempt.t0);
+      if (attempt.signal.aborted) throw attempt.signal.reason;
+    } catch (err) {
+      return this.#fail(target, this.#verdict(err, attempt), attempt.t0);
+    }
+    try {
+      const value = await abortable(this.#options.work(target, this.#context(attempt, target.region, credentials)), attempt.signal);
+      this.#report({ target, ok: true, value, ms: this.#now() - attempt.t0 });
+    } catch (err) {
+      if (err instanceof TargetFailure) {
+        const failure: TargetFailure<T> = err;
+        return this.#fail(target, failure.error, attempt.t0, failure.value);
+      }
+      if (!attempt.signal.aborted && isUnknownCredentials(err) && await this.#regionDisabled(attempt.st, target.region)) {
+        return this.#fail(target, classifyError(err, { regionDisabled: true }), attempt.t0);
+      }
+      this.#fail(target, this.#verdict(err, attempt), attempt.t0);
+    }
+  }
+
+  /** `--regions all`: read the account's enabled regions, then queue one target per region. */
+  async #expand(attempt: Attempt): Promise<void> {
+    try {
+      await attempt.st.credentials();
+      const regions = enabledRegions(await abortable(this.#regionsOf(attempt.st), attempt.signal));
+      this.#counts.total += regions.length - 1;
+      this.#queue.addTargets(attempt.st, regions);
+    } catch (err) {
+      this.#fail({ ...attempt.st.fa, region: ALL_REGIONS }, this.#verdict(err, attempt), attempt.t0);
+    }
+  }
+
+  #launch(st: AccountState, job: Job): void {
+    this.#counts.inFlight += 1;
+    const runSignal = this.#options.signal;
+    const controller = new AbortController();
+    let expired = false;
+    const timer = setTimeout(() => { expired = true; controller.abort(new CrossbarError('TIMEOUT', 'target timed out')); }, this.#timeoutMs);
+    const onAbort = () => controller.abort(runSignal?.reason);
+    runSignal?.addEventListener('abort', onAbort, { once: true });
+    const attempt: Attempt = { st, signal: controller.signal, t0: this.#now(), timedOut: () => expired };
+    const body = job.kind === 'expand' ? this.#expand(attempt) : this.#runTarget(job.target, attempt);
+    body.catch((err: unknown) => {
+      // Unreachable by design (every path reports); a bug still yields a result rather than a lost target.
+      this.#fail(job.kind === 'expand' ? { ...st.fa, region: ALL_REGIONS } : job.target, classifyError(err), attempt.t0);
+    }).finally(() => {
+      clearTimeout(timer);
+      runSignal?.removeEventListener('abort', onAbort);
+      this.#counts.inFlight -= 1;
+      this.#queue.finished(st);
+      this.#pump();
+    });
+  }
+
+  #pump(): void {
+    if (this.#finished) return;
+    if (this.#options.signal?.aborted) {
+      for (const { st, job } of this.#queue.drain()) {
+        const target = job.kind === 'expand' ? { ...st.fa, region: ALL_REGIONS } : job.target;
+        this.#fail(target, { code: 'INTERRUPTED', message: 'Interrupted before this target started' }, this.#now());
+      }
+    } else {
+      this.#queue.prefetch();
+      for (const next of this.#queue.take(this.#concurrency - this.#counts.inFlight)) this.#launch(next.st, next.job);
+    }
+    if (this.#counts.inFlight === 0 && this.#queue.isEmpty()) {
+      this.#finished = true;
+      this.channel.close();
+      void this.#pool.destroy().finally(() => this.#resolveDone());
+    }
+  }
+}
+
+/** At most the limiter's count of calls per scope and operation in flight: the client's first middleware. */
+function limitCalls(limiter: KeyedLimiter, scope: string): Middleware {
+  return (next, context) => async (args) => {
+    const release = await limiter.acquire(`${scope}|${context.commandName ?? ''}`);
+    try {
+      return await next(args);
+    } finally {
+      release();
+    }
+  };
+}
