@@ -7,7 +7,8 @@ const ACCOUNTS = ['111111111111', '222222222222', '333333333333', '444444444444'
 
 describe('crossbar demo', () => {
   it('tours the organization, the source identity and the hops, and exits 0', async () => {
-    const out = await runCli(['demo']);
+    // PATH lets the tour find the real aws CLI for its exec and generated-profile steps.
+    const out = await runCli(['demo'], { PATH: process.env['PATH'] });
     expect(out.stderr).toBe('');
     expect(out.code).toBe(0);
     for (const id of ACCOUNTS) expect(out.stdout).toContain(id);
@@ -18,6 +19,16 @@ describe('crossbar demo', () => {
     // The denied twin, with AWS's own reason.
     expect(out.stdout).toMatch(/bob\s+444444444444\s+production\s+administrator\s+-\s+-\s+-\s+denied: AccessDenied/);
     expect(out.stdout).toContain('User: arn:aws:iam::111111111111:user/bob is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::444444444444:role/administrator');
+    // crossbar's own commands in the tour: the matrix, exec, generated profiles, console, run, inventory, query.
+    expect(out.stdout).toMatch(/staging\s+admin\s+denied\s+caller policy/);
+    expect(out.stdout).toMatch(/\$ crossbar exec production -- aws sts get-caller-identity[\s\S]*Account\|\s+444444444444/);
+    expect(out.stdout).toMatch(/\$ aws --profile demo-prod-CrossbarReadOnly sts get-caller-identity[\s\S]*assumed-role\/CrossbarReadOnly\//);
+    expect(out.stdout).toMatch(/\/federation\?Action=login&Issuer=crossbar&Destination=[^\s]+&SigninToken=/);
+    expect(out.stdout).toContain('https://signin.aws.amazon.com/switchrole?roleName=CrossbarReadOnly&account=444444444444&displayName=production&color=');
+    expect(out.stdout).toMatch(/development\s+✗ REGION_DISABLED\s+✓\s+✓/);
+    expect(out.stdout).toMatch(/production\s+✓\s+✓\s+✓/);
+    expect(out.stdout).toMatch(/production\s+prod\s+us-east-1\s+3\s+2/);
+    expect(out.stdout).not.toContain('(skipped');
     expect(out.stdout).toContain('What to try next');
     expect(out.stdout).toContain('npx crossbar sandbox start --write-config ./sandbox');
     // Not a terminal: no colour codes, and no secrets anywhere.
@@ -31,6 +42,9 @@ describe('crossbar demo', () => {
     const tour = JSON.parse(out.stdout) as { steps: { kind: string; hops?: { from: string; result: { ok: boolean } }[] }[] };
     expect(tour.steps.map((s) => s.kind)).toEqual(['organization', 'identity', 'hops', 'hops']);
     expect(tour.steps[3]?.hops?.map((h) => [h.from, h.result.ok])).toEqual([['alice', true], ['alice', false], ['bob', false]]);
+    const commands = (JSON.parse(out.stdout) as { commands: { argv: string; exit: number }[] }).commands;
+    expect(commands.map((c) => c.argv.split(' ')[0])).toContain('run');
+    expect(commands.find((c) => c.argv.startsWith('accounts check'))?.exit ?? commands.find((c) => c.argv.includes('accounts check'))?.exit).toBe(1);
   });
 
   it('--keep leaves the sandbox running until interrupted, then cleans up', async () => {

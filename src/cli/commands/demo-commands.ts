@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CliContext, CliStream } from '../context.js';
@@ -29,8 +29,9 @@ export interface DemoCommandResult {
   skipped?: string;
 }
 
-function onPath(program: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${program}`], { stdio: 'ignore' }).status === 0;
+/** Looked up on the PATH the command will get, not crossbar's own. */
+function onPath(program: string, env: Record<string, string | undefined>): boolean {
+  return spawnSync('sh', ['-c', `command -v ${program}`], { stdio: 'ignore', env: { PATH: env['PATH'] ?? '' } }).status === 0;
 }
 
 /** The commands of the hop tour (issue 3): the reachability matrix, exec, generated profiles, console links. */
@@ -48,8 +49,26 @@ export function hopCommands(info: SandboxConfigInfo, mfaCode: () => string): Dem
     { title: `A command with ${prod}'s credentials: crossbar exec`, argv: ['exec', prod, '--', 'aws', 'sts', 'get-caller-identity', '--output', 'table'], expectExit: 0, needs: 'aws' },
     { title: 'Profiles for every account × role in aws/config (role-arn mode)', argv: ['aws-config', '--write', '--mode', 'role-arn'], expectExit: 0 },
     { title: 'The AWS CLI on a generated profile', argv: [`!aws`, '--profile', `${ns}-prod-CrossbarReadOnly`, 'sts', 'get-caller-identity', '--output', 'table'], expectExit: 0, needs: 'aws' },
-    { title: 'A console sign-in link (federation), and the coloured switch-role link of seed 004', argv: ['console', prod, '--print'], expectExit: 0 },
-    { title: 'The switch-role link', argv: ['console', prod, '--switch-role'], expectExit: 0 },
+    { title: 'A console sign-in link (federation through getSigninToken)', argv: ['console', prod, '--print'], expectExit: 0 },
+    { title: 'The console\'s coloured switch-role link (seed 004)', argv: ['console', prod, '--switch-role'], expectExit: 0 },
+  ];
+}
+
+/** The operate tour (issue 4): one operation across accounts × regions with its coverage grid, then the inventory. */
+export function operateCommands(): DemoCommand[] {
+  return [
+    {
+      title: 'One read across every account and three regions, one result per target (exit 1: eu-south-1 is enabled in production only)',
+      argv: ['run', 'all', '--regions', 'us-east-1,eu-west-1,eu-south-1', '--output', 'table', '--', 'ec2', 'DescribeInstances'],
+      expectExit: 1,
+    },
+    { title: 'The inventory: ten resource types from every account and region into SQLite', argv: ['inventory', 'sync', '--output', 'table'], expectExit: 0 },
+    {
+      title: 'Query it with SQL',
+      argv: ['query', "SELECT account_name, stage, region, count(*) AS instances, sum(state = 'running') AS running FROM ec2_instances GROUP BY 1, 2, 3 ORDER BY 1, 3", '--output', 'table'],
+      display: `crossbar query "SELECT account_name, stage, region, count(*) AS instances, sum(state = 'running') AS running FROM ec2_instances GROUP BY 1, 2, 3 ORDER BY 1, 3"`,
+      expectExit: 0,
+    },
   ];
 }
 
@@ -69,6 +88,9 @@ export function demoEnv(base: Record<string, string | undefined>, dir: string, p
     CROSSBAR_CONFIG: paths.crossbarYaml,
     CROSSBAR_HOME: home,
     CROSSBAR_KEY_STORE: 'file',
+    // The AWS CLI caches assumed roles under ~/.aws/cli/cache by profile and role: a previous demo's sandbox
+    // would hand it dead credentials. A private HOME keeps each tour's cache its own.
+    HOME: home,
     AWS_CONFIG_FILE: paths.awsConfig,
     AWS_SHARED_CREDENTIALS_FILE: paths.awsCredentials,
   };
@@ -79,7 +101,7 @@ export async function runDemoCommands(ctx: CliContext, commands: DemoCommand[], 
   const results: DemoCommandResult[] = [];
   for (const command of commands) {
     if (ctx.signal.aborted) break;
-    if (command.needs && !onPath(command.needs)) {
+    if (command.needs && !onPath(command.needs, env)) {
       results.push({ command, exit: command.expectExit, stdout: '', stderr: '', skipped: `${command.needs} is not on PATH` });
       continue;
     }
@@ -88,19 +110,22 @@ export async function runDemoCommands(ctx: CliContext, commands: DemoCommand[], 
     const io = { stdout, stderr, env, cwd: ctx.io.cwd, signal: ctx.signal };
     const [first, ...rest] = command.argv;
     const exit = first?.startsWith('!')
-      ? runProgram(first.slice(1), rest, env, stdout, stderr)
+      ? await runProgram(first.slice(1), rest, env, stdout, stderr)
       : await main(command.argv, io);
     results.push({ command, exit, stdout: stdout.text(), stderr: stderr.text() });
-    if (process.env['DEMO_DEBUG']) process.stderr.write(`DEBUG ${command.argv[0]} aborted=${ctx.signal.aborted}\n`);
   }
   return results;
 }
 
-function runProgram(program: string, args: string[], env: Record<string, string | undefined>, stdout: CliStream, stderr: CliStream): number {
-  const r = spawnSync(program, args, { env: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)), encoding: 'utf8' });
-  stdout.write(r.stdout ?? '');
-  stderr.write(r.stderr ?? '');
-  return r.status ?? 1;
+/** Asynchronous on purpose: the sandbox answers from this very process, so a synchronous child would deadlock. */
+function runProgram(program: string, args: string[], env: Record<string, string | undefined>, stdout: CliStream, stderr: CliStream): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(program, args, { env: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)), stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (c: Buffer) => stdout.write(c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => stderr.write(c.toString('utf8')));
+    child.once('error', (err) => { stderr.write(`${program}: ${err.message}\n`); resolve(127); });
+    child.once('close', (code) => resolve(code ?? 1));
+  });
 }
 
 export function renderDemoCommands(ctx: CliContext, results: DemoCommandResult[], firstIndex: number): void {
