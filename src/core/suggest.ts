@@ -1,12 +1,13 @@
 /**
- * "Did you mean" for services and operations: names are compared the way they are typed, case- and
+ * "Did you mean", shared by every command that names things: config keys, accounts, shortcuts, services,
+ * operations, tables. Names are compared the way they are typed, names are compared the way they are typed, case- and
  * dash-insensitive (`describe-instances`, `DescribeInstances` and `describeinstances` are one name).
  */
 export function normalizeName(name: string): string {
   return name.toLowerCase().replace(/[-_\s]/g, '');
 }
 
-function editDistance(a: string, b: string): number {
+export function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i += 1) {
     let prev = row[0] ?? 0;
@@ -44,4 +45,18 @@ export function didYouMean(names: readonly string[]): string | undefined {
   const quoted = names.map((n) => `'${n}'`);
   const list = quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
   return `Did you mean ${list}?`;
+}
+
+/** The one nearest known word within two edits (case-insensitive), for a config key or an account name. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best;
 }

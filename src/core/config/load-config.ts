@@ -3,6 +3,9 @@ import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import type { z } from 'zod';
 import { CrossbarError } from '../errors.js';
 import { configSchema, type Config } from './schema.js';
+import { closest } from '../suggest.js';
+
+export { closest } from '../suggest.js';
 
 /** One problem in a config file, located: `file:line:col path: message`. */
 export interface ConfigProblem {
@@ -86,34 +89,6 @@ function knownKeysAt(path: readonly PropertyKey[]): string[] {
   if (first === 'shortcuts') return KEYS['shortcut'] ?? [];
   if (first === 'workspaces') return KEYS['workspace'] ?? [];
   return KEYS[String(first)] ?? [];
-}
-
-/** The nearest known word within two edits, for "did you mean". */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i += 1) {
-    let prev = row[0] ?? 0;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j += 1) {
-      const tmp = row[j] ?? 0;
-      row[j] = Math.min((row[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length] ?? 0;
 }
 
 /** Cross-references zod cannot see: duplicate accounts, shortcuts and workspaces naming unknown accounts. */

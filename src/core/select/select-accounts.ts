@@ -1,6 +1,6 @@
 import { CrossbarError } from '../errors.js';
 import type { Registry, RegistryAccount, RegistryRole } from '../config/registry.js';
-import { closest } from '../config/load-config.js';
+import { closest } from '../suggest.js';
 
 /**
  * Selectors, as DESIGN.md lists them: a comma list of names, ids, aliases or globs, `stage=prod`,
