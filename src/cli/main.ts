@@ -75,6 +75,9 @@ async function registerOtherCommands(program: Command, runtime: CliRuntime): Pro
   (await import('./commands/run.js')).registerRunCommand(program, runtime);
   (await import('./commands/inventory-sync.js')).registerInventoryCommands(program, runtime);
   (await import('./commands/query.js')).registerQueryCommand(program, runtime);
+  (await import('./commands/bootstrap.js')).registerBootstrapCommand(program, runtime);
+  (await import('./commands/cost.js')).registerCostCommand(program, runtime);
+  await (await import('./commands/audit.js')).registerAuditCommand(program, runtime);
 }
 
 /** The first word of argv that is not an option or an option's value: the command about to run. */

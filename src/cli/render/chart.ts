@@ -39,7 +39,7 @@ export function renderCostChart(report: CostReport, colors: Colors): string[] {
   const max = Math.max(0, ...rows.map((r) => r.amounts[last] ?? 0));
   const labelWidth = Math.min(40, Math.max(...rows.map((r) => visibleWidth(r.labels.join(' / ')))));
   const amountWidth = Math.max(...rows.map((r) => money(r.amounts[last] ?? 0).length));
-  const title = `${period.start.slice(0, period.end > period.start ? 10 : 7)} to ${period.end}${period.estimated ? ' (to date)' : ''}`;
+  const title = `${period.start} to ${period.end}${period.estimated ? ' (to date)' : ''}`;
   const lines = [colors.bold(`${report.metric} by ${report.by.join(', ')}, last period ${title}; trend over ${report.periods.length} ${report.granularity === 'daily' ? 'days' : 'months'}`)];
   for (const row of rows) {
     const label = row.labels.join(' / ');

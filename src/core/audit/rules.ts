@@ -88,12 +88,29 @@ function edgeFindings(edge: TrustEdge, account: CollectedAccount, role: IamRoleI
   return out;
 }
 
+/**
+ * One finding per rule and role: a role trusting alice and bob without MFA is one problem with one fix. The
+ * titles name every principal; the evidence keeps each statement; the worst severity wins.
+ */
+function mergeByRule(findings: Finding[]): Finding[] {
+  const byId = new Map<string, Finding[]>();
+  for (const f of findings) byId.set(f.id, [...(byId.get(f.id) ?? []), f]);
+  return [...byId.values()].map((group) => {
+    const [first, ...rest] = group;
+    if (!first || rest.length === 0) return first;
+    const worst = group.reduce((a, b) => (RANK[b.severity] < RANK[a.severity] ? b : a));
+    const details = group.map((f) => f.title.slice(f.title.indexOf(': ') + 2));
+    const evidence = [...new Set(group.map((f) => f.evidence))];
+    return { ...first, severity: worst.severity, title: `${first.title.slice(0, first.title.indexOf(': '))}: ${details.join('; ')}`, evidence: evidence.length === 1 ? (evidence[0] ?? '') : `[${evidence.join(',')}]` };
+  }).filter((f): f is Finding => f !== undefined);
+}
+
 function roleFindings(account: CollectedAccount, role: IamRoleInfo, graph: TrustGraph, org: OrgView, exceptions: AcceptedException[]): Finding[] {
   const edges = graph.edges.filter((e) => e.roleArn === role.arn);
   const judged = edges.filter((e) => !isOrgDefault(e, org));
   if (judged.length < edges.length) exceptions.push({ rule: 'organization-default-role', accountId: account.accountId, resource: role.arn, why: 'OrganizationAccountAccessRole trusting the management account root is the role AWS Organizations creates; accepted' });
   const admin = isAdminRole(account, role);
-  const out = judged.flatMap((e) => edgeFindings(e, account, role, admin));
+  const out = mergeByRule(judged.flatMap((e) => edgeFindings(e, account, role, admin)));
   const cross = judged.filter((e) => CROSS_ACCOUNT.has(e.principal.kind));
   if (admin && cross.length > 0) {
     const severity: Severity = cross.every((e) => e.conditions.mfa) ? 'medium' : 'high';

@@ -1,5 +1,4 @@
 import { isArn, parseArn } from '../arn.js';
-import type { Registry } from '../config/registry.js';
 import type { ConditionBlock, PolicyStatement } from '../policy/index.js';
 import { matchesWildcard } from '../policy/wildcard.js';
 import type { CollectedAccount, EdgeConditions, OrgView, PrincipalKind, TrustEdge, TrustGraph, TrustedPrincipal } from './types.js';
@@ -43,11 +42,16 @@ export function summarizeConditions(block: ConditionBlock | undefined): EdgeCond
   };
 }
 
+/** What the graph needs of the registry: which account ids it knows. */
+export interface RegistryIds {
+  accounts: readonly { id: string }[];
+}
+
 export interface Classifier {
   classify(raw: string, type: 'AWS' | 'Service' | 'Federated' | 'CanonicalUser' | '*', roleAccountId: string): TrustedPrincipal;
 }
 
-export function createClassifier(registry: Pick<Registry, 'accounts'>, org: OrgView): Classifier {
+export function createClassifier(registry: RegistryIds, org: OrgView): Classifier {
   const registryIds = new Set(registry.accounts.map((a) => a.id));
   const accountKind = (accountId: string, roleAccountId: string): PrincipalKind => {
     if (accountId === roleAccountId) return 'same-account';
@@ -80,7 +84,7 @@ function principalsOf(statement: PolicyStatement): { raw: string; type: 'AWS' | 
   return out;
 }
 
-export function buildTrustGraph(collected: readonly CollectedAccount[], registry: Pick<Registry, 'accounts'>, org: OrgView): TrustGraph {
+export function buildTrustGraph(collected: readonly CollectedAccount[], registry: RegistryIds, org: OrgView): TrustGraph {
   const classifier = createClassifier(registry, org);
   const edges: TrustEdge[] = [];
   for (const account of collected) {

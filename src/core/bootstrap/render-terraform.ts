@@ -17,7 +17,7 @@ export interface TerraformOptions {
 
 /** An HCL string literal: JSON's quoting, with HCL's template sequences escaped. */
 export function hclString(text: string): string {
-  return JSON.stringify(text).replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+  return JSON.stringify(text).replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
 }
 
 function hclList(items: readonly string[]): string {

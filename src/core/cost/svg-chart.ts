@@ -41,11 +41,11 @@ function monthSeries(report: CostReport): { months: string[]; series: Series[] }
   return { months, series };
 }
 
-/** A round axis maximum: 1, 2 or 5 times a power of ten, at least `value`. */
+/** A round axis maximum at least `value` whose quarters are round too: 1, 1.2, 1.6, 2, 4, 6 or 8 times a power of ten. */
 function niceMax(value: number): number {
   if (value <= 0) return 1;
   const power = 10 ** Math.floor(Math.log10(value));
-  return ([1, 2, 5, 10].map((f) => f * power).find((v) => v >= value) ?? 10 * power);
+  return [1, 1.2, 1.6, 2, 4, 6, 8, 10].map((f) => f * power).find((v) => v >= value) ?? 10 * power;
 }
 
 const money = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(v >= 10_000 ? 0 : 1)}k` : v.toFixed(0));

@@ -22,6 +22,8 @@ export interface AssumptionPrincipal {
   arn?: string;
   /** The principal for trust matching: a role session's role, else the ARN. */
   principalArn?: string;
+  /** An AWS service calling on its own behalf (`ec2.amazonaws.com`). */
+  service?: string;
 }
 
 export interface Assumption {
@@ -82,6 +84,7 @@ function principalOf(record: TrailRecord, directory: TrailDirectory, callerCopy:
     ...(caller.principalId ? { principalId: caller.principalId } : {}),
     ...(arn ? { arn } : {}),
     ...(principalArn ? { principalArn } : {}),
+    ...(caller.invokedBy ? { service: caller.invokedBy } : {}),
   };
 }
 

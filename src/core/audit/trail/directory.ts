@@ -8,7 +8,7 @@ import type { PrincipalKnowledge } from './types.js';
  */
 export interface KnownAccount {
   id: string;
-  name: string;
+  name?: string;
 }
 
 export interface TrailDirectoryInput {

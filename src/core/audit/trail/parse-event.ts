@@ -41,8 +41,9 @@ function isEventName(name: string | undefined): name is TrailEventName {
 function callerOf(identity: Json | undefined, fallbackAccount: string): TrailCaller {
   const arn = strAt(identity, 'arn');
   const principalId = strAt(identity, 'principalId');
+  const invokedBy = strAt(identity, 'invokedBy');
   const accountId = strAt(identity, 'accountId') ?? (arn && isArn(arn) ? parseArn(arn).accountId : undefined) ?? fallbackAccount;
-  return { type: strAt(identity, 'type') ?? 'Unknown', accountId, ...(principalId ? { principalId } : {}), ...(arn ? { arn } : {}) };
+  return { type: strAt(identity, 'type') ?? 'Unknown', accountId, ...(principalId ? { principalId } : {}), ...(arn ? { arn } : {}), ...(invokedBy ? { invokedBy } : {}) };
 }
 
 /** A role session's ARN (`arn:aws:sts::1:assumed-role/Role/session`) → the role's ARN and the session name. */
@@ -50,7 +51,8 @@ export function roleOfSessionArn(sessionArn: string): { roleArn: string; session
   if (!isArn(sessionArn)) return undefined;
   const arn = parseArn(sessionArn);
   if (arn.resourceType !== 'assumed-role') return undefined;
-  const [roleName, sessionName] = arn.resourceName.split('/');
+  // `assumed-role/ROLE/SESSION`: parseArn's resourceName is the last segment only.
+  const [, roleName, sessionName] = arn.resource.split('/');
   if (!roleName || !sessionName) return undefined;
   return { roleArn: `arn:${arn.partition}:iam::${arn.accountId}:role/${roleName}`, sessionName };
 }

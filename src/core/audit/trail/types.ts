@@ -16,6 +16,8 @@ export interface TrailCaller {
   principalId?: string;
   /** The principal's ARN, when the record (or the caller's own account's copy of it) shows it. */
   arn?: string;
+  /** The service that called on the principal's behalf (`ec2.amazonaws.com` for an AWSService caller). */
+  invokedBy?: string;
 }
 
 export interface TrailRecord {

@@ -1,0 +1,89 @@
+import type { Registry } from '../config/registry.js';
+import type { Credentials } from '../credentials/credentials.js';
+import { runFanout, type FanoutAccount, type FanoutProgress, type TargetResult } from '../fanout/index.js';
+import { collectAccount } from './collect-account.js';
+import { localDefaultKeyFindings } from './local-credentials.js';
+import { evaluateRules, sortFindings } from './rules.js';
+import { buildTrustGraph, orgViewOf } from './trust-graph.js';
+import type { AcceptedException, CollectedAccount, Finding, NotCovered, OrgView, TrustGraph } from './types.js';
+
+/**
+ * `audit` as a library call: one fan-out target per account (IAM is global, read through us-east-1), each
+ * collecting the account's IAM; then the trust graph and the rules over everything collected. An account that
+ * could not be read is "not covered", with the engine's code and reason, never dropped.
+ */
+export interface RunAuditOptions {
+  accounts: readonly FanoutAccount[];
+  registry: Pick<Registry, 'accounts'>;
+  credentialsFor(account: FanoutAccount): Promise<Credentials>;
+  endpoint?: string | undefined;
+  concurrency?: number;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: FanoutProgress) => void;
+  now?: () => number;
+  /** The shared credentials file to check for `[default]` keys; absent: not checked. */
+  localCredentialsFile?: string | undefined;
+}
+
+export interface AuditReport {
+  /** Accounts asked for. */
+  accounts: number;
+  collected: CollectedAccount[];
+  graph: TrustGraph;
+  org: OrgView;
+  findings: Finding[];
+  exceptions: AcceptedException[];
+  notCovered: NotCovered[];
+  elapsedMs: number;
+  interrupted: boolean;
+}
+
+export const IAM_REGION = 'us-east-1';
+
+export async function collectAccounts(options: RunAuditOptions): Promise<{ collected: CollectedAccount[]; notCovered: NotCovered[]; interrupted: boolean }> {
+  const now = options.now ?? Date.now;
+  const collected: CollectedAccount[] = [];
+  const notCovered: NotCovered[] = [];
+  let interrupted = false;
+  const onResult = (result: TargetResult<CollectedAccount>): void => {
+    if (result.ok) {
+      collected.push(result.value);
+      return;
+    }
+    const { account } = result.target;
+    if (result.error.code === 'INTERRUPTED') interrupted = true;
+    notCovered.push({
+      accountId: account.id, accountName: account.name, code: result.error.code,
+      reason: result.error.reason ?? result.error.awsCode ?? result.error.code, message: result.error.message,
+    });
+  };
+  const run = runFanout<CollectedAccount>({
+    accounts: options.accounts,
+    regions: [IAM_REGION],
+    credentialsFor: (a) => options.credentialsFor(a),
+    endpoint: options.endpoint,
+    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    buffer: false,
+    onResult,
+    work: (target, ctx) => collectAccount((service, operation, input) => ctx.call(service, operation, input ?? {}), { accountId: target.account.id, name: target.account.name, now: now() }),
+  });
+  await run.done;
+  const order = new Map(options.accounts.map((a, i) => [a.account.id, i]));
+  const byOrder = (a: { accountId: string }, b: { accountId: string }) => (order.get(a.accountId) ?? 0) - (order.get(b.accountId) ?? 0);
+  return { collected: collected.sort(byOrder), notCovered: notCovered.sort(byOrder), interrupted };
+}
+
+export async function runAudit(options: RunAuditOptions): Promise<AuditReport> {
+  const now = options.now ?? Date.now;
+  const started = now();
+  const { collected, notCovered, interrupted } = await collectAccounts(options);
+  const org = orgViewOf(collected);
+  const graph = buildTrustGraph(collected, options.registry, org);
+  const { findings, exceptions } = evaluateRules({ collected, graph, org });
+  if (options.localCredentialsFile !== undefined) findings.push(...await localDefaultKeyFindings({ path: options.localCredentialsFile }));
+  return { accounts: options.accounts.length, collected, graph, org, findings: sortFindings(findings), exceptions, notCovered, elapsedMs: now() - started, interrupted };
+}

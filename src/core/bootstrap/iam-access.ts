@@ -1,0 +1,73 @@
+import { IAMClient } from '@aws-sdk/client-iam';
+import { createAwsClient } from '../aws-clients/index.js';
+import type { RegistryRole } from '../config/registry.js';
+import type { Crossbar } from '../crossbar.js';
+import type { Credentials } from '../credentials/index.js';
+import { CrossbarError } from '../errors.js';
+import type { IamAccess } from './plan.js';
+
+/**
+ * IAM clients for `--apply`: in each target account through a role crossbar can already use there (`--via`,
+ * OrganizationAccountAccessRole by default, assumed by the credential engine like any role), in the source
+ * account with the source's own credentials. Clients come from the one factory and are reused per account.
+ */
+export interface IamAccessOptions {
+  crossbar: Crossbar;
+  /** Role name assumed in each target account. */
+  via: string;
+  sourceCredentials: () => Promise<Credentials>;
+  region?: string;
+}
+
+export interface ClosableIamAccess extends IamAccess {
+  close(): void;
+}
+
+async function iamClient(credentials: Credentials | (() => Promise<Credentials>), endpoint: string | undefined, region: string): Promise<IAMClient> {
+  const client = await createAwsClient('iam', { region, credentials, endpoint, maxAttempts: 4, retryMode: 'standard' });
+  if (!(client instanceof IAMClient)) throw new CrossbarError('ERROR', 'The AWS client factory did not give an IAMClient for iam');
+  return client;
+}
+
+/** The `--via` role of one account, as the credential engine takes roles: with the account's ExternalId. */
+function viaRole(crossbar: Crossbar, accountId: string, via: string): RegistryRole {
+  const externalId = crossbar.config.accounts.find((a) => a.id === accountId)?.external_id;
+  return {
+    key: `bootstrap-via:${via}`,
+    name: via,
+    arn: `arn:aws:iam::${accountId}:role/${via}`,
+    mfa: 'none',
+    confirm: false,
+    profileName: '',
+    ...(externalId ? { externalId } : {}),
+  };
+}
+
+export function createIamAccess(options: IamAccessOptions): ClosableIamAccess {
+  const { crossbar, via } = options;
+  const region = options.region ?? crossbar.config.source.region ?? 'us-east-1';
+  const clients = new Map<string, Promise<IAMClient>>();
+  const cached = (key: string, make: () => Promise<IAMClient>): Promise<IAMClient> => {
+    let client = clients.get(key);
+    if (!client) {
+      client = make();
+      clients.set(key, client);
+      // A failed attempt is not kept: the next call tries again.
+      client.catch(() => clients.delete(key));
+    }
+    return client;
+  };
+  return {
+    targetIam: (accountId) => cached(accountId, async () => {
+      const account = crossbar.registry.accounts.find((a) => a.id === accountId);
+      if (!account) throw new CrossbarError('UNKNOWN_ACCOUNT', `Account ${accountId} is not in crossbar.yaml`);
+      const credentials = await crossbar.credentials({ account, role: viaRole(crossbar, accountId, via) });
+      return iamClient(credentials, crossbar.endpoint, region);
+    }),
+    sourceIam: () => cached('source', async () => iamClient(await options.sourceCredentials(), crossbar.endpoint, region)),
+    close() {
+      for (const client of clients.values()) client.then((c) => c.destroy(), () => {});
+      clients.clear();
+    },
+  };
+}
