@@ -1,6 +1,7 @@
 import pc from 'picocolors';
 import type { Command } from 'commander';
 import { parseOutputFormat, type OutputFormat } from './render/output.js';
+import { CrossbarError } from '../core/errors.js';
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
@@ -55,6 +56,17 @@ export function colorEnabled(options: GlobalOptions, io: CliIo): boolean {
   return io.stdout.isTTY === true && io.env.TERM !== 'dumb';
 }
 
+/** SARIF is a report format of `crossbar audit` only; the audit reads it from `--format` or `-o sarif`. */
+function outputOf(command: Command, value: string | undefined): OutputFormat | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'sarif') {
+    const isAudit = command.name() === 'audit' || command.parent?.name() === 'audit';
+    if (isAudit) return undefined;
+    throw new CrossbarError('USAGE', `-o sarif is for crossbar audit only`, { hint: 'use table, json, csv or ndjson here', exitCode: 2 });
+  }
+  return parseOutputFormat(value);
+}
+
 export function createContext(command: Command, io: CliIo, signal: AbortSignal, onHandleInterrupts: () => void): CliContext {
   const options = command.optsWithGlobals<GlobalOptions>();
   const line = (stream: CliStream) => (text = '') => { stream.write(`${text}\n`); };
@@ -62,7 +74,7 @@ export function createContext(command: Command, io: CliIo, signal: AbortSignal, 
     io,
     colors: pc.createColors(colorEnabled(options, io)),
     debug: options.debug === true,
-    output: options.output === undefined ? undefined : parseOutputFormat(options.output),
+    output: outputOf(command, options.output),
     signal,
     handleInterrupts() {
       onHandleInterrupts();

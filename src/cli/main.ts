@@ -96,7 +96,7 @@ export async function buildProgram(io: CliIo, runtime: CliRuntime, argv: readonl
     .version(packageVersion(), '-V, --version')
     .option('--debug', 'show stack traces and causes of errors')
     .option('--no-color', 'plain output without colours (also NO_COLOR=1)')
-    .addOption(new Option('-o, --output <format>', 'how commands that print data print it').choices(OUTPUT_FORMATS))
+    .addOption(new Option('-o, --output <format>', 'how commands that print data print it (sarif: audit only)').choices([...OUTPUT_FORMATS, 'sarif']))
     .option('-c, --config <file>', 'crossbar.yaml to use (default: $CROSSBAR_CONFIG, ./crossbar.yaml, ~/.config/crossbar/crossbar.yaml)')
     .showSuggestionAfterError(true)
     .exitOverride()

@@ -62,9 +62,12 @@ function assumptionColumns(ctx: CliContext, stages: ReadonlyMap<string, string |
 /** The table leaves out what the machine formats carry for scripts (the role ARN, the knowledge word). */
 const TABLE_HIDDEN = new Set(['account', 'roleArn', 'principalKnowledge', 'sourceIdentity']);
 
-function usedColumns(ctx: CliContext): Column<TrustUsage>[] {
+/** Registry names by account id, for the trust tables. */
+type Names = ReadonlyMap<string, string>;
+
+function usedColumns(ctx: CliContext, names: Names): Column<TrustUsage>[] {
   return [
-    { key: 'account', header: 'ACCOUNT', value: (u) => u.edge.accountId },
+    { key: 'account', header: 'ACCOUNT', value: (u) => u.edge.accountId, cell: (u) => names.get(u.edge.accountId) ?? u.edge.accountId },
     { key: 'role', header: 'ROLE', value: (u) => u.edge.roleName },
     { key: 'principal', header: 'TRUSTED PRINCIPAL', value: (u) => u.edge.principal.id },
     { key: 'count', header: 'USED', value: (u) => u.count, align: 'right' },
@@ -73,9 +76,9 @@ function usedColumns(ctx: CliContext): Column<TrustUsage>[] {
   ];
 }
 
-function unusedColumns(ctx: CliContext): Column<TrustEdge>[] {
+function unusedColumns(ctx: CliContext, names: Names): Column<TrustEdge>[] {
   return [
-    { key: 'account', header: 'ACCOUNT', value: (e) => e.accountId },
+    { key: 'account', header: 'ACCOUNT', value: (e) => e.accountId, cell: (e) => names.get(e.accountId) ?? e.accountId },
     { key: 'role', header: 'ROLE', value: (e) => e.roleName },
     { key: 'principal', header: 'TRUSTED PRINCIPAL', value: (e) => e.principal.id, cell: (e) => (e.principal.kind === 'public' || e.principal.kind === 'foreign' ? ctx.colors.red(e.principal.id) : e.principal.id) },
     { key: 'kind', header: 'KIND', value: (e) => e.principal.kind },
@@ -111,13 +114,13 @@ function section<Row>(ctx: CliContext, title: string, columns: readonly Column<R
   else ctx.io.stdout.write(renderOutput('table', columns, rows, { header: ctx.colors.bold }));
 }
 
-function printTables(ctx: CliContext, report: TrailReport, stages: ReadonlyMap<string, string | undefined>): void {
+function printTables(ctx: CliContext, report: TrailReport, stages: ReadonlyMap<string, string | undefined>, names: Names): void {
   const c = ctx.colors;
   const columns = assumptionColumns(ctx, stages).filter((col) => !TABLE_HIDDEN.has(col.key));
   ctx.out(c.dim(`CloudTrail evidence since ${new Date(report.window.startMs).toISOString()} (--since ${report.window.since})`));
   section(ctx, 'assumptions', columns, report.assumptions, 'no AssumeRole or ConsoleLogin in the window');
-  section(ctx, 'trusts used', usedColumns(ctx), report.join.used, 'no trust was used in the window');
-  section(ctx, 'unused trusts (candidates to remove)', unusedColumns(ctx), report.join.unused, 'every trust was used in the window');
+  section(ctx, 'trusts used', usedColumns(ctx, names), report.join.used, 'no trust was used in the window');
+  section(ctx, 'unused trusts (candidates to remove)', unusedColumns(ctx, names), report.join.unused, 'every trust was used in the window');
   section(ctx, 'unknown principals', columns, report.join.unknownPrincipals, 'every assumption came from a principal crossbar knows');
   if (report.join.unknownUse.length > 0) ctx.out(c.yellow(`\n${report.join.unknownUse.length} trusts of accounts not fully read are neither used nor unused: see not covered`));
   if (report.notCovered.length > 0) {
@@ -181,7 +184,7 @@ export async function runAuditTrail(ctx: CliContext, command: Command, selector:
   const format = resolveOutputFormat(ctx.output, ctx.io.stdout.isTTY);
   const stages = new Map(crossbar.registry.accounts.map((a) => [a.id, a.stage]));
   if (format === 'json') printJson(ctx, report);
-  else if (format === 'table') printTables(ctx, report, stages);
+  else if (format === 'table') printTables(ctx, report, stages, new Map(crossbar.registry.accounts.map((a) => [a.id, a.name])));
   else ctx.io.stdout.write(renderOutput(format, assumptionColumns(ctx, stages), report.assumptions));
   const { join } = report;
   const bad = report.notCovered.length > 0;

@@ -91,7 +91,7 @@ export async function selectFanoutAccounts(crossbar: Crossbar, selector: string 
 
 export async function runAudit(ctx: CliContext, command: Command, selector: string | undefined, flags: AuditFlags, version: string): Promise<number> {
   const failOn = failOnOf(flags.failOn);
-  const format = formatOf(ctx, flags.format);
+  const format = formatOf(ctx, flags.format ?? (command.optsWithGlobals<{ output?: string }>().output === 'sarif' ? 'sarif' : undefined));
   const concurrency = wholeNumber('--concurrency', flags.concurrency, 1, 1024);
   const timeoutMs = wholeNumber('--timeout', flags.timeout, 1, 3600) * 1000;
   const [{ runAudit: audit }, { printAuditReport, summaryLine }, { severityRank }] = await Promise.all([

@@ -156,7 +156,8 @@ export async function runBootstrap(ctx: CliContext, command: Command, selector: 
     ctx.err(ctx.colors.dim(`reading IAM in ${new Set(spec.roles.map((r) => r.accountId)).size} accounts through ${flags.via}, and the source account ${spec.sourceAccountId}…`));
     const plan = await core.planBootstrap(spec, access, { concurrency, signal: ctx.signal });
     if (plan.unreachable.length > 0) {
-      printPlan(core, ctx, { accounts: [], unreachable: plan.unreachable }, spec, null);
+      // Machines get the document (with `unreachable`); a person gets the lines below, not an empty table.
+      if (resolveOutputFormat(ctx.output, ctx.io.stdout.isTTY) === 'json') printPlan(core, ctx, { accounts: [], unreachable: plan.unreachable }, spec, null);
       reportUnreachable(ctx, plan, flags.via);
       return EXIT_FAILED;
     }

@@ -40,7 +40,7 @@ function admits(edge: TrustEdge, a: Assumption): 'exact' | 'account' | 'public' 
   return 'candidate';
 }
 
-const RANK = { exact: 0, account: 1, public: 2 } as const;
+const rank = (how: string) => (how === 'exact' ? 0 : how === 'account' ? 1 : 2);
 
 /** The edges credited with one assumption. */
 export function edgesFor(a: Assumption, edges: readonly TrustEdge[]): { edges: TrustEdge[]; inferred: boolean } {
@@ -48,7 +48,7 @@ export function edgesFor(a: Assumption, edges: readonly TrustEdge[]): { edges: T
     const how = edge.roleArn === a.roleArn && edge.actions.includes('sts:AssumeRole') ? admits(edge, a) : undefined;
     return how ? [{ edge, how }] : [];
   });
-  const certain = matched.filter((m) => m.how !== 'candidate').sort((x, y) => RANK[x.how as keyof typeof RANK] - RANK[y.how as keyof typeof RANK]);
+  const certain = matched.filter((m) => m.how !== 'candidate').sort((x, y) => rank(x.how) - rank(y.how));
   const best = certain[0];
   if (best && (best.how === 'exact' || !matched.some((m) => m.how === 'candidate'))) return { edges: [best.edge], inferred: false };
   const candidates = matched.filter((m) => m.how === 'candidate').map((m) => m.edge);
