@@ -54,6 +54,16 @@ export function hopCommands(info: SandboxConfigInfo, mfaCode: () => string): Dem
   ];
 }
 
+/** The see-and-secure tour (issue 5): the consolidated bill, the audit's findings and evidence, the bootstrap plan. */
+export function secureCommands(dir: string): DemoCommand[] {
+  return [
+    { title: 'The consolidated bill by account, with month-over-month change and the top movers', argv: ['cost', '--by', 'account', '--months', '3', '--chart', `${dir}/bill.svg`, '--output', 'table'], expectExit: 0 },
+    { title: 'The audit: who can reach what, and what is dangerous (the planted unsafe roles in production come first)', argv: ['audit', '--output', 'table'], expectExit: 0 },
+    { title: 'Who can reach production\'s administrator role, and under which conditions', argv: ['audit', 'who-can', 'production:admin', '--output', 'table'], expectExit: 0 },
+    { title: 'Who actually switched into what (CloudTrail), joined with the trust graph', argv: ['audit', 'trail', '--since', '1d', '--output', 'table'], expectExit: 0 },
+  ];
+}
+
 /** The operate tour (issue 4): one operation across accounts × regions with its coverage grid, then the inventory. */
 export function operateCommands(): DemoCommand[] {
   return [

@@ -16,7 +16,7 @@ import { sandboxConfigPaths, writeSandboxConfig, type SandboxConfigPaths } from 
 import { renderStep, whatToTryNext } from './demo-render.js';
 import { launchSandbox, parseOrgFlag } from './sandbox-start.js';
 import { awsEnvPrefix } from './sandbox-hints.js';
-import { demoEnv, demoSurprises, hopCommands, operateCommands, renderDemoCommands, runDemoCommands, type DemoCommandResult } from './demo-commands.js';
+import { demoEnv, demoSurprises, hopCommands, operateCommands, secureCommands, renderDemoCommands, runDemoCommands, type DemoCommandResult } from './demo-commands.js';
 
 /**
  * `crossbar demo`: a sandbox on a free port, its config in a temp folder, and a tour through the real AWS SDK
@@ -100,7 +100,7 @@ export async function runDemo(ctx: CliContext, flags: DemoFlags): Promise<number
     if (signal.aborted) throw new CrossbarError('INTERRUPTED', 'demo interrupted');
     const surprises = steps.flatMap((s) => (s.kind === 'hops' ? s.hops.filter((h) => !asExpected(h)) : []));
     const sb = sandbox;
-    const commands: DemoCommandResult[] = await runDemoCommands(ctx, [...hopCommands(info, () => sb.mfaCode(info.sourceUser)), ...operateCommands()], demoEnv(ctx.io.env, dir, paths));
+    const commands: DemoCommandResult[] = await runDemoCommands(ctx, [...hopCommands(info, () => sb.mfaCode(info.sourceUser)), ...operateCommands(), ...secureCommands(dir)], demoEnv(ctx.io.env, dir, paths));
     if (signal.aborted) throw new CrossbarError('INTERRUPTED', 'demo interrupted');
     if (table) renderDemoCommands(ctx, commands, steps.length + 1);
     const odd = demoSurprises(commands);
