@@ -29,11 +29,20 @@ describe('crossbar demo', () => {
     expect(out.stdout).toMatch(/production\s+✓\s+✓\s+✓/);
     expect(out.stdout).toMatch(/production\s+prod\s+us-east-1\s+3\s+2/);
     expect(out.stdout).not.toContain('(skipped');
+    // See and secure: the bill, the audit's planted findings, who-can, the CloudTrail evidence, the bootstrap plan.
+    expect(out.stdout).toMatch(/Top movers, \d{4}-\d{2} against \d{4}-\d{2}\s+\+[\d,.]+\s+\+[\d.]+%\s+production/);
+    expect(out.stdout).toMatch(/XB001\s+production\s+arn:aws:iam::444444444444:role\/legacy-public-access/);
+    expect(out.stdout).toMatch(/XB003\s+production\s+arn:aws:iam::444444444444:role\/vendor-monitoring/);
+    expect(out.stdout).toMatch(/can\s+arn:aws:iam::111111111111:user\/alice\s+organization\s+group production_administrator\s+MFA/);
+    expect(out.stdout).toMatch(/production\s+legacy-public-access\s+\*\s+public/);
+    expect(out.stdout).toMatch(/source\s+111111111111\s+source\s+create group crossbar-readonly/);
+    expect(out.stdout).toContain('plan only: run with --apply to make these changes');
     expect(out.stdout).toContain('What to try next');
     expect(out.stdout).toContain('npx crossbar sandbox start --write-config ./sandbox');
     // Not a terminal: no colour codes, and no secrets anywhere.
     expect(out.stdout).not.toContain('\u001b[');
-    expect(out.stdout).not.toMatch(/AKIA|aws_secret/);
+    // Access key ids may appear (the audit names bob's old key); secrets never do.
+    expect(out.stdout).not.toMatch(/aws_secret|SecretAccessKey|secretAccessKey/);
   });
 
   it('prints the tour as JSON with --output json', async () => {

@@ -61,6 +61,12 @@ export function secureCommands(dir: string): DemoCommand[] {
     { title: 'The audit: who can reach what, and what is dangerous (the planted unsafe roles in production come first)', argv: ['audit', '--output', 'table'], expectExit: 0 },
     { title: 'Who can reach production\'s administrator role, and under which conditions', argv: ['audit', 'who-can', 'production:admin', '--output', 'table'], expectExit: 0 },
     { title: 'Who actually switched into what (CloudTrail), joined with the trust graph', argv: ['audit', 'trail', '--since', '1d', '--output', 'table'], expectExit: 0 },
+    {
+      title: 'The bootstrap plan: the roles and groups crossbar would set up, read through the read-only role (no change is made)',
+      argv: ['bootstrap', '--via', 'CrossbarReadOnly', '--output', 'table'],
+      expectExit: 0,
+    },
+    { title: 'The same as CloudFormation templates (a StackSet for the members, one for the source)', argv: ['bootstrap', '--format', 'cloudformation', '--out', `${dir}/bootstrap`], expectExit: 0 },
   ];
 }
 
