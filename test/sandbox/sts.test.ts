@@ -178,6 +178,21 @@ describe('GetSessionToken', () => {
     expect((await failure(sts(sb, role).send(new GetSessionTokenCommand({})))).name).toBe('AccessDenied');
   });
 
+  it('records the MFA session in CloudTrail without its secret, and a refused code records nothing', async () => {
+    const trail = () => (sb.world.accounts['111111111111']?.trail['us-east-1'] ?? []).filter((e) => e.eventName === 'GetSessionToken');
+    const before = trail().length;
+    const mfa = await aliceMfaSession(sb);
+    const events = trail();
+    expect(events.length).toBe(before + 1);
+    const record = JSON.stringify(events.at(-1)?.record);
+    expect(record).toContain(mfa.accessKeyId);
+    expect(record).toContain('"mfaAuthenticated":"true"');
+    expect(record).not.toContain(mfa.secretAccessKey);
+    expect(record).not.toContain(mfa.sessionToken ?? 'no-token');
+    await failure(sts(sb, keysOf(sb, 'alice')).send(new GetSessionTokenCommand({ SerialNumber: ALICE_MFA, TokenCode: '000000' === sb.mfaCode('alice') ? '111111' : '000000' })));
+    expect(trail().length).toBe(before + 1);
+  });
+
   it('refuses bob an MFA serial that is not his', async () => {
     const f = await failure(sts(sb, keysOf(sb, 'bob')).send(new GetSessionTokenCommand({ SerialNumber: ALICE_MFA, TokenCode: sb.mfaCode('alice') })));
     expect(f.name).toBe('AccessDenied');

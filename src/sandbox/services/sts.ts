@@ -226,6 +226,15 @@ function getSessionToken(ctx: HandlerContext, input: Record<string, unknown>) {
   const mfaAuthTime = checkMfa(ctx, input);
   const session = issueSession(ctx.world, p, ctx.caller.accessKeyId, ctx.now(), requested ?? 43_200, mfaAuthTime ? { mfaAuthTime } : {});
   ctx.markDirty();
+  // CloudTrail records every credential the sandbox grants, as AWS does (never the secret or the code).
+  ctx.recordEvent(ctx.caller.accountId, {
+    eventName: 'GetSessionToken',
+    eventSource: 'sts.amazonaws.com',
+    readOnly: true,
+    requestParameters: { durationSeconds: requested ?? 43_200, ...(str(input, 'SerialNumber') !== undefined ? { serialNumber: str(input, 'SerialNumber') } : {}) },
+    responseElements: { credentials: { accessKeyId: session.accessKeyId, expiration: session.expiration } },
+    additionalEventData: { mfaAuthenticated: mfaAuthTime ? 'true' : 'false' },
+  });
   return { Credentials: { AccessKeyId: session.accessKeyId, SecretAccessKey: session.secretAccessKey, SessionToken: session.sessionToken, Expiration: new Date(session.expiration) } };
 }
 
