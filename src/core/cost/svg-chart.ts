@@ -81,7 +81,11 @@ export function renderCostSvg(report: CostReport): string {
       out.push(`<rect x="${x.toFixed(1)}" y="${y(base + v).toFixed(1)}" width="${barW.toFixed(1)}" height="${(y(base) - y(base + v)).toFixed(1)}" fill="${s.color}"><title>${escapeXml(`${month} ${s.name}: ${v.toFixed(2)} ${report.unit}`)}</title></rect>`);
       base += v;
     }
-    out.push(`<text x="${(x + barW / 2).toFixed(1)}" y="${PLOT.top + plotH + 18}" text-anchor="middle" fill="#333333">${month}</text>`, '</g>');
+    // Past about eight months the labels no longer fit side by side: slant them, as spreadsheets do.
+    const lx = (x + barW / 2).toFixed(1);
+    const ly = PLOT.top + plotH + 18;
+    const slant = months.length > 8 ? ` transform="rotate(-35 ${lx} ${ly})" text-anchor="end"` : ' text-anchor="middle"';
+    out.push(`<text x="${lx}" y="${ly}"${slant} fill="#333333">${month}</text>`, '</g>');
   });
   out.push(`<line x1="${PLOT.left}" x2="${PLOT.left + plotW}" y1="${PLOT.top + plotH}" y2="${PLOT.top + plotH}" stroke="#333333"/>`);
   series.forEach((s, i) => {
