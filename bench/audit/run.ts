@@ -7,13 +7,12 @@
  *
  * Run: npx tsx bench/audit/run.ts [--accounts 500] [--latency 20] [--concurrency 32]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { table } from '../lib/load.js';
+import { CLI, procStats, startSandboxChild } from '../lib/child.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: number) => {
@@ -25,31 +24,9 @@ const LATENCY = opt('latency', 20);
 const CONCURRENCY = opt('concurrency', 32);
 const WALL_TARGET_S = 60;
 const RSS_TARGET_MB = 500;
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = [process.execPath, '--import', 'tsx', join(REPO, 'src/cli/run.ts')];
 
-function peakRssMb(pid: number | undefined): number | undefined {
-  if (pid === undefined || !existsSync(`/proc/${pid}/status`)) return undefined;
-  try {
-    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return hwm ? Number(hwm) / 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
+const peakRssMb = (pid: number | undefined) => procStats(pid).peakRssMb;
 
-async function startSandboxChild(dir: string): Promise<ChildProcess> {
-  const proc = spawn(CLI[0] ?? 'node', [...CLI.slice(1), 'sandbox', 'start', '--port', '0', '--org', `generated:${ACCOUNTS}`, '--latency', String(LATENCY), '--write-config', dir, '--json'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-  });
-  const rl = createInterface({ input: proc.stdout ?? process.stdin });
-  await new Promise<string>((resolve, reject) => {
-    rl.once('line', resolve);
-    proc.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
-  });
-  return proc;
-}
 
 interface AuditJson {
   accounts: number;
@@ -93,7 +70,7 @@ async function runAuditChild(dir: string): Promise<{ code: number | null; wallMs
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'crossbar-bench-audit-'));
-  const sandbox = await startSandboxChild(dir);
+  const sandbox = await startSandboxChild(ACCOUNTS, LATENCY, dir);
   try {
     const run = await runAuditChild(dir);
     if (!run.report) throw new Error(`audit printed no report (exit ${run.code}): ${run.stderr.slice(-800)}`);

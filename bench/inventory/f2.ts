@@ -11,14 +11,13 @@
  * Run: npx tsx bench/inventory/f2.ts [--accounts 1000] [--latency 20] [--concurrency 32]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { RESOURCE_TYPES } from '../../src/core/inventory/resource-types.js';
 import { table } from '../lib/load.js';
+import { CLI, procStats, startSandboxChild, type ProcStats } from '../lib/child.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: number) => {
@@ -30,43 +29,7 @@ const LATENCY = opt('latency', 20);
 const CONCURRENCY = opt('concurrency', 32);
 const REGIONS = ['us-east-1', 'eu-west-1', 'us-west-2', 'eu-central-1'];
 const RSS_TARGET_MB = 500;
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = [process.execPath, '--import', 'tsx', join(REPO, 'src/cli/run.ts')];
-/** Clock ticks per second of /proc/<pid>/stat's CPU times: 100 on every Linux we run on. */
-const CLK_TCK = 100;
 
-interface ProcStats {
-  peakRssMb: number | undefined;
-  cpuSeconds: number | undefined;
-}
-
-/** VmHWM and CPU time of a live process, or undefined without /proc (not Linux). */
-function procStats(pid: number | undefined): ProcStats {
-  if (pid === undefined || !existsSync(`/proc/${pid}/status`)) return { peakRssMb: undefined, cpuSeconds: undefined };
-  try {
-    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    // Fields after the command name (which may hold spaces, so split after its closing parenthesis).
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return { peakRssMb: hwm ? Number(hwm) / 1024 : undefined, cpuSeconds: ticks / CLK_TCK };
-  } catch {
-    return { peakRssMb: undefined, cpuSeconds: undefined };
-  }
-}
-
-async function startSandboxChild(dir: string): Promise<ChildProcess> {
-  const proc = spawn(CLI[0] ?? 'node', [...CLI.slice(1), 'sandbox', 'start', '--port', '0', '--org', `generated:${ACCOUNTS}`, '--latency', String(LATENCY), '--write-config', dir, '--json'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-  });
-  const rl = createInterface({ input: proc.stdout ?? process.stdin });
-  await new Promise<string>((resolve, reject) => {
-    rl.once('line', resolve);
-    proc.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
-  });
-  return proc;
-}
 
 interface SyncRun {
   code: number | null;
@@ -129,7 +92,7 @@ function lostSlices(db: string, expected: number): { rows: number; lost: number;
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'crossbar-f2-'));
-  const sandbox = await startSandboxChild(dir);
+  const sandbox = await startSandboxChild(ACCOUNTS, LATENCY, dir);
   try {
     const regional = RESOURCE_TYPES.filter((t) => t.scope === 'regional').length;
     const global = RESOURCE_TYPES.length - regional;
