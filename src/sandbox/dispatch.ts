@@ -144,12 +144,15 @@ function errorShape(err: ApiError): { code: string; message: string; status: num
   return { code: err.code, message: err.message, status: err.status, senderFault: err.senderFault };
 }
 
-/** Unsigned requests still deserve the right protocol's "missing token" error. */
+/** Unsigned requests still deserve the right protocol's "missing token" error: find the JSON service by its target prefix. */
 function guessService(req: RawRequest, services: ReadonlyMap<string, ServiceImpl>): ServiceImpl | undefined {
   const target = header(req.headers, 'x-amz-target');
-  if (target?.startsWith('AWSOrganizations')) return services.get('organizations');
-  if (target?.includes('CloudTrail')) return services.get('cloudtrail');
-  if (target?.startsWith('AWSInsightsIndexService')) return services.get('ce');
+  if (!target) return undefined;
+  const prefix = target.slice(0, target.lastIndexOf('.'));
+  for (const service of services.values()) {
+    const model = modelOf(service)?.model;
+    if (model?.metadata.targetPrefix !== undefined && model.metadata.targetPrefix === prefix) return service;
+  }
   return undefined;
 }
 

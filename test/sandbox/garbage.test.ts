@@ -52,6 +52,15 @@ describe('garbage in, AWS errors out', () => {
     await stillAnswers();
   });
 
+  it('an unsigned JSON request gets the JSON protocol\'s MissingAuthenticationTokenException, for every JSON service', async () => {
+    for (const target of ['AWSOrganizationsV20161128.ListAccounts', 'DynamoDB_20120810.ListTables', 'AmazonEC2ContainerServiceV20141113.ListClusters', 'StarlingDoveService.DescribeConfigRules']) {
+      const r = await raw('POST', '/', { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target }, '{}');
+      expect(r.status).toBe(400);
+      expect(r.headers['x-amzn-errortype']).toContain('MissingAuthenticationTokenException');
+    }
+    await stillAnswers();
+  });
+
   it('a mangled Authorization header is treated as unsigned', async () => {
     const r = await raw('POST', '/', { authorization: 'AWS4-HMAC-SHA256 garbage', 'content-type': 'application/x-www-form-urlencoded' }, 'Action=GetCallerIdentity');
     expect(r.status).toBe(403);
