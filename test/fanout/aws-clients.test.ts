@@ -68,6 +68,14 @@ describe('the client factory', () => {
     await callOperation(other, op, {});
     expect(seen.map((s) => s.headers.host)).toEqual([new URL(endpoint).host, new URL(endpoint).host]);
     expect(pool.size).toBe(2);
+    // A finished target's clients are forgotten; the other region's stay, and the pool still answers afterwards.
+    pool.release('acct-1', 'us-east-1');
+    expect(pool.size).toBe(1);
+    expect(await pool.get({ service: 'sts', accountKey: 'acct-1', region: 'us-west-2', credentials: creds })).toBe(other);
+    const fresh = await pool.get({ service: 'sts', accountKey: 'acct-1', region: 'us-east-1', credentials: creds });
+    expect(fresh).not.toBe(a);
+    await callOperation(fresh, op, {});
+    expect(seen).toHaveLength(3);
     await pool.destroy();
   });
 

@@ -104,6 +104,16 @@ export class ClientPool {
     return first;
   }
 
+  /**
+   * Forgets the clients of one account in one region once its target is done, so that a fan-out over thousands
+   * of accounts holds only the clients of targets in flight. They are not destroyed: destroying a client would
+   * close the keep-alive agents every client shares; dropped, they are garbage like any object.
+   */
+  release(accountKey: string, region: string): void {
+    const infix = `|${accountKey}|${region}|`;
+    for (const key of [...this.#clients.keys()]) if (key.includes(infix)) this.#clients.delete(key);
+  }
+
   /** Closes every client and the shared sockets. Clients share agents, so this happens once, at the end. */
   async destroy(): Promise<void> {
     const clients = await Promise.allSettled(this.#clients.values());

@@ -158,15 +158,22 @@ export class FanoutEngine<T> {
       const value = await abortable(this.#options.work(target, this.#context(attempt, target.region, credentials)), attempt.signal);
       this.#report({ target, ok: true, value, ms: this.#now() - attempt.t0 });
     } catch (err) {
-      if (err instanceof TargetFailure) {
-        const failure: TargetFailure<T> = err;
-        return this.#fail(target, failure.error, attempt.t0, failure.value);
-      }
-      if (!attempt.signal.aborted && isUnknownCredentials(err) && await this.#regionDisabled(attempt.st, target.region)) {
-        return this.#fail(target, classifyError(err, { regionDisabled: true }), attempt.t0);
-      }
-      this.#fail(target, this.#verdict(err, attempt), attempt.t0);
+      await this.#failed(target, attempt, err);
+    } finally {
+      this.#pool.release(attempt.st.key, target.region);
     }
+  }
+
+  /** A target's work threw: its own failure, a disabled region, or the verdict on what was thrown. */
+  async #failed(target: FanoutTarget, attempt: Attempt, err: unknown): Promise<void> {
+    if (err instanceof TargetFailure) {
+      const failure: TargetFailure<T> = err;
+      return this.#fail(target, failure.error, attempt.t0, failure.value);
+    }
+    if (!attempt.signal.aborted && isUnknownCredentials(err) && await this.#regionDisabled(attempt.st, target.region)) {
+      return this.#fail(target, classifyError(err, { regionDisabled: true }), attempt.t0);
+    }
+    this.#fail(target, this.#verdict(err, attempt), attempt.t0);
   }
 
   /** `--regions all`: read the account's enabled regions, then queue one target per region. */
