@@ -159,13 +159,20 @@ export class CredentialEngine {
     return { endpoint: this.#endpoint, region: this.#region, sourceLabel: this.#source.label, bySource };
   }
 
+  /**
+   * One STS client per set of credentials, kept for the engine's life: a cold fan-out assumes a role in hundreds
+   * of accounts from the same source, and building a client per call was most of its CPU. Idle keep-alive
+   * sockets are unref'd by node, so kept clients never hold the process open.
+   */
+  readonly #stsClients = new WeakMap<Credentials, ReturnType<StsClientFactory>>();
+
   async #withSts<T>(credentials: Credentials, call: (sts: ReturnType<StsClientFactory>) => Promise<T>): Promise<T> {
-    const sts = this.#sts(credentials, { region: this.#region, ...(this.#endpoint ? { endpoint: this.#endpoint } : {}) });
-    try {
-      return await call(sts);
-    } finally {
-      sts.destroy();
+    let sts = this.#stsClients.get(credentials);
+    if (!sts) {
+      sts = this.#sts(credentials, { region: this.#region, ...(this.#endpoint ? { endpoint: this.#endpoint } : {}) });
+      this.#stsClients.set(credentials, sts);
     }
+    return call(sts);
   }
 
   async #resolveSource(): Promise<ResolvedSource> {
