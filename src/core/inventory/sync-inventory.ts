@@ -117,10 +117,10 @@ export async function syncInventory(options: SyncInventoryOptions): Promise<Sync
 
   /**
    * The clients of one target, made by the one factory and dropped when the target ends. Not the engine's
-   * pool: it keeps every client until the run ends, and a sync makes five services' clients per target (at
-   * ~32 KB each, 1,000 accounts × 4 regions would hold 600 MB). Sockets are shared through `agents`; the
-   * clients are left to the garbage collector, since destroy() would close the shared agents. One target
-   * is one account × region, so the engine's per-API limit has nothing to share across targets here.
+   * `ctx.client`: that gives clients in the target's own region only, and a slice sometimes calls another
+   * (a bucket's tags in the bucket's region); these also carry the sync's call counter. Sockets are shared
+   * through `agents`; the clients are left to the garbage collector, since destroy() would close the shared
+   * agents. One target is one account × region, so the engine's per-API limit has nothing to share here.
    */
   const newClient = async (service: string, region: string, credentials: Credentials): Promise<AwsClient> => {
     const client = await createAwsClient(service, { region, credentials, endpoint: options.endpoint, ...agents, ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}) });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ApiError } from '../api-error.js';
 import { authorizeCaller, principalContext } from '../authorize.js';
 import { bool, list, num, obj, str, strList, type HandlerContext } from '../service.js';
-import { isRegionEnabled } from '../world/regions.js';
+import { checkRegion } from './region-check.js';
 import type { SandboxAccount } from '../world/types.js';
 
 /** Shared plumbing of the EC2 operations: region gate, authorization, filters, pagination, derived ids. */
@@ -25,13 +25,8 @@ export function invalidParameter(message: string): ApiError {
  * disabled, and a fan-out would then report a typo as REGION_DISABLED.
  */
 export function authorizeEc2(ctx: HandlerContext, action: string, input: Record<string, unknown>): SandboxAccount | undefined {
-  const account = ctx.world.accounts[ctx.caller.accountId];
-  if (!ctx.world.regions.some((r) => r.name === ctx.region)) {
-    throw new ApiError('InvalidRegion', `The region '${ctx.region}' does not exist: AWS has no endpoint ec2.${ctx.region}.amazonaws.com.`, 400);
-  }
-  if (!isRegionEnabled(ctx.world.regions, account?.optedInRegions ?? [], ctx.region)) {
-    throw new ApiError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401);
-  }
+  // The ec2 protocol's invalid-token error is AuthFailure (401), as described above.
+  const account = checkRegion(ctx, 'ec2');
   const context = { ...principalContext(ctx.world, ctx.caller, ctx.now()), 'aws:RequestedRegion': ctx.region };
   // EC2 Describe actions have no resource-level permissions: AWS evaluates them against "*".
   const result = authorizeCaller(ctx.world, ctx.caller, `ec2:${action}`, '*', context);

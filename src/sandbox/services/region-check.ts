@@ -4,16 +4,15 @@ import { isRegionEnabled } from '../world/regions.js';
 import type { SandboxAccount } from '../world/types.js';
 
 /**
- * The region check of the regional workload services (Lambda, RDS, ECS, EKS, DynamoDB, Config), which AWS
- * makes before it reads any policy. It mirrors the check in EC2's `authorizeEc2` (ec2-common.ts), which
- * keeps its own copy unchanged.
+ * The region check of every regional service (EC2, Lambda, RDS, ECS, EKS, DynamoDB, Config), which AWS makes
+ * before it reads any policy.
  *
  * - A region AWS does not have: no endpoint exists, so on AWS the client fails on DNS. The sandbox must
  *   answer something and answers `InvalidRegion`, a code AWS never sends, as EC2 does here: a fan-out must
  *   not report a typo as a disabled region.
  * - An opt-in region the account has not enabled: AWS does not know the credentials there and answers the
- *   protocol's invalid-token error (RDS `InvalidClientTokenId`, JSON services `UnrecognizedClientException`;
- *   boto/boto3#2381 shows RDS doing so in ap-east-1).
+ *   protocol's invalid-token error (EC2 `AuthFailure` 401, RDS `InvalidClientTokenId`, JSON services
+ *   `UnrecognizedClientException`; boto/boto3#2381 shows RDS doing so in ap-east-1).
  *
  * Lambda and EKS answer the invalid-token error with 403 rather than the JSON default 400: `invalidTokenStatus`.
  */
