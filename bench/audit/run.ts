@@ -11,17 +11,12 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { table } from '../lib/load.js';
+import { table, numberFlag } from '../lib/load.js';
 import { CLI, procStats, startSandboxChild } from '../lib/child.js';
 
-const args = process.argv.slice(2);
-const opt = (name: string, dflt: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
-};
-const ACCOUNTS = opt('accounts', 500);
-const LATENCY = opt('latency', 20);
-const CONCURRENCY = opt('concurrency', 32);
+const ACCOUNTS = numberFlag('accounts', 500);
+const LATENCY = numberFlag('latency', 20);
+const CONCURRENCY = numberFlag('concurrency', 32);
 const WALL_TARGET_S = 60;
 const RSS_TARGET_MB = 500;
 

@@ -30,18 +30,13 @@ import { loadConfigFile } from '../../src/core/config/load-config.js';
 import { createCrossbar, type Crossbar } from '../../src/core/crossbar.js';
 import { findOperation } from '../../src/core/aws-clients/index.js';
 import { collectFanout, formatSummary, summarize, type FanoutAccount } from '../../src/core/fanout/index.js';
-import { table } from '../lib/load.js';
+import { table, numberFlag } from '../lib/load.js';
 
-const args = process.argv.slice(2);
-const opt = (name: string, dflt: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
-};
-const ACCOUNTS = opt('accounts', 200);
-const LATENCY = opt('latency', 50);
-const CONCURRENCY = opt('concurrency', 32);
-const SAMPLE_ACCOUNTS = opt('sample-accounts', 3);
-const RUNS = Math.max(1, opt('runs', 3));
+const ACCOUNTS = numberFlag('accounts', 200);
+const LATENCY = numberFlag('latency', 50);
+const CONCURRENCY = numberFlag('concurrency', 32);
+const SAMPLE_ACCOUNTS = numberFlag('sample-accounts', 3);
+const RUNS = Math.max(1, numberFlag('runs', 3));
 const REGIONS = ['us-east-1', 'eu-west-1', 'us-west-2', 'eu-central-1'];
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 

@@ -16,17 +16,12 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { RESOURCE_TYPES } from '../../src/core/inventory/resource-types.js';
-import { table } from '../lib/load.js';
+import { table, numberFlag } from '../lib/load.js';
 import { CLI, procStats, startSandboxChild, type ProcStats } from '../lib/child.js';
 
-const args = process.argv.slice(2);
-const opt = (name: string, dflt: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
-};
-const ACCOUNTS = opt('accounts', 1000);
-const LATENCY = opt('latency', 20);
-const CONCURRENCY = opt('concurrency', 32);
+const ACCOUNTS = numberFlag('accounts', 1000);
+const LATENCY = numberFlag('latency', 20);
+const CONCURRENCY = numberFlag('concurrency', 32);
 const REGIONS = ['us-east-1', 'eu-west-1', 'us-west-2', 'eu-central-1'];
 const RSS_TARGET_MB = 500;
 

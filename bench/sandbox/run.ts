@@ -11,15 +11,10 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { runLoad, table, type PreparedRequest } from '../lib/load.js';
+import { runLoad, table, type PreparedRequest, numberFlag } from '../lib/load.js';
 
-const args = process.argv.slice(2);
-const opt = (name: string, dflt: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
-};
-const SECONDS = opt('seconds', 5);
-const CONCURRENCY = opt('concurrency', 32);
+const SECONDS = numberFlag('seconds', 5);
+const CONCURRENCY = numberFlag('concurrency', 32);
 const hasTaskset = spawnSync('sh', ['-c', 'command -v taskset']).status === 0;
 
 interface Child { proc: ChildProcess; info: { endpoint: string; users?: { userName: string; accessKeyId: string; secretAccessKey: string }[] } }
