@@ -1,12 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { describeSandbox } from '../../src/cli/sandbox-info.js';
-import { writeSandboxConfig, type SandboxConfigPaths } from '../../src/cli/write-files.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import type { SandboxConfigPaths } from '../../src/cli/write-files.js';
+import type { Sandbox } from '../../src/sandbox/server.js';
 import type { World } from '../../src/sandbox/world/types.js';
-import { runCli } from '../cli/run-cli.js';
+import { startHopWorld } from '../hop/world.js';
 
 /**
  * A sandbox (demo or generated:N), the AWS profiles `sandbox start --write-config` writes for it, and crossbar.yaml
@@ -25,39 +23,20 @@ export interface BootstrapWorld {
   stop(): Promise<void>;
 }
 
-let homes = 0;
-
+/** The hop tests' world (private HOME, CROSSBAR_HOME and AWS files), plus crossbar.yaml files of the test's own. */
 export async function startBootstrapWorld(org: string): Promise<BootstrapWorld> {
-  const sb = await startSandbox({ port: 0, org });
-  const dir = mkdtempSync(join(tmpdir(), 'crossbar-bootstrap-'));
-  const paths = writeSandboxConfig(join(dir, 'sandbox'), describeSandbox(sb, org));
-  const home = join(dir, 'home');
-  mkdirSync(home, { recursive: true });
+  const w = await startHopWorld(org);
   return {
-    sb,
-    dir,
-    paths,
+    sb: w.sb,
+    dir: w.dir,
+    paths: w.paths,
     config(name, value) {
-      const path = join(dir, `${name}.yaml`);
-      writeFileSync(path, stringify({ ...value, endpoint: sb.endpoint }));
+      const path = join(w.dir, `${name}.yaml`);
+      writeFileSync(path, stringify({ ...value, endpoint: w.sb.endpoint }));
       return path;
     },
-    cli: (argv, extra = {}) => runCli(argv, {
-      PATH: process.env['PATH'],
-      HOME: home,
-      CROSSBAR_HOME: join(dir, `crossbar-home-${(homes += 1)}`),
-      CROSSBAR_KEY_STORE: 'file',
-      CROSSBAR_CONFIG: paths.crossbarYaml,
-      AWS_CONFIG_FILE: paths.awsConfig,
-      AWS_SHARED_CREDENTIALS_FILE: paths.awsCredentials,
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      ...extra,
-    }, dir),
-    async stop() {
-      await sb.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    cli: w.cli,
+    stop: w.stop,
   };
 }
 

@@ -34,10 +34,11 @@ export interface HopWorld {
 
 let homes = 0;
 
-export async function startHopWorld(): Promise<HopWorld> {
-  const sb = await startSandbox({ port: 0 });
+/** `org` is `demo` or `generated:N`, as `sandbox start --org` takes it. */
+export async function startHopWorld(org = 'demo'): Promise<HopWorld> {
+  const sb = await startSandbox({ port: 0, org });
   const dir = mkdtempSync(join(tmpdir(), 'crossbar-hop-'));
-  const paths = writeSandboxConfig(join(dir, 'sandbox'), describeSandbox(sb, 'demo'));
+  const paths = writeSandboxConfig(join(dir, 'sandbox'), describeSandbox(sb, org));
   const home = join(dir, 'home');
   mkdirSync(home, { recursive: true });
   const env = (extra: CliEnv = {}): CliEnv => ({
