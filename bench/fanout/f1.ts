@@ -48,17 +48,37 @@ interface SandboxChild {
 /** `crossbar sandbox start` in its own process: the sandbox's CPU is not ours. */
 async function startSandboxChild(dir: string): Promise<SandboxChild> {
   const cli = [process.execPath, '--import', 'tsx', join(REPO, 'src/cli/run.ts')];
-  const proc = spawn(cli[0] ?? 'node', [...cli.slice(1), 'sandbox', 'start', '--port', '0', '--org', `generated:${ACCOUNTS}`, '--latency', String(LATENCY), '--write-config', dir, '--json'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-  });
+  const proc = spawn(
+    cli[0] ?? 'node',
+    [
+      ...cli.slice(1),
+      'sandbox',
+      'start',
+      '--port',
+      '0',
+      '--org',
+      `generated:${ACCOUNTS}`,
+      '--latency',
+      String(LATENCY),
+      '--write-config',
+      dir,
+      '--json',
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    },
+  );
   const rl = createInterface({ input: proc.stdout ?? process.stdin });
   const line = await new Promise<string>((resolve, reject) => {
     rl.once('line', resolve);
     proc.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
   });
   const info: unknown = JSON.parse(line);
-  const endpoint = typeof info === 'object' && info !== null && 'endpoint' in info && typeof info.endpoint === 'string' ? info.endpoint : undefined;
+  const endpoint =
+    typeof info === 'object' && info !== null && 'endpoint' in info && typeof info.endpoint === 'string'
+      ? info.endpoint
+      : undefined;
   if (!endpoint) throw new Error(`sandbox printed no endpoint: ${line}`);
   return { proc, endpoint };
 }
@@ -67,7 +87,11 @@ function crossbarFor(dir: string, home: string): Crossbar {
   const config = loadConfigFile(join(dir, 'crossbar.yaml'));
   return createCrossbar({
     config,
-    env: { AWS_CONFIG_FILE: join(dir, 'aws', 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'aws', 'credentials'), AWS_EC2_METADATA_DISABLED: 'true' },
+    env: {
+      AWS_CONFIG_FILE: join(dir, 'aws', 'config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'aws', 'credentials'),
+      AWS_EC2_METADATA_DISABLED: 'true',
+    },
     home,
     keyStore: 'file',
   });
@@ -81,7 +105,9 @@ interface Timed {
 }
 
 async function timeCrossbar(crossbar: Crossbar): Promise<Timed> {
-  const accounts: FanoutAccount[] = crossbar.selectAccounts('all').map((account) => ({ account, role: account.defaultRole }));
+  const accounts: FanoutAccount[] = crossbar
+    .selectAccounts('all')
+    .map((account) => ({ account, role: account.defaultRole }));
   const started = performance.now();
   const cpu = process.cpuUsage();
   const results = await collectFanout({
@@ -107,14 +133,32 @@ function timeCliLoop(dir: string, crossbar: Crossbar): { perCallMs: number; call
   writeFileSync(configPath, `${readFileSync(join(dir, 'aws', 'config'), 'utf8')}\n${profiles}`);
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_')) env[k] = v;
-  Object.assign(env, { HOME: home, AWS_CONFIG_FILE: configPath, AWS_SHARED_CREDENTIALS_FILE: join(dir, 'aws', 'credentials'), AWS_EC2_METADATA_DISABLED: 'true' });
+  Object.assign(env, {
+    HOME: home,
+    AWS_CONFIG_FILE: configPath,
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'aws', 'credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+  });
   const sample = crossbar.registry.accounts.slice(0, SAMPLE_ACCOUNTS);
   let calls = 0;
   let failures = 0;
   const started = performance.now();
   for (const account of sample) {
     for (const region of REGIONS) {
-      const run = spawnSync('aws', ['ec2', 'describe-instances', '--profile', account.defaultRole.profileName, '--region', region, '--output', 'json'], { env, encoding: 'utf8' });
+      const run = spawnSync(
+        'aws',
+        [
+          'ec2',
+          'describe-instances',
+          '--profile',
+          account.defaultRole.profileName,
+          '--region',
+          region,
+          '--output',
+          'json',
+        ],
+        { env, encoding: 'utf8' },
+      );
       calls += 1;
       if (run.status !== 0) {
         failures += 1;
@@ -126,7 +170,8 @@ function timeCliLoop(dir: string, crossbar: Crossbar): { perCallMs: number; call
 }
 
 async function main(): Promise<void> {
-  if (spawnSync('sh', ['-c', 'command -v aws']).status !== 0) throw new Error('the AWS CLI (aws) is not on PATH: the baseline needs it');
+  if (spawnSync('sh', ['-c', 'command -v aws']).status !== 0)
+    throw new Error('the AWS CLI (aws) is not on PATH: the baseline needs it');
   const dir = mkdtempSync(join(tmpdir(), 'crossbar-f1-'));
   const sandbox = await startSandboxChild(dir);
   try {
@@ -150,16 +195,52 @@ async function main(): Promise<void> {
     const coldBound = ((targets + ACCOUNTS) * LATENCY) / CONCURRENCY;
     const f = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
     const speedup = (ms: number) => `${(loopMs / ms).toFixed(0)}×`;
-    const verdict = (ms: number, b: number) => `${loopMs / ms >= 50 ? 'met' : 'MISSED'} / ${ms / b <= 1.5 ? 'met' : 'MISSED'}`;
-    console.log(`bench/fanout F1: ${ACCOUNTS} accounts × ${REGIONS.length} regions = ${targets} targets, DescribeInstances, sandbox latency ${LATENCY} ms per request (child process), concurrency ${CONCURRENCY}`);
-    console.log(`AWS CLI loop: timed on a sample of ${loop.calls} calls (${SAMPLE_ACCOUNTS} whole accounts × ${REGIONS.length} regions, so 1 in ${REGIONS.length} assumes the role; ${loop.failures} failed) at ${loop.perCallMs.toFixed(0)} ms per call, extrapolated per call to ${targets} calls`);
+    const verdict = (ms: number, b: number) =>
+      `${loopMs / ms >= 50 ? 'met' : 'MISSED'} / ${ms / b <= 1.5 ? 'met' : 'MISSED'}`;
+    console.log(
+      `bench/fanout F1: ${ACCOUNTS} accounts × ${REGIONS.length} regions = ${targets} targets, DescribeInstances, sandbox latency ${LATENCY} ms per request (child process), concurrency ${CONCURRENCY}`,
+    );
+    console.log(
+      `AWS CLI loop: timed on a sample of ${loop.calls} calls (${SAMPLE_ACCOUNTS} whole accounts × ${REGIONS.length} regions, so 1 in ${REGIONS.length} assumes the role; ${loop.failures} failed) at ${loop.perCallMs.toFixed(0)} ms per call, extrapolated per call to ${targets} calls`,
+    );
     const samples = (runs: Timed[]) => runs.map((r) => f(r.ms)).join(', ');
-    console.log(`crossbar: EC2 client package loaded in ${f(loadMs)} before the clock starts; best of ${RUNS} runs (cold: ${samples(colds)}; warm: ${samples(warms)}); CPU of this process in the best runs: cold ${f(cold.cpuMs)}, warm ${f(warm.cpuMs)}; load average at start ${load.toFixed(2)} on ${availableParallelism()} cores`);
-    console.log(table(['run', 'wall time', 'result', 'vs AWS CLI loop (≥ 50×)', 'latency bound', 'vs bound (≤ 1.5×)', 'targets'], [
-      ['AWS CLI loop, sequential (extrapolated)', f(loopMs), `${loop.calls - loop.failures}/${loop.calls} ok in sample`, '1×', '-', '-', '-'],
-      ['crossbar, cold cache (+200 AssumeRole)', f(cold.ms), cold.summary, speedup(cold.ms), `${f(coldBound)} = (${targets}+${ACCOUNTS})×${LATENCY}÷${CONCURRENCY}`, `${(cold.ms / coldBound).toFixed(2)}×`, verdict(cold.ms, coldBound)],
-      ['crossbar, warm cache', f(warm.ms), warm.summary, speedup(warm.ms), `${f(bound)} = ${targets}×${LATENCY}÷${CONCURRENCY}`, `${(warm.ms / bound).toFixed(2)}×`, verdict(warm.ms, bound)],
-    ]));
+    console.log(
+      `crossbar: EC2 client package loaded in ${f(loadMs)} before the clock starts; best of ${RUNS} runs (cold: ${samples(colds)}; warm: ${samples(warms)}); CPU of this process in the best runs: cold ${f(cold.cpuMs)}, warm ${f(warm.cpuMs)}; load average at start ${load.toFixed(2)} on ${availableParallelism()} cores`,
+    );
+    console.log(
+      table(
+        ['run', 'wall time', 'result', 'vs AWS CLI loop (≥ 50×)', 'latency bound', 'vs bound (≤ 1.5×)', 'targets'],
+        [
+          [
+            'AWS CLI loop, sequential (extrapolated)',
+            f(loopMs),
+            `${loop.calls - loop.failures}/${loop.calls} ok in sample`,
+            '1×',
+            '-',
+            '-',
+            '-',
+          ],
+          [
+            'crossbar, cold cache (+200 AssumeRole)',
+            f(cold.ms),
+            cold.summary,
+            speedup(cold.ms),
+            `${f(coldBound)} = (${targets}+${ACCOUNTS})×${LATENCY}÷${CONCURRENCY}`,
+            `${(cold.ms / coldBound).toFixed(2)}×`,
+            verdict(cold.ms, coldBound),
+          ],
+          [
+            'crossbar, warm cache',
+            f(warm.ms),
+            warm.summary,
+            speedup(warm.ms),
+            `${f(bound)} = ${targets}×${LATENCY}÷${CONCURRENCY}`,
+            `${(warm.ms / bound).toFixed(2)}×`,
+            verdict(warm.ms, bound),
+          ],
+        ],
+      ),
+    );
     if ([...colds, ...warms].some((r) => r.failed > 0)) process.exitCode = 1;
   } finally {
     sandbox.proc.kill('SIGTERM');

@@ -30,14 +30,19 @@ const TARGET = 'production';
 
 function build(): void {
   process.stderr.write('building dist/ (npm run build)…\n');
-  const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO, stdio: ['ignore', 'inherit', 'inherit'] });
+  const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], {
+    cwd: REPO,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   // tsc emits even with type errors elsewhere in the tree; what matters here is the CLI it emitted.
   if (!existsSync(join(REPO, 'dist/cli/main.js'))) throw new Error('the build produced no dist/cli/main.js');
   if (r.status !== 0) process.stderr.write('warning: tsc reported errors (see above); benchmarking what it emitted\n');
 }
 
 async function startSandbox(dir: string): Promise<{ endpoint: string; stop: () => void }> {
-  const proc = spawn(process.execPath, [BIN, 'sandbox', 'start', '--port', '0', '--write-config', dir, '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [BIN, 'sandbox', 'start', '--port', '0', '--write-config', dir, '--json'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const line = await new Promise<string>((resolve, reject) => {
     if (!proc.stdout) return reject(new Error('no stdout'));
     createInterface({ input: proc.stdout }).once('line', resolve);
@@ -51,21 +56,35 @@ async function startSandbox(dir: string): Promise<{ endpoint: string; stop: () =
 function awsConfig(configPath: string, sandboxAwsConfig: string): string {
   const parsed = parseConfig(readFileSync(configPath, 'utf8'), configPath);
   if (!parsed.config) throw new Error(parsed.problems.map(formatProblem).join('\n'));
-  const viaCrossbar = renderProfiles(buildRegistry(parsed.config), { mode: 'credential-process', crossbarCommand: [process.execPath, BIN], configPath });
-  const nativeConfig = { ...parsed.config, defaults: { ...parsed.config.defaults, profile_pattern: `${parsed.config.defaults.profile_pattern}-native` } };
+  const viaCrossbar = renderProfiles(buildRegistry(parsed.config), {
+    mode: 'credential-process',
+    crossbarCommand: [process.execPath, BIN],
+    configPath,
+  });
+  const nativeConfig = {
+    ...parsed.config,
+    defaults: { ...parsed.config.defaults, profile_pattern: `${parsed.config.defaults.profile_pattern}-native` },
+  };
   const native = renderProfiles(buildRegistry(nativeConfig), { mode: 'role-arn' });
   return `${readFileSync(sandboxAwsConfig, 'utf8')}\n${viaCrossbar}\n${native}`;
 }
 
-function timeRun(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; code: number | null; stdout: string; stderr: string }> {
+function timeRun(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ ms: number; code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const [program = '', ...rest] = argv;
     const start = process.hrtime.bigint();
     const child = spawn(program, rest, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     child.on('error', reject);
     child.on('close', (code) => resolve({ ms: Number(process.hrtime.bigint() - start) / 1e6, code, stdout, stderr }));
   });
@@ -107,29 +126,63 @@ async function main(): Promise<void> {
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
     const dropCache = () => {
-      for (const f of readdirSync(join(crossbarHome, 'cache'))) if (f.endsWith('.cache')) rmSync(join(crossbarHome, 'cache', f));
+      for (const f of readdirSync(join(crossbarHome, 'cache')))
+        if (f.endsWith('.cache')) rmSync(join(crossbarHome, 'cache', f));
     };
-    const aws = (profile: string) => ['aws', '--profile', profile, 'sts', 'get-caller-identity', '--query', 'Account', '--output', 'text'];
+    const aws = (profile: string) => [
+      'aws',
+      '--profile',
+      profile,
+      'sts',
+      'get-caller-identity',
+      '--query',
+      'Account',
+      '--output',
+      'text',
+    ];
     const cases: Case[] = [
       { name: 'node -e 0 (baseline: node startup)', argv: [process.execPath, '-e', '0'], expect: '' },
-      { name: 'crossbar credential-process, cold cache', argv: [process.execPath, BIN, 'credential-process', TARGET], before: dropCache, expect: '"AccountId":"444444444444"' },
-      { name: 'crossbar credential-process, warm cache', argv: [process.execPath, BIN, 'credential-process', TARGET], expect: '"AccountId":"444444444444"' },
-      { name: 'crossbar exec production -- true', argv: [process.execPath, BIN, 'exec', TARGET, '--', 'true'], expect: '' },
+      {
+        name: 'crossbar credential-process, cold cache',
+        argv: [process.execPath, BIN, 'credential-process', TARGET],
+        before: dropCache,
+        expect: '"AccountId":"444444444444"',
+      },
+      {
+        name: 'crossbar credential-process, warm cache',
+        argv: [process.execPath, BIN, 'credential-process', TARGET],
+        expect: '"AccountId":"444444444444"',
+      },
+      {
+        name: 'crossbar exec production -- true',
+        argv: [process.execPath, BIN, 'exec', TARGET, '--', 'true'],
+        expect: '',
+      },
       { name: 'aws sts get-caller-identity, static keys (baseline)', argv: aws('alice'), expect: '111111111111' },
-      { name: 'aws …, native role-arn profile, CLI cache warm', argv: aws('demo-prod-CrossbarReadOnly-native'), expect: '444444444444' },
-      { name: 'aws …, crossbar credential-process profile', argv: aws('demo-prod-CrossbarReadOnly'), expect: '444444444444' },
+      {
+        name: 'aws …, native role-arn profile, CLI cache warm',
+        argv: aws('demo-prod-CrossbarReadOnly-native'),
+        expect: '444444444444',
+      },
+      {
+        name: 'aws …, crossbar credential-process profile',
+        argv: aws('demo-prod-CrossbarReadOnly'),
+        expect: '444444444444',
+      },
     ];
     // Warm both caches (crossbar's and the AWS CLI's ~/.aws/cli/cache) and check every case works before timing.
     for (const c of cases) {
       const r = await timeRun(c.argv, env);
-      if (r.code !== 0 || !r.stdout.includes(c.expect)) throw new Error(`${c.name} failed (exit ${r.code}): ${r.stderr || r.stdout}`);
+      if (r.code !== 0 || !r.stdout.includes(c.expect))
+        throw new Error(`${c.name} failed (exit ${r.code}): ${r.stderr || r.stdout}`);
     }
     const times = new Map<string, number[]>(cases.map((c) => [c.name, []]));
     for (let round = 0; round < RUNS; round += 1) {
       for (const c of cases) {
         c.before?.();
         const r = await timeRun(c.argv, env);
-        if (r.code !== 0 || !r.stdout.includes(c.expect)) throw new Error(`${c.name} failed in round ${round} (exit ${r.code}): ${r.stderr}`);
+        if (r.code !== 0 || !r.stdout.includes(c.expect))
+          throw new Error(`${c.name} failed in round ${round} (exit ${r.code}): ${r.stderr}`);
         times.get(c.name)?.push(r.ms);
       }
       process.stderr.write(`\rround ${round + 1}/${RUNS}`);
@@ -143,14 +196,21 @@ async function main(): Promise<void> {
     const rows = cases.map((c) => {
       const ms = times.get(c.name) ?? [];
       let note = '-';
-      if (c.name === 'crossbar credential-process, warm cache') note = `target < 150 ms: ${warm < 150 ? 'met' : 'MISSED'}`;
-      if (c.name === 'aws …, crossbar credential-process profile') note = `${ratio.toFixed(2)}× native; target ≤ 1.30×: ${ratio <= 1.3 ? 'met' : 'MISSED'}`;
+      if (c.name === 'crossbar credential-process, warm cache')
+        note = `target < 150 ms: ${warm < 150 ? 'met' : 'MISSED'}`;
+      if (c.name === 'aws …, crossbar credential-process profile')
+        note = `${ratio.toFixed(2)}× native; target ≤ 1.30×: ${ratio <= 1.3 ? 'met' : 'MISSED'}`;
       if (c.name === 'crossbar credential-process, cold cache') note = `${(med(c.name) / warm).toFixed(1)}× warm`;
       return [c.name, median(ms).toFixed(0), p90(ms).toFixed(0), note];
     });
-    console.log(`bench/hop: ${RUNS} runs per case, interleaved; sandbox child process at ${sandbox.endpoint}; node ${process.version}; ${spawnSync('aws', ['--version']).stdout.toString().trim() || 'aws CLI'}`);
+    console.log(
+      `bench/hop: ${RUNS} runs per case, interleaved; sandbox child process at ${sandbox.endpoint}; node ${process.version}; ${spawnSync('aws', ['--version']).stdout.toString().trim() || 'aws CLI'}`,
+    );
     console.log(table(['case', 'median ms', 'p90 ms', 'note'], rows));
-    writeFileSync(join(REPO, 'bench/hop', `results-${new Date().toISOString().replace(/[:.]/g, '-')}.json`), JSON.stringify(Object.fromEntries(times), null, 2));
+    writeFileSync(
+      join(REPO, 'bench/hop', `results-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
+      JSON.stringify(Object.fromEntries(times), null, 2),
+    );
   } finally {
     sandbox.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -33,10 +33,27 @@ export function procStats(pid: number | undefined): ProcStats {
 
 /** `crossbar sandbox start` of a generated organization in a child process, ready when it printed its JSON. */
 export async function startSandboxChild(accounts: number, latencyMs: number, dir: string): Promise<ChildProcess> {
-  const proc = spawn(CLI[0] ?? 'node', [...CLI.slice(1), 'sandbox', 'start', '--port', '0', '--org', `generated:${accounts}`, '--latency', String(latencyMs), '--write-config', dir, '--json'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-  });
+  const proc = spawn(
+    CLI[0] ?? 'node',
+    [
+      ...CLI.slice(1),
+      'sandbox',
+      'start',
+      '--port',
+      '0',
+      '--org',
+      `generated:${accounts}`,
+      '--latency',
+      String(latencyMs),
+      '--write-config',
+      dir,
+      '--json',
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    },
+  );
   const rl = createInterface({ input: proc.stdout ?? process.stdin });
   await new Promise<string>((resolve, reject) => {
     rl.once('line', resolve);

@@ -25,22 +25,38 @@ export async function runLoad(prepared: PreparedRequest, concurrency: number, se
   const deadline = Date.now() + seconds * 1000;
   let requests = 0;
   let errors = 0;
-  const one = () => new Promise<void>((resolve) => {
-    const req = request({ hostname: url.hostname, port: url.port, path: url.pathname + url.search, method: prepared.method, headers: prepared.headers, agent }, (res) => {
-      if ((res.statusCode ?? 500) >= 400) errors += 1;
-      res.resume();
-      res.on('end', () => resolve());
+  const one = () =>
+    new Promise<void>((resolve) => {
+      const req = request(
+        {
+          hostname: url.hostname,
+          port: url.port,
+          path: url.pathname + url.search,
+          method: prepared.method,
+          headers: prepared.headers,
+          agent,
+        },
+        (res) => {
+          if ((res.statusCode ?? 500) >= 400) errors += 1;
+          res.resume();
+          res.on('end', () => resolve());
+        },
+      );
+      req.on('error', () => {
+        errors += 1;
+        resolve();
+      });
+      req.end(prepared.body);
     });
-    req.on('error', () => { errors += 1; resolve(); });
-    req.end(prepared.body);
-  });
   const start = Date.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (Date.now() < deadline) {
-      await one();
-      requests += 1;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < deadline) {
+        await one();
+        requests += 1;
+      }
+    }),
+  );
   const elapsed = (Date.now() - start) / 1000;
   agent.destroy();
   return { requests, errors, seconds: elapsed, rps: requests / elapsed };

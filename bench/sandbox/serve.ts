@@ -5,7 +5,8 @@ import { startSandbox } from '../../src/sandbox/server.js';
 const mode = process.argv[2] ?? 'sandbox';
 if (mode === 'bare') {
   // The baseline: node's own HTTP server answering a fixed STS-sized XML body, the ceiling on this machine.
-  const body = '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::111111111111:user/alice</Arn><UserId>AIDAEXAMPLEEXAMPLEEX</UserId><Account>111111111111</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ResponseMetadata></GetCallerIdentityResponse>';
+  const body =
+    '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::111111111111:user/alice</Arn><UserId>AIDAEXAMPLEEXAMPLEEX</UserId><Account>111111111111</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ResponseMetadata></GetCallerIdentityResponse>';
   const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
@@ -15,7 +16,9 @@ if (mode === 'bare') {
   });
   server.listen(0, '127.0.0.1', () => {
     const a = server.address();
-    process.stdout.write(JSON.stringify({ endpoint: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}` }) + '\n');
+    process.stdout.write(
+      JSON.stringify({ endpoint: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}` }) + '\n',
+    );
   });
 } else {
   const sb = await startSandbox({ port: 0 });

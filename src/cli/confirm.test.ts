@@ -3,8 +3,24 @@ import type { RegistryAccount, RegistryRole } from '../core/config/registry.js';
 import { confirmTarget } from './confirm.js';
 import type { CliIo } from './context.js';
 
-const role = (confirm: boolean): RegistryRole => ({ key: 'admin', name: 'administrator', arn: 'arn:aws:iam::444444444444:role/administrator', mfa: 'required', confirm, profileName: 'p' });
-const account: RegistryAccount = { id: '444444444444', name: 'production', stage: 'prod', color: 'red', tags: {}, regions: ['us-east-1'], roles: [], defaultRole: role(false) };
+const role = (confirm: boolean): RegistryRole => ({
+  key: 'admin',
+  name: 'administrator',
+  arn: 'arn:aws:iam::444444444444:role/administrator',
+  mfa: 'required',
+  confirm,
+  profileName: 'p',
+});
+const account: RegistryAccount = {
+  id: '444444444444',
+  name: 'production',
+  stage: 'prod',
+  color: 'red',
+  tags: {},
+  regions: ['us-east-1'],
+  roles: [],
+  defaultRole: role(false),
+};
 const io: CliIo = { stdout: { write: () => true }, stderr: { write: () => true, isTTY: false }, env: {}, cwd: '/' };
 
 describe('confirmTarget', () => {
@@ -15,16 +31,26 @@ describe('confirmTarget', () => {
 
   it('asks for the account name and goes ahead only when it matches', async () => {
     const questions: string[] = [];
-    const ask = (answer: string) => (q: string) => { questions.push(q); return Promise.resolve(answer); };
+    const ask = (answer: string) => (q: string) => {
+      questions.push(q);
+      return Promise.resolve(answer);
+    };
     await expect(confirmTarget({ account, role: role(true) }, io, { ask: ask('production') })).resolves.toBeUndefined();
-    expect(questions[0]).toBe('production (444444444444, stage prod) as admin needs confirmation. Type the account name to continue: ');
-    await expect(confirmTarget({ account, role: role(true) }, io, { ask: ask('prod') })).rejects.toMatchObject({ code: 'USAGE', exitCode: 2, message: "'prod' is not 'production': nothing was run" });
+    expect(questions[0]).toBe(
+      'production (444444444444, stage prod) as admin needs confirmation. Type the account name to continue: ',
+    );
+    await expect(confirmTarget({ account, role: role(true) }, io, { ask: ask('prod') })).rejects.toMatchObject({
+      code: 'USAGE',
+      exitCode: 2,
+      message: "'prod' is not 'production': nothing was run",
+    });
   });
 
   it('without a terminal it refuses, naming the account and --yes', async () => {
     await expect(confirmTarget({ account, role: role(true) }, io)).rejects.toMatchObject({
       exitCode: 2,
-      message: "production:admin needs confirmation and there is no terminal to type 'production' on: pass --yes to go ahead",
+      message:
+        "production:admin needs confirmation and there is no terminal to type 'production' on: pass --yes to go ahead",
       hint: undefined,
     });
   });

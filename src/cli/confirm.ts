@@ -16,15 +16,25 @@ export interface ConfirmOptions {
   signal?: AbortSignal;
 }
 
-export async function confirmTarget(target: { account: RegistryAccount; role: RegistryRole }, io: CliIo, options: ConfirmOptions = {}): Promise<void> {
+export async function confirmTarget(
+  target: { account: RegistryAccount; role: RegistryRole },
+  io: CliIo,
+  options: ConfirmOptions = {},
+): Promise<void> {
   const { account, role } = target;
   if (!role.confirm || options.yes) return;
   const ask = options.ask ?? (canPrompt(io) ? terminalAsk(io, options.signal) : undefined);
   if (!ask) {
-    throw new CrossbarError('USAGE', `${account.name}:${role.key} needs confirmation and there is no terminal to type '${account.name}' on: pass --yes to go ahead`, { exitCode: 2 });
+    throw new CrossbarError(
+      'USAGE',
+      `${account.name}:${role.key} needs confirmation and there is no terminal to type '${account.name}' on: pass --yes to go ahead`,
+      { exitCode: 2 },
+    );
   }
   const stage = account.stage ? `, stage ${account.stage}` : '';
-  const answer = await ask(`${account.name} (${account.id}${stage}) as ${role.key} needs confirmation. Type the account name to continue: `);
+  const answer = await ask(
+    `${account.name} (${account.id}${stage}) as ${role.key} needs confirmation. Type the account name to continue: `,
+  );
   if (answer !== account.name) {
     throw new CrossbarError('USAGE', `'${answer}' is not '${account.name}': nothing was run`, { exitCode: 2 });
   }

@@ -62,14 +62,26 @@ function outputOf(command: Command, value: string | undefined): OutputFormat | u
   if (value === 'sarif') {
     const isAudit = command.name() === 'audit' || command.parent?.name() === 'audit';
     if (isAudit) return undefined;
-    throw new CrossbarError('USAGE', `-o sarif is for crossbar audit only`, { hint: 'use table, json, csv or ndjson here', exitCode: 2 });
+    throw new CrossbarError('USAGE', `-o sarif is for crossbar audit only`, {
+      hint: 'use table, json, csv or ndjson here',
+      exitCode: 2,
+    });
   }
   return parseOutputFormat(value);
 }
 
-export function createContext(command: Command, io: CliIo, signal: AbortSignal, onHandleInterrupts: () => void): CliContext {
+export function createContext(
+  command: Command,
+  io: CliIo,
+  signal: AbortSignal,
+  onHandleInterrupts: () => void,
+): CliContext {
   const options = command.optsWithGlobals<GlobalOptions>();
-  const line = (stream: CliStream) => (text = '') => { stream.write(`${text}\n`); };
+  const line =
+    (stream: CliStream) =>
+    (text = '') => {
+      stream.write(`${text}\n`);
+    };
   return {
     io,
     colors: pc.createColors(colorEnabled(options, io)),

@@ -21,7 +21,9 @@ export interface CliRuntime {
 function packageVersion(): string {
   try {
     const pkg: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
-    return typeof pkg === 'object' && pkg !== null && 'version' in pkg && typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+    return typeof pkg === 'object' && pkg !== null && 'version' in pkg && typeof pkg.version === 'string'
+      ? pkg.version
+      : '0.0.0';
   } catch {
     return '0.0.0';
   }
@@ -61,14 +63,17 @@ function linkSignal(source: AbortSignal, stop: AbortController): () => void {
  * imported are registered here, loaded on demand, and not loaded at all when a hop command runs.
  */
 async function registerOtherCommands(program: Command, runtime: CliRuntime): Promise<void> {
-  const [{ registerDemo }, { registerSandboxStart }, { registerSandboxMfaCode }, { registerConfigCommands }] = await Promise.all([
-    import('./commands/demo.js'),
-    import('./commands/sandbox-start.js'),
-    import('./commands/sandbox-mfa-code.js'),
-    import('./commands/aws-config.js'),
-  ]);
+  const [{ registerDemo }, { registerSandboxStart }, { registerSandboxMfaCode }, { registerConfigCommands }] =
+    await Promise.all([
+      import('./commands/demo.js'),
+      import('./commands/sandbox-start.js'),
+      import('./commands/sandbox-mfa-code.js'),
+      import('./commands/aws-config.js'),
+    ]);
   registerDemo(program, runtime);
-  const sandbox = program.command('sandbox').description('a local, simulated multi-account AWS for the demo, tests and rehearsals');
+  const sandbox = program
+    .command('sandbox')
+    .description('a local, simulated multi-account AWS for the demo, tests and rehearsals');
   registerSandboxStart(sandbox, runtime);
   registerSandboxMfaCode(sandbox, runtime);
   registerConfigCommands(program, runtime);
@@ -92,12 +97,22 @@ function firstCommandWord(argv: readonly string[]): string | undefined {
 
 export async function buildProgram(io: CliIo, runtime: CliRuntime, argv: readonly string[] = []): Promise<Command> {
   const program = new Command('crossbar')
-    .description('Operate many AWS accounts from one identity and one place: hop, run, bill, audit, share.\nTry it with no AWS account: `crossbar demo`.')
+    .description(
+      'Operate many AWS accounts from one identity and one place: hop, run, bill, audit, share.\nTry it with no AWS account: `crossbar demo`.',
+    )
     .version(packageVersion(), '-V, --version')
     .option('--debug', 'show stack traces and causes of errors')
     .option('--no-color', 'plain output without colours (also NO_COLOR=1)')
-    .addOption(new Option('-o, --output <format>', 'how commands that print data print it (sarif: audit only)').choices([...OUTPUT_FORMATS, 'sarif']))
-    .option('-c, --config <file>', 'crossbar.yaml to use (default: $CROSSBAR_CONFIG, ./crossbar.yaml, ~/.config/crossbar/crossbar.yaml)')
+    .addOption(
+      new Option('-o, --output <format>', 'how commands that print data print it (sarif: audit only)').choices([
+        ...OUTPUT_FORMATS,
+        'sarif',
+      ]),
+    )
+    .option(
+      '-c, --config <file>',
+      'crossbar.yaml to use (default: $CROSSBAR_CONFIG, ./crossbar.yaml, ~/.config/crossbar/crossbar.yaml)',
+    )
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
@@ -135,13 +150,21 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   setMaxListeners(0, stop.signal);
   const detach = io.signal ? linkSignal(io.signal, stop) : listenToProcessSignals(stop);
   // Known before parsing, so that even a parse error can be reported with --debug and without colour.
-  const fallback = { debug: argv.includes('--debug'), colors: pc.createColors(colorEnabled({ color: !argv.includes('--no-color') }, io)), err: (text = '') => { io.stderr.write(`${text}\n`); } };
+  const fallback = {
+    debug: argv.includes('--debug'),
+    colors: pc.createColors(colorEnabled({ color: !argv.includes('--no-color') }, io)),
+    err: (text = '') => {
+      io.stderr.write(`${text}\n`);
+    },
+  };
   let exitCode = EXIT_OK;
   let handlesInterrupts = false;
   let reporter: Pick<CliContext, 'err' | 'colors' | 'debug'> = fallback;
   const runtime: CliRuntime = {
     async run(command, body) {
-      const ctx = createContext(command, io, stop.signal, () => { handlesInterrupts = true; });
+      const ctx = createContext(command, io, stop.signal, () => {
+        handlesInterrupts = true;
+      });
       reporter = ctx;
       exitCode = await body(ctx);
     },
@@ -166,7 +189,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     if (err instanceof CommanderError) {
       // --help, `crossbar help` and --version exit 0; `crossbar sandbox` without a subcommand printed its help
       // on stderr, a usage error.
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')
+        return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
       return reportError(fromCommanderError(err, commandPathOf(program, argv)), reporter);
     }
     return reportError(err, reporter);

@@ -15,7 +15,11 @@ export function configFlag(command: Command): string | undefined {
   return config;
 }
 
-export async function openCrossbarFor(ctx: CliContext, command: Command, flags: HopFlags = {}): Promise<OpenedCrossbar> {
+export async function openCrossbarFor(
+  ctx: CliContext,
+  command: Command,
+  flags: HopFlags = {},
+): Promise<OpenedCrossbar> {
   const { openCrossbar } = await import('./config-context.js');
   return openCrossbar(ctx, { config: configFlag(command), mfaCode: flags.mfaCode });
 }

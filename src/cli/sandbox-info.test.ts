@@ -18,21 +18,36 @@ describe('describeSandbox', () => {
 
   it('takes alice, who has MFA, as the source, and both people with their keys', () => {
     expect(info.sourceUser).toBe('alice');
-    expect(info.users.map((u) => [u.userName, u.mfaSerial])).toEqual([['alice', 'arn:aws:iam::111111111111:mfa/alice'], ['bob', undefined]]);
+    expect(info.users.map((u) => [u.userName, u.mfaSerial])).toEqual([
+      ['alice', 'arn:aws:iam::111111111111:mfa/alice'],
+      ['bob', undefined],
+    ]);
     expect(info.organization).toEqual({ name: 'demo', namespace: 'demo' });
   });
 
   it('names a generated organization after its spec', () => {
     const generated = buildWorld({ kind: 'generated', count: 4 }, Date.now());
-    const g = describeSandbox({ endpoint: 'http://x', world: generated, users: () => listUsers(generated) }, 'generated:4');
+    const g = describeSandbox(
+      { endpoint: 'http://x', world: generated, users: () => listUsers(generated) },
+      'generated:4',
+    );
     expect(g.organization).toEqual({ name: 'generated-4', namespace: 'generated-4' });
-    expect(g.accounts.map((a) => a.ou)).toEqual(['/Workloads/dev', '/Workloads/staging', '/Workloads/prod', '/Workloads/dev']);
+    expect(g.accounts.map((a) => a.ou)).toEqual([
+      '/Workloads/dev',
+      '/Workloads/staging',
+      '/Workloads/prod',
+      '/Workloads/dev',
+    ]);
   });
 });
 
 describe('externalIdOf', () => {
   it('reads sts:ExternalId from StringEquals, and nothing from other documents', () => {
-    const doc = (condition: object) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole', Condition: condition }] });
+    const doc = (condition: object) =>
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole', Condition: condition }],
+      });
     expect(externalIdOf(doc({ StringEquals: { 'sts:ExternalId': 'abc' } }))).toBe('abc');
     expect(externalIdOf(doc({ Bool: { 'aws:MultiFactorAuthPresent': 'true' } }))).toBeUndefined();
     expect(externalIdOf('not json')).toBeUndefined();

@@ -1,6 +1,11 @@
 import type { Sandbox } from '../sandbox/server.js';
 import type { World } from '../sandbox/world/types.js';
-import { DEFAULT_REGIONS, READ_ONLY_ROLE, type SandboxConfigAccount, type SandboxConfigInfo } from '../core/sandbox-config.js';
+import {
+  DEFAULT_REGIONS,
+  READ_ONLY_ROLE,
+  type SandboxConfigAccount,
+  type SandboxConfigInfo,
+} from '../core/sandbox-config.js';
 
 /**
  * Reads what the config files need from a running sandbox's world: the member accounts with their stage,
@@ -41,7 +46,10 @@ export function externalIdOf(trustPolicy: string): string | undefined {
 }
 
 /** `orgSpec` is what `--org` said (`demo`, `generated:20`); it names the organization and its label namespace. */
-export function describeSandbox(sandbox: Pick<Sandbox, 'endpoint' | 'world' | 'users'>, orgSpec: string): SandboxConfigInfo {
+export function describeSandbox(
+  sandbox: Pick<Sandbox, 'endpoint' | 'world' | 'users'>,
+  orgSpec: string,
+): SandboxConfigInfo {
   const { world } = sandbox;
   const accounts: SandboxConfigAccount[] = Object.values(world.accounts)
     .filter((a) => a.id !== world.organization.masterAccountId)

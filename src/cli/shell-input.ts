@@ -38,29 +38,37 @@ export function pipeLines(input: NodeJS.ReadableStream, signal: AbortSignal): Li
 
 export function terminalLines(signal: AbortSignal): LineSource {
   const history: string[] = [];
-  const question = (prompt: string, remember: boolean) => new Promise<string | undefined>((resolve) => {
-    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true, history: [...history], historySize: 1000, removeHistoryDuplicates: true });
-    let settled = false;
-    const settle = (value: string | undefined) => {
-      if (settled) return;
-      settled = true;
-      signal.removeEventListener('abort', onAbort);
-      rl.close();
-      resolve(value);
-    };
-    const onAbort = () => settle(undefined);
-    signal.addEventListener('abort', onAbort, { once: true });
-    // Ctrl-C at the prompt drops the line, as a shell does; Ctrl-D (close) ends the session.
-    rl.on('SIGINT', () => {
-      process.stderr.write('^C\n');
-      settle('');
+  const question = (prompt: string, remember: boolean) =>
+    new Promise<string | undefined>((resolve) => {
+      const rl = createInterface({
+        input: process.stdin,
+        output: process.stderr,
+        terminal: true,
+        history: [...history],
+        historySize: 1000,
+        removeHistoryDuplicates: true,
+      });
+      let settled = false;
+      const settle = (value: string | undefined) => {
+        if (settled) return;
+        settled = true;
+        signal.removeEventListener('abort', onAbort);
+        rl.close();
+        resolve(value);
+      };
+      const onAbort = () => settle(undefined);
+      signal.addEventListener('abort', onAbort, { once: true });
+      // Ctrl-C at the prompt drops the line, as a shell does; Ctrl-D (close) ends the session.
+      rl.on('SIGINT', () => {
+        process.stderr.write('^C\n');
+        settle('');
+      });
+      rl.on('close', () => settle(undefined));
+      rl.question(prompt, (answer) => {
+        if (remember && answer.trim() !== '') history.unshift(answer);
+        settle(answer);
+      });
     });
-    rl.on('close', () => settle(undefined));
-    rl.question(prompt, (answer) => {
-      if (remember && answer.trim() !== '') history.unshift(answer);
-      settle(answer);
-    });
-  });
   return {
     interactive: true,
     next: (prompt) => question(prompt, true),

@@ -17,7 +17,12 @@ describe('parseArn', () => {
 
   it('parses an assumed-role session ARN', () => {
     const arn = parseArn('arn:aws:sts::210987654321:assumed-role/Deployer/ci-run-42');
-    expect(arn).toMatchObject({ service: 'sts', accountId: '210987654321', resourceType: 'assumed-role', resourceName: 'ci-run-42' });
+    expect(arn).toMatchObject({
+      service: 'sts',
+      accountId: '210987654321',
+      resourceType: 'assumed-role',
+      resourceName: 'ci-run-42',
+    });
     expect(arn.resource).toBe('assumed-role/Deployer/ci-run-42');
   });
 
@@ -30,7 +35,12 @@ describe('parseArn', () => {
   });
 
   it('gives a resource with no separator an empty type and itself as the name', () => {
-    expect(parseArn('arn:aws:s3:::my-bucket')).toMatchObject({ accountId: '', region: '', resourceType: '', resourceName: 'my-bucket' });
+    expect(parseArn('arn:aws:s3:::my-bucket')).toMatchObject({
+      accountId: '',
+      region: '',
+      resourceType: '',
+      resourceName: 'my-bucket',
+    });
     expect(parseArn('arn:aws:iam::123456789012:root')).toMatchObject({ resourceType: '', resourceName: 'root' });
   });
 
@@ -58,7 +68,10 @@ describe('parseArn', () => {
       caught = error;
     }
     expect(caught).toBeInstanceOf(CrossbarError);
-    expect(caught).toMatchObject({ code: 'INVALID_ARN', hint: expect.stringContaining('arn:aws:iam::123456789012:role/Name') });
+    expect(caught).toMatchObject({
+      code: 'INVALID_ARN',
+      hint: expect.stringContaining('arn:aws:iam::123456789012:role/Name'),
+    });
     expect(String(caught)).toContain(why);
     expect(String(caught)).toContain(JSON.stringify(input));
   });
@@ -84,7 +97,9 @@ describe('formatArn', () => {
   });
 
   it('defaults the partition to aws and region and account to empty', () => {
-    expect(formatArn({ service: 'iam', accountId: '123456789012', resource: 'role/Admin' })).toBe('arn:aws:iam::123456789012:role/Admin');
+    expect(formatArn({ service: 'iam', accountId: '123456789012', resource: 'role/Admin' })).toBe(
+      'arn:aws:iam::123456789012:role/Admin',
+    );
     expect(formatArn({ service: 's3', resource: 'bucket' })).toBe('arn:aws:s3:::bucket');
   });
 

@@ -57,7 +57,14 @@ export function isArn(s: string): boolean {
 
 /** Builds an ARN string; throws INVALID_ARN rather than produce a string that `parseArn` would reject. */
 export function formatArn(parts: ArnParts): string {
-  const arn = ['arn', parts.partition ?? 'aws', parts.service, parts.region ?? '', parts.accountId ?? '', parts.resource].join(':');
+  const arn = [
+    'arn',
+    parts.partition ?? 'aws',
+    parts.service,
+    parts.region ?? '',
+    parts.accountId ?? '',
+    parts.resource,
+  ].join(':');
   parseArn(arn);
   return arn;
 }
@@ -76,7 +83,13 @@ export function splitArn(arn: string): [string, string, string, string, string, 
     start = colon + 1;
   }
   const [prefix, partition, service, region, accountId] = parts;
-  if (prefix === undefined || partition === undefined || service === undefined || region === undefined || accountId === undefined) {
+  if (
+    prefix === undefined ||
+    partition === undefined ||
+    service === undefined ||
+    region === undefined ||
+    accountId === undefined
+  ) {
     return undefined;
   }
   return [prefix, partition, service, region, accountId, arn.slice(start)];

@@ -37,11 +37,16 @@ export function resolveConfigPath(lookup: ConfigLookup): string {
     const path = resolve(lookup.cwd, explicit);
     if (!exists(path)) {
       const from = lookup.flag !== undefined ? '--config' : 'CROSSBAR_CONFIG';
-      throw new CrossbarError('CONFIG_NOT_FOUND', `${path} does not exist (from ${from})`, { hint: 'Pass the path of your crossbar.yaml, or create one with `crossbar init`' });
+      throw new CrossbarError('CONFIG_NOT_FOUND', `${path} does not exist (from ${from})`, {
+        hint: 'Pass the path of your crossbar.yaml, or create one with `crossbar init`',
+      });
     }
     return path;
   }
-  const candidates = [join(lookup.cwd, 'crossbar.yaml'), join(homeOf(lookup.env), '.config', 'crossbar', 'crossbar.yaml')];
+  const candidates = [
+    join(lookup.cwd, 'crossbar.yaml'),
+    join(homeOf(lookup.env), '.config', 'crossbar', 'crossbar.yaml'),
+  ];
   const found = candidates.find((c) => exists(c));
   if (found) return found;
   throw new CrossbarError('CONFIG_NOT_FOUND', `No crossbar.yaml found (looked for ${candidates.join(' and ')})`, {

@@ -14,7 +14,13 @@ import {
   type StsClientFactory,
 } from './credentials/index.js';
 import { getCallerIdentity, type CallerIdentity } from './credentials/sts-calls.js';
-import { checkReachability, type CheckOptions, type Reach, type RoleTarget, type TargetResult } from './reachability.js';
+import {
+  checkReachability,
+  type CheckOptions,
+  type Reach,
+  type RoleTarget,
+  type TargetResult,
+} from './reachability.js';
 import { resolveTarget, selectAccounts, type ResolvedTarget } from './select/select-accounts.js';
 
 /**
@@ -89,7 +95,11 @@ export function createCrossbar(options: CrossbarOptions): Crossbar {
     try {
       return await getCallerIdentity(sts);
     } catch (err) {
-      throw stsFailure(err, { endpoint, region, sourceLabel: 'the target session', bySource: false }, 'GetCallerIdentity');
+      throw stsFailure(
+        err,
+        { endpoint, region, sourceLabel: 'the target session', bySource: false },
+        'GetCallerIdentity',
+      );
     } finally {
       sts.destroy();
     }
@@ -116,10 +126,15 @@ export function createCrossbar(options: CrossbarOptions): Crossbar {
     callerIdentity,
     identityOf,
     // A reached role is proven by a call with its credentials, not by a cache hit alone.
-    checkReachability: (targets, checkOptions) => checkReachability(targets, async (target) => {
-      const credentials = await engine.getCredentials(target);
-      const caller = await callerIdentity(credentials);
-      return { assumedArn: caller.arn, expiration: credentials.expiration };
-    }, checkOptions),
+    checkReachability: (targets, checkOptions) =>
+      checkReachability(
+        targets,
+        async (target) => {
+          const credentials = await engine.getCredentials(target);
+          const caller = await callerIdentity(credentials);
+          return { assumedArn: caller.arn, expiration: credentials.expiration };
+        },
+        checkOptions,
+      ),
   };
 }

@@ -49,7 +49,10 @@ function tagMap(tags: Tag[] | undefined): Record<string, string> {
 class OuPaths {
   private readonly paths = new Map<string, Promise<string>>();
 
-  constructor(private readonly client: OrganizationsClient, private readonly signal: AbortSignal | undefined) {}
+  constructor(
+    private readonly client: OrganizationsClient,
+    private readonly signal: AbortSignal | undefined,
+  ) {}
 
   async parentOf(childId: string): Promise<{ id: string; type: string } | undefined> {
     const out = await this.client.send(new ListParentsCommand({ ChildId: childId }), { abortSignal: this.signal });
@@ -68,7 +71,9 @@ class OuPaths {
 
   private async resolve(ouId: string): Promise<string> {
     const [ou, parent] = await Promise.all([
-      this.client.send(new DescribeOrganizationalUnitCommand({ OrganizationalUnitId: ouId }), { abortSignal: this.signal }),
+      this.client.send(new DescribeOrganizationalUnitCommand({ OrganizationalUnitId: ouId }), {
+        abortSignal: this.signal,
+      }),
       this.parentOf(ouId),
     ]);
     const name = ou.OrganizationalUnit?.Name ?? ouId;
@@ -77,7 +82,10 @@ class OuPaths {
   }
 }
 
-export async function tourOrganization(client: OrganizationsClient, options: { signal?: AbortSignal; concurrency?: number } = {}): Promise<OrgAccountRow[]> {
+export async function tourOrganization(
+  client: OrganizationsClient,
+  options: { signal?: AbortSignal; concurrency?: number } = {},
+): Promise<OrgAccountRow[]> {
   const accounts = [];
   for await (const page of paginateListAccounts({ client }, {})) accounts.push(...(page.Accounts ?? []));
   const ous = new OuPaths(client, options.signal);

@@ -98,16 +98,31 @@ export async function hop(options: DemoTourOptions, request: HopRequest): Promis
   const { from, account, role, withMfa, expect } = request;
   const externalId = options.externalIds[account.id];
   const serial = withMfa ? from.mfaSerial : undefined;
-  const row = { from: from.name, accountId: account.id, accountName: account.name, role, mfa: serial !== undefined, externalId: externalId !== undefined, expect };
+  const row = {
+    from: from.name,
+    accountId: account.id,
+    accountName: account.name,
+    role,
+    mfa: serial !== undefined,
+    externalId: externalId !== undefined,
+    expect,
+  };
   try {
-    const out = await sts(options, from.credentials).send(new AssumeRoleCommand({
-      RoleArn: `arn:aws:iam::${account.id}:role/${role}`,
-      RoleSessionName: `crossbar-demo-${from.name}`,
-      ...(externalId ? { ExternalId: externalId } : {}),
-      ...(serial ? { SerialNumber: serial, TokenCode: await options.mfaCodeProvider(serial) } : {}),
-    }), { abortSignal: options.signal });
+    const out = await sts(options, from.credentials).send(
+      new AssumeRoleCommand({
+        RoleArn: `arn:aws:iam::${account.id}:role/${role}`,
+        RoleSessionName: `crossbar-demo-${from.name}`,
+        ...(externalId ? { ExternalId: externalId } : {}),
+        ...(serial ? { SerialNumber: serial, TokenCode: await options.mfaCodeProvider(serial) } : {}),
+      }),
+      { abortSignal: options.signal },
+    );
     const c = out.Credentials;
-    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) return { ...row, result: { ok: false, code: 'NoCredentials', message: 'AssumeRole answered without credentials' } };
+    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken)
+      return {
+        ...row,
+        result: { ok: false, code: 'NoCredentials', message: 'AssumeRole answered without credentials' },
+      };
     const session = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
     const identity = await callerIdentity(sts(options, session), options.signal);
     return { ...row, result: { ok: true, arn: identity.arn, account: identity.account, expiration: c.Expiration } };
@@ -119,7 +134,11 @@ export async function hop(options: DemoTourOptions, request: HopRequest): Promis
 
 function wrap(what: string, err: unknown, endpoint: string): never {
   if (err instanceof CrossbarError || (err instanceof Error && err.name === 'AbortError')) throw err;
-  throw new CrossbarError('SANDBOX', `${what} failed against ${endpoint}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  throw new CrossbarError(
+    'SANDBOX',
+    `${what} failed against ${endpoint}: ${err instanceof Error ? err.message : String(err)}`,
+    { cause: err },
+  );
 }
 
 export async function runDemoTour(options: DemoTourOptions): Promise<DemoStep[]> {
@@ -131,16 +150,30 @@ export async function runDemoTour(options: DemoTourOptions): Promise<DemoStep[]>
   const { signal } = options;
   const concurrency = options.concurrency ?? 8;
 
-  const organizations = new OrganizationsClient({ endpoint: options.endpoint, region: options.region, credentials: options.source.credentials });
-  const accounts = await tourOrganization(organizations, { concurrency, ...(signal ? { signal } : {}) }).catch((err: unknown) => wrap('organizations:ListAccounts', err, options.endpoint));
+  const organizations = new OrganizationsClient({
+    endpoint: options.endpoint,
+    region: options.region,
+    credentials: options.source.credentials,
+  });
+  const accounts = await tourOrganization(organizations, { concurrency, ...(signal ? { signal } : {}) }).catch(
+    (err: unknown) => wrap('organizations:ListAccounts', err, options.endpoint),
+  );
   add({ kind: 'organization', title: 'The organization', accounts });
 
-  const identity = await callerIdentity(sts(options, options.source.credentials), signal).catch((err: unknown) => wrap('sts:GetCallerIdentity', err, options.endpoint));
+  const identity = await callerIdentity(sts(options, options.source.credentials), signal).catch((err: unknown) =>
+    wrap('sts:GetCallerIdentity', err, options.endpoint),
+  );
   add({ kind: 'identity', title: 'The source identity', who: options.source.name, identity });
 
   const members = accounts.filter((a) => a.id !== identity.account);
-  const readOnly = await mapLimit(members, concurrency, (account) => hop(options, { from: options.source, account, role: options.readOnlyRole, withMfa: false, expect: 'allow' }));
-  add({ kind: 'hops', title: `${options.source.name} → ${options.readOnlyRole} in every member account`, hops: readOnly });
+  const readOnly = await mapLimit(members, concurrency, (account) =>
+    hop(options, { from: options.source, account, role: options.readOnlyRole, withMfa: false, expect: 'allow' }),
+  );
+  add({
+    kind: 'hops',
+    title: `${options.source.name} → ${options.readOnlyRole} in every member account`,
+    hops: readOnly,
+  });
 
   const prod = members.find((a) => a.stage === 'prod');
   if (prod) {

@@ -30,9 +30,18 @@ const ALWAYS_CLEARED = ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE'] as const;
 
 /** Variables this module owns: one left over from an outer environment would describe the wrong session. */
 const MANAGED = [
-  'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN', 'AWS_CREDENTIAL_EXPIRATION',
-  'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ENDPOINT_URL',
-  ACCOUNT_VAR, 'CROSSBAR_ACCOUNT_ID', 'CROSSBAR_STAGE', 'CROSSBAR_ROLE',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_SECURITY_TOKEN',
+  'AWS_CREDENTIAL_EXPIRATION',
+  'AWS_REGION',
+  'AWS_DEFAULT_REGION',
+  'AWS_ENDPOINT_URL',
+  ACCOUNT_VAR,
+  'CROSSBAR_ACCOUNT_ID',
+  'CROSSBAR_STAGE',
+  'CROSSBAR_ROLE',
 ] as const;
 
 /** The variables to set, in a stable, readable order. */

@@ -33,7 +33,15 @@ export interface CrossbarErrorOptions {
   exitCode?: 1 | 2;
 }
 
-const USAGE_CODES: ReadonlySet<ErrorCode> = new Set(['CONFIG_INVALID', 'CONFIG_NOT_FOUND', 'USAGE', 'UNKNOWN_ACCOUNT', 'UNKNOWN_ROLE', 'UNKNOWN_SHORTCUT', 'UNKNOWN_USER']);
+const USAGE_CODES: ReadonlySet<ErrorCode> = new Set([
+  'CONFIG_INVALID',
+  'CONFIG_NOT_FOUND',
+  'USAGE',
+  'UNKNOWN_ACCOUNT',
+  'UNKNOWN_ROLE',
+  'UNKNOWN_SHORTCUT',
+  'UNKNOWN_USER',
+]);
 
 export class CrossbarError extends Error {
   readonly code: ErrorCode;

@@ -3,25 +3,51 @@ import { formatProblem, parseConfig } from './config/load-config.js';
 import { buildRegistry } from './config/registry.js';
 import { RoleDenialError } from './credentials/explain-denial.js';
 import { CrossbarError } from './errors.js';
-import { checkReachability, failureReason, mapBounded, roleTargets, summarizeReachability, type RoleTarget } from './reachability.js';
+import {
+  checkReachability,
+  failureReason,
+  mapBounded,
+  roleTargets,
+  summarizeReachability,
+  type RoleTarget,
+} from './reachability.js';
 
-const parsed = parseConfig(`accounts:
+const parsed = parseConfig(
+  `accounts:
   - { id: "222222222222", name: development, roles: { admin: { name: administrator, mfa: required } } }
   - { id: "444444444444", name: production }
-`, 'c.yaml');
+`,
+  'c.yaml',
+);
 if (!parsed.config) throw new Error(parsed.problems.map(formatProblem).join('\n'));
 const registry = buildRegistry(parsed.config);
 
-const denial = (reason: 'caller policy' | 'ExternalId') => new RoleDenialError(
-  { roleArn: 'arn:aws:iam::222222222222:role/administrator', sourceArn: 'arn:aws:iam::111111111111:user/bob', externalIdSent: false, mfaPresent: false, roleRequiresMfa: false, mfaSerialConfigured: false, durationSeconds: 3600, chained: false },
-  { reason, hint: 'fix it' },
-  new Error('AccessDenied'),
-);
+const denial = (reason: 'caller policy' | 'ExternalId') =>
+  new RoleDenialError(
+    {
+      roleArn: 'arn:aws:iam::222222222222:role/administrator',
+      sourceArn: 'arn:aws:iam::111111111111:user/bob',
+      externalIdSent: false,
+      mfaPresent: false,
+      roleRequiresMfa: false,
+      mfaSerialConfigured: false,
+      durationSeconds: 3600,
+      chained: false,
+    },
+    { reason, hint: 'fix it' },
+    new Error('AccessDenied'),
+  );
 
 describe('roleTargets', () => {
   it('one target per account × role, or only the role named', () => {
-    expect(roleTargets(registry.accounts).map((t) => `${t.account.name}:${t.role.key}`)).toEqual(['development:CrossbarReadOnly', 'development:admin', 'production:CrossbarReadOnly']);
-    expect(roleTargets(registry.accounts, 'administrator').map((t) => `${t.account.name}:${t.role.key}`)).toEqual(['development:admin']);
+    expect(roleTargets(registry.accounts).map((t) => `${t.account.name}:${t.role.key}`)).toEqual([
+      'development:CrossbarReadOnly',
+      'development:admin',
+      'production:CrossbarReadOnly',
+    ]);
+    expect(roleTargets(registry.accounts, 'administrator').map((t) => `${t.account.name}:${t.role.key}`)).toEqual([
+      'development:admin',
+    ]);
     expect(() => roleTargets(registry.accounts, 'nope')).toThrow("No selected account has a role 'nope'");
   });
 });
@@ -53,13 +79,17 @@ describe('mapBounded', () => {
   it('never has more than the limit in flight and keeps the order', async () => {
     let inFlight = 0;
     let peak = 0;
-    const out = await mapBounded(Array.from({ length: 20 }, (_, i) => i), 3, async (n) => {
-      inFlight += 1;
-      peak = Math.max(peak, inFlight);
-      await new Promise((r) => setTimeout(r, 2 + (n % 4)));
-      inFlight -= 1;
-      return n * 2;
-    });
+    const out = await mapBounded(
+      Array.from({ length: 20 }, (_, i) => i),
+      3,
+      async (n) => {
+        inFlight += 1;
+        peak = Math.max(peak, inFlight);
+        await new Promise((r) => setTimeout(r, 2 + (n % 4)));
+        inFlight -= 1;
+        return n * 2;
+      },
+    );
     expect(peak).toBe(3);
     expect(out).toEqual(Array.from({ length: 20 }, (_, i) => i * 2));
     expect(await mapBounded([], 8, () => Promise.resolve(1))).toEqual([]);

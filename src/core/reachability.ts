@@ -19,17 +19,20 @@ export interface Reach {
 }
 
 export type TargetResult<T> =
-  | { target: RoleTarget; ok: true; value: T }
-  | { target: RoleTarget; ok: false; error: CrossbarError };
+  { target: RoleTarget; ok: true; value: T } | { target: RoleTarget; ok: false; error: CrossbarError };
 
 /** Every configured role of the accounts, or only the one named by `--role` (its key or its IAM name). */
 export function roleTargets(accounts: readonly RegistryAccount[], roleFilter?: string): RoleTarget[] {
-  const targets = accounts.flatMap((account) => account.roles
-    .filter((role) => roleFilter === undefined || role.key === roleFilter || role.name === roleFilter)
-    .map((role) => ({ account, role, region: account.regions[0] ?? 'us-east-1' })));
+  const targets = accounts.flatMap((account) =>
+    account.roles
+      .filter((role) => roleFilter === undefined || role.key === roleFilter || role.name === roleFilter)
+      .map((role) => ({ account, role, region: account.regions[0] ?? 'us-east-1' })),
+  );
   if (targets.length === 0 && roleFilter !== undefined) {
     const known = [...new Set(accounts.flatMap((a) => a.roles.map((r) => r.key)))];
-    throw new CrossbarError('UNKNOWN_ROLE', `No selected account has a role '${roleFilter}'`, { hint: `Their roles: ${known.join(', ') || 'none'}` });
+    throw new CrossbarError('UNKNOWN_ROLE', `No selected account has a role '${roleFilter}'`, {
+      hint: `Their roles: ${known.join(', ') || 'none'}`,
+    });
   }
   return targets;
 }
@@ -50,7 +53,11 @@ function asCrossbarError(err: unknown): CrossbarError {
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight; results keep the input order. */
-export async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
@@ -72,11 +79,19 @@ export interface CheckOptions {
 }
 
 /** Probes every target; a failure is data in its row, never an exception that loses the other rows. */
-export async function checkReachability(targets: readonly RoleTarget[], probe: (target: RoleTarget) => Promise<Reach>, options: CheckOptions = {}): Promise<TargetResult<Reach>[]> {
+export async function checkReachability(
+  targets: readonly RoleTarget[],
+  probe: (target: RoleTarget) => Promise<Reach>,
+  options: CheckOptions = {},
+): Promise<TargetResult<Reach>[]> {
   return mapBounded(targets, options.concurrency ?? 8, async (target): Promise<TargetResult<Reach>> => {
     let result: TargetResult<Reach>;
     if (options.signal?.aborted) {
-      result = { target, ok: false, error: new CrossbarError('INTERRUPTED', 'interrupted before this target was checked') };
+      result = {
+        target,
+        ok: false,
+        error: new CrossbarError('INTERRUPTED', 'interrupted before this target was checked'),
+      };
     } else {
       try {
         result = { target, ok: true, value: await probe(target) };
@@ -93,7 +108,8 @@ export async function checkReachability(targets: readonly RoleTarget[], probe: (
 export function summarizeReachability(results: readonly TargetResult<Reach>[]): string {
   const ok = results.filter((r) => r.ok).length;
   const reasons = new Map<string, number>();
-  for (const r of results) if (!r.ok) reasons.set(failureReason(r.error), (reasons.get(failureReason(r.error)) ?? 0) + 1);
+  for (const r of results)
+    if (!r.ok) reasons.set(failureReason(r.error), (reasons.get(failureReason(r.error)) ?? 0) + 1);
   const failed = results.length - ok;
   if (failed === 0) return `${ok} ok`;
   return `${ok} ok, ${failed} denied (${[...reasons].map(([reason, n]) => `${reason} ×${n}`).join(', ')})`;

@@ -9,14 +9,56 @@ const info: SandboxConfigInfo = {
   organization: { name: 'demo', namespace: 'demo' },
   sourceUser: 'alice',
   users: [
-    { userName: 'alice', accountId: '111111111111', arn: 'arn:aws:iam::111111111111:user/alice', accessKeyId: 'AKIAALICE', secretAccessKey: 'alice-secret', mfaSerial: 'arn:aws:iam::111111111111:mfa/alice' },
-    { userName: 'bob', accountId: '111111111111', arn: 'arn:aws:iam::111111111111:user/bob', accessKeyId: 'AKIABOB', secretAccessKey: 'bob-secret' },
+    {
+      userName: 'alice',
+      accountId: '111111111111',
+      arn: 'arn:aws:iam::111111111111:user/alice',
+      accessKeyId: 'AKIAALICE',
+      secretAccessKey: 'alice-secret',
+      mfaSerial: 'arn:aws:iam::111111111111:mfa/alice',
+    },
+    {
+      userName: 'bob',
+      accountId: '111111111111',
+      arn: 'arn:aws:iam::111111111111:user/bob',
+      accessKeyId: 'AKIABOB',
+      secretAccessKey: 'bob-secret',
+    },
   ],
   accounts: [
-    { id: '222222222222', name: 'development', stage: 'dev', color: 'green', ou: '/Workloads', tags: { stage: 'dev', color: 'green', team: 'platform' } },
-    { id: '333333333333', name: 'staging', stage: 'staging', color: 'yellow', ou: '/Workloads', tags: { team: 'platform' } },
-    { id: '444444444444', name: 'production', stage: 'prod', color: 'red', ou: '/Workloads', tags: { team: 'payments' } },
-    { id: '555555555555', name: 'client-acme', stage: 'client', color: 'blue', ou: '/Clients', tags: { client: 'acme' }, externalId: 'acme-crossbar-7f3a9c' },
+    {
+      id: '222222222222',
+      name: 'development',
+      stage: 'dev',
+      color: 'green',
+      ou: '/Workloads',
+      tags: { stage: 'dev', color: 'green', team: 'platform' },
+    },
+    {
+      id: '333333333333',
+      name: 'staging',
+      stage: 'staging',
+      color: 'yellow',
+      ou: '/Workloads',
+      tags: { team: 'platform' },
+    },
+    {
+      id: '444444444444',
+      name: 'production',
+      stage: 'prod',
+      color: 'red',
+      ou: '/Workloads',
+      tags: { team: 'payments' },
+    },
+    {
+      id: '555555555555',
+      name: 'client-acme',
+      stage: 'client',
+      color: 'blue',
+      ou: '/Clients',
+      tags: { client: 'acme' },
+      externalId: 'acme-crossbar-7f3a9c',
+    },
   ],
   region: 'us-east-1',
   regions: ['us-east-1', 'eu-west-1'],
@@ -29,23 +71,63 @@ describe('renderCrossbarYaml', () => {
   it('follows the DESIGN.md sketch: organization, source with MFA, defaults, endpoint', () => {
     expect(doc.organization).toEqual({ name: 'demo', namespace: 'demo' });
     expect(doc.source).toEqual({ profile: 'alice', mfa_serial: 'arn:aws:iam::111111111111:mfa/alice' });
-    expect(doc.defaults).toEqual({ role: 'CrossbarReadOnly', regions: ['us-east-1', 'eu-west-1'], profile_pattern: '{namespace}-{stage}-{role}' });
+    expect(doc.defaults).toEqual({
+      role: 'CrossbarReadOnly',
+      regions: ['us-east-1', 'eu-west-1'],
+      profile_pattern: '{namespace}-{stage}-{role}',
+    });
     expect(doc.endpoint).toBe('http://127.0.0.1:4566');
     expect(text).toContain('organization: { name: demo, namespace: demo }');
   });
 
   it('lists the member accounts with ids as strings, stage tags folded into fields, and the ExternalId', () => {
     expect(doc.accounts).toEqual([
-      { id: '222222222222', name: 'development', stage: 'dev', color: 'green', ou: '/Workloads', tags: { team: 'platform' }, roles: { admin: { name: 'administrator', mfa: 'required' } } },
-      { id: '333333333333', name: 'staging', stage: 'staging', color: 'yellow', ou: '/Workloads', tags: { team: 'platform' }, roles: { admin: { name: 'administrator', mfa: 'required' } } },
-      { id: '444444444444', name: 'production', stage: 'prod', color: 'red', ou: '/Workloads', tags: { team: 'payments' }, roles: { admin: { name: 'administrator', mfa: 'required', confirm: true } } },
-      { id: '555555555555', name: 'client-acme', stage: 'client', color: 'blue', ou: '/Clients', tags: { client: 'acme' }, external_id: 'acme-crossbar-7f3a9c', roles: { admin: { name: 'administrator', mfa: 'required' } } },
+      {
+        id: '222222222222',
+        name: 'development',
+        stage: 'dev',
+        color: 'green',
+        ou: '/Workloads',
+        tags: { team: 'platform' },
+        roles: { admin: { name: 'administrator', mfa: 'required' } },
+      },
+      {
+        id: '333333333333',
+        name: 'staging',
+        stage: 'staging',
+        color: 'yellow',
+        ou: '/Workloads',
+        tags: { team: 'platform' },
+        roles: { admin: { name: 'administrator', mfa: 'required' } },
+      },
+      {
+        id: '444444444444',
+        name: 'production',
+        stage: 'prod',
+        color: 'red',
+        ou: '/Workloads',
+        tags: { team: 'payments' },
+        roles: { admin: { name: 'administrator', mfa: 'required', confirm: true } },
+      },
+      {
+        id: '555555555555',
+        name: 'client-acme',
+        stage: 'client',
+        color: 'blue',
+        ou: '/Clients',
+        tags: { client: 'acme' },
+        external_id: 'acme-crossbar-7f3a9c',
+        roles: { admin: { name: 'administrator', mfa: 'required' } },
+      },
     ]);
     expect(text).toContain('id: "444444444444"');
   });
 
   it('has workspaces and the three switch shortcuts, and no secrets', () => {
-    expect(doc.workspaces).toEqual([{ name: 'production', accounts: ['production'] }, { name: 'platform', accounts: ['stage!=prod'] }]);
+    expect(doc.workspaces).toEqual([
+      { name: 'production', accounts: ['production'] },
+      { name: 'platform', accounts: ['stage!=prod'] },
+    ]);
     expect(doc.shortcuts).toEqual([
       { name: '/switch-to-prod', account: 'production', role: 'CrossbarReadOnly', region: 'us-east-1' },
       { name: '/switch-to-staging', account: 'staging', role: 'CrossbarReadOnly', region: 'us-east-1' },
@@ -59,11 +141,20 @@ describe('renderCrossbarYaml', () => {
     expect(parsed.problems).toEqual([]);
     if (!parsed.config) throw new Error('no config');
     const production = buildRegistry(parsed.config).accounts.find((a) => a.name === 'production');
-    expect(production?.roles.map((r) => [r.profileName, r.mfa, r.confirm])).toEqual([['demo-prod-CrossbarReadOnly', 'none', false], ['demo-prod-admin', 'required', true]]);
+    expect(production?.roles.map((r) => [r.profileName, r.mfa, r.confirm])).toEqual([
+      ['demo-prod-CrossbarReadOnly', 'none', false],
+      ['demo-prod-admin', 'required', true],
+    ]);
   });
 
   it('uses a selector and name-based profiles when a stage has several accounts', () => {
-    const two = { ...info, accounts: [...info.accounts, { id: '666666666666', name: 'production-eu', stage: 'prod', ou: '/Workloads', tags: {} }] };
+    const two = {
+      ...info,
+      accounts: [
+        ...info.accounts,
+        { id: '666666666666', name: 'production-eu', stage: 'prod', ou: '/Workloads', tags: {} },
+      ],
+    };
     const rendered = renderCrossbarYaml(two);
     const parsed = parse(rendered) as { workspaces: unknown[]; defaults: { profile_pattern: string } };
     expect(parsed.workspaces[0]).toEqual({ name: 'production', accounts: ['stage=prod'] });
@@ -76,7 +167,9 @@ describe('renderCrossbarYaml', () => {
 describe('renderAwsConfig / renderAwsCredentials', () => {
   it('gives every user a profile with the region, the endpoint and MFA where they have it', () => {
     const text = renderAwsConfig(info);
-    expect(text).toContain('[profile alice]\nregion = us-east-1\nendpoint_url = http://127.0.0.1:4566\nmfa_serial = arn:aws:iam::111111111111:mfa/alice\n');
+    expect(text).toContain(
+      '[profile alice]\nregion = us-east-1\nendpoint_url = http://127.0.0.1:4566\nmfa_serial = arn:aws:iam::111111111111:mfa/alice\n',
+    );
     expect(text).toContain('[profile bob]\nregion = us-east-1\nendpoint_url = http://127.0.0.1:4566\n');
     expect(text).not.toContain('secret');
   });

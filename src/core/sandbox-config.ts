@@ -82,12 +82,16 @@ function sourceUserOf(info: SandboxConfigInfo): SandboxConfigUser | undefined {
 export function crossbarConfigValue(info: SandboxConfigInfo): Record<string, unknown> {
   const source = sourceUserOf(info);
   const workspaces = [
-    ...(info.accounts.some((a) => a.stage === 'prod') ? [{ name: 'production', accounts: [stageSelector(info.accounts, 'prod')] }] : []),
+    ...(info.accounts.some((a) => a.stage === 'prod')
+      ? [{ name: 'production', accounts: [stageSelector(info.accounts, 'prod')] }]
+      : []),
     { name: 'platform', accounts: ['stage!=prod'] },
   ];
   const shortcuts = SHORTCUT_STAGES.flatMap((stage) => {
     const account = info.accounts.find((a) => a.stage === stage);
-    return account ? [{ name: `/switch-to-${stage}`, account: account.name, role: READ_ONLY_ROLE, region: info.region }] : [];
+    return account
+      ? [{ name: `/switch-to-${stage}`, account: account.name, role: READ_ONLY_ROLE, region: info.region }]
+      : [];
   });
   return {
     organization: { name: info.organization.name, namespace: info.organization.namespace },
@@ -134,21 +138,30 @@ export function renderCrossbarYaml(info: SandboxConfigInfo): string {
 
 /** `[profile NAME]` sections: the region, the sandbox endpoint (botocore and SDK v3 read `endpoint_url`), MFA. */
 export function renderAwsConfig(info: SandboxConfigInfo): string {
-  const sections = info.users.map((user) => [
-    `[profile ${user.userName}]`,
-    `region = ${info.region}`,
-    `endpoint_url = ${info.endpoint}`,
-    ...(user.mfaSerial ? [`mfa_serial = ${user.mfaSerial}`] : []),
-  ].join('\n'));
-  return [`# AWS profiles for the crossbar sandbox at ${info.endpoint} (keys in the credentials file beside this one)`, ...sections].join('\n\n') + '\n';
+  const sections = info.users.map((user) =>
+    [
+      `[profile ${user.userName}]`,
+      `region = ${info.region}`,
+      `endpoint_url = ${info.endpoint}`,
+      ...(user.mfaSerial ? [`mfa_serial = ${user.mfaSerial}`] : []),
+    ].join('\n'),
+  );
+  return (
+    [
+      `# AWS profiles for the crossbar sandbox at ${info.endpoint} (keys in the credentials file beside this one)`,
+      ...sections,
+    ].join('\n\n') + '\n'
+  );
 }
 
 /** The long-term keys of the sandbox's people; the caller writes this file with mode 0600. */
 export function renderAwsCredentials(info: SandboxConfigInfo): string {
-  const sections = info.users.map((user) => [
-    `[${user.userName}]`,
-    `aws_access_key_id = ${user.accessKeyId}`,
-    `aws_secret_access_key = ${user.secretAccessKey}`,
-  ].join('\n'));
+  const sections = info.users.map((user) =>
+    [
+      `[${user.userName}]`,
+      `aws_access_key_id = ${user.accessKeyId}`,
+      `aws_secret_access_key = ${user.secretAccessKey}`,
+    ].join('\n'),
+  );
   return [`# Keys of the crossbar sandbox at ${info.endpoint}; they work only there`, ...sections].join('\n\n') + '\n';
 }

@@ -8,7 +8,13 @@ describe('names as they are typed', () => {
   });
 
   it('suggests typos first, then names that contain the fragment', () => {
-    const ops = ['DescribeInstances', 'DescribeInstanceStatus', 'DescribeInstanceTypes', 'DescribeVpcs', 'RunInstances'];
+    const ops = [
+      'DescribeInstances',
+      'DescribeInstanceStatus',
+      'DescribeInstanceTypes',
+      'DescribeVpcs',
+      'RunInstances',
+    ];
     expect(nearestNames('DescribeInstance', ops)[0]).toBe('DescribeInstances');
     expect(nearestNames('describe-instanses', ops)).toContain('DescribeInstances');
     expect(nearestNames('instances', ops)).toEqual(expect.arrayContaining(['DescribeInstances', 'RunInstances']));

@@ -34,9 +34,13 @@ export function nearestNames(word: string, candidates: readonly string[], limit 
     const n = normalizeName(name);
     const distance = editDistance(w, n);
     if (distance <= maxDistance) scored.push({ name, score: distance });
-    else if (w.length >= 3 && (n.includes(w) || w.includes(n))) scored.push({ name, score: maxDistance + 1 + Math.abs(n.length - w.length) / 100 });
+    else if (w.length >= 3 && (n.includes(w) || w.includes(n)))
+      scored.push({ name, score: maxDistance + 1 + Math.abs(n.length - w.length) / 100 });
   }
-  return scored.sort((a, b) => a.score - b.score || a.name.localeCompare(b.name)).slice(0, limit).map((s) => s.name);
+  return scored
+    .sort((a, b) => a.score - b.score || a.name.localeCompare(b.name))
+    .slice(0, limit)
+    .map((s) => s.name);
 }
 
 /** `Did you mean DescribeInstances or DescribeInstanceStatus?` or undefined when nothing is close. */

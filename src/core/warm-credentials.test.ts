@@ -13,19 +13,44 @@ async function setup(expiresInMs: number): Promise<{ t: WarmTarget; name: string
   const now = Date.parse('2030-01-01T00:00:00Z');
   const { key } = await loadCacheKey({ home, keyStore: 'file' });
   const name = cacheEntryName(['role', 1, 'test']);
-  writeCacheEntry({ home, key }, name, new RedactedAccountCredentials({ accessKeyId: 'ASIAWARM', secretAccessKey: 'secret', sessionToken: 'token', expiration: new Date(now + expiresInMs) }, '444444444444'));
-  const t: WarmTarget = { home, configPath: '/c/crossbar.yaml', configText: 'accounts: []\n', target: 'production', env: { AWS_PROFILE: 'alice' } };
+  writeCacheEntry(
+    { home, key },
+    name,
+    new RedactedAccountCredentials(
+      {
+        accessKeyId: 'ASIAWARM',
+        secretAccessKey: 'secret',
+        sessionToken: 'token',
+        expiration: new Date(now + expiresInMs),
+      },
+      '444444444444',
+    ),
+  );
+  const t: WarmTarget = {
+    home,
+    configPath: '/c/crossbar.yaml',
+    configText: 'accounts: []\n',
+    target: 'production',
+    env: { AWS_PROFILE: 'alice' },
+  };
   recordTargetIndex(t, name);
   return { t, name, now };
 }
 
 describe('readWarmCredentials', () => {
-  it('reads back what the engine\'s cache wrote, through the index', async () => {
+  it("reads back what the engine's cache wrote, through the index", async () => {
     const { t, now } = await setup(3_600_000);
     const creds = await readWarmCredentials(t, { now: () => now, keyStore: 'file' });
     expect(creds).toBeInstanceOf(RedactedAccountCredentials);
-    expect(creds && [creds.accessKeyId, creds.secretAccessKey, creds.sessionToken, creds.accountId, creds.expiration?.toISOString()])
-      .toEqual(['ASIAWARM', 'secret', 'token', '444444444444', '2030-01-01T01:00:00.000Z']);
+    expect(
+      creds && [
+        creds.accessKeyId,
+        creds.secretAccessKey,
+        creds.sessionToken,
+        creds.accountId,
+        creds.expiration?.toISOString(),
+      ],
+    ).toEqual(['ASIAWARM', 'secret', 'token', '444444444444', '2030-01-01T01:00:00.000Z']);
   });
 
   it('misses when anything that picks the entry changes: config text, target, source environment', async () => {
@@ -34,7 +59,9 @@ describe('readWarmCredentials', () => {
     expect(await readWarmCredentials({ ...t, configText: 'accounts: [] # edited\n' }, opts)).toBeUndefined();
     expect(await readWarmCredentials({ ...t, target: 'production:admin' }, opts)).toBeUndefined();
     expect(await readWarmCredentials({ ...t, env: { AWS_PROFILE: 'bob' } }, opts)).toBeUndefined();
-    expect(await readWarmCredentials({ ...t, env: { AWS_PROFILE: 'alice', AWS_SHARED_CREDENTIALS_FILE: '/other' } }, opts)).toBeUndefined();
+    expect(
+      await readWarmCredentials({ ...t, env: { AWS_PROFILE: 'alice', AWS_SHARED_CREDENTIALS_FILE: '/other' } }, opts),
+    ).toBeUndefined();
     expect(targetIndexKey(t)).toBe(targetIndexKey({ ...t, env: { ...t.env, UNRELATED: 'x' } }));
   });
 

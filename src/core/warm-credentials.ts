@@ -78,7 +78,10 @@ export function parseCacheEntry(text: string): RedactedAccountCredentials | unde
   const expiration = new Date(str(raw['expiration']) ?? Number.NaN);
   const sessionToken = str(raw['sessionToken']);
   if (!accessKeyId || !secretAccessKey || !accountId || Number.isNaN(expiration.getTime())) return undefined;
-  return new RedactedAccountCredentials({ accessKeyId, secretAccessKey, expiration, ...(sessionToken ? { sessionToken } : {}) }, accountId);
+  return new RedactedAccountCredentials(
+    { accessKeyId, secretAccessKey, expiration, ...(sessionToken ? { sessionToken } : {}) },
+    accountId,
+  );
 }
 
 export interface WarmOptions {
@@ -87,7 +90,10 @@ export interface WarmOptions {
 }
 
 /** The cached credentials of a target if the index knows its entry and the entry is fresh; else undefined. */
-export async function readWarmCredentials(t: WarmTarget, options: WarmOptions = {}): Promise<RedactedAccountCredentials | undefined> {
+export async function readWarmCredentials(
+  t: WarmTarget,
+  options: WarmOptions = {},
+): Promise<RedactedAccountCredentials | undefined> {
   const index = readJson(indexPath(t.home, targetIndexKey(t)));
   const name = index && index['v'] === 1 ? str(index['entry']) : undefined;
   if (!name || !/^[0-9a-f]{40}$/.test(name)) return undefined;

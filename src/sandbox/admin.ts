@@ -14,14 +14,22 @@ export interface AdminDeps {
   advanceClock(ms: number): void;
 }
 
-const json = (status: number, value: unknown): HttpAnswer => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) });
+const json = (status: number, value: unknown): HttpAnswer => ({
+  status,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(value),
+});
 
 export function handleAdmin(req: RawRequest, deps: AdminDeps): HttpAnswer | undefined {
   if (!req.path.startsWith('/_sandbox/')) return undefined;
   const route = `${req.method} ${req.path}`;
   switch (route) {
     case 'GET /_sandbox/health':
-      return json(200, { status: 'ok', organization: deps.world.organization.id, accounts: Object.keys(deps.world.accounts).length });
+      return json(200, {
+        status: 'ok',
+        organization: deps.world.organization.id,
+        accounts: Object.keys(deps.world.accounts).length,
+      });
     case 'GET /_sandbox/mfa-code': {
       const user = req.query.get('user') ?? '';
       try {

@@ -29,7 +29,11 @@ export function invalidTokenError(protocol: WireProtocol): ApiError {
     case 'rest-json':
       return new ApiError('UnrecognizedClientException', 'The security token included in the request is invalid.', 400);
     case 'rest-xml':
-      return new ApiError('InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', 403);
+      return new ApiError(
+        'InvalidAccessKeyId',
+        'The AWS Access Key Id you provided does not exist in our records.',
+        403,
+      );
     default:
       return new ApiError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
   }
@@ -50,7 +54,8 @@ export function expiredTokenError(protocol: WireProtocol): ApiError {
 }
 
 export function signatureMismatchError(protocol: WireProtocol): ApiError {
-  const message = 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
+  const message =
+    'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
   switch (protocol) {
     case 'ec2':
       return new ApiError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401);
@@ -106,18 +111,32 @@ export function throttlingError(protocol: WireProtocol): ApiError {
 
 export function internalError(protocol: WireProtocol): ApiError {
   if (protocol === 'ec2') return new ApiError('InternalError', 'An internal error has occurred', 500);
-  if (protocol === 'rest-xml') return new ApiError('InternalError', 'We encountered an internal error. Please try again.', 500);
-  if (protocol === 'json' || protocol === 'rest-json') return new ApiError('InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.', 500);
+  if (protocol === 'rest-xml')
+    return new ApiError('InternalError', 'We encountered an internal error. Please try again.', 500);
+  if (protocol === 'json' || protocol === 'rest-json')
+    return new ApiError(
+      'InternalFailure',
+      'The request processing has failed because of an unknown error, exception or failure.',
+      500,
+    );
   return new ApiError('ServiceUnavailable', 'Service is unable to handle request.', 503);
 }
 
 /** AWS's AccessDenied text for an identity policy that does not allow an action. */
 export function accessDeniedMessage(callerArn: string, action: string, resource: string, explicit: boolean): string {
-  const why = explicit ? 'with an explicit deny in an identity-based policy' : `because no identity-based policy allows the ${action} action`;
+  const why = explicit
+    ? 'with an explicit deny in an identity-based policy'
+    : `because no identity-based policy allows the ${action} action`;
   return `User: ${callerArn} is not authorized to perform: ${action} on resource: ${resource} ${why}`;
 }
 
-export function accessDeniedError(protocol: WireProtocol, callerArn: string, action: string, resource: string, explicit: boolean): ApiError {
+export function accessDeniedError(
+  protocol: WireProtocol,
+  callerArn: string,
+  action: string,
+  resource: string,
+  explicit: boolean,
+): ApiError {
   const message = accessDeniedMessage(callerArn, action, resource, explicit);
   switch (protocol) {
     case 'ec2':

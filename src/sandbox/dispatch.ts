@@ -1,8 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { loadServiceModel, type ServiceModel } from './model/service-model.js';
 import { parseQueryInput } from './protocol/query-input.js';
-import { decodeJsonInput, encodeOutput, isProtocolInputError, parseJsonInput, serializeError } from './protocol/index.js';
-import { ApiError, accessDeniedError, internalError, missingAuthError, throttlingError, unknownOperationError, type WireProtocol } from './api-error.js';
+import {
+  decodeJsonInput,
+  encodeOutput,
+  isProtocolInputError,
+  parseJsonInput,
+  serializeError,
+} from './protocol/index.js';
+import {
+  ApiError,
+  accessDeniedError,
+  internalError,
+  missingAuthError,
+  throttlingError,
+  unknownOperationError,
+  type WireProtocol,
+} from './api-error.js';
 import { header, parseAuthorization, type RawRequest } from './auth/sigv4-verify.js';
 import { authenticate } from './authenticate.js';
 import { authorizeCaller, principalContext } from './authorize.js';
@@ -64,36 +78,62 @@ function locate(req: RawRequest, service: ServiceImpl): Located {
       for (const [k, v] of new URLSearchParams(req.body.toString('utf8'))) params.append(k, v);
     }
     const operation = params.get('Action') ?? '';
-    if (!implemented(operation)) throw Object.assign(unknownOperationError(protocol, operation, model.metadata.apiVersion), { located: { model, protocol } });
+    if (!implemented(operation))
+      throw Object.assign(unknownOperationError(protocol, operation, model.metadata.apiVersion), {
+        located: { model, protocol },
+      });
     return { service, model, protocol, operation, input: parseQueryInput(model, operation, params) };
   }
   if (protocol === 'json') {
     const target = header(req.headers, 'x-amz-target') ?? '';
     const operation = target.slice(target.lastIndexOf('.') + 1);
-    if (!implemented(operation)) throw Object.assign(unknownOperationError(protocol, operation, model.metadata.apiVersion), { located: { model, protocol } });
-    return { service, model, protocol, operation, input: decodeJsonInput(model, operation, parseJsonInput(req.body.toString('utf8'))) };
+    if (!implemented(operation))
+      throw Object.assign(unknownOperationError(protocol, operation, model.metadata.apiVersion), {
+        located: { model, protocol },
+      });
+    return {
+      service,
+      model,
+      protocol,
+      operation,
+      input: decodeJsonInput(model, operation, parseJsonInput(req.body.toString('utf8'))),
+    };
   }
   const routed = service.route?.(req.method, req.path, req.query);
-  if (!routed || !implemented(routed.operation)) throw Object.assign(unknownOperationError(protocol, routed?.operation ?? req.path, model.metadata.apiVersion), { located: { model, protocol } });
-  const body = protocol === 'rest-json' && req.body.length > 0 ? decodeJsonInput(model, routed.operation, parseJsonInput(req.body.toString('utf8'))) : {};
+  if (!routed || !implemented(routed.operation))
+    throw Object.assign(unknownOperationError(protocol, routed?.operation ?? req.path, model.metadata.apiVersion), {
+      located: { model, protocol },
+    });
+  const body =
+    protocol === 'rest-json' && req.body.length > 0
+      ? decodeJsonInput(model, routed.operation, parseJsonInput(req.body.toString('utf8')))
+      : {};
   return { service, model, protocol, operation: routed.operation, input: { ...body, ...routed.input } };
 }
 
 function locatedOf(err: unknown): { model: ServiceModel; protocol: WireProtocol } | undefined {
   if (typeof err === 'object' && err !== null && 'located' in err) {
     const l = (err as { located: unknown }).located;
-    if (typeof l === 'object' && l !== null && 'model' in l && 'protocol' in l) return l as { model: ServiceModel; protocol: WireProtocol };
+    if (typeof l === 'object' && l !== null && 'model' in l && 'protocol' in l)
+      return l as { model: ServiceModel; protocol: WireProtocol };
   }
   return undefined;
 }
 
-export async function dispatchAws(req: RawRequest, deps: DispatchDeps, meta: { sourceIp: string; userAgent: string }): Promise<HttpAnswer> {
+export async function dispatchAws(
+  req: RawRequest,
+  deps: DispatchDeps,
+  meta: { sourceIp: string; userAgent: string },
+): Promise<HttpAnswer> {
   const requestId = randomUUID();
   const info = parseAuthorization(header(req.headers, 'authorization'));
   const service = info ? deps.services.get(info.service) : guessService(req, deps.services);
   if (!service) {
     if (!info) return bareError(missingAuthError('query'), requestId);
-    return bareError(new ApiError('UnrecognizedClientException', `The sandbox does not implement the service '${info.service}'.`, 400), requestId);
+    return bareError(
+      new ApiError('UnrecognizedClientException', `The sandbox does not implement the service '${info.service}'.`, 400),
+      requestId,
+    );
   }
   let located: Located | undefined;
   try {
@@ -112,9 +152,21 @@ export async function dispatchAws(req: RawRequest, deps: DispatchDeps, meta: { s
     }
     const output = await service.operations[located.operation]?.(ctx, located.input);
     const op = located.operation;
-    return encodeOutput(located.model, op, output ?? {}, requestId, deps.strictOutput ? {
-      onUnknownKey: (path) => { throw new Error(`${service.signingName}:${op} returned '${path}', which the model's output shape does not have`); },
-    } : {});
+    return encodeOutput(
+      located.model,
+      op,
+      output ?? {},
+      requestId,
+      deps.strictOutput
+        ? {
+            onUnknownKey: (path) => {
+              throw new Error(
+                `${service.signingName}:${op} returned '${path}', which the model's output shape does not have`,
+              );
+            },
+          }
+        : {},
+    );
   } catch (err) {
     const where = located ?? locatedOf(err) ?? modelOf(service);
     if (isProtocolInputError(err)) {
@@ -157,11 +209,20 @@ function guessService(req: RawRequest, services: ReadonlyMap<string, ServiceImpl
 }
 
 function touchAccessKey(deps: DispatchDeps, accessKeyId: string, service: string, region: string): void {
-  const key = deps.world.accessKeys[accessKeyId] ?? deps.world.accessKeys[deps.world.sessions[accessKeyId]?.parentAccessKeyId ?? ''];
+  const key =
+    deps.world.accessKeys[accessKeyId] ??
+    deps.world.accessKeys[deps.world.sessions[accessKeyId]?.parentAccessKeyId ?? ''];
   if (key) key.lastUsed = { date: new Date(deps.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'), service, region };
 }
 
-function handlerContext(deps: DispatchDeps, located: Located, caller: HandlerContext['caller'], region: string, requestId: string, meta: { sourceIp: string; userAgent: string }): HandlerContext {
+function handlerContext(
+  deps: DispatchDeps,
+  located: Located,
+  caller: HandlerContext['caller'],
+  region: string,
+  requestId: string,
+  meta: { sourceIp: string; userAgent: string },
+): HandlerContext {
   return {
     world: deps.world,
     caller,
@@ -174,7 +235,10 @@ function handlerContext(deps: DispatchDeps, located: Located, caller: HandlerCon
     userAgent: meta.userAgent,
     markDirty: deps.markDirty,
     authorize(action, resource = '*') {
-      const result = authorizeCaller(deps.world, caller, action, resource, { ...principalContext(deps.world, caller, deps.now()), 'aws:RequestedRegion': region });
+      const result = authorizeCaller(deps.world, caller, action, resource, {
+        ...principalContext(deps.world, caller, deps.now()),
+        'aws:RequestedRegion': region,
+      });
       if (!result.allowed) throw accessDeniedError(located.protocol, caller.arn, action, resource, result.explicit);
     },
     recordEvent(accountId, event) {

@@ -48,13 +48,18 @@ export class FaultInjector {
   }
 
   decide(account: string, service: string, operation: string, nowMs: number): FaultDecision {
-    const rule = this.faults.rules?.find((r) =>
-      (r.account === undefined || r.account === account) && (r.service === undefined || r.service === service) && (r.operation === undefined || r.operation === operation));
+    const rule = this.faults.rules?.find(
+      (r) =>
+        (r.account === undefined || r.account === account) &&
+        (r.service === undefined || r.service === service) &&
+        (r.operation === undefined || r.operation === operation),
+    );
     const latency = rule?.latencyMs ?? this.faults.latencyMs ?? 0;
     const jitter = rule?.jitterMs ?? this.faults.jitterMs ?? 0;
     const delayMs = Math.max(0, latency + (jitter > 0 ? (this.random() * 2 - 1) * jitter : 0));
     const rps = rule?.throttleRps ?? this.faults.throttleRps;
-    if (rps !== undefined && rps > 0 && !this.take(`${account}/${service}/${operation}`, rps, nowMs)) return { delayMs, fail: 'throttle' };
+    if (rps !== undefined && rps > 0 && !this.take(`${account}/${service}/${operation}`, rps, nowMs))
+      return { delayMs, fail: 'throttle' };
     const errorRate = rule?.errorRate ?? this.faults.errorRate ?? 0;
     if (errorRate > 0 && this.random() < errorRate) return { delayMs, fail: 'error' };
     return { delayMs };

@@ -19,7 +19,11 @@ export interface FederationDeps {
 }
 
 const TOKEN_TTL_MS = 15 * 60_000;
-const text = (status: number, body: string): HttpAnswer => ({ status, headers: { 'content-type': 'text/plain; charset=utf-8' }, body });
+const text = (status: number, body: string): HttpAnswer => ({
+  status,
+  headers: { 'content-type': 'text/plain; charset=utf-8' },
+  body,
+});
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function parseSession(raw: string | null): { sessionId: string; sessionKey: string; sessionToken: string } | undefined {
@@ -43,20 +47,29 @@ function getSigninToken(req: RawRequest, deps: FederationDeps): HttpAnswer {
   if (!session || session.secretAccessKey !== creds.sessionKey || session.sessionToken !== creds.sessionToken) {
     return text(400, 'The credentials in the Session parameter are invalid.');
   }
-  if (Date.parse(session.expiration) <= deps.now()) return text(400, 'The credentials in the Session parameter have expired.');
-  if (session.principal.type !== 'assumed-role') return text(400, 'getSigninToken needs role session credentials (AssumeRole) or federated user credentials.');
+  if (Date.parse(session.expiration) <= deps.now())
+    return text(400, 'The credentials in the Session parameter have expired.');
+  if (session.principal.type !== 'assumed-role')
+    return text(400, 'getSigninToken needs role session credentials (AssumeRole) or federated user credentials.');
   const durationParam = req.query.get('SessionDuration');
   let duration: number;
   if (durationParam !== null) {
     // AWS refuses SessionDuration for sessions that came from role chaining.
-    if (session.chained) return text(400, 'SessionDuration cannot be specified for credentials obtained by role chaining.');
+    if (session.chained)
+      return text(400, 'SessionDuration cannot be specified for credentials obtained by role chaining.');
     duration = Number(durationParam);
-    if (!Number.isInteger(duration) || duration < 900 || duration > 43_200) return text(400, 'SessionDuration must be an integer from 900 to 43200.');
+    if (!Number.isInteger(duration) || duration < 900 || duration > 43_200)
+      return text(400, 'SessionDuration must be an integer from 900 to 43200.');
   } else {
     duration = Math.max(900, Math.min(43_200, Math.floor((Date.parse(session.expiration) - deps.now()) / 1000)));
   }
   const token = randomBytes(48).toString('base64url');
-  deps.world.signinTokens[token] = { token, sessionAccessKeyId: session.accessKeyId, sessionDuration: duration, expiresAt: new Date(deps.now() + TOKEN_TTL_MS).toISOString() };
+  deps.world.signinTokens[token] = {
+    token,
+    sessionAccessKeyId: session.accessKeyId,
+    sessionDuration: duration,
+    expiresAt: new Date(deps.now() + TOKEN_TTL_MS).toISOString(),
+  };
   deps.markDirty();
   return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ SigninToken: token }) };
 }
@@ -64,27 +77,54 @@ function getSigninToken(req: RawRequest, deps: FederationDeps): HttpAnswer {
 function login(req: RawRequest, deps: FederationDeps): HttpAnswer {
   const token = req.query.get('SigninToken') ?? '';
   const record = deps.world.signinTokens[token];
-  if (!record || Date.parse(record.expiresAt) <= deps.now()) return text(400, 'The sign-in token is invalid or has expired; ask for a new one with getSigninToken.');
+  if (!record || Date.parse(record.expiresAt) <= deps.now())
+    return text(400, 'The sign-in token is invalid or has expired; ask for a new one with getSigninToken.');
   const session = deps.world.sessions[record.sessionAccessKeyId];
-  if (!session || session.principal.type !== 'assumed-role') return text(400, 'The session behind this sign-in token no longer exists.');
+  if (!session || session.principal.type !== 'assumed-role')
+    return text(400, 'The session behind this sign-in token no longer exists.');
   // A sign-in token is good for one login.
   delete deps.world.signinTokens[token];
   const consoleId = randomBytes(24).toString('base64url');
   const expires = new Date(deps.now() + record.sessionDuration * 1000).toISOString();
-  deps.world.signinTokens[`console:${consoleId}`] = { token: consoleId, sessionAccessKeyId: session.accessKeyId, sessionDuration: record.sessionDuration, expiresAt: expires };
+  deps.world.signinTokens[`console:${consoleId}`] = {
+    token: consoleId,
+    sessionAccessKeyId: session.accessKeyId,
+    sessionDuration: record.sessionDuration,
+    expiresAt: expires,
+  };
   const caller = callerFor(deps.world, session.principal, session.accessKeyId, session);
-  recordTrailEvent(deps.world, session.principal.accountId, 'us-east-1', caller, {
-    eventName: 'ConsoleLogin',
-    eventSource: 'signin.amazonaws.com',
-    eventType: 'AwsConsoleSignIn',
-    readOnly: false,
-    requestParameters: null,
-    responseElements: { ConsoleLogin: 'Success' },
-    additionalEventData: { LoginTo: req.query.get('Destination') ?? '', MobileVersion: 'No', MFAUsed: session.mfaAuthTime ? 'Yes' : 'No' },
-  }, deps.now(), deps.sourceIp, deps.userAgent);
+  recordTrailEvent(
+    deps.world,
+    session.principal.accountId,
+    'us-east-1',
+    caller,
+    {
+      eventName: 'ConsoleLogin',
+      eventSource: 'signin.amazonaws.com',
+      eventType: 'AwsConsoleSignIn',
+      readOnly: false,
+      requestParameters: null,
+      responseElements: { ConsoleLogin: 'Success' },
+      additionalEventData: {
+        LoginTo: req.query.get('Destination') ?? '',
+        MobileVersion: 'No',
+        MFAUsed: session.mfaAuthTime ? 'Yes' : 'No',
+      },
+    },
+    deps.now(),
+    deps.sourceIp,
+    deps.userAgent,
+  );
   deps.markDirty();
   const destination = req.query.get('Destination') ?? '';
-  return { status: 302, headers: { location: `${deps.endpoint()}/console?session=${consoleId}&destination=${encodeURIComponent(destination)}`, 'content-type': 'text/plain' }, body: 'Redirecting to the console' };
+  return {
+    status: 302,
+    headers: {
+      location: `${deps.endpoint()}/console?session=${consoleId}&destination=${encodeURIComponent(destination)}`,
+      'content-type': 'text/plain',
+    },
+    body: 'Redirecting to the console',
+  };
 }
 
 function consolePage(req: RawRequest, deps: FederationDeps): HttpAnswer {
@@ -92,7 +132,11 @@ function consolePage(req: RawRequest, deps: FederationDeps): HttpAnswer {
   const record = deps.world.signinTokens[`console:${id}`];
   const session = record ? deps.world.sessions[record.sessionAccessKeyId] : undefined;
   if (!record || !session || session.principal.type !== 'assumed-role' || Date.parse(record.expiresAt) <= deps.now()) {
-    return { status: 401, headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<!doctype html><title>Signed out</title><p>Your console session has expired or does not exist. Sign in again.</p>' };
+    return {
+      status: 401,
+      headers: { 'content-type': 'text/html; charset=utf-8' },
+      body: '<!doctype html><title>Signed out</title><p>Your console session has expired or does not exist. Sign in again.</p>',
+    };
   }
   const account = deps.world.accounts[session.principal.accountId];
   const color = account?.tags['color'] ?? 'gray';

@@ -89,10 +89,21 @@ export function listUsers(world: World): SandboxUser[] {
   const mgmt = world.accounts[world.organization.masterAccountId];
   if (!mgmt) return [];
   return Object.values(mgmt.iam.users).flatMap((user) => {
-    const key = Object.values(world.accessKeys).find((k) => k.accountId === mgmt.id && k.userName === user.name && k.status === 'Active');
+    const key = Object.values(world.accessKeys).find(
+      (k) => k.accountId === mgmt.id && k.userName === user.name && k.status === 'Active',
+    );
     if (!key) return [];
     const mfa = Object.values(mgmt.iam.mfaDevices).find((d) => d.userName === user.name);
-    return [{ accountId: mgmt.id, userName: user.name, arn: user.arn, accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey, ...(mfa ? { mfaSerial: mfa.serialNumber } : {}) }];
+    return [
+      {
+        accountId: mgmt.id,
+        userName: user.name,
+        arn: user.arn,
+        accessKeyId: key.accessKeyId,
+        secretAccessKey: key.secretAccessKey,
+        ...(mfa ? { mfaSerial: mfa.serialNumber } : {}),
+      },
+    ];
   });
 }
 
@@ -112,7 +123,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
   const markDirty = () => {
     dirty = true;
-    if (options.statePath && !saveTimer) saveTimer = setTimeout(() => { saveTimer = undefined; save(); }, 500);
+    if (options.statePath && !saveTimer)
+      saveTimer = setTimeout(() => {
+        saveTimer = undefined;
+        save();
+      }, 500);
   };
   const mfaCode = (userName: string, accountId = world.organization.masterAccountId) => {
     const device = Object.values(world.accounts[accountId]?.iam.mfaDevices ?? {}).find((d) => d.userName === userName);
@@ -127,7 +142,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     markDirty,
     sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
     strictOutput: options.strictOutput ?? process.env['VITEST'] !== undefined,
-    onInternalError: (err: unknown) => log(`sandbox internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)}`),
+    onInternalError: (err: unknown) =>
+      log(`sandbox internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
   };
 
   const server = createServer((req, res) => {
@@ -135,15 +151,42 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       try {
         const body = await readBody(req);
         const url = new URL(req.url ?? '/', 'http://sandbox');
-        const raw = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body };
-        const admin = handleAdmin(raw, { world, faults, mfaCode, advanceClock: (ms) => { offset += ms; } });
+        const raw = {
+          method: req.method ?? 'GET',
+          path: url.pathname,
+          query: url.searchParams,
+          headers: req.headers,
+          body,
+        };
+        const admin = handleAdmin(raw, {
+          world,
+          faults,
+          mfaCode,
+          advanceClock: (ms) => {
+            offset += ms;
+          },
+        });
         if (admin) return send(res, admin);
-        const federation = handleFederation(raw, { world, now, markDirty, endpoint: () => endpoint, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: req.headers['user-agent'] ?? '' });
+        const federation = handleFederation(raw, {
+          world,
+          now,
+          markDirty,
+          endpoint: () => endpoint,
+          sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+          userAgent: req.headers['user-agent'] ?? '',
+        });
         if (federation) return send(res, federation);
-        send(res, await dispatchAws(raw, deps, { sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: req.headers['user-agent'] ?? '' }));
+        send(
+          res,
+          await dispatchAws(raw, deps, {
+            sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+            userAgent: req.headers['user-agent'] ?? '',
+          }),
+        );
       } catch (err) {
         deps.onInternalError(err);
-        if (!res.headersSent) send(res, { status: 400, headers: { 'content-type': 'text/plain' }, body: 'Bad request' });
+        if (!res.headersSent)
+          send(res, { status: 400, headers: { 'content-type': 'text/plain' }, body: 'Bad request' });
       }
     })();
   });
@@ -165,7 +208,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     faults,
     now,
     mfaCode,
-    advanceClock: (ms) => { offset += ms; },
+    advanceClock: (ms) => {
+      offset += ms;
+    },
     users: () => listUsers(world),
     async stop() {
       if (saveTimer) clearTimeout(saveTimer);

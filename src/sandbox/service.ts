@@ -55,7 +55,11 @@ export interface ServiceImpl {
   /** IAM action names that differ from the operation name (S3 ListBuckets is s3:ListAllMyBuckets). */
   actionNames?: Readonly<Record<string, string>>;
   /** A REST service maps method and path to an operation and its input. */
-  route?: (method: string, path: string, query: URLSearchParams) => { operation: string; input: Record<string, unknown> } | undefined;
+  route?: (
+    method: string,
+    path: string,
+    query: URLSearchParams,
+  ) => { operation: string; input: Record<string, unknown> } | undefined;
   /** Global services answer from one place, whatever region was signed for. */
   global?: boolean;
 }

@@ -14,10 +14,22 @@ export function loadStateFile(path: string): World | undefined {
   try {
     data = JSON.parse(text);
   } catch (cause) {
-    throw new ApiError('InvalidState', `The sandbox state file ${path} is not valid JSON; move it away or delete it to start fresh (${String(cause)})`);
+    throw new ApiError(
+      'InvalidState',
+      `The sandbox state file ${path} is not valid JSON; move it away or delete it to start fresh (${String(cause)})`,
+    );
   }
-  if (typeof data !== 'object' || data === null || !('version' in data) || data.version !== 1 || !('accounts' in data)) {
-    throw new ApiError('InvalidState', `The sandbox state file ${path} is not a crossbar sandbox state (version 1); move it away or delete it to start fresh`);
+  if (
+    typeof data !== 'object' ||
+    data === null ||
+    !('version' in data) ||
+    data.version !== 1 ||
+    !('accounts' in data)
+  ) {
+    throw new ApiError(
+      'InvalidState',
+      `The sandbox state file ${path} is not a crossbar sandbox state (version 1); move it away or delete it to start fresh`,
+    );
   }
   // The version check above is the schema gate for our own file format.
   return data as World;

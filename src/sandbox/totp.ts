@@ -2,7 +2,9 @@ import { TOTP, Secret } from 'otpauth';
 
 /** Real RFC 6238 TOTP (SHA1, 6 digits, 30 s), as virtual MFA devices use. */
 export function totpFor(secret: string, atMs: number): string {
-  return new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp: atMs });
+  return new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({
+    timestamp: atMs,
+  });
 }
 
 /** Accepts the current code and one step either side, as AWS tolerates small clock drift. */

@@ -5,31 +5,49 @@ import { newEventId } from './world/ids.js';
 
 /** The userIdentity block CloudTrail writes for a caller. */
 export function userIdentityOf(world: World, caller: Caller): Record<string, unknown> {
-  const base = { principalId: caller.userId, arn: caller.arn, accountId: caller.accountId, accessKeyId: caller.accessKeyId };
+  const base = {
+    principalId: caller.userId,
+    arn: caller.arn,
+    accountId: caller.accountId,
+    accessKeyId: caller.accessKeyId,
+  };
   const p = caller.principal;
   const session = caller.session;
-  const sessionContext = session ? {
-    sessionContext: {
-      attributes: { creationDate: session.issuedAt, mfaAuthenticated: session.mfaAuthTime ? 'true' : 'false' },
-      ...(p.type === 'assumed-role' ? {
-        sessionIssuer: {
-          type: 'Role',
-          principalId: world.accounts[p.accountId]?.iam.roles[p.roleName]?.id ?? '',
-          arn: world.accounts[p.accountId]?.iam.roles[p.roleName]?.arn ?? '',
-          accountId: p.accountId,
-          userName: p.roleName,
+  const sessionContext = session
+    ? {
+        sessionContext: {
+          attributes: { creationDate: session.issuedAt, mfaAuthenticated: session.mfaAuthTime ? 'true' : 'false' },
+          ...(p.type === 'assumed-role'
+            ? {
+                sessionIssuer: {
+                  type: 'Role',
+                  principalId: world.accounts[p.accountId]?.iam.roles[p.roleName]?.id ?? '',
+                  arn: world.accounts[p.accountId]?.iam.roles[p.roleName]?.arn ?? '',
+                  accountId: p.accountId,
+                  userName: p.roleName,
+                },
+              }
+            : {}),
+          ...(session.sourceIdentity ? { sourceIdentity: session.sourceIdentity } : {}),
         },
-      } : {}),
-      ...(session.sourceIdentity ? { sourceIdentity: session.sourceIdentity } : {}),
-    },
-  } : {};
+      }
+    : {};
   if (p.type === 'user') return { type: 'IAMUser', ...base, userName: p.userName, ...sessionContext };
   if (p.type === 'root') return { type: 'Root', ...base };
   return { type: 'AssumedRole', ...base, ...sessionContext };
 }
 
 /** Appends one CloudTrail management event to an account's trail in a region. */
-export function recordTrailEvent(world: World, accountId: string, region: string, caller: Caller, event: TrailEventInput, at: number, sourceIp: string, userAgent: string): void {
+export function recordTrailEvent(
+  world: World,
+  accountId: string,
+  region: string,
+  caller: Caller,
+  event: TrailEventInput,
+  at: number,
+  sourceIp: string,
+  userAgent: string,
+): void {
   const account = world.accounts[accountId];
   if (!account) return;
   const eventId = newEventId(world);
@@ -59,7 +77,12 @@ export function recordTrailEvent(world: World, accountId: string, region: string
     eventCategory: 'Management',
   };
   // Event history's user name: the IAM user, or a role session's name, whoever the identity block shows.
-  const userName = caller.principal.type === 'user' ? caller.principal.userName : caller.principal.type === 'assumed-role' ? caller.principal.sessionName : undefined;
+  const userName =
+    caller.principal.type === 'user'
+      ? caller.principal.userName
+      : caller.principal.type === 'assumed-role'
+        ? caller.principal.sessionName
+        : undefined;
   const list = (account.trail[region] ??= []);
   list.push({
     eventId,

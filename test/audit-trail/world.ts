@@ -14,7 +14,11 @@ import { ALICE_MFA, DEVELOPMENT, keysOf, PRODUCTION, roleArn, STAGING, sts } fro
  */
 export const FOREIGN = '999999999999';
 
-async function assumeAs(sb: Sandbox, from: AwsCredentialIdentity, input: Omit<AssumeRoleCommandInput, 'RoleArn'> & { accountId: string; role: string }): Promise<AwsCredentialIdentity> {
+async function assumeAs(
+  sb: Sandbox,
+  from: AwsCredentialIdentity,
+  input: Omit<AssumeRoleCommandInput, 'RoleArn'> & { accountId: string; role: string },
+): Promise<AwsCredentialIdentity> {
   const { accountId, role, ...rest } = input;
   const out = await sts(sb, from).send(new AssumeRoleCommand({ RoleArn: roleArn(accountId, role), ...rest }));
   const c = out.Credentials;
@@ -30,29 +34,67 @@ async function foreignAssumption(sb: Sandbox): Promise<void> {
   const mgmt = sb.world.accounts['111111111111'];
   if (!mgmt) throw new Error('no management account');
   const now = new Date(sb.now()).toISOString();
-  const foreign = { ...structuredClone(mgmt), id: FOREIGN, name: 'vendor', email: 'ops@vendor.example', parentId: 'r-none', trail: {}, instances: {}, buckets: [], iam: { users: {}, groups: {}, roles: {}, policies: {}, mfaDevices: {}, aliases: [] } };
+  const foreign = {
+    ...structuredClone(mgmt),
+    id: FOREIGN,
+    name: 'vendor',
+    email: 'ops@vendor.example',
+    parentId: 'r-none',
+    trail: {},
+    instances: {},
+    buckets: [],
+    iam: { users: {}, groups: {}, roles: {}, policies: {}, mfaDevices: {}, aliases: [] },
+  };
   sb.world.accounts[FOREIGN] = foreign;
   const user = createUser(sb.world, foreign, 'monitor', { createDate: now });
   user.inlinePolicies['assume-anything'] = allowDocument('sts:AssumeRole', '*');
   const key = createAccessKey(sb.world, foreign, 'monitor', now);
   try {
-    await assumeAs(sb, { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey }, { accountId: PRODUCTION, role: 'vendor-monitoring', RoleSessionName: 'vendor-poller' });
+    await assumeAs(
+      sb,
+      { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey },
+      { accountId: PRODUCTION, role: 'vendor-monitoring', RoleSessionName: 'vendor-poller' },
+    );
   } finally {
     delete sb.world.accounts[FOREIGN];
   }
 }
 
 async function consoleSignIn(sb: Sandbox): Promise<void> {
-  const credentials = await assumeAs(sb, keysOf(sb, 'alice'), { accountId: DEVELOPMENT, role: 'CrossbarReadOnly', RoleSessionName: 'alice-console' });
-  const url = await signInToConsole({ credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken ?? '' }, target: 'development:CrossbarReadOnly', endpoint: sb.endpoint, fetch });
+  const credentials = await assumeAs(sb, keysOf(sb, 'alice'), {
+    accountId: DEVELOPMENT,
+    role: 'CrossbarReadOnly',
+    RoleSessionName: 'alice-console',
+  });
+  const url = await signInToConsole({
+    credentials: {
+      accessKeyId: credentials.accessKeyId,
+      secretAccessKey: credentials.secretAccessKey,
+      sessionToken: credentials.sessionToken ?? '',
+    },
+    target: 'development:CrossbarReadOnly',
+    endpoint: sb.endpoint,
+    fetch,
+  });
   const login = await fetch(url, { redirect: 'manual' });
   if (login.status !== 302) throw new Error(`console login answered ${login.status}`);
 }
 
 export async function makeEvidence(sb: Sandbox): Promise<void> {
   const alice = keysOf(sb, 'alice');
-  await assumeAs(sb, alice, { accountId: PRODUCTION, role: 'CrossbarReadOnly', RoleSessionName: 'alice', SourceIdentity: 'alice' });
-  await assumeAs(sb, alice, { accountId: PRODUCTION, role: 'administrator', RoleSessionName: 'alice-admin', SerialNumber: ALICE_MFA, TokenCode: sb.mfaCode('alice') });
+  await assumeAs(sb, alice, {
+    accountId: PRODUCTION,
+    role: 'CrossbarReadOnly',
+    RoleSessionName: 'alice',
+    SourceIdentity: 'alice',
+  });
+  await assumeAs(sb, alice, {
+    accountId: PRODUCTION,
+    role: 'administrator',
+    RoleSessionName: 'alice-admin',
+    SerialNumber: ALICE_MFA,
+    TokenCode: sb.mfaCode('alice'),
+  });
   await assumeAs(sb, keysOf(sb, 'bob'), { accountId: STAGING, role: 'CrossbarReadOnly', RoleSessionName: 'bob' });
   await consoleSignIn(sb);
   await foreignAssumption(sb);

@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
-import { mergeManagedBlock, readAwsConfig, renderProfiles, writeAwsConfigAtomically } from '../../src/core/aws-config/index.js';
+import {
+  mergeManagedBlock,
+  readAwsConfig,
+  renderProfiles,
+  writeAwsConfigAtomically,
+} from '../../src/core/aws-config/index.js';
 import { ALICE_MFA, user } from '../helpers/sandbox-clients.js';
 import { registryFrom } from './registry-fixture.js';
 import { awsEnv, runAws } from './run-aws.js';
@@ -12,7 +17,8 @@ import { awsEnv, runAws } from './run-aws.js';
  * The generated role-arn profiles, used by the real AWS CLI against the sandbox: the CLI itself assumes the
  * roles (source_profile, external_id, mfa_serial), reaching the sandbox through the profiles' endpoint_url.
  */
-const HAND_WRITTEN = '# my own settings\n[default]\nregion = eu-central-1\n\n[profile crossbar-source]\nregion = us-east-1\n; keep this comment\n';
+const HAND_WRITTEN =
+  '# my own settings\n[default]\nregion = eu-central-1\n\n[profile crossbar-source]\nregion = us-east-1\n; keep this comment\n';
 
 function configYaml(endpoint: string): string {
   const roles = '{ CrossbarReadOnly: CrossbarReadOnly, admin: { name: administrator, mfa: required } }';
@@ -36,7 +42,11 @@ let configPath: string;
 function writeCredentials(who: 'alice' | 'bob'): string {
   const u = user(sb, who);
   const path = join(dir, `credentials-${who}`);
-  writeFileSync(path, `[crossbar-source]\naws_access_key_id = ${u.accessKeyId}\naws_secret_access_key = ${u.secretAccessKey}\n`, { mode: 0o600 });
+  writeFileSync(
+    path,
+    `[crossbar-source]\naws_access_key_id = ${u.accessKeyId}\naws_secret_access_key = ${u.secretAccessKey}\n`,
+    { mode: 0o600 },
+  );
   return path;
 }
 
@@ -55,7 +65,9 @@ beforeAll(async () => {
   configPath = join(dir, 'aws', 'config');
   writeAwsConfigAtomically(configPath, HAND_WRITTEN, { backup: false });
   const registry = registryFrom(configYaml(sb.endpoint));
-  const merged = mergeManagedBlock(readAwsConfig(configPath).text, renderProfiles(registry, { mode: 'role-arn' }), { path: configPath });
+  const merged = mergeManagedBlock(readAwsConfig(configPath).text, renderProfiles(registry, { mode: 'role-arn' }), {
+    path: configPath,
+  });
   writeAwsConfigAtomically(configPath, merged.text);
 });
 
@@ -93,7 +105,7 @@ describe('generated role-arn profiles with the real AWS CLI', () => {
     expect(run.stderr).toContain('arn:aws:iam::555555555555:role/CrossbarReadOnly');
   });
 
-  it('prompts for the MFA code of the admin profile and succeeds with alice\'s current TOTP', async () => {
+  it("prompts for the MFA code of the admin profile and succeeds with alice's current TOTP", async () => {
     const run = await callerIdentity('acme-production-admin', { input: `${sb.mfaCode('alice')}\n` });
     expect(run.stderr).toContain(`Enter MFA code for ${ALICE_MFA}:`);
     expect(run.identity?.Arn).toBe('arn:aws:sts::444444444444:assumed-role/administrator/alice');
@@ -103,7 +115,9 @@ describe('generated role-arn profiles with the real AWS CLI', () => {
     const wrong = String((Number(sb.mfaCode('alice')) + 1) % 1_000_000).padStart(6, '0');
     const run = await callerIdentity('acme-production-admin', { input: `${wrong}\n` });
     expect(run.status).not.toBe(0);
-    expect(run.stderr).toMatch(/An error occurred \(AccessDenied\) when calling the AssumeRole operation: MultiFactorAuthentication failed/);
+    expect(run.stderr).toMatch(
+      /An error occurred \(AccessDenied\) when calling the AssumeRole operation: MultiFactorAuthentication failed/,
+    );
     expect(run.identity).toBeUndefined();
   });
 
@@ -111,7 +125,9 @@ describe('generated role-arn profiles with the real AWS CLI', () => {
     const run = await callerIdentity('acme-production-admin', { who: 'bob', input: `${sb.mfaCode('alice')}\n` });
     expect(run.status).not.toBe(0);
     // bob has no MFA device: AWS refuses alice's device for him before anything else.
-    expect(run.stderr).toContain('An error occurred (AccessDenied) when calling the AssumeRole operation: MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial number is valid and associated with this user.');
+    expect(run.stderr).toContain(
+      'An error occurred (AccessDenied) when calling the AssumeRole operation: MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial number is valid and associated with this user.',
+    );
   });
 });
 
@@ -128,9 +144,11 @@ endpoint: ${sb.endpoint}
 `;
   }
 
-  it('points source_profile at the via role\'s profile, caps the duration at one hour, and reaches production', async () => {
+  it("points source_profile at the via role's profile, caps the duration at one hour, and reaches production", async () => {
     const text = renderProfiles(registryFrom(chainedYaml(7200)), { mode: 'role-arn' });
-    expect(text).toMatch(/\[profile acme-production-chained\]\n.*\nrole_arn = arn:aws:iam::444444444444:role\/CrossbarReadOnly\nsource_profile = acme-management-hub\n/);
+    expect(text).toMatch(
+      /\[profile acme-production-chained\]\n.*\nrole_arn = arn:aws:iam::444444444444:role\/CrossbarReadOnly\nsource_profile = acme-management-hub\n/,
+    );
     expect(text).toContain('duration_seconds = 3600\n');
     const path = join(dir, 'config-chained');
     writeAwsConfigAtomically(path, mergeManagedBlock('', text).text, { backup: false });
@@ -140,11 +158,16 @@ endpoint: ${sb.endpoint}
   });
 
   it('is refused when the chained hop asks for more than the one-hour cap (what crossbar avoids)', async () => {
-    const text = renderProfiles(registryFrom(chainedYaml(7200)), { mode: 'role-arn' }).replace('duration_seconds = 3600', 'duration_seconds = 7200');
+    const text = renderProfiles(registryFrom(chainedYaml(7200)), { mode: 'role-arn' }).replace(
+      'duration_seconds = 3600',
+      'duration_seconds = 7200',
+    );
     const path = join(dir, 'config-chained-too-long');
     writeAwsConfigAtomically(path, mergeManagedBlock('', text).text, { backup: false });
     const run = await callerIdentity('acme-production-chained', { config: path });
     expect(run.status).not.toBe(0);
-    expect(run.stderr).toContain('An error occurred (ValidationError) when calling the AssumeRole operation: The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.');
+    expect(run.stderr).toContain(
+      'An error occurred (ValidationError) when calling the AssumeRole operation: The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',
+    );
   });
 });

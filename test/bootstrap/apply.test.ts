@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALICE, allowOrganizationAccess, iamSnapshot, MANAGEMENT, startBootstrapWorld, type BootstrapWorld } from './world.js';
+import {
+  ALICE,
+  allowOrganizationAccess,
+  iamSnapshot,
+  MANAGEMENT,
+  startBootstrapWorld,
+  type BootstrapWorld,
+} from './world.js';
 
 /**
  * `crossbar bootstrap --apply` on a generated organization of 20 accounts, through OrganizationAccountAccessRole,
@@ -48,12 +55,15 @@ describe('bootstrap --apply on generated:20', () => {
     const before = iamSnapshot(w.sb.world);
     const run = await w.cli(['-c', config(), 'bootstrap', '--apply', '--add-user', 'alice']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/would make 48 changes in 21 accounts and there is no terminal to confirm on: nothing was changed/);
+    expect(run.stderr).toMatch(
+      /would make 48 changes in 21 accounts and there is no terminal to confirm on: nothing was changed/,
+    );
     expect(iamSnapshot(w.sb.world)).toBe(before);
   });
 
   it('plans, applies, and then `accounts check` reaches every account; a second apply has nothing to do', async () => {
-    const check = (path: string) => w.cli(['-c', path, 'accounts', 'check', '-o', 'json'], { CROSSBAR_MFA_CODE: w.sb.mfaCode('alice') });
+    const check = (path: string) =>
+      w.cli(['-c', path, 'accounts', 'check', '-o', 'json'], { CROSSBAR_MFA_CODE: w.sb.mfaCode('alice') });
     const path = config();
     // The denied twin first: before the bootstrap, not one of the 21 roles exists.
     const beforeCheck = await check(path);
@@ -66,31 +76,60 @@ describe('bootstrap --apply on generated:20', () => {
     const plan = JSON.parse(first.stdout) as PlanJson;
     expect(plan.unreachable).toEqual([]);
     expect(plan.accounts).toHaveLength(COUNT + 1);
-    expect(plan.accounts.find((a) => a.name === 'account-0001')?.changes).toEqual(['create role CrossbarOps (readonly)', 'attach arn:aws:iam::aws:policy/ReadOnlyAccess to CrossbarOps']);
-    expect(plan.accounts.find((a) => a.name === 'account-0003')?.changes).toContain('create role CrossbarOpsAdmin (admin, MFA)');
-    expect(plan.accounts.find((a) => a.name === 'account-0005')?.changes[0]).toBe('create role CrossbarOps (readonly, ExternalId)');
+    expect(plan.accounts.find((a) => a.name === 'account-0001')?.changes).toEqual([
+      'create role CrossbarOps (readonly)',
+      'attach arn:aws:iam::aws:policy/ReadOnlyAccess to CrossbarOps',
+    ]);
+    expect(plan.accounts.find((a) => a.name === 'account-0003')?.changes).toContain(
+      'create role CrossbarOpsAdmin (admin, MFA)',
+    );
+    expect(plan.accounts.find((a) => a.name === 'account-0005')?.changes[0]).toBe(
+      'create role CrossbarOps (readonly, ExternalId)',
+    );
     expect(plan.accounts.find((a) => a.side === 'source')?.changes).toEqual([
-      'create group crossbar-readonly', expect.stringMatching(/^put policy crossbar-assume-roles on crossbar-readonly \(\d+ bytes\)$/), 'add user alice to crossbar-readonly',
-      'create group crossbar-admin', expect.stringMatching(/^put policy crossbar-assume-roles on crossbar-admin \(\d+ bytes\)$/), 'add user alice to crossbar-admin',
+      'create group crossbar-readonly',
+      expect.stringMatching(/^put policy crossbar-assume-roles on crossbar-readonly \(\d+ bytes\)$/),
+      'add user alice to crossbar-readonly',
+      'create group crossbar-admin',
+      expect.stringMatching(/^put policy crossbar-assume-roles on crossbar-admin \(\d+ bytes\)$/),
+      'add user alice to crossbar-admin',
     ]);
     expect(plan.applied?.every((a) => a.error === undefined)).toBe(true);
 
     // What IAM now holds: the trust names alice, never * or a root; the ExternalId and MFA where configured.
     const account = (i: number) => w.sb.world.accounts[ids[i] ?? '']?.iam;
-    const trust = (i: number, role: string) => JSON.parse(account(i)?.roles[role]?.assumeRolePolicyDocument ?? '{}') as { Statement: { Principal: unknown; Condition?: unknown }[] };
+    const trust = (i: number, role: string) =>
+      JSON.parse(account(i)?.roles[role]?.assumeRolePolicyDocument ?? '{}') as {
+        Statement: { Principal: unknown; Condition?: unknown }[];
+      };
     expect(trust(0, 'CrossbarOps').Statement[0]).toMatchObject({ Principal: { AWS: [ALICE] } });
     expect(trust(0, 'CrossbarOps').Statement[0]?.Condition).toBeUndefined();
-    expect(trust(4, 'CrossbarOps').Statement[0]?.Condition).toEqual({ StringEquals: { 'sts:ExternalId': 'ext-0005-9f1c' } });
-    expect(trust(2, 'CrossbarOpsAdmin').Statement[0]?.Condition).toEqual({ Bool: { 'aws:MultiFactorAuthPresent': 'true' } });
-    expect(account(2)?.roles['CrossbarOpsAdmin']?.attachedPolicies).toEqual(['arn:aws:iam::aws:policy/AdministratorAccess']);
-    expect(w.sb.world.accounts[MANAGEMENT]?.iam.users['alice']?.groups).toEqual(expect.arrayContaining(['crossbar-readonly', 'crossbar-admin']));
+    expect(trust(4, 'CrossbarOps').Statement[0]?.Condition).toEqual({
+      StringEquals: { 'sts:ExternalId': 'ext-0005-9f1c' },
+    });
+    expect(trust(2, 'CrossbarOpsAdmin').Statement[0]?.Condition).toEqual({
+      Bool: { 'aws:MultiFactorAuthPresent': 'true' },
+    });
+    expect(account(2)?.roles['CrossbarOpsAdmin']?.attachedPolicies).toEqual([
+      'arn:aws:iam::aws:policy/AdministratorAccess',
+    ]);
+    expect(w.sb.world.accounts[MANAGEMENT]?.iam.users['alice']?.groups).toEqual(
+      expect.arrayContaining(['crossbar-readonly', 'crossbar-admin']),
+    );
 
     const afterCheck = await check(path);
     expect(afterCheck.stderr).toMatch(/✓ 21 ok\n$/);
-    const rows = JSON.parse(afterCheck.stdout) as { account: string; role: string; status: string; assumedArn: string | null }[];
+    const rows = JSON.parse(afterCheck.stdout) as {
+      account: string;
+      role: string;
+      status: string;
+      assumedArn: string | null;
+    }[];
     expect(rows).toHaveLength(COUNT + 1);
     expect(rows.filter((r) => r.status !== 'ok')).toEqual([]);
-    expect(rows.find((r) => r.account === 'account-0003' && r.role === 'admin')?.assumedArn).toBe(`arn:aws:sts::${ids[2]}:assumed-role/CrossbarOpsAdmin/alice`);
+    expect(rows.find((r) => r.account === 'account-0003' && r.role === 'admin')?.assumedArn).toBe(
+      `arn:aws:sts::${ids[2]}:assumed-role/CrossbarOpsAdmin/alice`,
+    );
     expect(afterCheck.code).toBe(0);
 
     // Idempotent: the second apply reads the same state, plans nothing and changes nothing.
@@ -109,12 +148,17 @@ describe('bootstrap --apply on generated:20', () => {
     const path = config();
     const role = w.sb.world.accounts[ids[6] ?? '']?.iam.roles['CrossbarOps'];
     if (!role) throw new Error('the apply above did not create CrossbarOps in account-0007');
-    role.assumeRolePolicyDocument = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }] });
+    role.assumeRolePolicyDocument = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }],
+    });
     const run = await w.cli(['-c', path, 'bootstrap', '--apply', '--yes', '-o', 'json']);
     expect(run.code).toBe(0);
     const plan = JSON.parse(run.stdout) as PlanJson;
     expect(plan.changes).toBe(1);
-    expect(plan.accounts.filter((a) => !a.nothingToDo).map((a) => [a.name, a.changes])).toEqual([['account-0007', ['update trust of CrossbarOps']]]);
+    expect(plan.accounts.filter((a) => !a.nothingToDo).map((a) => [a.name, a.changes])).toEqual([
+      ['account-0007', ['update trust of CrossbarOps']],
+    ]);
     expect(JSON.parse(role.assumeRolePolicyDocument)).toMatchObject({ Statement: [{ Principal: { AWS: [ALICE] } }] });
   });
 });
@@ -152,14 +196,22 @@ describe('bootstrap --apply with an account it cannot reach', () => {
     }
   });
 
-  it('without the management admin\'s allow, no account is reachable and nothing changes', async () => {
+  it("without the management admin's allow, no account is reachable and nothing changes", async () => {
     const alice = w.sb.world.accounts[MANAGEMENT]?.iam.users['alice'];
     const allow = alice?.inlinePolicies['organization-admin'];
     if (!alice || !allow) throw new Error('no organization-admin policy on alice');
     delete alice.inlinePolicies['organization-admin'];
     try {
       const before = iamSnapshot(w.sb.world);
-      const run = await w.cli(['-c', w.config('denied', orgConfig('CrossbarDenied')), 'bootstrap', '--apply', '--yes', '-o', 'json']);
+      const run = await w.cli([
+        '-c',
+        w.config('denied', orgConfig('CrossbarDenied')),
+        'bootstrap',
+        '--apply',
+        '--yes',
+        '-o',
+        'json',
+      ]);
       expect(run.code).toBe(1);
       expect((JSON.parse(run.stdout) as PlanJson).unreachable).toHaveLength(COUNT);
       expect(run.stderr).toContain(`${COUNT} account(s) cannot be reached`);
@@ -176,15 +228,32 @@ describe('bootstrap --apply when the source may read IAM but not write it', () =
     const allow = alice?.inlinePolicies['organization-admin'];
     if (!alice || !allow) throw new Error('no organization-admin policy on alice');
     // Only the way into the members: in her own account alice keeps the readers' ReadOnlyAccess.
-    alice.inlinePolicies['organization-admin'] = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: 'arn:aws:iam::*:role/OrganizationAccountAccessRole' }] });
+    alice.inlinePolicies['organization-admin'] = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: 'arn:aws:iam::*:role/OrganizationAccountAccessRole' },
+      ],
+    });
     try {
       const before = iamSnapshot(w.sb.world);
-      const run = await w.cli(['-c', w.config('readonly-source', orgConfig('CrossbarReadSource')), 'bootstrap', '--apply', '--yes']);
+      const run = await w.cli([
+        '-c',
+        w.config('readonly-source', orgConfig('CrossbarReadSource')),
+        'bootstrap',
+        '--apply',
+        '--yes',
+      ]);
       expect(run.code).toBe(1);
       // The groups exist from the apply above; their policy now names other roles, and putting it is refused.
-      expect(run.stderr).toMatch(new RegExp(`✗ source \\(${MANAGEMENT}\\): put policy crossbar-assume-roles on crossbar-readonly \\(\\d+ bytes\\): DENIED: User: ${ALICE} is not authorized to perform: iam:PutGroupPolicy`));
+      expect(run.stderr).toMatch(
+        new RegExp(
+          `✗ source \\(${MANAGEMENT}\\): put policy crossbar-assume-roles on crossbar-readonly \\(\\d+ bytes\\): DENIED: User: ${ALICE} is not authorized to perform: iam:PutGroupPolicy`,
+        ),
+      );
       expect(run.stderr).toContain('✗ 0 changes applied in 0 accounts, 1 failed, 20 not started');
-      expect(run.stderr).toContain(`account-0001 (${ids[0]}): not started: SKIPPED: the source account ${MANAGEMENT} failed first: no target was changed`);
+      expect(run.stderr).toContain(
+        `account-0001 (${ids[0]}): not started: SKIPPED: the source account ${MANAGEMENT} failed first: no target was changed`,
+      );
       expect(iamSnapshot(w.sb.world)).toBe(before);
     } finally {
       alice.inlinePolicies['organization-admin'] = allow;

@@ -28,7 +28,8 @@ export function parseHcl(text: string): Hcl {
 export function at(value: unknown, ...path: (string | number)[]): unknown {
   let current = value;
   for (const key of path) {
-    if (typeof current !== 'object' || current === null || !(key in current)) throw new Error(`no ${path.join('.')} (stopped at ${String(key)})`);
+    if (typeof current !== 'object' || current === null || !(key in current))
+      throw new Error(`no ${path.join('.')} (stopped at ${String(key)})`);
     current = (current as Record<string | number, unknown>)[key];
   }
   return current;

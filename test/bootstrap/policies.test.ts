@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { buildRegistry } from '../../src/core/config/registry.js';
 import { configSchema } from '../../src/core/config/schema.js';
-import { decodePolicyText, GROUP_POLICY_LIMIT, groupPolicy, minifiedBytes, resolveBootstrapSpec, samePolicy, trustPolicy } from '../../src/core/bootstrap/index.js';
+import {
+  decodePolicyText,
+  GROUP_POLICY_LIMIT,
+  groupPolicy,
+  minifiedBytes,
+  resolveBootstrapSpec,
+  samePolicy,
+  trustPolicy,
+} from '../../src/core/bootstrap/index.js';
 import { hclString } from '../../src/core/bootstrap/render-terraform.js';
 import { ALICE } from './world.js';
 
@@ -33,7 +41,14 @@ describe('the source group policy', () => {
     const policy = groupPolicy(group, spec);
     expect(policy.exactBytes).toBeGreaterThan(GROUP_POLICY_LIMIT);
     expect(policy.wildcard).toBe(true);
-    expect(policy.document.Statement).toEqual([{ Sid: 'AssumeCrossbarReadOnly', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: ['arn:aws:iam::*:role/CrossbarReadOnly'] }]);
+    expect(policy.document.Statement).toEqual([
+      {
+        Sid: 'AssumeCrossbarReadOnly',
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        Resource: ['arn:aws:iam::*:role/CrossbarReadOnly'],
+      },
+    ]);
     expect(policy.bytes).toBe(minifiedBytes(policy.document));
   });
 });
@@ -45,21 +60,53 @@ describe('comparing with what IAM returns', () => {
   const wanted = trustPolicy(role, [ALICE]);
 
   it('a URL-encoded copy with one-element lists collapsed and keys reordered is the same policy', () => {
-    const fromIam = encodeURIComponent(JSON.stringify({ Statement: [{ Action: ['sts:SetSourceIdentity', 'sts:AssumeRole'], Principal: { AWS: ALICE }, Effect: 'Allow' }], Version: '2012-10-17' }));
+    const fromIam = encodeURIComponent(
+      JSON.stringify({
+        Statement: [
+          { Action: ['sts:SetSourceIdentity', 'sts:AssumeRole'], Principal: { AWS: ALICE }, Effect: 'Allow' },
+        ],
+        Version: '2012-10-17',
+      }),
+    );
     expect(samePolicy(decodePolicyText(fromIam), wanted)).toBe(true);
   });
 
   it('another principal, or a missing action, is not', () => {
-    expect(samePolicy({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'] }] }, wanted)).toBe(false);
-    expect(samePolicy({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: ALICE }, Action: 'sts:AssumeRole' }] }, wanted)).toBe(false);
+    expect(
+      samePolicy(
+        {
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Principal: { AWS: '*' }, Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'] },
+          ],
+        },
+        wanted,
+      ),
+    ).toBe(false);
+    expect(
+      samePolicy(
+        {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { AWS: ALICE }, Action: 'sts:AssumeRole' }],
+        },
+        wanted,
+      ),
+    ).toBe(false);
   });
 });
 
 describe('spec guards', () => {
   it('refuses a principal that is not a user or role, and principals from two accounts', () => {
     const registry = buildRegistry(configSchema.parse({ accounts: [{ id: '300000000000', name: 'a' }] }));
-    expect(() => resolveBootstrapSpec(registry, { accounts: registry.accounts, principals: ['arn:aws:iam::111111111111:root'] })).toThrow(/not an IAM user or role ARN/);
-    expect(() => resolveBootstrapSpec(registry, { accounts: registry.accounts, principals: [ALICE, 'arn:aws:iam::999999999999:user/eve'] })).toThrow(/more than one account/);
+    expect(() =>
+      resolveBootstrapSpec(registry, { accounts: registry.accounts, principals: ['arn:aws:iam::111111111111:root'] }),
+    ).toThrow(/not an IAM user or role ARN/);
+    expect(() =>
+      resolveBootstrapSpec(registry, {
+        accounts: registry.accounts,
+        principals: [ALICE, 'arn:aws:iam::999999999999:user/eve'],
+      }),
+    ).toThrow(/more than one account/);
   });
 
   it('escapes HCL template sequences in strings', () => {

@@ -19,7 +19,10 @@ export interface BootstrapWorld {
   paths: SandboxConfigPaths;
   /** Writes a crossbar.yaml (the endpoint is added) and returns its path. */
   config(name: string, value: Record<string, unknown>): string;
-  cli(argv: string[], extra?: Record<string, string | undefined>): Promise<{ code: number; stdout: string; stderr: string }>;
+  cli(
+    argv: string[],
+    extra?: Record<string, string | undefined>,
+  ): Promise<{ code: number; stdout: string; stderr: string }>;
   stop(): Promise<void>;
 }
 
@@ -46,12 +49,19 @@ export async function startBootstrapWorld(org: string): Promise<BootstrapWorld> 
  * change bootstrap makes.
  */
 export function iamSnapshot(world: World): string {
-  return JSON.stringify(Object.values(world.accounts).map((a) => ({
-    id: a.id,
-    roles: Object.values(a.iam.roles).map((r) => [r.name, r.assumeRolePolicyDocument, r.attachedPolicies, r.inlinePolicies]),
-    groups: Object.values(a.iam.groups).map((g) => [g.name, g.inlinePolicies, g.attachedPolicies]),
-    users: Object.values(a.iam.users).map((u) => [u.name, u.groups]),
-  })));
+  return JSON.stringify(
+    Object.values(world.accounts).map((a) => ({
+      id: a.id,
+      roles: Object.values(a.iam.roles).map((r) => [
+        r.name,
+        r.assumeRolePolicyDocument,
+        r.attachedPolicies,
+        r.inlinePolicies,
+      ]),
+      groups: Object.values(a.iam.groups).map((g) => [g.name, g.inlinePolicies, g.attachedPolicies]),
+      users: Object.values(a.iam.users).map((u) => [u.name, u.groups]),
+    })),
+  );
 }
 
 /**

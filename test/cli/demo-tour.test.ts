@@ -11,7 +11,11 @@ describe('runDemoTour', () => {
     const keys = (name: string) => {
       const u = sb.users().find((x) => x.userName === name);
       if (!u) throw new Error(`no ${name}`);
-      return { name, credentials: { accessKeyId: u.accessKeyId, secretAccessKey: u.secretAccessKey }, mfaSerial: u.mfaSerial };
+      return {
+        name,
+        credentials: { accessKeyId: u.accessKeyId, secretAccessKey: u.secretAccessKey },
+        mfaSerial: u.mfaSerial,
+      };
     };
     options = {
       endpoint: sb.endpoint,
@@ -53,10 +57,17 @@ describe('runDemoTour', () => {
     expect(acme && asExpected(acme)).toBe(false);
   });
 
-  it('a wrong MFA code denies the MFA hop with AWS\'s message', async () => {
-    const steps = await runDemoTour({ ...options, mfaCodeProvider: async () => '000000' === sb.mfaCode('alice') ? '111111' : '000000' });
+  it("a wrong MFA code denies the MFA hop with AWS's message", async () => {
+    const steps = await runDemoTour({
+      ...options,
+      mfaCodeProvider: async () => ('000000' === sb.mfaCode('alice') ? '111111' : '000000'),
+    });
     const mfa = steps.at(-1);
     if (mfa?.kind !== 'hops') throw new Error('last step is not the MFA hops');
-    expect(mfa.hops[0]?.result).toMatchObject({ ok: false, code: 'AccessDenied', message: expect.stringContaining('MultiFactorAuthentication failed') as unknown });
+    expect(mfa.hops[0]?.result).toMatchObject({
+      ok: false,
+      code: 'AccessDenied',
+      message: expect.stringContaining('MultiFactorAuthentication failed') as unknown,
+    });
   });
 });

@@ -14,17 +14,26 @@ describe('crossbar demo', () => {
     for (const id of ACCOUNTS) expect(out.stdout).toContain(id);
     expect(out.stdout).toMatch(/555555555555\s+client-acme\s+\/Clients\s+client\s+ACTIVE/);
     expect(out.stdout).toContain('alice is arn:aws:iam::111111111111:user/alice');
-    for (const id of ACCOUNTS.slice(1)) expect(out.stdout).toContain(`arn:aws:sts::${id}:assumed-role/CrossbarReadOnly/crossbar-demo-alice`);
+    for (const id of ACCOUNTS.slice(1))
+      expect(out.stdout).toContain(`arn:aws:sts::${id}:assumed-role/CrossbarReadOnly/crossbar-demo-alice`);
     expect(out.stdout).toContain('arn:aws:sts::444444444444:assumed-role/administrator/crossbar-demo-alice');
     // The denied twin, with AWS's own reason.
     expect(out.stdout).toMatch(/bob\s+444444444444\s+production\s+administrator\s+-\s+-\s+-\s+denied: AccessDenied/);
-    expect(out.stdout).toContain('User: arn:aws:iam::111111111111:user/bob is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::444444444444:role/administrator');
+    expect(out.stdout).toContain(
+      'User: arn:aws:iam::111111111111:user/bob is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::444444444444:role/administrator',
+    );
     // crossbar's own commands in the tour: the matrix, exec, generated profiles, console, run, inventory, query.
     expect(out.stdout).toMatch(/staging\s+admin\s+denied\s+caller policy/);
-    expect(out.stdout).toMatch(/\$ crossbar exec production -- aws sts get-caller-identity[\s\S]*Account\|\s+444444444444/);
-    expect(out.stdout).toMatch(/\$ aws --profile demo-prod-CrossbarReadOnly sts get-caller-identity[\s\S]*assumed-role\/CrossbarReadOnly\//);
+    expect(out.stdout).toMatch(
+      /\$ crossbar exec production -- aws sts get-caller-identity[\s\S]*Account\|\s+444444444444/,
+    );
+    expect(out.stdout).toMatch(
+      /\$ aws --profile demo-prod-CrossbarReadOnly sts get-caller-identity[\s\S]*assumed-role\/CrossbarReadOnly\//,
+    );
     expect(out.stdout).toMatch(/\/federation\?Action=login&Issuer=crossbar&Destination=[^\s]+&SigninToken=/);
-    expect(out.stdout).toContain('https://signin.aws.amazon.com/switchrole?roleName=CrossbarReadOnly&account=444444444444&displayName=production&color=');
+    expect(out.stdout).toContain(
+      'https://signin.aws.amazon.com/switchrole?roleName=CrossbarReadOnly&account=444444444444&displayName=production&color=',
+    );
     expect(out.stdout).toMatch(/development\s+✗ REGION_DISABLED\s+✓\s+✓/);
     expect(out.stdout).toMatch(/production\s+✓\s+✓\s+✓/);
     expect(out.stdout).toMatch(/production\s+prod\s+us-east-1\s+3\s+2/);
@@ -33,7 +42,9 @@ describe('crossbar demo', () => {
     expect(out.stdout).toMatch(/Top movers, \d{4}-\d{2} against \d{4}-\d{2}\s+\+[\d,.]+\s+\+[\d.]+%\s+production/);
     expect(out.stdout).toMatch(/XB001\s+production\s+arn:aws:iam::444444444444:role\/legacy-public-access/);
     expect(out.stdout).toMatch(/XB003\s+production\s+arn:aws:iam::444444444444:role\/vendor-monitoring/);
-    expect(out.stdout).toMatch(/can\s+arn:aws:iam::111111111111:user\/alice\s+organization\s+group production_administrator\s+MFA/);
+    expect(out.stdout).toMatch(
+      /can\s+arn:aws:iam::111111111111:user\/alice\s+organization\s+group production_administrator\s+MFA/,
+    );
     expect(out.stdout).toMatch(/production\s+legacy-public-access\s+\*\s+public/);
     expect(out.stdout).toMatch(/source\s+111111111111\s+source\s+create group crossbar-readonly/);
     expect(out.stdout).toContain('plan only: run with --apply to make these changes');
@@ -48,18 +59,29 @@ describe('crossbar demo', () => {
   it('prints the tour as JSON with --output json', async () => {
     const out = await runCli(['demo', '--output', 'json']);
     expect(out.code).toBe(0);
-    const tour = JSON.parse(out.stdout) as { steps: { kind: string; hops?: { from: string; result: { ok: boolean } }[] }[] };
+    const tour = JSON.parse(out.stdout) as {
+      steps: { kind: string; hops?: { from: string; result: { ok: boolean } }[] }[];
+    };
     expect(tour.steps.map((s) => s.kind)).toEqual(['organization', 'identity', 'hops', 'hops']);
-    expect(tour.steps[3]?.hops?.map((h) => [h.from, h.result.ok])).toEqual([['alice', true], ['alice', false], ['bob', false]]);
+    expect(tour.steps[3]?.hops?.map((h) => [h.from, h.result.ok])).toEqual([
+      ['alice', true],
+      ['alice', false],
+      ['bob', false],
+    ]);
     const commands = (JSON.parse(out.stdout) as { commands: { argv: string; exit: number }[] }).commands;
     expect(commands.map((c) => c.argv.split(' ')[0])).toContain('run');
-    expect(commands.find((c) => c.argv.startsWith('accounts check'))?.exit ?? commands.find((c) => c.argv.includes('accounts check'))?.exit).toBe(1);
+    expect(
+      commands.find((c) => c.argv.startsWith('accounts check'))?.exit ??
+        commands.find((c) => c.argv.includes('accounts check'))?.exit,
+    ).toBe(1);
   });
 
   it('--keep leaves the sandbox running until interrupted, then cleans up', async () => {
     const cli = captureIo();
     const exit = main(['demo', '--keep'], cli.io);
-    const endpoint = await waitFor(() => /keeps running at (http:\/\/127\.0\.0\.1:\d+), config in (\S+)\./.exec(cli.stdout) ?? undefined);
+    const endpoint = await waitFor(
+      () => /keeps running at (http:\/\/127\.0\.0\.1:\d+), config in (\S+)\./.exec(cli.stdout) ?? undefined,
+    );
     const [, url, dir] = endpoint;
     expect(cli.stdout).toContain(`--endpoint ${url}`);
     expect((await fetch(`${url}/_sandbox/health`)).status).toBe(200);

@@ -16,19 +16,39 @@ export function captureIo(env: Record<string, string | undefined> = {}, cwd = pr
   const controller = new AbortController();
   return {
     io: {
-      stdout: { write: (s: string) => { stdout += s; return true; }, isTTY: false },
-      stderr: { write: (s: string) => { stderr += s; return true; }, isTTY: false },
+      stdout: {
+        write: (s: string) => {
+          stdout += s;
+          return true;
+        },
+        isTTY: false,
+      },
+      stderr: {
+        write: (s: string) => {
+          stderr += s;
+          return true;
+        },
+        isTTY: false,
+      },
       env,
       cwd,
       signal: controller.signal,
     },
-    get stdout() { return stdout; },
-    get stderr() { return stderr; },
+    get stdout() {
+      return stdout;
+    },
+    get stderr() {
+      return stderr;
+    },
     interrupt: () => controller.abort('SIGINT'),
   };
 }
 
-export async function runCli(argv: string[], env: Record<string, string | undefined> = {}, cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function runCli(
+  argv: string[],
+  env: Record<string, string | undefined> = {},
+  cwd?: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const cli = captureIo(env, cwd);
   const code = await main(argv, cli.io);
   return { code, stdout: cli.stdout, stderr: cli.stderr };
@@ -49,5 +69,11 @@ export async function waitFor<T>(check: () => T | undefined, timeoutMs = 10_000)
 export function awsCliEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_')) env[k] = v;
-  return { ...env, AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', ...extra };
+  return {
+    ...env,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    ...extra,
+  };
 }

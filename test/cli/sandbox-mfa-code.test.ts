@@ -4,10 +4,12 @@ import { runCli } from './run-cli.js';
 
 describe('crossbar sandbox mfa-code', () => {
   let sb: Sandbox;
-  beforeAll(async () => { sb = await startSandbox({ port: 0 }); });
+  beforeAll(async () => {
+    sb = await startSandbox({ port: 0 });
+  });
   afterAll(() => sb.stop());
 
-  it('prints alice\'s current 6-digit code', async () => {
+  it("prints alice's current 6-digit code", async () => {
     const before = sb.mfaCode('alice');
     const out = await runCli(['sandbox', 'mfa-code', 'alice', '--endpoint', sb.endpoint]);
     const after = sb.mfaCode('alice');
@@ -23,7 +25,7 @@ describe('crossbar sandbox mfa-code', () => {
     expect(JSON.parse(out.stdout)).toEqual({ user: 'alice', code: expect.stringMatching(/^\d{6}$/) as unknown });
   });
 
-  it('a user without an MFA device exits 1 with the sandbox\'s message', async () => {
+  it("a user without an MFA device exits 1 with the sandbox's message", async () => {
     const out = await runCli(['sandbox', 'mfa-code', 'bob', '--endpoint', sb.endpoint]);
     expect(out.code).toBe(1);
     expect(out.stderr.split('\n')[0]).toBe('crossbar: User bob has no MFA device in account 111111111111');
@@ -41,7 +43,9 @@ describe('crossbar sandbox mfa-code', () => {
     await dead.stop();
     const out = await runCli(['sandbox', 'mfa-code', 'alice', '--endpoint', dead.endpoint]);
     expect(out.code).toBe(1);
-    expect(out.stderr).toBe(`crossbar: no sandbox answers at ${dead.endpoint}: start one with \`crossbar sandbox start\`\n`);
+    expect(out.stderr).toBe(
+      `crossbar: no sandbox answers at ${dead.endpoint}: start one with \`crossbar sandbox start\`\n`,
+    );
   });
 
   it('a missing user argument is a usage error', async () => {

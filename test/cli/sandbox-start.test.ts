@@ -16,20 +16,38 @@ interface StartJson {
   endpoint: string;
   port: number;
   organization: { id: string; managementAccountId: string; accounts: number };
-  users: { userName: string; accountId: string; arn: string; accessKeyId: string; secretAccessKey: string; mfaSerial: string | null }[];
+  users: {
+    userName: string;
+    accountId: string;
+    arn: string;
+    accessKeyId: string;
+    secretAccessKey: string;
+    mfaSerial: string | null;
+  }[];
 }
 
 /** Starts `crossbar sandbox start` in-process; resolves once it printed its first stdout line. */
-async function startCli(args: string[], cwd?: string): Promise<{ cli: CapturedCli; exit: Promise<number>; firstLine: string }> {
+async function startCli(
+  args: string[],
+  cwd?: string,
+): Promise<{ cli: CapturedCli; exit: Promise<number>; firstLine: string }> {
   const cli = captureIo({}, cwd);
   const exit = main(['sandbox', 'start', '--port', '0', ...args], cli.io);
-  const settled = exit.then((code) => { throw new Error(`exited early with ${code}: ${cli.stderr}`); });
-  const firstLine = await Promise.race([waitFor(() => (cli.stdout.includes('\n') ? cli.stdout.split('\n')[0] : undefined)), settled]);
+  const settled = exit.then((code) => {
+    throw new Error(`exited early with ${code}: ${cli.stderr}`);
+  });
+  const firstLine = await Promise.race([
+    waitFor(() => (cli.stdout.includes('\n') ? cli.stdout.split('\n')[0] : undefined)),
+    settled,
+  ]);
   return { cli, exit, firstLine };
 }
 
 async function aws(dir: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = awsCliEnv({ AWS_CONFIG_FILE: join(dir, 'aws', 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'aws', 'credentials') });
+  const env = awsCliEnv({
+    AWS_CONFIG_FILE: join(dir, 'aws', 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'aws', 'credentials'),
+  });
   try {
     const { stdout, stderr } = await run('aws', [...args, '--output', 'json'], { env });
     return { code: 0, stdout, stderr };
@@ -93,7 +111,10 @@ describe('crossbar sandbox start --write-config', () => {
   });
 
   it('writes crossbar.yaml with the organization, accounts, roles, shortcuts and the endpoint', () => {
-    const config = parse(readFileSync(join(dir, 'sandbox', 'crossbar.yaml'), 'utf8')) as Record<string, unknown> & { accounts: { id: string; external_id?: string }[]; shortcuts: { name: string }[] };
+    const config = parse(readFileSync(join(dir, 'sandbox', 'crossbar.yaml'), 'utf8')) as Record<string, unknown> & {
+      accounts: { id: string; external_id?: string }[];
+      shortcuts: { name: string }[];
+    };
     expect(config.organization).toEqual({ name: 'demo', namespace: 'demo' });
     expect(config.source).toEqual({ profile: 'alice', mfa_serial: 'arn:aws:iam::111111111111:mfa/alice' });
     expect(config.accounts.map((a) => a.id)).toEqual(['222222222222', '333333333333', '444444444444', '555555555555']);
@@ -106,27 +127,54 @@ describe('crossbar sandbox start --write-config', () => {
   it('writes the credentials 0600 and the profiles with endpoint_url', () => {
     expect(statSync(join(dir, 'sandbox', 'aws', 'credentials')).mode & 0o777).toBe(0o600);
     const awsConfig = readFileSync(join(dir, 'sandbox', 'aws', 'config'), 'utf8');
-    expect(awsConfig).toContain(`[profile alice]\nregion = us-east-1\nendpoint_url = ${endpoint}\nmfa_serial = arn:aws:iam::111111111111:mfa/alice`);
+    expect(awsConfig).toContain(
+      `[profile alice]\nregion = us-east-1\nendpoint_url = ${endpoint}\nmfa_serial = arn:aws:iam::111111111111:mfa/alice`,
+    );
     expect(awsConfig).toContain('[profile bob]');
   });
 
   it('the real AWS CLI reaches the sandbox through the written profile: bob is bob', async () => {
     const out = await aws(join(dir, 'sandbox'), ['--profile', 'bob', 'sts', 'get-caller-identity']);
     expect(out.stderr).toBe('');
-    expect(JSON.parse(out.stdout)).toMatchObject({ Account: '111111111111', Arn: 'arn:aws:iam::111111111111:user/bob' });
+    expect(JSON.parse(out.stdout)).toMatchObject({
+      Account: '111111111111',
+      Arn: 'arn:aws:iam::111111111111:user/bob',
+    });
   });
 
   it('bob assumes CrossbarReadOnly in production with the AWS CLI', async () => {
-    const out = await aws(join(dir, 'sandbox'), ['--profile', 'bob', 'sts', 'assume-role', '--role-arn', 'arn:aws:iam::444444444444:role/CrossbarReadOnly', '--role-session-name', 'cli-test']);
+    const out = await aws(join(dir, 'sandbox'), [
+      '--profile',
+      'bob',
+      'sts',
+      'assume-role',
+      '--role-arn',
+      'arn:aws:iam::444444444444:role/CrossbarReadOnly',
+      '--role-session-name',
+      'cli-test',
+    ]);
     expect(out.code).toBe(0);
-    expect(JSON.parse(out.stdout)).toMatchObject({ AssumedRoleUser: { Arn: 'arn:aws:sts::444444444444:assumed-role/CrossbarReadOnly/cli-test' } });
+    expect(JSON.parse(out.stdout)).toMatchObject({
+      AssumedRoleUser: { Arn: 'arn:aws:sts::444444444444:assumed-role/CrossbarReadOnly/cli-test' },
+    });
   });
 
-  it('and is denied administrator in production, with AWS\'s message', async () => {
-    const out = await aws(join(dir, 'sandbox'), ['--profile', 'bob', 'sts', 'assume-role', '--role-arn', 'arn:aws:iam::444444444444:role/administrator', '--role-session-name', 'cli-test']);
+  it("and is denied administrator in production, with AWS's message", async () => {
+    const out = await aws(join(dir, 'sandbox'), [
+      '--profile',
+      'bob',
+      'sts',
+      'assume-role',
+      '--role-arn',
+      'arn:aws:iam::444444444444:role/administrator',
+      '--role-session-name',
+      'cli-test',
+    ]);
     expect(out.code).not.toBe(0);
     expect(out.stderr).toContain('(AccessDenied)');
-    expect(out.stderr).toContain('User: arn:aws:iam::111111111111:user/bob is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::444444444444:role/administrator');
+    expect(out.stderr).toContain(
+      'User: arn:aws:iam::111111111111:user/bob is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::444444444444:role/administrator',
+    );
   });
 
   it('saves the state file (0600) when stopped', async () => {
@@ -189,6 +237,8 @@ describe('crossbar sandbox start --state', () => {
     const out = await runCli(['sandbox', 'start', '--port', '0', '--state', file]);
     rmSync(dir, { recursive: true, force: true });
     expect(out.code).toBe(2);
-    expect(out.stderr).toBe(`crossbar: The sandbox state file ${file} is not a crossbar sandbox state (version 1); move it away or delete it to start fresh\n`);
+    expect(out.stderr).toBe(
+      `crossbar: The sandbox state file ${file} is not a crossbar sandbox state (version 1); move it away or delete it to start fresh\n`,
+    );
   });
 });

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { CreateRoleCommand, GetRoleCommand, IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
-import { CreateAccountCommand, CreateOrganizationCommand, DescribeOrganizationCommand, ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import {
+  CreateAccountCommand,
+  CreateOrganizationCommand,
+  DescribeOrganizationCommand,
+  ListAccountsCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
 import { DescribeInstancesCommand, DescribeRegionsCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { CreateBucketCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentity } from '@smithy/types';
@@ -26,21 +32,38 @@ interface Target {
   stop(): Promise<void>;
 }
 
-const cfg = (t: Target, credentials: AwsCredentialIdentity, region = 'us-east-1') => ({ endpoint: t.endpoint, region, credentials, maxAttempts: 1 });
+const cfg = (t: Target, credentials: AwsCredentialIdentity, region = 'us-east-1') => ({
+  endpoint: t.endpoint,
+  region,
+  credentials,
+  maxAttempts: 1,
+});
 
 async function assumeInto(t: Target, roleName = t.role, duration?: number) {
-  const out = await new STSClient(cfg(t, t.source)).send(new AssumeRoleCommand({
-    RoleArn: `arn:aws:iam::${t.member}:role/${roleName}`, RoleSessionName: 'compat-test', ...(duration ? { DurationSeconds: duration } : {}),
-  }));
+  const out = await new STSClient(cfg(t, t.source)).send(
+    new AssumeRoleCommand({
+      RoleArn: `arn:aws:iam::${t.member}:role/${roleName}`,
+      RoleSessionName: 'compat-test',
+      ...(duration ? { DurationSeconds: duration } : {}),
+    }),
+  );
   const c = out.Credentials;
   if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw new Error('no credentials');
-  return { out, creds: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken } };
+  return {
+    out,
+    creds: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken },
+  };
 }
 
 async function sandboxTarget(): Promise<Target> {
   const sb: Sandbox = await startSandbox({ port: 0 });
   return {
-    name: 'sandbox', endpoint: sb.endpoint, source: keysOf(sb, 'alice'), sourceAccount: '111111111111', member: DEVELOPMENT, role: 'CrossbarReadOnly',
+    name: 'sandbox',
+    endpoint: sb.endpoint,
+    source: keysOf(sb, 'alice'),
+    sourceAccount: '111111111111',
+    member: DEVELOPMENT,
+    role: 'CrossbarReadOnly',
     admin: () => adminSession(sb, DEVELOPMENT),
     stop: () => sb.stop(),
   };
@@ -52,17 +75,28 @@ async function motoTarget(): Promise<Target> {
   const base = { endpoint: moto.endpoint, region: 'us-east-1', credentials: source };
   const orgs = new OrganizationsClient(base);
   await orgs.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
-  const created = await orgs.send(new CreateAccountCommand({ AccountName: 'development', Email: 'aws+development@example.com' }));
+  const created = await orgs.send(
+    new CreateAccountCommand({ AccountName: 'development', Email: 'aws+development@example.com' }),
+  );
   const member = created.CreateAccountStatus?.AccountId ?? '';
   const t: Target = {
-    name: 'moto', endpoint: moto.endpoint, source, sourceAccount: '123456789012', member, role: 'OrganizationAccountAccessRole',
+    name: 'moto',
+    endpoint: moto.endpoint,
+    source,
+    sourceAccount: '123456789012',
+    member,
+    role: 'OrganizationAccountAccessRole',
     admin: async () => (await assumeInto(t)).creds,
     stop: () => moto.stop(),
   };
   // moto starts empty: give the member account what the sandbox's demo account has.
   const admin = await t.admin();
-  await new EC2Client(cfg(t, admin, 'us-east-1')).send(new RunInstancesCommand({ ImageId: 'ami-12345678', InstanceType: 't3.micro', MinCount: 1, MaxCount: 1 }));
-  await new S3Client({ ...cfg(t, admin), forcePathStyle: true }).send(new CreateBucketCommand({ Bucket: `development-logs-${member}` }));
+  await new EC2Client(cfg(t, admin, 'us-east-1')).send(
+    new RunInstancesCommand({ ImageId: 'ami-12345678', InstanceType: 't3.micro', MinCount: 1, MaxCount: 1 }),
+  );
+  await new S3Client({ ...cfg(t, admin), forcePathStyle: true }).send(
+    new CreateBucketCommand({ Bucket: `development-logs-${member}` }),
+  );
   return t;
 }
 
@@ -71,8 +105,12 @@ describe.each([
   ['moto', motoTarget],
 ] as const)('compatibility scenarios on %s', (_name, make) => {
   let t: Target;
-  beforeAll(async () => { t = await make(); }, 60_000);
-  afterAll(async () => { await t?.stop(); });
+  beforeAll(async () => {
+    t = await make();
+  }, 60_000);
+  afterAll(async () => {
+    await t?.stop();
+  });
 
   it('GetCallerIdentity names the source account', async () => {
     const id = await new STSClient(cfg(t, t.source)).send(new GetCallerIdentityCommand({}));
@@ -113,10 +151,17 @@ describe.each([
     }
     const missing = await failure(iam.send(new GetRoleCommand({ RoleName: 'does-not-exist' })));
     expect(missing).toMatchObject({ name: 'NoSuchEntityException', status: 404 });
-    const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${t.sourceAccount}:root` }, Action: 'sts:AssumeRole' }] });
+    const trust = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${t.sourceAccount}:root` }, Action: 'sts:AssumeRole' },
+      ],
+    });
     const created = await iam.send(new CreateRoleCommand({ RoleName: 'compat-role', AssumeRolePolicyDocument: trust }));
     expect(created.Role?.Arn).toBe(`arn:aws:iam::${t.member}:role/compat-role`);
-    const dup = await failure(iam.send(new CreateRoleCommand({ RoleName: 'compat-role', AssumeRolePolicyDocument: trust })));
+    const dup = await failure(
+      iam.send(new CreateRoleCommand({ RoleName: 'compat-role', AssumeRolePolicyDocument: trust })),
+    );
     expect(dup).toMatchObject({ name: 'EntityAlreadyExistsException', status: 409 });
   });
 
@@ -128,11 +173,13 @@ describe.each([
     const list = await orgs.send(new ListAccountsCommand({}));
     const member = list.Accounts?.find((a) => a.Id === t.member);
     expect(member).toMatchObject({ Name: 'development', Status: 'ACTIVE' });
-    expect(member?.Arn).toMatch(new RegExp(`^arn:aws:organizations::${t.sourceAccount}:account/o-[a-z0-9]+/${t.member}$`));
+    expect(member?.Arn).toMatch(
+      new RegExp(`^arn:aws:organizations::${t.sourceAccount}:account/o-[a-z0-9]+/${t.member}$`),
+    );
     expect(member?.JoinedTimestamp).toBeInstanceOf(Date);
   });
 
-  it('EC2: DescribeRegions reports opt-in status and DescribeInstances the member account\'s instances', async () => {
+  it("EC2: DescribeRegions reports opt-in status and DescribeInstances the member account's instances", async () => {
     const { creds } = await assumeInto(t);
     const ec2 = new EC2Client(cfg(t, creds));
     const all = await ec2.send(new DescribeRegionsCommand({ AllRegions: true }));
@@ -157,7 +204,9 @@ describe.each([
     const names = (buckets.Buckets ?? []).map((b) => b.Name);
     expect(names).toContain(`development-logs-${t.member}`);
     expect(buckets.Buckets?.[0]?.CreationDate).toBeInstanceOf(Date);
-    const fromSource = await new S3Client({ ...cfg(t, t.source), forcePathStyle: true }).send(new ListBucketsCommand({}));
+    const fromSource = await new S3Client({ ...cfg(t, t.source), forcePathStyle: true }).send(
+      new ListBucketsCommand({}),
+    );
     expect((fromSource.Buckets ?? []).map((b) => b.Name)).not.toContain(`development-logs-${t.member}`);
   });
 });

@@ -26,7 +26,8 @@ afterAll(() => w.stop());
 
 let homes = 0;
 const freshHome = () => join(w.dir, `cost-home-${(homes += 1)}`);
-const cacheFiles = (home: string) => readdirSync(join(home, 'cache', 'cost')).map((f) => join(home, 'cache', 'cost', f));
+const cacheFiles = (home: string) =>
+  readdirSync(join(home, 'cache', 'cost')).map((f) => join(home, 'cache', 'cost', f));
 
 describe('the cost cache', () => {
   it('serves a second run from a 0600 file without calling Cost Explorer; --refresh calls it again', async () => {
@@ -47,7 +48,10 @@ describe('the cost cache', () => {
     expect(second.code).toBe(0);
     expect(second.stderr).toMatch(/^\(cached, (just now|\d+m old)/);
     expect(ceCalls).toBe(before + 1);
-    expect(JSON.parse(second.stdout)).toMatchObject({ ...(JSON.parse(first.stdout) as object), cachedAgeMs: expect.any(Number) as unknown });
+    expect(JSON.parse(second.stdout)).toMatchObject({
+      ...(JSON.parse(first.stdout) as object),
+      cachedAgeMs: expect.any(Number) as unknown,
+    });
     expect(statSync(file).mtimeMs).toBe(mtime);
 
     await new Promise((r) => setTimeout(r, 20));
@@ -98,7 +102,9 @@ describe('charts', () => {
     const svg = readFileSync(path, 'utf8');
     expect(XMLValidator.validate(svg)).toBe(true);
     const report = JSON.parse(out.stdout) as CostReport;
-    const doc = new XMLParser({ ignoreAttributes: false, isArray: (name) => name === 'g' || name === 'rect' }).parse(svg) as { svg: { g: { '@_data-month': string; rect?: unknown[] }[] } };
+    const doc = new XMLParser({ ignoreAttributes: false, isArray: (name) => name === 'g' || name === 'rect' }).parse(
+      svg,
+    ) as { svg: { g: { '@_data-month': string; rect?: unknown[] }[] } };
     const months = report.periods.map((p) => p.start.slice(0, 7));
     expect(doc.svg.g.map((g) => g['@_data-month'])).toEqual(months);
     // One rectangle per account with cost in the month, stacked.
@@ -134,7 +140,9 @@ describe('sessions without ce:GetCostAndUsage', () => {
     const out = await w.cli(['cost', '--payer', 'development']);
     expect(out.code).toBe(1);
     expect(out.stdout).toBe('');
-    expect(out.stderr).toMatch(/^crossbar: Account development \(222222222222\) refused ce:GetCostAndUsage to role arn:aws:iam::222222222222:role\/CrossbarReadOnly/);
+    expect(out.stderr).toMatch(
+      /^crossbar: Account development \(222222222222\) refused ce:GetCostAndUsage to role arn:aws:iam::222222222222:role\/CrossbarReadOnly/,
+    );
     expect(out.stderr).toMatch(/hint: Cost Explorer answers only in the payer \(management\) account/);
     expect(out.stderr).not.toMatch(/\n\s+at /);
   });
@@ -142,7 +150,11 @@ describe('sessions without ce:GetCostAndUsage', () => {
   it('a management-account role without ce permissions (CrossbarHub) is refused by name (exit 1)', async () => {
     const out = await w.cli(['cost', '--payer', `${MANAGEMENT}:CrossbarHub`]);
     expect(out.code).toBe(1);
-    expect(out.stderr).toMatch(new RegExp(`^crossbar: Account ${MANAGEMENT} refused ce:GetCostAndUsage to role arn:aws:iam::${MANAGEMENT}:role/CrossbarHub`));
+    expect(out.stderr).toMatch(
+      new RegExp(
+        `^crossbar: Account ${MANAGEMENT} refused ce:GetCostAndUsage to role arn:aws:iam::${MANAGEMENT}:role/CrossbarHub`,
+      ),
+    );
     expect(out.stderr).toMatch(/hint: Allow ce:GetCostAndUsage to that principal in account 111111111111/);
   });
 
@@ -158,7 +170,10 @@ describe('bad flags exit 2 with the valid choices', () => {
     [['--by', 'team'], /--by 'team' is not a grouping\nhint: use one of account, service, region, ou, tag:KEY/],
     [['--by', 'account,service,region'], /groups by 3 things; Cost Explorer groups by two at most/],
     [['--by', 'account,account'], /names account twice/],
-    [['--metric', 'Dollars'], /--metric 'Dollars' is not a Cost Explorer metric\nhint: use one of AmortizedCost, BlendedCost, NetAmortizedCost, NetUnblendedCost, NormalizedUsageAmount, UnblendedCost, UsageQuantity/],
+    [
+      ['--metric', 'Dollars'],
+      /--metric 'Dollars' is not a Cost Explorer metric\nhint: use one of AmortizedCost, BlendedCost, NetAmortizedCost, NetUnblendedCost, NormalizedUsageAmount, UnblendedCost, UsageQuantity/,
+    ],
     [['--granularity', 'hourly'], /--granularity 'hourly' is not a granularity\nhint: use one of monthly, daily/],
     [['--from', '2026-02-30'], /--from '2026-02-30' is not a date\nhint: write dates as YYYY-MM-DD/],
     [['--from', '2026-03-01', '--to', '2026-02-01'], /--from 2026-03-01 is not before --to 2026-02-01/],

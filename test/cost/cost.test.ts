@@ -1,7 +1,15 @@
 import { CostExplorerClient, GetCostAndUsageCommand } from '@aws-sdk/client-cost-explorer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CostReport, CostRow } from '../../src/core/cost/types.js';
-import { CLIENT_ACME, clientConfig, DEVELOPMENT, keysOf, MANAGEMENT, PRODUCTION, STAGING } from '../helpers/sandbox-clients.js';
+import {
+  CLIENT_ACME,
+  clientConfig,
+  DEVELOPMENT,
+  keysOf,
+  MANAGEMENT,
+  PRODUCTION,
+  STAGING,
+} from '../helpers/sandbox-clients.js';
 import { startHopWorld, type HopWorld } from '../hop/world.js';
 import { monthsRange, seededBill, sumBy, type BillEntry } from './expected.js';
 
@@ -21,7 +29,10 @@ beforeAll(async () => {
 });
 afterAll(() => w.stop());
 
-async function cost(args: string[], extra: Record<string, string> = {}): Promise<{ code: number; stderr: string; report: CostReport }> {
+async function cost(
+  args: string[],
+  extra: Record<string, string> = {},
+): Promise<{ code: number; stderr: string; report: CostReport }> {
   const out = await w.cli(['cost', ...args, '-o', 'json'], extra);
   if (out.code !== 0) throw new Error(`crossbar cost ${args.join(' ')} exited ${out.code}: ${out.stderr}`);
   return { code: out.code, stderr: out.stderr, report: JSON.parse(out.stdout) as CostReport };
@@ -29,27 +40,52 @@ async function cost(args: string[], extra: Record<string, string> = {}): Promise
 
 const row = (report: CostReport, key: string): CostRow | undefined => report.rows.find((r) => r.key === key);
 /** Amounts are cents apart at most: Cost Explorer writes each group's amount with 10 decimals. */
-const near = (actual: number | undefined, expected: number | undefined) => expect(Math.abs((actual ?? NaN) - (expected ?? NaN))).toBeLessThan(0.01);
+const near = (actual: number | undefined, expected: number | undefined) =>
+  expect(Math.abs((actual ?? NaN) - (expected ?? NaN))).toBeLessThan(0.01);
 
 describe('crossbar cost --by account', () => {
   it('totals by account over 13 months equal the sum of the seeded bill', async () => {
     const { report } = await cost(['--months', '13']);
-    expect(report).toMatchObject({ metric: 'NetUnblendedCost', unit: 'USD', granularity: 'monthly', by: ['account'], ...range13 });
+    expect(report).toMatchObject({
+      metric: 'NetUnblendedCost',
+      unit: 'USD',
+      granularity: 'monthly',
+      by: ['account'],
+      ...range13,
+    });
     expect(report.periods).toHaveLength(14);
     expect(report.periods.map((p) => p.estimated)).toEqual([...Array<boolean>(13).fill(false), true]);
     const expected = sumBy(bill13, (e) => e.accountId);
     expect(report.rows.map((r) => r.key).sort()).toEqual([...expected.keys()].sort());
     for (const [id, amount] of expected) near(row(report, id)?.total, amount);
-    near(report.total, [...expected.values()].reduce((a, b) => a + b, 0));
+    near(
+      report.total,
+      [...expected.values()].reduce((a, b) => a + b, 0),
+    );
     // Each row is the sum of its periods, and each period total the sum of its rows.
-    for (const r of report.rows) near(r.amounts.reduce((a, b) => a + b, 0), r.total);
-    report.periods.forEach((p, i) => near(report.rows.reduce((s, r) => s + (r.amounts[i] ?? 0), 0), p.total));
+    for (const r of report.rows)
+      near(
+        r.amounts.reduce((a, b) => a + b, 0),
+        r.total,
+      );
+    report.periods.forEach((p, i) =>
+      near(
+        report.rows.reduce((s, r) => s + (r.amounts[i] ?? 0), 0),
+        p.total,
+      ),
+    );
   });
 
   it('period totals equal an independent ungrouped GetCostAndUsage', async () => {
     const { report } = await cost(['--months', '13']);
     const ce = new CostExplorerClient(clientConfig(w.sb, keysOf(w.sb, 'alice')));
-    const out = await ce.send(new GetCostAndUsageCommand({ TimePeriod: { Start: range13.start, End: range13.end }, Granularity: 'MONTHLY', Metrics: ['NetUnblendedCost'] }));
+    const out = await ce.send(
+      new GetCostAndUsageCommand({
+        TimePeriod: { Start: range13.start, End: range13.end },
+        Granularity: 'MONTHLY',
+        Metrics: ['NetUnblendedCost'],
+      }),
+    );
     ce.destroy();
     const totals = (out.ResultsByTime ?? []).map((r) => Number(r.Total?.['NetUnblendedCost']?.Amount));
     expect(totals).toHaveLength(report.periods.length);
@@ -58,9 +94,15 @@ describe('crossbar cost --by account', () => {
 
   it('rows carry the registry name and stage; the payer, not in the registry, is shown by id with its organization name', async () => {
     const { report } = await cost([]);
-    expect(row(report, PRODUCTION)).toMatchObject({ labels: ['production'], account: { id: PRODUCTION, name: 'production', stage: 'prod', color: 'red', inRegistry: true } });
+    expect(row(report, PRODUCTION)).toMatchObject({
+      labels: ['production'],
+      account: { id: PRODUCTION, name: 'production', stage: 'prod', color: 'red', inRegistry: true },
+    });
     expect(row(report, DEVELOPMENT)?.account).toMatchObject({ name: 'development', stage: 'dev' });
-    expect(row(report, MANAGEMENT)).toMatchObject({ labels: [`${MANAGEMENT} (management)`], account: { id: MANAGEMENT, name: 'management', inRegistry: false } });
+    expect(row(report, MANAGEMENT)).toMatchObject({
+      labels: [`${MANAGEMENT} (management)`],
+      account: { id: MANAGEMENT, name: 'management', inRegistry: false },
+    });
     // Default: 6 full months and this one, largest first.
     expect(report.periods).toHaveLength(7);
     expect(report.rows[0]?.key).toBe(PRODUCTION);
@@ -106,7 +148,10 @@ describe('crossbar cost, other groupings', () => {
     for (const [value, amount] of expected) near(row(report, value)?.total, amount);
     expect(row(report, 'payments')?.labels).toEqual(['team=payments']);
     expect(row(report, '')?.labels).toEqual(['(no team)']);
-    near(row(report, 'platform')?.total, (sumBy(bill13, (e) => e.accountId).get(DEVELOPMENT) ?? 0) + (sumBy(bill13, (e) => e.accountId).get(STAGING) ?? 0));
+    near(
+      row(report, 'platform')?.total,
+      (sumBy(bill13, (e) => e.accountId).get(DEVELOPMENT) ?? 0) + (sumBy(bill13, (e) => e.accountId).get(STAGING) ?? 0),
+    );
   });
 
   it('--by account,service: two dimensions, and the planted DynamoDB spike in production is the top mover', async () => {
@@ -117,19 +162,33 @@ describe('crossbar cost, other groupings', () => {
     expect(report.movers[0]?.key).toBe(`${PRODUCTION} / Amazon DynamoDB`);
     expect(spike?.change?.percent).toBeGreaterThan(200);
     const range = monthsRange(w.sb.now(), 6);
-    const expected = seededBill(w.sb, range.start, range.end).filter((e) => e.accountId === PRODUCTION && e.service === 'Amazon DynamoDB');
-    near(spike?.total, expected.reduce((s, e) => s + e.amount, 0));
+    const expected = seededBill(w.sb, range.start, range.end).filter(
+      (e) => e.accountId === PRODUCTION && e.service === 'Amazon DynamoDB',
+    );
+    near(
+      spike?.total,
+      expected.reduce((s, e) => s + e.amount, 0),
+    );
   });
 
   it('--by ou,service folds the first dimension and keeps the second', async () => {
     const { report } = await cost(['--by', 'ou,service', '--months', '13']);
-    const expected = bill13.filter((e) => e.accountId === CLIENT_ACME && e.service === 'Amazon Simple Storage Service').reduce((s, e) => s + e.amount, 0);
+    const expected = bill13
+      .filter((e) => e.accountId === CLIENT_ACME && e.service === 'Amazon Simple Storage Service')
+      .reduce((s, e) => s + e.amount, 0);
     near(row(report, '/Clients / Amazon Simple Storage Service')?.total, expected);
   });
 
   it('--granularity daily with --from/--to gives one period a day, summing to the monthly answer', async () => {
     const last = monthsRange(w.sb.now(), 1);
-    const { report: daily } = await cost(['--granularity', 'daily', '--from', last.start, '--to', monthsRange(w.sb.now(), 0).start]);
+    const { report: daily } = await cost([
+      '--granularity',
+      'daily',
+      '--from',
+      last.start,
+      '--to',
+      monthsRange(w.sb.now(), 0).start,
+    ]);
     const { report: monthly } = await cost(['--from', last.start, '--to', monthsRange(w.sb.now(), 0).start]);
     expect(daily.periods.length).toBeGreaterThanOrEqual(28);
     expect(monthly.periods).toHaveLength(1);
@@ -140,7 +199,10 @@ describe('crossbar cost, other groupings', () => {
     const { report } = await cost(['--metric', 'unblendedcost', '--months', '13']);
     expect(report.metric).toBe('UnblendedCost');
     const expected = seededBill(w.sb, range13.start, range13.end, 'UnblendedCost');
-    near(report.total, expected.reduce((s, e) => s + e.amount, 0));
+    near(
+      report.total,
+      expected.reduce((s, e) => s + e.amount, 0),
+    );
   });
 
   it('-o csv: one line per group with a column per period, the total and the change', async () => {

@@ -26,7 +26,10 @@ describe('the credential cache', () => {
     expect(second.accountId).toBe('222222222222');
     expect(h.counts).toEqual(calls);
     // The twin: another target is not served from this entry.
-    await h.engine().getCredentials(h.target('staging:admin')).catch(() => undefined);
+    await h
+      .engine()
+      .getCredentials(h.target('staging:admin'))
+      .catch(() => undefined);
     await h.engine().getCredentials(h.target('production'));
     expect(h.counts['AssumeRoleCommand']).toBe((calls['AssumeRoleCommand'] ?? 0) + 1);
   });
@@ -103,7 +106,9 @@ describe('the cache key store', () => {
     const creds = await h.engine({ keyStore: 'auto', keyring }).getCredentials(h.target('development'));
     expect(existsSync(join(h.home, 'cache.key'))).toBe(false);
     expect(Buffer.from(keyring.value ?? '', 'base64')).toHaveLength(32);
-    expect((await h.engine({ keyStore: 'keyring', keyring }).getCredentials(h.target('development'))).accessKeyId).toBe(creds.accessKeyId);
+    expect((await h.engine({ keyStore: 'keyring', keyring }).getCredentials(h.target('development'))).accessKeyId).toBe(
+      creds.accessKeyId,
+    );
     expect(h.counts['AssumeRoleCommand']).toBe(1);
     // Another keyring (another machine, another key) cannot read the entry: a miss, not a crash.
     await h.engine({ keyStore: 'keyring', keyring: memoryKeyring() }).getCredentials(h.target('development'));
@@ -112,7 +117,9 @@ describe('the cache key store', () => {
 
   it("keyStore 'keyring' refuses to fall back to a file", async () => {
     const h = harness(sb, 'alice');
-    await expect(h.engine({ keyStore: 'keyring', keyring: brokenKeyring }).getCredentials(h.target('development'))).rejects.toThrow(/OS keyring is not available/);
+    await expect(
+      h.engine({ keyStore: 'keyring', keyring: brokenKeyring }).getCredentials(h.target('development')),
+    ).rejects.toThrow(/OS keyring is not available/);
     expect(existsSync(join(h.home, 'cache.key'))).toBe(false);
   });
 });

@@ -26,11 +26,18 @@ interface Run {
 
 function run(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, ...args], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
@@ -42,14 +49,21 @@ describe('single-flight across processes', () => {
     const config = join(files.dir, 'crossbar.yaml');
     writeFileSync(config, demoConfig(sb.endpoint, { profile: 'alice' }));
     const home = join(files.dir, 'crossbar-home');
-    const env = { PATH: process.env['PATH'], HOME: files.dir, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...files.env };
+    const env = {
+      PATH: process.env['PATH'],
+      HOME: files.dir,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      ...files.env,
+    };
     const before = assumeRoleEvents(sb, DEVELOPMENT).length;
 
     const runs = await Promise.all(Array.from({ length: PROCESSES }, () => run([config, 'development', home], env)));
 
     const failed = runs.filter((r) => r.code !== 0);
     expect(failed.map((r) => r.stderr)).toEqual([]);
-    const outputs = runs.map((r) => JSON.parse(r.stdout) as { Version: number; AccessKeyId: string; AccountId: string; Expiration: string });
+    const outputs = runs.map(
+      (r) => JSON.parse(r.stdout) as { Version: number; AccessKeyId: string; AccountId: string; Expiration: string },
+    );
     expect(new Set(outputs.map((o) => o.AccessKeyId)).size).toBe(1);
     expect(outputs[0]).toMatchObject({ Version: 1, AccountId: DEVELOPMENT });
     expect(assumeRoleEvents(sb, DEVELOPMENT).length - before).toBe(1);
@@ -60,9 +74,18 @@ describe('single-flight across processes', () => {
     const config = join(files.dir, 'crossbar.yaml');
     writeFileSync(config, demoConfig(sb.endpoint, { profile: 'bob' }));
     const home = join(files.dir, 'crossbar-home');
-    const env = { PATH: process.env['PATH'], HOME: files.dir, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...files.env };
+    const env = {
+      PATH: process.env['PATH'],
+      HOME: files.dir,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      ...files.env,
+    };
     const runs = await Promise.all(Array.from({ length: 5 }, () => run([config, 'production:admin', home], env)));
     expect(runs.map((r) => r.code)).toEqual([1, 1, 1, 1, 1]);
-    expect(new Set(runs.map((r) => r.stderr.trim()))).toEqual(new Set(['ROLE_ASSUME_DENIED: Could not assume arn:aws:iam::444444444444:role/administrator from arn:aws:iam::111111111111:user/bob']));
+    expect(new Set(runs.map((r) => r.stderr.trim()))).toEqual(
+      new Set([
+        'ROLE_ASSUME_DENIED: Could not assume arn:aws:iam::444444444444:role/administrator from arn:aws:iam::111111111111:user/bob',
+      ]),
+    );
   }, 120_000);
 });

@@ -49,7 +49,9 @@ describe('CredentialEngine: plain AssumeRole', () => {
     const err = await rejection(h.engine().getCredentials(h.target('production:admin')));
     expect(err).toBeInstanceOf(RoleDenialError);
     expect(err.code).toBe('ROLE_ASSUME_DENIED');
-    expect(err.message).toBe(`Could not assume arn:aws:iam::${PRODUCTION}:role/administrator from arn:aws:iam::${MANAGEMENT}:user/bob`);
+    expect(err.message).toBe(
+      `Could not assume arn:aws:iam::${PRODUCTION}:role/administrator from arn:aws:iam::${MANAGEMENT}:user/bob`,
+    );
     expect(err instanceof RoleDenialError && err.reason).toBe('caller policy');
     expect(err.hint).toContain(`must allow sts:AssumeRole on arn:aws:iam::${PRODUCTION}:role/administrator`);
     expect(err.cause).toMatchObject({ name: 'AccessDenied' });
@@ -68,18 +70,30 @@ describe('CredentialEngine: plain AssumeRole', () => {
     const events = assumeRoleEvents(sb, PRODUCTION);
     expect(events).toHaveLength(before + 1);
     expect(events.at(-1)).toMatchObject({
-      requestParameters: { roleArn: `arn:aws:iam::${PRODUCTION}:role/CrossbarReadOnly`, roleSessionName: 'alice', sourceIdentity: 'alice', durationSeconds: 3600 },
-      responseElements: { sourceIdentity: 'alice', assumedRoleUser: { arn: `arn:aws:sts::${PRODUCTION}:assumed-role/CrossbarReadOnly/alice` } },
+      requestParameters: {
+        roleArn: `arn:aws:iam::${PRODUCTION}:role/CrossbarReadOnly`,
+        roleSessionName: 'alice',
+        sourceIdentity: 'alice',
+        durationSeconds: 3600,
+      },
+      responseElements: {
+        sourceIdentity: 'alice',
+        assumedRoleUser: { arn: `arn:aws:sts::${PRODUCTION}:assumed-role/CrossbarReadOnly/alice` },
+      },
     });
     // The caller's own account records the same call with the person as the caller.
-    expect(assumeRoleEvents(sb, MANAGEMENT).at(-1)).toMatchObject({ userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::${MANAGEMENT}:user/alice` } });
+    expect(assumeRoleEvents(sb, MANAGEMENT).at(-1)).toMatchObject({
+      userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::${MANAGEMENT}:user/alice` },
+    });
   });
 
   it('uses source.identity when configured, sanitized to what AWS accepts', async () => {
     const h = harness(sb, 'bob', { identity: 'Bób Smith (finance)' });
     const creds = await h.engine().getCredentials(h.target('development'));
     expect(await callerArn(creds)).toBe(`arn:aws:sts::${DEVELOPMENT}:assumed-role/CrossbarReadOnly/Bob-Smith-finance`);
-    expect(assumeRoleEvents(sb, DEVELOPMENT).at(-1)).toMatchObject({ requestParameters: { sourceIdentity: 'Bob-Smith-finance' } });
+    expect(assumeRoleEvents(sb, DEVELOPMENT).at(-1)).toMatchObject({
+      requestParameters: { sourceIdentity: 'Bob-Smith-finance' },
+    });
   });
 });
 
@@ -91,10 +105,21 @@ describe('CredentialEngine: SourceIdentity', () => {
     // The denied twin first: alice's groups do not allow OrganizationAccountAccessRole.
     const err = await rejection(h.engine().getCredentials(h.target('production:org')));
     expect(err instanceof RoleDenialError && err.reason).toBe('caller policy');
-    alice.inlinePolicies['test-allow-org-access'] = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: `arn:aws:iam::${PRODUCTION}:role/OrganizationAccountAccessRole` }] });
+    alice.inlinePolicies['test-allow-org-access'] = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 'sts:AssumeRole',
+          Resource: `arn:aws:iam::${PRODUCTION}:role/OrganizationAccountAccessRole`,
+        },
+      ],
+    });
     try {
       const creds = await h.engine().getCredentials(h.target('production:org'));
-      expect(await callerArn(creds)).toBe(`arn:aws:sts::${PRODUCTION}:assumed-role/OrganizationAccountAccessRole/alice`);
+      expect(await callerArn(creds)).toBe(
+        `arn:aws:sts::${PRODUCTION}:assumed-role/OrganizationAccountAccessRole/alice`,
+      );
       const event = assumeRoleEvents(sb, PRODUCTION).at(-1);
       expect(event).toMatchObject({ requestParameters: { roleSessionName: 'alice' } });
       expect(event?.['requestParameters']).not.toHaveProperty('sourceIdentity');
@@ -109,7 +134,9 @@ describe('CredentialEngine: ExternalId', () => {
     const h = harness(sb, 'alice');
     const creds = await h.engine().getCredentials(h.target('client-acme'));
     expect(creds.accountId).toBe(CLIENT_ACME);
-    expect(assumeRoleEvents(sb, CLIENT_ACME).at(-1)).toMatchObject({ requestParameters: { externalId: 'acme-crossbar-7f3a9c' } });
+    expect(assumeRoleEvents(sb, CLIENT_ACME).at(-1)).toMatchObject({
+      requestParameters: { externalId: 'acme-crossbar-7f3a9c' },
+    });
   });
 
   it('without the ExternalId the denial says ExternalId', async () => {
@@ -124,14 +151,23 @@ describe('CredentialEngine: MFA', () => {
   it('opens one MFA session and reuses it for every MFA role, asking for one code', async () => {
     const h = harness(sb, 'alice');
     const asked: string[] = [];
-    const engine = h.engine({ mfaCodeProvider: (serial) => { asked.push(serial); return Promise.resolve(sb.mfaCode('alice')); } });
+    const engine = h.engine({
+      mfaCodeProvider: (serial) => {
+        asked.push(serial);
+        return Promise.resolve(sb.mfaCode('alice'));
+      },
+    });
     const prod = await engine.getCredentials(h.target('production:admin'));
     expect(await callerArn(prod)).toBe(`arn:aws:sts::${PRODUCTION}:assumed-role/administrator/alice`);
     expect(h.counts).toMatchObject({ GetSessionTokenCommand: 1, AssumeRoleCommand: 1 });
-    expect(assumeRoleEvents(sb, PRODUCTION).at(-1)).toMatchObject({ additionalEventData: { mfaAuthenticated: 'true' } });
+    expect(assumeRoleEvents(sb, PRODUCTION).at(-1)).toMatchObject({
+      additionalEventData: { mfaAuthenticated: 'true' },
+    });
 
     // A second process (a new engine on the same CROSSBAR_HOME) reuses the cached MFA session: no new code.
-    const dev = await h.engine({ mfaCodeProvider: () => Promise.reject(new Error('must not be asked')) }).getCredentials(h.target('development:admin'));
+    const dev = await h
+      .engine({ mfaCodeProvider: () => Promise.reject(new Error('must not be asked')) })
+      .getCredentials(h.target('development:admin'));
     expect(dev.accountId).toBe(DEVELOPMENT);
     expect(h.counts).toMatchObject({ GetSessionTokenCommand: 1, AssumeRoleCommand: 2 });
     expect(asked).toEqual([ALICE_MFA]);
@@ -141,7 +177,9 @@ describe('CredentialEngine: MFA', () => {
     const h = harness(sb, 'alice');
     const good = sb.mfaCode('alice');
     const wrong = String((Number(good) + 500_000) % 1_000_000).padStart(6, '0');
-    const err = await rejection(h.engine({ mfaCodeProvider: () => Promise.resolve(wrong) }).getCredentials(h.target('production:admin')));
+    const err = await rejection(
+      h.engine({ mfaCodeProvider: () => Promise.resolve(wrong) }).getCredentials(h.target('production:admin')),
+    );
     expect(err.code).toBe('MFA_INVALID');
     expect(err.hint).toBe('Check the device clock and enter the current 6-digit code');
     expect(h.counts).toMatchObject({ GetSessionTokenCommand: 1 });
@@ -170,12 +208,16 @@ describe('CredentialEngine: role chains', () => {
     const creds = await h.engine().getCredentials(h.target('production:hub-readonly'));
     expect(await callerArn(creds)).toBe(`arn:aws:sts::${PRODUCTION}:assumed-role/CrossbarReadOnly/alice`);
     expect(h.counts).toMatchObject({ AssumeRoleCommand: 2 });
-    const hub = assumeRoleEvents(sb, MANAGEMENT).slice(hubEvents).find((e) => JSON.stringify(e).includes('role/CrossbarHub'));
+    const hub = assumeRoleEvents(sb, MANAGEMENT)
+      .slice(hubEvents)
+      .find((e) => JSON.stringify(e).includes('role/CrossbarHub'));
     expect(hub).toMatchObject({ requestParameters: { durationSeconds: 3600, sourceIdentity: 'alice' } });
     // The role asks for 7200 s; as a chained hop crossbar requests no more than AWS's 3600 s limit (the sandbox
     // refuses more with AWS's ValidationError), and the session ends no later than the hub session it came from.
     const last = assumeRoleEvents(sb, PRODUCTION).at(-1);
-    expect(last).toMatchObject({ requestParameters: { roleArn: `arn:aws:iam::${PRODUCTION}:role/CrossbarReadOnly`, sourceIdentity: 'alice' } });
+    expect(last).toMatchObject({
+      requestParameters: { roleArn: `arn:aws:iam::${PRODUCTION}:role/CrossbarReadOnly`, sourceIdentity: 'alice' },
+    });
     const seconds = Number((last?.['requestParameters'] as { durationSeconds?: number } | undefined)?.durationSeconds);
     expect(seconds).toBeGreaterThan(3500);
     expect(seconds).toBeLessThanOrEqual(3600);
@@ -186,7 +228,9 @@ describe('CredentialEngine: role chains', () => {
     const h = harness(sb, 'alice');
     const err = await rejection(h.engine().getCredentials(h.target('production:hub-admin')));
     expect(err instanceof RoleDenialError && err.reason).toBe('caller policy');
-    expect(err.message).toBe(`Could not assume arn:aws:iam::${PRODUCTION}:role/administrator from arn:aws:sts::${MANAGEMENT}:assumed-role/CrossbarHub/alice`);
+    expect(err.message).toBe(
+      `Could not assume arn:aws:iam::${PRODUCTION}:role/administrator from arn:aws:sts::${MANAGEMENT}:assumed-role/CrossbarHub/alice`,
+    );
   });
 });
 
@@ -203,8 +247,15 @@ describe('CredentialEngine: bad source and endpoint', () => {
   it('expired env credentials are CREDENTIALS_EXPIRED; unknown keys are CREDENTIALS_MISSING', async () => {
     const h = harness(sb, 'alice');
     const registry = { ...h.registry, config: { ...h.registry.config, source: {} } };
-    const expired = { AWS_ACCESS_KEY_ID: 'ASIAEXPIRED', AWS_SECRET_ACCESS_KEY: 'x', AWS_SESSION_TOKEN: 't', AWS_CREDENTIAL_EXPIRATION: '2020-01-01T00:00:00Z' };
-    expect((await rejection(h.engine({ registry, env: expired }).getCredentials(h.target('development')))).code).toBe('CREDENTIALS_EXPIRED');
+    const expired = {
+      AWS_ACCESS_KEY_ID: 'ASIAEXPIRED',
+      AWS_SECRET_ACCESS_KEY: 'x',
+      AWS_SESSION_TOKEN: 't',
+      AWS_CREDENTIAL_EXPIRATION: '2020-01-01T00:00:00Z',
+    };
+    expect((await rejection(h.engine({ registry, env: expired }).getCredentials(h.target('development')))).code).toBe(
+      'CREDENTIALS_EXPIRED',
+    );
     const unknown = { AWS_ACCESS_KEY_ID: 'AKIAUNKNOWN000000000', AWS_SECRET_ACCESS_KEY: 'not-a-real-secret-value' };
     const err = await rejection(h.engine({ registry, env: unknown }).getCredentials(h.target('development')));
     expect(err.code).toBe('CREDENTIALS_MISSING');
@@ -236,10 +287,20 @@ describe('credentials never show their secrets', () => {
     const secret = creds.secretAccessKey;
     const token = creds.sessionToken ?? '';
     expect(secret.length).toBeGreaterThan(20);
-    for (const shown of [JSON.stringify(creds), inspect(creds, { depth: 5, showHidden: true }), JSON.stringify({ ...creds }), String(creds)]) {
+    for (const shown of [
+      JSON.stringify(creds),
+      inspect(creds, { depth: 5, showHidden: true }),
+      JSON.stringify({ ...creds }),
+      String(creds),
+    ]) {
       expect(shown).not.toContain(secret);
       expect(shown).not.toContain(token);
     }
-    expect(JSON.parse(JSON.stringify(creds))).toMatchObject({ accountId: '333333333333', accessKeyId: creds.accessKeyId, secretAccessKey: '[redacted]', sessionToken: '[redacted]' });
+    expect(JSON.parse(JSON.stringify(creds))).toMatchObject({
+      accountId: '333333333333',
+      accessKeyId: creds.accessKeyId,
+      secretAccessKey: '[redacted]',
+      sessionToken: '[redacted]',
+    });
   });
 });

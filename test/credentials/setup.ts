@@ -12,9 +12,17 @@ import type { KeyringSlot } from '../../src/core/credentials/index.js';
 import { ALICE_MFA, user } from '../helpers/sandbox-clients.js';
 
 /** The demo organization as a crossbar.yaml: every account and role the credential tests reach. */
-export function demoConfig(endpoint: string, source: { profile: string; mfaSerial?: string; identity?: string }): string {
-  const sourceLine = [`profile: ${source.profile}`, source.mfaSerial ? `mfa_serial: "${source.mfaSerial}"` : '', source.identity ? `identity: "${source.identity}"` : '']
-    .filter(Boolean).join(', ');
+export function demoConfig(
+  endpoint: string,
+  source: { profile: string; mfaSerial?: string; identity?: string },
+): string {
+  const sourceLine = [
+    `profile: ${source.profile}`,
+    source.mfaSerial ? `mfa_serial: "${source.mfaSerial}"` : '',
+    source.identity ? `identity: "${source.identity}"` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
   return `organization: { name: acme, namespace: acme }
 source: { ${sourceLine} }
 endpoint: ${endpoint}
@@ -50,10 +58,12 @@ export function registryFrom(text: string): Registry {
 /** A temp dir with an AWS credentials file holding the sandbox users' keys as profiles `alice` and `bob`. */
 export function awsFiles(sb: Sandbox): { dir: string; env: Record<string, string> } {
   const dir = mkdtempSync(join(tmpdir(), 'crossbar-creds-'));
-  const credentials = (['alice', 'bob'] as const).map((name) => {
-    const u = user(sb, name);
-    return `[${name}]\naws_access_key_id = ${u.accessKeyId}\naws_secret_access_key = ${u.secretAccessKey}\n`;
-  }).join('\n');
+  const credentials = (['alice', 'bob'] as const)
+    .map((name) => {
+      const u = user(sb, name);
+      return `[${name}]\naws_access_key_id = ${u.accessKeyId}\naws_secret_access_key = ${u.secretAccessKey}\n`;
+    })
+    .join('\n');
   writeFileSync(join(dir, 'credentials'), credentials);
   writeFileSync(join(dir, 'config'), '');
   return { dir, env: { AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'), AWS_CONFIG_FILE: join(dir, 'config') } };
@@ -64,11 +74,14 @@ export function countingSts(): { factory: StsClientFactory; counts: Record<strin
   const counts: Record<string, number> = {};
   const factory: StsClientFactory = (credentials, options) => {
     const client: STSClient = stsClientFor(credentials, options);
-    client.middlewareStack.add((next, context) => async (args) => {
-      const name = context.commandName ?? 'unknown';
-      counts[name] = (counts[name] ?? 0) + 1;
-      return next(args);
-    }, { step: 'initialize', name: 'countStsCalls' });
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const name = context.commandName ?? 'unknown';
+        counts[name] = (counts[name] ?? 0) + 1;
+        return next(args);
+      },
+      { step: 'initialize', name: 'countStsCalls' },
+    );
     return client;
   };
   return { factory, counts, total: () => Object.values(counts).reduce((a, b) => a + b, 0) };
@@ -102,14 +115,21 @@ export interface Harness {
 }
 
 /** One user's view: crossbar.yaml for that profile, a fresh CROSSBAR_HOME, a counting STS factory. */
-export function harness(sb: Sandbox, who: 'alice' | 'bob', options: { mfaSerial?: string | null; identity?: string; endpoint?: string } = {}): Harness {
+export function harness(
+  sb: Sandbox,
+  who: 'alice' | 'bob',
+  options: { mfaSerial?: string | null; identity?: string; endpoint?: string } = {},
+): Harness {
   const files = awsFiles(sb);
-  const mfaSerial = options.mfaSerial === null ? undefined : options.mfaSerial ?? (who === 'alice' ? ALICE_MFA : undefined);
-  const registry = registryFrom(demoConfig(options.endpoint ?? sb.endpoint, {
-    profile: who,
-    ...(mfaSerial ? { mfaSerial } : {}),
-    ...(options.identity ? { identity: options.identity } : {}),
-  }));
+  const mfaSerial =
+    options.mfaSerial === null ? undefined : (options.mfaSerial ?? (who === 'alice' ? ALICE_MFA : undefined));
+  const registry = registryFrom(
+    demoConfig(options.endpoint ?? sb.endpoint, {
+      profile: who,
+      ...(mfaSerial ? { mfaSerial } : {}),
+      ...(options.identity ? { identity: options.identity } : {}),
+    }),
+  );
   const home = join(files.dir, 'crossbar-home');
   const sts = countingSts();
   return {
@@ -117,12 +137,22 @@ export function harness(sb: Sandbox, who: 'alice' | 'bob', options: { mfaSerial?
     home,
     env: files.env,
     counts: sts.counts,
-    engine: (extra = {}) => new CredentialEngine({ registry, home, env: files.env, keyStore: 'file', stsClientFactory: sts.factory, ...extra }),
+    engine: (extra = {}) =>
+      new CredentialEngine({
+        registry,
+        home,
+        env: files.env,
+        keyStore: 'file',
+        stsClientFactory: sts.factory,
+        ...extra,
+      }),
     target: (name) => resolveTarget(registry, name),
   };
 }
 
 /** AssumeRole events recorded in an account's trail (us-east-1), newest last. */
 export function assumeRoleEvents(sb: Sandbox, accountId: string): Record<string, unknown>[] {
-  return (sb.world.accounts[accountId]?.trail['us-east-1'] ?? []).filter((e) => e.eventName === 'AssumeRole').map((e) => e.record);
+  return (sb.world.accounts[accountId]?.trail['us-east-1'] ?? [])
+    .filter((e) => e.eventName === 'AssumeRole')
+    .map((e) => e.record);
 }

@@ -1,6 +1,13 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callOperation, ClientPool, clientConfig, createAwsClient, findOperation, resolveService } from '../../src/core/aws-clients/index.js';
+import {
+  callOperation,
+  ClientPool,
+  clientConfig,
+  createAwsClient,
+  findOperation,
+  resolveService,
+} from '../../src/core/aws-clients/index.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { DEVELOPMENT, readOnlySession } from '../helpers/sandbox-clients.js';
 
@@ -14,8 +21,10 @@ interface Seen {
   headers: IncomingHttpHeaders;
 }
 
-const IDENTITY = '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/probe</Arn><UserId>AIDAPROBE</UserId><Account>123456789012</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></GetCallerIdentityResponse>';
-const BUCKETS = '<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>my-bucket</Name><KeyCount>0</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated></ListBucketResult>';
+const IDENTITY =
+  '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/probe</Arn><UserId>AIDAPROBE</UserId><Account>123456789012</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></GetCallerIdentityResponse>';
+const BUCKETS =
+  '<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>my-bucket</Name><KeyCount>0</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated></ListBucketResult>';
 const creds = { accessKeyId: 'AKIAPROBEPROBEPROBE1', secretAccessKey: 'probe-secret' };
 
 let recorder: Server;
@@ -51,7 +60,9 @@ describe('the client factory', () => {
     expect(out).toEqual({ Arn: 'arn:aws:iam::123456789012:user/probe', UserId: 'AIDAPROBE', Account: '123456789012' });
     expect(seen).toHaveLength(1);
     expect(seen[0]?.headers.host).toBe(new URL(endpoint).host);
-    expect(seen[0]?.headers.authorization).toMatch(/Credential=AKIAPROBEPROBEPROBE1\/\d{8}\/eu-west-1\/sts\/aws4_request/);
+    expect(seen[0]?.headers.authorization).toMatch(
+      /Credential=AKIAPROBEPROBEPROBE1\/\d{8}\/eu-west-1\/sts\/aws4_request/,
+    );
     sts.destroy();
   });
 
@@ -71,7 +82,9 @@ describe('the client factory', () => {
     // A finished target's clients are forgotten; the other region's stay, and the pool still answers afterwards.
     pool.release('acct-1', 'us-east-1');
     expect(pool.size).toBe(1);
-    expect(await pool.get({ service: 'sts', accountKey: 'acct-1', region: 'us-west-2', credentials: creds })).toBe(other);
+    expect(await pool.get({ service: 'sts', accountKey: 'acct-1', region: 'us-west-2', credentials: creds })).toBe(
+      other,
+    );
     const fresh = await pool.get({ service: 'sts', accountKey: 'acct-1', region: 'us-east-1', credentials: creds });
     expect(fresh).not.toBe(a);
     await callOperation(fresh, op, {});
@@ -88,7 +101,7 @@ describe('the client factory', () => {
     s3.destroy();
   });
 
-  it('without an endpoint nothing points a client elsewhere (its twin: AWS\'s own endpoints)', () => {
+  it("without an endpoint nothing points a client elsewhere (its twin: AWS's own endpoints)", () => {
     const config = clientConfig(resolveService('s3'), { region: 'us-east-1', credentials: creds });
     expect(config).not.toHaveProperty('endpoint');
     expect(config).not.toHaveProperty('forcePathStyle');

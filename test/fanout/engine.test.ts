@@ -1,13 +1,26 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { collectFanout, coverageGrid, formatSummary, runFanout, summarize, type TargetResult } from '../../src/core/fanout/index.js';
+import {
+  collectFanout,
+  coverageGrid,
+  formatSummary,
+  runFanout,
+  summarize,
+  type TargetResult,
+} from '../../src/core/fanout/index.js';
 import type { FaultDecision } from '../../src/sandbox/faults.js';
 import { keysOf, startFanoutWorld, type FanoutWorld } from './world.js';
 
 /** The engine against the in-process sandbox, with the real SDK, the real credential engine and injected faults. */
 let w: FanoutWorld;
-beforeAll(async () => { w = await startFanoutWorld(); });
-afterAll(async () => { await w.stop(); });
-beforeEach(() => { w.sb.faults.set({}); });
+beforeAll(async () => {
+  w = await startFanoutWorld();
+});
+afterAll(async () => {
+  await w.stop();
+});
+beforeEach(() => {
+  w.sb.faults.set({});
+});
 
 const reachable = 'development,staging,production,client-acme';
 
@@ -32,14 +45,25 @@ function countThrottles(): { count: () => number; restore: () => void } {
     if (d.fail === 'throttle') throttled += 1;
     return d;
   };
-  return { count: () => throttled, restore: () => { faults.decide = original; } };
+  return {
+    count: () => throttled,
+    restore: () => {
+      faults.decide = original;
+    },
+  };
 }
 
 describe('fan-out across the demo organization', () => {
-  it('reports every target exactly once, with values, and asks for each account\'s credentials once', async () => {
+  it("reports every target exactly once, with values, and asks for each account's credentials once", async () => {
     const { credentialsFor, calls } = w.engine();
     const regions = ['us-east-1', 'eu-west-1', 'us-west-2'];
-    const results = await collectFanout({ accounts: w.accounts(reachable), regions, endpoint: w.sb.endpoint, credentialsFor, work: instances });
+    const results = await collectFanout({
+      accounts: w.accounts(reachable),
+      regions,
+      endpoint: w.sb.endpoint,
+      credentialsFor,
+      work: instances,
+    });
     expect(results).toHaveLength(12);
     expect(new Set(keysOf(results)).size).toBe(12);
     expect(results.every((r) => r.ok)).toBe(true);
@@ -54,14 +78,29 @@ describe('fan-out across the demo organization', () => {
     const { credentialsFor } = w.engine();
     const throttles = countThrottles();
     // Faults on EC2 only: STS (the credential engine's own retries) is not what this test is about.
-    w.sb.faults.set({ latencyMs: 15, jitterMs: 10, rules: [{ service: 'ec2', latencyMs: 15, jitterMs: 10, errorRate: 0.15, throttleRps: 2 }] });
+    w.sb.faults.set({
+      latencyMs: 15,
+      jitterMs: 10,
+      rules: [{ service: 'ec2', latencyMs: 15, jitterMs: 10, errorRate: 0.15, throttleRps: 2 }],
+    });
     try {
       const regions = ['us-east-1', 'eu-west-1', 'us-west-2', 'eu-central-1', 'ap-south-1'];
-      const results = await collectFanout({ accounts: w.accounts(reachable), regions, endpoint: w.sb.endpoint, credentialsFor, work: instances, maxAttempts: 10 });
+      const results = await collectFanout({
+        accounts: w.accounts(reachable),
+        regions,
+        endpoint: w.sb.endpoint,
+        credentialsFor,
+        work: instances,
+        maxAttempts: 10,
+      });
       expect(results).toHaveLength(20);
       expect(new Set(keysOf(results)).size).toBe(20);
       expect(throttles.count()).toBeGreaterThan(0);
-      expect(results.filter((r) => !r.ok).map((r) => !r.ok && `${r.target.account.name}/${r.target.region} ${r.error.code} ${r.error.message}`)).toEqual([]);
+      expect(
+        results
+          .filter((r) => !r.ok)
+          .map((r) => !r.ok && `${r.target.account.name}/${r.target.region} ${r.error.code} ${r.error.message}`),
+      ).toEqual([]);
     } finally {
       throttles.restore();
     }
@@ -69,47 +108,89 @@ describe('fan-out across the demo organization', () => {
 
   it('a denied account is reported DENIED with the reason in every region, not dropped', async () => {
     const { credentialsFor } = w.engine('bob');
-    const results = await collectFanout({ accounts: w.accounts('development,acme-without-id,outsider', 'bob'), regions: ['us-east-1', 'eu-west-1'], endpoint: w.sb.endpoint, credentialsFor, work: instances });
+    const results = await collectFanout({
+      accounts: w.accounts('development,acme-without-id,outsider', 'bob'),
+      regions: ['us-east-1', 'eu-west-1'],
+      endpoint: w.sb.endpoint,
+      credentialsFor,
+      work: instances,
+    });
     expect(results).toHaveLength(6);
     const got = byKey(results);
     for (const region of ['us-east-1', 'eu-west-1']) {
       expect(got.get(`development/${region}`)?.ok).toBe(true);
       const acme = got.get(`acme-without-id/${region}`);
-      expect(acme).toMatchObject({ ok: false, error: { code: 'DENIED', reason: 'ExternalId', awsCode: 'AccessDenied' } });
+      expect(acme).toMatchObject({
+        ok: false,
+        error: { code: 'DENIED', reason: 'ExternalId', awsCode: 'AccessDenied' },
+      });
       const outsider = got.get(`outsider/${region}`);
       expect(outsider).toMatchObject({ ok: false, error: { code: 'DENIED' } });
-      if (outsider && !outsider.ok) expect(outsider.error.message).toContain('arn:aws:iam::666666666666:role/CrossbarReadOnly');
+      if (outsider && !outsider.ok)
+        expect(outsider.error.message).toContain('arn:aws:iam::666666666666:role/CrossbarReadOnly');
     }
     expect(formatSummary(summarize(results))).toBe('2 ok, 4 failed (DENIED ×4)');
   });
 
-  it('a role the source may not assume is DENIED with AWS\'s reason; its allowed twin succeeds', async () => {
+  it("a role the source may not assume is DENIED with AWS's reason; its allowed twin succeeds", async () => {
     const { credentialsFor } = w.engine('bob');
     const prod = w.accounts('production', 'bob')[0];
     if (!prod) throw new Error('no production');
     const admin = prod.account.roles.find((r) => r.key === 'admin');
     if (!admin) throw new Error('no admin role');
-    const results = await collectFanout({ accounts: [prod, { ...prod, role: admin }], regions: ['us-east-1'], endpoint: w.sb.endpoint, credentialsFor, work: instances });
-    const [readOnly, denied] = [results.find((r) => r.target.role.key !== 'admin'), results.find((r) => r.target.role.key === 'admin')];
+    const results = await collectFanout({
+      accounts: [prod, { ...prod, role: admin }],
+      regions: ['us-east-1'],
+      endpoint: w.sb.endpoint,
+      credentialsFor,
+      work: instances,
+    });
+    const [readOnly, denied] = [
+      results.find((r) => r.target.role.key !== 'admin'),
+      results.find((r) => r.target.role.key === 'admin'),
+    ];
     expect(readOnly).toMatchObject({ ok: true, value: 3 });
     expect(denied).toMatchObject({ ok: false, error: { code: 'DENIED' } });
-    if (denied && !denied.ok) expect(denied.error.reason ?? denied.error.message).toMatch(/MFA|caller policy|trust policy/);
+    if (denied && !denied.ok)
+      expect(denied.error.reason ?? denied.error.message).toMatch(/MFA|caller policy|trust policy/);
   });
 
   it('a region the account has not enabled is REGION_DISABLED; the account that opted in answers', async () => {
     const { credentialsFor } = w.engine();
-    const results = await collectFanout({ accounts: w.accounts('development,production'), regions: ['eu-south-1', 'us-east-1'], endpoint: w.sb.endpoint, credentialsFor, work: instances });
+    const results = await collectFanout({
+      accounts: w.accounts('development,production'),
+      regions: ['eu-south-1', 'us-east-1'],
+      endpoint: w.sb.endpoint,
+      credentialsFor,
+      work: instances,
+    });
     const got = byKey(results);
-    expect(got.get('development/eu-south-1')).toMatchObject({ ok: false, error: { code: 'REGION_DISABLED', awsCode: 'AuthFailure' } });
+    expect(got.get('development/eu-south-1')).toMatchObject({
+      ok: false,
+      error: { code: 'REGION_DISABLED', awsCode: 'AuthFailure' },
+    });
     expect(got.get('production/eu-south-1')).toMatchObject({ ok: true, value: 2 });
     expect(got.get('development/us-east-1')?.ok).toBe(true);
   });
 
   it('--regions all expands each account by its own opt-in status', async () => {
     const { credentialsFor } = w.engine();
-    const results = await collectFanout({ accounts: w.accounts('development,production'), regions: 'all', endpoint: w.sb.endpoint, credentialsFor, work: instances });
-    const regionsOf = (name: string) => results.filter((r) => r.target.account.name === name).map((r) => r.target.region).sort();
-    const enabled = w.sb.world.regions.filter((r) => !r.optInRequired).map((r) => r.name).sort();
+    const results = await collectFanout({
+      accounts: w.accounts('development,production'),
+      regions: 'all',
+      endpoint: w.sb.endpoint,
+      credentialsFor,
+      work: instances,
+    });
+    const regionsOf = (name: string) =>
+      results
+        .filter((r) => r.target.account.name === name)
+        .map((r) => r.target.region)
+        .sort();
+    const enabled = w.sb.world.regions
+      .filter((r) => !r.optInRequired)
+      .map((r) => r.name)
+      .sort();
     expect(regionsOf('development')).toEqual(enabled);
     expect(regionsOf('production')).toEqual([...enabled, 'eu-south-1'].sort());
     expect(results.every((r) => r.ok)).toBe(true);
@@ -118,7 +199,13 @@ describe('fan-out across the demo organization', () => {
 
   it('--regions all for a denied account reports the whole account once, and the grid fills its row', async () => {
     const { credentialsFor } = w.engine('bob');
-    const results = await collectFanout({ accounts: w.accounts('development,acme-without-id', 'bob'), regions: 'all', endpoint: w.sb.endpoint, credentialsFor, work: instances });
+    const results = await collectFanout({
+      accounts: w.accounts('development,acme-without-id', 'bob'),
+      regions: 'all',
+      endpoint: w.sb.endpoint,
+      credentialsFor,
+      work: instances,
+    });
     const acme = results.filter((r) => r.target.account.name === 'acme-without-id');
     expect(acme).toHaveLength(1);
     expect(acme[0]).toMatchObject({ ok: false, target: { region: '*' }, error: { code: 'DENIED' } });
@@ -129,20 +216,39 @@ describe('fan-out across the demo organization', () => {
 
   it('a region that does not exist is INVALID with the closest names; the other regions run', async () => {
     const { credentialsFor } = w.engine();
-    const results = await collectFanout({ accounts: w.accounts('development'), regions: ['us-east-1', 'eu-wst-1', 'xx-nowhere-1', 'Mars'], endpoint: w.sb.endpoint, credentialsFor, work: instances });
+    const results = await collectFanout({
+      accounts: w.accounts('development'),
+      regions: ['us-east-1', 'eu-wst-1', 'xx-nowhere-1', 'Mars'],
+      endpoint: w.sb.endpoint,
+      credentialsFor,
+      work: instances,
+    });
     const got = byKey(results);
     expect(got.get('development/us-east-1')?.ok).toBe(true);
-    for (const bad of ['eu-wst-1', 'xx-nowhere-1', 'Mars']) expect(got.get(`development/${bad}`)).toMatchObject({ ok: false, error: { code: 'INVALID' } });
+    for (const bad of ['eu-wst-1', 'xx-nowhere-1', 'Mars'])
+      expect(got.get(`development/${bad}`)).toMatchObject({ ok: false, error: { code: 'INVALID' } });
     const typo = got.get('development/eu-wst-1');
     if (typo && !typo.ok) expect(typo.error.message).toContain("did you mean 'eu-west-1'");
   });
 
   it('a target slower than its timeout is TIMEOUT; the others finish', async () => {
     const { credentialsFor } = w.engine();
-    await credentialsFor(w.accounts('development')[0] ?? (() => { throw new Error(); })());
+    await credentialsFor(
+      w.accounts('development')[0] ??
+        (() => {
+          throw new Error();
+        })(),
+    );
     w.sb.faults.set({ rules: [{ service: 'ec2', account: '333333333333', latencyMs: 2_000 }] });
     const started = Date.now();
-    const results = await collectFanout({ accounts: w.accounts('development,staging'), regions: ['us-east-1'], endpoint: w.sb.endpoint, credentialsFor, work: instances, timeoutMs: 400 });
+    const results = await collectFanout({
+      accounts: w.accounts('development,staging'),
+      regions: ['us-east-1'],
+      endpoint: w.sb.endpoint,
+      credentialsFor,
+      work: instances,
+      timeoutMs: 400,
+    });
     expect(Date.now() - started).toBeLessThan(1_800);
     const got = byKey(results);
     expect(got.get('development/us-east-1')?.ok).toBe(true);
@@ -156,7 +262,15 @@ describe('fan-out across the demo organization', () => {
     const regions = ['us-east-1', 'eu-west-1', 'us-west-2', 'eu-central-1'];
     const results: TargetResult<number>[] = [];
     const started = Date.now();
-    const run = runFanout({ accounts: w.accounts(reachable), regions, endpoint: w.sb.endpoint, credentialsFor, work: instances, concurrency: 2, signal: stop.signal });
+    const run = runFanout({
+      accounts: w.accounts(reachable),
+      regions,
+      endpoint: w.sb.endpoint,
+      credentialsFor,
+      work: instances,
+      concurrency: 2,
+      signal: stop.signal,
+    });
     for await (const r of run) {
       results.push(r);
       if (results.length === 3) stop.abort('SIGINT');
@@ -180,7 +294,12 @@ describe('fan-out across the demo organization', () => {
     let peakPerAccount = 0;
     const regions = ['us-east-1', 'eu-west-1', 'us-west-2', 'eu-central-1', 'ap-south-1', 'sa-east-1'];
     await collectFanout({
-      accounts: w.accounts(reachable), regions, endpoint: w.sb.endpoint, credentialsFor, concurrency: 5, perAccount: 2,
+      accounts: w.accounts(reachable),
+      regions,
+      endpoint: w.sb.endpoint,
+      credentialsFor,
+      concurrency: 5,
+      perAccount: 2,
       work: async (target) => {
         now += 1;
         peak = Math.max(peak, now);
@@ -202,7 +321,11 @@ describe('fan-out across the demo organization', () => {
     w.sb.faults.set({ rules: [{ service: 'ec2', latencyMs: 150 }] });
     const started = Date.now();
     const [result] = await collectFanout({
-      accounts: w.accounts('development'), regions: ['us-east-1'], endpoint: w.sb.endpoint, credentialsFor, perApiPerRegion: 2,
+      accounts: w.accounts('development'),
+      regions: ['us-east-1'],
+      endpoint: w.sb.endpoint,
+      credentialsFor,
+      perApiPerRegion: 2,
       work: async (_t, ctx) => Promise.all(Array.from({ length: 6 }, () => ctx.call('ec2', 'DescribeInstances'))),
     });
     // Six calls two at a time: three rounds of 150 ms, not one.

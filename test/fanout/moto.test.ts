@@ -23,7 +23,9 @@ let dir: string;
 const members: { id: string; name: string; instances: number; bucket: string }[] = [];
 
 async function assume(accountId: string): Promise<AwsCredentialIdentity> {
-  const out = await new STSClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: SOURCE }).send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/${ROLE}`, RoleSessionName: 'seed' }));
+  const out = await new STSClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: SOURCE }).send(
+    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/${ROLE}`, RoleSessionName: 'seed' }),
+  );
   const c = out.Credentials;
   if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw new Error('no credentials from moto');
   return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
@@ -48,26 +50,45 @@ beforeAll(async () => {
   mkdirSync(join(dir, 'home'));
   const orgs = new OrganizationsClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: SOURCE });
   await orgs.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
-  for (const [name, instances] of [['team-a', 1], ['team-b', 2]] as const) {
+  for (const [name, instances] of [
+    ['team-a', 1],
+    ['team-b', 2],
+  ] as const) {
     const created = await orgs.send(new CreateAccountCommand({ AccountName: name, Email: `aws+${name}@example.com` }));
     const id = created.CreateAccountStatus?.AccountId ?? '';
     const creds = await assume(id);
-    await new EC2Client({ endpoint: moto.endpoint, region: 'us-east-1', credentials: creds }).send(new RunInstancesCommand({ ImageId: 'ami-12345678', InstanceType: 't3.micro', MinCount: instances, MaxCount: instances }));
+    await new EC2Client({ endpoint: moto.endpoint, region: 'us-east-1', credentials: creds }).send(
+      new RunInstancesCommand({
+        ImageId: 'ami-12345678',
+        InstanceType: 't3.micro',
+        MinCount: instances,
+        MaxCount: instances,
+      }),
+    );
     const bucket = `${name}-logs-${id}`;
-    await new S3Client({ endpoint: moto.endpoint, region: 'us-east-1', credentials: creds, forcePathStyle: true }).send(new CreateBucketCommand({ Bucket: bucket }));
+    await new S3Client({ endpoint: moto.endpoint, region: 'us-east-1', credentials: creds, forcePathStyle: true }).send(
+      new CreateBucketCommand({ Bucket: bucket }),
+    );
     members.push({ id, name, instances, bucket });
   }
-  writeFileSync(join(dir, 'aws-credentials'), `[moto-admin]\naws_access_key_id = ${SOURCE.accessKeyId}\naws_secret_access_key = ${SOURCE.secretAccessKey}\n`, { mode: 0o600 });
+  writeFileSync(
+    join(dir, 'aws-credentials'),
+    `[moto-admin]\naws_access_key_id = ${SOURCE.accessKeyId}\naws_secret_access_key = ${SOURCE.secretAccessKey}\n`,
+    { mode: 0o600 },
+  );
   writeFileSync(join(dir, 'aws-config'), '[profile moto-admin]\nregion = us-east-1\n');
-  writeFileSync(join(dir, 'crossbar.yaml'), [
-    'organization: { name: moto, namespace: moto }',
-    'source: { profile: moto-admin }',
-    `endpoint: ${moto.endpoint}`,
-    `defaults: { role: ${ROLE}, regions: [us-east-1, eu-west-1] }`,
-    'accounts:',
-    ...members.map((m) => `  - { id: "${m.id}", name: ${m.name}, stage: dev }`),
-    '',
-  ].join('\n'));
+  writeFileSync(
+    join(dir, 'crossbar.yaml'),
+    [
+      'organization: { name: moto, namespace: moto }',
+      'source: { profile: moto-admin }',
+      `endpoint: ${moto.endpoint}`,
+      `defaults: { role: ${ROLE}, regions: [us-east-1, eu-west-1] }`,
+      'accounts:',
+      ...members.map((m) => `  - { id: "${m.id}", name: ${m.name}, stage: dev }`),
+      '',
+    ].join('\n'),
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -88,7 +109,11 @@ describe('crossbar run against moto_server', () => {
     const report = JSON.parse(r.stdout) as Report;
     expect(report.results).toHaveLength(4);
     for (const m of members) {
-      const inRegion = (region: string) => report.results.find((x) => x.name === m.name && x.region === region)?.value?.['Reservations'] as { OwnerId?: string; Instances?: unknown[] }[];
+      const inRegion = (region: string) =>
+        report.results.find((x) => x.name === m.name && x.region === region)?.value?.['Reservations'] as {
+          OwnerId?: string;
+          Instances?: unknown[];
+        }[];
       const east = inRegion('us-east-1');
       expect(east.flatMap((res) => res.Instances ?? [])).toHaveLength(m.instances);
       expect(east.every((res) => res.OwnerId === m.id)).toBe(true);
@@ -97,7 +122,11 @@ describe('crossbar run against moto_server', () => {
   });
 
   it('ListBuckets across the two accounts: each sees its own bucket only', async () => {
-    const r = await runCli(['run', 'all', '--regions', 'us-east-1', '-o', 'json', '--', 's3', 'list-buckets'], env(), dir);
+    const r = await runCli(
+      ['run', 'all', '--regions', 'us-east-1', '-o', 'json', '--', 's3', 'list-buckets'],
+      env(),
+      dir,
+    );
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as Report;
     for (const m of members) {
@@ -107,12 +136,32 @@ describe('crossbar run against moto_server', () => {
   });
 
   it('an AWS error answered by moto is reported per target with its code and message', async () => {
-    const r = await runCli(['run', 'all', '--regions', 'us-east-1', '-o', 'json', '--', 'ec2', 'describe-instances', '{"InstanceIds": ["i-0123456789abcdef0"]}'], env(), dir);
+    const r = await runCli(
+      [
+        'run',
+        'all',
+        '--regions',
+        'us-east-1',
+        '-o',
+        'json',
+        '--',
+        'ec2',
+        'describe-instances',
+        '{"InstanceIds": ["i-0123456789abcdef0"]}',
+      ],
+      env(),
+      dir,
+    );
     expect(r.code).toBe(1);
-    const report = JSON.parse(r.stdout) as Report & { results: { error?: { code: string; awsCode?: string; message: string } }[] };
+    const report = JSON.parse(r.stdout) as Report & {
+      results: { error?: { code: string; awsCode?: string; message: string } }[];
+    };
     expect(report.results).toHaveLength(2);
     for (const x of report.results) {
-      expect(x).toMatchObject({ status: 'NOT_FOUND', error: { code: 'NOT_FOUND', awsCode: 'InvalidInstanceID.NotFound' } });
+      expect(x).toMatchObject({
+        status: 'NOT_FOUND',
+        error: { code: 'NOT_FOUND', awsCode: 'InvalidInstanceID.NotFound' },
+      });
       expect(x.error?.message).toContain('i-0123456789abcdef0');
     }
     expect(report.summary.text).toBe('0 ok, 2 failed (NOT_FOUND ×2)');

@@ -8,9 +8,15 @@ import { startHopWorld, type HopWorld } from '../hop/world.js';
  * writes: four member accounts, each with us-east-1 and eu-west-1.
  */
 let w: HopWorld;
-beforeAll(async () => { w = await startHopWorld(); });
-afterAll(async () => { await w.stop(); });
-beforeEach(() => { w.sb.faults.set({}); });
+beforeAll(async () => {
+  w = await startHopWorld();
+});
+afterAll(async () => {
+  await w.stop();
+});
+beforeEach(() => {
+  w.sb.faults.set({});
+});
 
 interface Line {
   account: string;
@@ -23,15 +29,31 @@ interface Line {
 }
 
 function ndjson(text: string): Line[] {
-  return text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Line);
+  return text
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Line);
 }
 
 describe('crossbar run', () => {
   it('prints a table with account, name, stage, region and status, then the coverage grid; exit 1 when a target failed', async () => {
-    const r = await w.cli(['run', 'all', '--regions', 'us-east-1,eu-south-1', '-o', 'table', '--', 'ec2', 'describe-instances']);
+    const r = await w.cli([
+      'run',
+      'all',
+      '--regions',
+      'us-east-1,eu-south-1',
+      '-o',
+      'table',
+      '--',
+      'ec2',
+      'describe-instances',
+    ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/ACCOUNT\s+NAME\s+STAGE\s+REGION\s+STATUS\s+RESULT/);
-    expect(r.stdout).toMatch(/222222222222\s+development\s+dev\s+eu-south-1\s+✗ REGION_DISABLED\s+The region is not enabled in this account \[AuthFailure\]/);
+    expect(r.stdout).toMatch(
+      /222222222222\s+development\s+dev\s+eu-south-1\s+✗ REGION_DISABLED\s+The region is not enabled in this account \[AuthFailure\]/,
+    );
     expect(r.stdout).toMatch(/444444444444\s+production\s+prod\s+eu-south-1\s+✓ ok\s+2 Reservations \(2 Instances\)/);
     expect(r.stdout).toMatch(/coverage\nACCOUNT\s+eu-south-1\s+us-east-1\ndevelopment\s+✗ REGION_DISABLED\s+✓/);
     expect(r.stderr).toContain('5 ok, 3 failed (REGION_DISABLED ×3)');
@@ -40,12 +62,23 @@ describe('crossbar run', () => {
   it('-o json is one object with the results, the coverage grid and the summary; exit 0 when all are ok', async () => {
     const r = await w.cli(['run', 'all', '-o', 'json', '--', 'sts', 'get-caller-identity']);
     expect(r.code).toBe(0);
-    const report = JSON.parse(r.stdout) as { run: Record<string, unknown>; results: Line[]; coverage: { regions: string[]; rows: { name: string }[] }; summary: { ok: number; text: string } };
+    const report = JSON.parse(r.stdout) as {
+      run: Record<string, unknown>;
+      results: Line[];
+      coverage: { regions: string[]; rows: { name: string }[] };
+      summary: { ok: number; text: string };
+    };
     expect(report.run).toMatchObject({ service: 'sts', operation: 'GetCallerIdentity', paginate: true });
     expect(report.results).toHaveLength(8);
-    for (const line of report.results) expect(line.value?.['Arn']).toBe(`arn:aws:sts::${line.account}:assumed-role/CrossbarReadOnly/alice`);
+    for (const line of report.results)
+      expect(line.value?.['Arn']).toBe(`arn:aws:sts::${line.account}:assumed-role/CrossbarReadOnly/alice`);
     expect(report.coverage.regions).toEqual(['eu-west-1', 'us-east-1']);
-    expect(report.coverage.rows.map((row) => row.name)).toEqual(['development', 'staging', 'production', 'client-acme']);
+    expect(report.coverage.rows.map((row) => row.name)).toEqual([
+      'development',
+      'staging',
+      'production',
+      'client-acme',
+    ]);
     expect(report.summary).toMatchObject({ ok: 8, text: '8 ok, 0 failed' });
   });
 
@@ -53,7 +86,12 @@ describe('crossbar run', () => {
     const nd = await w.cli(['run', 'stage=prod,stage=dev', '-o', 'ndjson', '--', 's3', 'list-buckets']);
     expect(nd.code).toBe(0);
     const lines = ndjson(nd.stdout);
-    expect(lines.map((l) => `${l.name}/${l.region}`).sort()).toEqual(['development/eu-west-1', 'development/us-east-1', 'production/eu-west-1', 'production/us-east-1']);
+    expect(lines.map((l) => `${l.name}/${l.region}`).sort()).toEqual([
+      'development/eu-west-1',
+      'development/us-east-1',
+      'production/eu-west-1',
+      'production/us-east-1',
+    ]);
     expect(lines.every((l) => l.status === 'ok' && Array.isArray(l.value?.['Buckets']))).toBe(true);
     expect(nd.stderr).toContain('coverage');
     const csv = await w.cli(['run', 'production', '-o', 'csv', '--', 'ec2', 'DescribeVpcs']);
@@ -64,15 +102,49 @@ describe('crossbar run', () => {
   });
 
   it('--no-paginate sends one request per target', async () => {
-    const paged = await w.cli(['run', 'development', '--regions', 'us-east-1', '-o', 'json', '--', 'iam', 'list-roles', '{"MaxItems": 1}']);
-    const single = await w.cli(['run', 'development', '--regions', 'us-east-1', '--no-paginate', '-o', 'json', '--', 'iam', 'list-roles', '{"MaxItems": 1}']);
-    const roles = (out: string) => ((JSON.parse(out) as { results: Line[] }).results[0]?.value?.['Roles'] as unknown[]).length;
+    const paged = await w.cli([
+      'run',
+      'development',
+      '--regions',
+      'us-east-1',
+      '-o',
+      'json',
+      '--',
+      'iam',
+      'list-roles',
+      '{"MaxItems": 1}',
+    ]);
+    const single = await w.cli([
+      'run',
+      'development',
+      '--regions',
+      'us-east-1',
+      '--no-paginate',
+      '-o',
+      'json',
+      '--',
+      'iam',
+      'list-roles',
+      '{"MaxItems": 1}',
+    ]);
+    const roles = (out: string) =>
+      ((JSON.parse(out) as { results: Line[] }).results[0]?.value?.['Roles'] as unknown[]).length;
     expect(roles(paged.stdout)).toBeGreaterThan(1);
     expect(roles(single.stdout)).toBe(1);
   });
 
   it('--regions all runs every region each account has enabled', async () => {
-    const r = await w.cli(['run', 'development,production', '--regions', 'all', '-o', 'ndjson', '--', 'ec2', 'describe-instances']);
+    const r = await w.cli([
+      'run',
+      'development,production',
+      '--regions',
+      'all',
+      '-o',
+      'ndjson',
+      '--',
+      'ec2',
+      'describe-instances',
+    ]);
     expect(r.code).toBe(0);
     const lines = ndjson(r.stdout);
     const regions = (name: string) => lines.filter((l) => l.name === name).map((l) => l.region);
@@ -83,39 +155,90 @@ describe('crossbar run', () => {
 
   it('an account that cannot be reached is reported DENIED with the reason, and the others still run', async () => {
     const config = w.variant('acme-without-external-id', (yaml) => yaml.replace(/^\s*external_id: .*\n/m, ''));
-    const r = await w.cli(['run', 'all', '--regions', 'us-east-1', '-o', 'ndjson', '--', 'sts', 'get-caller-identity'], { CROSSBAR_CONFIG: config });
+    const r = await w.cli(
+      ['run', 'all', '--regions', 'us-east-1', '-o', 'ndjson', '--', 'sts', 'get-caller-identity'],
+      { CROSSBAR_CONFIG: config },
+    );
     expect(r.code).toBe(1);
     const lines = ndjson(r.stdout);
     expect(lines).toHaveLength(4);
     const acme = lines.find((l) => l.name === 'client-acme');
-    expect(acme).toMatchObject({ status: 'DENIED', error: { code: 'DENIED', reason: 'ExternalId', awsCode: 'AccessDenied' } });
+    expect(acme).toMatchObject({
+      status: 'DENIED',
+      error: { code: 'DENIED', reason: 'ExternalId', awsCode: 'AccessDenied' },
+    });
     expect(lines.filter((l) => l.status === 'ok')).toHaveLength(3);
     expect(r.stderr).toContain('3 ok, 1 failed (DENIED ×1)');
   });
 
   it('a role missing from an account is DENIED for that account only', async () => {
-    const r = await w.cli(['run', 'all', '--role', 'NoSuchRole', '--regions', 'us-east-1', '-o', 'ndjson', '--', 'sts', 'get-caller-identity']);
+    const r = await w.cli([
+      'run',
+      'all',
+      '--role',
+      'NoSuchRole',
+      '--regions',
+      'us-east-1',
+      '-o',
+      'ndjson',
+      '--',
+      'sts',
+      'get-caller-identity',
+    ]);
     expect(r.code).toBe(1);
     const lines = ndjson(r.stdout);
     expect(lines).toHaveLength(4);
-    expect(lines.every((l) => l.status === 'DENIED' && l.error?.message.includes(`arn:aws:iam::${l.account}:role/NoSuchRole`))).toBe(true);
+    expect(
+      lines.every(
+        (l) => l.status === 'DENIED' && l.error?.message.includes(`arn:aws:iam::${l.account}:role/NoSuchRole`),
+      ),
+    ).toBe(true);
   });
 
   it('a region that does not exist is INVALID for its targets; the rest run', async () => {
-    const r = await w.cli(['run', 'development', '--regions', 'us-east-1,eu-wst-1', '-o', 'ndjson', '--', 'ec2', 'describe-instances']);
+    const r = await w.cli([
+      'run',
+      'development',
+      '--regions',
+      'us-east-1,eu-wst-1',
+      '-o',
+      'ndjson',
+      '--',
+      'ec2',
+      'describe-instances',
+    ]);
     expect(r.code).toBe(1);
     const lines = ndjson(r.stdout);
     expect(lines.find((l) => l.region === 'us-east-1')?.status).toBe('ok');
-    expect(lines.find((l) => l.region === 'eu-wst-1')).toMatchObject({ status: 'INVALID', error: { message: "The region 'eu-wst-1' does not exist (did you mean 'eu-west-1' or 'eu-west-2'?)" } });
+    expect(lines.find((l) => l.region === 'eu-wst-1')).toMatchObject({
+      status: 'INVALID',
+      error: { message: "The region 'eu-wst-1' does not exist (did you mean 'eu-west-1' or 'eu-west-2'?)" },
+    });
   });
 
   it.each([
-    [['all', '--', 'ec2', 'DescribeInstance'], "ec2 has no operation 'DescribeInstance'", "Did you mean 'DescribeInstances'"],
+    [
+      ['all', '--', 'ec2', 'DescribeInstance'],
+      "ec2 has no operation 'DescribeInstance'",
+      "Did you mean 'DescribeInstances'",
+    ],
     [['all', '--', 'ecc2', 'describe-instances'], "Unknown service 'ecc2'", "Did you mean 'ec2'"],
-    [['all', '--', 'ec2', 'describe-instances', '{"Filter": []}'], 'Filter is not a parameter', "Did you mean 'Filters'"],
-    [['all', '--', 'ec2', 'describe-instances', '{"MaxResults": "5"}'], 'MaxResults must be a number', 'DescribeInstances takes'],
+    [
+      ['all', '--', 'ec2', 'describe-instances', '{"Filter": []}'],
+      'Filter is not a parameter',
+      "Did you mean 'Filters'",
+    ],
+    [
+      ['all', '--', 'ec2', 'describe-instances', '{"MaxResults": "5"}'],
+      'MaxResults must be a number',
+      'DescribeInstances takes',
+    ],
     [['all', '--', 'ec2', 'describe-instances', '{nope'], 'not valid JSON', 'Quote them'],
-    [['nothing-matches', '--', 'ec2', 'describe-instances'], "No account matches 'nothing-matches'", 'crossbar accounts list'],
+    [
+      ['nothing-matches', '--', 'ec2', 'describe-instances'],
+      "No account matches 'nothing-matches'",
+      'crossbar accounts list',
+    ],
     [['all', '--regions', ',', '--', 'ec2', 'describe-instances'], '--regions is empty', 'us-east-1'],
     [['all'], 'run needs SERVICE OPERATION', 'crossbar run all --'],
   ])('bad input %j exits 2 before any call, with a clear message', async (argv, message, hint) => {
@@ -127,29 +250,65 @@ describe('crossbar run', () => {
   });
 
   it('--exec runs the command per target with its credentials and collects stdout, stderr and exit codes', async () => {
-    const script = 'echo "$CROSSBAR_ACCOUNT $AWS_REGION $AWS_ACCESS_KEY_ID $AWS_ENDPOINT_URL"; echo warn >&2; [ "$CROSSBAR_ACCOUNT" = staging ] && exit 4; exit 0';
-    const r = await w.cli(['run', 'development,staging', '--regions', 'us-east-1', '--exec', '-o', 'json', '--', 'sh', '-c', script]);
+    const script =
+      'echo "$CROSSBAR_ACCOUNT $AWS_REGION $AWS_ACCESS_KEY_ID $AWS_ENDPOINT_URL"; echo warn >&2; [ "$CROSSBAR_ACCOUNT" = staging ] && exit 4; exit 0';
+    const r = await w.cli([
+      'run',
+      'development,staging',
+      '--regions',
+      'us-east-1',
+      '--exec',
+      '-o',
+      'json',
+      '--',
+      'sh',
+      '-c',
+      script,
+    ]);
     expect(r.code).toBe(1);
     const results = (JSON.parse(r.stdout) as { results: Line[] }).results;
     const dev = results.find((l) => l.name === 'development');
     const staging = results.find((l) => l.name === 'staging');
     expect(dev).toMatchObject({ status: 'ok', value: { exitCode: 0, stderr: 'warn\n' } });
-    expect(String(dev?.value?.['stdout'])).toMatch(new RegExp(`^development us-east-1 ASIA[A-Z0-9]+ ${w.sb.endpoint}\\n$`));
-    expect(staging).toMatchObject({ status: 'ERROR', error: { message: 'sh exited with 4: warn' }, value: { exitCode: 4 } });
+    expect(String(dev?.value?.['stdout'])).toMatch(
+      new RegExp(`^development us-east-1 ASIA[A-Z0-9]+ ${w.sb.endpoint}\\n$`),
+    );
+    expect(staging).toMatchObject({
+      status: 'ERROR',
+      error: { message: 'sh exited with 4: warn' },
+      value: { exitCode: 4 },
+    });
     expect(String(staging?.value?.['stdout'])).toMatch(/^staging us-east-1 ASIA/);
   });
 
   it('--exec with a command that does not exist fails each target with 127', async () => {
-    const r = await w.cli(['run', 'development', '--regions', 'us-east-1', '--exec', '-o', 'ndjson', '--', 'crossbar-no-such-command-x']);
+    const r = await w.cli([
+      'run',
+      'development',
+      '--regions',
+      'us-east-1',
+      '--exec',
+      '-o',
+      'ndjson',
+      '--',
+      'crossbar-no-such-command-x',
+    ]);
     expect(r.code).toBe(1);
-    expect(ndjson(r.stdout)[0]).toMatchObject({ status: 'ERROR', error: { message: 'crossbar-no-such-command-x: command not found' }, value: { exitCode: 127 } });
+    expect(ndjson(r.stdout)[0]).toMatchObject({
+      status: 'ERROR',
+      error: { message: 'crossbar-no-such-command-x: command not found' },
+      value: { exitCode: 127 },
+    });
   });
 
   it('Ctrl-C stops new work, prints what finished, reports the rest INTERRUPTED and exits 130', async () => {
     w.sb.faults.set({ rules: [{ service: 'ec2', latencyMs: 300 }] });
     const cli = captureIo(w.env());
     const started = Date.now();
-    const running = main(['run', 'all', '--concurrency', '1', '-o', 'ndjson', '--', 'ec2', 'describe-instances'], cli.io);
+    const running = main(
+      ['run', 'all', '--concurrency', '1', '-o', 'ndjson', '--', 'ec2', 'describe-instances'],
+      cli.io,
+    );
     await waitFor(() => (cli.stdout.includes('"status":"ok"') ? true : undefined), 15_000);
     cli.interrupt();
     const code = await running;

@@ -40,7 +40,10 @@ export interface FanoutWorld {
 export async function startFanoutWorld(options: SandboxOptions = {}): Promise<FanoutWorld> {
   const sb = await startSandbox({ port: 0, ...options });
   const files = awsFiles(sb);
-  const registries = { alice: registryFrom(fanoutConfig(sb.endpoint, 'alice')), bob: registryFrom(fanoutConfig(sb.endpoint, 'bob')) };
+  const registries = {
+    alice: registryFrom(fanoutConfig(sb.endpoint, 'alice')),
+    bob: registryFrom(fanoutConfig(sb.endpoint, 'bob')),
+  };
   const homes: string[] = [];
   return {
     sb,
@@ -56,7 +59,8 @@ export async function startFanoutWorld(options: SandboxOptions = {}): Promise<Fa
       };
       return { credentialsFor, calls };
     },
-    accounts: (selector, who = 'alice') => selectAccounts(registries[who], selector).map((account) => ({ account, role: account.defaultRole })),
+    accounts: (selector, who = 'alice') =>
+      selectAccounts(registries[who], selector).map((account) => ({ account, role: account.defaultRole })),
     async stop() {
       await sb.stop();
       for (const h of homes) rmSync(h, { recursive: true, force: true });

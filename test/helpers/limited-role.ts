@@ -10,7 +10,12 @@ import { MANAGEMENT, assume, keysOf } from './sandbox-clients.js';
  * A role in a member account that alice may assume and that allows only `actions`: the "denied twin" of
  * the read-only role. Written straight into the sandbox world, as an administrator would have set it up.
  */
-export async function limitedSession(sb: Sandbox, accountId: string, roleName: string, actions: string[]): Promise<AwsCredentialIdentity> {
+export async function limitedSession(
+  sb: Sandbox,
+  accountId: string,
+  roleName: string,
+  actions: string[],
+): Promise<AwsCredentialIdentity> {
   const account = sb.world.accounts[accountId];
   const alice = sb.world.accounts[MANAGEMENT]?.iam.users['alice'];
   if (!account || !alice) throw new Error(`sandbox has no account ${accountId} or no alice`);
@@ -32,7 +37,12 @@ export interface CliResult {
 }
 
 /** Runs the real AWS CLI against the sandbox with the given credentials in its environment, nothing else. */
-export async function runAwsCli(sb: Sandbox, creds: AwsCredentialIdentity, args: string[], region = 'us-east-1'): Promise<CliResult> {
+export async function runAwsCli(
+  sb: Sandbox,
+  creds: AwsCredentialIdentity,
+  args: string[],
+  region = 'us-east-1',
+): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env['PATH'] ?? '/usr/bin:/bin',
     HOME: process.env['HOME'] ?? '/tmp',
@@ -46,7 +56,11 @@ export async function runAwsCli(sb: Sandbox, creds: AwsCredentialIdentity, args:
     AWS_PAGER: '',
   };
   try {
-    const { stdout, stderr } = await promisify(execFile)('aws', ['--endpoint-url', sb.endpoint, '--output', 'json', ...args], { env, timeout: 60_000 });
+    const { stdout, stderr } = await promisify(execFile)(
+      'aws',
+      ['--endpoint-url', sb.endpoint, '--output', 'json', ...args],
+      { env, timeout: 60_000 },
+    );
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string };

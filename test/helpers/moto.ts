@@ -7,7 +7,8 @@ import { createServer } from 'node:net';
  */
 export function requireOnPath(command: string, why: string): void {
   const found = spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' });
-  if (found.status !== 0) throw new Error(`${command} is not on PATH: ${why}. Install it (the CI image has it) and run again.`);
+  if (found.status !== 0)
+    throw new Error(`${command} is not on PATH: ${why}. Install it (the CI image has it) and run again.`);
 }
 
 export async function freePort(): Promise<number> {
@@ -30,9 +31,13 @@ export interface Moto {
 export async function startMoto(): Promise<Moto> {
   requireOnPath('moto_server', 'the moto comparison tests need it');
   const port = await freePort();
-  const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
-  child.stderr?.on('data', (c: Buffer) => { stderr += c.toString(); });
+  child.stderr?.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
   const endpoint = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
@@ -47,10 +52,11 @@ export async function startMoto(): Promise<Moto> {
   }
   return {
     endpoint,
-    stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
   };
 }

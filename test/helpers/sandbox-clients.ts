@@ -42,17 +42,40 @@ export async function assume(
   from: AwsCredentialIdentity,
   accountId: string,
   roleName: string,
-  extra: { ExternalId?: string; SerialNumber?: string; TokenCode?: string; DurationSeconds?: number; SourceIdentity?: string } = {},
+  extra: {
+    ExternalId?: string;
+    SerialNumber?: string;
+    TokenCode?: string;
+    DurationSeconds?: number;
+    SourceIdentity?: string;
+  } = {},
 ): Promise<AwsCredentialIdentity> {
-  const out = await sts(sb, from).send(new AssumeRoleCommand({ RoleArn: roleArn(accountId, roleName), RoleSessionName: 'test-session', ...extra }));
+  const out = await sts(sb, from).send(
+    new AssumeRoleCommand({ RoleArn: roleArn(accountId, roleName), RoleSessionName: 'test-session', ...extra }),
+  );
   const c = out.Credentials;
   if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw new Error('AssumeRole returned no credentials');
-  return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, ...(c.Expiration ? { expiration: c.Expiration } : {}) };
+  return {
+    accessKeyId: c.AccessKeyId,
+    secretAccessKey: c.SecretAccessKey,
+    sessionToken: c.SessionToken,
+    ...(c.Expiration ? { expiration: c.Expiration } : {}),
+  };
 }
 
 /** alice -> CrossbarReadOnly in a member account (client-acme gets its ExternalId). */
-export function readOnlySession(sb: Sandbox, accountId: string, who: 'alice' | 'bob' = 'alice'): Promise<AwsCredentialIdentity> {
-  return assume(sb, keysOf(sb, who), accountId, 'CrossbarReadOnly', accountId === CLIENT_ACME ? { ExternalId: ACME_EXTERNAL_ID } : {});
+export function readOnlySession(
+  sb: Sandbox,
+  accountId: string,
+  who: 'alice' | 'bob' = 'alice',
+): Promise<AwsCredentialIdentity> {
+  return assume(
+    sb,
+    keysOf(sb, who),
+    accountId,
+    'CrossbarReadOnly',
+    accountId === CLIENT_ACME ? { ExternalId: ACME_EXTERNAL_ID } : {},
+  );
 }
 
 /** alice -> administrator with a real TOTP from her virtual MFA device. */
@@ -66,14 +89,19 @@ export function adminSession(sb: Sandbox, accountId: string): Promise<AwsCredent
 
 /** alice's MFA session from GetSessionToken, which every role then reuses. */
 export async function aliceMfaSession(sb: Sandbox): Promise<AwsCredentialIdentity> {
-  const out = await sts(sb, keysOf(sb, 'alice')).send(new GetSessionTokenCommand({ SerialNumber: ALICE_MFA, TokenCode: sb.mfaCode('alice') }));
+  const out = await sts(sb, keysOf(sb, 'alice')).send(
+    new GetSessionTokenCommand({ SerialNumber: ALICE_MFA, TokenCode: sb.mfaCode('alice') }),
+  );
   const c = out.Credentials;
-  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw new Error('GetSessionToken returned no credentials');
+  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken)
+    throw new Error('GetSessionToken returned no credentials');
   return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
 }
 
 /** Runs a promise expected to fail and returns the SDK error's name and message. */
-export async function failure(p: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined }> {
+export async function failure(
+  p: Promise<unknown>,
+): Promise<{ name: string; message: string; status: number | undefined }> {
   try {
     await p;
   } catch (err) {

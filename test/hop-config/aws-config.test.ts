@@ -23,7 +23,9 @@ beforeAll(async () => {
   // Comments, [default], SSO, services, someone's own role profiles, the sandbox's people; no final newline.
   handWritten = `${busy}\n${readFileSync(w.paths.awsConfig, 'utf8').trimEnd()}`;
 });
-afterAll(async () => { await w.stop(); });
+afterAll(async () => {
+  await w.stop();
+});
 
 /** The CLI with ~/.aws/config under the temp HOME (AWS_CONFIG_FILE unset, so the default path is exercised). */
 function crossbar(argv: string[], extra: Record<string, string | undefined> = {}) {
@@ -51,7 +53,10 @@ async function callerIdentity(profile: string, extraEnv: Record<string, string> 
   const awsHome = mkdtempSync(join(w.dir, 'aws-home-'));
   const env = { ...awsEnv({ config: configPath, credentials: w.paths.awsCredentials, home: awsHome }), ...extraEnv };
   const run = await runAws(['--profile', profile, 'sts', 'get-caller-identity', '--output', 'json'], env);
-  return { ...run, identity: run.status === 0 ? (JSON.parse(run.stdout) as { Account: string; Arn: string }) : undefined };
+  return {
+    ...run,
+    identity: run.status === 0 ? (JSON.parse(run.stdout) as { Account: string; Arn: string }) : undefined,
+  };
 }
 
 describe('crossbar aws-config without --write', () => {
@@ -63,9 +68,13 @@ describe('crossbar aws-config without --write', () => {
       expect(run.stdout.startsWith(`--- ${configPath}\n+++ ${configPath}\n@@ `)).toBe(true);
       expect(run.stdout).toContain(`+${BLOCK_BEGIN}\n`);
       expect(run.stdout).toContain('+[profile demo-prod-CrossbarReadOnly]\n');
-      expect(run.stdout).toContain(`+credential_process = crossbar credential-process production:CrossbarReadOnly --config ${w.paths.crossbarYaml}\n`);
+      expect(run.stdout).toContain(
+        `+credential_process = crossbar credential-process production:CrossbarReadOnly --config ${w.paths.crossbarYaml}\n`,
+      );
       expect(run.stdout).not.toMatch(/^\+\[default\]/m);
-      expect(run.stderr).toContain('dry run: 8 added, 0 changed, 0 removed, 0 stale; nothing written (pass --write to apply)');
+      expect(run.stderr).toContain(
+        'dry run: 8 added, 0 changed, 0 removed, 0 stale; nothing written (pass --write to apply)',
+      );
       expect(readFileSync(configPath, 'utf8')).toBe(handWritten);
       expect(backups()).toEqual([]);
     }
@@ -77,10 +86,25 @@ describe('crossbar aws-config --output json', () => {
     reset();
     const run = await crossbar(['--output', 'json', 'aws-config', '--mode', 'role-arn']);
     expect(run.code).toBe(0);
-    const plan = JSON.parse(run.stdout) as { path: string; mode: string; added: string[]; stale: string[]; written: boolean; diff: string };
+    const plan = JSON.parse(run.stdout) as {
+      path: string;
+      mode: string;
+      added: string[];
+      stale: string[];
+      written: boolean;
+      diff: string;
+    };
     expect(plan).toMatchObject({ path: configPath, mode: 'role-arn', stale: [], written: false });
-    expect(plan.added).toEqual(['demo-dev-CrossbarReadOnly', 'demo-dev-admin', 'demo-staging-CrossbarReadOnly', 'demo-staging-admin',
-      'demo-prod-CrossbarReadOnly', 'demo-prod-admin', 'demo-client-CrossbarReadOnly', 'demo-client-admin']);
+    expect(plan.added).toEqual([
+      'demo-dev-CrossbarReadOnly',
+      'demo-dev-admin',
+      'demo-staging-CrossbarReadOnly',
+      'demo-staging-admin',
+      'demo-prod-CrossbarReadOnly',
+      'demo-prod-admin',
+      'demo-client-CrossbarReadOnly',
+      'demo-client-admin',
+    ]);
     expect(plan.diff).toContain('+source_profile = alice\n');
     expect(readFileSync(configPath, 'utf8')).toBe(handWritten);
   });
@@ -95,7 +119,9 @@ describe('crossbar aws-config --write --mode role-arn', () => {
     expect(run.stdout.split('\n')[0]).toBe(`wrote ${configPath}: 8 added, 0 changed, 0 removed, 0 stale`);
     const text = readFileSync(configPath, 'utf8');
     expect(text.startsWith(`${handWritten}\n\n${BLOCK_BEGIN}\n`)).toBe(true);
-    expect(text).toMatch(/\[profile demo-prod-CrossbarReadOnly\]\n# crossbar: account 444444444444 \(production\), role CrossbarReadOnly\nrole_arn = arn:aws:iam::444444444444:role\/CrossbarReadOnly\nsource_profile = alice\n/);
+    expect(text).toMatch(
+      /\[profile demo-prod-CrossbarReadOnly\]\n# crossbar: account 444444444444 \(production\), role CrossbarReadOnly\nrole_arn = arn:aws:iam::444444444444:role\/CrossbarReadOnly\nsource_profile = alice\n/,
+    );
     expect(text).toMatch(/\[profile demo-client-CrossbarReadOnly\]\n.*\n.*\n.*\nexternal_id = acme-crossbar-7f3a9c\n/);
     expect(text).toContain('mfa_serial = arn:aws:iam::111111111111:mfa/alice\n');
     const [backup] = backups();
@@ -109,11 +135,18 @@ describe('crossbar aws-config --write --mode role-arn', () => {
     expect(run.identity?.Arn).toMatch(/^arn:aws:sts::444444444444:assumed-role\/CrossbarReadOnly\//);
   });
 
-  it('denied twin: bob as the source cannot get into production\'s administrator profile', async () => {
+  it("denied twin: bob as the source cannot get into production's administrator profile", async () => {
     const bobConfig = join(w.dir, 'bob-config');
-    writeFileSync(bobConfig, readFileSync(configPath, 'utf8').replaceAll('source_profile = alice', 'source_profile = bob'));
+    writeFileSync(
+      bobConfig,
+      readFileSync(configPath, 'utf8').replaceAll('source_profile = alice', 'source_profile = bob'),
+    );
     const awsHome = mkdtempSync(join(w.dir, 'aws-home-'));
-    const run = await runAws(['--profile', 'demo-prod-admin', 'sts', 'get-caller-identity'], awsEnv({ config: bobConfig, credentials: w.paths.awsCredentials, home: awsHome }), `${w.sb.mfaCode('alice')}\n`);
+    const run = await runAws(
+      ['--profile', 'demo-prod-admin', 'sts', 'get-caller-identity'],
+      awsEnv({ config: bobConfig, credentials: w.paths.awsCredentials, home: awsHome }),
+      `${w.sb.mfaCode('alice')}\n`,
+    );
     expect(run.status).not.toBe(0);
     expect(run.stderr).toContain('An error occurred (AccessDenied) when calling the AssumeRole operation');
   });
@@ -138,8 +171,13 @@ describe('crossbar aws-config --write --mode credential-process', () => {
     expect(run.stdout.split('\n')[0]).toBe(`wrote ${configPath}: 0 added, 8 changed, 0 removed, 0 stale`);
     const text = readFileSync(configPath, 'utf8');
     expect(outsideBlock(text)).toBe(`${handWritten}\n\n${after}`);
-    expect(text).toContain(`credential_process = ${crossbarCommand()} credential-process production:CrossbarReadOnly --config ${w.paths.crossbarYaml}\n`);
-    const identity = await callerIdentity('demo-prod-CrossbarReadOnly', { CROSSBAR_HOME: join(w.dir, 'crossbar-home'), CROSSBAR_KEY_STORE: 'file' });
+    expect(text).toContain(
+      `credential_process = ${crossbarCommand()} credential-process production:CrossbarReadOnly --config ${w.paths.crossbarYaml}\n`,
+    );
+    const identity = await callerIdentity('demo-prod-CrossbarReadOnly', {
+      CROSSBAR_HOME: join(w.dir, 'crossbar-home'),
+      CROSSBAR_KEY_STORE: 'file',
+    });
     expect(identity.stderr).toBe('');
     expect(identity.identity?.Account).toBe('444444444444');
     expect(identity.identity?.Arn).toBe('arn:aws:sts::444444444444:assumed-role/CrossbarReadOnly/alice');
@@ -165,16 +203,26 @@ describe('crossbar aws-config --write --mode credential-process', () => {
 describe('crossbar aws-config --prune', () => {
   it('reports the profiles of a gone account as stale, and --prune removes them', async () => {
     const fewer = join(w.dir, 'without-client.yaml');
-    writeFileSync(fewer, readFileSync(w.paths.crossbarYaml, 'utf8').replace(/ {2}- id: "555555555555"[\s\S]*?(?=\n {2}- id:|\nworkspaces:)/, ''));
+    writeFileSync(
+      fewer,
+      readFileSync(w.paths.crossbarYaml, 'utf8').replace(
+        / {2}- id: "555555555555"[\s\S]*?(?=\n {2}- id:|\nworkspaces:)/,
+        '',
+      ),
+    );
     reset();
     expect((await crossbar(['aws-config', '--write', '--mode', 'role-arn'])).code).toBe(0);
     const stale = await crossbar(['aws-config', '--write', '--mode', 'role-arn'], { CROSSBAR_CONFIG: fewer });
     expect(stale.code).toBe(0);
     // Kept as they were: nothing to write, but said.
     expect(stale.stdout).toBe(`${configPath} is up to date: 0 added, 0 changed, 0 removed, 2 stale\n`);
-    expect(stale.stderr).toBe('stale: demo-client-CrossbarReadOnly, demo-client-admin: their accounts are no longer in crossbar.yaml; --prune removes them\n');
+    expect(stale.stderr).toBe(
+      'stale: demo-client-CrossbarReadOnly, demo-client-admin: their accounts are no longer in crossbar.yaml; --prune removes them\n',
+    );
     expect(readFileSync(configPath, 'utf8')).toContain('[profile demo-client-CrossbarReadOnly]');
-    const pruned = await crossbar(['aws-config', '--write', '--mode', 'role-arn', '--prune', '--config', fewer], { CROSSBAR_CONFIG: undefined });
+    const pruned = await crossbar(['aws-config', '--write', '--mode', 'role-arn', '--prune', '--config', fewer], {
+      CROSSBAR_CONFIG: undefined,
+    });
     expect(pruned.stdout.split('\n')[0]).toBe(`wrote ${configPath}: 0 added, 0 changed, 2 removed, 0 stale`);
     const text = readFileSync(configPath, 'utf8');
     expect(text).not.toContain('demo-client-');
@@ -189,19 +237,25 @@ describe('crossbar aws-config refuses to write', () => {
     const run = await crossbar(['aws-config', '--write']);
     expect(run.code).toBe(2);
     const lines = run.stderr.split('\n').filter(Boolean);
-    expect(lines[0]).toBe(`crossbar: ${configPath}:${broken.split('\n').length - 1}: cannot parse the AWS config file: the line is neither a [section], a key = value, a comment nor an indented continuation`);
+    expect(lines[0]).toBe(
+      `crossbar: ${configPath}:${broken.split('\n').length - 1}: cannot parse the AWS config file: the line is neither a [section], a key = value, a comment nor an indented continuation`,
+    );
     expect(lines).toHaveLength(2);
     expect(run.stdout).toBe('');
     expect(readFileSync(configPath, 'utf8')).toBe(broken);
     expect(backups()).toEqual([]);
   });
 
-  it('a profile of the user\'s own outside the block that crossbar would shadow: exit 2, file unchanged', async () => {
+  it("a profile of the user's own outside the block that crossbar would shadow: exit 2, file unchanged", async () => {
     const mine = `${handWritten}\n\n[profile demo-prod-CrossbarReadOnly]\nregion = us-west-2\n`;
     reset(mine);
     const run = await crossbar(['aws-config', '--write']);
     expect(run.code).toBe(2);
-    expect(run.stderr.split('\n')[0]).toMatch(new RegExp(`^crossbar: ${configPath}:\\d+: profile 'demo-prod-CrossbarReadOnly' is already defined outside crossbar's managed block`));
+    expect(run.stderr.split('\n')[0]).toMatch(
+      new RegExp(
+        `^crossbar: ${configPath}:\\d+: profile 'demo-prod-CrossbarReadOnly' is already defined outside crossbar's managed block`,
+      ),
+    );
     expect(readFileSync(configPath, 'utf8')).toBe(mine);
     expect(backups()).toEqual([]);
   });

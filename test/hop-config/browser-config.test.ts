@@ -5,8 +5,12 @@ import { startHopWorld, type HopWorld } from './setup.js';
 
 /** `crossbar browser-config` through `main()`, on the registry `sandbox start --write-config` writes. */
 let w: HopWorld;
-beforeAll(async () => { w = await startHopWorld(); });
-afterAll(async () => { await w.stop(); });
+beforeAll(async () => {
+  w = await startHopWorld();
+});
+afterAll(async () => {
+  await w.stop();
+});
 
 /** INI sections of the menu: name → settings. */
 function sections(text: string): Map<string, Record<string, string>> {
@@ -26,7 +30,7 @@ function sections(text: string): Map<string, Record<string, string>> {
 }
 
 describe('crossbar browser-config', () => {
-  it('prints a section per account × role, coloured by stage, based on alice\'s account', async () => {
+  it("prints a section per account × role, coloured by stage, based on alice's account", async () => {
     const run = await w.cli(['browser-config']);
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
@@ -52,7 +56,9 @@ describe('crossbar browser-config', () => {
     const out = join(w.dir, 'switch-roles.ini');
     const run = await w.cli(['browser-config', '--out', out]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toBe(`wrote ${out}: 8 switch-role targets; paste it into the aws-extend-switch-roles extension's configuration\n`);
+    expect(run.stdout).toBe(
+      `wrote ${out}: 8 switch-role targets; paste it into the aws-extend-switch-roles extension's configuration\n`,
+    );
     expect(readFileSync(out, 'utf8')).toBe(printed);
   });
 

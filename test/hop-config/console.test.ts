@@ -9,8 +9,12 @@ import { startHopWorld, type HopWorld } from './setup.js';
  * sandbox's console page; the switch-role link; the guardrail; and the denied twin.
  */
 let w: HopWorld;
-beforeAll(async () => { w = await startHopWorld(); });
-afterAll(async () => { await w.stop(); });
+beforeAll(async () => {
+  w = await startHopWorld();
+});
+afterAll(async () => {
+  await w.stop();
+});
 
 const testId = (html: string, id: string) => new RegExp(`data-testid="${id}"[^>]*>([^<]*)<`).exec(html)?.[1];
 
@@ -52,7 +56,9 @@ describe('crossbar console --print', () => {
   it('the confirm: true admin role of production is refused without a terminal, and goes ahead with --yes and MFA', async () => {
     const refused = await w.cli(['console', 'production:admin', '--print']);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toBe('crossbar: production:admin needs confirmation and there is no terminal to type \'production\' on: pass --yes to go ahead\n');
+    expect(refused.stderr).toBe(
+      "crossbar: production:admin needs confirmation and there is no terminal to type 'production' on: pass --yes to go ahead\n",
+    );
     expect(refused.stdout).toBe('');
     const run = await w.cli(['console', 'production:admin', '--print', '--yes', '--mfa-code', w.sb.mfaCode('alice')]);
     expect(run.stderr).toBe('');
@@ -66,15 +72,18 @@ describe('crossbar console --print', () => {
 describe('crossbar console with a chained role', () => {
   it('alice -> CrossbarHub -> production: signs in without a SessionDuration, which AWS refuses for chained sessions', async () => {
     const chained = join(w.dir, 'chained.yaml');
-    writeFileSync(chained, [
-      'organization: { name: acme, namespace: acme }',
-      'source: { profile: alice }',
-      'accounts:',
-      '  - { id: "111111111111", name: management, roles: { hub: CrossbarHub } }',
-      '  - { id: "444444444444", name: production, stage: prod, roles: { chained: { name: CrossbarReadOnly, via: "management:hub" } } }',
-      `endpoint: ${w.sb.endpoint}`,
-      '',
-    ].join('\n'));
+    writeFileSync(
+      chained,
+      [
+        'organization: { name: acme, namespace: acme }',
+        'source: { profile: alice }',
+        'accounts:',
+        '  - { id: "111111111111", name: management, roles: { hub: CrossbarHub } }',
+        '  - { id: "444444444444", name: production, stage: prod, roles: { chained: { name: CrossbarReadOnly, via: "management:hub" } } }',
+        `endpoint: ${w.sb.endpoint}`,
+        '',
+      ].join('\n'),
+    );
     const run = await w.cli(['console', 'production:chained', '--print'], { CROSSBAR_CONFIG: chained });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
@@ -85,7 +94,9 @@ describe('crossbar console with a chained role', () => {
     expect(Date.parse(testId(html, 'expires') ?? '') - w.sb.now()).toBeLessThanOrEqual(3_600_000);
     const link = await w.cli(['console', 'production:chained', '--switch-role'], { CROSSBAR_CONFIG: chained });
     expect(link.code).toBe(2);
-    expect(link.stderr.split('\n')[0]).toBe('crossbar: production:chained is reached through management:hub: the console cannot switch to a chained role');
+    expect(link.stderr.split('\n')[0]).toBe(
+      'crossbar: production:chained is reached through management:hub: the console cannot switch to a chained role',
+    );
   });
 });
 
@@ -107,27 +118,44 @@ describe('crossbar console opens a browser', () => {
     const run = await w.cli(['console', 'development'], { BROWSER: join(w.dir, 'no-such-browser') });
     expect(run.code).toBe(0);
     expect(run.stdout.startsWith(`${w.sb.endpoint}/federation?Action=login`)).toBe(true);
-    expect(run.stderr).toMatch(/^could not start a browser \(.*no-such-browser\): .*ENOENT.*; open the URL above, or set BROWSER\n$/);
+    expect(run.stderr).toMatch(
+      /^could not start a browser \(.*no-such-browser\): .*ENOENT.*; open the URL above, or set BROWSER\n$/,
+    );
   });
 });
 
 describe('crossbar console --switch-role', () => {
-  it('prints seed 004\'s link with account, roleName, displayName and colour, without credentials', async () => {
+  it("prints seed 004's link with account, roleName, displayName and colour, without credentials", async () => {
     // No source credentials at all: the link needs none.
-    const run = await w.cli(['console', 'production:admin', '--switch-role'], { AWS_SHARED_CREDENTIALS_FILE: '/dev/null' });
+    const run = await w.cli(['console', 'production:admin', '--switch-role'], {
+      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    });
     expect(run.code).toBe(0);
     const url = new URL(run.stdout.trim());
     expect(`${url.origin}${url.pathname}`).toBe('https://signin.aws.amazon.com/switchrole');
-    expect(Object.fromEntries(url.searchParams)).toEqual({ account: '444444444444', roleName: 'administrator', displayName: 'production:admin', color: 'f2b0a9' });
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      account: '444444444444',
+      roleName: 'administrator',
+      displayName: 'production:admin',
+      color: 'f2b0a9',
+    });
     const dev = new URL((await w.cli(['console', 'development', '--switch-role'])).stdout.trim());
-    expect(Object.fromEntries(dev.searchParams)).toEqual({ account: '222222222222', roleName: 'CrossbarReadOnly', displayName: 'development', color: 'b7ca9d' });
+    expect(Object.fromEntries(dev.searchParams)).toEqual({
+      account: '222222222222',
+      roleName: 'CrossbarReadOnly',
+      displayName: 'development',
+      color: 'b7ca9d',
+    });
   });
 });
 
 describe('crossbar console refuses', () => {
-  it('denied twin: bob into production\'s administrator gets one line naming the role, exit 1', async () => {
+  it("denied twin: bob into production's administrator gets one line naming the role, exit 1", async () => {
     const bobYaml = join(w.dir, 'bob.yaml');
-    writeFileSync(bobYaml, readFileSync(w.paths.crossbarYaml, 'utf8').replace(/source: \{[^}]*\}/, 'source: { profile: bob }'));
+    writeFileSync(
+      bobYaml,
+      readFileSync(w.paths.crossbarYaml, 'utf8').replace(/source: \{[^}]*\}/, 'source: { profile: bob }'),
+    );
     const run = await w.cli(['console', 'production:admin', '--print', '--yes'], { CROSSBAR_CONFIG: bobYaml });
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
@@ -140,6 +168,8 @@ describe('crossbar console refuses', () => {
   it('an unknown account is a usage error with a suggestion', async () => {
     const run = await w.cli(['console', 'prodution', '--print']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe('crossbar: Unknown account \'prodution\'\nhint: Did you mean \'production\'? See `crossbar accounts list`\n');
+    expect(run.stderr).toBe(
+      "crossbar: Unknown account 'prodution'\nhint: Did you mean 'production'? See `crossbar accounts list`\n",
+    );
   });
 });

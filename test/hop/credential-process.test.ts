@@ -8,7 +8,9 @@ import { PRODUCTION } from '../helpers/sandbox-clients.js';
 import { asBob, assumeRoleCount, CROSSBAR, runProcess, startHopWorld, type HopWorld } from './world.js';
 
 let w: HopWorld;
-beforeAll(async () => { w = await startHopWorld(); });
+beforeAll(async () => {
+  w = await startHopWorld();
+});
 afterAll(() => w.stop());
 
 interface ProcessJson {
@@ -31,8 +33,19 @@ describe('crossbar credential-process', () => {
     expect(out.code).toBe(0);
     expect(out.stdout.endsWith('}\n')).toBe(true);
     const json = JSON.parse(out.stdout) as ProcessJson;
-    expect(Object.keys(json)).toEqual(['Version', 'AccessKeyId', 'SecretAccessKey', 'SessionToken', 'Expiration', 'AccountId']);
-    expect(json).toMatchObject({ Version: 1, AccountId: PRODUCTION, AccessKeyId: expect.stringMatching(/^ASIA/) as unknown });
+    expect(Object.keys(json)).toEqual([
+      'Version',
+      'AccessKeyId',
+      'SecretAccessKey',
+      'SessionToken',
+      'Expiration',
+      'AccountId',
+    ]);
+    expect(json).toMatchObject({
+      Version: 1,
+      AccountId: PRODUCTION,
+      AccessKeyId: expect.stringMatching(/^ASIA/) as unknown,
+    });
     expect(json.Expiration).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(Date.parse(json.Expiration) - Date.now()).toBeGreaterThan(50 * 60_000);
   });
@@ -51,7 +64,9 @@ describe('crossbar credential-process', () => {
     for (const entry of files(home, '.cache')) rmSync(join(home, 'cache', entry));
     const again = await w.cli(['credential-process', '/switch-to-prod'], env);
     expect(again.code).toBe(0);
-    expect((JSON.parse(again.stdout) as ProcessJson).AccessKeyId).not.toBe((JSON.parse(cold.stdout) as ProcessJson).AccessKeyId);
+    expect((JSON.parse(again.stdout) as ProcessJson).AccessKeyId).not.toBe(
+      (JSON.parse(cold.stdout) as ProcessJson).AccessKeyId,
+    );
     expect(assumeRoleCount(w.sb, PRODUCTION)).toBe(before + 2);
   });
 
@@ -61,19 +76,33 @@ describe('crossbar credential-process', () => {
     const first = JSON.parse((await w.cli(['credential-process', 'development'], env)).stdout) as ProcessJson;
     expect(first.AccountId).toBe('222222222222');
     // Same name, another account: the index must not hand out development's credentials.
-    writeFileSync(config, readFileSync(config, 'utf8').replace('id: "222222222222"\n    name: development', 'id: "333333333333"\n    name: development'));
+    writeFileSync(
+      config,
+      readFileSync(config, 'utf8').replace(
+        'id: "222222222222"\n    name: development',
+        'id: "333333333333"\n    name: development',
+      ),
+    );
     const second = JSON.parse((await w.cli(['credential-process', 'development'], env)).stdout) as ProcessJson;
     expect(second.AccountId).toBe('333333333333');
   });
 
   it('errors are one line on stderr with the right exit code', async () => {
     const unknown = await w.cli(['credential-process', 'prodution']);
-    expect(unknown).toEqual({ code: 2, stdout: '', stderr: "crossbar: Unknown account 'prodution' (Did you mean 'production'? See `crossbar accounts list`)\n" });
-    const denied = await w.cli(['credential-process', 'production:admin'], { CROSSBAR_CONFIG: w.variant('bob', asBob) });
+    expect(unknown).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: "crossbar: Unknown account 'prodution' (Did you mean 'production'? See `crossbar accounts list`)\n",
+    });
+    const denied = await w.cli(['credential-process', 'production:admin'], {
+      CROSSBAR_CONFIG: w.variant('bob', asBob),
+    });
     expect(denied.code).toBe(1);
     expect(denied.stdout).toBe('');
     expect(denied.stderr.split('\n')).toHaveLength(2);
-    expect(denied.stderr).toMatch(/^crossbar: Could not assume arn:aws:iam::444444444444:role\/administrator from arn:aws:iam::111111111111:user\/bob \(A policy of .* must allow sts:AssumeRole on .*\)\n$/);
+    expect(denied.stderr).toMatch(
+      /^crossbar: Could not assume arn:aws:iam::444444444444:role\/administrator from arn:aws:iam::111111111111:user\/bob \(A policy of .* must allow sts:AssumeRole on .*\)\n$/,
+    );
   });
 });
 
@@ -81,7 +110,11 @@ describe('the real AWS CLI through generated credential_process profiles', () =>
   function awsConfigFor(configPath: string): string {
     const parsed = parseConfig(readFileSync(configPath, 'utf8'), configPath);
     if (!parsed.config) throw new Error(parsed.problems.map(formatProblem).join('\n'));
-    const profiles = renderProfiles(buildRegistry(parsed.config), { mode: 'credential-process', crossbarCommand: CROSSBAR, configPath });
+    const profiles = renderProfiles(buildRegistry(parsed.config), {
+      mode: 'credential-process',
+      crossbarCommand: CROSSBAR,
+      configPath,
+    });
     const file = join(w.dir, `aws-config-${Math.random().toString(36).slice(2)}`);
     writeFileSync(file, profiles);
     return file;
@@ -90,20 +123,27 @@ describe('the real AWS CLI through generated credential_process profiles', () =>
   function aws(profile: string, configFile: string, extra: Record<string, string | undefined> = {}) {
     const env = w.env({ AWS_CONFIG_FILE: configFile, CROSSBAR_CONFIG: undefined, ...extra });
     // The AWS CLI's own view: the generated profiles; crossbar (its child) reads the sandbox users' keys.
-    return runProcess(['aws', '--profile', profile, 'sts', 'get-caller-identity', '--output', 'json'], env, { cwd: w.dir });
+    return runProcess(['aws', '--profile', profile, 'sts', 'get-caller-identity', '--output', 'json'], env, {
+      cwd: w.dir,
+    });
   }
 
   it('the production profile is 444444444444', async () => {
     const out = await aws('demo-prod-CrossbarReadOnly', awsConfigFor(w.paths.crossbarYaml));
     expect(out.stderr).toBe('');
     expect(out.code).toBe(0);
-    expect(JSON.parse(out.stdout)).toMatchObject({ Account: PRODUCTION, Arn: `arn:aws:sts::${PRODUCTION}:assumed-role/CrossbarReadOnly/alice` });
+    expect(JSON.parse(out.stdout)).toMatchObject({
+      Account: PRODUCTION,
+      Arn: `arn:aws:sts::${PRODUCTION}:assumed-role/CrossbarReadOnly/alice`,
+    });
   }, 60_000);
 
-  it('denied twin: bob\'s production admin profile fails with crossbar\'s one-line reason', async () => {
+  it("denied twin: bob's production admin profile fails with crossbar's one-line reason", async () => {
     const out = await aws('demo-prod-admin', awsConfigFor(w.variant('bob', asBob)));
     expect(out.code).not.toBe(0);
     expect(out.stdout).toBe('');
-    expect(out.stderr).toContain('crossbar: Could not assume arn:aws:iam::444444444444:role/administrator from arn:aws:iam::111111111111:user/bob');
+    expect(out.stderr).toContain(
+      'crossbar: Could not assume arn:aws:iam::444444444444:role/administrator from arn:aws:iam::111111111111:user/bob',
+    );
   }, 60_000);
 });

@@ -12,7 +12,9 @@ import { startHopWorld, type HopWorld } from './world.js';
 
 /** The composition root with fakes where they tell something: who asked for an MFA code, which endpoint STS used. */
 let w: HopWorld;
-beforeAll(async () => { w = await startHopWorld(); });
+beforeAll(async () => {
+  w = await startHopWorld();
+});
 afterAll(() => w.stop());
 
 function recordingSts(): { factory: StsClientFactory; calls: string[]; endpoints: Set<string> } {
@@ -21,20 +23,31 @@ function recordingSts(): { factory: StsClientFactory; calls: string[]; endpoints
   const factory: StsClientFactory = (credentials, options) => {
     endpoints.add(options.endpoint ?? 'aws');
     const client: STSClient = stsClientFor(credentials, options);
-    client.middlewareStack.add((next, context) => (args) => {
-      calls.push(context.commandName ?? 'unknown');
-      return next(args);
-    }, { step: 'initialize', name: 'recordStsCalls' });
+    client.middlewareStack.add(
+      (next, context) => (args) => {
+        calls.push(context.commandName ?? 'unknown');
+        return next(args);
+      },
+      { step: 'initialize', name: 'recordStsCalls' },
+    );
     return client;
   };
   return { factory, calls, endpoints };
 }
 
-function crossbarFor(extra: { mfaCodeProvider?: (serial: string) => Promise<string>; stsClientFactory?: StsClientFactory } = {}) {
+function crossbarFor(
+  extra: { mfaCodeProvider?: (serial: string) => Promise<string>; stsClientFactory?: StsClientFactory } = {},
+) {
   const parsed = parseConfig(readFileSync(w.paths.crossbarYaml, 'utf8'), w.paths.crossbarYaml);
   if (!parsed.config) throw new Error(parsed.problems.map(formatProblem).join('\n'));
   const env = w.env();
-  return createCrossbar({ config: parsed.config, env: sourceEnv(env), home: env['CROSSBAR_HOME'] ?? join(w.dir, 'h'), keyStore: 'file', ...extra });
+  return createCrossbar({
+    config: parsed.config,
+    env: sourceEnv(env),
+    home: env['CROSSBAR_HOME'] ?? join(w.dir, 'h'),
+    keyStore: 'file',
+    ...extra,
+  });
 }
 
 describe('createCrossbar', () => {
@@ -64,13 +77,19 @@ describe('createCrossbar', () => {
     const sts = recordingSts();
     const crossbar = crossbarFor({ stsClientFactory: sts.factory });
     const id = await crossbar.identityOf(crossbar.resolveTarget('/switch-to-staging'));
-    expect(id).toMatchObject({ accountId: '333333333333', arn: 'arn:aws:sts::333333333333:assumed-role/CrossbarReadOnly/alice' });
+    expect(id).toMatchObject({
+      accountId: '333333333333',
+      arn: 'arn:aws:sts::333333333333:assumed-role/CrossbarReadOnly/alice',
+    });
     expect(sts.calls).toEqual(['GetCallerIdentityCommand', 'AssumeRoleCommand', 'GetCallerIdentityCommand']);
     expect([...sts.endpoints]).toEqual([w.sb.endpoint]);
   });
 
-  it('the source is read from the AWS files the environment names, not the process\'s own home', () => {
-    expect(sourceEnv({ HOME: '/h' })).toMatchObject({ AWS_CONFIG_FILE: '/h/.aws/config', AWS_SHARED_CREDENTIALS_FILE: '/h/.aws/credentials' });
+  it("the source is read from the AWS files the environment names, not the process's own home", () => {
+    expect(sourceEnv({ HOME: '/h' })).toMatchObject({
+      AWS_CONFIG_FILE: '/h/.aws/config',
+      AWS_SHARED_CREDENTIALS_FILE: '/h/.aws/credentials',
+    });
     expect(sourceEnv({ HOME: '/h', AWS_CONFIG_FILE: '/x' })['AWS_CONFIG_FILE']).toBe('/x');
   });
 });

@@ -6,13 +6,23 @@ import { DEVELOPMENT, PRODUCTION } from '../helpers/sandbox-clients.js';
 import { runProcess, startHopWorld, type HopWorld } from './world.js';
 
 let w: HopWorld;
-beforeAll(async () => { w = await startHopWorld(); });
+beforeAll(async () => {
+  w = await startHopWorld();
+});
 afterAll(() => w.stop());
 
 /** The variables of a child, as it sees them: `env -0` output parsed. */
-async function childEnv(argv: string[], extra: Record<string, string | undefined> = {}): Promise<{ code: number; vars: Record<string, string> }> {
+async function childEnv(
+  argv: string[],
+  extra: Record<string, string | undefined> = {},
+): Promise<{ code: number; vars: Record<string, string> }> {
   const out = await w.cli(['exec', ...argv, '--', 'env', '-0'], extra);
-  const vars = Object.fromEntries(out.stdout.split('\0').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  const vars = Object.fromEntries(
+    out.stdout
+      .split('\0')
+      .filter(Boolean)
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
   return { code: out.code, vars };
 }
 
@@ -21,11 +31,18 @@ describe('crossbar exec', () => {
     const out = await w.cli(['exec', 'production', '--', 'aws', 'sts', 'get-caller-identity', '--output', 'json']);
     expect(out.stderr).toBe('');
     expect(out.code).toBe(0);
-    expect(JSON.parse(out.stdout)).toMatchObject({ Account: PRODUCTION, Arn: `arn:aws:sts::${PRODUCTION}:assumed-role/CrossbarReadOnly/alice` });
+    expect(JSON.parse(out.stdout)).toMatchObject({
+      Account: PRODUCTION,
+      Arn: `arn:aws:sts::${PRODUCTION}:assumed-role/CrossbarReadOnly/alice`,
+    });
   });
 
-  it('sets the standard AWS variables and crossbar\'s own, and removes profiles', async () => {
-    const { code, vars } = await childEnv(['/switch-to-dev'], { AWS_PROFILE: 'alice', AWS_DEFAULT_PROFILE: 'alice', AWS_SESSION_TOKEN: 'stale' });
+  it("sets the standard AWS variables and crossbar's own, and removes profiles", async () => {
+    const { code, vars } = await childEnv(['/switch-to-dev'], {
+      AWS_PROFILE: 'alice',
+      AWS_DEFAULT_PROFILE: 'alice',
+      AWS_SESSION_TOKEN: 'stale',
+    });
     expect(code).toBe(0);
     expect(vars).toMatchObject({
       AWS_REGION: 'us-east-1',
@@ -52,7 +69,7 @@ describe('crossbar exec', () => {
     expect([vars['AWS_REGION'], vars['AWS_DEFAULT_REGION']]).toEqual(['eu-west-1', 'eu-west-1']);
   });
 
-  it('passes the child\'s exit code through, and a signal as 128+N', async () => {
+  it("passes the child's exit code through, and a signal as 128+N", async () => {
     expect((await w.cli(['exec', 'development', '--', 'sh', '-c', 'exit 7'])).code).toBe(7);
     expect((await w.cli(['exec', 'development', '--', 'sh', '-c', 'kill -TERM $$'])).code).toBe(128 + 15);
     const missing = await w.cli(['exec', 'development', '--', 'no-such-command-xyz']);
@@ -63,15 +80,36 @@ describe('crossbar exec', () => {
     const marker = join(w.dir, 'nested-ran');
     const out = await w.cli(['exec', 'development', '--', 'touch', marker], { CROSSBAR_ACCOUNT: 'production' });
     expect(out.code).toBe(2);
-    expect(out.stderr.split('\n')[0]).toBe('crossbar: already inside crossbar exec for production: exit that shell first');
+    expect(out.stderr.split('\n')[0]).toBe(
+      'crossbar: already inside crossbar exec for production: exit that shell first',
+    );
     expect(() => execFileSync('test', ['-e', marker])).toThrow();
   });
 
   it('a role marked confirm: true refuses without a terminal unless --yes', async () => {
     const code = w.mfaCode();
     const refused = await w.cli(['exec', 'production:admin', '--mfa-code', code, '--', 'true']);
-    expect(refused).toEqual({ code: 2, stdout: '', stderr: "crossbar: production:admin needs confirmation and there is no terminal to type 'production' on: pass --yes to go ahead\n" });
-    const yes = await w.cli(['exec', 'production:admin', '--yes', '--mfa-code', code, '--', 'aws', 'sts', 'get-caller-identity', '--query', 'Arn', '--output', 'text']);
+    expect(refused).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        "crossbar: production:admin needs confirmation and there is no terminal to type 'production' on: pass --yes to go ahead\n",
+    });
+    const yes = await w.cli([
+      'exec',
+      'production:admin',
+      '--yes',
+      '--mfa-code',
+      code,
+      '--',
+      'aws',
+      'sts',
+      'get-caller-identity',
+      '--query',
+      'Arn',
+      '--output',
+      'text',
+    ]);
     expect(yes.code).toBe(0);
     expect(yes.stdout.trim()).toBe(`arn:aws:sts::${PRODUCTION}:assumed-role/administrator/alice`);
   });
@@ -79,28 +117,48 @@ describe('crossbar exec', () => {
   it('alice without an MFA code on a non-terminal: MFA_REQUIRED in one line and a hint; a wrong code: not accepted', async () => {
     const none = await w.cli(['exec', 'development:admin', '--', 'true']);
     expect(none.code).toBe(1);
-    expect(none.stderr).toBe('crossbar: This role needs an MFA code from arn:aws:iam::111111111111:mfa/alice\nhint: Run on a terminal to be prompted, or pass --mfa-code or set CROSSBAR_MFA_CODE\n');
-    const wrong = await w.cli(['exec', 'development:admin', '--', 'true'], { CROSSBAR_MFA_CODE: w.mfaCode() === '000000' ? '111111' : '000000' });
+    expect(none.stderr).toBe(
+      'crossbar: This role needs an MFA code from arn:aws:iam::111111111111:mfa/alice\nhint: Run on a terminal to be prompted, or pass --mfa-code or set CROSSBAR_MFA_CODE\n',
+    );
+    const wrong = await w.cli(['exec', 'development:admin', '--', 'true'], {
+      CROSSBAR_MFA_CODE: w.mfaCode() === '000000' ? '111111' : '000000',
+    });
     expect(wrong.code).toBe(1);
-    expect(wrong.stderr.split('\n')[0]).toBe('crossbar: The MFA code for arn:aws:iam::111111111111:mfa/alice was not accepted');
+    expect(wrong.stderr.split('\n')[0]).toBe(
+      'crossbar: The MFA code for arn:aws:iam::111111111111:mfa/alice was not accepted',
+    );
     const right = await w.cli(['exec', 'development:admin', '--', 'true'], { CROSSBAR_MFA_CODE: w.mfaCode() });
     expect(right).toMatchObject({ code: 0, stderr: '' });
   });
 });
 
 describe('crossbar env', () => {
-  const evalSh = (script: string, print: string) => execFileSync('sh', ['-c', `${script}\n${print}`], { env: { PATH: process.env['PATH'] ?? '', AWS_PROFILE: 'left-over' } }).toString();
+  const evalSh = (script: string, print: string) =>
+    execFileSync('sh', ['-c', `${script}\n${print}`], {
+      env: { PATH: process.env['PATH'] ?? '', AWS_PROFILE: 'left-over' },
+    }).toString();
 
   it('sh: export lines that sh evaluates to exactly the exec variables', async () => {
     const out = await w.cli(['env', 'production', '--shell', 'sh']);
     expect(out.code).toBe(0);
     expect(out.stdout.split('\n')[0]).toBe('unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SECURITY_TOKEN');
     expect(out.stdout).toMatch(/^export AWS_ACCESS_KEY_ID='ASIA\w+'$/m);
-    const printed = evalSh(out.stdout, 'printf "%s|%s|%s|%s|%s|%s" "$CROSSBAR_ACCOUNT" "$CROSSBAR_ACCOUNT_ID" "$CROSSBAR_STAGE" "$AWS_REGION" "$AWS_ENDPOINT_URL" "${AWS_PROFILE-unset}"');
+    const printed = evalSh(
+      out.stdout,
+      'printf "%s|%s|%s|%s|%s|%s" "$CROSSBAR_ACCOUNT" "$CROSSBAR_ACCOUNT_ID" "$CROSSBAR_STAGE" "$AWS_REGION" "$AWS_ENDPOINT_URL" "${AWS_PROFILE-unset}"',
+    );
     expect(printed).toBe(`production|${PRODUCTION}|prod|us-east-1|${w.sb.endpoint}|unset`);
     // The credentials survive the round trip through the shell: the AWS CLI accepts them. (Asynchronously: the
     // sandbox answering it lives in this process.)
-    const aws = await runProcess(['sh', '-c', `${out.stdout}\naws sts get-caller-identity --query Account --output text`], { PATH: process.env['PATH'], HOME: w.dir, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' });
+    const aws = await runProcess(
+      ['sh', '-c', `${out.stdout}\naws sts get-caller-identity --query Account --output text`],
+      {
+        PATH: process.env['PATH'],
+        HOME: w.dir,
+        AWS_CONFIG_FILE: '/dev/null',
+        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      },
+    );
     expect(aws.stdout.trim()).toBe(PRODUCTION);
   });
 
@@ -126,7 +184,11 @@ describe('crossbar env', () => {
     const fish = await w.cli(['env', 'development'], { SHELL: '/usr/bin/fish' });
     expect(fish.stdout).toMatch(/^set -gx /m);
     const bad = await w.cli(['env', 'development', '--shell', 'tcsh']);
-    expect(bad).toEqual({ code: 2, stdout: '', stderr: "crossbar: unknown shell 'tcsh'\nhint: use --shell sh, fish, powershell\n" });
+    expect(bad).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: "crossbar: unknown shell 'tcsh'\nhint: use --shell sh, fish, powershell\n",
+    });
   });
 
   it('the confirm guardrail applies to env as well', async () => {
@@ -146,36 +208,61 @@ describe('bad input: one clear line (and a hint), the right exit code, nothing p
     const out = await w.cli(['exec', 'development', '--', 'true'], { CROSSBAR_CONFIG: bad });
     expect(out.code).toBe(2);
     expect(out.stdout).toBe('');
-    expect(out.stderr.split('\n')[0]).toMatch(new RegExp(`^crossbar: ${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+ \\(root\\): YAML: `));
+    expect(out.stderr.split('\n')[0]).toMatch(
+      new RegExp(`^crossbar: ${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+ \\(root\\): YAML: `),
+    );
   });
 
   it('a missing config names where it looked', async () => {
     const out = await w.cli(['whoami'], { CROSSBAR_CONFIG: undefined, HOME: w.dir });
     expect(out.code).toBe(2);
-    expect(out.stderr.split('\n')[0]).toMatch(/^crossbar: No crossbar\.yaml found \(looked for .*crossbar\.yaml and .*\.config\/crossbar\/crossbar\.yaml\)$/);
+    expect(out.stderr.split('\n')[0]).toMatch(
+      /^crossbar: No crossbar\.yaml found \(looked for .*crossbar\.yaml and .*\.config\/crossbar\/crossbar\.yaml\)$/,
+    );
     const flag = await w.cli(['--config', join(w.dir, 'nope.yaml'), 'whoami']);
     expect(flag.stderr.split('\n')[0]).toBe(`crossbar: ${join(w.dir, 'nope.yaml')} does not exist (from --config)`);
   });
 
   it('unknown account, role and shortcut come with a suggestion, exit 2', async () => {
     const account = await w.cli(['exec', 'prodution', '--', 'true']);
-    expect(account).toEqual({ code: 2, stdout: '', stderr: "crossbar: Unknown account 'prodution'\nhint: Did you mean 'production'? See `crossbar accounts list`\n" });
+    expect(account).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: "crossbar: Unknown account 'prodution'\nhint: Did you mean 'production'? See `crossbar accounts list`\n",
+    });
     const role = await w.cli(['env', 'production:admn']);
-    expect(role).toEqual({ code: 2, stdout: '', stderr: "crossbar: Account 'production' has no role 'admn'\nhint: Its roles: CrossbarReadOnly, admin\n" });
+    expect(role).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: "crossbar: Account 'production' has no role 'admn'\nhint: Its roles: CrossbarReadOnly, admin\n",
+    });
     const shortcut = await w.cli(['whoami', '/switch-to-prd']);
-    expect(shortcut).toEqual({ code: 2, stdout: '', stderr: "crossbar: Unknown shortcut '/switch-to-prd'\nhint: Did you mean '/switch-to-prod'? See `crossbar shortcut list`\n" });
+    expect(shortcut).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        "crossbar: Unknown shortcut '/switch-to-prd'\nhint: Did you mean '/switch-to-prod'? See `crossbar shortcut list`\n",
+    });
   });
 
   it('missing and expired source credentials', async () => {
-    const missing = await w.cli(['exec', 'development', '--', 'true'], { CROSSBAR_CONFIG: w.variant('ghost', (y) => y.replace(/^source: .*$/m, 'source: { profile: ghost }')) });
+    const missing = await w.cli(['exec', 'development', '--', 'true'], {
+      CROSSBAR_CONFIG: w.variant('ghost', (y) => y.replace(/^source: .*$/m, 'source: { profile: ghost }')),
+    });
     expect(missing.code).toBe(1);
     expect(missing.stderr.split('\n')[0]).toBe('crossbar: No credentials found for profile ghost');
     const envSource = w.variant('env-source', (y) => y.replace(/^source: .*\n/m, ''));
     const expired = await w.cli(['exec', 'development', '--', 'true'], {
-      CROSSBAR_CONFIG: envSource, AWS_ACCESS_KEY_ID: 'ASIAEXPIREDEXAMPLE00', AWS_SECRET_ACCESS_KEY: 'x'.repeat(40), AWS_SESSION_TOKEN: 'tok', AWS_CREDENTIAL_EXPIRATION: '2020-01-01T00:00:00Z',
+      CROSSBAR_CONFIG: envSource,
+      AWS_ACCESS_KEY_ID: 'ASIAEXPIREDEXAMPLE00',
+      AWS_SECRET_ACCESS_KEY: 'x'.repeat(40),
+      AWS_SESSION_TOKEN: 'tok',
+      AWS_CREDENTIAL_EXPIRATION: '2020-01-01T00:00:00Z',
     });
     expect(expired.code).toBe(1);
-    expect(expired.stderr.split('\n')[0]).toBe('crossbar: The credentials of AWS_ACCESS_KEY_ID from the environment expired at 2020-01-01T00:00:00.000Z');
+    expect(expired.stderr.split('\n')[0]).toBe(
+      'crossbar: The credentials of AWS_ACCESS_KEY_ID from the environment expired at 2020-01-01T00:00:00.000Z',
+    );
   });
 
   it('an endpoint that does not answer', async () => {
@@ -183,6 +270,8 @@ describe('bad input: one clear line (and a hint), the right exit code, nothing p
     const out = await w.cli(['exec', 'development', '--', 'true'], { CROSSBAR_CONFIG: dead });
     expect(out.code).toBe(1);
     expect(out.stdout).toBe('');
-    expect(out.stderr).toBe('crossbar: No answer from http://127.0.0.1:9\nhint: Is the sandbox running? Start it with `crossbar sandbox start`, or fix `endpoint` in crossbar.yaml\n');
+    expect(out.stderr).toBe(
+      'crossbar: No answer from http://127.0.0.1:9\nhint: Is the sandbox running? Start it with `crossbar sandbox start`, or fix `endpoint` in crossbar.yaml\n',
+    );
   }, 30_000);
 });

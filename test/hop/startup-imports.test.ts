@@ -13,7 +13,8 @@ const ALLOWED_PACKAGES = new Set(['commander', 'picocolors']);
 function staticImports(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   const specifiers: string[] = [];
-  for (const m of text.matchAll(/^(?:import|export)\s+(?!type\b)[^;]*?\sfrom\s+'([^']+)';/gms)) specifiers.push(m[1] ?? '');
+  for (const m of text.matchAll(/^(?:import|export)\s+(?!type\b)[^;]*?\sfrom\s+'([^']+)';/gms))
+    specifiers.push(m[1] ?? '');
   for (const m of text.matchAll(/^import\s+'([^']+)';/gm)) specifiers.push(m[1] ?? '');
   return specifiers;
 }
@@ -38,7 +39,9 @@ describe('the startup path of the CLI', () => {
   it('main.ts statically reaches no package but commander and picocolors', () => {
     const { packages, files } = reachablePackages(join(REPO, 'src/cli/main.ts'));
     expect(files).toBeGreaterThan(10);
-    const heavy = [...packages].filter(([name]) => !ALLOWED_PACKAGES.has(name)).map(([name, from]) => `${name} (imported by ${from})`);
+    const heavy = [...packages]
+      .filter(([name]) => !ALLOWED_PACKAGES.has(name))
+      .map(([name, from]) => `${name} (imported by ${from})`);
     expect(heavy).toEqual([]);
   });
 

@@ -85,14 +85,26 @@ export interface ProcessResult {
 }
 
 /** Runs a program with the given environment (nothing else of this process's), optionally feeding stdin. */
-export function runProcess(argv: readonly string[], env: CliEnv, options: { input?: string; cwd?: string } = {}): Promise<ProcessResult> {
+export function runProcess(
+  argv: readonly string[],
+  env: CliEnv,
+  options: { input?: string; cwd?: string } = {},
+): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
     const [program = '', ...args] = argv;
-    const child = spawn(program, args, { env: Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)), cwd: options.cwd ?? REPO, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(program, args, {
+      env: Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)),
+      cwd: options.cwd ?? REPO,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(options.input ?? '');

@@ -6,22 +6,29 @@ export function countCalls() {
   const state = { total: 0, inFlight: 0, mostInFlight: 0 };
   return {
     byOperation,
-    get total() { return state.total; },
-    get mostInFlight() { return state.mostInFlight; },
+    get total() {
+      return state.total;
+    },
+    get mostInFlight() {
+      return state.mostInFlight;
+    },
     /** Adds the counter inside the SDK's retry loop, so every attempt is seen. */
     attach<I extends object, O extends object>(client: { middlewareStack: MiddlewareStack<I, O> }): void {
-      client.middlewareStack.add((next, context) => async (args) => {
-        const operation = context.commandName?.replace(/Command$/, '') ?? 'unknown';
-        byOperation.set(operation, (byOperation.get(operation) ?? 0) + 1);
-        state.total += 1;
-        state.inFlight += 1;
-        state.mostInFlight = Math.max(state.mostInFlight, state.inFlight);
-        try {
-          return await next(args);
-        } finally {
-          state.inFlight -= 1;
-        }
-      }, { step: 'finalizeRequest', name: 'countCalls' });
+      client.middlewareStack.add(
+        (next, context) => async (args) => {
+          const operation = context.commandName?.replace(/Command$/, '') ?? 'unknown';
+          byOperation.set(operation, (byOperation.get(operation) ?? 0) + 1);
+          state.total += 1;
+          state.inFlight += 1;
+          state.mostInFlight = Math.max(state.mostInFlight, state.inFlight);
+          try {
+            return await next(args);
+          } finally {
+            state.inFlight -= 1;
+          }
+        },
+        { step: 'finalizeRequest', name: 'countCalls' },
+      );
     },
   };
 }

@@ -12,12 +12,20 @@ export function expectedCounts(world: World, accountId: string, regions: readonl
   const account: SandboxAccount | undefined = world.accounts[accountId];
   if (!account) throw new Error(`no account ${accountId}`);
   const counts: TypeCounts = {
-    ec2_instances: 0, ec2_vpcs: 0, ec2_security_groups: 0, ec2_volumes: 0, lambda_functions: 0, rds_instances: 0, dynamodb_tables: 0,
+    ec2_instances: 0,
+    ec2_vpcs: 0,
+    ec2_security_groups: 0,
+    ec2_volumes: 0,
+    lambda_functions: 0,
+    rds_instances: 0,
+    dynamodb_tables: 0,
     s3_buckets: account.buckets.length,
     iam_roles: Object.keys(account.iam.roles).length,
     iam_users: Object.keys(account.iam.users).length,
   };
-  const add = (type: string, n: number) => { counts[type] = (counts[type] ?? 0) + n; };
+  const add = (type: string, n: number) => {
+    counts[type] = (counts[type] ?? 0) + n;
+  };
   for (const region of regions) {
     const instances = account.instances[region] ?? [];
     const vpcs = new Set(instances.map((i) => i.vpcId)).size;
@@ -45,6 +53,10 @@ export function readDb<T>(path: string, sql: string, ...params: unknown[]): T[] 
 }
 
 export function countsIn(path: string, accountId: string): TypeCounts {
-  const rows = readDb<{ type: string; n: number }>(path, 'SELECT type, count(*) AS n FROM resources WHERE account_id = ? GROUP BY type', accountId);
+  const rows = readDb<{ type: string; n: number }>(
+    path,
+    'SELECT type, count(*) AS n FROM resources WHERE account_id = ? GROUP BY type',
+    accountId,
+  );
   return Object.fromEntries(rows.map((r) => [r.type, r.n]));
 }

@@ -15,16 +15,20 @@ beforeAll(async () => {
   w = await startHopWorld();
   home = join(w.dir, 'query-home');
   db = join(home, 'inventory.db');
-  const synced = await w.cli(['inventory', 'sync', '--types', 'ec2_instances,s3_buckets,iam_roles'], { CROSSBAR_HOME: home });
+  const synced = await w.cli(['inventory', 'sync', '--types', 'ec2_instances,s3_buckets,iam_roles'], {
+    CROSSBAR_HOME: home,
+  });
   if (synced.code !== 0) throw new Error(`sync failed: ${synced.stderr}`);
 });
 afterAll(() => w.stop());
 
-const query = (args: string[], extra: Record<string, string> = {}) => w.cli(['query', ...args], { CROSSBAR_HOME: home, NO_COLOR: '1', ...extra });
+const query = (args: string[], extra: Record<string, string> = {}) =>
+  w.cli(['query', ...args], { CROSSBAR_HOME: home, NO_COLOR: '1', ...extra });
 const digest = () => createHash('sha256').update(readFileSync(db)).digest('hex');
 
 describe('crossbar query', () => {
-  const sql = 'SELECT account_name, region, count(*) AS instances FROM ec2_instances WHERE stage = \'prod\' GROUP BY 1, 2 ORDER BY 2';
+  const sql =
+    "SELECT account_name, region, count(*) AS instances FROM ec2_instances WHERE stage = 'prod' GROUP BY 1, 2 ORDER BY 2";
 
   it('SELECT as JSON (the default when piped)', async () => {
     const out = await query([sql]);
@@ -38,22 +42,26 @@ describe('crossbar query', () => {
   it('SELECT as a table and as CSV', async () => {
     const table = await query([sql, '-o', 'table']);
     expect(table.code).toBe(0);
-    expect(table.stdout).toBe('account_name  region     instances\nproduction    eu-west-1          2\nproduction    us-east-1          3\n');
+    expect(table.stdout).toBe(
+      'account_name  region     instances\nproduction    eu-west-1          2\nproduction    us-east-1          3\n',
+    );
     expect(table.stderr).toBe('2 rows\n');
     const csv = await query([sql, '--output', 'csv']);
     expect(csv.stdout).toBe('account_name,region,instances\nproduction,eu-west-1,2\nproduction,us-east-1,3\n');
   });
 
   it('JSON functions over tags, the resources view and sync_status', async () => {
-    const out = await query([`SELECT name, json_extract(tags, '$.stage') AS stage_tag FROM s3_buckets WHERE account_id = '${PRODUCTION}' ORDER BY name`]);
+    const out = await query([
+      `SELECT name, json_extract(tags, '$.stage') AS stage_tag FROM s3_buckets WHERE account_id = '${PRODUCTION}' ORDER BY name`,
+    ]);
     const rows = JSON.parse(out.stdout) as { name: string }[];
     expect(rows.map((r) => r.name)).toEqual(w.sb.world.accounts[PRODUCTION]?.buckets.map((b) => b.name).sort());
-    const status = await query(["SELECT status, count(*) AS n FROM sync_status GROUP BY status"]);
+    const status = await query(['SELECT status, count(*) AS n FROM sync_status GROUP BY status']);
     expect(JSON.parse(status.stdout)).toEqual([{ status: 'ok', n: 4 * 2 + 4 * 2 }]);
   });
 
   it.each([
-    ['INSERT INTO ec2_instances (account_id) VALUES (\'x\')', 'INSERT'],
+    ["INSERT INTO ec2_instances (account_id) VALUES ('x')", 'INSERT'],
     ["UPDATE ec2_instances SET name = 'pwned'", 'UPDATE'],
     ['DELETE FROM sync_status', 'DELETE'],
     ['DROP TABLE ec2_instances', 'DROP'],
@@ -79,10 +87,12 @@ describe('crossbar query', () => {
   it('an unknown table: the message lists the tables there are', async () => {
     const out = await query(['SELECT * FROM lambda']);
     expect(out.code).toBe(2);
-    expect(out.stderr).toBe("crossbar: no such table: lambda; the inventory has dynamodb_tables, ec2_instances, ec2_security_groups, ec2_volumes, ec2_vpcs, iam_roles, iam_users, lambda_functions, rds_instances, resources, s3_buckets, sync_status\nhint: Did you mean 'lambda_functions'?\n");
+    expect(out.stderr).toBe(
+      "crossbar: no such table: lambda; the inventory has dynamodb_tables, ec2_instances, ec2_security_groups, ec2_volumes, ec2_vpcs, iam_roles, iam_users, lambda_functions, rds_instances, resources, s3_buckets, sync_status\nhint: Did you mean 'lambda_functions'?\n",
+    );
   });
 
-  it('a syntax error is one line with SQLite\'s message, exit 2', async () => {
+  it("a syntax error is one line with SQLite's message, exit 2", async () => {
     const out = await query(['SELEC name FROM ec2_instances']);
     expect(out).toEqual({ code: 2, stdout: '', stderr: 'crossbar: SQL error: near "SELEC": syntax error\n' });
   });
@@ -90,13 +100,25 @@ describe('crossbar query', () => {
   it('no inventory yet: says where it looked and what to run', async () => {
     const empty = join(w.dir, 'empty-home');
     const out = await query(['SELECT 1'], { CROSSBAR_HOME: empty });
-    expect(out).toEqual({ code: 2, stdout: '', stderr: `crossbar: no inventory at ${join(empty, 'inventory.db')}: run \`crossbar inventory sync\` first\n` });
+    expect(out).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `crossbar: no inventory at ${join(empty, 'inventory.db')}: run \`crossbar inventory sync\` first\n`,
+    });
     expect(existsSync(join(empty, 'inventory.db'))).toBe(false);
   });
 
   it('--db FILE reads another inventory', async () => {
-    const out = await query(['SELECT count(*) AS n FROM iam_roles', '--db', db], { CROSSBAR_HOME: join(w.dir, 'other-home') });
+    const out = await query(['SELECT count(*) AS n FROM iam_roles', '--db', db], {
+      CROSSBAR_HOME: join(w.dir, 'other-home'),
+    });
     expect(out.code).toBe(0);
-    expect(JSON.parse(out.stdout)).toEqual([{ n: Object.values(w.sb.world.accounts).filter((a) => a.id !== '111111111111').reduce((n, a) => n + Object.keys(a.iam.roles).length, 0) }]);
+    expect(JSON.parse(out.stdout)).toEqual([
+      {
+        n: Object.values(w.sb.world.accounts)
+          .filter((a) => a.id !== '111111111111')
+          .reduce((n, a) => n + Object.keys(a.iam.roles).length, 0),
+      },
+    ]);
   });
 });

@@ -1,8 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CloudTrailClient, DescribeTrailsCommand, LookupEventsCommand, paginateLookupEvents, type Event } from '@aws-sdk/client-cloudtrail';
+import {
+  CloudTrailClient,
+  DescribeTrailsCommand,
+  LookupEventsCommand,
+  paginateLookupEvents,
+  type Event,
+} from '@aws-sdk/client-cloudtrail';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
-import { DEVELOPMENT, MANAGEMENT, PRODUCTION, assume, clientConfig, failure, keysOf, readOnlySession, roleArn } from '../helpers/sandbox-clients.js';
+import {
+  DEVELOPMENT,
+  MANAGEMENT,
+  PRODUCTION,
+  assume,
+  clientConfig,
+  failure,
+  keysOf,
+  readOnlySession,
+  roleArn,
+} from '../helpers/sandbox-clients.js';
 import { runAwsCli } from '../helpers/limited-role.js';
 
 const PROD_READ_ONLY = roleArn(PRODUCTION, 'CrossbarReadOnly');
@@ -10,10 +26,24 @@ const PROD_READ_ONLY = roleArn(PRODUCTION, 'CrossbarReadOnly');
 let sb: Sandbox;
 let prodCreds: AwsCredentialIdentity;
 let prod: CloudTrailClient;
-const trail = (creds: AwsCredentialIdentity, region = 'us-east-1') => new CloudTrailClient(clientConfig(sb, creds, region));
-const record = (e: Event | undefined) => JSON.parse(e?.CloudTrailEvent ?? '{}') as { userIdentity?: { type?: string; arn?: string; userName?: string; accountId?: string; principalId?: string }; requestParameters?: { roleArn?: string; roleSessionName?: string }; awsRegion?: string; recipientAccountId?: string };
+const trail = (creds: AwsCredentialIdentity, region = 'us-east-1') =>
+  new CloudTrailClient(clientConfig(sb, creds, region));
+const record = (e: Event | undefined) =>
+  JSON.parse(e?.CloudTrailEvent ?? '{}') as {
+    userIdentity?: { type?: string; arn?: string; userName?: string; accountId?: string; principalId?: string };
+    requestParameters?: { roleArn?: string; roleSessionName?: string };
+    awsRegion?: string;
+    recipientAccountId?: string;
+  };
 /** Across accounts the role's account sees the calling account and principal id, not the caller's ARN. */
-const fromAlice = (sb: Sandbox) => (e: Event) => { const u = record(e).userIdentity; return u?.type === 'AWSAccount' && u.accountId === MANAGEMENT && u.principalId === sb.world.accounts[MANAGEMENT]?.iam.users['alice']?.id; };
+const fromAlice = (sb: Sandbox) => (e: Event) => {
+  const u = record(e).userIdentity;
+  return (
+    u?.type === 'AWSAccount' &&
+    u.accountId === MANAGEMENT &&
+    u.principalId === sb.world.accounts[MANAGEMENT]?.iam.users['alice']?.id
+  );
+};
 const byName = (name: string) => ({ LookupAttributes: [{ AttributeKey: 'EventName' as const, AttributeValue: name }] });
 
 beforeAll(async () => {
@@ -22,26 +52,42 @@ beforeAll(async () => {
   prodCreds = await readOnlySession(sb, PRODUCTION);
   prod = trail(prodCreds);
 });
-afterAll(async () => { await sb.stop(); });
+afterAll(async () => {
+  await sb.stop();
+});
 
 describe('LookupEvents', () => {
   it('shows production the AssumeRole alice made into it, with the full CloudTrail record', async () => {
     const out = await prod.send(new LookupEventsCommand(byName('AssumeRole')));
     const event = out.Events?.find(fromAlice(sb));
     expect(event).toMatchObject({
-      EventName: 'AssumeRole', EventSource: 'sts.amazonaws.com', ReadOnly: 'true', Username: 'alice',
+      EventName: 'AssumeRole',
+      EventSource: 'sts.amazonaws.com',
+      ReadOnly: 'true',
+      Username: 'alice',
       AccessKeyId: keysOf(sb, 'alice').accessKeyId,
       Resources: [{ ResourceType: 'AWS::IAM::Role', ResourceName: PROD_READ_ONLY }],
     });
     expect(event?.EventTime).toBeInstanceOf(Date);
     expect(Math.abs((event?.EventTime?.getTime() ?? 0) - sb.now())).toBeLessThan(60_000);
-    expect(record(event)).toMatchObject({ requestParameters: { roleArn: PROD_READ_ONLY }, awsRegion: 'us-east-1', recipientAccountId: PRODUCTION });
+    expect(record(event)).toMatchObject({
+      requestParameters: { roleArn: PROD_READ_ONLY },
+      awsRegion: 'us-east-1',
+      recipientAccountId: PRODUCTION,
+    });
   });
 
   it('allows only one lookup attribute', async () => {
-    const f = await failure(prod.send(new LookupEventsCommand({
-      LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'AssumeRole' }, { AttributeKey: 'Username', AttributeValue: 'alice' }],
-    })));
+    const f = await failure(
+      prod.send(
+        new LookupEventsCommand({
+          LookupAttributes: [
+            { AttributeKey: 'EventName', AttributeValue: 'AssumeRole' },
+            { AttributeKey: 'Username', AttributeValue: 'alice' },
+          ],
+        }),
+      ),
+    );
     expect(f).toMatchObject({ name: 'InvalidLookupAttributesException', status: 400 });
   });
 
@@ -50,17 +96,27 @@ describe('LookupEvents', () => {
     expect(out.Events).toEqual([]);
   });
 
-  it('is per account: development does not see production\'s events, the management account sees alice\'s own', async () => {
+  it("is per account: development does not see production's events, the management account sees alice's own", async () => {
     const dev = trail(await readOnlySession(sb, DEVELOPMENT));
     const devEvents = (await dev.send(new LookupEventsCommand(byName('AssumeRole')))).Events ?? [];
     expect(devEvents.length).toBeGreaterThan(0);
     expect(devEvents.some((e) => record(e).requestParameters?.roleArn === PROD_READ_ONLY)).toBe(false);
-    const mine = (await trail(keysOf(sb, 'alice')).send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: PROD_READ_ONLY }] }))).Events ?? [];
+    const mine =
+      (
+        await trail(keysOf(sb, 'alice')).send(
+          new LookupEventsCommand({
+            LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: PROD_READ_ONLY }],
+          }),
+        )
+      ).Events ?? [];
     expect(mine.map((e) => record(e).recipientAccountId)).toContain(MANAGEMENT);
   });
 
   it('filters by each attribute', async () => {
-    const one = async (AttributeKey: 'Username' | 'ReadOnly' | 'EventSource' | 'ResourceType' | 'AccessKeyId', AttributeValue: string) =>
+    const one = async (
+      AttributeKey: 'Username' | 'ReadOnly' | 'EventSource' | 'ResourceType' | 'AccessKeyId',
+      AttributeValue: string,
+    ) =>
       (await prod.send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey, AttributeValue }] }))).Events ?? [];
     expect((await one('Username', 'alice')).length).toBeGreaterThan(0);
     expect(await one('Username', 'mallory')).toEqual([]);
@@ -70,7 +126,11 @@ describe('LookupEvents', () => {
     expect((await one('ResourceType', 'AWS::IAM::Role')).length).toBeGreaterThan(0);
     expect((await one('AccessKeyId', keysOf(sb, 'alice').accessKeyId)).length).toBeGreaterThan(0);
     const [first] = await one('Username', 'alice');
-    const byId = await prod.send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventId', AttributeValue: first?.EventId ?? '' }] }));
+    const byId = await prod.send(
+      new LookupEventsCommand({
+        LookupAttributes: [{ AttributeKey: 'EventId', AttributeValue: first?.EventId ?? '' }],
+      }),
+    );
     expect(byId.Events?.map((e) => e.EventId)).toEqual([first?.EventId]);
   });
 
@@ -91,16 +151,26 @@ describe('LookupEvents', () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(pages).toBe(Math.ceil(ids.length / 2));
     expect([...times].sort((a, b) => b - a)).toEqual(times);
-    expect(await failure(prod.send(new LookupEventsCommand({ NextToken: 'not-a-token' })))).toMatchObject({ name: 'InvalidNextTokenException' });
-    expect(await failure(prod.send(new LookupEventsCommand({ MaxResults: 51 })))).toMatchObject({ name: 'InvalidMaxResultsException' });
+    expect(await failure(prod.send(new LookupEventsCommand({ NextToken: 'not-a-token' })))).toMatchObject({
+      name: 'InvalidNextTokenException',
+    });
+    expect(await failure(prod.send(new LookupEventsCommand({ MaxResults: 51 })))).toMatchObject({
+      name: 'InvalidMaxResultsException',
+    });
   });
 
   it('honours StartTime and EndTime', async () => {
     const future = new Date(sb.now() + 3_600_000);
-    expect((await prod.send(new LookupEventsCommand({ ...byName('AssumeRole'), StartTime: future }))).Events).toEqual([]);
-    const around = await prod.send(new LookupEventsCommand({ ...byName('AssumeRole'), StartTime: new Date(sb.now() - 3_600_000), EndTime: future }));
+    expect((await prod.send(new LookupEventsCommand({ ...byName('AssumeRole'), StartTime: future }))).Events).toEqual(
+      [],
+    );
+    const around = await prod.send(
+      new LookupEventsCommand({ ...byName('AssumeRole'), StartTime: new Date(sb.now() - 3_600_000), EndTime: future }),
+    );
     expect(around.Events?.length).toBeGreaterThan(0);
-    expect(await failure(prod.send(new LookupEventsCommand({ StartTime: future, EndTime: new Date(sb.now()) })))).toMatchObject({ name: 'InvalidTimeRangeException' });
+    expect(
+      await failure(prod.send(new LookupEventsCommand({ StartTime: future, EndTime: new Date(sb.now()) }))),
+    ).toMatchObject({ name: 'InvalidTimeRangeException' });
   });
 
   it('refuses a role whose identity policy does not allow cloudtrail:LookupEvents', async () => {
@@ -114,7 +184,14 @@ describe('LookupEvents', () => {
 describe('DescribeTrails', () => {
   it('shows the organization trail in the management account and, as a shadow trail, in members', async () => {
     const mine = await trail(keysOf(sb, 'alice')).send(new DescribeTrailsCommand({}));
-    expect(mine.trailList).toEqual([expect.objectContaining({ Name: 'organization-trail', IsOrganizationTrail: true, IsMultiRegionTrail: true, HomeRegion: 'us-east-1' })]);
+    expect(mine.trailList).toEqual([
+      expect.objectContaining({
+        Name: 'organization-trail',
+        IsOrganizationTrail: true,
+        IsMultiRegionTrail: true,
+        HomeRegion: 'us-east-1',
+      }),
+    ]);
     expect((await prod.send(new DescribeTrailsCommand({}))).trailList).toHaveLength(1);
     expect((await prod.send(new DescribeTrailsCommand({ includeShadowTrails: false }))).trailList).toEqual([]);
   });
@@ -122,16 +199,33 @@ describe('DescribeTrails', () => {
 
 describe('the AWS CLI', () => {
   it('looks up the AssumeRole events of production', async () => {
-    const out = await runAwsCli(sb, prodCreds, ['cloudtrail', 'lookup-events', '--lookup-attributes', 'AttributeKey=EventName,AttributeValue=AssumeRole']);
+    const out = await runAwsCli(sb, prodCreds, [
+      'cloudtrail',
+      'lookup-events',
+      '--lookup-attributes',
+      'AttributeKey=EventName,AttributeValue=AssumeRole',
+    ]);
     expect(out.code).toBe(0);
     const parsed = JSON.parse(out.stdout) as { Events: { EventName: string; CloudTrailEvent: string }[] };
     expect(parsed.Events.length).toBeGreaterThan(0);
     expect(parsed.Events.every((e) => e.EventName === 'AssumeRole')).toBe(true);
-    expect(parsed.Events.some((e) => (JSON.parse(e.CloudTrailEvent) as { userIdentity: { accountId?: string; type?: string } }).userIdentity.accountId === MANAGEMENT)).toBe(true);
+    expect(
+      parsed.Events.some(
+        (e) =>
+          (JSON.parse(e.CloudTrailEvent) as { userIdentity: { accountId?: string; type?: string } }).userIdentity
+            .accountId === MANAGEMENT,
+      ),
+    ).toBe(true);
   });
 
   it('shows the refusal of a second attribute', async () => {
-    const out = await runAwsCli(sb, prodCreds, ['cloudtrail', 'lookup-events', '--lookup-attributes', 'AttributeKey=EventName,AttributeValue=AssumeRole', 'AttributeKey=Username,AttributeValue=alice']);
+    const out = await runAwsCli(sb, prodCreds, [
+      'cloudtrail',
+      'lookup-events',
+      '--lookup-attributes',
+      'AttributeKey=EventName,AttributeValue=AssumeRole',
+      'AttributeKey=Username,AttributeValue=alice',
+    ]);
     expect(out.code).not.toBe(0);
     expect(out.stderr).toContain('InvalidLookupAttributesException');
   });

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ConfigServiceClient, DescribeConfigRulesCommand, DescribeConfigurationRecorderStatusCommand, DescribeConfigurationRecordersCommand,
+  ConfigServiceClient,
+  DescribeConfigRulesCommand,
+  DescribeConfigurationRecorderStatusCommand,
+  DescribeConfigurationRecordersCommand,
   paginateDescribeConfigRules,
 } from '@aws-sdk/client-config-service';
 import type { AwsCredentialIdentity } from '@smithy/types';
@@ -16,9 +19,12 @@ beforeAll(async () => {
   dev = await readOnlySession(sb, DEVELOPMENT);
   prod = await readOnlySession(sb, PRODUCTION);
 });
-afterAll(async () => { await sb.stop(); });
+afterAll(async () => {
+  await sb.stop();
+});
 
-const config = (creds: AwsCredentialIdentity, region = 'us-east-1') => new ConfigServiceClient(clientConfig(sb, creds, region));
+const config = (creds: AwsCredentialIdentity, region = 'us-east-1') =>
+  new ConfigServiceClient(clientConfig(sb, creds, region));
 
 describe('DescribeConfigurationRecorders and their status', () => {
   it('reports the default recorder of a member account, recording global resources in us-east-1 only', async () => {
@@ -30,22 +36,38 @@ describe('DescribeConfigurationRecorders and their status', () => {
       recordingGroup: { allSupported: true, includeGlobalResourceTypes: true },
       recordingMode: { recordingFrequency: 'CONTINUOUS' },
     });
-    expect(east.ConfigurationRecorders?.[0]?.arn).toMatch(new RegExp(`^arn:aws:config:us-east-1:${DEVELOPMENT}:configuration-recorder/default/`));
+    expect(east.ConfigurationRecorders?.[0]?.arn).toMatch(
+      new RegExp(`^arn:aws:config:us-east-1:${DEVELOPMENT}:configuration-recorder/default/`),
+    );
     const west = await config(dev, 'eu-west-1').send(new DescribeConfigurationRecordersCommand({}));
     expect(west.ConfigurationRecorders?.[0]?.recordingGroup?.includeGlobalResourceTypes).toBe(false);
     const status = await config(dev).send(new DescribeConfigurationRecorderStatusCommand({}));
-    expect(status.ConfigurationRecordersStatus?.[0]).toMatchObject({ name: 'default', recording: true, lastStatus: 'Success' });
+    expect(status.ConfigurationRecordersStatus?.[0]).toMatchObject({
+      name: 'default',
+      recording: true,
+      lastStatus: 'Success',
+    });
     expect(status.ConfigurationRecordersStatus?.[0]?.lastStartTime).toBeInstanceOf(Date);
   });
 
   it('has none in the management account and none in regions without workloads', async () => {
-    expect((await config(keysOf(sb, 'bob')).send(new DescribeConfigurationRecordersCommand({}))).ConfigurationRecorders).toEqual([]);
-    expect((await config(dev, 'ap-south-1').send(new DescribeConfigurationRecordersCommand({}))).ConfigurationRecorders).toEqual([]);
+    expect(
+      (await config(keysOf(sb, 'bob')).send(new DescribeConfigurationRecordersCommand({}))).ConfigurationRecorders,
+    ).toEqual([]);
+    expect(
+      (await config(dev, 'ap-south-1').send(new DescribeConfigurationRecordersCommand({}))).ConfigurationRecorders,
+    ).toEqual([]);
   });
 
   it('refuses an unknown recorder name', async () => {
-    expect(await failure(config(dev).send(new DescribeConfigurationRecordersCommand({ ConfigurationRecorderNames: ['ghost'] })))).toEqual({
-      name: 'NoSuchConfigurationRecorderException', message: "Cannot find configuration recorder with the specified name 'ghost'.", status: 400,
+    expect(
+      await failure(
+        config(dev).send(new DescribeConfigurationRecordersCommand({ ConfigurationRecorderNames: ['ghost'] })),
+      ),
+    ).toEqual({
+      name: 'NoSuchConfigurationRecorderException',
+      message: "Cannot find configuration recorder with the specified name 'ghost'.",
+      status: 400,
     });
   });
 });
@@ -53,14 +75,22 @@ describe('DescribeConfigurationRecorders and their status', () => {
 describe('DescribeConfigRules', () => {
   it('lists the AWS managed rules production evaluates, and none in development', async () => {
     const out = await config(prod).send(new DescribeConfigRulesCommand({}));
-    expect(out.ConfigRules?.map((r) => r.ConfigRuleName)).toEqual(['rds-storage-encrypted', 's3-bucket-public-read-prohibited']);
+    expect(out.ConfigRules?.map((r) => r.ConfigRuleName)).toEqual([
+      'rds-storage-encrypted',
+      's3-bucket-public-read-prohibited',
+    ]);
     const rule = out.ConfigRules?.[1];
-    expect(rule).toMatchObject({ Source: { Owner: 'AWS', SourceIdentifier: 'S3_BUCKET_PUBLIC_READ_PROHIBITED' }, ConfigRuleState: 'ACTIVE', Scope: { ComplianceResourceTypes: ['AWS::S3::Bucket'] } });
+    expect(rule).toMatchObject({
+      Source: { Owner: 'AWS', SourceIdentifier: 'S3_BUCKET_PUBLIC_READ_PROHIBITED' },
+      ConfigRuleState: 'ACTIVE',
+      Scope: { ComplianceResourceTypes: ['AWS::S3::Bucket'] },
+    });
     expect(rule?.ConfigRuleId).toMatch(/^config-rule-[a-z0-9]{6}$/);
     expect(rule?.ConfigRuleArn).toBe(`arn:aws:config:us-east-1:${PRODUCTION}:config-rule/${rule?.ConfigRuleId}`);
     expect((await config(dev).send(new DescribeConfigRulesCommand({}))).ConfigRules).toEqual([]);
     const pages = [];
-    for await (const page of paginateDescribeConfigRules({ client: config(prod) }, {})) pages.push(page.ConfigRules?.length);
+    for await (const page of paginateDescribeConfigRules({ client: config(prod) }, {}))
+      pages.push(page.ConfigRules?.length);
     expect(pages).toEqual([2]);
   });
 
@@ -68,16 +98,24 @@ describe('DescribeConfigRules', () => {
     const one = await config(prod).send(new DescribeConfigRulesCommand({ ConfigRuleNames: ['rds-storage-encrypted'] }));
     expect(one.ConfigRules?.map((r) => r.ConfigRuleName)).toEqual(['rds-storage-encrypted']);
     expect(await failure(config(prod).send(new DescribeConfigRulesCommand({ ConfigRuleNames: ['ghost'] })))).toEqual({
-      name: 'NoSuchConfigRuleException', message: "The ConfigRule 'ghost' provided in the request is invalid. Please check the configRule name", status: 400,
+      name: 'NoSuchConfigRuleException',
+      message: "The ConfigRule 'ghost' provided in the request is invalid. Please check the configRule name",
+      status: 400,
     });
-    expect((await failure(config(prod).send(new DescribeConfigRulesCommand({ NextToken: 'forged' })))).name).toBe('InvalidNextTokenException');
+    expect((await failure(config(prod).send(new DescribeConfigRulesCommand({ NextToken: 'forged' })))).name).toBe(
+      'InvalidNextTokenException',
+    );
   });
 });
 
 describe('regions and authorization', () => {
   it('refuses a disabled opt-in region', async () => {
-    expect((await failure(config(dev, 'eu-south-1').send(new DescribeConfigRulesCommand({})))).name).toBe('UnrecognizedClientException');
-    expect((await config(prod, 'eu-south-1').send(new DescribeConfigurationRecordersCommand({}))).ConfigurationRecorders).toHaveLength(1);
+    expect((await failure(config(dev, 'eu-south-1').send(new DescribeConfigRulesCommand({})))).name).toBe(
+      'UnrecognizedClientException',
+    );
+    expect(
+      (await config(prod, 'eu-south-1').send(new DescribeConfigurationRecordersCommand({}))).ConfigurationRecorders,
+    ).toHaveLength(1);
   });
 
   it('denies a role without config permissions, naming no resource', async () => {

@@ -1,9 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DescribeTableCommand, DynamoDBClient, ListTablesCommand, ListTagsOfResourceCommand, paginateListTables } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  ListTagsOfResourceCommand,
+  paginateListTables,
+} from '@aws-sdk/client-dynamodb';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { workloadsIn } from '../../src/sandbox/world/workloads.js';
-import { DEVELOPMENT, PRODUCTION, STAGING, clientConfig, failure, keysOf, readOnlySession } from '../helpers/sandbox-clients.js';
+import {
+  DEVELOPMENT,
+  PRODUCTION,
+  STAGING,
+  clientConfig,
+  failure,
+  keysOf,
+  readOnlySession,
+} from '../helpers/sandbox-clients.js';
 import { limitedSession, runAwsCli } from '../helpers/limited-role.js';
 
 let sb: Sandbox;
@@ -14,10 +28,14 @@ beforeAll(async () => {
   dev = await readOnlySession(sb, DEVELOPMENT);
   prod = await readOnlySession(sb, PRODUCTION);
 });
-afterAll(async () => { await sb.stop(); });
+afterAll(async () => {
+  await sb.stop();
+});
 
-const dynamodb = (creds: AwsCredentialIdentity, region = 'us-east-1') => new DynamoDBClient(clientConfig(sb, creds, region));
-const seededNames = (accountId: string, region: string) => workloadsIn(sb.world, sb.world.accounts[accountId], region).tables.map((t) => t.name);
+const dynamodb = (creds: AwsCredentialIdentity, region = 'us-east-1') =>
+  new DynamoDBClient(clientConfig(sb, creds, region));
+const seededNames = (accountId: string, region: string) =>
+  workloadsIn(sb.world, sb.world.accounts[accountId], region).tables.map((t) => t.name);
 const ORDERS_ARN = `arn:aws:dynamodb:us-east-1:${PRODUCTION}:table/orders`;
 
 describe('ListTables', () => {
@@ -30,7 +48,11 @@ describe('ListTables', () => {
   });
 
   it('answers per account and region: 1 to 3 tables, orders only in production us-east-1', async () => {
-    for (const [creds, account, region] of [[dev, DEVELOPMENT, 'us-east-1'], [dev, DEVELOPMENT, 'eu-west-1'], [prod, PRODUCTION, 'eu-west-1']] as const) {
+    for (const [creds, account, region] of [
+      [dev, DEVELOPMENT, 'us-east-1'],
+      [dev, DEVELOPMENT, 'eu-west-1'],
+      [prod, PRODUCTION, 'eu-west-1'],
+    ] as const) {
       const names = (await dynamodb(creds, region).send(new ListTablesCommand({}))).TableNames ?? [];
       expect(names).toEqual(seededNames(account, region));
       expect(names.length).toBeGreaterThanOrEqual(1);
@@ -46,14 +68,16 @@ describe('ListTables', () => {
     workloads.counts = { tables: 7 };
     const staging = await readOnlySession(sb, STAGING);
     const pages: string[][] = [];
-    for await (const page of paginateListTables({ client: dynamodb(staging), pageSize: 3 }, {})) pages.push(page.TableNames ?? []);
+    for await (const page of paginateListTables({ client: dynamodb(staging), pageSize: 3 }, {}))
+      pages.push(page.TableNames ?? []);
     expect(pages.map((p) => p.length)).toEqual([3, 3, 1]);
     expect(pages.flat()).toEqual(seededNames(STAGING, 'us-east-1'));
     const first = await dynamodb(staging).send(new ListTablesCommand({ Limit: 3 }));
     expect(first.LastEvaluatedTableName).toBe(pages[0]?.[2]);
     expect(await failure(dynamodb(staging).send(new ListTablesCommand({ Limit: 0 })))).toEqual({
       name: 'ValidationException',
-      message: "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1",
+      message:
+        "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1",
       status: 400,
     });
     delete workloads.counts;
@@ -67,7 +91,10 @@ describe('DescribeTable and ListTagsOfResource', () => {
       TableName: 'orders',
       TableArn: ORDERS_ARN,
       TableStatus: 'ACTIVE',
-      KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }, { AttributeName: 'createdAt', KeyType: 'RANGE' }],
+      KeySchema: [
+        { AttributeName: 'orderId', KeyType: 'HASH' },
+        { AttributeName: 'createdAt', KeyType: 'RANGE' },
+      ],
       ProvisionedThroughput: { ReadCapacityUnits: 4000, WriteCapacityUnits: 500, NumberOfDecreasesToday: 0 },
       DeletionProtectionEnabled: true,
     });
@@ -77,7 +104,9 @@ describe('DescribeTable and ListTagsOfResource', () => {
     expect(Table?.TableId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
     const byArn = await dynamodb(prod).send(new DescribeTableCommand({ TableName: ORDERS_ARN }));
     expect(byArn.Table?.TableId).toBe(Table?.TableId);
-    expect((await dynamodb(prod).send(new ListTagsOfResourceCommand({ ResourceArn: ORDERS_ARN }))).Tags).toEqual([{ Key: 'stage', Value: 'prod' }]);
+    expect((await dynamodb(prod).send(new ListTagsOfResourceCommand({ ResourceArn: ORDERS_ARN }))).Tags).toEqual([
+      { Key: 'stage', Value: 'prod' },
+    ]);
   });
 
   it('describes an on-demand table with its billing mode', async () => {
@@ -89,20 +118,30 @@ describe('DescribeTable and ListTagsOfResource', () => {
 
   it('answers ResourceNotFoundException for an unknown table or ARN', async () => {
     expect(await failure(dynamodb(prod).send(new DescribeTableCommand({ TableName: 'ghost' })))).toEqual({
-      name: 'ResourceNotFoundException', message: 'Requested resource not found: Table: ghost not found', status: 400,
+      name: 'ResourceNotFoundException',
+      message: 'Requested resource not found: Table: ghost not found',
+      status: 400,
     });
     // orders lives in us-east-1 only.
-    expect((await failure(dynamodb(prod, 'eu-west-1').send(new DescribeTableCommand({ TableName: 'orders' })))).name).toBe('ResourceNotFoundException');
-    expect((await failure(dynamodb(prod).send(new ListTagsOfResourceCommand({ ResourceArn: `${ORDERS_ARN}-old` })))).name).toBe('ResourceNotFoundException');
+    expect(
+      (await failure(dynamodb(prod, 'eu-west-1').send(new DescribeTableCommand({ TableName: 'orders' })))).name,
+    ).toBe('ResourceNotFoundException');
+    expect(
+      (await failure(dynamodb(prod).send(new ListTagsOfResourceCommand({ ResourceArn: `${ORDERS_ARN}-old` })))).name,
+    ).toBe('ResourceNotFoundException');
   });
 });
 
 describe('regions and authorization', () => {
   it('refuses a disabled opt-in region with UnrecognizedClientException', async () => {
     expect(await failure(dynamodb(dev, 'eu-south-1').send(new ListTablesCommand({})))).toEqual({
-      name: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.', status: 400,
+      name: 'UnrecognizedClientException',
+      message: 'The security token included in the request is invalid.',
+      status: 400,
     });
-    expect((await dynamodb(prod, 'eu-south-1').send(new ListTablesCommand({}))).TableNames).toEqual(seededNames(PRODUCTION, 'eu-south-1'));
+    expect((await dynamodb(prod, 'eu-south-1').send(new ListTablesCommand({}))).TableNames).toEqual(
+      seededNames(PRODUCTION, 'eu-south-1'),
+    );
   });
 
   it('denies a role without dynamodb permissions, naming table/* or the table', async () => {
@@ -113,9 +152,12 @@ describe('regions and authorization', () => {
       status: 400,
     });
     const lister = await limitedSession(sb, DEVELOPMENT, 'TableLister', ['dynamodb:ListTables']);
-    expect((await dynamodb(lister).send(new ListTablesCommand({}))).TableNames).toEqual(seededNames(DEVELOPMENT, 'us-east-1'));
-    expect((await failure(dynamodb(lister).send(new DescribeTableCommand({ TableName: 'ghost' })))).message)
-      .toContain(`dynamodb:DescribeTable on resource: arn:aws:dynamodb:us-east-1:${DEVELOPMENT}:table/ghost because`);
+    expect((await dynamodb(lister).send(new ListTablesCommand({}))).TableNames).toEqual(
+      seededNames(DEVELOPMENT, 'us-east-1'),
+    );
+    expect((await failure(dynamodb(lister).send(new DescribeTableCommand({ TableName: 'ghost' })))).message).toContain(
+      `dynamodb:DescribeTable on resource: arn:aws:dynamodb:us-east-1:${DEVELOPMENT}:table/ghost because`,
+    );
   });
 });
 
@@ -123,7 +165,9 @@ describe('AWS CLI', () => {
   it('aws dynamodb list-tables and describe-table', async () => {
     const list = await runAwsCli(sb, prod, ['dynamodb', 'list-tables']);
     expect(list.stderr).toBe('');
-    expect((JSON.parse(list.stdout) as { TableNames: string[] }).TableNames).toEqual(seededNames(PRODUCTION, 'us-east-1'));
+    expect((JSON.parse(list.stdout) as { TableNames: string[] }).TableNames).toEqual(
+      seededNames(PRODUCTION, 'us-east-1'),
+    );
     const described = await runAwsCli(sb, prod, ['dynamodb', 'describe-table', '--table-name', 'orders']);
     expect((JSON.parse(described.stdout) as { Table: { TableArn: string } }).Table.TableArn).toBe(ORDERS_ARN);
     const denied = await runAwsCli(sb, dev, ['dynamodb', 'list-tables'], 'eu-south-1');

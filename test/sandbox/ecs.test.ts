@@ -1,10 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  DescribeClustersCommand, DescribeServicesCommand, ECSClient, ListClustersCommand, ListServicesCommand, paginateListClusters,
+  DescribeClustersCommand,
+  DescribeServicesCommand,
+  ECSClient,
+  ListClustersCommand,
+  ListServicesCommand,
+  paginateListClusters,
 } from '@aws-sdk/client-ecs';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
-import { DEVELOPMENT, PRODUCTION, STAGING, clientConfig, failure, keysOf, readOnlySession } from '../helpers/sandbox-clients.js';
+import {
+  DEVELOPMENT,
+  PRODUCTION,
+  STAGING,
+  clientConfig,
+  failure,
+  keysOf,
+  readOnlySession,
+} from '../helpers/sandbox-clients.js';
 import { limitedSession } from '../helpers/limited-role.js';
 
 let sb: Sandbox;
@@ -15,7 +28,9 @@ beforeAll(async () => {
   dev = await readOnlySession(sb, DEVELOPMENT);
   prod = await readOnlySession(sb, PRODUCTION);
 });
-afterAll(async () => { await sb.stop(); });
+afterAll(async () => {
+  await sb.stop();
+});
 
 const ecs = (creds: AwsCredentialIdentity, region = 'us-east-1') => new ECSClient(clientConfig(sb, creds, region));
 const PROD_CLUSTER = `arn:aws:ecs:us-east-1:${PRODUCTION}:cluster/prod-services`;
@@ -23,15 +38,26 @@ const PROD_CLUSTER = `arn:aws:ecs:us-east-1:${PRODUCTION}:cluster/prod-services`
 describe('ListClusters and DescribeClusters', () => {
   it('lists one cluster per account and region, by ARN', async () => {
     expect((await ecs(prod).send(new ListClustersCommand({}))).clusterArns).toEqual([PROD_CLUSTER]);
-    expect((await ecs(prod, 'eu-west-1').send(new ListClustersCommand({}))).clusterArns).toEqual([`arn:aws:ecs:eu-west-1:${PRODUCTION}:cluster/prod-services`]);
-    expect((await ecs(dev).send(new ListClustersCommand({}))).clusterArns).toEqual([`arn:aws:ecs:us-east-1:${DEVELOPMENT}:cluster/dev-services`]);
+    expect((await ecs(prod, 'eu-west-1').send(new ListClustersCommand({}))).clusterArns).toEqual([
+      `arn:aws:ecs:eu-west-1:${PRODUCTION}:cluster/prod-services`,
+    ]);
+    expect((await ecs(dev).send(new ListClustersCommand({}))).clusterArns).toEqual([
+      `arn:aws:ecs:us-east-1:${DEVELOPMENT}:cluster/dev-services`,
+    ]);
     expect((await ecs(keysOf(sb, 'bob')).send(new ListClustersCommand({}))).clusterArns).toEqual([]);
   });
 
   it('describes clusters by name or ARN, with tags on request and MISSING failures', async () => {
-    const out = await ecs(prod).send(new DescribeClustersCommand({ clusters: ['prod-services', PROD_CLUSTER, 'ghost'], include: ['TAGS'] }));
+    const out = await ecs(prod).send(
+      new DescribeClustersCommand({ clusters: ['prod-services', PROD_CLUSTER, 'ghost'], include: ['TAGS'] }),
+    );
     expect(out.clusters?.map((c) => c.clusterArn)).toEqual([PROD_CLUSTER, PROD_CLUSTER]);
-    expect(out.clusters?.[0]).toMatchObject({ clusterName: 'prod-services', status: 'ACTIVE', activeServicesCount: 2, tags: [{ key: 'stage', value: 'prod' }] });
+    expect(out.clusters?.[0]).toMatchObject({
+      clusterName: 'prod-services',
+      status: 'ACTIVE',
+      activeServicesCount: 2,
+      tags: [{ key: 'stage', value: 'prod' }],
+    });
     expect(out.clusters?.[0]?.runningTasksCount).toBeGreaterThanOrEqual(4);
     expect(out.failures).toEqual([{ arn: `arn:aws:ecs:us-east-1:${PRODUCTION}:cluster/ghost`, reason: 'MISSING' }]);
     const noTags = await ecs(prod).send(new DescribeClustersCommand({ clusters: ['prod-services'] }));
@@ -48,10 +74,15 @@ describe('ListClusters and DescribeClusters', () => {
     workloads.counts = { ecsClusters: 7 };
     const staging = await readOnlySession(sb, STAGING);
     const pages: number[] = [];
-    for await (const page of paginateListClusters({ client: ecs(staging), pageSize: 3 }, {})) pages.push(page.clusterArns?.length ?? 0);
+    for await (const page of paginateListClusters({ client: ecs(staging), pageSize: 3 }, {}))
+      pages.push(page.clusterArns?.length ?? 0);
     expect(pages).toEqual([3, 3, 1]);
-    expect((await failure(ecs(staging).send(new ListClustersCommand({ maxResults: 101 })))).name).toBe('InvalidParameterException');
-    expect((await failure(ecs(staging).send(new ListClustersCommand({ nextToken: 'forged' })))).name).toBe('InvalidParameterException');
+    expect((await failure(ecs(staging).send(new ListClustersCommand({ maxResults: 101 })))).name).toBe(
+      'InvalidParameterException',
+    );
+    expect((await failure(ecs(staging).send(new ListClustersCommand({ nextToken: 'forged' })))).name).toBe(
+      'InvalidParameterException',
+    );
     delete workloads.counts;
   });
 });
@@ -63,24 +94,48 @@ describe('ListServices and DescribeServices', () => {
       `arn:aws:ecs:us-east-1:${PRODUCTION}:service/prod-services/web`,
       `arn:aws:ecs:us-east-1:${PRODUCTION}:service/prod-services/worker`,
     ]);
-    expect((await ecs(dev).send(new ListServicesCommand({ cluster: `arn:aws:ecs:us-east-1:${DEVELOPMENT}:cluster/dev-services` }))).serviceArns).toHaveLength(1);
-    expect(await failure(ecs(prod).send(new ListServicesCommand({ cluster: 'ghost' })))).toEqual({ name: 'ClusterNotFoundException', message: 'Cluster not found.', status: 400 });
+    expect(
+      (
+        await ecs(dev).send(
+          new ListServicesCommand({ cluster: `arn:aws:ecs:us-east-1:${DEVELOPMENT}:cluster/dev-services` }),
+        )
+      ).serviceArns,
+    ).toHaveLength(1);
+    expect(await failure(ecs(prod).send(new ListServicesCommand({ cluster: 'ghost' })))).toEqual({
+      name: 'ClusterNotFoundException',
+      message: 'Cluster not found.',
+      status: 400,
+    });
     expect((await failure(ecs(prod).send(new ListServicesCommand({})))).name).toBe('ClusterNotFoundException');
   });
 
   it('describes services on Fargate in the account VPC', async () => {
-    const out = await ecs(prod).send(new DescribeServicesCommand({ cluster: 'prod-services', services: ['web', 'ghost'] }));
-    expect(out.services?.[0]).toMatchObject({ serviceName: 'web', clusterArn: PROD_CLUSTER, status: 'ACTIVE', launchType: 'FARGATE', schedulingStrategy: 'REPLICA' });
+    const out = await ecs(prod).send(
+      new DescribeServicesCommand({ cluster: 'prod-services', services: ['web', 'ghost'] }),
+    );
+    expect(out.services?.[0]).toMatchObject({
+      serviceName: 'web',
+      clusterArn: PROD_CLUSTER,
+      status: 'ACTIVE',
+      launchType: 'FARGATE',
+      schedulingStrategy: 'REPLICA',
+    });
     expect(out.services?.[0]?.createdAt).toBeInstanceOf(Date);
-    expect(out.services?.[0]?.networkConfiguration?.awsvpcConfiguration?.subnets).toEqual([sb.world.accounts[PRODUCTION]?.instances['us-east-1']?.[0]?.subnetId]);
-    expect(out.failures).toEqual([{ arn: `arn:aws:ecs:us-east-1:${PRODUCTION}:service/prod-services/ghost`, reason: 'MISSING' }]);
+    expect(out.services?.[0]?.networkConfiguration?.awsvpcConfiguration?.subnets).toEqual([
+      sb.world.accounts[PRODUCTION]?.instances['us-east-1']?.[0]?.subnetId,
+    ]);
+    expect(out.failures).toEqual([
+      { arn: `arn:aws:ecs:us-east-1:${PRODUCTION}:service/prod-services/ghost`, reason: 'MISSING' },
+    ]);
   });
 });
 
 describe('regions and authorization', () => {
   it('refuses a disabled opt-in region before any policy', async () => {
     expect(await failure(ecs(dev, 'eu-south-1').send(new ListClustersCommand({})))).toEqual({
-      name: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.', status: 400,
+      name: 'UnrecognizedClientException',
+      message: 'The security token included in the request is invalid.',
+      status: 400,
     });
     expect((await ecs(prod, 'eu-south-1').send(new ListClustersCommand({}))).clusterArns).toHaveLength(1);
   });

@@ -3,7 +3,15 @@ import { DescribeClusterCommand, EKSClient, ListClustersCommand, paginateListClu
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { workloadsIn } from '../../src/sandbox/world/workloads.js';
-import { DEVELOPMENT, PRODUCTION, STAGING, clientConfig, failure, keysOf, readOnlySession } from '../helpers/sandbox-clients.js';
+import {
+  DEVELOPMENT,
+  PRODUCTION,
+  STAGING,
+  clientConfig,
+  failure,
+  keysOf,
+  readOnlySession,
+} from '../helpers/sandbox-clients.js';
 import { limitedSession } from '../helpers/limited-role.js';
 
 let sb: Sandbox;
@@ -14,13 +22,16 @@ beforeAll(async () => {
   dev = await readOnlySession(sb, DEVELOPMENT);
   prod = await readOnlySession(sb, PRODUCTION);
 });
-afterAll(async () => { await sb.stop(); });
+afterAll(async () => {
+  await sb.stop();
+});
 
 const eks = (creds: AwsCredentialIdentity, region = 'us-east-1') => new EKSClient(clientConfig(sb, creds, region));
-const seededNames = (accountId: string, region: string) => workloadsIn(sb.world, sb.world.accounts[accountId], region).eksClusters.map((c) => c.name);
+const seededNames = (accountId: string, region: string) =>
+  workloadsIn(sb.world, sb.world.accounts[accountId], region).eksClusters.map((c) => c.name);
 
 describe('ListClusters', () => {
-  it('lists production\'s platform cluster at home only; development has 0 or 1', async () => {
+  it("lists production's platform cluster at home only; development has 0 or 1", async () => {
     expect((await eks(prod).send(new ListClustersCommand({}))).clusters).toEqual(['platform']);
     expect((await eks(prod, 'eu-west-1').send(new ListClustersCommand({}))).clusters).toEqual([]);
     const devClusters = (await eks(dev).send(new ListClustersCommand({}))).clusters;
@@ -35,11 +46,17 @@ describe('ListClusters', () => {
     workloads.counts = { eksClusters: 5 };
     const staging = await readOnlySession(sb, STAGING);
     const pages: string[][] = [];
-    for await (const page of paginateListClusters({ client: eks(staging), pageSize: 2 }, {})) pages.push(page.clusters ?? []);
+    for await (const page of paginateListClusters({ client: eks(staging), pageSize: 2 }, {}))
+      pages.push(page.clusters ?? []);
     expect(pages.map((p) => p.length)).toEqual([2, 2, 1]);
     expect(pages.flat()).toEqual([...seededNames(STAGING, 'us-east-1')].sort());
-    expect(await failure(eks(staging).send(new ListClustersCommand({ maxResults: 0 })))).toMatchObject({ name: 'InvalidParameterException', status: 400 });
-    expect((await failure(eks(staging).send(new ListClustersCommand({ nextToken: 'forged' })))).name).toBe('InvalidParameterException');
+    expect(await failure(eks(staging).send(new ListClustersCommand({ maxResults: 0 })))).toMatchObject({
+      name: 'InvalidParameterException',
+      status: 400,
+    });
+    expect((await failure(eks(staging).send(new ListClustersCommand({ nextToken: 'forged' })))).name).toBe(
+      'InvalidParameterException',
+    );
     delete workloads.counts;
   });
 });
@@ -58,18 +75,26 @@ describe('DescribeCluster', () => {
     });
     expect(cluster?.createdAt).toBeInstanceOf(Date);
     expect(cluster?.endpoint).toMatch(/^https:\/\/[0-9A-F]{32}\.gr7\.us-east-1\.eks\.amazonaws\.com$/);
-    expect(Buffer.from(cluster?.certificateAuthority?.data ?? '', 'base64').toString()).toMatch(/^-----BEGIN CERTIFICATE-----\n/);
+    expect(Buffer.from(cluster?.certificateAuthority?.data ?? '', 'base64').toString()).toMatch(
+      /^-----BEGIN CERTIFICATE-----\n/,
+    );
   });
 
   it('answers ResourceNotFoundException (404) for an unknown cluster', async () => {
-    expect(await failure(eks(prod).send(new DescribeClusterCommand({ name: 'ghost' })))).toEqual({ name: 'ResourceNotFoundException', message: 'No cluster found for name: ghost.', status: 404 });
+    expect(await failure(eks(prod).send(new DescribeClusterCommand({ name: 'ghost' })))).toEqual({
+      name: 'ResourceNotFoundException',
+      message: 'No cluster found for name: ghost.',
+      status: 404,
+    });
   });
 });
 
 describe('regions and authorization', () => {
   it('refuses a disabled opt-in region and an unknown one', async () => {
     expect(await failure(eks(dev, 'eu-south-1').send(new ListClustersCommand({})))).toEqual({
-      name: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.', status: 403,
+      name: 'UnrecognizedClientException',
+      message: 'The security token included in the request is invalid.',
+      status: 403,
     });
     expect((await eks(prod, 'eu-south-1').send(new ListClustersCommand({}))).clusters).toEqual([]);
     expect((await failure(eks(prod, 'xx-nowhere-1').send(new ListClustersCommand({})))).name).toBe('InvalidRegion');

@@ -5,12 +5,26 @@ import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organi
 import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { FaultInjector } from '../../src/sandbox/faults.js';
-import { DEVELOPMENT, PRODUCTION, clientConfig, failure, keysOf, readOnlySession, sts } from '../helpers/sandbox-clients.js';
+import {
+  DEVELOPMENT,
+  PRODUCTION,
+  clientConfig,
+  failure,
+  keysOf,
+  readOnlySession,
+  sts,
+} from '../helpers/sandbox-clients.js';
 
 let sb: Sandbox;
-beforeAll(async () => { sb = await startSandbox({ port: 0 }); });
-afterAll(async () => { await sb.stop(); });
-beforeEach(() => { sb.faults.set({}); });
+beforeAll(async () => {
+  sb = await startSandbox({ port: 0 });
+});
+afterAll(async () => {
+  await sb.stop();
+});
+beforeEach(() => {
+  sb.faults.set({});
+});
 
 async function timed(p: Promise<unknown>): Promise<number> {
   const t = Date.now();
@@ -40,10 +54,14 @@ describe('faults on demand', () => {
     expect(q.status).toBeGreaterThanOrEqual(500);
     const e = await failure(new EC2Client(clientConfig(sb, dev)).send(new DescribeInstancesCommand({})));
     expect(e).toMatchObject({ name: 'InternalError', status: 500 });
-    const j = await failure(new OrganizationsClient(clientConfig(sb, keysOf(sb, 'alice'))).send(new ListAccountsCommand({})));
+    const j = await failure(
+      new OrganizationsClient(clientConfig(sb, keysOf(sb, 'alice'))).send(new ListAccountsCommand({})),
+    );
     expect(j).toMatchObject({ name: 'InternalFailure', status: 500 });
     sb.faults.set({ errorRate: 0 });
-    await expect(sts(sb, keysOf(sb, 'alice')).send(new GetCallerIdentityCommand({}))).resolves.toHaveProperty('Account');
+    await expect(sts(sb, keysOf(sb, 'alice')).send(new GetCallerIdentityCommand({}))).resolves.toHaveProperty(
+      'Account',
+    );
   });
 
   it('a fault rule for one account and service leaves other accounts alone', async () => {
@@ -54,34 +72,55 @@ describe('faults on demand', () => {
     await expect(sts(sb, dev).send(new GetCallerIdentityCommand({}))).resolves.toHaveProperty('Account', DEVELOPMENT);
   });
 
-  it('throttles per account and API with AWS\'s throttling errors, and other APIs and accounts still pass', async () => {
+  it("throttles per account and API with AWS's throttling errors, and other APIs and accounts still pass", async () => {
     const dev = await readOnlySession(sb, DEVELOPMENT);
     const prod = await readOnlySession(sb, PRODUCTION);
     sb.faults.set({ throttleRps: 2 });
     const ec2Dev = new EC2Client(clientConfig(sb, dev));
-    const results = await Promise.allSettled(Array.from({ length: 6 }, () => ec2Dev.send(new DescribeInstancesCommand({}))));
+    const results = await Promise.allSettled(
+      Array.from({ length: 6 }, () => ec2Dev.send(new DescribeInstancesCommand({}))),
+    );
     const throttled = results.filter((r) => r.status === 'rejected');
     expect(throttled.length).toBeGreaterThanOrEqual(3);
-    expect(throttled.every((r) => r.status === 'rejected' && (r.reason as { name?: string }).name === 'RequestLimitExceeded')).toBe(true);
+    expect(
+      throttled.every(
+        (r) => r.status === 'rejected' && (r.reason as { name?: string }).name === 'RequestLimitExceeded',
+      ),
+    ).toBe(true);
     // A different API in the same account, and the same API in another account, have their own budgets.
     await expect(new IAMClient(clientConfig(sb, dev)).send(new ListRolesCommand({}))).resolves.toHaveProperty('Roles');
-    await expect(new EC2Client(clientConfig(sb, prod)).send(new DescribeInstancesCommand({}))).resolves.toHaveProperty('Reservations');
-    const iamThrottle = await Promise.allSettled(Array.from({ length: 6 }, () => new IAMClient(clientConfig(sb, dev)).send(new ListRolesCommand({}))));
-    const names = iamThrottle.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason as { name?: string });
+    await expect(new EC2Client(clientConfig(sb, prod)).send(new DescribeInstancesCommand({}))).resolves.toHaveProperty(
+      'Reservations',
+    );
+    const iamThrottle = await Promise.allSettled(
+      Array.from({ length: 6 }, () => new IAMClient(clientConfig(sb, dev)).send(new ListRolesCommand({}))),
+    );
+    const names = iamThrottle
+      .filter((r) => r.status === 'rejected')
+      .map((r) => (r as PromiseRejectedResult).reason as { name?: string });
     expect(names.length).toBeGreaterThan(0);
     expect(names.every((e) => e.name === 'Throttling' || e.name === 'ThrottlingException')).toBe(true);
   });
 
-  it('a throttled caller with the SDK\'s retries ends ok', async () => {
+  it("a throttled caller with the SDK's retries ends ok", async () => {
     const dev = await readOnlySession(sb, DEVELOPMENT);
     sb.faults.set({ throttleRps: 5 });
-    const client = new EC2Client({ endpoint: sb.endpoint, region: 'us-east-1', credentials: dev, maxAttempts: 8, retryMode: 'adaptive' });
+    const client = new EC2Client({
+      endpoint: sb.endpoint,
+      region: 'us-east-1',
+      credentials: dev,
+      maxAttempts: 8,
+      retryMode: 'adaptive',
+    });
     const results = await Promise.all(Array.from({ length: 12 }, () => client.send(new DescribeInstancesCommand({}))));
     expect(results.every((r) => Array.isArray(r.Reservations))).toBe(true);
   });
 
   it('faults can be changed over HTTP, as the CLI flags set them', async () => {
-    const put = await fetch(`${sb.endpoint}/_sandbox/faults`, { method: 'PUT', body: JSON.stringify({ latencyMs: 5, throttleRps: 100 }) });
+    const put = await fetch(`${sb.endpoint}/_sandbox/faults`, {
+      method: 'PUT',
+      body: JSON.stringify({ latencyMs: 5, throttleRps: 100 }),
+    });
     expect(put.status).toBe(200);
     expect(sb.faults.get()).toEqual({ latencyMs: 5, throttleRps: 100 });
     const bad = await fetch(`${sb.endpoint}/_sandbox/faults`, { method: 'PUT', body: 'nope' });

@@ -1,12 +1,34 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CreateOrganizationCommand, DescribeAccountCommand, DescribeOrganizationCommand, DescribeOrganizationalUnitCommand, ListAccountsCommand,
-  ListAccountsForParentCommand, ListChildrenCommand, ListOrganizationalUnitsForParentCommand, ListParentsCommand,
-  ListRootsCommand, ListTagsForResourceCommand, OrganizationsClient, paginateListAccounts, paginateListAccountsForParent,
+  CreateOrganizationCommand,
+  DescribeAccountCommand,
+  DescribeOrganizationCommand,
+  DescribeOrganizationalUnitCommand,
+  ListAccountsCommand,
+  ListAccountsForParentCommand,
+  ListChildrenCommand,
+  ListOrganizationalUnitsForParentCommand,
+  ListParentsCommand,
+  ListRootsCommand,
+  ListTagsForResourceCommand,
+  OrganizationsClient,
+  paginateListAccounts,
+  paginateListAccountsForParent,
 } from '@aws-sdk/client-organizations';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
-import { CLIENT_ACME, DEVELOPMENT, MANAGEMENT, PRODUCTION, STAGING, assume, clientConfig, failure, keysOf, readOnlySession } from '../helpers/sandbox-clients.js';
+import {
+  CLIENT_ACME,
+  DEVELOPMENT,
+  MANAGEMENT,
+  PRODUCTION,
+  STAGING,
+  assume,
+  clientConfig,
+  failure,
+  keysOf,
+  readOnlySession,
+} from '../helpers/sandbox-clients.js';
 import { runAwsCli } from '../helpers/limited-role.js';
 import { startMoto, type Moto } from '../helpers/moto.js';
 
@@ -26,7 +48,9 @@ beforeAll(async () => {
   memberCreds = await readOnlySession(sb, DEVELOPMENT);
   member = orgs(memberCreds);
 });
-afterAll(async () => { await sb.stop(); });
+afterAll(async () => {
+  await sb.stop();
+});
 
 async function ouIds(): Promise<{ workloads: string; clients: string }> {
   const out = await alice.send(new ListOrganizationalUnitsForParentCommand({ ParentId: ROOT }));
@@ -39,10 +63,20 @@ describe('ListAccounts', () => {
     const out = await alice.send(new ListAccountsCommand({}));
     expect(out.NextToken).toBeUndefined();
     expect(out.Accounts?.map((a) => [a.Id, a.Name])).toEqual([
-      [MANAGEMENT, 'management'], [DEVELOPMENT, 'development'], [STAGING, 'staging'], [PRODUCTION, 'production'], [CLIENT_ACME, 'client-acme'],
+      [MANAGEMENT, 'management'],
+      [DEVELOPMENT, 'development'],
+      [STAGING, 'staging'],
+      [PRODUCTION, 'production'],
+      [CLIENT_ACME, 'client-acme'],
     ]);
     const prod = out.Accounts?.find((a) => a.Id === PRODUCTION);
-    expect(prod).toMatchObject({ Arn: `arn:aws:organizations::${MANAGEMENT}:account/${ORG}/${PRODUCTION}`, Email: 'aws+production@example.com', Status: 'ACTIVE', State: 'ACTIVE', JoinedMethod: 'CREATED' });
+    expect(prod).toMatchObject({
+      Arn: `arn:aws:organizations::${MANAGEMENT}:account/${ORG}/${PRODUCTION}`,
+      Email: 'aws+production@example.com',
+      Status: 'ACTIVE',
+      State: 'ACTIVE',
+      JoinedMethod: 'CREATED',
+    });
     expect(prod?.JoinedTimestamp).toBeInstanceOf(Date);
     expect(out.Accounts?.find((a) => a.Id === MANAGEMENT)?.JoinedMethod).toBe('INVITED');
   });
@@ -51,25 +85,33 @@ describe('ListAccounts', () => {
     expect(await failure(member.send(new ListAccountsCommand({})))).toMatchObject({ ...MEMBER_DENIED, status: 400 });
   });
 
-  it('refuses a management-account role whose identity policy does not allow it, with IAM\'s message', async () => {
+  it("refuses a management-account role whose identity policy does not allow it, with IAM's message", async () => {
     const hub = orgs(await assume(sb, keysOf(sb, 'alice'), MANAGEMENT, 'CrossbarHub'));
     const f = await failure(hub.send(new ListAccountsCommand({})));
     expect(f.name).toBe('AccessDeniedException');
-    expect(f.message).toBe(`User: arn:aws:sts::${MANAGEMENT}:assumed-role/CrossbarHub/test-session is not authorized to perform: organizations:ListAccounts on resource: * because no identity-based policy allows the organizations:ListAccounts action`);
+    expect(f.message).toBe(
+      `User: arn:aws:sts::${MANAGEMENT}:assumed-role/CrossbarHub/test-session is not authorized to perform: organizations:ListAccounts on resource: * because no identity-based policy allows the organizations:ListAccounts action`,
+    );
   });
 
   it('pages with MaxResults and NextToken, as the SDK paginator expects', async () => {
     const pages: string[][] = [];
-    for await (const page of paginateListAccounts({ client: alice, pageSize: 2 }, {})) pages.push((page.Accounts ?? []).map((a) => a.Id ?? ''));
+    for await (const page of paginateListAccounts({ client: alice, pageSize: 2 }, {}))
+      pages.push((page.Accounts ?? []).map((a) => a.Id ?? ''));
     expect(pages).toEqual([[MANAGEMENT, DEVELOPMENT], [STAGING, PRODUCTION], [CLIENT_ACME]]);
   });
 
   it('refuses a forged token and an out-of-range MaxResults with InvalidInputException', async () => {
     const forged = await failure(alice.send(new ListAccountsCommand({ NextToken: 'bm90LWEtdG9rZW4=' })));
-    expect(forged).toMatchObject({ name: 'InvalidInputException', message: 'You specified an invalid value for nextToken.' });
+    expect(forged).toMatchObject({
+      name: 'InvalidInputException',
+      message: 'You specified an invalid value for nextToken.',
+    });
     const token = (await alice.send(new ListAccountsCommand({ MaxResults: 1 }))).NextToken;
     expect(token).toBeDefined();
-    const elsewhere = await failure(alice.send(new ListChildrenCommand({ ParentId: ROOT, ChildType: 'ACCOUNT', NextToken: token })));
+    const elsewhere = await failure(
+      alice.send(new ListChildrenCommand({ ParentId: ROOT, ChildType: 'ACCOUNT', NextToken: token })),
+    );
     expect(elsewhere.name).toBe('InvalidInputException');
     const tooMany = await failure(alice.send(new ListAccountsCommand({ MaxResults: 21 })));
     expect(tooMany.name).toBe('InvalidInputException');
@@ -82,7 +124,10 @@ describe('DescribeOrganization', () => {
     for (const client of [alice, member]) {
       const out = await client.send(new DescribeOrganizationCommand({}));
       expect(out.Organization).toMatchObject({
-        Id: ORG, FeatureSet: 'ALL', MasterAccountId: MANAGEMENT, MasterAccountEmail: 'aws+management@example.com',
+        Id: ORG,
+        FeatureSet: 'ALL',
+        MasterAccountId: MANAGEMENT,
+        MasterAccountEmail: 'aws+management@example.com',
         MasterAccountArn: `arn:aws:organizations::${MANAGEMENT}:account/${ORG}/${MANAGEMENT}`,
       });
     }
@@ -90,7 +135,9 @@ describe('DescribeOrganization', () => {
 
   it('but ListRoots is for the management account only', async () => {
     const out = await alice.send(new ListRootsCommand({}));
-    expect(out.Roots).toEqual([{ Id: ROOT, Arn: `arn:aws:organizations::${MANAGEMENT}:root/${ORG}/${ROOT}`, Name: 'Root', PolicyTypes: [] }]);
+    expect(out.Roots).toEqual([
+      { Id: ROOT, Arn: `arn:aws:organizations::${MANAGEMENT}:root/${ORG}/${ROOT}`, Name: 'Root', PolicyTypes: [] },
+    ]);
     expect(await failure(member.send(new ListRootsCommand({})))).toMatchObject(MEMBER_DENIED);
   });
 });
@@ -99,54 +146,100 @@ describe('the OU tree', () => {
   it('has /Workloads with development, staging, production and /Clients with client-acme', async () => {
     const { workloads, clients } = await ouIds();
     expect(workloads).toMatch(/^ou-sb01-[a-z0-9]{8}$/);
-    const ids = async (parent: string) => (await alice.send(new ListAccountsForParentCommand({ ParentId: parent }))).Accounts?.map((a) => a.Name);
+    const ids = async (parent: string) =>
+      (await alice.send(new ListAccountsForParentCommand({ ParentId: parent }))).Accounts?.map((a) => a.Name);
     expect(await ids(workloads)).toEqual(['development', 'staging', 'production']);
     expect(await ids(clients)).toEqual(['client-acme']);
     expect(await ids(ROOT)).toEqual(['management']);
     const ou = await alice.send(new DescribeOrganizationalUnitCommand({ OrganizationalUnitId: workloads }));
-    expect(ou.OrganizationalUnit).toEqual({ Id: workloads, Name: 'Workloads', Arn: `arn:aws:organizations::${MANAGEMENT}:ou/${ORG}/${workloads}`, Path: `${ORG}/${ROOT}/${workloads}/` });
+    expect(ou.OrganizationalUnit).toEqual({
+      Id: workloads,
+      Name: 'Workloads',
+      Arn: `arn:aws:organizations::${MANAGEMENT}:ou/${ORG}/${workloads}`,
+      Path: `${ORG}/${ROOT}/${workloads}/`,
+    });
   });
 
   it('lists children by type', async () => {
     const { workloads, clients } = await ouIds();
     const ous = await alice.send(new ListChildrenCommand({ ParentId: ROOT, ChildType: 'ORGANIZATIONAL_UNIT' }));
-    expect(ous.Children).toEqual([{ Id: workloads, Type: 'ORGANIZATIONAL_UNIT' }, { Id: clients, Type: 'ORGANIZATIONAL_UNIT' }]);
+    expect(ous.Children).toEqual([
+      { Id: workloads, Type: 'ORGANIZATIONAL_UNIT' },
+      { Id: clients, Type: 'ORGANIZATIONAL_UNIT' },
+    ]);
     const accounts = await alice.send(new ListChildrenCommand({ ParentId: workloads, ChildType: 'ACCOUNT' }));
     expect(accounts.Children?.map((c) => c.Id)).toEqual([DEVELOPMENT, STAGING, PRODUCTION]);
   });
 
   it('refuses unknown and malformed parents, and members', async () => {
-    expect(await failure(alice.send(new ListAccountsForParentCommand({ ParentId: 'ou-sb01-zzzzzzzz' })))).toMatchObject({ name: 'ParentNotFoundException' });
-    expect(await failure(alice.send(new ListChildrenCommand({ ParentId: 'not-an-ou', ChildType: 'ACCOUNT' })))).toMatchObject({ name: 'InvalidInputException' });
-    expect(await failure(alice.send(new DescribeOrganizationalUnitCommand({ OrganizationalUnitId: 'ou-sb01-zzzzzzzz' })))).toMatchObject({ name: 'OrganizationalUnitNotFoundException' });
-    expect(await failure(member.send(new ListOrganizationalUnitsForParentCommand({ ParentId: ROOT })))).toMatchObject(MEMBER_DENIED);
+    expect(await failure(alice.send(new ListAccountsForParentCommand({ ParentId: 'ou-sb01-zzzzzzzz' })))).toMatchObject(
+      { name: 'ParentNotFoundException' },
+    );
+    expect(
+      await failure(alice.send(new ListChildrenCommand({ ParentId: 'not-an-ou', ChildType: 'ACCOUNT' }))),
+    ).toMatchObject({ name: 'InvalidInputException' });
+    expect(
+      await failure(alice.send(new DescribeOrganizationalUnitCommand({ OrganizationalUnitId: 'ou-sb01-zzzzzzzz' }))),
+    ).toMatchObject({ name: 'OrganizationalUnitNotFoundException' });
+    expect(await failure(member.send(new ListOrganizationalUnitsForParentCommand({ ParentId: ROOT })))).toMatchObject(
+      MEMBER_DENIED,
+    );
   });
 });
 
 describe('ListParents, DescribeAccount, ListTagsForResource', () => {
   it('gives an account its OU, an OU and the management account the root', async () => {
     const { workloads } = await ouIds();
-    expect((await alice.send(new ListParentsCommand({ ChildId: PRODUCTION }))).Parents).toEqual([{ Id: workloads, Type: 'ORGANIZATIONAL_UNIT' }]);
-    expect((await alice.send(new ListParentsCommand({ ChildId: workloads }))).Parents).toEqual([{ Id: ROOT, Type: 'ROOT' }]);
-    expect((await alice.send(new ListParentsCommand({ ChildId: MANAGEMENT }))).Parents).toEqual([{ Id: ROOT, Type: 'ROOT' }]);
-    expect(await failure(alice.send(new ListParentsCommand({ ChildId: '999999999999' })))).toMatchObject({ name: 'ChildNotFoundException' });
+    expect((await alice.send(new ListParentsCommand({ ChildId: PRODUCTION }))).Parents).toEqual([
+      { Id: workloads, Type: 'ORGANIZATIONAL_UNIT' },
+    ]);
+    expect((await alice.send(new ListParentsCommand({ ChildId: workloads }))).Parents).toEqual([
+      { Id: ROOT, Type: 'ROOT' },
+    ]);
+    expect((await alice.send(new ListParentsCommand({ ChildId: MANAGEMENT }))).Parents).toEqual([
+      { Id: ROOT, Type: 'ROOT' },
+    ]);
+    expect(await failure(alice.send(new ListParentsCommand({ ChildId: '999999999999' })))).toMatchObject({
+      name: 'ChildNotFoundException',
+    });
     expect(await failure(member.send(new ListParentsCommand({ ChildId: DEVELOPMENT })))).toMatchObject(MEMBER_DENIED);
   });
 
   it('describes an account, and refuses unknown and malformed ids', async () => {
     const out = await alice.send(new DescribeAccountCommand({ AccountId: CLIENT_ACME }));
-    expect(out.Account).toMatchObject({ Id: CLIENT_ACME, Name: 'client-acme', Status: 'ACTIVE', JoinedMethod: 'CREATED' });
-    expect(await failure(alice.send(new DescribeAccountCommand({ AccountId: '999999999998' })))).toMatchObject({ name: 'AccountNotFoundException', message: "You specified an account that doesn't exist." });
-    expect(await failure(alice.send(new DescribeAccountCommand({ AccountId: 'abc' })))).toMatchObject({ name: 'InvalidInputException' });
-    expect(await failure(member.send(new DescribeAccountCommand({ AccountId: DEVELOPMENT })))).toMatchObject(MEMBER_DENIED);
+    expect(out.Account).toMatchObject({
+      Id: CLIENT_ACME,
+      Name: 'client-acme',
+      Status: 'ACTIVE',
+      JoinedMethod: 'CREATED',
+    });
+    expect(await failure(alice.send(new DescribeAccountCommand({ AccountId: '999999999998' })))).toMatchObject({
+      name: 'AccountNotFoundException',
+      message: "You specified an account that doesn't exist.",
+    });
+    expect(await failure(alice.send(new DescribeAccountCommand({ AccountId: 'abc' })))).toMatchObject({
+      name: 'InvalidInputException',
+    });
+    expect(await failure(member.send(new DescribeAccountCommand({ AccountId: DEVELOPMENT })))).toMatchObject(
+      MEMBER_DENIED,
+    );
   });
 
-  it('lists an account\'s tags; roots and OUs have none; unknown targets are refused', async () => {
+  it("lists an account's tags; roots and OUs have none; unknown targets are refused", async () => {
     const tags = await alice.send(new ListTagsForResourceCommand({ ResourceId: PRODUCTION }));
-    expect(Object.fromEntries((tags.Tags ?? []).map((t) => [t.Key, t.Value]))).toEqual({ stage: 'prod', color: 'red', team: 'payments', 'cost-center': 'cc-200' });
+    expect(Object.fromEntries((tags.Tags ?? []).map((t) => [t.Key, t.Value]))).toEqual({
+      stage: 'prod',
+      color: 'red',
+      team: 'payments',
+      'cost-center': 'cc-200',
+    });
     expect((await alice.send(new ListTagsForResourceCommand({ ResourceId: ROOT }))).Tags).toEqual([]);
-    expect(await failure(alice.send(new ListTagsForResourceCommand({ ResourceId: '999999999999' })))).toMatchObject({ name: 'TargetNotFoundException' });
-    expect(await failure(member.send(new ListTagsForResourceCommand({ ResourceId: DEVELOPMENT })))).toMatchObject(MEMBER_DENIED);
+    expect(await failure(alice.send(new ListTagsForResourceCommand({ ResourceId: '999999999999' })))).toMatchObject({
+      name: 'TargetNotFoundException',
+    });
+    expect(await failure(member.send(new ListTagsForResourceCommand({ ResourceId: DEVELOPMENT })))).toMatchObject(
+      MEMBER_DENIED,
+    );
   });
 });
 
@@ -161,17 +254,23 @@ describe('the AWS CLI', () => {
     expect(joined).toBe(sb.world.accounts[MANAGEMENT]?.joinedTimestamp.replace('Z', '.000Z'));
   });
 
-  it('shows the member account AWS\'s refusal', async () => {
+  it("shows the member account AWS's refusal", async () => {
     const out = await runAwsCli(sb, memberCreds, ['organizations', 'list-accounts']);
     expect(out.code).not.toBe(0);
-    expect(out.stderr).toContain("An error occurred (AccessDeniedException) when calling the ListAccounts operation: You don't have permissions to access this resource.");
+    expect(out.stderr).toContain(
+      "An error occurred (AccessDeniedException) when calling the ListAccounts operation: You don't have permissions to access this resource.",
+    );
   });
 });
 
 describe('a generated organization of 300 accounts', () => {
   let big: Sandbox;
-  beforeAll(async () => { big = await startSandbox({ port: 0, org: 'generated:300' }); });
-  afterAll(async () => { await big.stop(); });
+  beforeAll(async () => {
+    big = await startSandbox({ port: 0, org: 'generated:300' });
+  });
+  afterAll(async () => {
+    await big.stop();
+  });
 
   it('pages through all 301 accounts, 20 at a time', async () => {
     const client = new OrganizationsClient(clientConfig(big, keysOf(big, 'alice')));
@@ -190,10 +289,16 @@ describe('a generated organization of 300 accounts', () => {
 
   it('pages through one stage OU', async () => {
     const client = new OrganizationsClient(clientConfig(big, keysOf(big, 'alice')));
-    const workloads = (await client.send(new ListOrganizationalUnitsForParentCommand({ ParentId: ROOT }))).OrganizationalUnits?.[0]?.Id ?? '';
-    const prodOu = (await client.send(new ListOrganizationalUnitsForParentCommand({ ParentId: workloads }))).OrganizationalUnits?.find((o) => o.Name === 'prod')?.Id ?? '';
+    const workloads =
+      (await client.send(new ListOrganizationalUnitsForParentCommand({ ParentId: ROOT }))).OrganizationalUnits?.[0]
+        ?.Id ?? '';
+    const prodOu =
+      (
+        await client.send(new ListOrganizationalUnitsForParentCommand({ ParentId: workloads }))
+      ).OrganizationalUnits?.find((o) => o.Name === 'prod')?.Id ?? '';
     let count = 0;
-    for await (const page of paginateListAccountsForParent({ client, pageSize: 7 }, { ParentId: prodOu })) count += page.Accounts?.length ?? 0;
+    for await (const page of paginateListAccountsForParent({ client, pageSize: 7 }, { ParentId: prodOu }))
+      count += page.Accounts?.length ?? 0;
     expect(count).toBe(100);
   });
 });
@@ -204,11 +309,18 @@ describe('agreement with moto', () => {
   let motoRoot: string;
   beforeAll(async () => {
     moto = await startMoto();
-    motoClient = new OrganizationsClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' }, maxAttempts: 1 });
+    motoClient = new OrganizationsClient({
+      endpoint: moto.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+      maxAttempts: 1,
+    });
     await motoClient.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
     motoRoot = (await motoClient.send(new ListRootsCommand({}))).Roots?.[0]?.Id ?? '';
   });
-  afterAll(async () => { await moto.stop(); });
+  afterAll(async () => {
+    await moto.stop();
+  });
 
   // moto differs where AWS's model says otherwise, and those cases are left out: it answers ListParents of an
   // unknown account with AccountNotFoundException (AWS: ChildNotFoundException), does not check id patterns
@@ -225,9 +337,12 @@ describe('agreement with moto', () => {
     await both((c) => c.send(new ListTagsForResourceCommand({ ResourceId: '999999999998' })));
   });
 
-  it('answers a root\'s tags and its own DescribeOrganization shape alike', async () => {
-    expect((await motoClient.send(new ListTagsForResourceCommand({ ResourceId: motoRoot }))).Tags).toEqual((await alice.send(new ListTagsForResourceCommand({ ResourceId: ROOT }))).Tags);
-    const keys = async (c: OrganizationsClient) => Object.keys((await c.send(new DescribeOrganizationCommand({}))).Organization ?? {}).sort();
+  it("answers a root's tags and its own DescribeOrganization shape alike", async () => {
+    expect((await motoClient.send(new ListTagsForResourceCommand({ ResourceId: motoRoot }))).Tags).toEqual(
+      (await alice.send(new ListTagsForResourceCommand({ ResourceId: ROOT }))).Tags,
+    );
+    const keys = async (c: OrganizationsClient) =>
+      Object.keys((await c.send(new DescribeOrganizationCommand({}))).Organization ?? {}).sort();
     expect(await keys(alice)).toEqual(await keys(motoClient));
   });
 });

@@ -1,9 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient, paginateDescribeDBInstances } from '@aws-sdk/client-rds';
+import {
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+  RDSClient,
+  paginateDescribeDBInstances,
+} from '@aws-sdk/client-rds';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { workloadsIn } from '../../src/sandbox/world/workloads.js';
-import { DEVELOPMENT, PRODUCTION, STAGING, clientConfig, failure, keysOf, readOnlySession } from '../helpers/sandbox-clients.js';
+import {
+  DEVELOPMENT,
+  PRODUCTION,
+  STAGING,
+  clientConfig,
+  failure,
+  keysOf,
+  readOnlySession,
+} from '../helpers/sandbox-clients.js';
 import { limitedSession, runAwsCli } from '../helpers/limited-role.js';
 
 let sb: Sandbox;
@@ -14,7 +27,9 @@ beforeAll(async () => {
   dev = await readOnlySession(sb, DEVELOPMENT);
   prod = await readOnlySession(sb, PRODUCTION);
 });
-afterAll(async () => { await sb.stop(); });
+afterAll(async () => {
+  await sb.stop();
+});
 
 const rds = (creds: AwsCredentialIdentity, region = 'us-east-1') => new RDSClient(clientConfig(sb, creds, region));
 const seeded = (accountId: string, region: string) => workloadsIn(sb.world, sb.world.accounts[accountId], region);
@@ -44,12 +59,17 @@ describe('DescribeDBInstances', () => {
     expect(orders?.InstanceCreateTime).toBeInstanceOf(Date);
     expect(orders?.DbiResourceId).toMatch(/^db-[A-Z0-9]{26}$/);
     expect(orders?.VpcSecurityGroups?.[0]?.VpcSecurityGroupId).toMatch(/^sg-[0-9a-f]{17}$/);
-    expect(out.DBInstances?.find((d) => d.DBInstanceIdentifier === 'analytics-1')).toMatchObject({ Engine: 'aurora-postgresql', DBClusterIdentifier: 'analytics' });
+    expect(out.DBInstances?.find((d) => d.DBInstanceIdentifier === 'analytics-1')).toMatchObject({
+      Engine: 'aurora-postgresql',
+      DBClusterIdentifier: 'analytics',
+    });
   });
 
   it('answers per account and region; development has 0 or 1, the management account none', async () => {
     const devOut = await rds(dev).send(new DescribeDBInstancesCommand({}));
-    expect(devOut.DBInstances?.map((d) => d.DBInstanceIdentifier)).toEqual(seeded(DEVELOPMENT, 'us-east-1').dbInstances.map((d) => d.id));
+    expect(devOut.DBInstances?.map((d) => d.DBInstanceIdentifier)).toEqual(
+      seeded(DEVELOPMENT, 'us-east-1').dbInstances.map((d) => d.id),
+    );
     expect(devOut.DBInstances?.length).toBeLessThanOrEqual(1);
     const west = await rds(prod, 'eu-west-1').send(new DescribeDBInstancesCommand({}));
     expect(west.DBInstances?.map((d) => d.DBInstanceArn)).toEqual([`arn:aws:rds:eu-west-1:${PRODUCTION}:db:orders-db`]);
@@ -59,12 +79,22 @@ describe('DescribeDBInstances', () => {
   it('selects by identifier or ARN and filters by engine; unknown identifiers are DBInstanceNotFound (404)', async () => {
     const byId = await rds(prod).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'orders-db' }));
     expect(byId.DBInstances?.map((d) => d.DBInstanceIdentifier)).toEqual(['orders-db']);
-    const byArn = await rds(prod).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: `arn:aws:rds:us-east-1:${PRODUCTION}:db:analytics-1` }));
+    const byArn = await rds(prod).send(
+      new DescribeDBInstancesCommand({ DBInstanceIdentifier: `arn:aws:rds:us-east-1:${PRODUCTION}:db:analytics-1` }),
+    );
     expect(byArn.DBInstances?.map((d) => d.DBInstanceIdentifier)).toEqual(['analytics-1']);
-    const aurora = await rds(prod).send(new DescribeDBInstancesCommand({ Filters: [{ Name: 'engine', Values: ['aurora-postgresql'] }] }));
+    const aurora = await rds(prod).send(
+      new DescribeDBInstancesCommand({ Filters: [{ Name: 'engine', Values: ['aurora-postgresql'] }] }),
+    );
     expect(aurora.DBInstances?.map((d) => d.DBInstanceIdentifier)).toEqual(['analytics-1']);
-    expect(await failure(rds(prod).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'nope' })))).toEqual({ name: 'DBInstanceNotFoundFault', message: 'DBInstance nope not found.', status: 404 });
-    expect(await failure(rds(prod).send(new DescribeDBInstancesCommand({ Filters: [{ Name: 'colour', Values: ['red'] }] })))).toMatchObject({ name: 'InvalidParameterValue', message: 'Unrecognized filter name: colour' });
+    expect(await failure(rds(prod).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'nope' })))).toEqual({
+      name: 'DBInstanceNotFoundFault',
+      message: 'DBInstance nope not found.',
+      status: 404,
+    });
+    expect(
+      await failure(rds(prod).send(new DescribeDBInstancesCommand({ Filters: [{ Name: 'colour', Values: ['red'] }] }))),
+    ).toMatchObject({ name: 'InvalidParameterValue', message: 'Unrecognized filter name: colour' });
   });
 
   it('pages with MaxRecords and Marker through the SDK paginator; MaxRecords must be 20..100', async () => {
@@ -82,15 +112,21 @@ describe('DescribeDBInstances', () => {
     expect(new Set(ids).size).toBe(45);
     expect(ids).toEqual([...ids].sort());
     expect(await failure(rds(staging).send(new DescribeDBInstancesCommand({ MaxRecords: 5 })))).toEqual({
-      name: 'InvalidParameterValue', message: 'Invalid value 5 for MaxRecords. Must be between 20 and 100', status: 400,
+      name: 'InvalidParameterValue',
+      message: 'Invalid value 5 for MaxRecords. Must be between 20 and 100',
+      status: 400,
     });
-    expect((await failure(rds(staging).send(new DescribeDBInstancesCommand({ Marker: 'forged' })))).name).toBe('InvalidParameterValue');
+    expect((await failure(rds(staging).send(new DescribeDBInstancesCommand({ Marker: 'forged' })))).name).toBe(
+      'InvalidParameterValue',
+    );
     delete workloads.counts;
   });
 
   it('refuses a disabled opt-in region with InvalidClientTokenId and serves an enabled one', async () => {
     expect(await failure(rds(dev, 'eu-south-1').send(new DescribeDBInstancesCommand({})))).toEqual({
-      name: 'InvalidClientTokenId', message: 'The security token included in the request is invalid.', status: 403,
+      name: 'InvalidClientTokenId',
+      message: 'The security token included in the request is invalid.',
+      status: 403,
     });
     const out = await rds(prod, 'eu-south-1').send(new DescribeDBInstancesCommand({}));
     expect(out.DBInstances?.map((d) => d.AvailabilityZone?.startsWith('eu-south-1'))).toEqual([true]);
@@ -103,7 +139,9 @@ describe('DescribeDBInstances', () => {
       message: `User: arn:aws:sts::${DEVELOPMENT}:assumed-role/Ec2OnlyAuditor/test-session is not authorized to perform: rds:DescribeDBInstances on resource: arn:aws:rds:us-east-1:${DEVELOPMENT}:db:* because no identity-based policy allows the rds:DescribeDBInstances action`,
       status: 403,
     });
-    expect((await failure(rds(ec2Only).send(new DescribeDBClustersCommand({})))).message).toContain(`rds:DescribeDBClusters on resource: arn:aws:rds:us-east-1:${DEVELOPMENT}:cluster:*`);
+    expect((await failure(rds(ec2Only).send(new DescribeDBClustersCommand({})))).message).toContain(
+      `rds:DescribeDBClusters on resource: arn:aws:rds:us-east-1:${DEVELOPMENT}:cluster:*`,
+    );
   });
 });
 
@@ -121,7 +159,9 @@ describe('DescribeDBClusters', () => {
     expect(out.DBClusters?.[0]?.Endpoint).toMatch(/^analytics\.cluster-[a-z0-9]{12}\.us-east-1\.rds\.amazonaws\.com$/);
     expect((await rds(dev).send(new DescribeDBClustersCommand({}))).DBClusters).toEqual([]);
     expect(await failure(rds(prod).send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'nope' })))).toEqual({
-      name: 'DBClusterNotFoundFault', message: 'DBCluster nope not found.', status: 404,
+      name: 'DBClusterNotFoundFault',
+      message: 'DBCluster nope not found.',
+      status: 404,
     });
   });
 });
@@ -130,10 +170,14 @@ describe('AWS CLI', () => {
   it('aws rds describe-db-instances', async () => {
     const out = await runAwsCli(sb, prod, ['rds', 'describe-db-instances']);
     expect(out.stderr).toBe('');
-    const parsed = JSON.parse(out.stdout) as { DBInstances: { DBInstanceIdentifier: string; InstanceCreateTime: string }[] };
+    const parsed = JSON.parse(out.stdout) as {
+      DBInstances: { DBInstanceIdentifier: string; InstanceCreateTime: string }[];
+    };
     expect(parsed.DBInstances.map((d) => d.DBInstanceIdentifier)).toEqual(['analytics-1', 'orders-db']);
     expect(parsed.DBInstances[0]?.InstanceCreateTime).toMatch(/^\d{4}-\d\d-\d\dT/);
     const missing = await runAwsCli(sb, prod, ['rds', 'describe-db-instances', '--db-instance-identifier', 'nope']);
-    expect(missing.stderr).toContain('(DBInstanceNotFound) when calling the DescribeDBInstances operation: DBInstance nope not found.');
+    expect(missing.stderr).toContain(
+      '(DBInstanceNotFound) when calling the DescribeDBInstances operation: DBInstance nope not found.',
+    );
   }, 60_000);
 });

@@ -1,8 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GetBucketLocationCommand, GetBucketTaggingCommand, ListBucketsCommand, S3Client, paginateListBuckets } from '@aws-sdk/client-s3';
+import {
+  GetBucketLocationCommand,
+  GetBucketTaggingCommand,
+  ListBucketsCommand,
+  S3Client,
+  paginateListBuckets,
+} from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
-import { DEVELOPMENT, MANAGEMENT, PRODUCTION, clientConfig, failure, keysOf, readOnlySession } from '../helpers/sandbox-clients.js';
+import {
+  DEVELOPMENT,
+  MANAGEMENT,
+  PRODUCTION,
+  clientConfig,
+  failure,
+  keysOf,
+  readOnlySession,
+} from '../helpers/sandbox-clients.js';
 import { limitedSession, runAwsCli } from '../helpers/limited-role.js';
 
 let sb: Sandbox;
@@ -13,15 +27,21 @@ beforeAll(async () => {
   dev = await readOnlySession(sb, DEVELOPMENT);
   prod = await readOnlySession(sb, PRODUCTION);
 });
-afterAll(async () => { await sb.stop(); });
+afterAll(async () => {
+  await sb.stop();
+});
 
-const s3 = (creds: AwsCredentialIdentity, region = 'us-east-1') => new S3Client({ ...clientConfig(sb, creds, region), forcePathStyle: true });
+const s3 = (creds: AwsCredentialIdentity, region = 'us-east-1') =>
+  new S3Client({ ...clientConfig(sb, creds, region), forcePathStyle: true });
 const bucketNames = (accountId: string) => (sb.world.accounts[accountId]?.buckets ?? []).map((b) => b.name).sort();
 
 describe('ListBuckets', () => {
   it("lists the caller account's buckets with their owner", async () => {
     const out = await s3(dev).send(new ListBucketsCommand({}));
-    expect(out.Buckets?.map((b) => b.Name)).toEqual([`development-assets-${DEVELOPMENT}`, `development-logs-${DEVELOPMENT}`]);
+    expect(out.Buckets?.map((b) => b.Name)).toEqual([
+      `development-assets-${DEVELOPMENT}`,
+      `development-logs-${DEVELOPMENT}`,
+    ]);
     expect(out.Buckets?.[0]?.BucketRegion).toBe('eu-west-1');
     expect(out.Buckets?.[0]?.CreationDate).toBeInstanceOf(Date);
     expect(out.Owner?.DisplayName).toBe('development');
@@ -30,7 +50,10 @@ describe('ListBuckets', () => {
   });
 
   it('answers per account: production sees its own buckets and another canonical id', async () => {
-    const [devOut, prodOut] = await Promise.all([s3(dev).send(new ListBucketsCommand({})), s3(prod, 'eu-west-1').send(new ListBucketsCommand({}))]);
+    const [devOut, prodOut] = await Promise.all([
+      s3(dev).send(new ListBucketsCommand({})),
+      s3(prod, 'eu-west-1').send(new ListBucketsCommand({})),
+    ]);
     expect(prodOut.Buckets?.map((b) => b.Name)).toEqual(bucketNames(PRODUCTION));
     expect(prodOut.Owner?.ID).not.toBe(devOut.Owner?.ID);
   });
@@ -54,7 +77,11 @@ describe('ListBuckets', () => {
   it('accepts a policy that grants ListAllMyBuckets on arn:aws:s3:::*', async () => {
     const role = await limitedSession(sb, DEVELOPMENT, 'BucketLister', ['s3:ListAllMyBuckets']);
     const policy = sb.world.accounts[DEVELOPMENT]?.iam.roles['BucketLister'];
-    if (policy) policy.inlinePolicies['only'] = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:ListAllMyBuckets', Resource: 'arn:aws:s3:::*' }] });
+    if (policy)
+      policy.inlinePolicies['only'] = JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 's3:ListAllMyBuckets', Resource: 'arn:aws:s3:::*' }],
+      });
     expect((await s3(role).send(new ListBucketsCommand({}))).Buckets).toHaveLength(2);
   });
 });
@@ -64,11 +91,14 @@ describe('ListBuckets paging and filters', () => {
     const first = await s3(dev).send(new ListBucketsCommand({ MaxBuckets: 1 }));
     expect(first.Buckets?.map((b) => b.Name)).toEqual([`development-assets-${DEVELOPMENT}`]);
     expect(first.ContinuationToken).toBeTruthy();
-    const second = await s3(dev).send(new ListBucketsCommand({ MaxBuckets: 1, ContinuationToken: first.ContinuationToken }));
+    const second = await s3(dev).send(
+      new ListBucketsCommand({ MaxBuckets: 1, ContinuationToken: first.ContinuationToken }),
+    );
     expect(second.Buckets?.map((b) => b.Name)).toEqual([`development-logs-${DEVELOPMENT}`]);
     expect(second.ContinuationToken).toBeUndefined();
     const names: string[] = [];
-    for await (const page of paginateListBuckets({ client: s3(dev), pageSize: 1 }, {})) names.push(...(page.Buckets ?? []).map((b) => b.Name ?? ''));
+    for await (const page of paginateListBuckets({ client: s3(dev), pageSize: 1 }, {}))
+      names.push(...(page.Buckets ?? []).map((b) => b.Name ?? ''));
     expect(names).toEqual(bucketNames(DEVELOPMENT));
   });
 
@@ -98,11 +128,16 @@ describe('GetBucketLocation and GetBucketTagging (path-style)', () => {
 
   it('addresses buckets path-style on an IP endpoint even without forcePathStyle', async () => {
     const client = new S3Client(clientConfig(sb, dev));
-    expect((await client.send(new GetBucketLocationCommand({ Bucket: `development-assets-${DEVELOPMENT}` }))).LocationConstraint).toBe('eu-west-1');
+    expect(
+      (await client.send(new GetBucketLocationCommand({ Bucket: `development-assets-${DEVELOPMENT}` })))
+        .LocationConstraint,
+    ).toBe('eu-west-1');
   });
 
   it("denies another account's bucket and does not find an unknown one", async () => {
-    const other = await failure(s3(dev).send(new GetBucketLocationCommand({ Bucket: `production-logs-${PRODUCTION}` })));
+    const other = await failure(
+      s3(dev).send(new GetBucketLocationCommand({ Bucket: `production-logs-${PRODUCTION}` })),
+    );
     expect(other).toMatchObject({ name: 'AccessDenied', status: 403 });
     const none = await failure(s3(dev).send(new GetBucketLocationCommand({ Bucket: 'no-such-bucket-anywhere' })));
     expect(none).toMatchObject({ name: 'NoSuchBucket', status: 404, message: 'The specified bucket does not exist' });
@@ -112,7 +147,9 @@ describe('GetBucketLocation and GetBucketTagging (path-style)', () => {
     const out = await s3(dev).send(new GetBucketTaggingCommand({ Bucket: `development-logs-${DEVELOPMENT}` }));
     expect(out.TagSet).toEqual([{ Key: 'stage', Value: 'dev' }]);
     const ec2Only = await limitedSession(sb, DEVELOPMENT, 'Ec2OnlyAuditor', ['ec2:Describe*']);
-    const f = await failure(s3(ec2Only).send(new GetBucketTaggingCommand({ Bucket: `development-logs-${DEVELOPMENT}` })));
+    const f = await failure(
+      s3(ec2Only).send(new GetBucketTaggingCommand({ Bucket: `development-logs-${DEVELOPMENT}` })),
+    );
     expect(f.name).toBe('AccessDenied');
     expect(f.message).toContain(`s3:GetBucketTagging on resource: "arn:aws:s3:::development-logs-${DEVELOPMENT}"`);
   });
@@ -122,7 +159,10 @@ describe('the AWS CLI', () => {
   it('s3api list-buckets with a member session', async () => {
     const out = await runAwsCli(sb, dev, ['s3api', 'list-buckets']);
     expect(out.stderr).toBe('');
-    const parsed = JSON.parse(out.stdout) as { Buckets: { Name: string; BucketRegion: string }[]; Owner: { ID: string } };
+    const parsed = JSON.parse(out.stdout) as {
+      Buckets: { Name: string; BucketRegion: string }[];
+      Owner: { ID: string };
+    };
     expect(parsed.Buckets.map((b) => b.Name)).toEqual(bucketNames(DEVELOPMENT));
     expect(parsed.Owner.ID).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -130,7 +170,10 @@ describe('the AWS CLI', () => {
   it('s3 ls prints the buckets', async () => {
     const out = await runAwsCli(sb, prod, ['s3', 'ls']);
     expect(out.code).toBe(0);
-    const names = out.stdout.trim().split('\n').map((line) => line.split(/\s+/).pop());
+    const names = out.stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split(/\s+/).pop());
     expect(names).toEqual(bucketNames(PRODUCTION));
   });
 
@@ -138,7 +181,12 @@ describe('the AWS CLI', () => {
   // <LocationConstraint><LocationConstraint>eu-west-1</LocationConstraint></LocationConstraint>; AWS sends
   // the value as the root element's text, which is all botocore reads. The JS SDK happens to accept both.
   it('s3api get-bucket-location with path-style addressing', async () => {
-    const out = await runAwsCli(sb, dev, ['s3api', 'get-bucket-location', '--bucket', `development-assets-${DEVELOPMENT}`]);
+    const out = await runAwsCli(sb, dev, [
+      's3api',
+      'get-bucket-location',
+      '--bucket',
+      `development-assets-${DEVELOPMENT}`,
+    ]);
     expect(out.stderr).toBe('');
     expect(JSON.parse(out.stdout)).toEqual({ LocationConstraint: 'eu-west-1' });
   });

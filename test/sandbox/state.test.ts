@@ -8,7 +8,10 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { DEVELOPMENT, adminSession, clientConfig, failure, keysOf, sts } from '../helpers/sandbox-clients.js';
 
 let running: Sandbox | undefined;
-afterEach(async () => { await running?.stop(); running = undefined; });
+afterEach(async () => {
+  await running?.stop();
+  running = undefined;
+});
 
 describe('--state persists and restores the world', () => {
   it('a role created before a restart is still there after it, with the same keys and sessions', async () => {
@@ -18,8 +21,13 @@ describe('--state persists and restores the world', () => {
     const first = running;
     const alice = keysOf(first, 'alice');
     const admin = await adminSession(first, DEVELOPMENT);
-    const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole' }] });
-    await new IAMClient(clientConfig(first, admin)).send(new CreateRoleCommand({ RoleName: 'survives-restart', AssumeRolePolicyDocument: trust }));
+    const trust = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole' }],
+    });
+    await new IAMClient(clientConfig(first, admin)).send(
+      new CreateRoleCommand({ RoleName: 'survives-restart', AssumeRolePolicyDocument: trust }),
+    );
     await first.stop();
     running = undefined;
     expect(statSync(statePath).mode & 0o777).toBe(0o600);
@@ -28,7 +36,9 @@ describe('--state persists and restores the world', () => {
     running = await startSandbox({ port: 0, statePath });
     const second = running;
     expect(keysOf(second, 'alice')).toEqual(alice);
-    const role = await new IAMClient(clientConfig(second, admin)).send(new GetRoleCommand({ RoleName: 'survives-restart' }));
+    const role = await new IAMClient(clientConfig(second, admin)).send(
+      new GetRoleCommand({ RoleName: 'survives-restart' }),
+    );
     expect(role.Role?.Arn).toBe(`arn:aws:iam::${DEVELOPMENT}:role/survives-restart`);
     expect((await sts(second, admin).send(new GetCallerIdentityCommand({}))).Account).toBe(DEVELOPMENT);
   });
@@ -36,7 +46,9 @@ describe('--state persists and restores the world', () => {
   it('a fresh sandbox without the state does not know that role (the twin)', async () => {
     running = await startSandbox({ port: 0 });
     const admin = await adminSession(running, DEVELOPMENT);
-    const f = await failure(new IAMClient(clientConfig(running, admin)).send(new GetRoleCommand({ RoleName: 'survives-restart' })));
+    const f = await failure(
+      new IAMClient(clientConfig(running, admin)).send(new GetRoleCommand({ RoleName: 'survives-restart' })),
+    );
     expect(f.name).toBe('NoSuchEntityException');
   });
 

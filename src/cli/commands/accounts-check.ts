@@ -1,5 +1,11 @@
 import type { Command } from 'commander';
-import { failureReason, roleTargets, summarizeReachability, type Reach, type TargetResult } from '../../core/reachability.js';
+import {
+  failureReason,
+  roleTargets,
+  summarizeReachability,
+  type Reach,
+  type TargetResult,
+} from '../../core/reachability.js';
 import type { CliContext } from '../context.js';
 import type { CliRuntime } from '../main.js';
 import { openCrossbarFor, type HopFlags } from '../open-crossbar.js';
@@ -22,20 +28,36 @@ type Row = TargetResult<Reach>;
 function columns(ctx: CliContext, now: number): Column<Row>[] {
   const { green, red, dim } = ctx.colors;
   return [
-    { key: 'account', header: 'ACCOUNT', value: (r) => r.target.account.name, cell: (r) => paintStage(ctx.colors, r.target.account.name, r.target.account.stage, r.target.account.color) },
+    {
+      key: 'account',
+      header: 'ACCOUNT',
+      value: (r) => r.target.account.name,
+      cell: (r) => paintStage(ctx.colors, r.target.account.name, r.target.account.stage, r.target.account.color),
+    },
     { key: 'accountId', header: 'ID', value: (r) => r.target.account.id },
     { key: 'role', header: 'ROLE', value: (r) => r.target.role.key },
-    { key: 'status', header: 'STATUS', value: (r) => (r.ok ? 'ok' : 'denied'), cell: (r) => (r.ok ? green('ok') : red('denied')) },
+    {
+      key: 'status',
+      header: 'STATUS',
+      value: (r) => (r.ok ? 'ok' : 'denied'),
+      cell: (r) => (r.ok ? green('ok') : red('denied')),
+    },
     { key: 'reason', header: 'REASON', value: (r) => (r.ok ? null : failureReason(r.error)) },
     { key: 'assumedArn', header: 'ASSUMED ARN', value: (r) => (r.ok ? r.value.assumedArn : null) },
     {
-      key: 'expiration', header: 'EXPIRES',
-      value: (r) => (r.ok ? r.value.expiration?.toISOString() ?? null : null),
+      key: 'expiration',
+      header: 'EXPIRES',
+      value: (r) => (r.ok ? (r.value.expiration?.toISOString() ?? null) : null),
       cell: (r) => (r.ok && r.value.expiration ? `${formatDuration(r.value.expiration.getTime() - now)} left` : ''),
     },
     { key: 'code', header: 'CODE', value: (r) => (r.ok ? null : r.error.code) },
     { key: 'message', header: 'MESSAGE', value: (r) => (r.ok ? null : r.error.message) },
-    { key: 'hint', header: 'WHY / WHAT TO DO', value: (r) => (r.ok ? null : r.error.hint ?? null), cell: (r) => (r.ok ? '' : dim(detail(r.error))) },
+    {
+      key: 'hint',
+      header: 'WHY / WHAT TO DO',
+      value: (r) => (r.ok ? null : (r.error.hint ?? null)),
+      cell: (r) => (r.ok ? '' : dim(detail(r.error))),
+    },
   ];
 }
 
@@ -50,7 +72,12 @@ function parseConcurrency(text: string): number | undefined {
   return Number.isInteger(n) && n >= 1 && n <= 256 ? n : undefined;
 }
 
-export async function runAccountsCheck(ctx: CliContext, command: Command, selector: string | undefined, flags: CheckFlags): Promise<number> {
+export async function runAccountsCheck(
+  ctx: CliContext,
+  command: Command,
+  selector: string | undefined,
+  flags: CheckFlags,
+): Promise<number> {
   const concurrency = parseConcurrency(flags.concurrency);
   if (concurrency === undefined) {
     ctx.err(`crossbar: --concurrency must be a whole number from 1 to 256 (got '${flags.concurrency}')`);
@@ -65,7 +92,8 @@ export async function runAccountsCheck(ctx: CliContext, command: Command, select
   const results = await crossbar.checkReachability(targets, { concurrency, signal: ctx.signal });
   const cols = columns(ctx, crossbar.now());
   // The table leaves out what only machines need; JSON and CSV keep every column.
-  const shown = format === 'table' ? cols.filter((c) => c.key !== 'code' && c.key !== 'accountId' && c.key !== 'message') : cols;
+  const shown =
+    format === 'table' ? cols.filter((c) => c.key !== 'code' && c.key !== 'accountId' && c.key !== 'message') : cols;
   ctx.io.stdout.write(renderOutput(format, shown, results, { header: ctx.colors.bold }));
   const failed = results.some((r) => !r.ok);
   ctx.err(`${failed ? ctx.colors.red('✗') : ctx.colors.green('✓')} ${summarizeReachability(results)}`);
@@ -80,5 +108,7 @@ export function registerAccountsCheck(accounts: Command, runtime: CliRuntime): v
     .option('--role <role>', 'check only this role (its key or IAM name)')
     .option('--concurrency <n>', 'targets checked at once', '8')
     .option('--mfa-code <code>', 'the current MFA code, for roles that need MFA (also CROSSBAR_MFA_CODE)')
-    .action((selector: string | undefined, flags: CheckFlags, command: Command) => runtime.run(command, (ctx) => runAccountsCheck(ctx, command, selector, flags)));
+    .action((selector: string | undefined, flags: CheckFlags, command: Command) =>
+      runtime.run(command, (ctx) => runAccountsCheck(ctx, command, selector, flags)),
+    );
 }

@@ -10,10 +10,20 @@ import { EXIT_OK } from '../report-error.js';
 /** `crossbar accounts [list] [SELECTOR]`: the registry, coloured by stage. */
 function columns(ctx: CliContext): Column<RegistryAccount>[] {
   return [
-    { key: 'name', header: 'NAME', value: (a) => a.name, cell: (a) => paintStage(ctx.colors, a.name, a.stage, a.color) },
+    {
+      key: 'name',
+      header: 'NAME',
+      value: (a) => a.name,
+      cell: (a) => paintStage(ctx.colors, a.name, a.stage, a.color),
+    },
     { key: 'id', header: 'ID', value: (a) => a.id },
     { key: 'alias', header: 'ALIAS', value: (a) => a.alias ?? null },
-    { key: 'stage', header: 'STAGE', value: (a) => a.stage ?? null, cell: (a) => paintStage(ctx.colors, a.stage ?? '', a.stage, a.color) },
+    {
+      key: 'stage',
+      header: 'STAGE',
+      value: (a) => a.stage ?? null,
+      cell: (a) => paintStage(ctx.colors, a.stage ?? '', a.stage, a.color),
+    },
     { key: 'ou', header: 'OU', value: (a) => a.ou ?? null },
     { key: 'roles', header: 'ROLES', value: (a) => a.roles.map((r) => r.key).join(' ') },
     { key: 'profiles', header: 'PROFILES', value: (a) => a.roles.map((r) => r.profileName).join(' ') },
@@ -31,16 +41,29 @@ function accountRecord(a: RegistryAccount): Record<string, unknown> {
     ou: a.ou ?? null,
     tags: a.tags,
     regions: a.regions,
-    roles: a.roles.map((r) => ({ key: r.key, name: r.name, arn: r.arn, profile: r.profileName, mfa: r.mfa, confirm: r.confirm, ...(r.via ? { via: r.via } : {}) })),
+    roles: a.roles.map((r) => ({
+      key: r.key,
+      name: r.name,
+      arn: r.arn,
+      profile: r.profileName,
+      mfa: r.mfa,
+      confirm: r.confirm,
+      ...(r.via ? { via: r.via } : {}),
+    })),
   };
 }
 
-export async function runAccountsList(ctx: CliContext, command: Command, selector: string | undefined): Promise<number> {
+export async function runAccountsList(
+  ctx: CliContext,
+  command: Command,
+  selector: string | undefined,
+): Promise<number> {
   const { crossbar } = await openCrossbarFor(ctx, command);
   const accounts = crossbar.selectAccounts(selector);
   const format = resolveOutputFormat(ctx.output, ctx.io.stdout.isTTY);
   if (format === 'json') ctx.io.stdout.write(`${JSON.stringify(accounts.map(accountRecord), null, 2)}\n`);
-  else if (format === 'ndjson') ctx.io.stdout.write(accounts.map((a) => `${JSON.stringify(accountRecord(a))}\n`).join(''));
+  else if (format === 'ndjson')
+    ctx.io.stdout.write(accounts.map((a) => `${JSON.stringify(accountRecord(a))}\n`).join(''));
   else ctx.io.stdout.write(renderOutput(format, columns(ctx), accounts, { header: ctx.colors.bold }));
   return EXIT_OK;
 }
@@ -51,7 +74,12 @@ export function registerAccounts(program: Command, runtime: CliRuntime): Command
   accounts
     .command('list', { isDefault: true })
     .description('list the accounts of crossbar.yaml, coloured by stage')
-    .argument('[selector]', 'names, ids, aliases or globs, stage=prod, ou=/Workloads/*, tag:team=payments, workspace=NAME, all; !X excludes')
-    .action((selector: string | undefined, _flags: unknown, command: Command) => runtime.run(command, (ctx) => runAccountsList(ctx, command, selector)));
+    .argument(
+      '[selector]',
+      'names, ids, aliases or globs, stage=prod, ou=/Workloads/*, tag:team=payments, workspace=NAME, all; !X excludes',
+    )
+    .action((selector: string | undefined, _flags: unknown, command: Command) =>
+      runtime.run(command, (ctx) => runAccountsList(ctx, command, selector)),
+    );
   return accounts;
 }

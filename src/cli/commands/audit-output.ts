@@ -9,7 +9,13 @@ export type AuditFormat = 'table' | 'json' | 'sarif';
 
 function paint(ctx: CliContext, severity: Severity, text: string): string {
   const c = ctx.colors;
-  return severity === 'critical' ? c.bold(c.red(text)) : severity === 'high' ? c.red(text) : severity === 'medium' ? c.yellow(text) : c.cyan(text);
+  return severity === 'critical'
+    ? c.bold(c.red(text))
+    : severity === 'high'
+      ? c.red(text)
+      : severity === 'medium'
+        ? c.yellow(text)
+        : c.cyan(text);
 }
 
 export function auditJson(report: AuditReport, version: string): Record<string, unknown> {
@@ -33,30 +39,53 @@ function tableLines(ctx: CliContext, report: AuditReport): string[] {
     if (group.length === 0) continue;
     lines.push(paint(ctx, severity, `${severity.toUpperCase()} (${group.length})`));
     const rows = group.map((f) => [f.id, f.accountName, f.resource, f.title]);
-    lines.push(...renderTable([{ header: 'RULE' }, { header: 'ACCOUNT' }, { header: 'RESOURCE' }, { header: 'FINDING' }], rows, { indent: '  ', header: ctx.colors.dim }));
+    lines.push(
+      ...renderTable([{ header: 'RULE' }, { header: 'ACCOUNT' }, { header: 'RESOURCE' }, { header: 'FINDING' }], rows, {
+        indent: '  ',
+        header: ctx.colors.dim,
+      }),
+    );
     lines.push('');
   }
   if (report.findings.length === 0) lines.push(ctx.colors.green('no findings'), '');
   if (report.notCovered.length > 0) {
     lines.push(ctx.colors.red(`NOT COVERED (${report.notCovered.length})`));
-    lines.push(...renderTable([{ header: 'ACCOUNT' }, { header: 'ID' }, { header: 'CODE' }, { header: 'REASON' }, { header: 'MESSAGE' }],
-      report.notCovered.map((n) => [n.accountName, n.accountId, n.code, n.reason, n.message]), { indent: '  ', header: ctx.colors.dim }));
+    lines.push(
+      ...renderTable(
+        [{ header: 'ACCOUNT' }, { header: 'ID' }, { header: 'CODE' }, { header: 'REASON' }, { header: 'MESSAGE' }],
+        report.notCovered.map((n) => [n.accountName, n.accountId, n.code, n.reason, n.message]),
+        { indent: '  ', header: ctx.colors.dim },
+      ),
+    );
     lines.push('');
   }
   if (report.exceptions.length > 0) {
-    lines.push(ctx.colors.dim(`accepted exceptions (${report.exceptions.length}): ${[...new Set(report.exceptions.map((e) => e.rule))].join(', ')} — see --format json`));
+    lines.push(
+      ctx.colors.dim(
+        `accepted exceptions (${report.exceptions.length}): ${[...new Set(report.exceptions.map((e) => e.rule))].join(', ')} — see --format json`,
+      ),
+    );
   }
   return lines;
 }
 
 export function printAuditReport(ctx: CliContext, format: AuditFormat, report: AuditReport, version: string): void {
   if (format === 'json') ctx.out(JSON.stringify(auditJson(report, version), null, 2));
-  else if (format === 'sarif') ctx.out(JSON.stringify(toSarif({ findings: report.findings, notCovered: report.notCovered, exceptions: report.exceptions, version }), null, 2));
+  else if (format === 'sarif')
+    ctx.out(
+      JSON.stringify(
+        toSarif({ findings: report.findings, notCovered: report.notCovered, exceptions: report.exceptions, version }),
+        null,
+        2,
+      ),
+    );
   else for (const line of tableLines(ctx, report)) ctx.out(line);
 }
 
 export function summaryLine(report: AuditReport): string {
-  const counts = SEVERITIES.map((s) => [s, report.findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`);
+  const counts = SEVERITIES.map((s) => [s, report.findings.filter((f) => f.severity === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}`);
   const covered = `${report.collected.length}/${report.accounts} accounts covered`;
   return `${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}${counts.length ? ` (${counts.join(', ')})` : ''}, ${covered}${report.notCovered.length ? `, ${report.notCovered.length} not covered` : ''}`;
 }

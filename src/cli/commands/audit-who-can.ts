@@ -25,24 +25,49 @@ interface WhoCanFlags extends HopFlags {
 function targetRoleArn(crossbar: Crossbar, text: string): string {
   if (isArn(text)) {
     const arn = parseArn(text);
-    if (arn.service !== 'iam' || arn.resourceType !== 'role') throw new CrossbarError('USAGE', `${text} is not a role ARN`, { hint: 'e.g. arn:aws:iam::444444444444:role/administrator', exitCode: 2 });
+    if (arn.service !== 'iam' || arn.resourceType !== 'role')
+      throw new CrossbarError('USAGE', `${text} is not a role ARN`, {
+        hint: 'e.g. arn:aws:iam::444444444444:role/administrator',
+        exitCode: 2,
+      });
     return text;
   }
   return crossbar.resolveTarget(text).role.arn;
 }
 
 async function runWhoCan(ctx: CliContext, command: Command, target: string, flags: WhoCanFlags): Promise<number> {
-  const [{ collectAccounts }, { buildTrustGraph, orgViewOf }, { whoCan }, { selectFanoutAccounts, sourceCredentialsFor }] = await Promise.all([
-    import('../../core/audit/run-audit.js'), import('../../core/audit/trust-graph.js'), import('../../core/audit/who-can.js'), import('./audit.js'),
+  const [
+    { collectAccounts },
+    { buildTrustGraph, orgViewOf },
+    { whoCan },
+    { selectFanoutAccounts, sourceCredentialsFor },
+  ] = await Promise.all([
+    import('../../core/audit/run-audit.js'),
+    import('../../core/audit/trust-graph.js'),
+    import('../../core/audit/who-can.js'),
+    import('./audit.js'),
   ]);
   const { crossbar } = await openCrossbarFor(ctx, command, flags);
   const roleArn = targetRoleArn(crossbar, target);
-  const accounts = await selectFanoutAccounts(crossbar, undefined, { role: flags.role, source: true, concurrency: '32', timeout: '120' });
+  const accounts = await selectFanoutAccounts(crossbar, undefined, {
+    role: flags.role,
+    source: true,
+    concurrency: '32',
+    timeout: '120',
+  });
   const stop = ctx.handleInterrupts();
   const bar = createProgressBar(ctx.io.stderr, { colors: ctx.colors });
   let read;
   try {
-    read = await collectAccounts({ accounts, registry: crossbar.registry, credentialsFor: await sourceCredentialsFor(ctx, crossbar), endpoint: crossbar.endpoint, signal: stop, onProgress: (p) => bar.update(p), now: () => crossbar.now() });
+    read = await collectAccounts({
+      accounts,
+      registry: crossbar.registry,
+      credentialsFor: await sourceCredentialsFor(ctx, crossbar),
+      endpoint: crossbar.endpoint,
+      signal: stop,
+      onProgress: (p) => bar.update(p),
+      now: () => crossbar.now(),
+    });
   } finally {
     bar.stop();
   }
@@ -50,19 +75,48 @@ async function runWhoCan(ctx: CliContext, command: Command, target: string, flag
   const result = whoCan(roleArn, read.collected, buildTrustGraph(read.collected, crossbar.registry, org), org);
   if (!result) {
     const owner = read.notCovered.find((n) => n.accountId === parseArn(roleArn).accountId);
-    throw new CrossbarError(owner ? 'DENIED' : 'UNKNOWN_ROLE', owner ? `Could not read the account of ${roleArn}: ${owner.code} (${owner.reason})` : `No role ${roleArn} in the accounts read`, {
-      hint: owner ? owner.message : 'Check the role name with `crossbar run ACCOUNT -- iam ListRoles`', exitCode: owner ? 1 : 2,
-    });
+    throw new CrossbarError(
+      owner ? 'DENIED' : 'UNKNOWN_ROLE',
+      owner
+        ? `Could not read the account of ${roleArn}: ${owner.code} (${owner.reason})`
+        : `No role ${roleArn} in the accounts read`,
+      {
+        hint: owner ? owner.message : 'Check the role name with `crossbar run ACCOUNT -- iam ListRoles`',
+        exitCode: owner ? 1 : 2,
+      },
+    );
   }
   const shown = flags.all ? result.entries : result.entries.filter((e) => e.can);
-  const json = flags.format === 'json' || (flags.format === undefined && (ctx.output === 'json' || (ctx.output === undefined && !ctx.io.stdout.isTTY)));
+  const json =
+    flags.format === 'json' ||
+    (flags.format === undefined && (ctx.output === 'json' || (ctx.output === undefined && !ctx.io.stdout.isTTY)));
   if (json) {
     ctx.out(JSON.stringify({ roleArn: result.roleArn, entries: result.entries, notCovered: read.notCovered }, null, 2));
   } else {
     ctx.out(`who can assume ${ctx.colors.bold(roleArn)}:`);
-    const rows = shown.map((e) => [e.can ? ctx.colors.green('can') : ctx.colors.red('cannot'), e.principal, e.kind, e.via.join(', ') || '-', e.needs.join(', ') || '-', e.reason ?? '']);
-    for (const line of renderTable([{ header: '' }, { header: 'PRINCIPAL' }, { header: 'KIND' }, { header: 'VIA' }, { header: 'NEEDS' }, { header: 'NOTE' }], rows, { indent: '  ', header: ctx.colors.dim })) ctx.out(line);
-    for (const n of read.notCovered) ctx.out(ctx.colors.red(`  not covered: ${n.accountName} (${n.accountId}): ${n.code} (${n.reason})`));
+    const rows = shown.map((e) => [
+      e.can ? ctx.colors.green('can') : ctx.colors.red('cannot'),
+      e.principal,
+      e.kind,
+      e.via.join(', ') || '-',
+      e.needs.join(', ') || '-',
+      e.reason ?? '',
+    ]);
+    for (const line of renderTable(
+      [
+        { header: '' },
+        { header: 'PRINCIPAL' },
+        { header: 'KIND' },
+        { header: 'VIA' },
+        { header: 'NEEDS' },
+        { header: 'NOTE' },
+      ],
+      rows,
+      { indent: '  ', header: ctx.colors.dim },
+    ))
+      ctx.out(line);
+    for (const n of read.notCovered)
+      ctx.out(ctx.colors.red(`  not covered: ${n.accountName} (${n.accountId}): ${n.code} (${n.reason})`));
   }
   return read.notCovered.length > 0 ? EXIT_FAILED : EXIT_OK;
 }
@@ -72,9 +126,11 @@ export function registerWhoCan(audit: Command, runtime: CliRuntime): void {
     .command('who-can')
     .description('every principal that can assume a role, and under which conditions (MFA, ExternalId)')
     .argument('<target>', 'ACCOUNT[:ROLE] (name, id, shortcut) or a role ARN')
-    .option('--role <role>', 'the role to read each account with (default: each account\'s default role)')
+    .option('--role <role>', "the role to read each account with (default: each account's default role)")
     .option('--format <format>', 'table or json')
     .option('--all', 'also list principals the trust policy allows but whose identity policies do not', false)
     .option('--mfa-code <code>', 'the current MFA code, for roles that need MFA (also CROSSBAR_MFA_CODE)')
-    .action((target: string, _flags: WhoCanFlags, cmd: Command) => runtime.run(cmd, (ctx) => runWhoCan(ctx, cmd, target, cmd.optsWithGlobals<WhoCanFlags>())));
+    .action((target: string, _flags: WhoCanFlags, cmd: Command) =>
+      runtime.run(cmd, (ctx) => runWhoCan(ctx, cmd, target, cmd.optsWithGlobals<WhoCanFlags>())),
+    );
 }

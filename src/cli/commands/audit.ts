@@ -34,14 +34,20 @@ const SOURCE_KEY = '(source)';
 
 function wholeNumber(flag: string, text: string, min: number, max: number): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < min || n > max) throw new CrossbarError('USAGE', `${flag} must be a whole number from ${min} to ${max} (got '${text}')`, { exitCode: 2 });
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new CrossbarError('USAGE', `${flag} must be a whole number from ${min} to ${max} (got '${text}')`, {
+      exitCode: 2,
+    });
   return n;
 }
 
 function failOnOf(value: string | undefined): Severity | undefined {
   if (value === undefined) return undefined;
   const found = SEVERITIES.find((s) => s === value);
-  if (!found) throw new CrossbarError('USAGE', `--fail-on must be one of ${SEVERITIES.join(', ')} (got '${value}')`, { exitCode: 2 });
+  if (!found)
+    throw new CrossbarError('USAGE', `--fail-on must be one of ${SEVERITIES.join(', ')} (got '${value}')`, {
+      exitCode: 2,
+    });
   return found;
 }
 
@@ -49,7 +55,11 @@ function failOnOf(value: string | undefined): Severity | undefined {
 function formatOf(ctx: CliContext, flag: string | undefined): AuditFormat {
   if (flag === 'table' || flag === 'json' || flag === 'sarif') return flag;
   if (ctx.output === 'table' || ctx.output === 'json') return ctx.output;
-  if (ctx.output !== undefined) throw new CrossbarError('USAGE', `audit prints table, json or sarif (got -o ${ctx.output})`, { hint: 'use --format table|json|sarif', exitCode: 2 });
+  if (ctx.output !== undefined)
+    throw new CrossbarError('USAGE', `audit prints table, json or sarif (got -o ${ctx.output})`, {
+      hint: 'use --format table|json|sarif',
+      exitCode: 2,
+    });
   return ctx.io.stdout.isTTY ? 'table' : 'json';
 }
 
@@ -60,13 +70,34 @@ export function credentialsFilePath(env: Readonly<Record<string, string | undefi
 /** The source's own account, read with the source's credentials: where the people (users, groups) live. */
 export async function sourceAccount(crossbar: Crossbar): Promise<FanoutAccount> {
   const source = await crossbar.sourceIdentity();
-  const role: RegistryRole = { key: SOURCE_KEY, name: SOURCE_KEY, arn: source.arn, mfa: 'none', confirm: false, profileName: '' };
-  const account: RegistryAccount = { id: source.accountId, name: `source:${source.accountId}`, color: 'blue', tags: {}, regions: ['us-east-1'], roles: [role], defaultRole: role };
+  const role: RegistryRole = {
+    key: SOURCE_KEY,
+    name: SOURCE_KEY,
+    arn: source.arn,
+    mfa: 'none',
+    confirm: false,
+    profileName: '',
+  };
+  const account: RegistryAccount = {
+    id: source.accountId,
+    name: `source:${source.accountId}`,
+    color: 'blue',
+    tags: {},
+    regions: ['us-east-1'],
+    roles: [role],
+    defaultRole: role,
+  };
   return { account, role };
 }
 
-export async function sourceCredentialsFor(ctx: CliContext, crossbar: Crossbar): Promise<(fa: FanoutAccount) => Promise<Credentials>> {
-  const [{ resolveSourceProvider }, { sourceEnv }] = await Promise.all([import('../../core/credentials/index.js'), import('../config-context.js')]);
+export async function sourceCredentialsFor(
+  ctx: CliContext,
+  crossbar: Crossbar,
+): Promise<(fa: FanoutAccount) => Promise<Credentials>> {
+  const [{ resolveSourceProvider }, { sourceEnv }] = await Promise.all([
+    import('../../core/credentials/index.js'),
+    import('../config-context.js'),
+  ]);
   const config = crossbar.config;
   const source = resolveSourceProvider({
     env: sourceEnv(ctx.io.env),
@@ -77,47 +108,79 @@ export async function sourceCredentialsFor(ctx: CliContext, crossbar: Crossbar):
   return (fa) => (fa.role.key === SOURCE_KEY ? source.provider() : crossbar.credentials(fa));
 }
 
-export async function selectFanoutAccounts(crossbar: Crossbar, selector: string | undefined, flags: AuditFlags): Promise<FanoutAccount[]> {
+export async function selectFanoutAccounts(
+  crossbar: Crossbar,
+  selector: string | undefined,
+  flags: AuditFlags,
+): Promise<FanoutAccount[]> {
   const { roleFor } = await import('./run.js');
-  const accounts = crossbar.selectAccounts(selector).map((account): FanoutAccount => ({ account, role: roleFor(account, flags.role) }));
+  const accounts = crossbar
+    .selectAccounts(selector)
+    .map((account): FanoutAccount => ({ account, role: roleFor(account, flags.role) }));
   // Everything (no selector, or `all`) includes the source's account unless it is already in the registry.
   if (flags.source && (selector === undefined || selector === 'all')) {
     const source = await sourceAccount(crossbar);
     if (!accounts.some((a) => a.account.id === source.account.id)) accounts.unshift(source);
   }
-  if (accounts.length === 0) throw new CrossbarError('USAGE', `no account matches '${selector ?? ''}'`, { exitCode: 2 });
+  if (accounts.length === 0)
+    throw new CrossbarError('USAGE', `no account matches '${selector ?? ''}'`, { exitCode: 2 });
   return accounts;
 }
 
-export async function runAudit(ctx: CliContext, command: Command, selector: string | undefined, flags: AuditFlags, version: string): Promise<number> {
+export async function runAudit(
+  ctx: CliContext,
+  command: Command,
+  selector: string | undefined,
+  flags: AuditFlags,
+  version: string,
+): Promise<number> {
   const failOn = failOnOf(flags.failOn);
-  const format = formatOf(ctx, flags.format ?? (command.optsWithGlobals<{ output?: string }>().output === 'sarif' ? 'sarif' : undefined));
+  const format = formatOf(
+    ctx,
+    flags.format ?? (command.optsWithGlobals<{ output?: string }>().output === 'sarif' ? 'sarif' : undefined),
+  );
   const concurrency = wholeNumber('--concurrency', flags.concurrency, 1, 1024);
   const timeoutMs = wholeNumber('--timeout', flags.timeout, 1, 3600) * 1000;
   const [{ runAudit: audit }, { printAuditReport, summaryLine }, { severityRank }] = await Promise.all([
-    import('../../core/audit/run-audit.js'), import('./audit-output.js'), import('../../core/audit/rules.js'),
+    import('../../core/audit/run-audit.js'),
+    import('./audit-output.js'),
+    import('../../core/audit/rules.js'),
   ]);
   const { crossbar } = await openCrossbarFor(ctx, command, flags);
   const accounts = await selectFanoutAccounts(crossbar, selector, flags);
   const credentialsFor = await sourceCredentialsFor(ctx, crossbar);
   const stop = ctx.handleInterrupts();
-  ctx.err(ctx.colors.dim(`audit of ${accounts.length} account${accounts.length === 1 ? '' : 's'} (IAM, trust policies, access keys, MFA)`));
+  ctx.err(
+    ctx.colors.dim(
+      `audit of ${accounts.length} account${accounts.length === 1 ? '' : 's'} (IAM, trust policies, access keys, MFA)`,
+    ),
+  );
   const bar = createProgressBar(ctx.io.stderr, { colors: ctx.colors });
   const localFile = credentialsFilePath(ctx.io.env);
   let report;
   try {
     report = await audit({
-      accounts, registry: crossbar.registry, credentialsFor, endpoint: crossbar.endpoint, concurrency, timeoutMs, signal: stop,
-      onProgress: (p) => bar.update(p), now: () => crossbar.now(),
+      accounts,
+      registry: crossbar.registry,
+      credentialsFor,
+      endpoint: crossbar.endpoint,
+      concurrency,
+      timeoutMs,
+      signal: stop,
+      onProgress: (p) => bar.update(p),
+      now: () => crossbar.now(),
       ...(existsSync(localFile) ? { localCredentialsFile: localFile } : {}),
     });
   } finally {
     bar.stop();
   }
   printAuditReport(ctx, format, report, version);
-  const failing = failOn === undefined ? [] : report.findings.filter((f) => severityRank(f.severity) <= severityRank(failOn));
+  const failing =
+    failOn === undefined ? [] : report.findings.filter((f) => severityRank(f.severity) <= severityRank(failOn));
   const bad = report.notCovered.length > 0 || failing.length > 0;
-  ctx.err(`${bad ? ctx.colors.red('✗') : ctx.colors.green('✓')} ${summaryLine(report)}${ctx.colors.dim(` in ${(report.elapsedMs / 1000).toFixed(1)}s`)}${failing.length ? ctx.colors.red(` — ${failing.length} at or above --fail-on ${failOn ?? ''}`) : ''}`);
+  ctx.err(
+    `${bad ? ctx.colors.red('✗') : ctx.colors.green('✓')} ${summaryLine(report)}${ctx.colors.dim(` in ${(report.elapsedMs / 1000).toFixed(1)}s`)}${failing.length ? ctx.colors.red(` — ${failing.length} at or above --fail-on ${failOn ?? ''}`) : ''}`,
+  );
   if (report.interrupted) return EXIT_INTERRUPTED;
   return bad ? EXIT_FAILED : EXIT_OK;
 }
@@ -125,7 +188,8 @@ export async function runAudit(ctx: CliContext, command: Command, selector: stri
 /** Calls `registerAuditTrail(audit, runtime)` of ./audit-trail.js when that module is there. */
 async function registerTrail(audit: Command, runtime: CliRuntime): Promise<void> {
   try {
-    const mod: { registerAuditTrail?: (command: Command, runtime: CliRuntime) => void } = await import('./audit-trail.js');
+    const mod: { registerAuditTrail?: (command: Command, runtime: CliRuntime) => void } =
+      await import('./audit-trail.js');
     mod.registerAuditTrail?.(audit, runtime);
   } catch (err) {
     if (!(err instanceof Error && 'code' in err && err.code === 'ERR_MODULE_NOT_FOUND')) throw err;
@@ -137,24 +201,41 @@ export async function registerAuditCommand(program: Command, runtime: CliRuntime
   const audit = program
     .command('audit')
     .description('audit cross-account trust and credentials: findings by severity, with evidence and a fix')
-    .argument('[selector]', 'which accounts: names, ids, globs, stage=prod, tag:team=x, workspace=w, all (default); ! excludes')
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (for CI)').choices(SEVERITIES))
-    .addOption(new Option('--format <format>', 'table, json or sarif (default: table on a terminal, json when piped; -o json works too)').choices(['table', 'json', 'sarif']))
-    .option('--role <role>', 'the role to read each account with (default: each account\'s default role)')
-    .option('--no-source', 'do not audit the source\'s own account when auditing everything')
+    .argument(
+      '[selector]',
+      'which accounts: names, ids, globs, stage=prod, tag:team=x, workspace=w, all (default); ! excludes',
+    )
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (for CI)').choices(
+        SEVERITIES,
+      ),
+    )
+    .addOption(
+      new Option(
+        '--format <format>',
+        'table, json or sarif (default: table on a terminal, json when piped; -o json works too)',
+      ).choices(['table', 'json', 'sarif']),
+    )
+    .option('--role <role>', "the role to read each account with (default: each account's default role)")
+    .option('--no-source', "do not audit the source's own account when auditing everything")
     .option('--concurrency <n>', 'accounts read at once', '32')
     .option('--timeout <seconds>', 'per account', '120')
     .option('--mfa-code <code>', 'the current MFA code, for roles that need MFA (also CROSSBAR_MFA_CODE)')
-    .addHelpText('after', [
-      '',
-      'Examples:',
-      '  crossbar audit',
-      '  crossbar audit stage=prod --fail-on high --format sarif > audit.sarif',
-      '  crossbar audit who-can production:administrator',
-      '',
-      'Accounts that cannot be read are listed as "not covered" with the reason, and make the exit code 1.',
-    ].join('\n'))
-    .action((selector: string | undefined, flags: AuditFlags, cmd: Command) => runtime.run(cmd, (ctx) => runAudit(ctx, cmd, selector, flags, version)));
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  crossbar audit',
+        '  crossbar audit stage=prod --fail-on high --format sarif > audit.sarif',
+        '  crossbar audit who-can production:administrator',
+        '',
+        'Accounts that cannot be read are listed as "not covered" with the reason, and make the exit code 1.',
+      ].join('\n'),
+    )
+    .action((selector: string | undefined, flags: AuditFlags, cmd: Command) =>
+      runtime.run(cmd, (ctx) => runAudit(ctx, cmd, selector, flags, version)),
+    );
   (await import('./audit-who-can.js')).registerWhoCan(audit, runtime);
   await registerTrail(audit, runtime);
 }

@@ -4,8 +4,15 @@ import type { Registry } from '../../core/config/registry.js';
 import { homeOf } from '../../core/config-location.js';
 import { CrossbarError } from '../../core/errors.js';
 import {
-  mergeManagedBlock, readAwsConfig, renderProfiles, resolveAwsConfigPath, unifiedDiff, writeAwsConfigAtomically,
-  type AwsConfigMode, type MergeResult, type RenderProfilesOptions,
+  mergeManagedBlock,
+  readAwsConfig,
+  renderProfiles,
+  resolveAwsConfigPath,
+  unifiedDiff,
+  writeAwsConfigAtomically,
+  type AwsConfigMode,
+  type MergeResult,
+  type RenderProfilesOptions,
 } from '../../core/aws-config/index.js';
 import type { CliContext } from '../context.js';
 import type { CliRuntime } from '../main.js';
@@ -54,11 +61,20 @@ export function configFlagFor(configPath: string, env: Record<string, string | u
 export function crossbarCommandWords(text: string | undefined): string[] | undefined {
   if (text === undefined) return undefined;
   const words = text.trim().split(/\s+/).filter(Boolean);
-  if (words.length === 0) throw new CrossbarError('USAGE', '--crossbar-command is empty', { hint: 'e.g. --crossbar-command "node /opt/crossbar/bin/crossbar.js"', exitCode: 2 });
+  if (words.length === 0)
+    throw new CrossbarError('USAGE', '--crossbar-command is empty', {
+      hint: 'e.g. --crossbar-command "node /opt/crossbar/bin/crossbar.js"',
+      exitCode: 2,
+    });
   return words;
 }
 
-export function planAwsConfig(registry: Registry, crossbarYaml: string, flags: AwsConfigFlags, env: Record<string, string | undefined>): AwsConfigPlan {
+export function planAwsConfig(
+  registry: Registry,
+  crossbarYaml: string,
+  flags: AwsConfigFlags,
+  env: Record<string, string | undefined>,
+): AwsConfigPlan {
   const path = resolveAwsConfigPath(env, homeOf(env));
   const words = crossbarCommandWords(flags.crossbarCommand);
   const configFlag = configFlagFor(crossbarYaml, env);
@@ -93,7 +109,11 @@ function counts(m: MergeResult): string {
 
 function reportStale(ctx: CliContext, m: MergeResult): void {
   if (m.stale.length === 0) return;
-  ctx.err(ctx.colors.yellow(`stale: ${m.stale.join(', ')}: their accounts are no longer in crossbar.yaml; --prune removes them`));
+  ctx.err(
+    ctx.colors.yellow(
+      `stale: ${m.stale.join(', ')}: their accounts are no longer in crossbar.yaml; --prune removes them`,
+    ),
+  );
 }
 
 export async function runAwsConfig(ctx: CliContext, command: Command, flags: AwsConfigFlags): Promise<number> {
@@ -101,11 +121,22 @@ export async function runAwsConfig(ctx: CliContext, command: Command, flags: Aws
   const plan = planAwsConfig(crossbar.registry, configPath, flags, ctx.io.env);
   const { merged } = plan;
   const json = ctx.output === 'json' || ctx.output === 'ndjson';
-  const summary = { path: plan.path, mode: flags.mode, added: merged.added, changed: merged.changed, removed: merged.removed, stale: merged.stale };
+  const summary = {
+    path: plan.path,
+    mode: flags.mode,
+    added: merged.added,
+    changed: merged.changed,
+    removed: merged.removed,
+    stale: merged.stale,
+  };
   if (!flags.write || flags.dryRun) {
     if (json) ctx.out(JSON.stringify({ ...summary, written: false, diff: plan.diff }));
     else if (plan.diff) ctx.io.stdout.write(paintDiff(ctx, plan.diff));
-    ctx.err(plan.diff ? `dry run: ${counts(merged)}; nothing written (pass --write to apply)` : `${plan.path} is up to date: nothing to change`);
+    ctx.err(
+      plan.diff
+        ? `dry run: ${counts(merged)}; nothing written (pass --write to apply)`
+        : `${plan.path} is up to date: nothing to change`,
+    );
     reportStale(ctx, merged);
     return EXIT_OK;
   }
@@ -129,15 +160,30 @@ export function registerAwsConfig(program: Command, runtime: CliRuntime): void {
   program
     .command('aws-config')
     .description('generate ~/.aws/config profiles for every account × role (shows the diff; --write applies it)')
-    .option('--write', 'merge the profiles into crossbar\'s block of the file (a backup is kept)')
+    .option('--write', "merge the profiles into crossbar's block of the file (a backup is kept)")
     .option('--dry-run', 'only print the diff, even with --write')
-    .addOption(new Option('--mode <mode>', 'credential-process (crossbar serves the credentials) or role-arn (native role_arn + source_profile)').choices(AWS_CONFIG_MODES).default('credential-process'))
+    .addOption(
+      new Option(
+        '--mode <mode>',
+        'credential-process (crossbar serves the credentials) or role-arn (native role_arn + source_profile)',
+      )
+        .choices(AWS_CONFIG_MODES)
+        .default('credential-process'),
+    )
     .option('--prune', 'remove the profiles of accounts no longer in crossbar.yaml')
-    .option('--crossbar-command <cmd>', 'the program credential_process runs, e.g. "node /opt/crossbar/bin/crossbar.js" (default: crossbar)')
+    .option(
+      '--crossbar-command <cmd>',
+      'the program credential_process runs, e.g. "node /opt/crossbar/bin/crossbar.js" (default: crossbar)',
+    )
     .option('--source-profile <name>', 'role-arn mode: the profile with your own keys (default: source.profile)')
-    .option('--region <region>', 'region of every profile (default: each account\'s first region)')
-    .addHelpText('after', '\nThe file is AWS_CONFIG_FILE, else ~/.aws/config. Everything outside crossbar\'s marked block is kept byte for byte; crossbar never writes [default].')
-    .action((flags: AwsConfigFlags, command: Command) => runtime.run(command, (ctx) => runAwsConfig(ctx, command, flags)));
+    .option('--region <region>', "region of every profile (default: each account's first region)")
+    .addHelpText(
+      'after',
+      "\nThe file is AWS_CONFIG_FILE, else ~/.aws/config. Everything outside crossbar's marked block is kept byte for byte; crossbar never writes [default].",
+    )
+    .action((flags: AwsConfigFlags, command: Command) =>
+      runtime.run(command, (ctx) => runAwsConfig(ctx, command, flags)),
+    );
 }
 
 /** The commands of this part of crossbar, registered by main in one call. */

@@ -43,16 +43,21 @@ function sizeNotes(core: Core, spec: BootstrapSpec): string[] {
   return spec.groups.flatMap((g) => {
     const policy = core.groupPolicy(g, spec);
     return policy.wildcard
-      ? [`${g.name}: ${g.roleArns.length} role ARNs take ${policy.exactBytes} bytes, past IAM's ${core.GROUP_POLICY_LIMIT}-byte limit for a group's inline policies: using arn:${spec.partition}:iam::*:role/NAME patterns (${policy.bytes} bytes)`]
+      ? [
+          `${g.name}: ${g.roleArns.length} role ARNs take ${policy.exactBytes} bytes, past IAM's ${core.GROUP_POLICY_LIMIT}-byte limit for a group's inline policies: using arn:${spec.partition}:iam::*:role/NAME patterns (${policy.bytes} bytes)`,
+        ]
       : [];
   });
 }
 
 function renderFiles(core: Core, spec: BootstrapSpec, flags: BootstrapFlags): RenderedFile[] {
   switch (flags.format) {
-    case 'cloudformation': return core.renderCloudFormation(spec, flags.templates);
-    case 'terraform': return core.renderTerraform(spec, { via: flags.via });
-    default: return core.renderJson(spec);
+    case 'cloudformation':
+      return core.renderCloudFormation(spec, flags.templates);
+    case 'terraform':
+      return core.renderTerraform(spec, { via: flags.via });
+    default:
+      return core.renderJson(spec);
   }
 }
 
@@ -72,12 +77,22 @@ function writeOut(ctx: CliContext, files: RenderedFile[], out: string | undefine
   ctx.err(`wrote ${files.length} files under ${root}: ${files.map((f) => f.path).join(', ')}`);
 }
 
-interface PlanRow { account: string; id: string; side: string; change: string }
+interface PlanRow {
+  account: string;
+  id: string;
+  side: string;
+  change: string;
+}
 
 function planRows(core: Core, plan: BootstrapPlan): PlanRow[] {
   return plan.accounts.flatMap((a) => {
     const changes = a.actions.length === 0 ? ['nothing to do'] : a.actions.map(core.describeAction);
-    return [...changes, ...a.notes.map((n) => `note: ${n}`)].map((change) => ({ account: a.name, id: a.accountId, side: a.side, change }));
+    return [...changes, ...a.notes.map((n) => `note: ${n}`)].map((change) => ({
+      account: a.name,
+      id: a.accountId,
+      side: a.side,
+      change,
+    }));
   });
 }
 
@@ -92,14 +107,27 @@ function planDocument(core: Core, plan: BootstrapPlan, applied: AppliedAccount[]
   return {
     principals: spec.principals,
     changes: plan.accounts.reduce((n, a) => n + a.actions.length, 0),
-    accounts: plan.accounts.map((a) => ({ accountId: a.accountId, name: a.name, side: a.side, changes: a.actions.map(core.describeAction), notes: a.notes, nothingToDo: a.actions.length === 0 })),
+    accounts: plan.accounts.map((a) => ({
+      accountId: a.accountId,
+      name: a.name,
+      side: a.side,
+      changes: a.actions.map(core.describeAction),
+      notes: a.notes,
+      nothingToDo: a.actions.length === 0,
+    })),
     unreachable: plan.unreachable,
     skipped: spec.skipped,
     applied,
   };
 }
 
-function printPlan(core: Core, ctx: CliContext, plan: BootstrapPlan, spec: BootstrapSpec, applied: AppliedAccount[] | null): void {
+function printPlan(
+  core: Core,
+  ctx: CliContext,
+  plan: BootstrapPlan,
+  spec: BootstrapSpec,
+  applied: AppliedAccount[] | null,
+): void {
   const format = resolveOutputFormat(ctx.output, ctx.io.stdout.isTTY);
   if (format === 'json') ctx.io.stdout.write(`${JSON.stringify(planDocument(core, plan, applied, spec), null, 2)}\n`);
   else ctx.io.stdout.write(renderOutput(format, PLAN_COLUMNS, planRows(core, plan), { header: ctx.colors.bold }));
@@ -112,28 +140,52 @@ function reportUnreachable(ctx: CliContext, plan: BootstrapPlan, via: string): v
     const how = u.name === 'source' ? 'with the source identity' : `through ${via}`;
     ctx.err(`  ${u.name} (${u.accountId}) ${how}: ${u.code}: ${u.message}${u.hint ? ` (${u.hint})` : ''}`);
   }
-  ctx.err(`hint: every account must be reachable before bootstrap changes any: fix the access (or pass --via ROLE), or leave the account out with a selector such as '!${plan.unreachable[0]?.name ?? 'NAME'}'`);
+  ctx.err(
+    `hint: every account must be reachable before bootstrap changes any: fix the access (or pass --via ROLE), or leave the account out with a selector such as '!${plan.unreachable[0]?.name ?? 'NAME'}'`,
+  );
 }
 
 async function confirmApply(ctx: CliContext, plan: BootstrapPlan, yes: boolean | undefined): Promise<boolean> {
   if (yes) return true;
   const changes = plan.accounts.reduce((n, a) => n + a.actions.length, 0);
   const accounts = plan.accounts.filter((a) => a.actions.length > 0).length;
-  if (!canPrompt(ctx.io)) throw usage(`bootstrap --apply would make ${changes} changes in ${accounts} accounts and there is no terminal to confirm on: nothing was changed`, 'pass --yes to apply without asking');
-  const answer = await terminalAsk(ctx.io, ctx.signal)(`Apply ${changes} changes in ${accounts} accounts? Type yes to continue: `);
+  if (!canPrompt(ctx.io))
+    throw usage(
+      `bootstrap --apply would make ${changes} changes in ${accounts} accounts and there is no terminal to confirm on: nothing was changed`,
+      'pass --yes to apply without asking',
+    );
+  const answer = await terminalAsk(
+    ctx.io,
+    ctx.signal,
+  )(`Apply ${changes} changes in ${accounts} accounts? Type yes to continue: `);
   return answer === 'yes';
 }
 
-export async function runBootstrap(ctx: CliContext, command: Command, selector: string | undefined, flags: BootstrapFlags): Promise<number> {
-  if (flags.apply && flags.format) throw usage('--apply and --format cannot be combined', 'write the files with --format, or apply through IAM with --apply');
+export async function runBootstrap(
+  ctx: CliContext,
+  command: Command,
+  selector: string | undefined,
+  flags: BootstrapFlags,
+): Promise<number> {
+  if (flags.apply && flags.format)
+    throw usage(
+      '--apply and --format cannot be combined',
+      'write the files with --format, or apply through IAM with --apply',
+    );
   if (flags.out && !flags.format) throw usage('--out needs --format cloudformation|terraform|json');
   const concurrency = Number(flags.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw usage(`--concurrency must be a whole number from 1 to 64 (got '${flags.concurrency}')`);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
+    throw usage(`--concurrency must be a whole number from 1 to 64 (got '${flags.concurrency}')`);
   const core: Core = await import('../../core/bootstrap/index.js');
   const { crossbar } = await openCrossbarFor(ctx, command, flags);
   const accounts = crossbar.selectAccounts(selector);
   const principals = flags.principal ?? [core.principalFromCaller((await crossbar.sourceIdentity()).arn)];
-  const spec = core.resolveBootstrapSpec(crossbar.registry, { accounts, principals, trustRoot: flags.trustRoot === true, addUsers: flags.addUser ?? [] });
+  const spec = core.resolveBootstrapSpec(crossbar.registry, {
+    accounts,
+    principals,
+    trustRoot: flags.trustRoot === true,
+    addUsers: flags.addUser ?? [],
+  });
   for (const note of sizeNotes(core, spec)) ctx.err(ctx.colors.yellow(note));
   for (const s of spec.skipped) ctx.err(ctx.colors.dim(`skipped ${s.account}:${s.role}: ${s.reason}`));
   if (flags.format) {
@@ -153,17 +205,26 @@ export async function runBootstrap(ctx: CliContext, command: Command, selector: 
   });
   const access = core.createIamAccess({ crossbar, via: flags.via, sourceCredentials: source.provider, region });
   try {
-    ctx.err(ctx.colors.dim(`reading IAM in ${new Set(spec.roles.map((r) => r.accountId)).size} accounts through ${flags.via}, and the source account ${spec.sourceAccountId}…`));
+    ctx.err(
+      ctx.colors.dim(
+        `reading IAM in ${new Set(spec.roles.map((r) => r.accountId)).size} accounts through ${flags.via}, and the source account ${spec.sourceAccountId}…`,
+      ),
+    );
     const plan = await core.planBootstrap(spec, access, { concurrency, signal: ctx.signal });
     if (plan.unreachable.length > 0) {
       // Machines get the document (with `unreachable`); a person gets the lines below, not an empty table.
-      if (resolveOutputFormat(ctx.output, ctx.io.stdout.isTTY) === 'json') printPlan(core, ctx, { accounts: [], unreachable: plan.unreachable }, spec, null);
+      if (resolveOutputFormat(ctx.output, ctx.io.stdout.isTTY) === 'json')
+        printPlan(core, ctx, { accounts: [], unreachable: plan.unreachable }, spec, null);
       reportUnreachable(ctx, plan, flags.via);
       return EXIT_FAILED;
     }
     if (!flags.apply || !core.hasChanges(plan)) {
       printPlan(core, ctx, plan, spec, null);
-      ctx.err(core.hasChanges(plan) ? 'plan only: run with --apply to make these changes' : ctx.colors.green('✓ nothing to do: every account is as crossbar.yaml says'));
+      ctx.err(
+        core.hasChanges(plan)
+          ? 'plan only: run with --apply to make these changes'
+          : ctx.colors.green('✓ nothing to do: every account is as crossbar.yaml says'),
+      );
       return EXIT_OK;
     }
     if (resolveOutputFormat(ctx.output, ctx.io.stdout.isTTY) === 'table') printPlan(core, ctx, plan, spec, null);
@@ -174,11 +235,16 @@ export async function runBootstrap(ctx: CliContext, command: Command, selector: 
     const applied = await core.applyBootstrap(plan, access, { concurrency, signal: ctx.signal });
     if (resolveOutputFormat(ctx.output, ctx.io.stdout.isTTY) !== 'table') printPlan(core, ctx, plan, spec, applied);
     const unfinished = applied.filter((a) => a.error);
-    for (const f of unfinished) ctx.err(ctx.colors.red(`✗ ${f.name} (${f.accountId}): ${f.error?.action}: ${f.error?.code}: ${f.error?.message}`));
+    for (const f of unfinished)
+      ctx.err(
+        ctx.colors.red(`✗ ${f.name} (${f.accountId}): ${f.error?.action}: ${f.error?.code}: ${f.error?.message}`),
+      );
     const done = applied.reduce((n, a) => n + a.done.length, 0);
     const notStarted = unfinished.filter((a) => a.error?.code === 'SKIPPED').length;
     const failed = unfinished.length - notStarted;
-    ctx.err(`${unfinished.length > 0 ? ctx.colors.red('✗') : ctx.colors.green('✓')} ${done} changes applied in ${applied.filter((a) => a.done.length > 0).length} accounts, ${failed} failed${notStarted > 0 ? `, ${notStarted} not started` : ''}; check with \`crossbar accounts check\``);
+    ctx.err(
+      `${unfinished.length > 0 ? ctx.colors.red('✗') : ctx.colors.green('✓')} ${done} changes applied in ${applied.filter((a) => a.done.length > 0).length} accounts, ${failed} failed${notStarted > 0 ? `, ${notStarted} not started` : ''}; check with \`crossbar accounts check\``,
+    );
     return unfinished.length > 0 ? EXIT_FAILED : EXIT_OK;
   } finally {
     access.close();
@@ -188,18 +254,40 @@ export async function runBootstrap(ctx: CliContext, command: Command, selector: 
 export function registerBootstrapCommand(program: Command, runtime: CliRuntime): void {
   program
     .command('bootstrap')
-    .description('set up the cross-account roles of crossbar.yaml: as CloudFormation, Terraform or JSON, or applied through IAM')
+    .description(
+      'set up the cross-account roles of crossbar.yaml: as CloudFormation, Terraform or JSON, or applied through IAM',
+    )
     .argument('[selector]', 'which accounts (default: all)')
-    .addOption(new Option('--format <format>', 'write the roles and groups as files instead of planning').choices(['cloudformation', 'terraform', 'json']))
+    .addOption(
+      new Option('--format <format>', 'write the roles and groups as files instead of planning').choices([
+        'cloudformation',
+        'terraform',
+        'json',
+      ]),
+    )
     .option('--out <dir>', 'write the --format files under this folder (default: print them)')
-    .addOption(new Option('--templates <syntax>', 'CloudFormation templates as YAML or JSON').choices(['yaml', 'json']).default('yaml'))
+    .addOption(
+      new Option('--templates <syntax>', 'CloudFormation templates as YAML or JSON')
+        .choices(['yaml', 'json'])
+        .default('yaml'),
+    )
     .option('--apply', 'create or update the roles and groups through IAM, after a plan and a confirmation')
     .option('-y, --yes', 'apply without asking')
     .option('--via <role>', 'the role used to change IAM in each target account', 'OrganizationAccountAccessRole')
-    .option('--principal <arn>', 'a user or role ARN the roles trust (repeatable; default: the source identity)', collect)
+    .option(
+      '--principal <arn>',
+      'a user or role ARN the roles trust (repeatable; default: the source identity)',
+      collect,
+    )
     .option('--trust-root', 'also trust the source account root (any principal its IAM policies allow)')
-    .option('--add-user <name>', 'put this source-account user in the groups (NAME, or NAME:readonly / NAME:admin; repeatable)', collect)
+    .option(
+      '--add-user <name>',
+      'put this source-account user in the groups (NAME, or NAME:readonly / NAME:admin; repeatable)',
+      collect,
+    )
     .option('--concurrency <n>', 'accounts read or changed at once', '8')
     .option('--mfa-code <code>', 'the current MFA code, if the source or --via role needs one (also CROSSBAR_MFA_CODE)')
-    .action((selector: string | undefined, flags: BootstrapFlags, command: Command) => runtime.run(command, (ctx) => runBootstrap(ctx, command, selector, flags)));
+    .action((selector: string | undefined, flags: BootstrapFlags, command: Command) =>
+      runtime.run(command, (ctx) => runBootstrap(ctx, command, selector, flags)),
+    );
 }

@@ -19,7 +19,10 @@ export interface BrowserConfigFlags {
 
 export async function runBrowserConfig(ctx: CliContext, command: Command, flags: BrowserConfigFlags): Promise<number> {
   const { crossbar } = await openCrossbarFor(ctx, command);
-  const menu = renderSwitchRoleMenu(crossbar.registry, flags.sourceAccount ? { sourceAccount: flags.sourceAccount } : {});
+  const menu = renderSwitchRoleMenu(
+    crossbar.registry,
+    flags.sourceAccount ? { sourceAccount: flags.sourceAccount } : {},
+  );
   if (!flags.out) {
     ctx.io.stdout.write(menu);
     return EXIT_OK;
@@ -27,7 +30,9 @@ export async function runBrowserConfig(ctx: CliContext, command: Command, flags:
   const path = resolve(ctx.io.cwd, flags.out);
   writeFileAtomic(path, menu);
   const targets = menu.split('\n').filter((l) => l.startsWith('role_name = ')).length;
-  ctx.out(`wrote ${path}: ${targets} switch-role target${targets === 1 ? '' : 's'}; paste it into the aws-extend-switch-roles extension's configuration`);
+  ctx.out(
+    `wrote ${path}: ${targets} switch-role target${targets === 1 ? '' : 's'}; paste it into the aws-extend-switch-roles extension's configuration`,
+  );
   return EXIT_OK;
 }
 
@@ -37,5 +42,7 @@ export function registerBrowserConfig(program: Command, runtime: CliRuntime): vo
     .description('print the switch-role menu, coloured by stage, for the aws-extend-switch-roles browser extension')
     .option('--out <file>', 'write it to FILE instead of printing it')
     .option('--source-account <id>', 'the account you sign in to (default: the account of source.mfa_serial)')
-    .action((flags: BrowserConfigFlags, command: Command) => runtime.run(command, (ctx) => runBrowserConfig(ctx, command, flags)));
+    .action((flags: BrowserConfigFlags, command: Command) =>
+      runtime.run(command, (ctx) => runBrowserConfig(ctx, command, flags)),
+    );
 }

@@ -26,7 +26,10 @@ export interface ConsoleFlags {
 }
 
 /** How a URL reaches a browser: `$BROWSER` if set (as git and many CLIs honour it), else the platform's opener. */
-export function browserCommand(env: Record<string, string | undefined>, platform: NodeJS.Platform = process.platform): string[] {
+export function browserCommand(
+  env: Record<string, string | undefined>,
+  platform: NodeJS.Platform = process.platform,
+): string[] {
   const custom = env.BROWSER?.trim();
   if (custom) return custom.split(/\s+/);
   if (platform === 'darwin') return ['open'];
@@ -55,16 +58,25 @@ function label(target: ResolvedTarget): string {
 
 function printSwitchRole(ctx: CliContext, target: ResolvedTarget): number {
   if (target.role.via) {
-    throw new CrossbarError('USAGE', `${label(target)} is reached through ${target.role.via}: the console cannot switch to a chained role`, {
-      hint: `Use \`crossbar console ${label(target)}\` for a federated sign-in instead`,
-      exitCode: 2,
-    });
+    throw new CrossbarError(
+      'USAGE',
+      `${label(target)} is reached through ${target.role.via}: the console cannot switch to a chained role`,
+      {
+        hint: `Use \`crossbar console ${label(target)}\` for a federated sign-in instead`,
+        exitCode: 2,
+      },
+    );
   }
   ctx.out(switchRoleUrlFor(target.account, target.role));
   return EXIT_OK;
 }
 
-export async function runConsole(ctx: CliContext, command: Command, targetText: string, flags: ConsoleFlags): Promise<number> {
+export async function runConsole(
+  ctx: CliContext,
+  command: Command,
+  targetText: string,
+  flags: ConsoleFlags,
+): Promise<number> {
   const { crossbar } = await openCrossbarFor(ctx, command, flags);
   const target = crossbar.resolveTarget(targetText);
   if (flags.switchRole) return printSwitchRole(ctx, target);
@@ -97,7 +109,11 @@ export async function runConsole(ctx: CliContext, command: Command, targetText: 
   } catch (cause) {
     // No opener on this machine (a server, a container): the URL is still what the user came for.
     ctx.out(url);
-    ctx.err(ctx.colors.yellow(`could not start a browser (${browserCommand(ctx.io.env).join(' ')}): ${cause instanceof Error ? cause.message : String(cause)}; open the URL above, or set BROWSER`));
+    ctx.err(
+      ctx.colors.yellow(
+        `could not start a browser (${browserCommand(ctx.io.env).join(' ')}): ${cause instanceof Error ? cause.message : String(cause)}; open the URL above, or set BROWSER`,
+      ),
+    );
   }
   return EXIT_OK;
 }
@@ -108,11 +124,19 @@ export function registerConsole(program: Command, runtime: CliRuntime): void {
     .description('open the AWS console of an account (federated sign-in through the role), or print the URL')
     .argument('<target>', 'ACCOUNT[:ROLE] or a shortcut such as /switch-to-prod')
     .option('--service <service>', 'console service to open: ec2, s3, iam… (default: the console home)')
-    .option('--region <region>', 'console region (default: the target\'s region)')
-    .option('--print', 'print the sign-in URL instead of opening a browser (it signs in whoever opens it, for 15 minutes)')
-    .option('--switch-role', 'print the console\'s switch-role link (account, role, name, colour) instead; needs no credentials')
+    .option('--region <region>', "console region (default: the target's region)")
+    .option(
+      '--print',
+      'print the sign-in URL instead of opening a browser (it signs in whoever opens it, for 15 minutes)',
+    )
+    .option(
+      '--switch-role',
+      "print the console's switch-role link (account, role, name, colour) instead; needs no credentials",
+    )
     .option('-y, --yes', 'skip the confirmation of roles marked confirm: true')
     .option('--mfa-code <code>', 'the current MFA code, for roles that need MFA (or CROSSBAR_MFA_CODE)')
     .addHelpText('after', '\nThe browser is $BROWSER if set, else xdg-open, open or start.')
-    .action((target: string, flags: ConsoleFlags, command: Command) => runtime.run(command, (ctx) => runConsole(ctx, command, target, flags)));
+    .action((target: string, flags: ConsoleFlags, command: Command) =>
+      runtime.run(command, (ctx) => runConsole(ctx, command, target, flags)),
+    );
 }

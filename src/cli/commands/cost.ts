@@ -30,29 +30,50 @@ interface CostFlags {
   mfaCode?: string;
 }
 
-const pct = (p: number | null | undefined) => (p === null || p === undefined ? '' : `${p >= 0 ? '+' : ''}${p.toFixed(1)}%`);
+const pct = (p: number | null | undefined) =>
+  p === null || p === undefined ? '' : `${p >= 0 ? '+' : ''}${p.toFixed(1)}%`;
 const signed = (v: number) => `${v >= 0 ? '+' : '-'}${money(Math.abs(v))}`;
 
 function chartFormat(file: string | undefined): 'svg' | 'png' | undefined {
   if (file === undefined) return undefined;
   const ext = extname(file).toLowerCase();
   if (ext === '.svg' || ext === '.png') return ext === '.svg' ? 'svg' : 'png';
-  throw new CrossbarError('USAGE', `--chart '${file}' must end in .svg or .png`, { hint: 'e.g. --chart bill.svg or --chart bill.png', exitCode: 2 });
+  throw new CrossbarError('USAGE', `--chart '${file}' must end in .svg or .png`, {
+    hint: 'e.g. --chart bill.svg or --chart bill.png',
+    exitCode: 2,
+  });
 }
 
 /** Machine columns: one per grouping, the account's id and stage, one per period, the total and the change. */
 export function costColumns(report: CostReport): Column<CostRow>[] {
   const round = (v: number) => Math.round(v * 100) / 100;
   return [
-    ...report.by.map((label, i): Column<CostRow> => ({ key: label, header: label.toUpperCase(), value: (r) => r.labels[i] ?? '' })),
-    ...(report.by.includes('account') ? [
-      { key: 'account_id', header: 'ID', value: (r: CostRow) => r.account?.id ?? '' },
-      { key: 'stage', header: 'STAGE', value: (r: CostRow) => r.account?.stage ?? '' },
-    ] : []),
-    ...report.periods.map((p, i): Column<CostRow> => ({ key: p.start, header: p.start, value: (r) => round(r.amounts[i] ?? 0), align: 'right' })),
+    ...report.by.map((label, i): Column<CostRow> => ({
+      key: label,
+      header: label.toUpperCase(),
+      value: (r) => r.labels[i] ?? '',
+    })),
+    ...(report.by.includes('account')
+      ? [
+          { key: 'account_id', header: 'ID', value: (r: CostRow) => r.account?.id ?? '' },
+          { key: 'stage', header: 'STAGE', value: (r: CostRow) => r.account?.stage ?? '' },
+        ]
+      : []),
+    ...report.periods.map((p, i): Column<CostRow> => ({
+      key: p.start,
+      header: p.start,
+      value: (r) => round(r.amounts[i] ?? 0),
+      align: 'right',
+    })),
     { key: 'total', header: 'TOTAL', value: (r) => round(r.total), align: 'right' },
     { key: 'change', header: 'CHANGE', value: (r) => (r.change ? round(r.change.absolute) : null), align: 'right' },
-    { key: 'change_pct', header: 'CHANGE %', value: (r) => (r.change?.percent === null || r.change === undefined ? null : Math.round(r.change.percent * 10) / 10), align: 'right' },
+    {
+      key: 'change_pct',
+      header: 'CHANGE %',
+      value: (r) =>
+        r.change?.percent === null || r.change === undefined ? null : Math.round(r.change.percent * 10) / 10,
+      align: 'right',
+    },
   ];
 }
 
@@ -61,27 +82,49 @@ function tableLines(report: CostReport, ctx: CliContext): string[] {
   const last = report.periods.length - 1;
   const lastPeriod = report.periods[last];
   const cmp = report.comparison;
-  const headers = [...report.by.map((b) => b.toUpperCase()), ...(report.by.includes('account') ? ['STAGE'] : []),
-    ...(cmp ? [cmp.previous, cmp.current, 'CHANGE', '%'] : []), ...(lastPeriod?.estimated ? [`${lastPeriod.start.slice(0, 7)} TO DATE`] : []), 'TOTAL'];
+  const headers = [
+    ...report.by.map((b) => b.toUpperCase()),
+    ...(report.by.includes('account') ? ['STAGE'] : []),
+    ...(cmp ? [cmp.previous, cmp.current, 'CHANGE', '%'] : []),
+    ...(lastPeriod?.estimated ? [`${lastPeriod.start.slice(0, 7)} TO DATE`] : []),
+    'TOTAL',
+  ];
   const rows = report.rows.map((r) => {
     const paint = (t: string) => paintStage(colors, t, r.account?.stage, r.account?.color);
     const change = r.change ? (r.change.absolute > 0 ? colors.red : colors.green)(signed(r.change.absolute)) : '';
-    return [...r.labels.map((l, i) => (report.by[i] === 'account' ? paint(l) : l)), ...(report.by.includes('account') ? [paint(r.account?.stage ?? '')] : []),
+    return [
+      ...r.labels.map((l, i) => (report.by[i] === 'account' ? paint(l) : l)),
+      ...(report.by.includes('account') ? [paint(r.account?.stage ?? '')] : []),
       ...(cmp ? [money(r.change?.previous ?? 0), money(r.change?.current ?? 0), change, pct(r.change?.percent)] : []),
-      ...(lastPeriod?.estimated ? [money(r.amounts[last] ?? 0)] : []), money(r.total)];
+      ...(lastPeriod?.estimated ? [money(r.amounts[last] ?? 0)] : []),
+      money(r.total),
+    ];
   });
   const numeric = new Set(headers.slice(report.by.length + (report.by.includes('account') ? 1 : 0)));
-  const columns = headers.map((h) => ({ header: h, align: numeric.has(h) ? 'right' as const : 'left' as const }));
-  const lines = [colors.bold(`${report.metric} (${report.unit}) by ${report.by.join(', ')}, ${report.start} to ${report.end} (${report.granularity})`), ...renderTable(columns, rows, { header: colors.bold })];
+  const columns = headers.map((h) => ({ header: h, align: numeric.has(h) ? ('right' as const) : ('left' as const) }));
+  const lines = [
+    colors.bold(
+      `${report.metric} (${report.unit}) by ${report.by.join(', ')}, ${report.start} to ${report.end} (${report.granularity})`,
+    ),
+    ...renderTable(columns, rows, { header: colors.bold }),
+  ];
   lines.push('', colors.bold('Totals per period'));
-  lines.push(...renderTable([{ header: 'PERIOD' }, { header: 'TOTAL', align: 'right' }], report.periods.map((p) => [`${p.start} to ${p.end}${p.estimated ? ' (estimated)' : ''}`, money(p.total)]), { header: colors.dim }));
+  lines.push(
+    ...renderTable(
+      [{ header: 'PERIOD' }, { header: 'TOTAL', align: 'right' }],
+      report.periods.map((p) => [`${p.start} to ${p.end}${p.estimated ? ' (estimated)' : ''}`, money(p.total)]),
+      { header: colors.dim },
+    ),
+  );
   lines.push(`total ${money(report.total)} ${report.unit}`);
   if (cmp && report.movers.length > 0) {
     lines.push('', colors.bold(`Top movers, ${cmp.current} against ${cmp.previous}`));
     for (const m of report.movers) {
       const change = m.change;
       if (!change) continue;
-      lines.push(`  ${(change.absolute > 0 ? colors.red : colors.green)(signed(change.absolute).padStart(12))}  ${pct(change.percent).padStart(8)}  ${paintStage(colors, m.labels.join(' / '), m.account?.stage, m.account?.color)}`);
+      lines.push(
+        `  ${(change.absolute > 0 ? colors.red : colors.green)(signed(change.absolute).padStart(12))}  ${pct(change.percent).padStart(8)}  ${paintStage(colors, m.labels.join(' / '), m.account?.stage, m.account?.color)}`,
+      );
     }
   }
   lines.push('', ...renderCostChart(report, colors));
@@ -96,7 +139,10 @@ export async function runCostCommand(ctx: CliContext, command: Command, flags: C
   const chart = chartFormat(flags.chart);
   const { crossbar } = await openCrossbarFor(ctx, command, flags.mfaCode ? { mfaCode: flags.mfaCode } : {});
   const range = cost.resolveRange(flags, granularity, crossbar.now());
-  const [{ resolveSourceProvider }, { sourceEnv, mfaCodeProviderFor }] = await Promise.all([import('../../core/credentials/index.js'), import('../config-context.js')]);
+  const [{ resolveSourceProvider }, { sourceEnv, mfaCodeProviderFor }] = await Promise.all([
+    import('../../core/credentials/index.js'),
+    import('../config-context.js'),
+  ]);
   const mfa = mfaCodeProviderFor(ctx, flags.mfaCode);
   const { config } = crossbar;
   const source = resolveSourceProvider({
@@ -131,26 +177,44 @@ export async function runCostCommand(ctx: CliContext, command: Command, flags: C
 export function registerCostCommand(program: Command, runtime: CliRuntime): void {
   program
     .command('cost')
-    .description('the consolidated bill from Cost Explorer: by account, service, region, OU or tag, with changes, movers and charts')
-    .option('--by <groupings>', `group by ${['account', 'service', 'region', 'ou', 'tag:KEY'].join('|')}, or two at once (account,service)`, 'account')
+    .description(
+      'the consolidated bill from Cost Explorer: by account, service, region, OU or tag, with changes, movers and charts',
+    )
+    .option(
+      '--by <groupings>',
+      `group by ${['account', 'service', 'region', 'ou', 'tag:KEY'].join('|')}, or two at once (account,service)`,
+      'account',
+    )
     .option('--months <n>', 'full months before this one, plus this month to date (default 6)')
     .option('--from <date>', 'first day, YYYY-MM-DD (instead of --months)')
-    .option('--to <date>', 'end day, YYYY-MM-DD, exclusive as in Cost Explorer (default: the first of next month; daily: today)')
+    .option(
+      '--to <date>',
+      'end day, YYYY-MM-DD, exclusive as in Cost Explorer (default: the first of next month; daily: today)',
+    )
     .option('--granularity <g>', 'monthly or daily (default monthly)')
-    .option('--metric <name>', 'AmortizedCost, BlendedCost, NetAmortizedCost, NetUnblendedCost, NormalizedUsageAmount, UnblendedCost or UsageQuantity (default NetUnblendedCost)')
-    .option('--payer <target>', 'ask in the payer account through this role: ACCOUNT[:ROLE] (default: the source itself)')
+    .option(
+      '--metric <name>',
+      'AmortizedCost, BlendedCost, NetAmortizedCost, NetUnblendedCost, NormalizedUsageAmount, UnblendedCost or UsageQuantity (default NetUnblendedCost)',
+    )
+    .option(
+      '--payer <target>',
+      'ask in the payer account through this role: ACCOUNT[:ROLE] (default: the source itself)',
+    )
     .option('--chart <file>', 'also write a stacked bar chart per month: FILE.svg or FILE.png')
     .option('--refresh', 'ask Cost Explorer again instead of using the answer cached for a day')
     .option('--mfa-code <code>', 'MFA code, when the payer role needs one')
-    .addHelpText('after', [
-      '',
-      'Examples:',
-      '  crossbar cost                                  the last 6 months by account, with movers and a chart',
-      '  crossbar cost --by account,service --months 3',
-      '  crossbar cost --by ou --chart bill.svg',
-      '  crossbar cost --by tag:team -o csv',
-      '  crossbar cost --granularity daily --from 2026-05-01 --to 2026-06-01',
-      '  crossbar cost --payer 111111111111:CostReader',
-    ].join('\n'))
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  crossbar cost                                  the last 6 months by account, with movers and a chart',
+        '  crossbar cost --by account,service --months 3',
+        '  crossbar cost --by ou --chart bill.svg',
+        '  crossbar cost --by tag:team -o csv',
+        '  crossbar cost --granularity daily --from 2026-05-01 --to 2026-06-01',
+        '  crossbar cost --payer 111111111111:CostReader',
+      ].join('\n'),
+    )
     .action((flags: CostFlags, cmd: Command) => runtime.run(cmd, (ctx) => runCostCommand(ctx, cmd, flags)));
 }

@@ -3,7 +3,12 @@ import type { Command } from 'commander';
 import { resolveConfigPath, resolveCrossbarHome } from '../../core/config-location.js';
 import type { AccountCredentials } from '../../core/credentials/credentials.js';
 import { isCrossbarError } from '../../core/errors.js';
-import { readWarmCredentials, recordTargetIndex, type WarmOptions, type WarmTarget } from '../../core/warm-credentials.js';
+import {
+  readWarmCredentials,
+  recordTargetIndex,
+  type WarmOptions,
+  type WarmTarget,
+} from '../../core/warm-credentials.js';
 import type { CliContext, CliIo } from '../context.js';
 import type { CliRuntime } from '../main.js';
 import { configFlag, openCrossbarFor, type HopFlags } from '../open-crossbar.js';
@@ -28,7 +33,13 @@ export function credentialProcessJson(creds: AccountCredentials): string {
 
 function warmTarget(io: CliIo, config: string | undefined, target: string): WarmTarget {
   const configPath = resolveConfigPath({ flag: config, env: io.env, cwd: io.cwd });
-  return { home: resolveCrossbarHome(io.env, io.cwd), configPath, configText: readFileSync(configPath, 'utf8'), target, env: io.env };
+  return {
+    home: resolveCrossbarHome(io.env, io.cwd),
+    configPath,
+    configText: readFileSync(configPath, 'utf8'),
+    target,
+    env: io.env,
+  };
 }
 
 function warmOptions(io: CliIo): WarmOptions {
@@ -87,7 +98,12 @@ function oneLine(err: unknown): string {
   return `crossbar: ${message}${hint ? ` (${hint})` : ''}`.replace(/\s*\n\s*/g, '; ');
 }
 
-export async function runCredentialProcess(ctx: CliContext, command: Command, target: string, flags: HopFlags): Promise<number> {
+export async function runCredentialProcess(
+  ctx: CliContext,
+  command: Command,
+  target: string,
+  flags: HopFlags,
+): Promise<number> {
   try {
     const warm = warmTarget(ctx.io, configFlag(command), target);
     const hit = await readWarmCredentials(warm, warmOptions(ctx.io)).catch(() => undefined);
@@ -118,6 +134,11 @@ export function registerCredentialProcess(program: Command, runtime: CliRuntime)
     .description('print Version 1 JSON credentials of a target, for `credential_process =` in ~/.aws/config')
     .argument('<target>', 'NAME[:ROLE] or a shortcut such as /switch-to-prod')
     .option('--mfa-code <code>', 'the current MFA code, for roles that need MFA (also CROSSBAR_MFA_CODE)')
-    .addHelpText('after', '\nExample profile:\n  [profile acme-production]\n  credential_process = crossbar credential-process production --config /path/to/crossbar.yaml')
-    .action((target: string, flags: HopFlags, command: Command) => runtime.run(command, (ctx) => runCredentialProcess(ctx, command, target, flags)));
+    .addHelpText(
+      'after',
+      '\nExample profile:\n  [profile acme-production]\n  credential_process = crossbar credential-process production --config /path/to/crossbar.yaml',
+    )
+    .action((target: string, flags: HopFlags, command: Command) =>
+      runtime.run(command, (ctx) => runCredentialProcess(ctx, command, target, flags)),
+    );
 }

@@ -31,7 +31,9 @@ export interface DemoCommandResult {
 
 /** Looked up on the PATH the command will get, not crossbar's own. */
 function onPath(program: string, env: Record<string, string | undefined>): boolean {
-  return spawnSync('sh', ['-c', `command -v ${program}`], { stdio: 'ignore', env: { PATH: env['PATH'] ?? '' } }).status === 0;
+  return (
+    spawnSync('sh', ['-c', `command -v ${program}`], { stdio: 'ignore', env: { PATH: env['PATH'] ?? '' } }).status === 0
+  );
 }
 
 /** The commands of the hop tour (issue 3): the reachability matrix, exec, generated profiles, console links. */
@@ -39,34 +41,82 @@ export function hopCommands(info: SandboxConfigInfo, mfaCode: () => string): Dem
   const prod = info.accounts.find((a) => a.stage === 'prod')?.name ?? 'production';
   const ns = info.organization.namespace;
   return [
-    { title: 'The registry: every account, coloured by stage', argv: ['accounts', 'list', '--output', 'table'], expectExit: 0 },
     {
-      title: 'The reachability matrix: can alice assume each role, and if not, why (exit 1: some admin roles are denied on purpose)',
+      title: 'The registry: every account, coloured by stage',
+      argv: ['accounts', 'list', '--output', 'table'],
+      expectExit: 0,
+    },
+    {
+      title:
+        'The reachability matrix: can alice assume each role, and if not, why (exit 1: some admin roles are denied on purpose)',
       argv: ['accounts', 'check', '--output', 'table', '--mfa-code', mfaCode()],
       display: 'crossbar accounts check --mfa-code $(crossbar sandbox mfa-code alice)',
       expectExit: 1,
     },
-    { title: `A command with ${prod}'s credentials: crossbar exec`, argv: ['exec', prod, '--', 'aws', 'sts', 'get-caller-identity', '--output', 'table'], expectExit: 0, needs: 'aws' },
-    { title: 'Profiles for every account × role in aws/config (role-arn mode)', argv: ['aws-config', '--write', '--mode', 'role-arn'], expectExit: 0 },
-    { title: 'The AWS CLI on a generated profile', argv: [`!aws`, '--profile', `${ns}-prod-CrossbarReadOnly`, 'sts', 'get-caller-identity', '--output', 'table'], expectExit: 0, needs: 'aws' },
-    { title: 'A console sign-in link (federation through getSigninToken)', argv: ['console', prod, '--print'], expectExit: 0 },
-    { title: 'The console\'s coloured switch-role link (seed 004)', argv: ['console', prod, '--switch-role'], expectExit: 0 },
+    {
+      title: `A command with ${prod}'s credentials: crossbar exec`,
+      argv: ['exec', prod, '--', 'aws', 'sts', 'get-caller-identity', '--output', 'table'],
+      expectExit: 0,
+      needs: 'aws',
+    },
+    {
+      title: 'Profiles for every account × role in aws/config (role-arn mode)',
+      argv: ['aws-config', '--write', '--mode', 'role-arn'],
+      expectExit: 0,
+    },
+    {
+      title: 'The AWS CLI on a generated profile',
+      argv: [`!aws`, '--profile', `${ns}-prod-CrossbarReadOnly`, 'sts', 'get-caller-identity', '--output', 'table'],
+      expectExit: 0,
+      needs: 'aws',
+    },
+    {
+      title: 'A console sign-in link (federation through getSigninToken)',
+      argv: ['console', prod, '--print'],
+      expectExit: 0,
+    },
+    {
+      title: "The console's coloured switch-role link (seed 004)",
+      argv: ['console', prod, '--switch-role'],
+      expectExit: 0,
+    },
   ];
 }
 
 /** The see-and-secure tour (issue 5): the consolidated bill, the audit's findings and evidence, the bootstrap plan. */
 export function secureCommands(dir: string): DemoCommand[] {
   return [
-    { title: 'The consolidated bill by account, with month-over-month change and the top movers', argv: ['cost', '--by', 'account', '--months', '3', '--chart', `${dir}/bill.svg`, '--output', 'table'], expectExit: 0 },
-    { title: 'The audit: who can reach what, and what is dangerous (the planted unsafe roles in production come first)', argv: ['audit', '--output', 'table'], expectExit: 0 },
-    { title: 'Who can reach production\'s administrator role, and under which conditions', argv: ['audit', 'who-can', 'production:admin', '--output', 'table'], expectExit: 0 },
-    { title: 'Who actually switched into what (CloudTrail), joined with the trust graph', argv: ['audit', 'trail', '--since', '1d', '--output', 'table'], expectExit: 0 },
     {
-      title: 'The bootstrap plan: the roles and groups crossbar would set up, read through the read-only role (no change is made)',
+      title: 'The consolidated bill by account, with month-over-month change and the top movers',
+      argv: ['cost', '--by', 'account', '--months', '3', '--chart', `${dir}/bill.svg`, '--output', 'table'],
+      expectExit: 0,
+    },
+    {
+      title: 'The audit: who can reach what, and what is dangerous (the planted unsafe roles in production come first)',
+      argv: ['audit', '--output', 'table'],
+      expectExit: 0,
+    },
+    {
+      title: "Who can reach production's administrator role, and under which conditions",
+      argv: ['audit', 'who-can', 'production:admin', '--output', 'table'],
+      expectExit: 0,
+    },
+    {
+      title: 'Who actually switched into what (CloudTrail), joined with the trust graph',
+      argv: ['audit', 'trail', '--since', '1d', '--output', 'table'],
+      expectExit: 0,
+    },
+    {
+      title:
+        'The bootstrap plan: the roles and groups crossbar would set up, read through the read-only role (no change is made)',
       argv: ['bootstrap', '--via', 'CrossbarReadOnly', '--output', 'table'],
       expectExit: 0,
     },
-    { title: 'The same as CloudFormation templates (a StackSet for the members, one for the source)', argv: ['bootstrap', '--format', 'cloudformation', '--out', `${dir}/bootstrap`], expectExit: 0 },
+    {
+      title: 'The same as CloudFormation templates (a StackSet for the members, one for the source)',
+      argv: ['bootstrap', '--format', 'cloudformation', '--out', `${dir}/bootstrap`],
+      expectExit: 0,
+    },
   ];
 }
 
@@ -74,14 +124,34 @@ export function secureCommands(dir: string): DemoCommand[] {
 export function operateCommands(): DemoCommand[] {
   return [
     {
-      title: 'One read across every account and three regions, one result per target (exit 1: eu-south-1 is enabled in production only)',
-      argv: ['run', 'all', '--regions', 'us-east-1,eu-west-1,eu-south-1', '--output', 'table', '--', 'ec2', 'DescribeInstances'],
+      title:
+        'One read across every account and three regions, one result per target (exit 1: eu-south-1 is enabled in production only)',
+      argv: [
+        'run',
+        'all',
+        '--regions',
+        'us-east-1,eu-west-1,eu-south-1',
+        '--output',
+        'table',
+        '--',
+        'ec2',
+        'DescribeInstances',
+      ],
       expectExit: 1,
     },
-    { title: 'The inventory: ten resource types from every account and region into SQLite', argv: ['inventory', 'sync', '--output', 'table'], expectExit: 0 },
+    {
+      title: 'The inventory: ten resource types from every account and region into SQLite',
+      argv: ['inventory', 'sync', '--output', 'table'],
+      expectExit: 0,
+    },
     {
       title: 'Query it with SQL',
-      argv: ['query', "SELECT account_name, stage, region, count(*) AS instances, sum(state = 'running') AS running FROM ec2_instances GROUP BY 1, 2, 3 ORDER BY 1, 3", '--output', 'table'],
+      argv: [
+        'query',
+        "SELECT account_name, stage, region, count(*) AS instances, sum(state = 'running') AS running FROM ec2_instances GROUP BY 1, 2, 3 ORDER BY 1, 3",
+        '--output',
+        'table',
+      ],
       display: `crossbar query "SELECT account_name, stage, region, count(*) AS instances, sum(state = 'running') AS running FROM ec2_instances GROUP BY 1, 2, 3 ORDER BY 1, 3"`,
       expectExit: 0,
     },
@@ -90,15 +160,35 @@ export function operateCommands(): DemoCommand[] {
 
 function capture(isTTY: boolean): CliStream & { text(): string } {
   let text = '';
-  return { isTTY, write(chunk: string) { text += chunk; return true; }, text: () => text };
+  return {
+    isTTY,
+    write(chunk: string) {
+      text += chunk;
+      return true;
+    },
+    text: () => text,
+  };
 }
 
 /** The environment of the tour's commands: the demo's files, a private CROSSBAR_HOME, no ambient AWS identity. */
-export function demoEnv(base: Record<string, string | undefined>, dir: string, paths: SandboxConfigPaths): Record<string, string | undefined> {
+export function demoEnv(
+  base: Record<string, string | undefined>,
+  dir: string,
+  paths: SandboxConfigPaths,
+): Record<string, string | undefined> {
   const home = join(dir, 'crossbar-home');
   mkdirSync(home, { recursive: true, mode: 0o700 });
   const env: Record<string, string | undefined> = { ...base };
-  for (const k of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ENDPOINT_URL', 'CROSSBAR_ACCOUNT']) delete env[k];
+  for (const k of [
+    'AWS_PROFILE',
+    'AWS_DEFAULT_PROFILE',
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_SESSION_TOKEN',
+    'AWS_ENDPOINT_URL',
+    'CROSSBAR_ACCOUNT',
+  ])
+    delete env[k];
   return {
     ...env,
     CROSSBAR_CONFIG: paths.crossbarYaml,
@@ -112,13 +202,23 @@ export function demoEnv(base: Record<string, string | undefined>, dir: string, p
   };
 }
 
-export async function runDemoCommands(ctx: CliContext, commands: DemoCommand[], env: Record<string, string | undefined>): Promise<DemoCommandResult[]> {
+export async function runDemoCommands(
+  ctx: CliContext,
+  commands: DemoCommand[],
+  env: Record<string, string | undefined>,
+): Promise<DemoCommandResult[]> {
   const { main } = await import('../main.js');
   const results: DemoCommandResult[] = [];
   for (const command of commands) {
     if (ctx.signal.aborted) break;
     if (command.needs && !onPath(command.needs, env)) {
-      results.push({ command, exit: command.expectExit, stdout: '', stderr: '', skipped: `${command.needs} is not on PATH` });
+      results.push({
+        command,
+        exit: command.expectExit,
+        stdout: '',
+        stderr: '',
+        skipped: `${command.needs} is not on PATH`,
+      });
       continue;
     }
     const stdout = capture(ctx.io.stdout.isTTY === true);
@@ -134,12 +234,24 @@ export async function runDemoCommands(ctx: CliContext, commands: DemoCommand[], 
 }
 
 /** Asynchronous on purpose: the sandbox answers from this very process, so a synchronous child would deadlock. */
-function runProgram(program: string, args: string[], env: Record<string, string | undefined>, stdout: CliStream, stderr: CliStream): Promise<number> {
+function runProgram(
+  program: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+  stdout: CliStream,
+  stderr: CliStream,
+): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(program, args, { env: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(program, args, {
+      env: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout.on('data', (c: Buffer) => stdout.write(c.toString('utf8')));
     child.stderr.on('data', (c: Buffer) => stderr.write(c.toString('utf8')));
-    child.once('error', (err) => { stderr.write(`${program}: ${err.message}\n`); resolve(127); });
+    child.once('error', (err) => {
+      stderr.write(`${program}: ${err.message}\n`);
+      resolve(127);
+    });
     child.once('close', (code) => resolve(code ?? 1));
   });
 }
@@ -147,7 +259,9 @@ function runProgram(program: string, args: string[], env: Record<string, string 
 export function renderDemoCommands(ctx: CliContext, results: DemoCommandResult[], firstIndex: number): void {
   const { bold, dim, red } = ctx.colors;
   results.forEach((r, i) => {
-    const shown = r.command.display ?? `${r.command.argv[0]?.startsWith('!') ? r.command.argv[0].slice(1) : 'crossbar'} ${r.command.argv.slice(r.command.argv[0]?.startsWith('!') ? 1 : 0).join(' ')}`;
+    const shown =
+      r.command.display ??
+      `${r.command.argv[0]?.startsWith('!') ? r.command.argv[0].slice(1) : 'crossbar'} ${r.command.argv.slice(r.command.argv[0]?.startsWith('!') ? 1 : 0).join(' ')}`;
     ctx.out(`${bold(`${firstIndex + i}. ${r.command.title}`)}`);
     ctx.out(dim(`  $ ${shown}`));
     if (r.skipped) {

@@ -15,9 +15,19 @@ const VIA: Record<DemoStep['kind'], string> = {
 function organizationColumns(ctx: CliContext): Column<OrgAccountRow>[] {
   return [
     { key: 'id', header: 'ACCOUNT', value: (a) => a.id },
-    { key: 'name', header: 'NAME', value: (a) => a.name, cell: (a) => paintStage(ctx.colors, a.name, a.stage, a.color) },
+    {
+      key: 'name',
+      header: 'NAME',
+      value: (a) => a.name,
+      cell: (a) => paintStage(ctx.colors, a.name, a.stage, a.color),
+    },
     { key: 'ou', header: 'OU', value: (a) => a.ou },
-    { key: 'stage', header: 'STAGE', value: (a) => a.stage ?? null, cell: (a) => (a.stage ? paintStage(ctx.colors, a.stage, a.stage, a.color) : '-') },
+    {
+      key: 'stage',
+      header: 'STAGE',
+      value: (a) => a.stage ?? null,
+      cell: (a) => (a.stage ? paintStage(ctx.colors, a.stage, a.stage, a.color) : '-'),
+    },
     { key: 'status', header: 'STATUS', value: (a) => a.status },
     { key: 'tags', header: 'TAGS', value: (a) => formatTags(a.tags, ['stage', 'color']) },
   ];
@@ -40,7 +50,12 @@ function hopColumns(ctx: CliContext, now: number): Column<HopRow>[] {
     { key: 'accountName', header: 'NAME', value: (h) => h.accountName },
     { key: 'role', header: 'ROLE', value: (h) => h.role },
     { key: 'presented', header: 'WITH', value: presented },
-    { key: 'arn', header: 'ASSUMED ARN', value: (h) => (h.result.ok ? h.result.arn : null), cell: (h) => (h.result.ok ? h.result.arn : '-') },
+    {
+      key: 'arn',
+      header: 'ASSUMED ARN',
+      value: (h) => (h.result.ok ? h.result.arn : null),
+      cell: (h) => (h.result.ok ? h.result.arn : '-'),
+    },
     {
       key: 'expiresIn',
       header: 'EXPIRES IN',
@@ -60,11 +75,17 @@ export function renderStep(ctx: CliContext, step: DemoStep, index: number, now =
       ctx.io.stdout.write(renderOutput('table', organizationColumns(ctx), step.accounts, table));
       break;
     case 'identity':
-      ctx.out(`  ${step.who} is ${bold(step.identity.arn)} (account ${step.identity.account}, user id ${step.identity.userId})`);
+      ctx.out(
+        `  ${step.who} is ${bold(step.identity.arn)} (account ${step.identity.account}, user id ${step.identity.userId})`,
+      );
       break;
     case 'hops': {
       ctx.io.stdout.write(renderOutput('table', hopColumns(ctx, now), step.hops, table));
-      for (const h of step.hops) if (!h.result.ok) ctx.out(`  ${dim(`${h.from} → ${h.role} with ${presented(h) === '-' ? 'keys only' : presented(h)}:`)} ${h.result.message}`);
+      for (const h of step.hops)
+        if (!h.result.ok)
+          ctx.out(
+            `  ${dim(`${h.from} → ${h.role} with ${presented(h) === '-' ? 'keys only' : presented(h)}:`)} ${h.result.message}`,
+          );
       break;
     }
   }

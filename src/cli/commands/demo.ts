@@ -16,7 +16,16 @@ import { sandboxConfigPaths, writeSandboxConfig, type SandboxConfigPaths } from 
 import { renderStep, whatToTryNext } from './demo-render.js';
 import { launchSandbox, parseOrgFlag } from './sandbox-start.js';
 import { awsEnvPrefix } from './sandbox-hints.js';
-import { demoEnv, demoSurprises, hopCommands, operateCommands, secureCommands, renderDemoCommands, runDemoCommands, type DemoCommandResult } from './demo-commands.js';
+import {
+  demoEnv,
+  demoSurprises,
+  hopCommands,
+  operateCommands,
+  secureCommands,
+  renderDemoCommands,
+  runDemoCommands,
+  type DemoCommandResult,
+} from './demo-commands.js';
 
 /**
  * `crossbar demo`: a sandbox on a free port, its config in a temp folder, and a tour through the real AWS SDK
@@ -34,12 +43,23 @@ function identity(info: SandboxConfigInfo, paths: SandboxConfigPaths, userName: 
   const user = info.users.find((u) => u.userName === userName);
   return {
     name: userName,
-    credentials: fromIni({ profile: userName, filepath: paths.awsCredentials, configFilepath: paths.awsConfig, ignoreCache: true }),
+    credentials: fromIni({
+      profile: userName,
+      filepath: paths.awsCredentials,
+      configFilepath: paths.awsConfig,
+      ignoreCache: true,
+    }),
     mfaSerial: user?.mfaSerial,
   };
 }
 
-function nextSteps(sandbox: Sandbox, paths: SandboxConfigPaths, info: SandboxConfigInfo, keep: boolean, cwd: string): string[] {
+function nextSteps(
+  sandbox: Sandbox,
+  paths: SandboxConfigPaths,
+  info: SandboxConfigInfo,
+  keep: boolean,
+  cwd: string,
+): string[] {
   // Without --keep this sandbox is gone when the demo ends: point at one the user starts on the default port.
   const target = keep ? paths : sandboxConfigPaths(resolve(cwd, 'sandbox'));
   const env = awsEnvPrefix(target, cwd);
@@ -47,16 +67,32 @@ function nextSteps(sandbox: Sandbox, paths: SandboxConfigPaths, info: SandboxCon
   const mfa = info.users.find((u) => u.userName === info.sourceUser)?.mfaSerial;
   const endpointFlag = keep ? ` --endpoint ${sandbox.endpoint}` : '';
   return [
-    ...(keep ? [] : [`${CROSSBAR} sandbox start --write-config ./sandbox      # a sandbox that stays up, with these files`]),
+    ...(keep
+      ? []
+      : [`${CROSSBAR} sandbox start --write-config ./sandbox      # a sandbox that stays up, with these files`]),
     `${env} aws --profile ${info.sourceUser} sts get-caller-identity`,
-    ...(prod ? [`${env} aws --profile bob sts assume-role --role-arn arn:aws:iam::${prod.id}:role/${READ_ONLY_ROLE} --role-session-name try`] : []),
-    ...(prod && mfa ? [`${env} aws --profile ${info.sourceUser} sts assume-role --role-arn arn:aws:iam::${prod.id}:role/${ADMIN_ROLE} --role-session-name admin --serial-number ${mfa} --token-code $(${CROSSBAR} sandbox mfa-code ${info.sourceUser}${endpointFlag})`] : []),
+    ...(prod
+      ? [
+          `${env} aws --profile bob sts assume-role --role-arn arn:aws:iam::${prod.id}:role/${READ_ONLY_ROLE} --role-session-name try`,
+        ]
+      : []),
+    ...(prod && mfa
+      ? [
+          `${env} aws --profile ${info.sourceUser} sts assume-role --role-arn arn:aws:iam::${prod.id}:role/${ADMIN_ROLE} --role-session-name admin --serial-number ${mfa} --token-code $(${CROSSBAR} sandbox mfa-code ${info.sourceUser}${endpointFlag})`,
+        ]
+      : []),
     ...(keep ? [] : [`${CROSSBAR} demo --keep      # keep this demo's sandbox running`]),
     'npm test      # the test suite, against the sandbox, the AWS SDK and the AWS CLI',
   ];
 }
 
-async function tour(ctx: CliContext, sandbox: Sandbox, info: SandboxConfigInfo, paths: SandboxConfigPaths, signal: AbortSignal): Promise<DemoStep[]> {
+async function tour(
+  ctx: CliContext,
+  sandbox: Sandbox,
+  info: SandboxConfigInfo,
+  paths: SandboxConfigPaths,
+  signal: AbortSignal,
+): Promise<DemoStep[]> {
   const table = ctx.output === undefined || ctx.output === 'table';
   let index = 0;
   try {
@@ -65,12 +101,15 @@ async function tour(ctx: CliContext, sandbox: Sandbox, info: SandboxConfigInfo, 
       region: info.region,
       source: identity(info, paths, info.sourceUser),
       other: identity(info, paths, info.users.find((u) => u.userName !== info.sourceUser)?.userName ?? 'bob'),
-      mfaCodeProvider: async (serial) => sandbox.mfaCode(info.users.find((u) => u.mfaSerial === serial)?.userName ?? info.sourceUser),
+      mfaCodeProvider: async (serial) =>
+        sandbox.mfaCode(info.users.find((u) => u.mfaSerial === serial)?.userName ?? info.sourceUser),
       externalIds: Object.fromEntries(info.accounts.flatMap((a) => (a.externalId ? [[a.id, a.externalId]] : []))),
       readOnlyRole: READ_ONLY_ROLE,
       adminRole: ADMIN_ROLE,
       signal,
-      onStep: (step) => { if (table) renderStep(ctx, step, (index += 1)); },
+      onStep: (step) => {
+        if (table) renderStep(ctx, step, (index += 1));
+      },
     });
   } catch (err) {
     if (signal.aborted) throw new CrossbarError('INTERRUPTED', 'demo interrupted', { cause: err });
@@ -92,7 +131,9 @@ export async function runDemo(ctx: CliContext, flags: DemoFlags): Promise<number
     if (table) {
       ctx.out(bold('crossbar demo: a local AWS organization, and one identity reaching into all of it'));
       ctx.out();
-      ctx.out(`  sandbox  ${cyan(sandbox.endpoint)}  ${dim(`(organization ${sandbox.world.organization.id}, ${Object.keys(sandbox.world.accounts).length} accounts; ${flags.keep ? 'kept until Ctrl-C' : 'stopped when the demo ends'})`)}`);
+      ctx.out(
+        `  sandbox  ${cyan(sandbox.endpoint)}  ${dim(`(organization ${sandbox.world.organization.id}, ${Object.keys(sandbox.world.accounts).length} accounts; ${flags.keep ? 'kept until Ctrl-C' : 'stopped when the demo ends'})`)}`,
+      );
       ctx.out(`  config   ${paths.crossbarYaml}  ${dim('+ aws/config, aws/credentials')}`);
       ctx.out();
     }
@@ -100,18 +141,47 @@ export async function runDemo(ctx: CliContext, flags: DemoFlags): Promise<number
     if (signal.aborted) throw new CrossbarError('INTERRUPTED', 'demo interrupted');
     const surprises = steps.flatMap((s) => (s.kind === 'hops' ? s.hops.filter((h) => !asExpected(h)) : []));
     const sb = sandbox;
-    const commands: DemoCommandResult[] = await runDemoCommands(ctx, [...hopCommands(info, () => sb.mfaCode(info.sourceUser)), ...operateCommands(), ...secureCommands(dir)], demoEnv(ctx.io.env, dir, paths));
+    const commands: DemoCommandResult[] = await runDemoCommands(
+      ctx,
+      [...hopCommands(info, () => sb.mfaCode(info.sourceUser)), ...operateCommands(), ...secureCommands(dir)],
+      demoEnv(ctx.io.env, dir, paths),
+    );
     if (signal.aborted) throw new CrossbarError('INTERRUPTED', 'demo interrupted');
     if (table) renderDemoCommands(ctx, commands, steps.length + 1);
     const odd = demoSurprises(commands);
-    if (!table) ctx.out(JSON.stringify({ endpoint: sandbox.endpoint, config: paths, steps, commands: commands.map((c) => ({ argv: c.command.display ?? c.command.argv.join(' '), exit: c.exit, stdout: c.stdout, skipped: c.skipped })) }, null, ctx.output === 'json' ? 2 : undefined));
+    if (!table)
+      ctx.out(
+        JSON.stringify(
+          {
+            endpoint: sandbox.endpoint,
+            config: paths,
+            steps,
+            commands: commands.map((c) => ({
+              argv: c.command.display ?? c.command.argv.join(' '),
+              exit: c.exit,
+              stdout: c.stdout,
+              skipped: c.skipped,
+            })),
+          },
+          null,
+          ctx.output === 'json' ? 2 : undefined,
+        ),
+      );
     else whatToTryNext(ctx, nextSteps(sandbox, paths, info, flags.keep === true, ctx.io.cwd));
     if (surprises.length > 0) {
-      ctx.err(ctx.colors.red(`crossbar: ${surprises.length} hop(s) did not come out as AWS would answer them; see the RESULT column`));
+      ctx.err(
+        ctx.colors.red(
+          `crossbar: ${surprises.length} hop(s) did not come out as AWS would answer them; see the RESULT column`,
+        ),
+      );
       return EXIT_FAILED;
     }
     if (odd.length > 0) {
-      ctx.err(ctx.colors.red(`crossbar: ${odd.map((c) => `'${c.command.display ?? c.command.argv.join(' ')}' exited ${c.exit}, expected ${c.command.expectExit}`).join('; ')}`));
+      ctx.err(
+        ctx.colors.red(
+          `crossbar: ${odd.map((c) => `'${c.command.display ?? c.command.argv.join(' ')}' exited ${c.exit}, expected ${c.command.expectExit}`).join('; ')}`,
+        ),
+      );
       return EXIT_FAILED;
     }
     if (flags.keep) {

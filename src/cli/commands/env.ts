@@ -18,7 +18,10 @@ export interface EnvFlags extends TargetFlags {
 
 export async function runEnv(ctx: CliContext, command: Command, targetText: string, flags: EnvFlags): Promise<number> {
   const shell = resolveShellKind(flags.shell, ctx.io.env);
-  if (!shell) throw new CrossbarError('USAGE', `unknown shell '${flags.shell ?? ''}'`, { hint: `use --shell ${SHELL_KINDS.join(', ')}` });
+  if (!shell)
+    throw new CrossbarError('USAGE', `unknown shell '${flags.shell ?? ''}'`, {
+      hint: `use --shell ${SHELL_KINDS.join(', ')}`,
+    });
   const { crossbar } = await openCrossbarFor(ctx, command, flags);
   const target = crossbar.resolveTarget(targetText);
   await confirmTarget(target, ctx.io, { yes: flags.yes === true, signal: ctx.signal });
@@ -28,10 +31,13 @@ export async function runEnv(ctx: CliContext, command: Command, targetText: stri
 }
 
 export function registerEnv(program: Command, runtime: CliRuntime): void {
-  addTargetOptions(program
-    .command('env')
-    .description('print the environment of an account as lines for your shell: eval "$(crossbar env development)"')
-    .argument('<target>', 'NAME[:ROLE] or a shortcut such as /switch-to-prod')
-    .option('--shell <shell>', `${SHELL_KINDS.join(', ')} (default: from $SHELL)`))
-    .action((target: string, flags: EnvFlags, command: Command) => runtime.run(command, (ctx) => runEnv(ctx, command, target, flags)));
+  addTargetOptions(
+    program
+      .command('env')
+      .description('print the environment of an account as lines for your shell: eval "$(crossbar env development)"')
+      .argument('<target>', 'NAME[:ROLE] or a shortcut such as /switch-to-prod')
+      .option('--shell <shell>', `${SHELL_KINDS.join(', ')} (default: from $SHELL)`),
+  ).action((target: string, flags: EnvFlags, command: Command) =>
+    runtime.run(command, (ctx) => runEnv(ctx, command, target, flags)),
+  );
 }

@@ -20,7 +20,12 @@ export interface TargetFlags extends HopFlags {
 }
 
 /** The variables of `exec`, `env` and `shell`, from one place. */
-export function varsFor(crossbar: Crossbar, target: ResolvedTarget, credentials: AccountCredentials, region?: string): Record<string, string> {
+export function varsFor(
+  crossbar: Crossbar,
+  target: ResolvedTarget,
+  credentials: AccountCredentials,
+  region?: string,
+): Record<string, string> {
   return targetEnv({
     credentials,
     accountId: credentials.accountId,
@@ -43,10 +48,17 @@ export function refuseNesting(env: Readonly<Record<string, string | undefined>>)
   }
 }
 
-export async function runExec(ctx: CliContext, command: Command, targetText: string, argv: readonly string[], flags: TargetFlags): Promise<number> {
+export async function runExec(
+  ctx: CliContext,
+  command: Command,
+  targetText: string,
+  argv: readonly string[],
+  flags: TargetFlags,
+): Promise<number> {
   refuseNesting(ctx.io.env);
   const [program, ...args] = argv;
-  if (program === undefined) throw new CrossbarError('USAGE', 'exec needs a command to run', { hint: 'crossbar exec TARGET -- CMD [ARGS...]' });
+  if (program === undefined)
+    throw new CrossbarError('USAGE', 'exec needs a command to run', { hint: 'crossbar exec TARGET -- CMD [ARGS...]' });
   const { crossbar } = await openCrossbarFor(ctx, command, flags);
   const target = crossbar.resolveTarget(targetText);
   await confirmTarget(target, ctx.io, { yes: flags.yes === true, signal: ctx.signal });
@@ -60,16 +72,20 @@ export async function runExec(ctx: CliContext, command: Command, targetText: str
 export function addTargetOptions(command: Command): Command {
   return command
     .option('--yes', 'go ahead without typing the account name, for roles marked confirm: true')
-    .option('--region <region>', 'AWS_REGION for the command (default: the shortcut\'s or the account\'s first region)')
+    .option('--region <region>', "AWS_REGION for the command (default: the shortcut's or the account's first region)")
     .option('--mfa-code <code>', 'the current MFA code, for roles that need MFA (also CROSSBAR_MFA_CODE)');
 }
 
 export function registerExec(program: Command, runtime: CliRuntime): void {
-  addTargetOptions(program
-    .command('exec')
-    .description('run a command with the credentials of an account (AWS_* and CROSSBAR_* variables set)')
-    .argument('<target>', 'NAME[:ROLE] or a shortcut such as /switch-to-prod')
-    .argument('<command...>', 'the command and its arguments, after --'))
+  addTargetOptions(
+    program
+      .command('exec')
+      .description('run a command with the credentials of an account (AWS_* and CROSSBAR_* variables set)')
+      .argument('<target>', 'NAME[:ROLE] or a shortcut such as /switch-to-prod')
+      .argument('<command...>', 'the command and its arguments, after --'),
+  )
     .addHelpText('after', '\nExample:\n  crossbar exec production -- aws sts get-caller-identity')
-    .action((target: string, argv: string[], flags: TargetFlags, command: Command) => runtime.run(command, (ctx) => runExec(ctx, command, target, argv, flags)));
+    .action((target: string, argv: string[], flags: TargetFlags, command: Command) =>
+      runtime.run(command, (ctx) => runExec(ctx, command, target, argv, flags)),
+    );
 }

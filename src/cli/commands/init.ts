@@ -10,8 +10,14 @@ import { resolveSourceProvider, stsClientFor } from '../../core/credentials/inde
 import { stsFailure } from '../../core/credentials/assume-error.js';
 import { getCallerIdentity, type CallerIdentity } from '../../core/credentials/sts-calls.js';
 import {
-  createOrganizationsClient, discoverOrganization, importAwsConfig, organizationToConfig, renderInitConfig, writeConfigFile,
-  type DiscoveryProgress, type InitConfig,
+  createOrganizationsClient,
+  discoverOrganization,
+  importAwsConfig,
+  organizationToConfig,
+  renderInitConfig,
+  writeConfigFile,
+  type DiscoveryProgress,
+  type InitConfig,
 } from '../../core/init/index.js';
 import { sourceEnv } from '../config-context.js';
 import type { CliContext } from '../context.js';
@@ -44,7 +50,8 @@ interface Found {
   origin: string;
 }
 
-const usage = (message: string, hint?: string) => new CrossbarError('USAGE', message, { ...(hint ? { hint } : {}), exitCode: 2 });
+const usage = (message: string, hint?: string) =>
+  new CrossbarError('USAGE', message, { ...(hint ? { hint } : {}), exitCode: 2 });
 
 /** `--endpoint`, else CROSSBAR_ENDPOINT (the sandbox); real AWS otherwise. */
 export function initEndpoint(flag: string | undefined, env: Record<string, string | undefined>): string | undefined {
@@ -56,30 +63,52 @@ export function initEndpoint(flag: string | undefined, env: Record<string, strin
   } catch {
     url = undefined;
   }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw usage(`the endpoint '${text}' is not an http(s) URL`, 'pass --endpoint like http://127.0.0.1:4566');
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
+    throw usage(`the endpoint '${text}' is not an http(s) URL`, 'pass --endpoint like http://127.0.0.1:4566');
   return text.replace(/\/+$/, '');
 }
 
 function checkFlags(flags: InitFlags): 'organization' | 'aws-config' {
-  if (flags.fromOrganization && flags.fromAwsConfig) throw usage('--from-organization and --from-aws-config cannot be combined', 'pick one source of accounts; edit crossbar.yaml to merge them');
+  if (flags.fromOrganization && flags.fromAwsConfig)
+    throw usage(
+      '--from-organization and --from-aws-config cannot be combined',
+      'pick one source of accounts; edit crossbar.yaml to merge them',
+    );
   if (!flags.fromOrganization && !flags.fromAwsConfig) {
-    throw usage('say where the accounts come from', 'crossbar init --from-organization (AWS Organizations, from the management account) or crossbar init --from-aws-config (your role profiles)');
+    throw usage(
+      'say where the accounts come from',
+      'crossbar init --from-organization (AWS Organizations, from the management account) or crossbar init --from-aws-config (your role profiles)',
+    );
   }
-  if (flags.fromAwsConfig && flags.role) throw usage('--role applies to --from-organization', 'the roles of --from-aws-config come from the role_arn of each profile');
-  if (flags.namespace !== undefined && !/^[a-z0-9-]+$/.test(flags.namespace)) throw usage(`--namespace '${flags.namespace}' must be lower-case letters, digits and dashes`);
+  if (flags.fromAwsConfig && flags.role)
+    throw usage(
+      '--role applies to --from-organization',
+      'the roles of --from-aws-config come from the role_arn of each profile',
+    );
+  if (flags.namespace !== undefined && !/^[a-z0-9-]+$/.test(flags.namespace))
+    throw usage(`--namespace '${flags.namespace}' must be lower-case letters, digits and dashes`);
   return flags.fromOrganization ? 'organization' : 'aws-config';
 }
 
 async function callerOf(ctx: CliContext, flags: InitFlags, endpoint: string | undefined, region: string) {
   // The AWS files under the HOME the CLI was given, as for every other command.
-  const source = resolveSourceProvider({ env: sourceEnv(ctx.io.env), region, ...(flags.profile ? { profile: flags.profile } : {}), ...(endpoint ? { endpoint } : {}) });
+  const source = resolveSourceProvider({
+    env: sourceEnv(ctx.io.env),
+    region,
+    ...(flags.profile ? { profile: flags.profile } : {}),
+    ...(endpoint ? { endpoint } : {}),
+  });
   const credentials = await source.provider();
   const sts = stsClientFor(credentials, { region, ...(endpoint ? { endpoint } : {}) });
   let caller: CallerIdentity;
   try {
     caller = await getCallerIdentity(sts);
   } catch (err) {
-    throw stsFailure(err, { endpoint, region, sourceLabel: source.label, bySource: true }, `GetCallerIdentity of ${source.label}`);
+    throw stsFailure(
+      err,
+      { endpoint, region, sourceLabel: source.label, bySource: true },
+      `GetCallerIdentity of ${source.label}`,
+    );
   } finally {
     sts.destroy();
   }
@@ -148,7 +177,10 @@ async function fromOrganization(ctx: CliContext, flags: InitFlags, endpoint: str
 function fromAwsConfig(ctx: CliContext, flags: InitFlags): Found {
   const path = resolveAwsConfigPath(ctx.io.env, homeOf(ctx.io.env));
   const { text, exists } = readAwsConfig(path);
-  if (!exists) throw new CrossbarError('CONFIG_NOT_FOUND', `there is no AWS config file at ${path}`, { hint: 'set AWS_CONFIG_FILE to your config file, or use --from-organization' });
+  if (!exists)
+    throw new CrossbarError('CONFIG_NOT_FOUND', `there is no AWS config file at ${path}`, {
+      hint: 'set AWS_CONFIG_FILE to your config file, or use --from-organization',
+    });
   const found = importAwsConfig(text, path);
   if (found.imported.length === 0) {
     throw new CrossbarError('CONFIG_INVALID', `${path} has no role profiles (role_arn) to import`, {
@@ -159,18 +191,38 @@ function fromAwsConfig(ctx: CliContext, flags: InitFlags): Found {
   const namespace = flags.namespace;
   const config = namespace ? { ...found.config, organization: { name: namespace, namespace } } : found.config;
   const skipped = found.skipped.map((s) => `skipped [${s.profile}] (${path}:${s.line}): ${s.reason}`);
-  return { config, notes: [...found.notes, ...skipped], origin: `${found.imported.length} role profile${found.imported.length === 1 ? '' : 's'} of ${path}` };
+  return {
+    config,
+    notes: [...found.notes, ...skipped],
+    origin: `${found.imported.length} role profile${found.imported.length === 1 ? '' : 's'} of ${path}`,
+  };
 }
 
 /** The file as it will be written: rendered, the endpoint appended, and loaded back as a registry to be sure. */
-function renderChecked(found: Found, argv: string, endpoint: string | undefined, out: string): { text: string; registry: Registry } {
-  const rendered = renderInitConfig({ ...found.config, generatedBy: argv, generatedAt: new Date(), notes: found.notes });
-  const text = endpoint ? `${rendered}# Only for the sandbox or another AWS-compatible endpoint; remove it for AWS itself.\nendpoint: ${endpoint}\n` : rendered;
+function renderChecked(
+  found: Found,
+  argv: string,
+  endpoint: string | undefined,
+  out: string,
+): { text: string; registry: Registry } {
+  const rendered = renderInitConfig({
+    ...found.config,
+    generatedBy: argv,
+    generatedAt: new Date(),
+    notes: found.notes,
+  });
+  const text = endpoint
+    ? `${rendered}# Only for the sandbox or another AWS-compatible endpoint; remove it for AWS itself.\nendpoint: ${endpoint}\n`
+    : rendered;
   const parsed = parseConfig(text, out);
   if (!parsed.config) {
-    throw new CrossbarError('ERROR', `the crossbar.yaml init made does not load: ${parsed.problems.map(formatProblem).join('; ')}`, {
-      hint: 'this is a bug in crossbar init; nothing was written. Run again with --debug and report it',
-    });
+    throw new CrossbarError(
+      'ERROR',
+      `the crossbar.yaml init made does not load: ${parsed.problems.map(formatProblem).join('; ')}`,
+      {
+        hint: 'this is a bug in crossbar init; nothing was written. Run again with --debug and report it',
+      },
+    );
   }
   return { text, registry: buildRegistry(parsed.config) };
 }
@@ -178,7 +230,10 @@ function renderChecked(found: Found, argv: string, endpoint: string | undefined,
 function countBy(values: readonly string[]): string {
   const counts = new Map<string, number>();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-  return [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([v, n]) => `${v} ${n}`).join(', ');
+  return [...counts]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([v, n]) => `${v} ${n}`)
+    .join(', ');
 }
 
 function printSummary(ctx: CliContext, out: string, registry: Registry, found: Found): void {
@@ -187,7 +242,16 @@ function printSummary(ctx: CliContext, out: string, registry: Registry, found: F
   const stages = registry.accounts.flatMap((a) => (a.stage ? [a.stage] : []));
   const roles = [...new Set(registry.accounts.flatMap((a) => a.roles.map((r) => r.name)))];
   if (ctx.output === 'json' || ctx.output === 'ndjson') {
-    ctx.out(JSON.stringify({ path: out, accounts: registry.accounts.length, ous, stages: Object.fromEntries(stages.map((s) => [s, stages.filter((x) => x === s).length])), roles, notes: found.notes }));
+    ctx.out(
+      JSON.stringify({
+        path: out,
+        accounts: registry.accounts.length,
+        ous,
+        stages: Object.fromEntries(stages.map((s) => [s, stages.filter((x) => x === s).length])),
+        roles,
+        notes: found.notes,
+      }),
+    );
     return;
   }
   const { bold, dim } = ctx.colors;
@@ -211,7 +275,8 @@ export async function runInit(ctx: CliContext, command: Command, flags: InitFlag
   // `crossbar --config FILE init` writes the file every later `--config FILE` reads.
   const out = resolve(ctx.io.cwd, flags.out ?? configFlag(command) ?? 'crossbar.yaml');
   // Refuse early, before listing 5,000 accounts; writeConfigFile checks again, without racing.
-  if (!flags.force && existsSync(out)) throw usage(`${out} exists: pass --force to replace it`, 'or write elsewhere with --out FILE');
+  if (!flags.force && existsSync(out))
+    throw usage(`${out} exists: pass --force to replace it`, 'or write elsewhere with --out FILE');
   const found = mode === 'organization' ? await fromOrganization(ctx, flags, endpoint) : fromAwsConfig(ctx, flags);
   const { text, registry } = renderChecked(found, generatedBy(flags), endpoint, out);
   writeConfigFile(out, text, { force: flags.force === true });
@@ -223,14 +288,26 @@ export function registerInit(program: Command, runtime: CliRuntime): void {
   program
     .command('init')
     .description('write crossbar.yaml from your AWS Organization or from the role profiles in ~/.aws/config')
-    .option('--from-organization', 'list the organization\'s ACTIVE accounts with OU paths and tags (management account or delegated administrator)')
+    .option(
+      '--from-organization',
+      "list the organization's ACTIVE accounts with OU paths and tags (management account or delegated administrator)",
+    )
     .option('--from-aws-config', 'import the role profiles of ~/.aws/config (AWS_CONFIG_FILE is respected)')
-    .option('--role <name>', 'with --from-organization: the role to reach every account through (default OrganizationAccountAccessRole)')
+    .option(
+      '--role <name>',
+      'with --from-organization: the role to reach every account through (default OrganizationAccountAccessRole)',
+    )
     .option('--namespace <ns>', 'the label namespace of profile names ({namespace}-{name}-{role})')
     .option('--out <file>', 'where to write (default: --config, else ./crossbar.yaml)')
     .option('--force', 'replace an existing file')
-    .option('--profile <name>', 'with --from-organization: the AWS profile to list the organization with (default: the SDK\'s credential chain)')
-    .option('--endpoint <url>', 'an AWS-compatible endpoint such as the sandbox (default: $CROSSBAR_ENDPOINT, else AWS)')
+    .option(
+      '--profile <name>',
+      "with --from-organization: the AWS profile to list the organization with (default: the SDK's credential chain)",
+    )
+    .option(
+      '--endpoint <url>',
+      'an AWS-compatible endpoint such as the sandbox (default: $CROSSBAR_ENDPOINT, else AWS)',
+    )
     .option('--region <region>', 'region for STS and Organizations calls (default: $AWS_REGION, else us-east-1)')
     .action((flags: InitFlags, command: Command) => runtime.run(command, (ctx) => runInit(ctx, command, flags)));
 }

@@ -1,4 +1,10 @@
-import { coverageGrid, formatSummary, type CoverageGrid, type FanoutSummary, type TargetResult } from '../../core/fanout/index.js';
+import {
+  coverageGrid,
+  formatSummary,
+  type CoverageGrid,
+  type FanoutSummary,
+  type TargetResult,
+} from '../../core/fanout/index.js';
 import type { SliceResult, SyncReport, TargetValue } from '../../core/inventory/index.js';
 import type { CliContext } from '../context.js';
 import { renderCoverageGrid } from '../render/coverage-grid.js';
@@ -26,15 +32,28 @@ export function summaryText(report: SyncReport): string {
 }
 
 /** Targets in the order of the accounts, then by region: the grid reads like the config. */
-export function sortTargets(targets: readonly TargetResult<TargetValue>[], accountOrder: readonly string[]): TargetResult<TargetValue>[] {
+export function sortTargets(
+  targets: readonly TargetResult<TargetValue>[],
+  accountOrder: readonly string[],
+): TargetResult<TargetValue>[] {
   const index = new Map(accountOrder.map((name, i) => [name, i]));
-  return [...targets].sort((a, b) => (index.get(a.target.account.name) ?? 0) - (index.get(b.target.account.name) ?? 0) || a.target.region.localeCompare(b.target.region));
+  return [...targets].sort(
+    (a, b) =>
+      (index.get(a.target.account.name) ?? 0) - (index.get(b.target.account.name) ?? 0) ||
+      a.target.region.localeCompare(b.target.region),
+  );
 }
 
 function failureRecord(f: Failure): Record<string, string | null> {
   return {
-    account: f.key.accountId, name: f.key.accountName, stage: f.key.stage ?? null, region: f.key.region, type: f.key.type.name,
-    code: f.error.code, message: f.error.message, awsCode: f.error.awsCode ?? null,
+    account: f.key.accountId,
+    name: f.key.accountName,
+    stage: f.key.stage ?? null,
+    region: f.key.region,
+    type: f.key.type.name,
+    code: f.error.code,
+    message: f.error.message,
+    awsCode: f.error.awsCode ?? null,
   };
 }
 
@@ -74,8 +93,16 @@ export function printSyncReport(ctx: CliContext, format: OutputFormat, report: S
   const grid = coverageGrid(targets);
   const failures = report.failures;
   if (format === 'json') {
-    const summary = { ...sliceSummary(report), resources: report.resources, calls: report.calls, elapsedMs: Math.round(report.elapsedMs), text: summaryText(report) };
-    ctx.io.stdout.write(`${JSON.stringify({ db: info.db, types: info.types, summary, coverage: grid, failures: failures.map(failureRecord), interrupted: report.interrupted }, null, 2)}\n`);
+    const summary = {
+      ...sliceSummary(report),
+      resources: report.resources,
+      calls: report.calls,
+      elapsedMs: Math.round(report.elapsedMs),
+      text: summaryText(report),
+    };
+    ctx.io.stdout.write(
+      `${JSON.stringify({ db: info.db, types: info.types, summary, coverage: grid, failures: failures.map(failureRecord), interrupted: report.interrupted }, null, 2)}\n`,
+    );
     return;
   }
   const { grid: visible, hidden } = shownGrid(grid);
@@ -90,9 +117,15 @@ export function printSyncReport(ctx: CliContext, format: OutputFormat, report: S
   if (hidden > 0) ctx.out(ctx.colors.dim(`(${hidden} accounts with every slice ok not shown)`));
   if (failures.length > 0) {
     ctx.out(['', ctx.colors.bold('failed slices (their old rows are kept)')].join('\n'));
-    ctx.io.stdout.write(renderOutput('table', failureColumns(ctx), failures.slice(0, FAILURES_SHOWN), { header: ctx.colors.bold }));
+    ctx.io.stdout.write(
+      renderOutput('table', failureColumns(ctx), failures.slice(0, FAILURES_SHOWN), { header: ctx.colors.bold }),
+    );
     if (failures.length > FAILURES_SHOWN) {
-      ctx.out(ctx.colors.dim(`… and ${failures.length - FAILURES_SHOWN} more: crossbar query "SELECT * FROM sync_status WHERE status = 'failed'"`));
+      ctx.out(
+        ctx.colors.dim(
+          `… and ${failures.length - FAILURES_SHOWN} more: crossbar query "SELECT * FROM sync_status WHERE status = 'failed'"`,
+        ),
+      );
     }
   }
 }

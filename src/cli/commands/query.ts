@@ -27,8 +27,16 @@ function tableCell(value: SqlCell): string {
 
 export function queryColumns(result: QueryResult): Column<SqlCell[]>[] {
   return result.columns.map((name, i) => {
-    const numeric = result.rows.some((r) => typeof r[i] === 'number') && result.rows.every((r) => r[i] === null || typeof r[i] === 'number');
-    return { key: name, header: name, value: (row) => row[i] ?? null, cell: (row) => tableCell(row[i] ?? null), ...(numeric ? { align: 'right' as const } : {}) };
+    const numeric =
+      result.rows.some((r) => typeof r[i] === 'number') &&
+      result.rows.every((r) => r[i] === null || typeof r[i] === 'number');
+    return {
+      key: name,
+      header: name,
+      value: (row) => row[i] ?? null,
+      cell: (row) => tableCell(row[i] ?? null),
+      ...(numeric ? { align: 'right' as const } : {}),
+    };
   });
 }
 
@@ -48,17 +56,22 @@ export function registerQueryCommand(program: Command, runtime: CliRuntime): voi
     .description('run read-only SQL over the inventory (see `crossbar inventory sync`)')
     .argument('<sql>', 'one SQL statement that reads: SELECT, WITH, EXPLAIN or a read-only PRAGMA')
     .option('--db <file>', 'the inventory database (default: $CROSSBAR_HOME/inventory.db)')
-    .addHelpText('after', [
-      '',
-      'Tables: one per resource type (ec2_instances, s3_buckets, iam_roles, lambda_functions, …), each with account_id,',
-      'account_name, stage, region, arn, name, tags (JSON), raw (the API object, JSON) and synced_at; the view resources',
-      '(every type); sync_status (the coverage grid: account × region × type, ok or failed with the error).',
-      '',
-      'Examples:',
-      '  crossbar query "SELECT account_name, region, count(*) AS instances FROM ec2_instances GROUP BY 1, 2"',
-      `  crossbar query "SELECT name, json_extract(tags, '$.team') AS team FROM lambda_functions" -o csv`,
-      `  crossbar query "SELECT * FROM sync_status WHERE status = 'failed'"`,
-      '  crossbar query "PRAGMA table_info(rds_instances)"',
-    ].join('\n'))
-    .action((sql: string, flags: QueryFlags, cmd: Command) => runtime.run(cmd, (ctx) => runQueryCommand(ctx, sql, flags)));
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Tables: one per resource type (ec2_instances, s3_buckets, iam_roles, lambda_functions, …), each with account_id,',
+        'account_name, stage, region, arn, name, tags (JSON), raw (the API object, JSON) and synced_at; the view resources',
+        '(every type); sync_status (the coverage grid: account × region × type, ok or failed with the error).',
+        '',
+        'Examples:',
+        '  crossbar query "SELECT account_name, region, count(*) AS instances FROM ec2_instances GROUP BY 1, 2"',
+        `  crossbar query "SELECT name, json_extract(tags, '$.team') AS team FROM lambda_functions" -o csv`,
+        `  crossbar query "SELECT * FROM sync_status WHERE status = 'failed'"`,
+        '  crossbar query "PRAGMA table_info(rds_instances)"',
+      ].join('\n'),
+    )
+    .action((sql: string, flags: QueryFlags, cmd: Command) =>
+      runtime.run(cmd, (ctx) => runQueryCommand(ctx, sql, flags)),
+    );
 }

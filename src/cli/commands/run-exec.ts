@@ -49,7 +49,12 @@ function collector(maxBytes: number) {
 }
 
 /** Runs the command for one target; resolves with its output, or throws TargetFailure carrying it. */
-export function execForTarget(options: ExecTargetOptions, target: FanoutTarget, credentials: Credentials, signal: AbortSignal): Promise<ExecOutput> {
+export function execForTarget(
+  options: ExecTargetOptions,
+  target: FanoutTarget,
+  credentials: Credentials,
+  signal: AbortSignal,
+): Promise<ExecOutput> {
   const [command, ...args] = options.argv;
   if (command === undefined) return Promise.reject(new Error('no command'));
   const vars = targetEnv({
@@ -63,25 +68,48 @@ export function execForTarget(options: ExecTargetOptions, target: FanoutTarget, 
   });
   const maxBytes = options.maxBytes ?? 1024 * 1024;
   return new Promise<ExecOutput>((resolve, reject) => {
-    const child = spawn(command, args, { env: childEnv(options.baseEnv, vars), cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], signal, killSignal: 'SIGTERM' });
+    const child = spawn(command, args, {
+      env: childEnv(options.baseEnv, vars),
+      cwd: options.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      signal,
+      killSignal: 'SIGTERM',
+    });
     const out = collector(maxBytes);
     const err = collector(maxBytes);
     child.stdout.on('data', (c: Buffer) => out.add(c));
     child.stderr.on('data', (c: Buffer) => err.add(c));
     let spawnError: NodeJS.ErrnoException | undefined;
-    child.once('error', (e: NodeJS.ErrnoException) => { spawnError = e; });
+    child.once('error', (e: NodeJS.ErrnoException) => {
+      spawnError = e;
+    });
     child.once('close', (code, sig) => {
       if (signal.aborted) return reject(signal.reason);
       if (spawnError) {
         // The command never ran: `close` then carries a negative errno, not an exit code.
         const notFound = spawnError.code === 'ENOENT';
-        return reject(new TargetFailure<ExecOutput>({ code: 'ERROR', message: `${command}: ${notFound ? 'command not found' : spawnError.message}` }, { exitCode: notFound ? 127 : 126, stdout: '', stderr: '' }));
+        return reject(
+          new TargetFailure<ExecOutput>(
+            { code: 'ERROR', message: `${command}: ${notFound ? 'command not found' : spawnError.message}` },
+            { exitCode: notFound ? 127 : 126, stdout: '', stderr: '' },
+          ),
+        );
       }
       const exitCode = code ?? (sig ? 128 + (constants.signals[sig] ?? 0) : 1);
-      const output: ExecOutput = { exitCode, stdout: out.text(), stderr: err.text(), ...(out.truncated || err.truncated ? { truncated: true } : {}) };
+      const output: ExecOutput = {
+        exitCode,
+        stdout: out.text(),
+        stderr: err.text(),
+        ...(out.truncated || err.truncated ? { truncated: true } : {}),
+      };
       if (exitCode === 0) return resolve(output);
       const firstLine = output.stderr.trim().split('\n')[0] ?? '';
-      reject(new TargetFailure<ExecOutput>({ code: 'ERROR', message: `${command} exited with ${exitCode}${firstLine ? `: ${firstLine}` : ''}` }, output));
+      reject(
+        new TargetFailure<ExecOutput>(
+          { code: 'ERROR', message: `${command} exited with ${exitCode}${firstLine ? `: ${firstLine}` : ''}` },
+          output,
+        ),
+      );
     });
   });
 }

@@ -36,7 +36,8 @@ function countLists(value: Record<string, unknown>): string[] {
       const lists = Object.entries(item).filter(([k, x]) => Array.isArray(x) && k !== 'Tags' && k !== 'Groups');
       const [only] = lists;
       const objects = only && Array.isArray(only[1]) ? only[1].filter(isRecord) : [];
-      if (lists.length !== 1 || !only || objects.some((o) => Object.keys(o).length <= Object.keys(item).length)) wrappers = false;
+      if (lists.length !== 1 || !only || objects.some((o) => Object.keys(o).length <= Object.keys(item).length))
+        wrappers = false;
       else inner.set(only[0], (inner.get(only[0]) ?? 0) + objects.length);
     }
     const [nested] = wrappers && inner.size === 1 ? [...inner] : [];
@@ -51,11 +52,14 @@ function clip(text: string, max = 80): string {
 
 /** A one-line summary of a target's value for the table. */
 export function summarizeValue(value: unknown): string {
-  if (isExecOutput(value)) return clip(`exit ${value.exitCode}${value.stdout.trim() ? ` · ${value.stdout.trim().split('\n')[0] ?? ''}` : ''}`);
+  if (isExecOutput(value))
+    return clip(`exit ${value.exitCode}${value.stdout.trim() ? ` · ${value.stdout.trim().split('\n')[0] ?? ''}` : ''}`);
   if (!isRecord(value)) return value === undefined ? '' : clip(JSON.stringify(value));
   const lists = countLists(value);
   if (lists.length > 0) return clip(lists.join(', '));
-  const scalars = Object.entries(value).filter(([, v]) => v !== null && typeof v !== 'object').slice(0, 2);
+  const scalars = Object.entries(value)
+    .filter(([, v]) => v !== null && typeof v !== 'object')
+    .slice(0, 2);
   return clip(scalars.map(([k, v]) => `${k}=${String(v)}`).join(' ') || JSON.stringify(value));
 }
 
@@ -66,25 +70,59 @@ function regionOf(r: RunRow): string {
 /** The machine record of one result: what JSON, NDJSON and CSV carry. */
 export function resultRecord(r: RunRow): Record<string, unknown> {
   const { account, role } = r.target;
-  const base = { account: account.id, name: account.name, stage: account.stage ?? null, region: regionOf(r), role: role.key, status: r.ok ? 'ok' : r.error.code, ms: r.ms };
+  const base = {
+    account: account.id,
+    name: account.name,
+    stage: account.stage ?? null,
+    region: regionOf(r),
+    role: role.key,
+    status: r.ok ? 'ok' : r.error.code,
+    ms: r.ms,
+  };
   if (r.ok) return { ...base, value: r.value };
   const { code, message, awsCode, awsMessage, reason, hint } = r.error;
-  return { ...base, error: { code, message, ...(awsCode ? { awsCode } : {}), ...(awsMessage ? { awsMessage } : {}), ...(reason ? { reason } : {}), ...(hint ? { hint } : {}) }, ...(r.value !== undefined ? { value: r.value } : {}) };
+  return {
+    ...base,
+    error: {
+      code,
+      message,
+      ...(awsCode ? { awsCode } : {}),
+      ...(awsMessage ? { awsMessage } : {}),
+      ...(reason ? { reason } : {}),
+      ...(hint ? { hint } : {}),
+    },
+    ...(r.value !== undefined ? { value: r.value } : {}),
+  };
 }
 
 function tableColumns(ctx: CliContext): Column<RunRow>[] {
   const { green, red, dim } = ctx.colors;
-  const paint = (r: RunRow, text: string) => paintStage(ctx.colors, text, r.target.account.stage, r.target.account.color);
+  const paint = (r: RunRow, text: string) =>
+    paintStage(ctx.colors, text, r.target.account.stage, r.target.account.color);
   return [
     { key: 'account', header: 'ACCOUNT', value: (r) => r.target.account.id },
     { key: 'name', header: 'NAME', value: (r) => r.target.account.name, cell: (r) => paint(r, r.target.account.name) },
-    { key: 'stage', header: 'STAGE', value: (r) => r.target.account.stage ?? null, cell: (r) => paint(r, r.target.account.stage ?? '') },
-    { key: 'region', header: 'REGION', value: regionOf },
-    { key: 'status', header: 'STATUS', value: (r) => (r.ok ? 'ok' : r.error.code), cell: (r) => (r.ok ? green('✓ ok') : red(`✗ ${r.error.code}`)) },
     {
-      key: 'result', header: 'RESULT',
+      key: 'stage',
+      header: 'STAGE',
+      value: (r) => r.target.account.stage ?? null,
+      cell: (r) => paint(r, r.target.account.stage ?? ''),
+    },
+    { key: 'region', header: 'REGION', value: regionOf },
+    {
+      key: 'status',
+      header: 'STATUS',
+      value: (r) => (r.ok ? 'ok' : r.error.code),
+      cell: (r) => (r.ok ? green('✓ ok') : red(`✗ ${r.error.code}`)),
+    },
+    {
+      key: 'result',
+      header: 'RESULT',
       value: (r) => (r.ok ? summarizeValue(r.value) : r.error.message),
-      cell: (r) => (r.ok ? summarizeValue(r.value) : `${clip(r.error.message, 100)}${r.error.awsCode ? dim(` [${r.error.awsCode}]`) : ''}`),
+      cell: (r) =>
+        r.ok
+          ? summarizeValue(r.value)
+          : `${clip(r.error.message, 100)}${r.error.awsCode ? dim(` [${r.error.awsCode}]`) : ''}`,
     },
     { key: 'ms', header: 'MS', value: (r) => r.ms, align: 'right' },
   ];
@@ -93,14 +131,31 @@ function tableColumns(ctx: CliContext): Column<RunRow>[] {
 /** Results in registry order (account, then region) rather than the order they happened to finish. */
 export function sortResults(results: readonly RunRow[], accountOrder: readonly string[]): RunRow[] {
   const rank = new Map(accountOrder.map((name, i) => [name, i]));
-  return [...results].sort((a, b) => (rank.get(a.target.account.name) ?? 0) - (rank.get(b.target.account.name) ?? 0) || a.target.region.localeCompare(b.target.region));
+  return [...results].sort(
+    (a, b) =>
+      (rank.get(a.target.account.name) ?? 0) - (rank.get(b.target.account.name) ?? 0) ||
+      a.target.region.localeCompare(b.target.region),
+  );
 }
 
 export function renderResultsTable(ctx: CliContext, results: readonly RunRow[]): string {
   return renderOutput('table', tableColumns(ctx), results, { header: ctx.colors.bold });
 }
 
-const CSV_COLUMNS = ['account', 'name', 'stage', 'region', 'role', 'status', 'code', 'aws_code', 'message', 'ms', 'summary', 'value'] as const;
+const CSV_COLUMNS = [
+  'account',
+  'name',
+  'stage',
+  'region',
+  'role',
+  'status',
+  'code',
+  'aws_code',
+  'message',
+  'ms',
+  'summary',
+  'value',
+] as const;
 
 export function csvHeader(): string {
   return `${CSV_COLUMNS.join(',')}\n`;
@@ -116,7 +171,7 @@ export function csvLine(r: RunRow): string {
     role: r.target.role.key,
     status: r.ok ? 'ok' : 'failed',
     code: r.ok ? null : r.error.code,
-    aws_code: r.ok ? null : r.error.awsCode ?? null,
+    aws_code: r.ok ? null : (r.error.awsCode ?? null),
     message: r.ok ? null : r.error.message,
     ms: r.ms,
     summary: r.ok || r.value !== undefined ? summarizeValue(r.value) : null,

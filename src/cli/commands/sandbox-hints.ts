@@ -37,7 +37,11 @@ export function awsCliHint({ endpoint, paths, cwd, exampleAccountId, crossbar = 
   return [
     'Point the AWS CLI at it (the profiles carry endpoint_url):',
     `  ${env} aws --profile alice sts get-caller-identity`,
-    ...(exampleAccountId ? [`  ${env} aws --profile bob sts assume-role --role-arn arn:aws:iam::${exampleAccountId}:role/CrossbarReadOnly --role-session-name try`] : []),
+    ...(exampleAccountId
+      ? [
+          `  ${env} aws --profile bob sts assume-role --role-arn arn:aws:iam::${exampleAccountId}:role/CrossbarReadOnly --role-session-name try`,
+        ]
+      : []),
     `  ${crossbar} sandbox mfa-code alice --endpoint ${endpoint}`,
   ];
 }

@@ -19,9 +19,13 @@ export function resolveEndpoint(flag: string | undefined, env: Record<string, st
   try {
     url = new URL(text);
   } catch {
-    throw new CrossbarError('USAGE', `the endpoint '${text}' is not a URL`, { hint: `pass --endpoint like ${DEFAULT_ENDPOINT}`, exitCode: 2 });
+    throw new CrossbarError('USAGE', `the endpoint '${text}' is not a URL`, {
+      hint: `pass --endpoint like ${DEFAULT_ENDPOINT}`,
+      exitCode: 2,
+    });
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CrossbarError('USAGE', `the endpoint '${text}' is not an http(s) URL`, { exitCode: 2 });
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new CrossbarError('USAGE', `the endpoint '${text}' is not an http(s) URL`, { exitCode: 2 });
   return text.replace(/\/+$/, '');
 }
 
@@ -30,7 +34,12 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** Asks the sandbox's own admin endpoint; AWS has no such thing, which is why this is sandbox only. */
-export async function fetchMfaCode(endpoint: string, user: string, account: string | undefined, signal: AbortSignal): Promise<string> {
+export async function fetchMfaCode(
+  endpoint: string,
+  user: string,
+  account: string | undefined,
+  signal: AbortSignal,
+): Promise<string> {
   const url = new URL(`${endpoint}/_sandbox/mfa-code`);
   url.searchParams.set('user', user);
   if (account) url.searchParams.set('account', account);
@@ -38,17 +47,29 @@ export async function fetchMfaCode(endpoint: string, user: string, account: stri
   try {
     response = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(5_000)]) });
   } catch (cause) {
-    throw new CrossbarError('ENDPOINT_UNREACHABLE', `no sandbox answers at ${endpoint}: start one with \`crossbar sandbox start\``, { cause });
+    throw new CrossbarError(
+      'ENDPOINT_UNREACHABLE',
+      `no sandbox answers at ${endpoint}: start one with \`crossbar sandbox start\``,
+      { cause },
+    );
   }
   let body: unknown;
   try {
     body = await response.json();
   } catch (cause) {
-    throw new CrossbarError('ENDPOINT_UNREACHABLE', `${endpoint} answered, but it is not a crossbar sandbox (HTTP ${response.status})`, { cause, hint: 'pass --endpoint with the address `crossbar sandbox start` printed' });
+    throw new CrossbarError(
+      'ENDPOINT_UNREACHABLE',
+      `${endpoint} answered, but it is not a crossbar sandbox (HTTP ${response.status})`,
+      { cause, hint: 'pass --endpoint with the address `crossbar sandbox start` printed' },
+    );
   }
   if (response.ok && isRecord(body) && typeof body.code === 'string') return body.code;
-  const message = isRecord(body) && typeof body.error === 'string' ? body.error : `the sandbox answered HTTP ${response.status}`;
-  throw new CrossbarError('UNKNOWN_USER', message, { exitCode: 1, hint: 'the demo organization has alice (with MFA) and bob in 111111111111' });
+  const message =
+    isRecord(body) && typeof body.error === 'string' ? body.error : `the sandbox answered HTTP ${response.status}`;
+  throw new CrossbarError('UNKNOWN_USER', message, {
+    exitCode: 1,
+    hint: 'the demo organization has alice (with MFA) and bob in 111111111111',
+  });
 }
 
 export async function runMfaCode(ctx: CliContext, user: string, flags: MfaCodeFlags): Promise<number> {
@@ -66,5 +87,7 @@ export function registerSandboxMfaCode(parent: Command, runtime: CliRuntime): vo
     .argument('<user>', 'the IAM user, e.g. alice')
     .option('--endpoint <url>', `the sandbox (default: $CROSSBAR_ENDPOINT, else ${DEFAULT_ENDPOINT})`)
     .option('--account <id>', 'the account of the user (default: the management account)')
-    .action((user: string, flags: MfaCodeFlags, command: Command) => runtime.run(command, (ctx) => runMfaCode(ctx, user, flags)));
+    .action((user: string, flags: MfaCodeFlags, command: Command) =>
+      runtime.run(command, (ctx) => runMfaCode(ctx, user, flags)),
+    );
 }

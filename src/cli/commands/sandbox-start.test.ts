@@ -6,7 +6,22 @@ const base: StartFlags = { port: '4566', host: '127.0.0.1', org: 'demo' };
 
 describe('parseStartFlags', () => {
   it('turns the flags into sandbox options, resolving paths against the working folder', () => {
-    expect(parseStartFlags({ ...base, port: '0', org: 'generated:50', latency: '20', jitter: '5', errorRate: '0.1', throttle: '10', writeConfig: 'sb', state: 'state.json' }, '/work')).toEqual({
+    expect(
+      parseStartFlags(
+        {
+          ...base,
+          port: '0',
+          org: 'generated:50',
+          latency: '20',
+          jitter: '5',
+          errorRate: '0.1',
+          throttle: '10',
+          writeConfig: 'sb',
+          state: 'state.json',
+        },
+        '/work',
+      ),
+    ).toEqual({
       port: 0,
       host: '127.0.0.1',
       org: 'generated:50',

@@ -36,9 +36,15 @@ export interface StartPlan {
   statePath?: string;
 }
 
-const usage = (message: string, hint?: string) => new CrossbarError('USAGE', message, { ...(hint ? { hint } : {}), exitCode: 2 });
+const usage = (message: string, hint?: string) =>
+  new CrossbarError('USAGE', message, { ...(hint ? { hint } : {}), exitCode: 2 });
 
-function number(flag: string, text: string | undefined, check: (n: number) => boolean, what: string): number | undefined {
+function number(
+  flag: string,
+  text: string | undefined,
+  check: (n: number) => boolean,
+  what: string,
+): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
   if (text.trim() === '' || !Number.isFinite(n) || !check(n)) throw usage(`${flag} must be ${what} (got '${text}')`);
@@ -47,13 +53,23 @@ function number(flag: string, text: string | undefined, check: (n: number) => bo
 
 /** `demo` or `generated:N`, checked before anything starts. */
 export function parseOrgFlag(org: string): string {
-  if (!parseOrgSpec(org)) throw usage(`unknown organization '${org}'`, `use --org demo or --org generated:N with N from 1 to ${MAX_GENERATED_ACCOUNTS}`);
+  if (!parseOrgSpec(org))
+    throw usage(
+      `unknown organization '${org}'`,
+      `use --org demo or --org generated:N with N from 1 to ${MAX_GENERATED_ACCOUNTS}`,
+    );
   return org;
 }
 
 /** Validates the flags before anything listens: every mistake is one line and exit code 2. */
 export function parseStartFlags(flags: StartFlags, cwd: string): StartPlan {
-  const port = number('--port', flags.port, (n) => Number.isInteger(n) && n >= 0 && n <= 65_535, 'a port from 0 to 65535 (0 picks a free one)') ?? 4566;
+  const port =
+    number(
+      '--port',
+      flags.port,
+      (n) => Number.isInteger(n) && n >= 0 && n <= 65_535,
+      'a port from 0 to 65535 (0 picks a free one)',
+    ) ?? 4566;
   parseOrgFlag(flags.org);
   const latencyMs = number('--latency', flags.latency, (n) => n >= 0, 'milliseconds, 0 or more');
   const jitterMs = number('--jitter', flags.jitter, (n) => n >= 0, 'milliseconds, 0 or more');
@@ -82,33 +98,71 @@ function errnoOf(err: unknown): string | undefined {
 /** Starts the sandbox, turning listen and state-file failures into errors that say what to do. */
 export async function launchSandbox(plan: StartPlan, log: (line: string) => void): Promise<Sandbox> {
   try {
-    return await startSandbox({ port: plan.port, host: plan.host, org: plan.org, faults: plan.faults, log, ...(plan.statePath ? { statePath: plan.statePath } : {}) });
+    return await startSandbox({
+      port: plan.port,
+      host: plan.host,
+      org: plan.org,
+      faults: plan.faults,
+      log,
+      ...(plan.statePath ? { statePath: plan.statePath } : {}),
+    });
   } catch (cause) {
     switch (errnoOf(cause)) {
       case 'EADDRINUSE':
-        throw new CrossbarError('USAGE', `port ${plan.port} is in use: pass --port 0 or another port`, { cause, exitCode: 2 });
+        throw new CrossbarError('USAGE', `port ${plan.port} is in use: pass --port 0 or another port`, {
+          cause,
+          exitCode: 2,
+        });
       case 'EACCES':
-        throw new CrossbarError('USAGE', `not allowed to listen on port ${plan.port}: pass --port 0 or a port above 1023`, { cause, exitCode: 2 });
+        throw new CrossbarError(
+          'USAGE',
+          `not allowed to listen on port ${plan.port}: pass --port 0 or a port above 1023`,
+          { cause, exitCode: 2 },
+        );
       case 'EADDRNOTAVAIL':
       case 'ENOTFOUND':
-        throw new CrossbarError('USAGE', `cannot listen on host ${plan.host}: pass --host 127.0.0.1 or an address of this machine`, { cause, exitCode: 2 });
+        throw new CrossbarError(
+          'USAGE',
+          `cannot listen on host ${plan.host}: pass --host 127.0.0.1 or an address of this machine`,
+          { cause, exitCode: 2 },
+        );
     }
     // The state file is the only input that reaches the sandbox unchecked; it refuses a bad one with ApiError.
     if (cause instanceof ApiError && plan.statePath) {
       throw new CrossbarError('CONFIG_INVALID', cause.message, { cause });
     }
-    throw new CrossbarError('SANDBOX', `the sandbox did not start: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    throw new CrossbarError(
+      'SANDBOX',
+      `the sandbox did not start: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
   }
 }
 
 /** The one place secrets are printed: the user asked for them with --json. */
-export function startJson(sandbox: Sandbox, org: string, paths: SandboxConfigPaths | undefined): Record<string, unknown> {
+export function startJson(
+  sandbox: Sandbox,
+  org: string,
+  paths: SandboxConfigPaths | undefined,
+): Record<string, unknown> {
   const { organization } = sandbox.world;
   return {
     endpoint: sandbox.endpoint,
     port: sandbox.port,
-    organization: { id: organization.id, name: org, managementAccountId: organization.masterAccountId, accounts: Object.keys(sandbox.world.accounts).length },
-    users: sandbox.users().map((u) => ({ userName: u.userName, accountId: u.accountId, arn: u.arn, accessKeyId: u.accessKeyId, secretAccessKey: u.secretAccessKey, mfaSerial: u.mfaSerial ?? null })),
+    organization: {
+      id: organization.id,
+      name: org,
+      managementAccountId: organization.masterAccountId,
+      accounts: Object.keys(sandbox.world.accounts).length,
+    },
+    users: sandbox.users().map((u) => ({
+      userName: u.userName,
+      accountId: u.accountId,
+      arn: u.arn,
+      accessKeyId: u.accessKeyId,
+      secretAccessKey: u.secretAccessKey,
+      mfaSerial: u.mfaSerial ?? null,
+    })),
     ...(paths ? { config: paths } : {}),
   };
 }
@@ -118,14 +172,17 @@ function printSummary(ctx: CliContext, sandbox: Sandbox, plan: StartPlan, paths:
   const { world } = sandbox;
   const users = sandbox.users().map((u) => (u.mfaSerial ? `${u.userName} (MFA ${u.mfaSerial})` : u.userName));
   ctx.out(`${bold('crossbar sandbox')} listening on ${cyan(sandbox.endpoint)}`);
-  ctx.out(`  organization  ${world.organization.id} (${plan.org}): ${Object.keys(world.accounts).length} accounts, management ${world.organization.masterAccountId}`);
+  ctx.out(
+    `  organization  ${world.organization.id} (${plan.org}): ${Object.keys(world.accounts).length} accounts, management ${world.organization.masterAccountId}`,
+  );
   ctx.out(`  users         ${users.join(', ')} in ${world.organization.masterAccountId}`);
   if (Object.keys(plan.faults).length > 0) ctx.out(`  faults        ${JSON.stringify(plan.faults)}`);
   if (plan.statePath) ctx.out(`  state         ${plan.statePath} (saved on stop)`);
   if (paths) ctx.out(`  config        ${paths.crossbarYaml}, ${paths.awsConfig}, ${paths.awsCredentials}`);
   ctx.out();
   const prod = Object.values(world.accounts).find((a) => a.tags.stage === 'prod');
-  for (const line of awsCliHint({ endpoint: sandbox.endpoint, paths, cwd: ctx.io.cwd, exampleAccountId: prod?.id })) ctx.out(line);
+  for (const line of awsCliHint({ endpoint: sandbox.endpoint, paths, cwd: ctx.io.cwd, exampleAccountId: prod?.id }))
+    ctx.out(line);
   ctx.out();
   ctx.out(dim('Press Ctrl-C to stop.'));
 }
@@ -136,10 +193,17 @@ export async function runSandboxStart(ctx: CliContext, flags: StartFlags): Promi
   const sandbox = await launchSandbox(plan, (line) => ctx.err(line));
   try {
     if (plan.host !== '127.0.0.1' && plan.host !== 'localhost' && plan.host !== '::1') {
-      ctx.err(ctx.colors.yellow(`warning: listening on ${plan.host}: anyone who reaches it can read MFA codes from /_sandbox/mfa-code`));
+      ctx.err(
+        ctx.colors.yellow(
+          `warning: listening on ${plan.host}: anyone who reaches it can read MFA codes from /_sandbox/mfa-code`,
+        ),
+      );
     }
-    const paths = plan.writeConfig ? writeSandboxConfig(plan.writeConfig, describeSandbox(sandbox, plan.org)) : undefined;
-    if (flags.json || ctx.output === 'json' || ctx.output === 'ndjson') ctx.out(JSON.stringify(startJson(sandbox, plan.org, paths)));
+    const paths = plan.writeConfig
+      ? writeSandboxConfig(plan.writeConfig, describeSandbox(sandbox, plan.org))
+      : undefined;
+    if (flags.json || ctx.output === 'json' || ctx.output === 'ndjson')
+      ctx.out(JSON.stringify(startJson(sandbox, plan.org, paths)));
     else printSummary(ctx, sandbox, plan, paths);
     await waitForAbort(stop);
   } finally {
@@ -162,7 +226,13 @@ export function registerSandboxStart(parent: Command, runtime: CliRuntime): void
     .option('--throttle <rps>', 'requests per second per account and API before throttling')
     .option('--write-config <dir>', 'write DIR/crossbar.yaml and AWS CLI profiles in DIR/aws/ for this sandbox')
     .option('--state <file>', 'keep the organization in FILE across restarts')
-    .option('--json', 'print one JSON object with the endpoint and the users\' access keys (secrets included: you asked)')
-    .addHelpText('after', '\nThe --json output and DIR/aws/credentials hold the sandbox users\' secret keys. They work only against this sandbox.')
+    .option(
+      '--json',
+      "print one JSON object with the endpoint and the users' access keys (secrets included: you asked)",
+    )
+    .addHelpText(
+      'after',
+      "\nThe --json output and DIR/aws/credentials hold the sandbox users' secret keys. They work only against this sandbox.",
+    )
     .action((flags: StartFlags, command: Command) => runtime.run(command, (ctx) => runSandboxStart(ctx, flags)));
 }

@@ -4,15 +4,36 @@ import type { RegistryAccount, RegistryRole } from '../../core/config/registry.j
 import { RedactedAccountCredentials } from '../../core/credentials/credentials.js';
 import { renderPrompt, timeLeft } from './shell.js';
 
-const role: RegistryRole = { key: 'CrossbarReadOnly', name: 'CrossbarReadOnly', arn: 'arn:aws:iam::444444444444:role/CrossbarReadOnly', mfa: 'none', confirm: false, profileName: 'p' };
-const account: RegistryAccount = { id: '444444444444', name: 'production', stage: 'prod', color: 'red', tags: {}, regions: ['us-east-1'], roles: [role], defaultRole: role };
+const role: RegistryRole = {
+  key: 'CrossbarReadOnly',
+  name: 'CrossbarReadOnly',
+  arn: 'arn:aws:iam::444444444444:role/CrossbarReadOnly',
+  mfa: 'none',
+  confirm: false,
+  profileName: 'p',
+};
+const account: RegistryAccount = {
+  id: '444444444444',
+  name: 'production',
+  stage: 'prod',
+  color: 'red',
+  tags: {},
+  regions: ['us-east-1'],
+  roles: [role],
+  defaultRole: role,
+};
 const now = Date.parse('2030-01-01T00:00:00Z');
-const credentials = new RedactedAccountCredentials({ accessKeyId: 'A', secretAccessKey: 'S', expiration: new Date(now + 42 * 60_000 + 30_000) }, '444444444444');
+const credentials = new RedactedAccountCredentials(
+  { accessKeyId: 'A', secretAccessKey: 'S', expiration: new Date(now + 42 * 60_000 + 30_000) },
+  '444444444444',
+);
 
 describe('the shell prompt', () => {
   it('shows account:role and stage in the stage colour, and the minutes left', () => {
     const colors = pc.createColors(true);
-    expect(renderPrompt(colors, { target: { account, role, region: 'us-east-1' }, credentials }, now)).toBe(`[${colors.red('production:CrossbarReadOnly prod')}, 42m left] $ `);
+    expect(renderPrompt(colors, { target: { account, role, region: 'us-east-1' }, credentials }, now)).toBe(
+      `[${colors.red('production:CrossbarReadOnly prod')}, 42m left] $ `,
+    );
     expect(renderPrompt(pc.createColors(false), {}, now)).toBe('[no account] $ ');
   });
 

@@ -43,7 +43,12 @@ export function renderPrompt(colors: Colors, state: Pick<ShellState, 'target' | 
   const { target, credentials } = state;
   if (!target || !credentials) return `[${colors.dim('no account')}] $ `;
   const { account, role } = target;
-  const label = paintStage(colors, `${account.name}:${role.key}${account.stage ? ` ${account.stage}` : ''}`, account.stage, account.color);
+  const label = paintStage(
+    colors,
+    `${account.name}:${role.key}${account.stage ? ` ${account.stage}` : ''}`,
+    account.stage,
+    account.color,
+  );
   const left = credentials.expiration ? `, ${timeLeft(credentials.expiration.getTime() - now)} left` : '';
   return `[${label}${left}] $ `;
 }
@@ -54,7 +59,7 @@ const HELP = [
   '/whoami        who the commands run as',
   '/shortcuts     list the shortcuts',
   '/exit          leave (also Ctrl-D)',
-  'anything else runs through $SHELL -c with the account\'s credentials',
+  "anything else runs through $SHELL -c with the account's credentials",
 ];
 
 interface Session {
@@ -79,7 +84,11 @@ function describe(s: Session): string {
 
 async function switchTo(s: Session, text: string): Promise<void> {
   const target = s.crossbar.resolveTarget(text);
-  await confirmTarget(target, s.ctx.io, { yes: s.flags.yes === true, signal: s.signal, ...(s.input.ask ? { ask: s.input.ask } : {}) });
+  await confirmTarget(target, s.ctx.io, {
+    yes: s.flags.yes === true,
+    signal: s.signal,
+    ...(s.input.ask ? { ask: s.input.ask } : {}),
+  });
   const credentials = await s.crossbar.credentials(target);
   s.state.target = target;
   s.state.credentials = credentials;
@@ -90,13 +99,17 @@ async function switchTo(s: Session, text: string): Promise<void> {
 function changeDirectory(s: Session, arg: string): void {
   const home = s.ctx.io.env['HOME'] ?? s.state.cwd;
   const path = resolve(s.state.cwd, arg === '' || arg === '~' ? home : arg.replace(/^~(?=\/)/, home));
-  if (statSync(path, { throwIfNoEntry: false })?.isDirectory() !== true) throw new CrossbarError('USAGE', `cd: ${arg}: no such directory`);
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory() !== true)
+    throw new CrossbarError('USAGE', `cd: ${arg}: no such directory`);
   s.state.cwd = path;
 }
 
 async function runLine(s: Session, line: string): Promise<void> {
   const { target } = s.state;
-  if (!target) throw new CrossbarError('USAGE', 'no account yet', { hint: 'switch with a shortcut such as /switch-to-dev, or /use NAME[:ROLE]' });
+  if (!target)
+    throw new CrossbarError('USAGE', 'no account yet', {
+      hint: 'switch with a shortcut such as /switch-to-dev, or /use NAME[:ROLE]',
+    });
   // The engine answers from its cache and refreshes 5 minutes before expiry, so a long session never runs dry.
   const credentials = await s.crossbar.credentials(target);
   const refreshed = credentials.accessKeyId !== s.state.credentials?.accessKeyId;
@@ -104,7 +117,11 @@ async function runLine(s: Session, line: string): Promise<void> {
   if (refreshed) note(s, s.ctx.colors.dim(`credentials refreshed: ${describe(s)}`));
   const shell = s.ctx.io.env['SHELL'] || 'sh';
   const env = childEnv(s.ctx.io.env, varsFor(s.crossbar, target, credentials));
-  s.state.status = await runChild(s.ctx.io, { command: shell, args: ['-c', line], env, cwd: s.state.cwd, stdin: s.input.interactive ? 'inherit' : 'ignore' }, s.signal);
+  s.state.status = await runChild(
+    s.ctx.io,
+    { command: shell, args: ['-c', line], env, cwd: s.state.cwd, stdin: s.input.interactive ? 'inherit' : 'ignore' },
+    s.signal,
+  );
 }
 
 async function whoami(s: Session): Promise<void> {
@@ -127,10 +144,15 @@ async function handle(s: Session, raw: string): Promise<'exit' | undefined> {
   const arg = rest.join(' ');
   if (word === '/exit' || word === '/quit' || word === 'exit') return 'exit';
   if (word === '/help' || word === '/?') for (const h of HELP) s.ctx.err(h);
-  else if (word === '/shortcuts') for (const sc of s.crossbar.config.shortcuts) s.ctx.err(`${sc.name.padEnd(22)} ${sc.account}${sc.role ? `:${sc.role}` : ''}${sc.region ? ` ${sc.region}` : ''}`);
+  else if (word === '/shortcuts')
+    for (const sc of s.crossbar.config.shortcuts)
+      s.ctx.err(
+        `${sc.name.padEnd(22)} ${sc.account}${sc.role ? `:${sc.role}` : ''}${sc.region ? ` ${sc.region}` : ''}`,
+      );
   else if (word === '/whoami') await whoami(s);
   else if (word === '/use') {
-    if (!arg) throw new CrossbarError('USAGE', '/use needs a target', { hint: '/use NAME[:ROLE], e.g. /use development' });
+    if (!arg)
+      throw new CrossbarError('USAGE', '/use needs a target', { hint: '/use NAME[:ROLE], e.g. /use development' });
     await switchTo(s, arg);
   } else if (word.startsWith('/')) await switchTo(s, word);
   else if (word === 'cd') changeDirectory(s, arg);
@@ -145,7 +167,12 @@ function report(s: Session, err: unknown): void {
   if (!isCrossbarError(err) && s.ctx.debug && err instanceof Error && err.stack) s.ctx.err(dim(err.stack));
 }
 
-export async function runShell(ctx: CliContext, command: Command, targetText: string | undefined, flags: TargetFlags): Promise<number> {
+export async function runShell(
+  ctx: CliContext,
+  command: Command,
+  targetText: string | undefined,
+  flags: TargetFlags,
+): Promise<number> {
   refuseNesting(ctx.io.env);
   const { crossbar } = await openCrossbarFor(ctx, command, flags);
   const signal = ctx.handleInterrupts();
@@ -175,9 +202,13 @@ export async function runShell(ctx: CliContext, command: Command, targetText: st
 export function registerShell(program: Command, runtime: CliRuntime): void {
   program
     .command('shell')
-    .description('an interactive shell in one account at a time: /switch-to-prod switches, commands run with its credentials')
+    .description(
+      'an interactive shell in one account at a time: /switch-to-prod switches, commands run with its credentials',
+    )
     .argument('[target]', 'the account to start in: NAME[:ROLE] or a shortcut')
     .option('--yes', 'switch into roles marked confirm: true without typing the account name')
     .option('--mfa-code <code>', 'the current MFA code, for roles that need MFA (also CROSSBAR_MFA_CODE)')
-    .action((target: string | undefined, flags: TargetFlags, command: Command) => runtime.run(command, (ctx) => runShell(ctx, command, target, flags)));
+    .action((target: string | undefined, flags: TargetFlags, command: Command) =>
+      runtime.run(command, (ctx) => runShell(ctx, command, target, flags)),
+    );
 }

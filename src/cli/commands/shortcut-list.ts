@@ -17,13 +17,28 @@ interface ShortcutRow {
 
 function columns(ctx: CliContext): Column<ShortcutRow>[] {
   return [
-    { key: 'name', header: 'SHORTCUT', value: (s) => s.name, cell: (s) => paintStage(ctx.colors, s.name, s.account.stage, s.account.color) },
+    {
+      key: 'name',
+      header: 'SHORTCUT',
+      value: (s) => s.name,
+      cell: (s) => paintStage(ctx.colors, s.name, s.account.stage, s.account.color),
+    },
     { key: 'account', header: 'ACCOUNT', value: (s) => s.account.name },
     { key: 'accountId', header: 'ID', value: (s) => s.account.id },
     { key: 'role', header: 'ROLE', value: (s) => s.role },
     { key: 'region', header: 'REGION', value: (s) => s.region },
-    { key: 'stage', header: 'STAGE', value: (s) => s.account.stage ?? null, cell: (s) => paintStage(ctx.colors, s.account.stage ?? '', s.account.stage, s.account.color) },
-    { key: 'color', header: 'COLOUR', value: (s) => s.account.color, cell: (s) => paintStage(ctx.colors, s.account.color, s.account.stage, s.account.color) },
+    {
+      key: 'stage',
+      header: 'STAGE',
+      value: (s) => s.account.stage ?? null,
+      cell: (s) => paintStage(ctx.colors, s.account.stage ?? '', s.account.stage, s.account.color),
+    },
+    {
+      key: 'color',
+      header: 'COLOUR',
+      value: (s) => s.account.color,
+      cell: (s) => paintStage(ctx.colors, s.account.color, s.account.stage, s.account.color),
+    },
   ];
 }
 
@@ -35,7 +50,8 @@ export async function runShortcutList(ctx: CliContext, command: Command): Promis
   });
   const format = resolveOutputFormat(ctx.output, ctx.io.stdout.isTTY);
   ctx.io.stdout.write(renderOutput(format, columns(ctx), rows, { header: ctx.colors.bold }));
-  if (rows.length === 0 && format === 'table') ctx.err(ctx.colors.dim('no shortcuts yet: add them under `shortcuts:` in crossbar.yaml'));
+  if (rows.length === 0 && format === 'table')
+    ctx.err(ctx.colors.dim('no shortcuts yet: add them under `shortcuts:` in crossbar.yaml'));
   return EXIT_OK;
 }
 

@@ -19,7 +19,11 @@ function printFacts(ctx: CliContext, facts: Fact[]): void {
   if (format === 'json') ctx.out(JSON.stringify(record, null, 2));
   else if (format === 'ndjson') ctx.out(JSON.stringify(record));
   else if (format === 'csv') {
-    const columns: Column<Record<string, string | null>>[] = facts.map(([k]) => ({ key: k, header: k, value: (r) => r[k] ?? null }));
+    const columns: Column<Record<string, string | null>>[] = facts.map(([k]) => ({
+      key: k,
+      header: k,
+      value: (r) => r[k] ?? null,
+    }));
     ctx.io.stdout.write(renderOutput('csv', columns, [record]));
   } else {
     const width = Math.max(...facts.map(([k]) => k.length));
@@ -27,7 +31,12 @@ function printFacts(ctx: CliContext, facts: Fact[]): void {
   }
 }
 
-export async function runWhoami(ctx: CliContext, command: Command, targetText: string | undefined, flags: HopFlags): Promise<number> {
+export async function runWhoami(
+  ctx: CliContext,
+  command: Command,
+  targetText: string | undefined,
+  flags: HopFlags,
+): Promise<number> {
   const { crossbar } = await openCrossbarFor(ctx, command, flags);
   if (targetText === undefined) {
     const source = await crossbar.sourceIdentity();
@@ -49,11 +58,21 @@ export async function runWhoami(ctx: CliContext, command: Command, targetText: s
     ['arn', id.arn],
     ['accountId', id.accountId],
     ['account', account.name, paintStage(ctx.colors, account.name, account.stage, account.color)],
-    ['stage', account.stage ?? null, account.stage ? paintStage(ctx.colors, account.stage, account.stage, account.color) : undefined],
+    [
+      'stage',
+      account.stage ?? null,
+      account.stage ? paintStage(ctx.colors, account.stage, account.stage, account.color) : undefined,
+    ],
     ['role', role.key],
     ['roleArn', role.arn],
     ['region', target.region],
-    ['expiration', expiration?.toISOString() ?? null, expiration ? `${expiration.toISOString()} (${formatDuration(expiration.getTime() - crossbar.now())} left)` : undefined],
+    [
+      'expiration',
+      expiration?.toISOString() ?? null,
+      expiration
+        ? `${expiration.toISOString()} (${formatDuration(expiration.getTime() - crossbar.now())} left)`
+        : undefined,
+    ],
   ]);
   return EXIT_OK;
 }
@@ -64,5 +83,7 @@ export function registerWhoami(program: Command, runtime: CliRuntime): void {
     .description('who you are: the source identity, or your identity in a target account')
     .argument('[target]', 'NAME[:ROLE] or a shortcut such as /switch-to-prod')
     .option('--mfa-code <code>', 'the current MFA code, for roles that need MFA (also CROSSBAR_MFA_CODE)')
-    .action((target: string | undefined, flags: HopFlags, command: Command) => runtime.run(command, (ctx) => runWhoami(ctx, command, target, flags)));
+    .action((target: string | undefined, flags: HopFlags, command: Command) =>
+      runtime.run(command, (ctx) => runWhoami(ctx, command, target, flags)),
+    );
 }

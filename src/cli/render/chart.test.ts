@@ -4,11 +4,33 @@ import type { CostReport } from '../../core/cost/types.js';
 import { bar, renderCostChart, sparkline } from './chart.js';
 
 const report: CostReport = {
-  metric: 'NetUnblendedCost', unit: 'USD', granularity: 'monthly', by: ['account'], start: '2026-05-01', end: '2026-07-01', total: 60, movers: [],
-  periods: [{ start: '2026-05-01', end: '2026-06-01', estimated: false, total: 20 }, { start: '2026-06-01', end: '2026-07-01', estimated: false, total: 40 }],
+  metric: 'NetUnblendedCost',
+  unit: 'USD',
+  granularity: 'monthly',
+  by: ['account'],
+  start: '2026-05-01',
+  end: '2026-07-01',
+  total: 60,
+  movers: [],
+  periods: [
+    { start: '2026-05-01', end: '2026-06-01', estimated: false, total: 20 },
+    { start: '2026-06-01', end: '2026-07-01', estimated: false, total: 40 },
+  ],
   rows: [
-    { key: '2', labels: ['dev'], account: { id: '2', name: 'dev', stage: 'dev', color: 'green', inRegistry: true }, amounts: [10, 10], total: 20 },
-    { key: '4', labels: ['prod'], account: { id: '4', name: 'prod', stage: 'prod', color: 'red', inRegistry: true }, amounts: [10, 30], total: 40 },
+    {
+      key: '2',
+      labels: ['dev'],
+      account: { id: '2', name: 'dev', stage: 'dev', color: 'green', inRegistry: true },
+      amounts: [10, 10],
+      total: 20,
+    },
+    {
+      key: '4',
+      labels: ['prod'],
+      account: { id: '4', name: 'prod', stage: 'prod', color: 'red', inRegistry: true },
+      amounts: [10, 30],
+      total: 40,
+    },
   ],
 };
 

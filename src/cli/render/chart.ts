@@ -25,11 +25,14 @@ export function bar(value: number, max: number, width = BAR_WIDTH): string {
 export function sparkline(values: readonly number[]): string {
   const max = Math.max(0, ...values);
   if (max <= 0) return SPARKS[0]?.repeat(values.length) ?? '';
-  return values.map((v) => SPARKS[Math.min(SPARKS.length - 1, Math.max(0, Math.round((v / max) * (SPARKS.length - 1))))] ?? '').join('');
+  return values
+    .map((v) => SPARKS[Math.min(SPARKS.length - 1, Math.max(0, Math.round((v / max) * (SPARKS.length - 1))))] ?? '')
+    .join('');
 }
 
 const pad = (text: string, width: number) => text + ' '.repeat(Math.max(0, width - visibleWidth(text)));
-export const money = (v: number): string => v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+export const money = (v: number): string =>
+  v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 export function renderCostChart(report: CostReport, colors: Colors): string[] {
   const last = report.periods.length - 1;
@@ -40,13 +43,19 @@ export function renderCostChart(report: CostReport, colors: Colors): string[] {
   const labelWidth = Math.min(40, Math.max(...rows.map((r) => visibleWidth(r.labels.join(' / ')))));
   const amountWidth = Math.max(...rows.map((r) => money(r.amounts[last] ?? 0).length));
   const title = `${period.start} to ${period.end}${period.estimated ? ' (to date)' : ''}`;
-  const lines = [colors.bold(`${report.metric} by ${report.by.join(', ')}, last period ${title}; trend over ${report.periods.length} ${report.granularity === 'daily' ? 'days' : 'months'}`)];
+  const lines = [
+    colors.bold(
+      `${report.metric} by ${report.by.join(', ')}, last period ${title}; trend over ${report.periods.length} ${report.granularity === 'daily' ? 'days' : 'months'}`,
+    ),
+  ];
   for (const row of rows) {
     const label = row.labels.join(' / ');
     const short = label.length > labelWidth ? `${label.slice(0, labelWidth - 1)}…` : label;
     const paint = (text: string) => paintStage(colors, text, row.account?.stage, row.account?.color);
     const value = row.amounts[last] ?? 0;
-    lines.push(`${pad(paint(short), labelWidth)}  ${money(value).padStart(amountWidth)}  ${pad(paint(bar(value, max)), BAR_WIDTH)}  ${paint(sparkline(row.amounts.slice(-SPARK_POINTS)))}`);
+    lines.push(
+      `${pad(paint(short), labelWidth)}  ${money(value).padStart(amountWidth)}  ${pad(paint(bar(value, max)), BAR_WIDTH)}  ${paint(sparkline(row.amounts.slice(-SPARK_POINTS)))}`,
+    );
   }
   if (report.rows.length > rows.length) lines.push(colors.dim(`… and ${report.rows.length - rows.length} more groups`));
   return lines;

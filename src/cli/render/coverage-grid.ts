@@ -10,11 +10,26 @@ import { renderTable } from './table.js';
  * columns use AWS's short region codes (use1, euw1, …) and the codes shrink, with a legend below.
  */
 const SHORT_CODES: Record<FailureCode, string> = {
-  DENIED: 'DENY', THROTTLED: 'THRT', REGION_DISABLED: 'OFF', TIMEOUT: 'TIME', INTERRUPTED: 'INT', NOT_FOUND: 'NF', INVALID: 'INV', ERROR: 'ERR',
+  DENIED: 'DENY',
+  THROTTLED: 'THRT',
+  REGION_DISABLED: 'OFF',
+  TIMEOUT: 'TIME',
+  INTERRUPTED: 'INT',
+  NOT_FOUND: 'NF',
+  INVALID: 'INV',
+  ERROR: 'ERR',
 };
 
 const DIRECTIONS: Readonly<Record<string, string>> = {
-  east: 'e', west: 'w', north: 'n', south: 's', central: 'c', northeast: 'ne', northwest: 'nw', southeast: 'se', southwest: 'sw',
+  east: 'e',
+  west: 'w',
+  north: 'n',
+  south: 's',
+  central: 'c',
+  northeast: 'ne',
+  northwest: 'nw',
+  southeast: 'se',
+  southwest: 'sw',
 };
 
 /** `us-east-1` → `use1`, `ap-southeast-2` → `apse2`: the prefix of AWS's availability-zone ids. */

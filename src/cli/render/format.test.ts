@@ -13,6 +13,8 @@ describe('formatDuration', () => {
 
 describe('formatTags', () => {
   it('joins key=value pairs and skips the ones shown elsewhere', () => {
-    expect(formatTags({ stage: 'dev', team: 'platform', 'cost-center': 'cc-100' }, ['stage'])).toBe('team=platform, cost-center=cc-100');
+    expect(formatTags({ stage: 'dev', team: 'platform', 'cost-center': 'cc-100' }, ['stage'])).toBe(
+      'team=platform, cost-center=cc-100',
+    );
   });
 });

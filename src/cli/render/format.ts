@@ -14,5 +14,8 @@ export function formatDuration(ms: number): string {
 
 /** `team=platform, cost-center=cc-100` */
 export function formatTags(tags: Record<string, string>, skip: readonly string[] = []): string {
-  return Object.entries(tags).filter(([k]) => !skip.includes(k)).map(([k, v]) => `${k}=${v}`).join(', ');
+  return Object.entries(tags)
+    .filter(([k]) => !skip.includes(k))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
 }

@@ -14,7 +14,9 @@ export function isOutputFormat(value: string): value is OutputFormat {
 
 export function parseOutputFormat(value: string): OutputFormat {
   if (isOutputFormat(value)) return value;
-  throw new CrossbarError('USAGE', `unknown output format '${value}'`, { hint: `use one of ${OUTPUT_FORMATS.join(', ')}` });
+  throw new CrossbarError('USAGE', `unknown output format '${value}'`, {
+    hint: `use one of ${OUTPUT_FORMATS.join(', ')}`,
+  });
 }
 
 /** As the AWS CLI and git do: an explicit choice wins, else a table on a terminal and JSON when piped. */
@@ -31,7 +33,10 @@ export interface Column<Row> {
   align?: 'left' | 'right';
 }
 
-export function toRecords<Row>(columns: readonly Column<Row>[], rows: readonly Row[]): Record<string, string | number | boolean | null>[] {
+export function toRecords<Row>(
+  columns: readonly Column<Row>[],
+  rows: readonly Row[],
+): Record<string, string | number | boolean | null>[] {
   return rows.map((row) => Object.fromEntries(columns.map((col) => [col.key, col.value(row)])));
 }
 
@@ -42,15 +47,26 @@ export function csvField(value: string | number | boolean | null): string {
 }
 
 /** Returns the text to print, ending with a newline (empty datasets give `[]` or only a header). */
-export function renderOutput<Row>(format: OutputFormat, columns: readonly Column<Row>[], rows: readonly Row[], tableOptions: TableOptions = {}): string {
+export function renderOutput<Row>(
+  format: OutputFormat,
+  columns: readonly Column<Row>[],
+  rows: readonly Row[],
+  tableOptions: TableOptions = {},
+): string {
   switch (format) {
     case 'json':
       return `${JSON.stringify(toRecords(columns, rows), null, 2)}\n`;
     case 'ndjson':
-      return toRecords(columns, rows).map((r) => `${JSON.stringify(r)}\n`).join('');
+      return toRecords(columns, rows)
+        .map((r) => `${JSON.stringify(r)}\n`)
+        .join('');
     case 'csv':
-      return [columns.map((c) => csvField(c.key)).join(','), ...toRecords(columns, rows).map((r) => columns.map((c) => csvField(r[c.key] ?? null)).join(','))]
-        .map((l) => `${l}\n`).join('');
+      return [
+        columns.map((c) => csvField(c.key)).join(','),
+        ...toRecords(columns, rows).map((r) => columns.map((c) => csvField(r[c.key] ?? null)).join(',')),
+      ]
+        .map((l) => `${l}\n`)
+        .join('');
     case 'table': {
       const cells = rows.map((row) => columns.map((col) => (col.cell ? col.cell(row) : String(col.value(row) ?? ''))));
       return `${renderTable(columns, cells, tableOptions).join('\n')}\n`;

@@ -3,8 +3,18 @@ import pc from 'picocolors';
 import { createProgressBar, renderProgressLine } from './progress.js';
 
 const plain = pc.createColors(false);
-const progress = (done: number, extra: Partial<{ failed: number; inFlight: number; etaMs: number | undefined }> = {}) =>
-  ({ total: 10, done, ok: done - (extra.failed ?? 0), failed: extra.failed ?? 0, inFlight: extra.inFlight ?? 2, elapsedMs: 100, etaMs: extra.etaMs });
+const progress = (
+  done: number,
+  extra: Partial<{ failed: number; inFlight: number; etaMs: number | undefined }> = {},
+) => ({
+  total: 10,
+  done,
+  ok: done - (extra.failed ?? 0),
+  failed: extra.failed ?? 0,
+  inFlight: extra.inFlight ?? 2,
+  elapsedMs: 100,
+  etaMs: extra.etaMs,
+});
 
 function tty(isTTY: boolean) {
   const writes: string[] = [];
@@ -13,7 +23,9 @@ function tty(isTTY: boolean) {
 
 describe('progress bar', () => {
   it('shows done, failed, in flight and ETA', () => {
-    expect(renderProgressLine(progress(5, { failed: 1, etaMs: 12_000 }), plain, 10)).toBe('█████░░░░░ 5/10 done · 1 failed · 2 in flight · ETA 12s');
+    expect(renderProgressLine(progress(5, { failed: 1, etaMs: 12_000 }), plain, 10)).toBe(
+      '█████░░░░░ 5/10 done · 1 failed · 2 in flight · ETA 12s',
+    );
     expect(renderProgressLine(progress(0), plain, 4)).toBe('░░░░ 0/10 done · 0 failed · 2 in flight · ETA …');
   });
 

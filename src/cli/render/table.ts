@@ -29,12 +29,28 @@ export interface TableOptions {
 }
 
 /** Renders rows of already-formatted cells; returns lines without trailing spaces. */
-export function renderTable(columns: readonly TableColumn[], rows: readonly (readonly string[])[], options: TableOptions = {}): string[] {
+export function renderTable(
+  columns: readonly TableColumn[],
+  rows: readonly (readonly string[])[],
+  options: TableOptions = {},
+): string[] {
   const gap = ' '.repeat(options.gap ?? 2);
   const indent = options.indent ?? '';
   const style = options.header ?? ((s: string) => s);
-  const widths = columns.map((col, i) => Math.max(visibleWidth(col.header), ...rows.map((row) => visibleWidth(row[i] ?? ''))));
+  const widths = columns.map((col, i) =>
+    Math.max(visibleWidth(col.header), ...rows.map((row) => visibleWidth(row[i] ?? ''))),
+  );
   const line = (cells: readonly string[], styleCell: (s: string) => string = (s) => s) =>
-    indent + columns.map((col, i) => styleCell(pad(cells[i] ?? '', widths[i] ?? 0, col.align ?? 'left'))).join(gap).trimEnd();
-  return [line(columns.map((c) => c.header), style), ...rows.map((row) => line(row))];
+    indent +
+    columns
+      .map((col, i) => styleCell(pad(cells[i] ?? '', widths[i] ?? 0, col.align ?? 'left')))
+      .join(gap)
+      .trimEnd();
+  return [
+    line(
+      columns.map((c) => c.header),
+      style,
+    ),
+    ...rows.map((row) => line(row)),
+  ];
 }

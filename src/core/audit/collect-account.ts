@@ -7,7 +7,11 @@ import type { AccessKeyInfo, CollectedAccount, IamUserInfo, OrganizationInfo } f
  * Any IAM failure fails the account (it is then "not covered"); only DescribeOrganization is best-effort,
  * since an account outside any organization answers it with an error.
  */
-export type CallAws = (service: string, operation: string, input?: Record<string, unknown>) => Promise<Record<string, unknown>>;
+export type CallAws = (
+  service: string,
+  operation: string,
+  input?: Record<string, unknown>,
+) => Promise<Record<string, unknown>>;
 
 export interface CollectMeta {
   accountId: string;
@@ -17,22 +21,27 @@ export interface CollectMeta {
 
 async function accessKeysOf(call: CallAws, userName: string): Promise<AccessKeyInfo[]> {
   const listed = await call('iam', 'ListAccessKeys', { UserName: userName });
-  return Promise.all(items(listed['AccessKeyMetadata']).map(async (k) => {
-    const id = text(k['AccessKeyId']) ?? '?';
-    const used = await call('iam', 'GetAccessKeyLastUsed', { AccessKeyId: id });
-    const last = used['AccessKeyLastUsed'];
-    return {
-      id,
-      status: text(k['Status']) ?? 'Active',
-      createDate: epochMs(k['CreateDate']),
-      lastUsed: typeof last === 'object' && last !== null && 'LastUsedDate' in last ? epochMs(last.LastUsedDate) : undefined,
-    };
-  }));
+  return Promise.all(
+    items(listed['AccessKeyMetadata']).map(async (k) => {
+      const id = text(k['AccessKeyId']) ?? '?';
+      const used = await call('iam', 'GetAccessKeyLastUsed', { AccessKeyId: id });
+      const last = used['AccessKeyLastUsed'];
+      return {
+        id,
+        status: text(k['Status']) ?? 'Active',
+        createDate: epochMs(k['CreateDate']),
+        lastUsed:
+          typeof last === 'object' && last !== null && 'LastUsedDate' in last ? epochMs(last.LastUsedDate) : undefined,
+      };
+    }),
+  );
 }
 
 async function mfaDevicesOf(call: CallAws, userName: string): Promise<string[]> {
   const listed = await call('iam', 'ListMFADevices', { UserName: userName });
-  return items(listed['MFADevices']).map((d) => text(d['SerialNumber'])).filter((s): s is string => s !== undefined);
+  return items(listed['MFADevices'])
+    .map((d) => text(d['SerialNumber']))
+    .filter((s): s is string => s !== undefined);
 }
 
 async function organizationOf(call: CallAws): Promise<OrganizationInfo | undefined> {
@@ -50,11 +59,16 @@ async function organizationOf(call: CallAws): Promise<OrganizationInfo | undefin
 }
 
 export async function collectAccount(call: CallAws, meta: CollectMeta): Promise<CollectedAccount> {
-  const [details, organization] = await Promise.all([call('iam', 'GetAccountAuthorizationDetails'), organizationOf(call)]);
-  const users: IamUserInfo[] = await Promise.all(readUsers(details).map(async (u) => {
-    const [accessKeys, mfaDevices] = await Promise.all([accessKeysOf(call, u.name), mfaDevicesOf(call, u.name)]);
-    return { ...u, accessKeys, mfaDevices, passwordLastUsed: undefined };
-  }));
+  const [details, organization] = await Promise.all([
+    call('iam', 'GetAccountAuthorizationDetails'),
+    organizationOf(call),
+  ]);
+  const users: IamUserInfo[] = await Promise.all(
+    readUsers(details).map(async (u) => {
+      const [accessKeys, mfaDevices] = await Promise.all([accessKeysOf(call, u.name), mfaDevicesOf(call, u.name)]);
+      return { ...u, accessKeys, mfaDevices, passwordLastUsed: undefined };
+    }),
+  );
   return {
     accountId: meta.accountId,
     name: meta.name,

@@ -24,15 +24,17 @@ export async function localDefaultKeyFindings(options: LocalCredentialsOptions):
   const profile = files.credentialsFile['default'];
   const keyId = profile?.['aws_access_key_id'];
   if (!profile || !keyId || profile['aws_session_token']) return [];
-  return [{
-    id: RULES.localDefault.id,
-    rule: RULES.localDefault.name,
-    severity: 'medium',
-    accountId: 'local',
-    accountName: 'local',
-    resource: options.path,
-    title: `${RULES.localDefault.title}: ${maskKeyId(keyId)}`,
-    evidence: `[default] in ${options.path}: aws_access_key_id = ${maskKeyId(keyId)}, aws_secret_access_key = (present, not shown)`,
-    fix: RULES.localDefault.fix,
-  }];
+  return [
+    {
+      id: RULES.localDefault.id,
+      rule: RULES.localDefault.name,
+      severity: 'medium',
+      accountId: 'local',
+      accountName: 'local',
+      resource: options.path,
+      title: `${RULES.localDefault.title}: ${maskKeyId(keyId)}`,
+      evidence: `[default] in ${options.path}: aws_access_key_id = ${maskKeyId(keyId)}, aws_secret_access_key = (present, not shown)`,
+      fix: RULES.localDefault.fix,
+    },
+  ];
 }

@@ -45,11 +45,16 @@ export function policyOf(value: unknown, kind: PolicyKind): PolicyDocument | und
 }
 
 function inline(value: unknown): NamedPolicy[] {
-  return items(value).map((p) => ({ name: text(p['PolicyName']) ?? '?', document: policyOf(p['PolicyDocument'], 'identity') }));
+  return items(value).map((p) => ({
+    name: text(p['PolicyName']) ?? '?',
+    document: policyOf(p['PolicyDocument'], 'identity'),
+  }));
 }
 
 function attached(value: unknown): string[] {
-  return items(value).map((p) => text(p['PolicyArn'])).filter((arn): arn is string => arn !== undefined);
+  return items(value)
+    .map((p) => text(p['PolicyArn']))
+    .filter((arn): arn is string => arn !== undefined);
 }
 
 export function readUsers(details: Item): Omit<IamUserInfo, 'mfaDevices' | 'accessKeys' | 'passwordLastUsed'>[] {
@@ -57,7 +62,16 @@ export function readUsers(details: Item): Omit<IamUserInfo, 'mfaDevices' | 'acce
     const arn = text(u['Arn']);
     const name = text(u['UserName']);
     if (arn === undefined || name === undefined) return [];
-    return [{ arn, name, createDate: epochMs(u['CreateDate']), groups: strings(u['GroupList']), inline: inline(u['UserPolicyList']), attached: attached(u['AttachedManagedPolicies']) }];
+    return [
+      {
+        arn,
+        name,
+        createDate: epochMs(u['CreateDate']),
+        groups: strings(u['GroupList']),
+        inline: inline(u['UserPolicyList']),
+        attached: attached(u['AttachedManagedPolicies']),
+      },
+    ];
   });
 }
 
@@ -76,10 +90,18 @@ export function readRoles(details: Item): IamRoleInfo[] {
     const name = text(r['RoleName']);
     if (arn === undefined || name === undefined) return [];
     const lastUsed = isItem(r['RoleLastUsed']) ? epochMs(r['RoleLastUsed']['LastUsedDate']) : undefined;
-    return [{
-      arn, name, path: text(r['Path']) ?? '/', createDate: epochMs(r['CreateDate']),
-      trust: policyOf(r['AssumeRolePolicyDocument'], 'trust'), inline: inline(r['RolePolicyList']), attached: attached(r['AttachedManagedPolicies']), lastUsed,
-    }];
+    return [
+      {
+        arn,
+        name,
+        path: text(r['Path']) ?? '/',
+        createDate: epochMs(r['CreateDate']),
+        trust: policyOf(r['AssumeRolePolicyDocument'], 'trust'),
+        inline: inline(r['RolePolicyList']),
+        attached: attached(r['AttachedManagedPolicies']),
+        lastUsed,
+      },
+    ];
   });
 }
 

@@ -41,7 +41,9 @@ export interface AuditReport {
 
 export const IAM_REGION = 'us-east-1';
 
-export async function collectAccounts(options: RunAuditOptions): Promise<{ collected: CollectedAccount[]; notCovered: NotCovered[]; interrupted: boolean }> {
+export async function collectAccounts(
+  options: RunAuditOptions,
+): Promise<{ collected: CollectedAccount[]; notCovered: NotCovered[]; interrupted: boolean }> {
   const now = options.now ?? Date.now;
   const collected: CollectedAccount[] = [];
   const notCovered: NotCovered[] = [];
@@ -54,8 +56,11 @@ export async function collectAccounts(options: RunAuditOptions): Promise<{ colle
     const { account } = result.target;
     if (result.error.code === 'INTERRUPTED') interrupted = true;
     notCovered.push({
-      accountId: account.id, accountName: account.name, code: result.error.code,
-      reason: result.error.reason ?? result.error.awsCode ?? result.error.code, message: result.error.message,
+      accountId: account.id,
+      accountName: account.name,
+      code: result.error.code,
+      reason: result.error.reason ?? result.error.awsCode ?? result.error.code,
+      message: result.error.message,
     });
   };
   const run = runFanout<CollectedAccount>({
@@ -69,11 +74,17 @@ export async function collectAccounts(options: RunAuditOptions): Promise<{ colle
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     buffer: false,
     onResult,
-    work: (target, ctx) => collectAccount((service, operation, input) => ctx.call(service, operation, input ?? {}), { accountId: target.account.id, name: target.account.name, now: now() }),
+    work: (target, ctx) =>
+      collectAccount((service, operation, input) => ctx.call(service, operation, input ?? {}), {
+        accountId: target.account.id,
+        name: target.account.name,
+        now: now(),
+      }),
   });
   await run.done;
   const order = new Map(options.accounts.map((a, i) => [a.account.id, i]));
-  const byOrder = (a: { accountId: string }, b: { accountId: string }) => (order.get(a.accountId) ?? 0) - (order.get(b.accountId) ?? 0);
+  const byOrder = (a: { accountId: string }, b: { accountId: string }) =>
+    (order.get(a.accountId) ?? 0) - (order.get(b.accountId) ?? 0);
   return { collected: collected.sort(byOrder), notCovered: notCovered.sort(byOrder), interrupted };
 }
 
@@ -84,6 +95,17 @@ export async function runAudit(options: RunAuditOptions): Promise<AuditReport> {
   const org = orgViewOf(collected);
   const graph = buildTrustGraph(collected, options.registry, org);
   const { findings, exceptions } = evaluateRules({ collected, graph, org });
-  if (options.localCredentialsFile !== undefined) findings.push(...await localDefaultKeyFindings({ path: options.localCredentialsFile }));
-  return { accounts: options.accounts.length, collected, graph, org, findings: sortFindings(findings), exceptions, notCovered, elapsedMs: now() - started, interrupted };
+  if (options.localCredentialsFile !== undefined)
+    findings.push(...(await localDefaultKeyFindings({ path: options.localCredentialsFile })));
+  return {
+    accounts: options.accounts.length,
+    collected,
+    graph,
+    org,
+    findings: sortFindings(findings),
+    exceptions,
+    notCovered,
+    elapsedMs: now() - started,
+    interrupted,
+  };
 }

@@ -9,9 +9,15 @@ import type { AcceptedException, Finding, NotCovered, Severity } from './types.j
  * account). Accounts that could not be read become error notifications of the invocation, which then did not
  * succeed: a CI gate must not read "no results" as "no problems".
  */
-export const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+export const SARIF_SCHEMA =
+  'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 
-const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note' };
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'note',
+};
 /** GitHub code scanning reads `security-severity` (0–10) to rank security results. */
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.0', low: '2.0' };
 
@@ -32,41 +38,57 @@ export function toSarif(input: SarifInput): Record<string, unknown> {
   return {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
-    runs: [{
-      tool: {
-        driver: {
-          name: 'crossbar',
-          version: input.version,
-          informationUri: 'https://github.com/crossbar/crossbar',
-          rules: RULE_LIST.map((r) => ({
-            id: r.id,
-            name: r.name,
-            shortDescription: { text: r.title },
-            help: { text: r.fix },
-          })),
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'crossbar',
+            version: input.version,
+            informationUri: 'https://github.com/crossbar/crossbar',
+            rules: RULE_LIST.map((r) => ({
+              id: r.id,
+              name: r.name,
+              shortDescription: { text: r.title },
+              help: { text: r.fix },
+            })),
+          },
         },
-      },
-      invocations: [{
-        executionSuccessful: input.notCovered.length === 0,
-        toolExecutionNotifications: input.notCovered.map((n) => ({
-          level: 'error',
-          message: { text: `not covered: ${n.accountName} (${n.accountId}): ${n.code} (${n.reason}): ${n.message}` },
-          descriptor: { id: n.code },
-          locations: [{ logicalLocations: [{ name: n.accountName, fullyQualifiedName: n.accountId, kind: 'module' }] }],
+        invocations: [
+          {
+            executionSuccessful: input.notCovered.length === 0,
+            toolExecutionNotifications: input.notCovered.map((n) => ({
+              level: 'error',
+              message: {
+                text: `not covered: ${n.accountName} (${n.accountId}): ${n.code} (${n.reason}): ${n.message}`,
+              },
+              descriptor: { id: n.code },
+              locations: [
+                { logicalLocations: [{ name: n.accountName, fullyQualifiedName: n.accountId, kind: 'module' }] },
+              ],
+            })),
+          },
+        ],
+        results: input.findings.map((f) => ({
+          ruleId: f.id,
+          ruleIndex: index.get(f.id) ?? -1,
+          level: LEVEL[f.severity],
+          message: { text: `${f.title}. Fix: ${f.fix}` },
+          locations: [
+            {
+              logicalLocations: [{ name: shortName(f.resource), fullyQualifiedName: f.resource, kind: 'resource' }],
+            },
+          ],
+          partialFingerprints: { crossbarFinding: `${f.id}/${f.accountId}/${f.resource}` },
+          properties: {
+            severity: f.severity,
+            'security-severity': SECURITY_SEVERITY[f.severity],
+            account: f.accountId,
+            accountName: f.accountName,
+            evidence: f.evidence,
+          },
         })),
-      }],
-      results: input.findings.map((f) => ({
-        ruleId: f.id,
-        ruleIndex: index.get(f.id) ?? -1,
-        level: LEVEL[f.severity],
-        message: { text: `${f.title}. Fix: ${f.fix}` },
-        locations: [{
-          logicalLocations: [{ name: shortName(f.resource), fullyQualifiedName: f.resource, kind: 'resource' }],
-        }],
-        partialFingerprints: { crossbarFinding: `${f.id}/${f.accountId}/${f.resource}` },
-        properties: { severity: f.severity, 'security-severity': SECURITY_SEVERITY[f.severity], account: f.accountId, accountName: f.accountName, evidence: f.evidence },
-      })),
-      properties: { notCovered: input.notCovered, acceptedExceptions: input.exceptions },
-    }],
+        properties: { notCovered: input.notCovered, acceptedExceptions: input.exceptions },
+      },
+    ],
   };
 }

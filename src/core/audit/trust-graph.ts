@@ -1,7 +1,15 @@
 import { isArn, parseArn } from '../arn.js';
 import type { ConditionBlock, PolicyStatement } from '../policy/index.js';
 import { matchesWildcard } from '../policy/wildcard.js';
-import type { CollectedAccount, EdgeConditions, OrgView, PrincipalKind, TrustEdge, TrustGraph, TrustedPrincipal } from './types.js';
+import type {
+  CollectedAccount,
+  EdgeConditions,
+  OrgView,
+  PrincipalKind,
+  TrustEdge,
+  TrustGraph,
+  TrustedPrincipal,
+} from './types.js';
 
 /**
  * The cross-account trust graph: every principal a role's trust policy allows to assume it, as an edge
@@ -24,13 +32,21 @@ export function assumeActionsOf(statement: PolicyStatement): string[] {
 
 function hasKey(block: ConditionBlock, key: string, accept?: (operator: string, values: string[]) => boolean): boolean {
   const wanted = key.toLowerCase();
-  return Object.entries(block).some(([operator, keys]) => Object.entries(keys).some(([k, values]) => k.toLowerCase() === wanted && (accept ? accept(operator, values) : true)));
+  return Object.entries(block).some(([operator, keys]) =>
+    Object.entries(keys).some(
+      ([k, values]) => k.toLowerCase() === wanted && (accept ? accept(operator, values) : true),
+    ),
+  );
 }
 
 /** IAM condition keys are case-insensitive; an MFA condition is `aws:MultiFactorAuthPresent` true or an age bound. */
 export function summarizeConditions(block: ConditionBlock | undefined): EdgeConditions {
   const raw = block ?? {};
-  const mfaPresent = hasKey(raw, 'aws:MultiFactorAuthPresent', (op, values) => op.startsWith('Bool') && values.every((v) => v.toLowerCase() === 'true'));
+  const mfaPresent = hasKey(
+    raw,
+    'aws:MultiFactorAuthPresent',
+    (op, values) => op.startsWith('Bool') && values.every((v) => v.toLowerCase() === 'true'),
+  );
   const mfaAge = hasKey(raw, 'aws:MultiFactorAuthAge', (op) => op.startsWith('NumericLess'));
   return {
     raw,
@@ -48,7 +64,11 @@ export interface RegistryIds {
 }
 
 export interface Classifier {
-  classify(raw: string, type: 'AWS' | 'Service' | 'Federated' | 'CanonicalUser' | '*', roleAccountId: string): TrustedPrincipal;
+  classify(
+    raw: string,
+    type: 'AWS' | 'Service' | 'Federated' | 'CanonicalUser' | '*',
+    roleAccountId: string,
+  ): TrustedPrincipal;
 }
 
 export function createClassifier(registry: RegistryIds, org: OrgView): Classifier {
@@ -70,21 +90,34 @@ export function createClassifier(registry: RegistryIds, org: OrgView): Classifie
       if (!isArn(arn)) return { id: raw, kind: 'foreign' };
       const parsed = parseArn(arn);
       const typeName = parsed.resourceType === '' ? parsed.resource : parsed.resourceType;
-      return { id: raw, arn, kind: accountKind(parsed.accountId, roleAccountId), accountId: parsed.accountId, type: typeName };
+      return {
+        id: raw,
+        arn,
+        kind: accountKind(parsed.accountId, roleAccountId),
+        accountId: parsed.accountId,
+        type: typeName,
+      };
     },
   };
 }
 
-function principalsOf(statement: PolicyStatement): { raw: string; type: 'AWS' | 'Service' | 'Federated' | 'CanonicalUser' | '*' }[] {
+function principalsOf(
+  statement: PolicyStatement,
+): { raw: string; type: 'AWS' | 'Service' | 'Federated' | 'CanonicalUser' | '*' }[] {
   const principal = statement.Principal;
   if (principal === undefined) return [];
   if (principal === '*') return [{ raw: '*', type: '*' }];
   const out: { raw: string; type: 'AWS' | 'Service' | 'Federated' | 'CanonicalUser' }[] = [];
-  for (const type of ['AWS', 'Service', 'Federated', 'CanonicalUser'] as const) for (const raw of principal[type] ?? []) out.push({ raw, type });
+  for (const type of ['AWS', 'Service', 'Federated', 'CanonicalUser'] as const)
+    for (const raw of principal[type] ?? []) out.push({ raw, type });
   return out;
 }
 
-export function buildTrustGraph(collected: readonly CollectedAccount[], registry: RegistryIds, org: OrgView): TrustGraph {
+export function buildTrustGraph(
+  collected: readonly CollectedAccount[],
+  registry: RegistryIds,
+  org: OrgView,
+): TrustGraph {
   const classifier = createClassifier(registry, org);
   const edges: TrustEdge[] = [];
   for (const account of collected) {
@@ -95,7 +128,15 @@ export function buildTrustGraph(collected: readonly CollectedAccount[], registry
         if (actions.length === 0) continue;
         const conditions = summarizeConditions(statement.Condition);
         for (const { raw, type } of principalsOf(statement)) {
-          edges.push({ principal: classifier.classify(raw, type, account.accountId), roleArn: role.arn, roleName: role.name, accountId: account.accountId, conditions, actions, statement });
+          edges.push({
+            principal: classifier.classify(raw, type, account.accountId),
+            roleArn: role.arn,
+            roleName: role.name,
+            accountId: account.accountId,
+            conditions,
+            actions,
+            statement,
+          });
         }
       }
     }

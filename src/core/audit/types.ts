@@ -85,7 +85,15 @@ export interface OrgView {
   accountIds: ReadonlySet<string>;
 }
 
-export const PRINCIPAL_KINDS = ['same-account', 'organization', 'registry', 'foreign', 'service', 'federated', 'public'] as const;
+export const PRINCIPAL_KINDS = [
+  'same-account',
+  'organization',
+  'registry',
+  'foreign',
+  'service',
+  'federated',
+  'public',
+] as const;
 export type PrincipalKind = (typeof PRINCIPAL_KINDS)[number];
 
 export interface TrustedPrincipal {

@@ -15,7 +15,17 @@ export interface CallOptions {
 export type OperationOutput = Record<string, unknown>;
 
 /** Tokens that only make sense between pages; a merged answer is complete, so they go. */
-const PAGE_KEYS = new Set(['NextToken', 'nextToken', 'NextMarker', 'Marker', 'NextPageToken', 'nextPageToken', 'ContinuationToken', 'NextContinuationToken', 'IsTruncated']);
+const PAGE_KEYS = new Set([
+  'NextToken',
+  'nextToken',
+  'NextMarker',
+  'Marker',
+  'NextPageToken',
+  'nextPageToken',
+  'ContinuationToken',
+  'NextContinuationToken',
+  'IsTruncated',
+]);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -44,14 +54,23 @@ export function mergePages(pages: readonly OperationOutput[]): OperationOutput {
   return merged;
 }
 
-export async function callOperation(client: AwsClient, operation: ResolvedOperation, input: Record<string, unknown>, options: CallOptions = {}): Promise<OperationOutput> {
+export async function callOperation(
+  client: AwsClient,
+  operation: ResolvedOperation,
+  input: Record<string, unknown>,
+  options: CallOptions = {},
+): Promise<OperationOutput> {
   const sendOptions = options.signal ? { abortSignal: options.signal } : {};
   if (options.paginate === false || !operation.paginator) {
     return withoutMetadata(await client.send(operation.createCommand(input), sendOptions));
   }
   // The paginator writes its token into the input object: each call gets its own copy.
   const pages = operation.paginator({ client }, { ...input }, sendOptions);
-  if (!isAsyncIterable(pages)) throw new CrossbarError('ERROR', `paginate${operation.name} of ${operation.service.package} is not an async iterator`);
+  if (!isAsyncIterable(pages))
+    throw new CrossbarError(
+      'ERROR',
+      `paginate${operation.name} of ${operation.service.package} is not an async iterator`,
+    );
   const collected: OperationOutput[] = [];
   for await (const page of pages) collected.push(withoutMetadata(page));
   return mergePages(collected);

@@ -33,7 +33,13 @@ export interface ClientPoolOptions {
  * client costs, and a fan-out makes one client per account × region; so the first client of each service
  * resolves them (the SDK's own resolution, not ours) and the others receive the answers.
  */
-const SHARED_SETTINGS = ['useFipsEndpoint', 'useDualstackEndpoint', 'userAgentAppId', 'authSchemePreference', 'defaultsMode'] as const;
+const SHARED_SETTINGS = [
+  'useFipsEndpoint',
+  'useDualstackEndpoint',
+  'userAgentAppId',
+  'authSchemePreference',
+  'defaultsMode',
+] as const;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
@@ -100,7 +106,10 @@ export class ClientPool {
     const shared = this.#settings.get(service.name);
     if (shared) return createAwsClient(service, { ...options, resolvedSettings: await shared });
     const first = createAwsClient(service, options);
-    this.#settings.set(service.name, first.then(resolvedSettingsOf).catch(() => ({})));
+    this.#settings.set(
+      service.name,
+      first.then(resolvedSettingsOf).catch(() => ({})),
+    );
     return first;
   }
 

@@ -16,7 +16,9 @@ export async function findOperation(service: string | ServiceSpec, operation: st
   const names = [...loaded.operations.values()].map((o) => o.name);
   const suggestion = didYouMean(nearestNames(operation, names));
   throw new CrossbarError('USAGE', `${spec.name} has no operation '${operation}'`, {
-    hint: suggestion ?? `See the ${names.length} operations of ${spec.name} with \`aws ${spec.name === 's3' ? 's3api' : spec.name} help\``,
+    hint:
+      suggestion ??
+      `See the ${names.length} operations of ${spec.name} with \`aws ${spec.name === 's3' ? 's3api' : spec.name} help\``,
     exitCode: 2,
   });
 }

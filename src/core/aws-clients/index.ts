@@ -2,7 +2,13 @@
 export { createAwsClient, clientConfig, DEFAULT_MAX_ATTEMPTS, type AwsClientOptions } from './create-aws-client.js';
 export { ClientPool, type ClientPoolOptions, type PooledClientRequest } from './client-pool.js';
 export { findOperation, operationNames, type ResolvedOperation } from './find-operation.js';
-export { callOperation, mergePages, withoutMetadata, type CallOptions, type OperationOutput } from './call-operation.js';
+export {
+  callOperation,
+  mergePages,
+  withoutMetadata,
+  type CallOptions,
+  type OperationOutput,
+} from './call-operation.js';
 export { parseJsonInput, validateInput } from './validate-input.js';
 export { resolveService, serviceNames, SERVICES, type ServiceSpec } from './services.js';
 export { didYouMean, nearestNames, normalizeName } from './suggest.js';

@@ -43,7 +43,12 @@ function isCommand(value: unknown): value is AwsCommand {
 export function isAwsClient(value: unknown): value is AwsClient {
   if (!isRecord(value)) return false;
   const stack = value['middlewareStack'];
-  return typeof value['send'] === 'function' && typeof value['destroy'] === 'function' && isRecord(stack) && typeof stack['add'] === 'function';
+  return (
+    typeof value['send'] === 'function' &&
+    typeof value['destroy'] === 'function' &&
+    isRecord(stack) &&
+    typeof stack['add'] === 'function'
+  );
 }
 
 const loaded = new Map<string, Promise<LoadedService>>();
@@ -54,11 +59,17 @@ async function importService(spec: ServiceSpec): Promise<LoadedService> {
     // The specifier is data (SERVICES), so a package is only loaded when a command needs it.
     mod = await import(spec.package);
   } catch (cause) {
-    throw new CrossbarError('ERROR', `The AWS SDK package ${spec.package} is not installed`, { hint: `Install it with \`npm install ${spec.package}\``, cause });
+    throw new CrossbarError('ERROR', `The AWS SDK package ${spec.package} is not installed`, {
+      hint: `Install it with \`npm install ${spec.package}\``,
+      cause,
+    });
   }
   if (!isRecord(mod)) throw new CrossbarError('ERROR', `${spec.package} did not load as a module`);
   const Client = mod[spec.clientClass];
-  if (!isConstructor(Client)) throw new CrossbarError('ERROR', `${spec.package} has no ${spec.clientClass}`, { hint: 'Update the package: its exports changed' });
+  if (!isConstructor(Client))
+    throw new CrossbarError('ERROR', `${spec.package} has no ${spec.clientClass}`, {
+      hint: 'Update the package: its exports changed',
+    });
   const operations = new Map<string, ServiceOperation>();
   const paginators = new Map<string, Paginator>();
   for (const [key, value] of Object.entries(mod)) {
@@ -78,7 +89,8 @@ async function importService(spec: ServiceSpec): Promise<LoadedService> {
   }
   const createClient = (config: Record<string, unknown>): AwsClient => {
     const client = new Client(config);
-    if (!isAwsClient(client)) throw new CrossbarError('ERROR', `${spec.package} ${spec.clientClass} is not an AWS SDK v3 client`);
+    if (!isAwsClient(client))
+      throw new CrossbarError('ERROR', `${spec.package} ${spec.clientClass} is not an AWS SDK v3 client`);
     return client;
   };
   return { spec, createClient, operations };

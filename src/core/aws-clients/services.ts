@@ -18,14 +18,31 @@ export interface ServiceSpec {
 export const SERVICES: readonly ServiceSpec[] = [
   { name: 'sts', package: '@aws-sdk/client-sts', clientClass: 'STSClient', aliases: [] },
   { name: 'iam', package: '@aws-sdk/client-iam', clientClass: 'IAMClient', aliases: [], global: true },
-  { name: 'organizations', package: '@aws-sdk/client-organizations', clientClass: 'OrganizationsClient', aliases: ['org', 'orgs'], global: true },
+  {
+    name: 'organizations',
+    package: '@aws-sdk/client-organizations',
+    clientClass: 'OrganizationsClient',
+    aliases: ['org', 'orgs'],
+    global: true,
+  },
   { name: 'ec2', package: '@aws-sdk/client-ec2', clientClass: 'EC2Client', aliases: [] },
   { name: 's3', package: '@aws-sdk/client-s3', clientClass: 'S3Client', aliases: ['s3api'] },
   { name: 'lambda', package: '@aws-sdk/client-lambda', clientClass: 'LambdaClient', aliases: [] },
   { name: 'rds', package: '@aws-sdk/client-rds', clientClass: 'RDSClient', aliases: [] },
   { name: 'cloudtrail', package: '@aws-sdk/client-cloudtrail', clientClass: 'CloudTrailClient', aliases: [] },
-  { name: 'cost-explorer', package: '@aws-sdk/client-cost-explorer', clientClass: 'CostExplorerClient', aliases: ['ce'], global: true },
-  { name: 'config', package: '@aws-sdk/client-config-service', clientClass: 'ConfigServiceClient', aliases: ['configservice', 'config-service'] },
+  {
+    name: 'cost-explorer',
+    package: '@aws-sdk/client-cost-explorer',
+    clientClass: 'CostExplorerClient',
+    aliases: ['ce'],
+    global: true,
+  },
+  {
+    name: 'config',
+    package: '@aws-sdk/client-config-service',
+    clientClass: 'ConfigServiceClient',
+    aliases: ['configservice', 'config-service'],
+  },
   { name: 'ecs', package: '@aws-sdk/client-ecs', clientClass: 'ECSClient', aliases: [] },
   { name: 'eks', package: '@aws-sdk/client-eks', clientClass: 'EKSClient', aliases: [] },
   { name: 'dynamodb', package: '@aws-sdk/client-dynamodb', clientClass: 'DynamoDBClient', aliases: ['ddb'] },
@@ -38,10 +55,17 @@ export function serviceNames(): string[] {
 /** The service a user named (`ec2`, `EC2`, `ce`, `config-service`); USAGE with the closest names otherwise. */
 export function resolveService(name: string): ServiceSpec {
   const wanted = normalizeName(name);
-  const spec = SERVICES.find((s) => normalizeName(s.name) === wanted || s.aliases.some((a) => normalizeName(a) === wanted));
+  const spec = SERVICES.find(
+    (s) => normalizeName(s.name) === wanted || s.aliases.some((a) => normalizeName(a) === wanted),
+  );
   if (spec) return spec;
-  const near = nearestNames(name, SERVICES.flatMap((s) => [s.name, ...s.aliases]));
-  const suggestion = didYouMean([...new Set(near.map((n) => SERVICES.find((s) => s.name === n || s.aliases.includes(n))?.name ?? n))]);
+  const near = nearestNames(
+    name,
+    SERVICES.flatMap((s) => [s.name, ...s.aliases]),
+  );
+  const suggestion = didYouMean([
+    ...new Set(near.map((n) => SERVICES.find((s) => s.name === n || s.aliases.includes(n))?.name ?? n)),
+  ]);
   throw new CrossbarError('USAGE', `Unknown service '${name}'`, {
     hint: `${suggestion ? `${suggestion} ` : ''}crossbar ships clients for ${serviceNames().join(', ')}`,
     exitCode: 2,

@@ -25,4 +25,8 @@ export interface AwsClient {
 export type CreateCommand = (input: Record<string, unknown>) => AwsCommand;
 
 /** `paginateDescribeInstances({ client }, input, options)`: the SDK's own page loop. */
-export type Paginator = (config: { client: AwsClient; pageSize?: number }, input: Record<string, unknown>, ...extra: SendOptions[]) => unknown;
+export type Paginator = (
+  config: { client: AwsClient; pageSize?: number },
+  input: Record<string, unknown>,
+  ...extra: SendOptions[]
+) => unknown;

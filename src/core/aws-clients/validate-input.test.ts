@@ -13,11 +13,12 @@ function problem(fn: () => unknown): CrossbarError {
   throw new Error('expected a CrossbarError');
 }
 
-describe('parameters checked against the SDK\'s own input schema', () => {
+describe("parameters checked against the SDK's own input schema", () => {
   it('accepts parameters that fit, converting dates as the AWS CLI does', async () => {
     const op = await findOperation('ec2', 'DescribeInstances');
-    expect(validateInput(op, { MaxResults: 5, Filters: [{ Name: 'instance-state-name', Values: ['running'] }] }))
-      .toEqual({ MaxResults: 5, Filters: [{ Name: 'instance-state-name', Values: ['running'] }] });
+    expect(
+      validateInput(op, { MaxResults: 5, Filters: [{ Name: 'instance-state-name', Values: ['running'] }] }),
+    ).toEqual({ MaxResults: 5, Filters: [{ Name: 'instance-state-name', Values: ['running'] }] });
     const trail = await findOperation('cloudtrail', 'lookup-events');
     const input = validateInput(trail, { StartTime: '2024-01-31T00:00:00Z', EndTime: 1706745600 });
     expect(input['StartTime']).toEqual(new Date('2024-01-31T00:00:00Z'));
@@ -35,12 +36,17 @@ describe('parameters checked against the SDK\'s own input schema', () => {
 
   it('refuses values of the wrong type and missing required parameters', async () => {
     const op = await findOperation('ec2', 'DescribeInstances');
-    expect(problem(() => validateInput(op, { MaxResults: '5', InstanceIds: 'i-1' })).message)
-      .toMatch(/MaxResults must be a number, not string "5".*InstanceIds must be a list/);
+    expect(problem(() => validateInput(op, { MaxResults: '5', InstanceIds: 'i-1' })).message).toMatch(
+      /MaxResults must be a number, not string "5".*InstanceIds must be a list/,
+    );
     const assume = await findOperation('sts', 'AssumeRole');
-    expect(problem(() => validateInput(assume, { RoleArn: 'arn:aws:iam::1:role/x' })).message).toContain("missing required 'RoleSessionName'");
+    expect(problem(() => validateInput(assume, { RoleArn: 'arn:aws:iam::1:role/x' })).message).toContain(
+      "missing required 'RoleSessionName'",
+    );
     const trail = await findOperation('cloudtrail', 'LookupEvents');
-    expect(problem(() => validateInput(trail, { StartTime: 'yesterday' })).message).toContain('StartTime must be a date');
+    expect(problem(() => validateInput(trail, { StartTime: 'yesterday' })).message).toContain(
+      'StartTime must be a date',
+    );
   });
 
   it('takes no parameters as {} and refuses what is not an object', async () => {

@@ -14,7 +14,8 @@ import { didYouMean, nearestNames } from './suggest.js';
  * `[3 | -3 | 4, …, memberNames, memberSchemas, requiredCount]` structure, error, union; `[ref, traits]` is a
  * member; functions are lazy references.
  */
-type Kind = 'string' | 'number' | 'boolean' | 'timestamp' | 'blob' | 'document' | 'list' | 'map' | 'structure' | 'unknown';
+type Kind =
+  'string' | 'number' | 'boolean' | 'timestamp' | 'blob' | 'document' | 'list' | 'map' | 'structure' | 'unknown';
 
 interface Shape {
   kind: Kind;
@@ -100,7 +101,8 @@ function check(value: unknown, shape: Shape, path: string, problems: string[]): 
         out[key] = check(member, shapeOf(refs[index]), at, problems);
       }
       const missing = names.slice(0, required).filter((n) => value[n] === undefined);
-      if (missing.length > 0) problems.push(`${path ? `${path} needs` : 'missing required'} ${missing.map((m) => `'${m}'`).join(', ')}`);
+      if (missing.length > 0)
+        problems.push(`${path ? `${path} needs` : 'missing required'} ${missing.map((m) => `'${m}'`).join(', ')}`);
       return out;
     }
     case 'list':
@@ -114,7 +116,9 @@ function check(value: unknown, shape: Shape, path: string, problems: string[]): 
         problems.push(`${where} must be an object (a map), not ${describe(value)}`);
         return value;
       }
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, check(v, shapeOf(shape.value), `${path}.${k}`, problems)]));
+      return Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [k, check(v, shapeOf(shape.value), `${path}.${k}`, problems)]),
+      );
     case 'string':
       if (typeof value !== 'string') problems.push(`${where} must be a string, not ${describe(value)}`);
       return value;
@@ -126,7 +130,8 @@ function check(value: unknown, shape: Shape, path: string, problems: string[]): 
       return value;
     case 'timestamp': {
       // As the AWS CLI does: an ISO 8601 string or epoch seconds.
-      const date = typeof value === 'number' ? new Date(value * 1000) : typeof value === 'string' ? new Date(value) : undefined;
+      const date =
+        typeof value === 'number' ? new Date(value * 1000) : typeof value === 'string' ? new Date(value) : undefined;
       if (!date || Number.isNaN(date.getTime())) {
         problems.push(`${where} must be a date such as 2024-01-31T00:00:00Z, not ${describe(value)}`);
         return value;
@@ -149,7 +154,11 @@ function check(value: unknown, shape: Shape, path: string, problems: string[]): 
 export function validateInput(operation: ResolvedOperation, input: unknown): Record<string, unknown> {
   const shape = inputShapeOf(operation);
   const label = `${operation.service.name} ${operation.name}`;
-  if (!isPlainObject(input)) throw new CrossbarError('USAGE', `The parameters of ${label} must be a JSON object, not ${describe(input)}`, { hint: `e.g. '{"MaxResults": 5}'`, exitCode: 2 });
+  if (!isPlainObject(input))
+    throw new CrossbarError('USAGE', `The parameters of ${label} must be a JSON object, not ${describe(input)}`, {
+      hint: `e.g. '{"MaxResults": 5}'`,
+      exitCode: 2,
+    });
   if (!shape) return input;
   const problems: string[] = [];
   const converted = check(input, shape, '', problems);
@@ -169,10 +178,14 @@ export function parseJsonInput(text: string | undefined): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new CrossbarError('USAGE', `The parameters are not valid JSON: ${err instanceof Error ? err.message : String(err)}`, {
-      hint: `Quote them for the shell, e.g. '{"Filters": [{"Name": "instance-state-name", "Values": ["running"]}]}'`,
-      exitCode: 2,
-      cause: err,
-    });
+    throw new CrossbarError(
+      'USAGE',
+      `The parameters are not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
+      {
+        hint: `Quote them for the shell, e.g. '{"Filters": [{"Name": "instance-state-name", "Values": ["running"]}]}'`,
+        exitCode: 2,
+        cause: err,
+      },
+    );
   }
 }

@@ -1,6 +1,19 @@
 export { renderProfiles, profileMarker, type AwsConfigMode, type RenderProfilesOptions } from './render-profiles.js';
-export { mergeManagedBlock, BLOCK_BEGIN, BLOCK_END, BLOCK_NOTICE, type MergeOptions, type MergeResult } from './managed-block.js';
+export {
+  mergeManagedBlock,
+  BLOCK_BEGIN,
+  BLOCK_END,
+  BLOCK_NOTICE,
+  type MergeOptions,
+  type MergeResult,
+} from './managed-block.js';
 export { validateAwsConfig, findIniProblems, type IniProblem } from './validate-aws-config.js';
 export { unifiedDiff } from './unified-diff.js';
-export { resolveAwsConfigPath, readAwsConfig, writeAwsConfigAtomically, type WriteOptions, type WriteResult } from './write-aws-config.js';
+export {
+  resolveAwsConfigPath,
+  readAwsConfig,
+  writeAwsConfigAtomically,
+  type WriteOptions,
+  type WriteResult,
+} from './write-aws-config.js';
 export { quoteShellWord, shellCommand } from './shell-quote.js';

@@ -78,7 +78,8 @@ function shellWords(s: string): string[] | undefined {
     const c = s.charAt(i);
     if (quote) {
       if (c === quote) quote = undefined;
-      else if (c === '\\' && quote === '"' && (s[i + 1] === '"' || s[i + 1] === '\\')) word = (word ?? '') + s.charAt(++i);
+      else if (c === '\\' && quote === '"' && (s[i + 1] === '"' || s[i + 1] === '\\'))
+        word = (word ?? '') + s.charAt(++i);
       else word = (word ?? '') + c;
     } else if (c === '"' || c === "'") {
       quote = c;

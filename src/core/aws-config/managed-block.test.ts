@@ -45,7 +45,13 @@ describe('mergeManagedBlock', () => {
     expect(result.text.startsWith(`${HAND_WRITTEN}\n\n${BLOCK_BEGIN}\n`)).toBe(true);
     expect(result.text.endsWith(`${BLOCK_END}\n`)).toBe(true);
     expect(result.text).toContain('do not edit; regenerate with crossbar aws-config');
-    expect(result.added).toEqual(['acme-development-CrossbarReadOnly', 'acme-production-CrossbarReadOnly', 'acme-production-admin', 'acme-production-deploy', 'acme-client-acme-CrossbarReadOnly']);
+    expect(result.added).toEqual([
+      'acme-development-CrossbarReadOnly',
+      'acme-production-CrossbarReadOnly',
+      'acme-production-admin',
+      'acme-production-deploy',
+      'acme-client-acme-CrossbarReadOnly',
+    ]);
     expect(result).toMatchObject({ changed: [], removed: [], stale: [] });
     expect(findIniProblems(result.text)).toEqual([]);
   });
@@ -63,7 +69,11 @@ describe('mergeManagedBlock', () => {
     const result = mergeManagedBlock(edited, renderProfiles(changedRegistry, { mode: 'role-arn' }));
     expect(outsideBlock(result.text)).toBe(outsideBlock(edited));
     expect(result.text.endsWith(userAfter)).toBe(true);
-    expect(result.changed).toEqual(['acme-production-CrossbarReadOnly', 'acme-production-admin', 'acme-production-deploy']);
+    expect(result.changed).toEqual([
+      'acme-production-CrossbarReadOnly',
+      'acme-production-admin',
+      'acme-production-deploy',
+    ]);
     expect(result.added).toEqual([]);
   });
 
@@ -79,7 +89,10 @@ describe('mergeManagedBlock', () => {
     const { text } = mergeManagedBlock(crlf, profiles);
     expect(text.startsWith(`${crlf}\r\n${BLOCK_BEGIN}\r\n`)).toBe(true);
     expect(text.replace(/\r\n/g, '')).not.toMatch(/\n/);
-    const again = mergeManagedBlock(text, renderProfiles(registryFrom(DEMO_YAML.replace('eu-west-1', 'eu-north-1')), { mode: 'role-arn' }));
+    const again = mergeManagedBlock(
+      text,
+      renderProfiles(registryFrom(DEMO_YAML.replace('eu-west-1', 'eu-north-1')), { mode: 'role-arn' }),
+    );
     expect(outsideBlock(again.text)).toBe(outsideBlock(text));
     expect(again.text.replace(/\r\n/g, '')).not.toMatch(/\n/);
   });
@@ -87,10 +100,12 @@ describe('mergeManagedBlock', () => {
   it('refuses to shadow a profile the user defined outside the block, naming it and its line', () => {
     const mine = `${HAND_WRITTEN}\n\n[profile acme-production-admin]\nregion = us-east-1\n`;
     const line = mine.split('\n').indexOf('[profile acme-production-admin]') + 1;
-    expect(() => mergeManagedBlock(mine, profiles, { path: '/home/me/.aws/config' })).toThrow(expect.objectContaining({
-      code: 'CONFIG_INVALID',
-      message: `/home/me/.aws/config:${line}: profile 'acme-production-admin' is already defined outside crossbar's managed block`,
-    }));
+    expect(() => mergeManagedBlock(mine, profiles, { path: '/home/me/.aws/config' })).toThrow(
+      expect.objectContaining({
+        code: 'CONFIG_INVALID',
+        message: `/home/me/.aws/config:${line}: profile 'acme-production-admin' is already defined outside crossbar's managed block`,
+      }),
+    );
   });
 
   it('keeps the profiles of an account that left the registry as stale, and removes them with prune', () => {
@@ -120,14 +135,18 @@ describe('mergeManagedBlock', () => {
   it('refuses a file the AWS CLI cannot parse, naming the file and line', () => {
     const broken = `${HAND_WRITTEN}\n[profile x]\nthis line is not a setting\n`;
     const line = broken.split('\n').indexOf('this line is not a setting') + 1;
-    expect(() => mergeManagedBlock(broken, profiles, { path: '/h/.aws/config' })).toThrow(expect.objectContaining({
-      code: 'CONFIG_INVALID',
-      message: expect.stringContaining(`/h/.aws/config:${line}: cannot parse`),
-    }));
+    expect(() => mergeManagedBlock(broken, profiles, { path: '/h/.aws/config' })).toThrow(
+      expect.objectContaining({
+        code: 'CONFIG_INVALID',
+        message: expect.stringContaining(`/h/.aws/config:${line}: cannot parse`),
+      }),
+    );
   });
 
   it('refuses a damaged block (begin marker without end)', () => {
     const damaged = `${HAND_WRITTEN}\n${BLOCK_BEGIN}\n[profile x]\nregion = us-east-1\n`;
-    expect(() => mergeManagedBlock(damaged, profiles)).toThrow(/managed block is damaged: a begin marker without an end marker/);
+    expect(() => mergeManagedBlock(damaged, profiles)).toThrow(
+      /managed block is damaged: a begin marker without an end marker/,
+    );
   });
 });

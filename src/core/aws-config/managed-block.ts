@@ -50,7 +50,9 @@ export function mergeManagedBlock(existingText: string, profilesText: string, op
   const before = new Map(previous.map((s) => [s.name, s]));
   const leftovers = previous.filter((s) => !wantedNames.has(s.name));
   // A leftover whose account cannot be told is kept: crossbar never drops what it cannot attribute.
-  const kept = options.prune ? [] : leftovers.filter((s) => s.accountId === undefined || !registryAccounts.has(s.accountId));
+  const kept = options.prune
+    ? []
+    : leftovers.filter((s) => s.accountId === undefined || !registryAccounts.has(s.accountId));
 
   const eol = detectEol(existingText);
   const blockText = renderBlock([...wanted, ...kept], eol);
@@ -65,7 +67,12 @@ export function mergeManagedBlock(existingText: string, profilesText: string, op
   return {
     text,
     added: wanted.filter((s) => !before.has(s.name)).map((s) => s.name),
-    changed: wanted.filter((s) => { const old = before.get(s.name); return old !== undefined && sectionText(old) !== sectionText(s); }).map((s) => s.name),
+    changed: wanted
+      .filter((s) => {
+        const old = before.get(s.name);
+        return old !== undefined && sectionText(old) !== sectionText(s);
+      })
+      .map((s) => s.name),
     removed: leftovers.filter((s) => !kept.includes(s)).map((s) => s.name),
     stale: kept.map((s) => s.name),
   };
@@ -91,9 +98,10 @@ function findBlock(lines: readonly IniLine[], path: string): { begin: number; en
   if (begins.length === 0 && ends.length === 0) return undefined;
   const [begin] = begins;
   const [end] = ends;
-  const broken = (line: number, what: string) => new CrossbarError('CONFIG_INVALID', `${path}:${line}: crossbar's managed block is damaged: ${what}`, {
-    hint: `Keep exactly one '${BLOCK_BEGIN}' line and one '${BLOCK_END}' line after it (or delete both and everything between), then run crossbar aws-config again; nothing was written.`,
-  });
+  const broken = (line: number, what: string) =>
+    new CrossbarError('CONFIG_INVALID', `${path}:${line}: crossbar's managed block is damaged: ${what}`, {
+      hint: `Keep exactly one '${BLOCK_BEGIN}' line and one '${BLOCK_END}' line after it (or delete both and everything between), then run crossbar aws-config again; nothing was written.`,
+    });
   if (begins.length > 1) throw broken(begins[1]?.number ?? 0, 'a second begin marker');
   if (ends.length > 1) throw broken(ends[1]?.number ?? 0, 'a second end marker');
   if (!begin) throw broken(end?.number ?? 0, 'an end marker without a begin marker');
@@ -141,11 +149,18 @@ function checkConflicts(wanted: readonly Section[], outside: readonly IniLine[],
     const name = header === undefined ? undefined : profileNameOf(header);
     if (name !== undefined && !defined.has(name)) defined.set(name, line.number);
   }
-  const clashes = wanted.flatMap((s) => { const line = defined.get(s.name); return line === undefined ? [] : [{ name: s.name, line }]; });
+  const clashes = wanted.flatMap((s) => {
+    const line = defined.get(s.name);
+    return line === undefined ? [] : [{ name: s.name, line }];
+  });
   const [first] = clashes;
   if (!first) return;
   const others = clashes.slice(1).map((c) => `'${c.name}' (line ${c.line})`);
-  throw new CrossbarError('CONFIG_INVALID', `${path}:${first.line}: profile '${first.name}' is already defined outside crossbar's managed block${others.length ? `; so are ${others.slice(0, 3).join(', ')}${others.length > 3 ? ` and ${others.length - 3} more` : ''}` : ''}`, {
-    hint: 'crossbar will not shadow your own profiles: rename or delete them, or change defaults.profile_pattern; nothing was written.',
-  });
+  throw new CrossbarError(
+    'CONFIG_INVALID',
+    `${path}:${first.line}: profile '${first.name}' is already defined outside crossbar's managed block${others.length ? `; so are ${others.slice(0, 3).join(', ')}${others.length > 3 ? ` and ${others.length - 3} more` : ''}` : ''}`,
+    {
+      hint: 'crossbar will not shadow your own profiles: rename or delete them, or change defaults.profile_pattern; nothing was written.',
+    },
+  );
 }

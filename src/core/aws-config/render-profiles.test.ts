@@ -60,7 +60,13 @@ region = us-east-1
   });
 
   it('takes the source profile, MFA device, region and session name from options over the config', () => {
-    const out = renderProfiles(registry, { mode: 'role-arn', sourceProfile: 'me', mfaSerial: 'arn:aws:iam::111111111111:mfa/bob', region: 'us-west-2', roleSessionName: 'bob' });
+    const out = renderProfiles(registry, {
+      mode: 'role-arn',
+      sourceProfile: 'me',
+      mfaSerial: 'arn:aws:iam::111111111111:mfa/bob',
+      region: 'us-west-2',
+      roleSessionName: 'bob',
+    });
     expect(out).toContain('source_profile = me\n');
     expect(out).toContain('mfa_serial = arn:aws:iam::111111111111:mfa/bob\n');
     expect(out).not.toContain('eu-west-1');
@@ -75,14 +81,27 @@ region = us-east-1
 
   it('refuses role-arn mode without a source profile, and an MFA role without an MFA device', () => {
     const noSource = registryFrom('accounts:\n  - { id: "222222222222", name: dev }\n');
-    expect(() => renderProfiles(noSource, { mode: 'role-arn' })).toThrow(/need a source profile for dev:CrossbarReadOnly/);
-    const noMfa = registryFrom('source: { profile: me }\naccounts:\n  - { id: "222222222222", name: dev, roles: { admin: { name: administrator, mfa: required } } }\n');
-    expect(() => renderProfiles(noMfa, { mode: 'role-arn' })).toThrow(expect.objectContaining({ code: 'USAGE', message: expect.stringMatching(/dev:admin requires MFA/) }));
+    expect(() => renderProfiles(noSource, { mode: 'role-arn' })).toThrow(
+      /need a source profile for dev:CrossbarReadOnly/,
+    );
+    const noMfa = registryFrom(
+      'source: { profile: me }\naccounts:\n  - { id: "222222222222", name: dev, roles: { admin: { name: administrator, mfa: required } } }\n',
+    );
+    expect(() => renderProfiles(noMfa, { mode: 'role-arn' })).toThrow(
+      expect.objectContaining({ code: 'USAGE', message: expect.stringMatching(/dev:admin requires MFA/) }),
+    );
   });
 
   it('refuses a pattern that would name a profile default', () => {
-    const reg = registryFrom('source: { profile: me }\ndefaults: { profile_pattern: "{name}" }\naccounts:\n  - { id: "222222222222", name: default }\n');
-    expect(() => renderProfiles(reg, { mode: 'role-arn' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringMatching(/never writes a \[default\] profile/) }));
+    const reg = registryFrom(
+      'source: { profile: me }\ndefaults: { profile_pattern: "{name}" }\naccounts:\n  - { id: "222222222222", name: default }\n',
+    );
+    expect(() => renderProfiles(reg, { mode: 'role-arn' })).toThrow(
+      expect.objectContaining({
+        code: 'CONFIG_INVALID',
+        message: expect.stringMatching(/never writes a \[default\] profile/),
+      }),
+    );
   });
 });
 
@@ -101,16 +120,30 @@ region = eu-west-1
   });
 
   it('quotes a program path and a config path with spaces or quotes, so sh and shlex agree', () => {
-    const text = renderProfiles(registry, { mode: 'credential-process', crossbarCommand: '/opt/my tools/crossbar', configPath: "/home/o'neil/my config/crossbar.yaml" });
-    expect(text).toContain(`credential_process = '/opt/my tools/crossbar' credential-process development:CrossbarReadOnly --config '/home/o'"'"'neil/my config/crossbar.yaml'\n`);
+    const text = renderProfiles(registry, {
+      mode: 'credential-process',
+      crossbarCommand: '/opt/my tools/crossbar',
+      configPath: "/home/o'neil/my config/crossbar.yaml",
+    });
+    expect(text).toContain(
+      `credential_process = '/opt/my tools/crossbar' credential-process development:CrossbarReadOnly --config '/home/o'"'"'neil/my config/crossbar.yaml'\n`,
+    );
   });
 
   it('accepts the command as words (node + script)', () => {
-    const text = renderProfiles(registry, { mode: 'credential-process', crossbarCommand: ['node', '/w/bin/crossbar.js'], configPath: '/w/crossbar.yaml' });
-    expect(text).toContain('credential_process = node /w/bin/crossbar.js credential-process client-acme:CrossbarReadOnly --config /w/crossbar.yaml\n');
+    const text = renderProfiles(registry, {
+      mode: 'credential-process',
+      crossbarCommand: ['node', '/w/bin/crossbar.js'],
+      configPath: '/w/crossbar.yaml',
+    });
+    expect(text).toContain(
+      'credential_process = node /w/bin/crossbar.js credential-process client-acme:CrossbarReadOnly --config /w/crossbar.yaml\n',
+    );
   });
 
   it('refuses a path the JavaScript SDK would cut at a comment marker', () => {
-    expect(() => renderProfiles(registry, { mode: 'credential-process', configPath: '/home/me/a #b/crossbar.yaml' })).toThrow(/misread by the AWS SDKs/);
+    expect(() =>
+      renderProfiles(registry, { mode: 'credential-process', configPath: '/home/me/a #b/crossbar.yaml' }),
+    ).toThrow(/misread by the AWS SDKs/);
   });
 });

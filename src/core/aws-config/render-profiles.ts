@@ -41,15 +41,23 @@ export function profileMarker(account: RegistryAccount, role: RegistryRole): str
 const PROFILE_NAME = /^[\w\-@+.%:/]+$/;
 
 export function renderProfiles(registry: Registry, options: RenderProfilesOptions): string {
-  const sections = registry.accounts.flatMap((account) => account.roles.map((role) => renderSection(registry, account, role, options)));
+  const sections = registry.accounts.flatMap((account) =>
+    account.roles.map((role) => renderSection(registry, account, role, options)),
+  );
   return sections.length === 0 ? '' : `${sections.join('\n\n')}\n`;
 }
 
-function renderSection(registry: Registry, account: RegistryAccount, role: RegistryRole, options: RenderProfilesOptions): string {
+function renderSection(
+  registry: Registry,
+  account: RegistryAccount,
+  role: RegistryRole,
+  options: RenderProfilesOptions,
+): string {
   checkProfileName(role.profileName, account, role);
-  const settings = options.mode === 'credential-process'
-    ? credentialProcessSettings(account, role, options)
-    : roleArnSettings(registry, account, role, options);
+  const settings =
+    options.mode === 'credential-process'
+      ? credentialProcessSettings(account, role, options)
+      : roleArnSettings(registry, account, role, options);
   settings.push(['region', options.region ?? account.regions[0] ?? 'us-east-1']);
   if (registry.config.endpoint) settings.push(['endpoint_url', registry.config.endpoint]);
   const lines = settings.map(([key, value]) => `${key} = ${checkValue(key, value, role.profileName)}`);
@@ -58,7 +66,11 @@ function renderSection(registry: Registry, account: RegistryAccount, role: Regis
 
 type Setting = [string, string];
 
-function credentialProcessSettings(account: RegistryAccount, role: RegistryRole, options: RenderProfilesOptions): Setting[] {
+function credentialProcessSettings(
+  account: RegistryAccount,
+  role: RegistryRole,
+  options: RenderProfilesOptions,
+): Setting[] {
   const command = options.crossbarCommand ?? 'crossbar';
   const words = typeof command === 'string' ? [command] : [...command];
   words.push('credential-process', `${account.name}:${role.key}`);
@@ -66,26 +78,40 @@ function credentialProcessSettings(account: RegistryAccount, role: RegistryRole,
   return [['credential_process', shellCommand(words)]];
 }
 
-function roleArnSettings(registry: Registry, account: RegistryAccount, role: RegistryRole, options: RenderProfilesOptions): Setting[] {
+function roleArnSettings(
+  registry: Registry,
+  account: RegistryAccount,
+  role: RegistryRole,
+  options: RenderProfilesOptions,
+): Setting[] {
   const chain = resolveRoleChain({ account, role }, registry);
   const via = chain.length > 1 ? chain[chain.length - 2] : undefined;
-  const sourceProfile = via ? via.role.profileName : options.sourceProfile ?? registry.config.source.profile;
+  const sourceProfile = via ? via.role.profileName : (options.sourceProfile ?? registry.config.source.profile);
   if (!sourceProfile) {
     throw new CrossbarError('USAGE', `role-arn profiles need a source profile for ${account.name}:${role.key}`, {
       hint: 'Set source.profile in crossbar.yaml (the profile with your own keys), or use --mode credential-process',
     });
   }
-  const settings: Setting[] = [['role_arn', role.arn], ['source_profile', sourceProfile]];
+  const settings: Setting[] = [
+    ['role_arn', role.arn],
+    ['source_profile', sourceProfile],
+  ];
   if (role.mfa === 'required') settings.push(['mfa_serial', mfaSerialFor(registry, account, role, options)]);
   if (role.externalId) settings.push(['external_id', role.externalId]);
   const sessionName = options.roleSessionName ?? registry.config.source.identity;
   if (sessionName) settings.push(['role_session_name', sanitizeSessionName(sessionName)]);
   // AWS refuses more than an hour for a chained role; ask for what it will grant.
-  if (role.duration) settings.push(['duration_seconds', String(via ? Math.min(role.duration, CHAINED_MAX_SECONDS) : role.duration)]);
+  if (role.duration)
+    settings.push(['duration_seconds', String(via ? Math.min(role.duration, CHAINED_MAX_SECONDS) : role.duration)]);
   return settings;
 }
 
-function mfaSerialFor(registry: Registry, account: RegistryAccount, role: RegistryRole, options: RenderProfilesOptions): string {
+function mfaSerialFor(
+  registry: Registry,
+  account: RegistryAccount,
+  role: RegistryRole,
+  options: RenderProfilesOptions,
+): string {
   const serial = options.mfaSerial ?? registry.config.source.mfa_serial;
   if (!serial) {
     throw new CrossbarError('USAGE', `${account.name}:${role.key} requires MFA but no MFA device is configured`, {
@@ -97,23 +123,35 @@ function mfaSerialFor(registry: Registry, account: RegistryAccount, role: Regist
 
 function checkProfileName(name: string, account: RegistryAccount, role: RegistryRole): void {
   if (name === 'default') {
-    throw new CrossbarError('CONFIG_INVALID', `The profile of ${account.name}:${role.key} would be named 'default'; crossbar never writes a [default] profile`, {
-      hint: 'Change defaults.profile_pattern so every profile gets its own name, e.g. {namespace}-{name}-{role}',
-    });
+    throw new CrossbarError(
+      'CONFIG_INVALID',
+      `The profile of ${account.name}:${role.key} would be named 'default'; crossbar never writes a [default] profile`,
+      {
+        hint: 'Change defaults.profile_pattern so every profile gets its own name, e.g. {namespace}-{name}-{role}',
+      },
+    );
   }
   if (!PROFILE_NAME.test(name)) {
-    throw new CrossbarError('CONFIG_INVALID', `Profile name '${name}' (${account.name}:${role.key}) has characters the AWS SDKs cannot read in a section header`, {
-      hint: 'Use letters, digits and - _ . @ + % : / in defaults.profile_pattern and account names',
-    });
+    throw new CrossbarError(
+      'CONFIG_INVALID',
+      `Profile name '${name}' (${account.name}:${role.key}) has characters the AWS SDKs cannot read in a section header`,
+      {
+        hint: 'Use letters, digits and - _ . @ + % : / in defaults.profile_pattern and account names',
+      },
+    );
   }
 }
 
 /** A value the SDKs would cut short: a line break ends it, and the JS SDK drops everything after ` #` or ` ;`. */
 function checkValue(key: string, value: string, profile: string): string {
   if (/[\r\n]/.test(value) || /(^|\s)[#;]/.test(value)) {
-    throw new CrossbarError('USAGE', `The ${key} of profile '${profile}' would be misread by the AWS SDKs: it contains a line break or a ' #'/' ;' comment marker`, {
-      hint: 'Move crossbar.yaml (or the crossbar program) to a path without those characters',
-    });
+    throw new CrossbarError(
+      'USAGE',
+      `The ${key} of profile '${profile}' would be misread by the AWS SDKs: it contains a line break or a ' #'/' ;' comment marker`,
+      {
+        hint: 'Move crossbar.yaml (or the crossbar program) to a path without those characters',
+      },
+    );
   }
   return value;
 }

@@ -10,23 +10,25 @@ describe('unifiedDiff', () => {
     const old = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10'].join('\n') + '\n';
     const now = ['1', '2', '3', '4', 'five', '6', '7', '8', '9', '10', '11'].join('\n') + '\n';
     // Same as `diff -u` (GNU diffutils) apart from the file header lines.
-    expect(unifiedDiff(old, now, '~/.aws/config')).toBe([
-      '--- ~/.aws/config',
-      '+++ ~/.aws/config',
-      '@@ -2,9 +2,10 @@',
-      ' 2',
-      ' 3',
-      ' 4',
-      '-5',
-      '+five',
-      ' 6',
-      ' 7',
-      ' 8',
-      ' 9',
-      ' 10',
-      '+11',
-      '',
-    ].join('\n'));
+    expect(unifiedDiff(old, now, '~/.aws/config')).toBe(
+      [
+        '--- ~/.aws/config',
+        '+++ ~/.aws/config',
+        '@@ -2,9 +2,10 @@',
+        ' 2',
+        ' 3',
+        ' 4',
+        '-5',
+        '+five',
+        ' 6',
+        ' 7',
+        ' 8',
+        ' 9',
+        ' 10',
+        '+11',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('merges changes closer than two contexts into one hunk', () => {
@@ -43,18 +45,20 @@ describe('unifiedDiff', () => {
   });
 
   it('shows an added block appended to a file without a final newline', () => {
-    expect(unifiedDiff('[default]\nregion = x', '[default]\nregion = x\n\n# block\n', 'c')).toBe([
-      '--- c',
-      '+++ c',
-      '@@ -1,2 +1,4 @@',
-      ' [default]',
-      '-region = x',
-      '\\ No newline at end of file',
-      '+region = x',
-      '+',
-      '+# block',
-      '',
-    ].join('\n'));
+    expect(unifiedDiff('[default]\nregion = x', '[default]\nregion = x\n\n# block\n', 'c')).toBe(
+      [
+        '--- c',
+        '+++ c',
+        '@@ -1,2 +1,4 @@',
+        ' [default]',
+        '-region = x',
+        '\\ No newline at end of file',
+        '+region = x',
+        '+',
+        '+# block',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('diffs a new file against an empty one', () => {

@@ -17,9 +17,15 @@ export function unifiedDiff(oldText: string, newText: string, path: string): str
   let head = 0;
   while (head < a.length && head < b.length && key(a[head]!) === key(b[head]!)) head += 1;
   let tail = 0;
-  while (tail < a.length - head && tail < b.length - head && key(a[a.length - 1 - tail]!) === key(b[b.length - 1 - tail]!)) tail += 1;
+  while (
+    tail < a.length - head &&
+    tail < b.length - head &&
+    key(a[a.length - 1 - tail]!) === key(b[b.length - 1 - tail]!)
+  )
+    tail += 1;
   const ops: Op[] = [];
-  const op = (kind: Op['kind'], l: { text: string; eol: string }) => ops.push({ kind, line: l.text, eolMissing: l.eol === '' });
+  const op = (kind: Op['kind'], l: { text: string; eol: string }) =>
+    ops.push({ kind, line: l.text, eolMissing: l.eol === '' });
   a.slice(0, head).forEach((l) => op(' ', l));
   lcsOps(a.slice(head, a.length - tail), b.slice(head, b.length - tail), key).forEach(([kind, l]) => op(kind, l));
   a.slice(a.length - tail).forEach((l) => op(' ', l));
@@ -34,7 +40,8 @@ function lcsOps<T>(a: readonly T[], b: readonly T[], key: (x: T) => string): Arr
   const at = (i: number, j: number) => lengths[i * (m + 1) + j] ?? 0;
   for (let i = n - 1; i >= 0; i -= 1) {
     for (let j = m - 1; j >= 0; j -= 1) {
-      lengths[i * (m + 1) + j] = key(a[i]!) === key(b[j]!) ? at(i + 1, j + 1) + 1 : Math.max(at(i + 1, j), at(i, j + 1));
+      lengths[i * (m + 1) + j] =
+        key(a[i]!) === key(b[j]!) ? at(i + 1, j + 1) + 1 : Math.max(at(i + 1, j), at(i, j + 1));
     }
   }
   const out: Array<[Op['kind'], T]> = [];

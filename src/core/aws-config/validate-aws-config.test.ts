@@ -42,12 +42,18 @@ describe('findIniProblems', () => {
 describe('validateAwsConfig', () => {
   it('throws CONFIG_INVALID with path:line, a count of further problems, and no line content', () => {
     const text = '[default]\naws_secret_access_key wJalrXUtnFEMI\n[default]\n';
-    expect(() => validateAwsConfig(text, '/home/me/.aws/config')).toThrow(expect.objectContaining({
-      code: 'CONFIG_INVALID',
-      exitCode: 2,
-      message: expect.stringMatching(/^\/home\/me\/\.aws\/config:2: cannot parse the AWS config file: .* \(and 1 more problem\)$/),
-      hint: expect.stringMatching(/nothing was written/),
-    }));
-    expect(() => validateAwsConfig(text, 'c')).toThrow(expect.not.objectContaining({ message: expect.stringContaining('wJalr') }));
+    expect(() => validateAwsConfig(text, '/home/me/.aws/config')).toThrow(
+      expect.objectContaining({
+        code: 'CONFIG_INVALID',
+        exitCode: 2,
+        message: expect.stringMatching(
+          /^\/home\/me\/\.aws\/config:2: cannot parse the AWS config file: .* \(and 1 more problem\)$/,
+        ),
+        hint: expect.stringMatching(/nothing was written/),
+      }),
+    );
+    expect(() => validateAwsConfig(text, 'c')).toThrow(
+      expect.not.objectContaining({ message: expect.stringContaining('wJalr') }),
+    );
   });
 });

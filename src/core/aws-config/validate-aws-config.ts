@@ -29,14 +29,16 @@ export function findIniProblems(text: string): IniProblem[] {
     const lineIndent = raw.search(/\S/);
     if (section !== undefined && option && lineIndent > indent) {
       // botocore reads `key =` followed by indented lines as a nested `name = value` block.
-      if (option.nested && !value.includes('=')) problems.push({ line: number, message: `the nested value of '${option.name}' needs 'name = value' lines` });
+      if (option.nested && !value.includes('='))
+        problems.push({ line: number, message: `the nested value of '${option.name}' needs 'name = value' lines` });
       continue;
     }
     indent = lineIndent;
     const header = sectionHeader(value);
     if (header !== undefined) {
       if (FORBIDDEN_SECTIONS.has(header)) problems.push({ line: number, message: `invalid section name [${header}]` });
-      else if (seenSections.has(header) && header !== 'DEFAULT') problems.push({ line: number, message: `section [${header}] appears twice` });
+      else if (seenSections.has(header) && header !== 'DEFAULT')
+        problems.push({ line: number, message: `section [${header}] appears twice` });
       seenSections.add(header);
       section = header;
       option = undefined;
@@ -49,7 +51,10 @@ export function findIniProblems(text: string): IniProblem[] {
     const m = OPTION.exec(value);
     const name = m?.[1]?.trimEnd().toLowerCase();
     if (!m || !name) {
-      problems.push({ line: number, message: 'the line is neither a [section], a key = value, a comment nor an indented continuation' });
+      problems.push({
+        line: number,
+        message: 'the line is neither a [section], a key = value, a comment nor an indented continuation',
+      });
       option = undefined;
       continue;
     }
@@ -67,7 +72,11 @@ export function validateAwsConfig(text: string, path: string): void {
   const first = problems[0];
   if (!first) return;
   const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
-  throw new CrossbarError('CONFIG_INVALID', `${path}:${first.line}: cannot parse the AWS config file: ${first.message}${more}`, {
-    hint: 'The AWS CLI cannot read this file either. Fix that line (or set AWS_CONFIG_FILE to another file) and run crossbar aws-config again; nothing was written.',
-  });
+  throw new CrossbarError(
+    'CONFIG_INVALID',
+    `${path}:${first.line}: cannot parse the AWS config file: ${first.message}${more}`,
+    {
+      hint: 'The AWS CLI cannot read this file either. Fix that line (or set AWS_CONFIG_FILE to another file) and run crossbar aws-config again; nothing was written.',
+    },
+  );
 }

@@ -1,4 +1,13 @@
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -72,7 +81,9 @@ describe('readAwsConfig', () => {
   it('refuses bytes that are not UTF-8, since they would not survive a rewrite', () => {
     const path = join(dir, 'config');
     writeFileSync(path, Buffer.from([0x5b, 0x61, 0x5d, 0x0a, 0xff, 0xfe, 0x0a]));
-    expect(() => readAwsConfig(path)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('not valid UTF-8') }));
+    expect(() => readAwsConfig(path)).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('not valid UTF-8') }),
+    );
   });
 });
 

@@ -1,4 +1,16 @@
-import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -11,7 +23,10 @@ import { CrossbarError } from '../errors.js';
  */
 
 /** `AWS_CONFIG_FILE`, else `~/.aws/config`, as the AWS CLI and SDKs look it up. */
-export function resolveAwsConfigPath(env: Record<string, string | undefined> = process.env, home: string = homedir()): string {
+export function resolveAwsConfigPath(
+  env: Record<string, string | undefined> = process.env,
+  home: string = homedir(),
+): string {
   const fromEnv = env['AWS_CONFIG_FILE'];
   if (fromEnv) return fromEnv.startsWith('~/') ? join(home, fromEnv.slice(2)) : fromEnv;
   return join(home, '.aws', 'config');
@@ -24,13 +39,20 @@ export function readAwsConfig(path: string): { text: string; exists: boolean } {
     bytes = readFileSync(path);
   } catch (err) {
     if (errnoOf(err) === 'ENOENT') return { text: '', exists: false };
-    throw new CrossbarError('CONFIG_INVALID', `Cannot read ${path}: ${errnoOf(err) ?? 'unknown error'}`, { cause: err, hint: 'Check the file permissions' });
+    throw new CrossbarError('CONFIG_INVALID', `Cannot read ${path}: ${errnoOf(err) ?? 'unknown error'}`, {
+      cause: err,
+      hint: 'Check the file permissions',
+    });
   }
   const text = bytes.toString('utf8');
   if (!Buffer.from(text, 'utf8').equals(bytes)) {
-    throw new CrossbarError('CONFIG_INVALID', `${path} is not valid UTF-8, so crossbar cannot rewrite it byte for byte`, {
-      hint: 'Convert the file to UTF-8 (the AWS CLI expects it too); nothing was written.',
-    });
+    throw new CrossbarError(
+      'CONFIG_INVALID',
+      `${path} is not valid UTF-8, so crossbar cannot rewrite it byte for byte`,
+      {
+        hint: 'Convert the file to UTF-8 (the AWS CLI expects it too); nothing was written.',
+      },
+    );
   }
   return { text, exists: true };
 }
@@ -85,7 +107,10 @@ function resolveTarget(path: string): string {
 }
 
 function backupFile(path: string, now: () => number): string {
-  const stamp = new Date(now()).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = new Date(now())
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   const bytes = readFileSync(path);
   for (let n = 0; ; n += 1) {
     const candidate = `${path}.crossbar-backup-${stamp}${n === 0 ? '' : `-${n}`}`;
@@ -138,5 +163,7 @@ function unlinkQuietly(path: string): void {
 }
 
 function errnoOf(err: unknown): string | undefined {
-  return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
+  return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string'
+    ? err.code
+    : undefined;
 }

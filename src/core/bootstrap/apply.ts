@@ -33,14 +33,20 @@ async function run(iam: IAMClient, action: BootstrapAction, signal?: AbortSignal
   const send = signal ? { abortSignal: signal } : {};
   switch (action.kind) {
     case 'create-role':
-      await iam.send(new CreateRoleCommand({
-        RoleName: action.role.name,
-        AssumeRolePolicyDocument: JSON.stringify(action.trust),
-        Description: `crossbar ${action.role.level} access${action.role.mfa ? ' with MFA' : ''}`,
-      }), send);
+      await iam.send(
+        new CreateRoleCommand({
+          RoleName: action.role.name,
+          AssumeRolePolicyDocument: JSON.stringify(action.trust),
+          Description: `crossbar ${action.role.level} access${action.role.mfa ? ' with MFA' : ''}`,
+        }),
+        send,
+      );
       return;
     case 'update-trust':
-      await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: action.role.name, PolicyDocument: JSON.stringify(action.trust) }), send);
+      await iam.send(
+        new UpdateAssumeRolePolicyCommand({ RoleName: action.role.name, PolicyDocument: JSON.stringify(action.trust) }),
+        send,
+      );
       return;
     case 'attach-policy':
       await iam.send(new AttachRolePolicyCommand({ RoleName: action.role.name, PolicyArn: action.policyArn }), send);
@@ -49,7 +55,14 @@ async function run(iam: IAMClient, action: BootstrapAction, signal?: AbortSignal
       await iam.send(new CreateGroupCommand({ GroupName: action.group.name }), send);
       return;
     case 'put-group-policy':
-      await iam.send(new PutGroupPolicyCommand({ GroupName: action.group.name, PolicyName: GROUP_POLICY_NAME, PolicyDocument: JSON.stringify(action.document) }), send);
+      await iam.send(
+        new PutGroupPolicyCommand({
+          GroupName: action.group.name,
+          PolicyName: GROUP_POLICY_NAME,
+          PolicyDocument: JSON.stringify(action.document),
+        }),
+        send,
+      );
       return;
     case 'add-user':
       await iam.send(new AddUserToGroupCommand({ GroupName: action.group.name, UserName: action.user }), send);
@@ -79,19 +92,35 @@ async function applyAccount(plan: AccountPlan, access: IamAccess, signal?: Abort
  * when it fails no target has been touched yet. Its group policies may name roles that do not exist yet;
  * IAM allows that, and they exist a moment later.
  */
-export async function applyBootstrap(plan: BootstrapPlan, access: IamAccess, options: ApplyOptions = {}): Promise<AppliedAccount[]> {
+export async function applyBootstrap(
+  plan: BootstrapPlan,
+  access: IamAccess,
+  options: ApplyOptions = {},
+): Promise<AppliedAccount[]> {
   const targets = plan.accounts.filter((a) => a.side === 'target');
   const applied: AppliedAccount[] = [];
-  for (const source of plan.accounts.filter((a) => a.side === 'source')) applied.push(await applyAccount(source, access, options.signal));
+  for (const source of plan.accounts.filter((a) => a.side === 'source'))
+    applied.push(await applyAccount(source, access, options.signal));
   const sourceFailed = applied.find((a) => a.error);
   if (sourceFailed) {
-    const skipped = targets.filter((t) => t.actions.length > 0).map((t): AppliedAccount => ({
-      accountId: t.accountId, name: t.name, side: t.side, done: [],
-      error: { action: 'not started', code: 'SKIPPED', message: `the source account ${sourceFailed.accountId} failed first: no target was changed` },
-    }));
+    const skipped = targets
+      .filter((t) => t.actions.length > 0)
+      .map((t): AppliedAccount => ({
+        accountId: t.accountId,
+        name: t.name,
+        side: t.side,
+        done: [],
+        error: {
+          action: 'not started',
+          code: 'SKIPPED',
+          message: `the source account ${sourceFailed.accountId} failed first: no target was changed`,
+        },
+      }));
     return [...applied, ...skipped];
   }
-  applied.push(...await mapBounded(targets, options.concurrency ?? 8, (a) => applyAccount(a, access, options.signal)));
+  applied.push(
+    ...(await mapBounded(targets, options.concurrency ?? 8, (a) => applyAccount(a, access, options.signal))),
+  );
   return applied;
 }
 

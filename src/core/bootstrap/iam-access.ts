@@ -23,9 +23,14 @@ export interface ClosableIamAccess extends IamAccess {
   close(): void;
 }
 
-async function iamClient(credentials: Credentials | (() => Promise<Credentials>), endpoint: string | undefined, region: string): Promise<IAMClient> {
+async function iamClient(
+  credentials: Credentials | (() => Promise<Credentials>),
+  endpoint: string | undefined,
+  region: string,
+): Promise<IAMClient> {
   const client = await createAwsClient('iam', { region, credentials, endpoint, maxAttempts: 4, retryMode: 'standard' });
-  if (!(client instanceof IAMClient)) throw new CrossbarError('ERROR', 'The AWS client factory did not give an IAMClient for iam');
+  if (!(client instanceof IAMClient))
+    throw new CrossbarError('ERROR', 'The AWS client factory did not give an IAMClient for iam');
   return client;
 }
 
@@ -58,15 +63,21 @@ export function createIamAccess(options: IamAccessOptions): ClosableIamAccess {
     return client;
   };
   return {
-    targetIam: (accountId) => cached(accountId, async () => {
-      const account = crossbar.registry.accounts.find((a) => a.id === accountId);
-      if (!account) throw new CrossbarError('UNKNOWN_ACCOUNT', `Account ${accountId} is not in crossbar.yaml`);
-      const credentials = await crossbar.credentials({ account, role: viaRole(crossbar, accountId, via) });
-      return iamClient(credentials, crossbar.endpoint, region);
-    }),
-    sourceIam: () => cached('source', async () => iamClient(await options.sourceCredentials(), crossbar.endpoint, region)),
+    targetIam: (accountId) =>
+      cached(accountId, async () => {
+        const account = crossbar.registry.accounts.find((a) => a.id === accountId);
+        if (!account) throw new CrossbarError('UNKNOWN_ACCOUNT', `Account ${accountId} is not in crossbar.yaml`);
+        const credentials = await crossbar.credentials({ account, role: viaRole(crossbar, accountId, via) });
+        return iamClient(credentials, crossbar.endpoint, region);
+      }),
+    sourceIam: () =>
+      cached('source', async () => iamClient(await options.sourceCredentials(), crossbar.endpoint, region)),
     close() {
-      for (const client of clients.values()) client.then((c) => c.destroy(), () => {});
+      for (const client of clients.values())
+        client.then(
+          (c) => c.destroy(),
+          () => {},
+        );
       clients.clear();
     },
   };

@@ -9,7 +9,14 @@ import {
 import { awsErrorFacts } from '../credentials/sts-errors.js';
 import { classifyError } from '../fanout/classify-error.js';
 import { mapBounded } from '../reachability.js';
-import { decodePolicyText, groupPolicy, GROUP_POLICY_NAME, samePolicy, trustPolicy, type PolicyDocument } from './policies.js';
+import {
+  decodePolicyText,
+  groupPolicy,
+  GROUP_POLICY_NAME,
+  samePolicy,
+  trustPolicy,
+  type PolicyDocument,
+} from './policies.js';
 import type { BootstrapGroup, BootstrapRole, BootstrapSpec } from './spec.js';
 
 /**
@@ -75,79 +82,144 @@ async function orMissing<T>(call: Promise<T>): Promise<T | undefined> {
 
 export function describeAction(action: BootstrapAction): string {
   switch (action.kind) {
-    case 'create-role': return `create role ${action.role.name} (${action.role.level}${action.role.mfa ? ', MFA' : ''}${action.role.externalId ? ', ExternalId' : ''})`;
-    case 'update-trust': return `update trust of ${action.role.name}`;
-    case 'attach-policy': return `attach ${action.policyArn} to ${action.role.name}`;
-    case 'create-group': return `create group ${action.group.name}`;
-    case 'put-group-policy': return `put policy ${GROUP_POLICY_NAME} on ${action.group.name} (${action.bytes} bytes${action.wildcard ? ', account wildcard' : ''})`;
-    case 'add-user': return `add user ${action.user} to ${action.group.name}`;
+    case 'create-role':
+      return `create role ${action.role.name} (${action.role.level}${action.role.mfa ? ', MFA' : ''}${action.role.externalId ? ', ExternalId' : ''})`;
+    case 'update-trust':
+      return `update trust of ${action.role.name}`;
+    case 'attach-policy':
+      return `attach ${action.policyArn} to ${action.role.name}`;
+    case 'create-group':
+      return `create group ${action.group.name}`;
+    case 'put-group-policy':
+      return `put policy ${GROUP_POLICY_NAME} on ${action.group.name} (${action.bytes} bytes${action.wildcard ? ', account wildcard' : ''})`;
+    case 'add-user':
+      return `add user ${action.user} to ${action.group.name}`;
   }
 }
 
 async function attachedPolicies(iam: IAMClient, roleName: string, signal?: AbortSignal): Promise<string[]> {
   const arns: string[] = [];
-  for await (const page of paginateListAttachedRolePolicies({ client: iam }, { RoleName: roleName }, ...(signal ? [{ abortSignal: signal }] : []))) {
+  for await (const page of paginateListAttachedRolePolicies(
+    { client: iam },
+    { RoleName: roleName },
+    ...(signal ? [{ abortSignal: signal }] : []),
+  )) {
     for (const p of page.AttachedPolicies ?? []) if (p.PolicyArn) arns.push(p.PolicyArn);
   }
   return arns;
 }
 
-async function planRole(iam: IAMClient, role: BootstrapRole, principals: readonly string[], signal?: AbortSignal): Promise<{ actions: BootstrapAction[]; notes: string[] }> {
+async function planRole(
+  iam: IAMClient,
+  role: BootstrapRole,
+  principals: readonly string[],
+  signal?: AbortSignal,
+): Promise<{ actions: BootstrapAction[]; notes: string[] }> {
   const trust = trustPolicy(role, principals);
   const send = signal ? { abortSignal: signal } : {};
   const current = await orMissing(iam.send(new GetRoleCommand({ RoleName: role.name }), send));
   if (!current?.Role) {
-    return { actions: [{ kind: 'create-role', role, trust }, { kind: 'attach-policy', role, policyArn: role.managedPolicyArn }], notes: [] };
+    return {
+      actions: [
+        { kind: 'create-role', role, trust },
+        { kind: 'attach-policy', role, policyArn: role.managedPolicyArn },
+      ],
+      notes: [],
+    };
   }
   const actions: BootstrapAction[] = [];
   const currentTrust = current.Role.AssumeRolePolicyDocument;
-  if (currentTrust === undefined || !samePolicy(decodePolicyText(currentTrust), trust)) actions.push({ kind: 'update-trust', role, trust });
+  if (currentTrust === undefined || !samePolicy(decodePolicyText(currentTrust), trust))
+    actions.push({ kind: 'update-trust', role, trust });
   const attached = await attachedPolicies(iam, role.name, signal);
-  if (!attached.includes(role.managedPolicyArn)) actions.push({ kind: 'attach-policy', role, policyArn: role.managedPolicyArn });
+  if (!attached.includes(role.managedPolicyArn))
+    actions.push({ kind: 'attach-policy', role, policyArn: role.managedPolicyArn });
   // Detaching is not bootstrap's call: someone attached it, and removing access silently would surprise them.
   const extra = attached.filter((a) => a !== role.managedPolicyArn);
   const notes = extra.length > 0 ? [`${role.name} also has ${extra.join(', ')} attached (left in place)`] : [];
   return { actions, notes };
 }
 
-async function planGroup(iam: IAMClient, group: BootstrapGroup, spec: BootstrapSpec, signal?: AbortSignal): Promise<BootstrapAction[]> {
+async function planGroup(
+  iam: IAMClient,
+  group: BootstrapGroup,
+  spec: BootstrapSpec,
+  signal?: AbortSignal,
+): Promise<BootstrapAction[]> {
   const send = signal ? { abortSignal: signal } : {};
   const policy = groupPolicy(group, spec);
-  const put: BootstrapAction = { kind: 'put-group-policy', group, document: policy.document, wildcard: policy.wildcard, bytes: policy.bytes };
+  const put: BootstrapAction = {
+    kind: 'put-group-policy',
+    group,
+    document: policy.document,
+    wildcard: policy.wildcard,
+    bytes: policy.bytes,
+  };
   for (const user of group.users) await iam.send(new GetUserCommand({ UserName: user }), send);
   const current = await orMissing(iam.send(new GetGroupCommand({ GroupName: group.name }), send));
-  if (!current) return [{ kind: 'create-group', group }, put, ...group.users.map((user): BootstrapAction => ({ kind: 'add-user', group, user }))];
+  if (!current)
+    return [
+      { kind: 'create-group', group },
+      put,
+      ...group.users.map((user): BootstrapAction => ({ kind: 'add-user', group, user })),
+    ];
   const members = new Set((current.Users ?? []).map((u) => u.UserName));
-  const existing = await orMissing(iam.send(new GetGroupPolicyCommand({ GroupName: group.name, PolicyName: GROUP_POLICY_NAME }), send));
-  const same = existing?.PolicyDocument !== undefined && samePolicy(decodePolicyText(existing.PolicyDocument), policy.document);
-  return [...(same ? [] : [put]), ...group.users.filter((u) => !members.has(u)).map((user): BootstrapAction => ({ kind: 'add-user', group, user }))];
+  const existing = await orMissing(
+    iam.send(new GetGroupPolicyCommand({ GroupName: group.name, PolicyName: GROUP_POLICY_NAME }), send),
+  );
+  const same =
+    existing?.PolicyDocument !== undefined && samePolicy(decodePolicyText(existing.PolicyDocument), policy.document);
+  return [
+    ...(same ? [] : [put]),
+    ...group.users.filter((u) => !members.has(u)).map((user): BootstrapAction => ({ kind: 'add-user', group, user })),
+  ];
 }
 
 function unreachable(accountId: string, name: string, err: unknown): Unreachable {
   const failure = classifyError(err);
-  return { accountId, name, code: failure.code, message: failure.message, ...(failure.hint ? { hint: failure.hint } : {}) };
+  return {
+    accountId,
+    name,
+    code: failure.code,
+    message: failure.message,
+    ...(failure.hint ? { hint: failure.hint } : {}),
+  };
 }
 
 /** Reads every account (targets through `--via`, the source with its own identity) and diffs it with the spec. */
-export async function planBootstrap(spec: BootstrapSpec, access: IamAccess, options: PlanOptions = {}): Promise<BootstrapPlan> {
+export async function planBootstrap(
+  spec: BootstrapSpec,
+  access: IamAccess,
+  options: PlanOptions = {},
+): Promise<BootstrapPlan> {
   const ids = [...new Set(spec.roles.map((r) => r.accountId))];
-  const targets = await mapBounded(ids, options.concurrency ?? 8, async (accountId): Promise<AccountPlan | Unreachable> => {
-    const roles = spec.roles.filter((r) => r.accountId === accountId);
-    const name = roles[0]?.accountName ?? accountId;
-    try {
-      const iam = await access.targetIam(accountId);
-      const planned = [];
-      for (const role of roles) planned.push(await planRole(iam, role, spec.principals, options.signal));
-      return { accountId, name, side: 'target', actions: planned.flatMap((p) => p.actions), notes: planned.flatMap((p) => p.notes) };
-    } catch (err) {
-      return unreachable(accountId, name, err);
-    }
-  });
+  const targets = await mapBounded(
+    ids,
+    options.concurrency ?? 8,
+    async (accountId): Promise<AccountPlan | Unreachable> => {
+      const roles = spec.roles.filter((r) => r.accountId === accountId);
+      const name = roles[0]?.accountName ?? accountId;
+      try {
+        const iam = await access.targetIam(accountId);
+        const planned = [];
+        for (const role of roles) planned.push(await planRole(iam, role, spec.principals, options.signal));
+        return {
+          accountId,
+          name,
+          side: 'target',
+          actions: planned.flatMap((p) => p.actions),
+          notes: planned.flatMap((p) => p.notes),
+        };
+      } catch (err) {
+        return unreachable(accountId, name, err);
+      }
+    },
+  );
   let source: AccountPlan | Unreachable;
   try {
     const iam = await access.sourceIam();
     const actions: BootstrapAction[] = [];
-    for (const group of spec.groups) actions.push(...await planGroup(iam, group, spec, options.signal));
+    for (const group of spec.groups) actions.push(...(await planGroup(iam, group, spec, options.signal)));
     source = { accountId: spec.sourceAccountId, name: 'source', side: 'source', actions, notes: [] };
   } catch (err) {
     source = unreachable(spec.sourceAccountId, 'source', err);

@@ -24,13 +24,15 @@ export function trustPolicy(role: BootstrapRole, principals: readonly string[]):
   };
   return {
     Version: '2012-10-17',
-    Statement: [{
-      Sid: 'CrossbarSource',
-      Effect: 'Allow',
-      Principal: { AWS: [...principals] },
-      Action: TRUST_ACTIONS,
-      ...(Object.keys(condition).length > 0 ? { Condition: condition } : {}),
-    }],
+    Statement: [
+      {
+        Sid: 'CrossbarSource',
+        Effect: 'Allow',
+        Principal: { AWS: [...principals] },
+        Action: TRUST_ACTIONS,
+        ...(Object.keys(condition).length > 0 ? { Condition: condition } : {}),
+      },
+    ],
   };
 }
 
@@ -44,14 +46,20 @@ export interface GroupPolicy {
   exactBytes: number;
 }
 
-function assumeStatements(arns: readonly string[], mfaArns: ReadonlySet<string>, sid: string): Record<string, unknown>[] {
+function assumeStatements(
+  arns: readonly string[],
+  mfaArns: ReadonlySet<string>,
+  sid: string,
+): Record<string, unknown>[] {
   const plain = arns.filter((a) => !mfaArns.has(a));
   const withMfa = arns.filter((a) => mfaArns.has(a));
   const mfa = { Bool: { 'aws:MultiFactorAuthPresent': 'true' } };
   return [
     ...(plain.length > 0 ? [{ Sid: sid, Effect: 'Allow', Action: 'sts:AssumeRole', Resource: plain }] : []),
     // The role demands MFA anyway; asking for it here too keeps the group from ever being the weaker side.
-    ...(withMfa.length > 0 ? [{ Sid: `${sid}WithMfa`, Effect: 'Allow', Action: 'sts:AssumeRole', Resource: withMfa, Condition: mfa }] : []),
+    ...(withMfa.length > 0
+      ? [{ Sid: `${sid}WithMfa`, Effect: 'Allow', Action: 'sts:AssumeRole', Resource: withMfa, Condition: mfa }]
+      : []),
   ];
 }
 
@@ -98,7 +106,9 @@ export function normalizePolicy(value: unknown): unknown {
     return items.every((i): i is string => typeof i === 'string') ? [...items].sort() : items;
   }
   if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value).filter(([k]) => k !== 'Sid').sort(([a], [b]) => a.localeCompare(b));
+    const entries = Object.entries(value)
+      .filter(([k]) => k !== 'Sid')
+      .sort(([a], [b]) => a.localeCompare(b));
     return Object.fromEntries(entries.map(([k, v]) => [k, normalizePolicy(v)]));
   }
   return value;

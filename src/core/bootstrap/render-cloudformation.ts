@@ -21,7 +21,11 @@ interface RoleDefinition {
 }
 
 function pascal(text: string): string {
-  return text.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]?.toUpperCase() + w.slice(1)).join('');
+  return text
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0]?.toUpperCase() + w.slice(1))
+    .join('');
 }
 
 /** The same role name with another level or MFA rule in some accounts gets its own resource. */
@@ -38,7 +42,12 @@ function definitions(spec: BootstrapSpec): RoleDefinition[] {
     const key = `${role.name}|${role.level}|${role.mfa}`;
     const known = byKey.get(key);
     if (known) known.accountIds.add(role.accountId);
-    else byKey.set(key, { logicalId: uniqueId(`Role${pascal(role.name)}`, byKey), role, accountIds: new Set([role.accountId]) });
+    else
+      byKey.set(key, {
+        logicalId: uniqueId(`Role${pascal(role.name)}`, byKey),
+        role,
+        accountIds: new Set([role.accountId]),
+      });
   }
   return [...byKey.values()];
 }
@@ -52,12 +61,14 @@ function trustDocument(role: BootstrapRole): Record<string, unknown> {
   const externalId = { StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } } };
   return {
     Version: '2012-10-17',
-    Statement: [{
-      Effect: 'Allow',
-      Principal: { AWS: { Ref: 'TrustedPrincipals' } },
-      Action: TRUST_ACTIONS,
-      Condition: { 'Fn::If': ['HasExternalId', { ...externalId, ...mfa }, mfa ?? { Ref: 'AWS::NoValue' }] },
-    }],
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { AWS: { Ref: 'TrustedPrincipals' } },
+        Action: TRUST_ACTIONS,
+        Condition: { 'Fn::If': ['HasExternalId', { ...externalId, ...mfa }, mfa ?? { Ref: 'AWS::NoValue' }] },
+      },
+    ],
   };
 }
 
@@ -65,15 +76,26 @@ export function targetTemplate(spec: BootstrapSpec): Record<string, unknown> {
   const defs = definitions(spec);
   const total = accountIdsOf(spec).length;
   const parameters: Record<string, unknown> = {
-    TrustedPrincipals: { Type: 'CommaDelimitedList', Default: spec.principals.join(','), Description: 'ARNs of the source users and roles the roles trust (never *)' },
+    TrustedPrincipals: {
+      Type: 'CommaDelimitedList',
+      Default: spec.principals.join(','),
+      Description: 'ARNs of the source users and roles the roles trust (never *)',
+    },
     ExternalId: { Type: 'String', Default: '', Description: 'sts:ExternalId the roles require; empty for none' },
   };
-  const conditions: Record<string, unknown> = { HasExternalId: { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'ExternalId' }, ''] }] } };
+  const conditions: Record<string, unknown> = {
+    HasExternalId: { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'ExternalId' }, ''] }] },
+  };
   const resources: Record<string, unknown> = {};
   const outputs: Record<string, unknown> = {};
   for (const def of defs) {
     const create = `Create${def.logicalId}`;
-    parameters[create] = { Type: 'String', AllowedValues: ['true', 'false'], Default: def.accountIds.size === total ? 'true' : 'false', Description: `Create the ${def.role.level} role ${def.role.name}` };
+    parameters[create] = {
+      Type: 'String',
+      AllowedValues: ['true', 'false'],
+      Default: def.accountIds.size === total ? 'true' : 'false',
+      Description: `Create the ${def.role.level} role ${def.role.name}`,
+    };
     conditions[create] = { 'Fn::Equals': [{ Ref: create }, 'true'] };
     resources[def.logicalId] = {
       Type: 'AWS::IAM::Role',
@@ -98,7 +120,9 @@ export function targetTemplate(spec: BootstrapSpec): Record<string, unknown> {
 }
 
 /** The parameter overrides of each stack instance: what differs from the template's defaults. */
-export function targetParameters(spec: BootstrapSpec): { account: string; accountId: string; parameters: { ParameterKey: string; ParameterValue: string }[] }[] {
+export function targetParameters(
+  spec: BootstrapSpec,
+): { account: string; accountId: string; parameters: { ParameterKey: string; ParameterValue: string }[] }[] {
   const defs = definitions(spec);
   return accountIdsOf(spec).map((accountId) => {
     const roles = spec.roles.filter((r) => r.accountId === accountId);
@@ -108,7 +132,10 @@ export function targetParameters(spec: BootstrapSpec): { account: string; accoun
       accountId,
       parameters: [
         ...(externalId ? [{ ParameterKey: 'ExternalId', ParameterValue: externalId }] : []),
-        ...defs.map((d) => ({ ParameterKey: `Create${d.logicalId}`, ParameterValue: String(d.accountIds.has(accountId)) })),
+        ...defs.map((d) => ({
+          ParameterKey: `Create${d.logicalId}`,
+          ParameterValue: String(d.accountIds.has(accountId)),
+        })),
       ],
     };
   });
@@ -121,9 +148,17 @@ export function sourceTemplate(spec: BootstrapSpec): Record<string, unknown> {
     resources[id] = { Type: 'AWS::IAM::Group', Properties: { GroupName: group.name } };
     resources[`${id}AssumePolicy`] = {
       Type: 'AWS::IAM::Policy',
-      Properties: { PolicyName: GROUP_POLICY_NAME, Groups: [{ Ref: id }], PolicyDocument: groupPolicy(group, spec).document },
+      Properties: {
+        PolicyName: GROUP_POLICY_NAME,
+        Groups: [{ Ref: id }],
+        PolicyDocument: groupPolicy(group, spec).document,
+      },
     };
-    if (group.users.length > 0) resources[`${id}Users`] = { Type: 'AWS::IAM::UserToGroupAddition', Properties: { GroupName: { Ref: id }, Users: group.users } };
+    if (group.users.length > 0)
+      resources[`${id}Users`] = {
+        Type: 'AWS::IAM::UserToGroupAddition',
+        Properties: { GroupName: { Ref: id }, Users: group.users },
+      };
   }
   return {
     AWSTemplateFormatVersion: '2010-09-09',
@@ -133,7 +168,8 @@ export function sourceTemplate(spec: BootstrapSpec): Record<string, unknown> {
 }
 
 export function renderCloudFormation(spec: BootstrapSpec, as: 'yaml' | 'json' = 'yaml'): RenderedFile[] {
-  const write = (value: unknown) => (as === 'yaml' ? stringify(value, { lineWidth: 0 }) : `${JSON.stringify(value, null, 2)}\n`);
+  const write = (value: unknown) =>
+    as === 'yaml' ? stringify(value, { lineWidth: 0 }) : `${JSON.stringify(value, null, 2)}\n`;
   return [
     { path: `cloudformation/crossbar-target-roles.${as}`, content: write(targetTemplate(spec)) },
     { path: `cloudformation/crossbar-source-groups.${as}`, content: write(sourceTemplate(spec)) },

@@ -9,11 +9,26 @@ export interface BootstrapJson {
   accounts: {
     id: string;
     name: string;
-    roles: { key: string; name: string; arn: string; level: string; trustPolicy: PolicyDocument; managedPolicyArns: string[] }[];
+    roles: {
+      key: string;
+      name: string;
+      arn: string;
+      level: string;
+      trustPolicy: PolicyDocument;
+      managedPolicyArns: string[];
+    }[];
   }[];
   source: {
     accountId: string;
-    groups: { name: string; level: string; policyName: string; policy: PolicyDocument; policyBytes: number; wildcard: boolean; users: string[] }[];
+    groups: {
+      name: string;
+      level: string;
+      policyName: string;
+      policy: PolicyDocument;
+      policyBytes: number;
+      wildcard: boolean;
+      users: string[];
+    }[];
   };
   skipped: BootstrapSpec['skipped'];
 }
@@ -28,14 +43,29 @@ export function bootstrapJson(spec: BootstrapSpec): BootstrapJson {
       return {
         id,
         name: roles[0]?.accountName ?? id,
-        roles: roles.map((r) => ({ key: r.key, name: r.name, arn: r.arn, level: r.level, trustPolicy: trustPolicy(r, spec.principals), managedPolicyArns: [r.managedPolicyArn] })),
+        roles: roles.map((r) => ({
+          key: r.key,
+          name: r.name,
+          arn: r.arn,
+          level: r.level,
+          trustPolicy: trustPolicy(r, spec.principals),
+          managedPolicyArns: [r.managedPolicyArn],
+        })),
       };
     }),
     source: {
       accountId: spec.sourceAccountId,
       groups: spec.groups.map((g) => {
         const policy = groupPolicy(g, spec);
-        return { name: g.name, level: g.level, policyName: GROUP_POLICY_NAME, policy: policy.document, policyBytes: policy.bytes, wildcard: policy.wildcard, users: g.users };
+        return {
+          name: g.name,
+          level: g.level,
+          policyName: GROUP_POLICY_NAME,
+          policy: policy.document,
+          policyBytes: policy.bytes,
+          wildcard: policy.wildcard,
+          users: g.users,
+        };
       }),
     },
     skipped: spec.skipped,

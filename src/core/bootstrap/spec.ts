@@ -63,14 +63,21 @@ export function principalFromCaller(callerArn: string): string {
   const arn = parseArn(callerArn);
   if (arn.service === 'sts' && arn.resourceType === 'assumed-role') {
     const roleName = arn.resource.split('/')[1] ?? '';
-    return formatArn({ partition: arn.partition, service: 'iam', accountId: arn.accountId, resource: `role/${roleName}` });
+    return formatArn({
+      partition: arn.partition,
+      service: 'iam',
+      accountId: arn.accountId,
+      resource: `role/${roleName}`,
+    });
   }
   return callerArn;
 }
 
 function checkPrincipal(text: string): { accountId: string; partition: string } {
   if (text.trim() === '*') {
-    throw new CrossbarError('USAGE', 'A bootstrap role never trusts "*"', { hint: 'Pass the ARN of a user or role of the source account with --principal' });
+    throw new CrossbarError('USAGE', 'A bootstrap role never trusts "*"', {
+      hint: 'Pass the ARN of a user or role of the source account with --principal',
+    });
   }
   const arn = parseArn(text);
   if (arn.service !== 'iam' || !['user', 'role'].includes(arn.resourceType)) {
@@ -108,7 +115,9 @@ function usersFor(addUsers: readonly string[], level: AccessLevel): string[] {
   const users = addUsers.flatMap((entry) => {
     const [name = '', only] = entry.split(':');
     if (only !== undefined && only !== 'readonly' && only !== 'admin') {
-      throw new CrossbarError('USAGE', `--add-user ${entry}: the level must be readonly or admin`, { hint: 'Use --add-user NAME for every group, or NAME:readonly / NAME:admin' });
+      throw new CrossbarError('USAGE', `--add-user ${entry}: the level must be readonly or admin`, {
+        hint: 'Use --add-user NAME for every group, or NAME:readonly / NAME:admin',
+      });
     }
     return only === undefined || only === level ? [name] : [];
   });
@@ -116,27 +125,48 @@ function usersFor(addUsers: readonly string[], level: AccessLevel): string[] {
 }
 
 export function resolveBootstrapSpec(registry: Registry, options: SpecOptions): BootstrapSpec {
-  if (options.principals.length === 0) throw new CrossbarError('USAGE', 'bootstrap needs at least one principal to trust', { hint: 'Pass --principal ARN' });
+  if (options.principals.length === 0)
+    throw new CrossbarError('USAGE', 'bootstrap needs at least one principal to trust', {
+      hint: 'Pass --principal ARN',
+    });
   const parsed = options.principals.map(checkPrincipal);
   const first = parsed[0];
   if (!first) throw new CrossbarError('USAGE', 'bootstrap needs at least one principal to trust');
   const others = parsed.filter((p) => p.accountId !== first.accountId);
   if (others.length > 0) {
-    throw new CrossbarError('USAGE', `The principals are in more than one account (${[first.accountId, ...others.map((o) => o.accountId)].join(', ')})`, {
-      hint: 'Bootstrap trusts one source account; run it once per source',
-    });
+    throw new CrossbarError(
+      'USAGE',
+      `The principals are in more than one account (${[first.accountId, ...others.map((o) => o.accountId)].join(', ')})`,
+      {
+        hint: 'Bootstrap trusts one source account; run it once per source',
+      },
+    );
   }
   const principals = [...new Set(options.principals)];
-  if (options.trustRoot) principals.push(formatArn({ partition: first.partition, service: 'iam', accountId: first.accountId, resource: 'root' }));
+  if (options.trustRoot)
+    principals.push(
+      formatArn({ partition: first.partition, service: 'iam', accountId: first.accountId, resource: 'root' }),
+    );
   const roles: BootstrapRole[] = [];
   const skipped: BootstrapSpec['skipped'] = [];
   for (const account of options.accounts) {
     for (const role of account.roles) {
       const level = levelOf(account, role);
       const inAccount = parseArn(role.arn).accountId === account.id;
-      if (role.via !== undefined) skipped.push({ account: account.name, role: role.key, reason: 'a chained role (via): it trusts another role, not the source' });
-      else if (!inAccount) skipped.push({ account: account.name, role: role.key, reason: `its ARN ${role.arn} is in another account` });
-      else if (level === undefined) skipped.push({ account: account.name, role: role.key, reason: 'no access level: name it read-only (read…) or admin (admin…)' });
+      if (role.via !== undefined)
+        skipped.push({
+          account: account.name,
+          role: role.key,
+          reason: 'a chained role (via): it trusts another role, not the source',
+        });
+      else if (!inAccount)
+        skipped.push({ account: account.name, role: role.key, reason: `its ARN ${role.arn} is in another account` });
+      else if (level === undefined)
+        skipped.push({
+          account: account.name,
+          role: role.key,
+          reason: 'no access level: name it read-only (read…) or admin (admin…)',
+        });
       else roles.push(bootstrapRole(account, role, level));
     }
   }
@@ -144,7 +174,9 @@ export function resolveBootstrapSpec(registry: Registry, options: SpecOptions): 
   const levels: AccessLevel[] = ['readonly', 'admin'];
   const groups = levels.flatMap((level): BootstrapGroup[] => {
     const arns = roles.filter((r) => r.level === level).map((r) => r.arn);
-    return arns.length === 0 ? [] : [{ level, name: `${prefix}-${level}`, roleArns: arns, users: usersFor(options.addUsers ?? [], level) }];
+    return arns.length === 0
+      ? []
+      : [{ level, name: `${prefix}-${level}`, roleArns: arns, users: usersFor(options.addUsers ?? [], level) }];
   });
   return { sourceAccountId: first.accountId, partition: first.partition, principals, roles, groups, skipped };
 }

@@ -38,7 +38,10 @@ describe('renderSwitchRoleMenu', () => {
       source_profile: 'crossbar-source',
     });
     expect(sections.get('acme-development-CrossbarReadOnly')).toMatchObject({ color: 'b7ca9d', region: 'us-east-1' });
-    expect(sections.get('acme-client-acme-CrossbarReadOnly')).toMatchObject({ aws_account_id: '555555555555', color: '83d4e8' });
+    expect(sections.get('acme-client-acme-CrossbarReadOnly')).toMatchObject({
+      aws_account_id: '555555555555',
+      color: '83d4e8',
+    });
   });
 
   it('groups by stage: dev, then prod, then other stages', () => {
@@ -48,7 +51,9 @@ describe('renderSwitchRoleMenu', () => {
 
   it('leaves out chained roles, which the console cannot switch to, with a comment saying why', () => {
     expect(sections.has('acme-production-deploy')).toBe(false);
-    expect(text).toContain('; acme-production-deploy: reached through admin; the console cannot switch to a chained role');
+    expect(text).toContain(
+      '; acme-production-deploy: reached through admin; the console cannot switch to a chained role',
+    );
   });
 
   it('writes targets without a base account when the source account is unknown', () => {
@@ -56,7 +61,9 @@ describe('renderSwitchRoleMenu', () => {
     const menu = readAsExtension(renderSwitchRoleMenu(noSource));
     expect([...menu.keys()]).toEqual(['crossbar-dev-CrossbarReadOnly']);
     expect(menu.get('crossbar-dev-CrossbarReadOnly')).not.toHaveProperty('source_profile');
-    const named = readAsExtension(renderSwitchRoleMenu(noSource, { sourceAccount: 'acme-identity', sourceName: 'acme' }));
+    const named = readAsExtension(
+      renderSwitchRoleMenu(noSource, { sourceAccount: 'acme-identity', sourceName: 'acme' }),
+    );
     expect(named.get('acme')).toEqual({ aws_account_id: 'acme-identity' });
     expect(named.get('crossbar-dev-CrossbarReadOnly')?.['source_profile']).toBe('acme');
   });

@@ -25,10 +25,21 @@ describe('parseConfig', () => {
     expect(r.problems).toEqual([]);
     if (!r.config) throw new Error('no config');
     const reg = buildRegistry(r.config);
-    expect(reg.accounts.map((a) => [a.name, a.color])).toEqual([['development', 'green'], ['staging', 'yellow'], ['production', 'red']]);
+    expect(reg.accounts.map((a) => [a.name, a.color])).toEqual([
+      ['development', 'green'],
+      ['staging', 'yellow'],
+      ['production', 'red'],
+    ]);
     const prod = reg.accounts[2];
-    expect(prod?.roles.map((x) => x.profileName)).toEqual(['acme-production-CrossbarReadOnly', 'acme-production-admin']);
-    expect(prod?.roles[1]).toMatchObject({ arn: 'arn:aws:iam::444444444444:role/administrator', mfa: 'required', confirm: true });
+    expect(prod?.roles.map((x) => x.profileName)).toEqual([
+      'acme-production-CrossbarReadOnly',
+      'acme-production-admin',
+    ]);
+    expect(prod?.roles[1]).toMatchObject({
+      arn: 'arn:aws:iam::444444444444:role/administrator',
+      mfa: 'required',
+      confirm: true,
+    });
   });
 
   it('reports every problem at once as file:line:col path: message', () => {
@@ -61,27 +72,41 @@ shortcuts:
   });
 
   it('refuses a shortcut to an unknown account', () => {
-    const r = parseConfig(`accounts:\n  - { id: "222222222222", name: development }\nshortcuts:\n  - { name: /switch-to-prod, account: prod }\n`, 'c.yaml');
-    expect(r.problems.map(formatProblem)).toEqual(["c.yaml:4:39 shortcuts[0].account: unknown account 'prod': use a name, id or alias from accounts"]);
+    const r = parseConfig(
+      `accounts:\n  - { id: "222222222222", name: development }\nshortcuts:\n  - { name: /switch-to-prod, account: prod }\n`,
+      'c.yaml',
+    );
+    expect(r.problems.map(formatProblem)).toEqual([
+      "c.yaml:4:39 shortcuts[0].account: unknown account 'prod': use a name, id or alias from accounts",
+    ]);
   });
 
   it('refuses a profile pattern that makes two profiles collide, and accepts one that does not', () => {
-    const text = (pattern: string) => `defaults: { profile_pattern: "${pattern}" }\naccounts:\n  - { id: "222222222222", name: development, stage: dev }\n  - { id: "333333333333", name: staging, stage: dev }\n`;
+    const text = (pattern: string) =>
+      `defaults: { profile_pattern: "${pattern}" }\naccounts:\n  - { id: "222222222222", name: development, stage: dev }\n  - { id: "333333333333", name: staging, stage: dev }\n`;
     const collide = parseConfig(text('{namespace}-{stage}-{role}'), 'c.yaml');
     if (!collide.config) throw new Error('should parse');
-    expect(() => buildRegistry(collide.config)).toThrow(/gives two profiles the same name: 'crossbar-dev-CrossbarReadOnly'/);
+    expect(() => buildRegistry(collide.config)).toThrow(
+      /gives two profiles the same name: 'crossbar-dev-CrossbarReadOnly'/,
+    );
     const fine = parseConfig(text('{namespace}-{name}-{role}'), 'c.yaml');
     if (!fine.config) throw new Error('should parse');
-    expect(buildRegistry(fine.config).accounts.map((a) => a.defaultRole.profileName)).toEqual(['crossbar-development-CrossbarReadOnly', 'crossbar-staging-CrossbarReadOnly']);
+    expect(buildRegistry(fine.config).accounts.map((a) => a.defaultRole.profileName)).toEqual([
+      'crossbar-development-CrossbarReadOnly',
+      'crossbar-staging-CrossbarReadOnly',
+    ]);
   });
 
   it('supports the single-account virtual root: several stages on one account and role (seed 003)', () => {
-    const r = parseConfig(`organization: { name: cpco, namespace: cpco }
+    const r = parseConfig(
+      `organization: { name: cpco, namespace: cpco }
 defaults: { profile_pattern: "{namespace}-{name}-{role}" }
 accounts:
   - { id: "323330167063", name: root, stage: root, roles: { admin: cpco-root-admin } }
   - { id: "323330167063", name: testing, stage: testing, roles: { admin: cpco-root-admin } }
-`, 'c.yaml');
+`,
+      'c.yaml',
+    );
     if (!r.config) throw new Error(r.problems.map(formatProblem).join('\n'));
     const reg = buildRegistry(r.config);
     const admins = reg.accounts.map((a) => a.roles.find((x) => x.key === 'admin'));

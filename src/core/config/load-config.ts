@@ -23,7 +23,10 @@ export function formatProblem(p: ConfigProblem): string {
 function locate(doc: Document, counter: LineCounter, path: readonly PropertyKey[]): { line: number; col: number } {
   // Walk up the path until a node exists (a missing key is reported at its parent).
   for (let depth = path.length; depth >= 0; depth -= 1) {
-    const node = doc.getIn(path.slice(0, depth).map((k) => (typeof k === 'symbol' ? String(k) : k)), true);
+    const node = doc.getIn(
+      path.slice(0, depth).map((k) => (typeof k === 'symbol' ? String(k) : k)),
+      true,
+    );
     if (isNode(node) && node.range) {
       const pos = counter.linePos(node.range[0]);
       return { line: pos.line, col: pos.col };
@@ -37,14 +40,23 @@ function pathText(path: readonly PropertyKey[]): string {
 }
 
 /** Parses and validates config text. Every problem is collected; none stops the others from being found. */
-export function parseConfig(text: string, file: string): { config: Config; problems: [] } | { config?: undefined; problems: ConfigProblem[] } {
+export function parseConfig(
+  text: string,
+  file: string,
+): { config: Config; problems: [] } | { config?: undefined; problems: ConfigProblem[] } {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     return {
       problems: doc.errors.map((e) => {
         const pos = counter.linePos(e.pos[0]);
-        return { file, line: pos.line, col: pos.col, path: '', message: `YAML: ${e.message.split('\n')[0] ?? e.message}` };
+        return {
+          file,
+          line: pos.line,
+          col: pos.col,
+          path: '',
+          message: `YAML: ${e.message.split('\n')[0] ?? e.message}`,
+        };
       }),
     };
   }
@@ -53,7 +65,12 @@ export function parseConfig(text: string, file: string): { config: Config; probl
     const problems = result.error.issues.map((issue) => toProblem(doc, counter, file, issue));
     return { problems: problems.sort((a, b) => a.line - b.line || a.col - b.col) };
   }
-  const semantic = checkReferences(result.data).map((p) => ({ file, ...locate(doc, counter, p.path), path: pathText(p.path), message: p.message }));
+  const semantic = checkReferences(result.data).map((p) => ({
+    file,
+    ...locate(doc, counter, p.path),
+    path: pathText(p.path),
+    message: p.message,
+  }));
   if (semantic.length > 0) return { problems: semantic };
   return { config: result.data, problems: [] };
 }
@@ -63,10 +80,12 @@ function toProblem(doc: Document, counter: LineCounter, file: string, issue: z.c
   let message = issue.message;
   if (issue.code === 'unrecognized_keys') {
     const allowed = knownKeysAt(path);
-    message = issue.keys.map((k) => {
-      const near = closest(k, allowed);
-      return `unknown key '${k}'${near ? ` (did you mean '${near}'?)` : ''}`;
-    }).join('; ');
+    message = issue.keys
+      .map((k) => {
+        const near = closest(k, allowed);
+        return `unknown key '${k}'${near ? ` (did you mean '${near}'?)` : ''}`;
+      })
+      .join('; ');
   }
   return { file, ...locate(doc, counter, path), path: pathText(path), message };
 }
@@ -99,12 +118,20 @@ function checkReferences(config: Config): { path: (string | number)[]; message: 
     // The same id may appear twice on purpose: seed 003's single-account "virtual root" gives every
     // stage its own name while all point at one account.
     const dupName = seenNames.get(a.name);
-    if (dupName !== undefined) problems.push({ path: ['accounts', i, 'name'], message: `account name '${a.name}' is already used by accounts[${dupName}]` });
+    if (dupName !== undefined)
+      problems.push({
+        path: ['accounts', i, 'name'],
+        message: `account name '${a.name}' is already used by accounts[${dupName}]`,
+      });
     seenNames.set(a.name, i);
   });
   const known = (ref: string) => config.accounts.some((a) => a.name === ref || a.id === ref || a.alias === ref);
   config.shortcuts.forEach((s, i) => {
-    if (!known(s.account)) problems.push({ path: ['shortcuts', i, 'account'], message: `unknown account '${s.account}': use a name, id or alias from accounts` });
+    if (!known(s.account))
+      problems.push({
+        path: ['shortcuts', i, 'account'],
+        message: `unknown account '${s.account}': use a name, id or alias from accounts`,
+      });
   });
   return problems;
 }
@@ -115,11 +142,16 @@ export function loadConfigFile(file: string): Config {
   try {
     text = readFileSync(file, 'utf8');
   } catch (cause) {
-    throw new CrossbarError('CONFIG_NOT_FOUND', `Cannot read ${file}`, { hint: 'Create one with `crossbar init`, or pass --config FILE', cause });
+    throw new CrossbarError('CONFIG_NOT_FOUND', `Cannot read ${file}`, {
+      hint: 'Create one with `crossbar init`, or pass --config FILE',
+      cause,
+    });
   }
   const parsed = parseConfig(text, file);
   if (!parsed.config) {
-    throw new CrossbarError('CONFIG_INVALID', parsed.problems.map(formatProblem).join('\n'), { hint: `Fix ${parsed.problems.length === 1 ? 'this problem' : `these ${parsed.problems.length} problems`} in ${file}` });
+    throw new CrossbarError('CONFIG_INVALID', parsed.problems.map(formatProblem).join('\n'), {
+      hint: `Fix ${parsed.problems.length === 1 ? 'this problem' : `these ${parsed.problems.length} problems`} in ${file}`,
+    });
   }
   return parsed.config;
 }

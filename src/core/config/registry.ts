@@ -39,7 +39,16 @@ export interface Registry {
   accounts: RegistryAccount[];
 }
 
-const STAGE_COLORS: Record<string, string> = { dev: 'green', development: 'green', test: 'cyan', qa: 'cyan', staging: 'yellow', stage: 'yellow', prod: 'red', production: 'red' };
+const STAGE_COLORS: Record<string, string> = {
+  dev: 'green',
+  development: 'green',
+  test: 'cyan',
+  qa: 'cyan',
+  staging: 'yellow',
+  stage: 'yellow',
+  prod: 'red',
+  production: 'red',
+};
 
 export function colorForStage(stage: string | undefined): string {
   return (stage && STAGE_COLORS[stage.toLowerCase()]) || 'blue';
@@ -51,10 +60,19 @@ function partitionOf(accountArn: string | undefined): string {
 
 /** `{namespace}-{name}-{role}` with {namespace} {name} {id} {alias} {stage} {role} {role_name}. */
 export function renderProfileName(pattern: string, vars: Record<string, string | undefined>): string {
-  return pattern.replace(/\{(\w+)\}/g, (_, key: string) => vars[key] ?? '').replace(/--+/g, '-').replace(/^-|-$/g, '');
+  return pattern
+    .replace(/\{(\w+)\}/g, (_, key: string) => vars[key] ?? '')
+    .replace(/--+/g, '-')
+    .replace(/^-|-$/g, '');
 }
 
-function resolveRole(key: string, role: RoleConfig, account: AccountConfig, config: Config, namespace: string): RegistryRole {
+function resolveRole(
+  key: string,
+  role: RoleConfig,
+  account: AccountConfig,
+  config: Config,
+  namespace: string,
+): RegistryRole {
   const name = role.name ?? role.arn?.split('/').pop() ?? key;
   const arn = role.arn ?? `arn:${partitionOf(undefined)}:iam::${account.id}:role/${name}`;
   const externalId = role.external_id ?? account.external_id;
@@ -69,7 +87,13 @@ function resolveRole(key: string, role: RoleConfig, account: AccountConfig, conf
     ...(duration ? { duration } : {}),
     ...(role.via ? { via: role.via } : {}),
     profileName: renderProfileName(config.defaults.profile_pattern, {
-      namespace, name: account.name, id: account.id, alias: account.alias, stage: account.stage, role: key, role_name: name,
+      namespace,
+      name: account.name,
+      id: account.id,
+      alias: account.alias,
+      stage: account.stage,
+      role: key,
+      role_name: name,
     }),
   };
 }
@@ -78,10 +102,19 @@ export function buildRegistry(config: Config): Registry {
   const namespace = config.organization?.namespace ?? config.organization?.name ?? 'crossbar';
   const accounts = config.accounts.map((a): RegistryAccount => {
     const configured = Object.entries(a.roles).map(([key, role]) => resolveRole(key, role, a, config, namespace));
-    const fallback = resolveRole(config.defaults.role, { name: config.defaults.role, mfa: 'none', confirm: false }, a, config, namespace);
+    const fallback = resolveRole(
+      config.defaults.role,
+      { name: config.defaults.role, mfa: 'none', confirm: false },
+      a,
+      config,
+      namespace,
+    );
     // The default role is always reachable by name even when other roles are configured.
-    const roles = configured.some((r) => r.name === fallback.name || r.key === fallback.key) ? configured : [fallback, ...configured];
-    const defaultRole = roles.find((r) => r.name === config.defaults.role || r.key === config.defaults.role) ?? roles[0] ?? fallback;
+    const roles = configured.some((r) => r.name === fallback.name || r.key === fallback.key)
+      ? configured
+      : [fallback, ...configured];
+    const defaultRole =
+      roles.find((r) => r.name === config.defaults.role || r.key === config.defaults.role) ?? roles[0] ?? fallback;
     return {
       id: a.id,
       name: a.name,
@@ -111,8 +144,12 @@ function checkProfileCollisions(accounts: RegistryAccount[], pattern: string): v
     }
   }
   if (clashes.length > 0) {
-    throw new CrossbarError('CONFIG_INVALID', `defaults.profile_pattern '${pattern}' gives two profiles the same name: ${clashes.slice(0, 3).join('; ')}${clashes.length > 3 ? ` and ${clashes.length - 3} more` : ''}`, {
-      hint: 'Include {name} (or {id}) and {role} in the pattern, e.g. {namespace}-{name}-{role}',
-    });
+    throw new CrossbarError(
+      'CONFIG_INVALID',
+      `defaults.profile_pattern '${pattern}' gives two profiles the same name: ${clashes.slice(0, 3).join('; ')}${clashes.length > 3 ? ` and ${clashes.length - 3} more` : ''}`,
+      {
+        hint: 'Include {name} (or {id}) and {role} in the pattern, e.g. {namespace}-{name}-{role}',
+      },
+    );
   }
 }

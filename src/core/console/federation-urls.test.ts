@@ -29,25 +29,40 @@ describe('federationUrls', () => {
   });
 
   it('sends federation to a configured endpoint (the sandbox)', () => {
-    expect(federationUrls({ endpoint: 'http://127.0.0.1:4566/', region: 'us-east-1' }).federation).toBe('http://127.0.0.1:4566/federation');
+    expect(federationUrls({ endpoint: 'http://127.0.0.1:4566/', region: 'us-east-1' }).federation).toBe(
+      'http://127.0.0.1:4566/federation',
+    );
   });
 });
 
 describe('consoleDestination', () => {
   it('opens a service in a region, or the console home', () => {
-    expect(consoleDestination({ region: 'us-west-2', service: 'ec2' })).toBe('https://us-west-2.console.aws.amazon.com/ec2/home?region=us-west-2');
+    expect(consoleDestination({ region: 'us-west-2', service: 'ec2' })).toBe(
+      'https://us-west-2.console.aws.amazon.com/ec2/home?region=us-west-2',
+    );
     expect(consoleDestination({})).toBe('https://console.aws.amazon.com/console/home');
-    expect(consoleDestination({ region: 'us-gov-east-1', service: 's3' })).toBe('https://console.amazonaws-us-gov.com/s3/home?region=us-gov-east-1');
-    expect(consoleDestination({ region: 'cn-northwest-1', service: 'iam' })).toBe('https://console.amazonaws.cn/iam/home?region=cn-northwest-1');
+    expect(consoleDestination({ region: 'us-gov-east-1', service: 's3' })).toBe(
+      'https://console.amazonaws-us-gov.com/s3/home?region=us-gov-east-1',
+    );
+    expect(consoleDestination({ region: 'cn-northwest-1', service: 'iam' })).toBe(
+      'https://console.amazonaws.cn/iam/home?region=cn-northwest-1',
+    );
   });
 
   it('keeps the real console as destination even with an endpoint', () => {
-    expect(consoleDestination({ region: 'us-east-1', service: 'ec2', endpoint: 'http://127.0.0.1:4566' })).toBe('https://us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1');
+    expect(consoleDestination({ region: 'us-east-1', service: 'ec2', endpoint: 'http://127.0.0.1:4566' })).toBe(
+      'https://us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1',
+    );
   });
 });
 
 describe('partitionOfRegion', () => {
   it('reads the partition from the region name', () => {
-    expect([partitionOfRegion('us-east-1'), partitionOfRegion('us-gov-west-1'), partitionOfRegion('cn-north-1'), partitionOfRegion(undefined)]).toEqual(['aws', 'aws-us-gov', 'aws-cn', 'aws']);
+    expect([
+      partitionOfRegion('us-east-1'),
+      partitionOfRegion('us-gov-west-1'),
+      partitionOfRegion('cn-north-1'),
+      partitionOfRegion(undefined),
+    ]).toEqual(['aws', 'aws-us-gov', 'aws-cn', 'aws']);
   });
 });

@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { signInToConsole, type FetchLike, type SignInOptions } from './sign-in.js';
 
-const CREDS = { accessKeyId: 'ASIAEXAMPLEKEY', secretAccessKey: 'secret-key-do-not-leak', sessionToken: 'session-token-do-not-leak' };
+const CREDS = {
+  accessKeyId: 'ASIAEXAMPLEKEY',
+  secretAccessKey: 'secret-key-do-not-leak',
+  sessionToken: 'session-token-do-not-leak',
+};
 
 /** A fake federation endpoint that records the URLs it was asked for. */
-function fakeFetch(answer: { status: number; body: string } | Error = { status: 200, body: '{"SigninToken":"tok+en/1"}' }) {
+function fakeFetch(
+  answer: { status: number; body: string } | Error = { status: 200, body: '{"SigninToken":"tok+en/1"}' },
+) {
   const urls: URL[] = [];
   const fetch: FetchLike = async (url) => {
     urls.push(new URL(url));
@@ -26,7 +32,11 @@ describe('signInToConsole', () => {
     expect(request?.origin + (request?.pathname ?? '')).toBe('https://us-east-1.signin.aws.amazon.com/federation');
     expect(request?.searchParams.get('Action')).toBe('getSigninToken');
     expect(request?.searchParams.get('SessionDuration')).toBe('43200');
-    expect(JSON.parse(request?.searchParams.get('Session') ?? '')).toEqual({ sessionId: CREDS.accessKeyId, sessionKey: CREDS.secretAccessKey, sessionToken: CREDS.sessionToken });
+    expect(JSON.parse(request?.searchParams.get('Session') ?? '')).toEqual({
+      sessionId: CREDS.accessKeyId,
+      sessionKey: CREDS.secretAccessKey,
+      sessionToken: CREDS.sessionToken,
+    });
     expect(url.origin + url.pathname).toBe('https://us-east-1.signin.aws.amazon.com/federation');
     expect(Object.fromEntries(url.searchParams)).toEqual({
       Action: 'login',
@@ -61,14 +71,24 @@ describe('signInToConsole', () => {
 
   it('refuses long-term keys: the console needs a role session', async () => {
     const { fetch, urls } = fakeFetch();
-    await expect(signInToConsole(options(fetch, { credentials: { accessKeyId: 'AKIA', secretAccessKey: 's' } }))).rejects.toMatchObject({ code: 'CREDENTIALS_MISSING' });
+    await expect(
+      signInToConsole(options(fetch, { credentials: { accessKeyId: 'AKIA', secretAccessKey: 's' } })),
+    ).rejects.toMatchObject({ code: 'CREDENTIALS_MISSING' });
     expect(urls).toHaveLength(0);
   });
 
   it('names the target and host when refused, and never repeats the secrets', async () => {
-    const { fetch } = fakeFetch({ status: 400, body: `<html><body><p>Bad session ${CREDS.sessionToken} / ${CREDS.secretAccessKey}</p></body></html>` });
+    const { fetch } = fakeFetch({
+      status: 400,
+      body: `<html><body><p>Bad session ${CREDS.sessionToken} / ${CREDS.secretAccessKey}</p></body></html>`,
+    });
     const err = await signInToConsole(options(fetch)).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'DENIED', message: expect.stringMatching(/^The sign-in endpoint us-east-1\.signin\.aws\.amazon\.com refused the session of production:CrossbarReadOnly \(HTTP 400\): Bad session \*\*\* \/ \*\*\*$/) });
+    expect(err).toMatchObject({
+      code: 'DENIED',
+      message: expect.stringMatching(
+        /^The sign-in endpoint us-east-1\.signin\.aws\.amazon\.com refused the session of production:CrossbarReadOnly \(HTTP 400\): Bad session \*\*\* \/ \*\*\*$/,
+      ),
+    });
     expect(JSON.stringify(err) + String(err)).not.toMatch(/do-not-leak/);
   });
 
@@ -84,6 +104,9 @@ describe('signInToConsole', () => {
 
   it('reports an answer without a token', async () => {
     const { fetch } = fakeFetch({ status: 200, body: '<html>captive portal</html>' });
-    await expect(signInToConsole(options(fetch))).rejects.toMatchObject({ code: 'ERROR', message: expect.stringContaining('without a SigninToken') });
+    await expect(signInToConsole(options(fetch))).rejects.toMatchObject({
+      code: 'ERROR',
+      message: expect.stringContaining('without a SigninToken'),
+    });
   });
 });

@@ -17,7 +17,10 @@ export interface ConsoleCredentials {
 }
 
 /** The part of `fetch` used here; the global `fetch` fits, tests pass a fake. */
-export type FetchLike = (url: string, init?: { method?: string; signal?: AbortSignal }) => Promise<{ status: number; text(): Promise<string> }>;
+export type FetchLike = (
+  url: string,
+  init?: { method?: string; signal?: AbortSignal },
+) => Promise<{ status: number; text(): Promise<string> }>;
 
 export interface SignInOptions {
   credentials: ConsoleCredentials;
@@ -42,21 +45,40 @@ export interface SignInOptions {
 export async function signInToConsole(options: SignInOptions): Promise<string> {
   const { credentials, target } = options;
   if (!credentials.sessionToken) {
-    throw new CrossbarError('CREDENTIALS_MISSING', `The console needs temporary credentials for ${target}, and these are long-term access keys`, {
-      hint: 'Sign in through a role: crossbar console ACCOUNT[:ROLE] assumes it first',
-    });
+    throw new CrossbarError(
+      'CREDENTIALS_MISSING',
+      `The console needs temporary credentials for ${target}, and these are long-term access keys`,
+      {
+        hint: 'Sign in through a role: crossbar console ACCOUNT[:ROLE] assumes it first',
+      },
+    );
   }
-  const urls = federationUrls({ region: options.region, endpoint: options.endpoint, ...(options.partition ? { partition: options.partition } : {}) });
+  const urls = federationUrls({
+    region: options.region,
+    endpoint: options.endpoint,
+    ...(options.partition ? { partition: options.partition } : {}),
+  });
   const host = new URL(urls.federation).host;
   const query = new URLSearchParams({ Action: 'getSigninToken' });
   const duration = sessionDurationFor(options);
   if (duration !== undefined) query.set('SessionDuration', String(duration));
-  query.set('Session', JSON.stringify({ sessionId: credentials.accessKeyId, sessionKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken }));
+  query.set(
+    'Session',
+    JSON.stringify({
+      sessionId: credentials.accessKeyId,
+      sessionKey: credentials.secretAccessKey,
+      sessionToken: credentials.sessionToken,
+    }),
+  );
   const token = await requestSigninToken(`${urls.federation}?${query.toString()}`, host, options);
   const login = new URLSearchParams({
     Action: 'login',
     Issuer: options.issuer ?? 'crossbar',
-    Destination: consoleDestination({ region: options.region, service: options.service, ...(options.partition ? { partition: options.partition } : {}) }),
+    Destination: consoleDestination({
+      region: options.region,
+      service: options.service,
+      ...(options.partition ? { partition: options.partition } : {}),
+    }),
     SigninToken: token,
   });
   return `${urls.federation}?${login.toString()}`;
@@ -66,7 +88,9 @@ function sessionDurationFor(options: SignInOptions): number | undefined {
   if (options.chained) return undefined;
   const seconds = options.sessionDuration ?? MAX_CONSOLE_SESSION_SECONDS;
   if (!Number.isInteger(seconds) || seconds < MIN_CONSOLE_SESSION_SECONDS || seconds > MAX_CONSOLE_SESSION_SECONDS) {
-    throw new CrossbarError('USAGE', `Console session duration ${seconds} for ${options.target} is out of range`, { hint: 'Use 900 to 43200 seconds' });
+    throw new CrossbarError('USAGE', `Console session duration ${seconds} for ${options.target} is out of range`, {
+      hint: 'Use 900 to 43200 seconds',
+    });
   }
   return seconds;
 }
@@ -81,21 +105,35 @@ async function requestSigninToken(url: string, host: string, options: SignInOpti
     body = await res.text();
   } catch (err) {
     const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
-    throw new CrossbarError(timedOut ? 'TIMEOUT' : 'ENDPOINT_UNREACHABLE', `The sign-in endpoint ${host} did not answer for ${target}`, {
-      cause: err,
-      hint: options.endpoint ? `Is the endpoint ${options.endpoint} running? (crossbar sandbox start)` : 'Check your network connection and proxy settings',
-    });
+    throw new CrossbarError(
+      timedOut ? 'TIMEOUT' : 'ENDPOINT_UNREACHABLE',
+      `The sign-in endpoint ${host} did not answer for ${target}`,
+      {
+        cause: err,
+        hint: options.endpoint
+          ? `Is the endpoint ${options.endpoint} running? (crossbar sandbox start)`
+          : 'Check your network connection and proxy settings',
+      },
+    );
   }
   if (status !== 200) {
     const detail = redact(summarize(body), options);
     const expired = /expired/i.test(body);
-    throw new CrossbarError(expired ? 'CREDENTIALS_EXPIRED' : 'DENIED', `The sign-in endpoint ${host} refused the session of ${target} (HTTP ${status})${detail ? `: ${detail}` : ''}`, {
-      hint: expired ? 'The role session has expired; run the command again for fresh credentials' : 'The console needs role session credentials; role-chained sessions cannot ask for a SessionDuration',
-    });
+    throw new CrossbarError(
+      expired ? 'CREDENTIALS_EXPIRED' : 'DENIED',
+      `The sign-in endpoint ${host} refused the session of ${target} (HTTP ${status})${detail ? `: ${detail}` : ''}`,
+      {
+        hint: expired
+          ? 'The role session has expired; run the command again for fresh credentials'
+          : 'The console needs role session credentials; role-chained sessions cannot ask for a SessionDuration',
+      },
+    );
   }
   const token = parseToken(body);
   if (!token) {
-    throw new CrossbarError('ERROR', `The sign-in endpoint ${host} answered without a SigninToken for ${target}`, { hint: 'Is this endpoint an AWS federation endpoint?' });
+    throw new CrossbarError('ERROR', `The sign-in endpoint ${host} answered without a SigninToken for ${target}`, {
+      hint: 'Is this endpoint an AWS federation endpoint?',
+    });
   }
   return token;
 }
@@ -103,7 +141,13 @@ async function requestSigninToken(url: string, host: string, options: SignInOpti
 function parseToken(body: string): string | undefined {
   try {
     const parsed: unknown = JSON.parse(body);
-    if (typeof parsed === 'object' && parsed !== null && 'SigninToken' in parsed && typeof parsed.SigninToken === 'string') return parsed.SigninToken;
+    if (
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      'SigninToken' in parsed &&
+      typeof parsed.SigninToken === 'string'
+    )
+      return parsed.SigninToken;
   } catch {
     // not JSON: reported by the caller
   }
@@ -113,12 +157,18 @@ function parseToken(body: string): string | undefined {
 /** The first line of text in a response (AWS answers errors with an HTML page), kept short. */
 function summarize(body: string): string {
   const text = body.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/gi, ' ').replace(/<[^>]+>/g, ' ');
-  const line = text.split(/\r?\n/).map((l) => l.trim()).find((l) => l.length > 0) ?? '';
+  const line =
+    text
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .find((l) => l.length > 0) ?? '';
   return line.length > 200 ? `${line.slice(0, 197)}...` : line;
 }
 
 /** An endpoint that echoes the request must not carry the secrets into our messages. */
 function redact(text: string, options: SignInOptions): string {
-  const secrets = [options.credentials.secretAccessKey, options.credentials.sessionToken].filter((s): s is string => !!s && s.length >= 8);
+  const secrets = [options.credentials.secretAccessKey, options.credentials.sessionToken].filter(
+    (s): s is string => !!s && s.length >= 8,
+  );
   return secrets.reduce((t, s) => t.split(s).join('***'), text);
 }

@@ -4,15 +4,31 @@ import { colorHex, consoleColorHex } from './colors.js';
 import { DEMO_YAML, registryFrom } from '../../../test/aws-config/registry-fixture.js';
 
 describe('switchRoleUrl', () => {
-  it('builds seed 004\'s link with account, role, display name and the console colour', () => {
-    expect(switchRoleUrl({ accountId: '444444444444', roleName: 'administrator', displayName: 'Production', color: 'red' }))
-      .toBe('https://signin.aws.amazon.com/switchrole?roleName=administrator&account=444444444444&displayName=Production&color=f2b0a9');
+  it("builds seed 004's link with account, role, display name and the console colour", () => {
+    expect(
+      switchRoleUrl({ accountId: '444444444444', roleName: 'administrator', displayName: 'Production', color: 'red' }),
+    ).toBe(
+      'https://signin.aws.amazon.com/switchrole?roleName=administrator&account=444444444444&displayName=Production&color=f2b0a9',
+    );
   });
 
   it('keeps a role path, encodes the display name, and uses the partition host', () => {
-    const url = new URL(switchRoleUrl({ accountId: '222222222222', roleName: 'team/dev ops', displayName: 'Dev & Test', color: 'green', partition: 'aws-us-gov' }));
+    const url = new URL(
+      switchRoleUrl({
+        accountId: '222222222222',
+        roleName: 'team/dev ops',
+        displayName: 'Dev & Test',
+        color: 'green',
+        partition: 'aws-us-gov',
+      }),
+    );
     expect(url.origin).toBe('https://signin.amazonaws-us-gov.com');
-    expect(Object.fromEntries(url.searchParams)).toEqual({ roleName: 'team/dev ops', account: '222222222222', displayName: 'Dev & Test', color: 'b7ca9d' });
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      roleName: 'team/dev ops',
+      account: '222222222222',
+      displayName: 'Dev & Test',
+      color: 'b7ca9d',
+    });
   });
 
   it('leaves the colour out where the console palette has nothing close', () => {
@@ -24,8 +40,12 @@ describe('switchRoleUrl', () => {
     const production = registry.accounts.find((a) => a.name === 'production');
     const admin = production?.roles.find((r) => r.key === 'admin');
     if (!production || !admin) throw new Error('fixture');
-    expect(switchRoleUrlFor(production, production.defaultRole)).toBe('https://signin.aws.amazon.com/switchrole?roleName=CrossbarReadOnly&account=444444444444&displayName=production&color=f2b0a9');
-    expect(switchRoleUrlFor(production, admin)).toBe('https://signin.aws.amazon.com/switchrole?roleName=administrator&account=444444444444&displayName=production%3Aadmin&color=f2b0a9');
+    expect(switchRoleUrlFor(production, production.defaultRole)).toBe(
+      'https://signin.aws.amazon.com/switchrole?roleName=CrossbarReadOnly&account=444444444444&displayName=production&color=f2b0a9',
+    );
+    expect(switchRoleUrlFor(production, admin)).toBe(
+      'https://signin.aws.amazon.com/switchrole?roleName=administrator&account=444444444444&displayName=production%3Aadmin&color=f2b0a9',
+    );
   });
 });
 

@@ -1,6 +1,15 @@
 import type { RegistryAccount } from '../config/registry.js';
 import { groupingLabel } from './cost-options.js';
-import type { CeGroupBy, CostAccountInfo, CostChange, CostData, CostGrouping, CostQuery, CostReport, CostRow } from './types.js';
+import type {
+  CeGroupBy,
+  CostAccountInfo,
+  CostChange,
+  CostData,
+  CostGrouping,
+  CostQuery,
+  CostReport,
+  CostRow,
+} from './types.js';
 
 /**
  * Cost Explorer's answer made readable with the registry: account ids become names with their stage, tag keys
@@ -17,12 +26,30 @@ interface Labeller {
 
 function accountInfo(id: string, byId: Map<string, RegistryAccount>, names: Record<string, string>): CostAccountInfo {
   const known = byId.get(id);
-  if (known) return { id, name: known.name, inRegistry: true, ...(known.stage ? { stage: known.stage } : {}), color: known.color };
+  if (known)
+    return {
+      id,
+      name: known.name,
+      inRegistry: true,
+      ...(known.stage ? { stage: known.stage } : {}),
+      color: known.color,
+    };
   return { id, name: names[id] ?? id, inRegistry: false };
 }
 
-function labellerFor(g: CostGrouping, groupBy: readonly CeGroupBy[], byId: Map<string, RegistryAccount>, names: Record<string, string>): Labeller {
-  const wanted = g.kind === 'tag' ? { Type: 'TAG', Key: g.key } : { Type: 'DIMENSION', Key: g.kind === 'service' ? 'SERVICE' : g.kind === 'region' ? 'REGION' : 'LINKED_ACCOUNT' };
+function labellerFor(
+  g: CostGrouping,
+  groupBy: readonly CeGroupBy[],
+  byId: Map<string, RegistryAccount>,
+  names: Record<string, string>,
+): Labeller {
+  const wanted =
+    g.kind === 'tag'
+      ? { Type: 'TAG', Key: g.key }
+      : {
+          Type: 'DIMENSION',
+          Key: g.kind === 'service' ? 'SERVICE' : g.kind === 'region' ? 'REGION' : 'LINKED_ACCOUNT',
+        };
   const at = groupBy.findIndex((d) => d.Type === wanted.Type && d.Key === wanted.Key);
   const raw = (keys: readonly string[]) => keys[at] ?? '';
   switch (g.kind) {
@@ -31,11 +58,24 @@ function labellerFor(g: CostGrouping, groupBy: readonly CeGroupBy[], byId: Map<s
         read: (keys) => {
           const account = accountInfo(raw(keys), byId, names);
           // An account the registry does not know is shown by id, with the organization's name for it.
-          return { key: account.id, label: account.inRegistry ? account.name : account.name === account.id ? account.id : `${account.id} (${account.name})`, account };
+          return {
+            key: account.id,
+            label: account.inRegistry
+              ? account.name
+              : account.name === account.id
+                ? account.id
+                : `${account.id} (${account.name})`,
+            account,
+          };
         },
       };
     case 'ou':
-      return { read: (keys) => { const ou = byId.get(raw(keys))?.ou ?? NOT_IN_REGISTRY_OU; return { key: ou, label: ou }; } };
+      return {
+        read: (keys) => {
+          const ou = byId.get(raw(keys))?.ou ?? NOT_IN_REGISTRY_OU;
+          return { key: ou, label: ou };
+        },
+      };
     case 'tag':
       return {
         read: (keys) => {
@@ -63,7 +103,12 @@ function fullMonths(query: CostQuery, months: string[], nowMs: number): string[]
 }
 
 function changeOf(previous: number, current: number): CostChange {
-  return { previous, current, absolute: current - previous, percent: previous === 0 ? null : ((current - previous) / previous) * 100 };
+  return {
+    previous,
+    current,
+    absolute: current - previous,
+    percent: previous === 0 ? null : ((current - previous) / previous) * 100,
+  };
 }
 
 export interface BuildReportOptions {
@@ -83,7 +128,13 @@ export function buildCostReport(query: CostQuery, data: CostData, options: Build
     let row = rows.get(key);
     if (!row) {
       const account = parts.find((p) => p.account)?.account;
-      row = { key, labels: parts.map((p) => p.label), amounts: data.periods.map(() => 0), total: 0, ...(account ? { account } : {}) };
+      row = {
+        key,
+        labels: parts.map((p) => p.label),
+        amounts: data.periods.map(() => 0),
+        total: 0,
+        ...(account ? { account } : {}),
+      };
       rows.set(key, row);
     }
     row.amounts[group.period] = (row.amounts[group.period] ?? 0) + group.amount;
@@ -94,9 +145,11 @@ export function buildCostReport(query: CostQuery, data: CostData, options: Build
   const full = fullMonths(query, months, options.now);
   const previous = full.at(-2);
   const current = full.at(-1);
-  const monthSum = (row: CostRow, month: string) => row.amounts.reduce((s, a, i) => (monthOf(data.periods[i]?.start ?? '') === month ? s + a : s), 0);
+  const monthSum = (row: CostRow, month: string) =>
+    row.amounts.reduce((s, a, i) => (monthOf(data.periods[i]?.start ?? '') === month ? s + a : s), 0);
   const list = [...rows.values()];
-  if (previous && current) for (const row of list) row.change = changeOf(monthSum(row, previous), monthSum(row, current));
+  if (previous && current)
+    for (const row of list) row.change = changeOf(monthSum(row, previous), monthSum(row, current));
   list.sort((a, b) => b.total - a.total || a.key.localeCompare(b.key));
   const movers = list
     .filter((r) => r.change !== undefined && r.change.absolute !== 0)

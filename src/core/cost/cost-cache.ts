@@ -29,18 +29,27 @@ export function costCacheDir(home: string): string {
 }
 
 export function costCachePath(home: string, key: CostCacheKey): string {
-  const digest = createHash('sha256').update(JSON.stringify([key.endpoint ?? '', key.payer, key.query])).digest('hex').slice(0, 32);
+  const digest = createHash('sha256')
+    .update(JSON.stringify([key.endpoint ?? '', key.payer, key.query]))
+    .digest('hex')
+    .slice(0, 32);
   return join(costCacheDir(home), `${digest}.json`);
 }
 
 function isCacheFile(value: unknown): value is CacheFile {
   if (typeof value !== 'object' || value === null) return false;
   if (!('version' in value) || !('fetchedAt' in value) || !('data' in value)) return false;
-  return value.version === 1 && typeof value.fetchedAt === 'number' && typeof value.data === 'object' && value.data !== null;
+  return (
+    value.version === 1 && typeof value.fetchedAt === 'number' && typeof value.data === 'object' && value.data !== null
+  );
 }
 
 /** The cached answer and its age, or undefined when absent, unreadable or older than a day. */
-export function readCostCache(home: string, key: CostCacheKey, now: number): { data: CostData; ageMs: number } | undefined {
+export function readCostCache(
+  home: string,
+  key: CostCacheKey,
+  now: number,
+): { data: CostData; ageMs: number } | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(costCachePath(home, key), 'utf8'));

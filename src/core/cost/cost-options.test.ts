@@ -19,15 +19,26 @@ describe('cost options', () => {
     expect(resolveRange({}, 'monthly', NOW)).toEqual({ start: '2026-01-01', end: '2026-08-01' });
     expect(resolveRange({ months: '13' }, 'monthly', NOW)).toEqual({ start: '2025-06-01', end: '2026-08-01' });
     expect(resolveRange({ months: '1' }, 'daily', NOW)).toEqual({ start: '2026-06-01', end: '2026-07-15' });
-    expect(resolveRange({ from: '2026-02-01', to: '2026-03-01' }, 'monthly', NOW)).toEqual({ start: '2026-02-01', end: '2026-03-01' });
-    expect(usageError(() => resolveRange({ from: '2026-07-01', to: '2026-09-01' }, 'monthly', NOW))).toContain('future month');
+    expect(resolveRange({ from: '2026-02-01', to: '2026-03-01' }, 'monthly', NOW)).toEqual({
+      start: '2026-02-01',
+      end: '2026-03-01',
+    });
+    expect(usageError(() => resolveRange({ from: '2026-07-01', to: '2026-09-01' }, 'monthly', NOW))).toContain(
+      'future month',
+    );
     expect(usageError(() => resolveRange({ months: '2.5' }, 'monthly', NOW))).toContain('not a number of months');
   });
 
   it('ou asks for LINKED_ACCOUNT, and never twice with account', () => {
-    expect(ceGroupByFor(parseGroupings('ou,service'))).toEqual([{ Type: 'DIMENSION', Key: 'LINKED_ACCOUNT' }, { Type: 'DIMENSION', Key: 'SERVICE' }]);
+    expect(ceGroupByFor(parseGroupings('ou,service'))).toEqual([
+      { Type: 'DIMENSION', Key: 'LINKED_ACCOUNT' },
+      { Type: 'DIMENSION', Key: 'SERVICE' },
+    ]);
     expect(ceGroupByFor(parseGroupings('account, ou'))).toEqual([{ Type: 'DIMENSION', Key: 'LINKED_ACCOUNT' }]);
-    expect(ceGroupByFor(parseGroupings('tag:cost-center,region'))).toEqual([{ Type: 'TAG', Key: 'cost-center' }, { Type: 'DIMENSION', Key: 'REGION' }]);
+    expect(ceGroupByFor(parseGroupings('tag:cost-center,region'))).toEqual([
+      { Type: 'TAG', Key: 'cost-center' },
+      { Type: 'DIMENSION', Key: 'REGION' },
+    ]);
     expect(usageError(() => parseGroupings('tag:'))).toContain("--by 'tag:' is not a grouping");
   });
 

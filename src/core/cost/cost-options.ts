@@ -1,5 +1,12 @@
 import { CrossbarError } from '../errors.js';
-import { COST_METRICS, GRANULARITIES, type CeGroupBy, type CostGrouping, type CostMetric, type Granularity } from './types.js';
+import {
+  COST_METRICS,
+  GRANULARITIES,
+  type CeGroupBy,
+  type CostGrouping,
+  type CostMetric,
+  type Granularity,
+} from './types.js';
 
 /**
  * The edge of `crossbar cost`: the user's --by, --months, --from/--to, --granularity and --metric, checked once
@@ -22,17 +29,31 @@ function parseOne(term: string): CostGrouping {
   if (lower === 'account' || lower === 'service' || lower === 'region' || lower === 'ou') return { kind: lower };
   const tag = /^tag:(.+)$/i.exec(word);
   if (tag?.[1]) return { kind: 'tag', key: tag[1] };
-  throw usage(`--by '${word}' is not a grouping`, `use one of ${GROUPING_CHOICES.join(', ')}, or two at once such as account,service`);
+  throw usage(
+    `--by '${word}' is not a grouping`,
+    `use one of ${GROUPING_CHOICES.join(', ')}, or two at once such as account,service`,
+  );
 }
 
 /** `account`, `tag:team`, or two at once: `account,service`. */
 export function parseGroupings(text: string): CostGrouping[] {
-  const terms = text.split(',').map((t) => t.trim()).filter(Boolean);
+  const terms = text
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
   if (terms.length === 0) throw usage('--by needs a grouping', `use one of ${GROUPING_CHOICES.join(', ')}`);
-  if (terms.length > 2) throw usage(`--by '${text}' groups by ${terms.length} things; Cost Explorer groups by two at most`, 'pick two, e.g. --by account,service');
+  if (terms.length > 2)
+    throw usage(
+      `--by '${text}' groups by ${terms.length} things; Cost Explorer groups by two at most`,
+      'pick two, e.g. --by account,service',
+    );
   const groupings = terms.map(parseOne);
   const labels = groupings.map(groupingLabel);
-  if (new Set(labels).size < labels.length) throw usage(`--by '${text}' names ${labels[0] ?? ''} twice`, 'group by two different things, e.g. --by account,service');
+  if (new Set(labels).size < labels.length)
+    throw usage(
+      `--by '${text}' names ${labels[0] ?? ''} twice`,
+      'group by two different things, e.g. --by account,service',
+    );
   return groupings;
 }
 
@@ -40,8 +61,13 @@ export function parseGroupings(text: string): CostGrouping[] {
 export function ceGroupByFor(groupings: readonly CostGrouping[]): CeGroupBy[] {
   const out: CeGroupBy[] = [];
   for (const g of groupings) {
-    const def: CeGroupBy = g.kind === 'tag' ? { Type: 'TAG', Key: g.key }
-      : { Type: 'DIMENSION', Key: g.kind === 'service' ? 'SERVICE' : g.kind === 'region' ? 'REGION' : 'LINKED_ACCOUNT' };
+    const def: CeGroupBy =
+      g.kind === 'tag'
+        ? { Type: 'TAG', Key: g.key }
+        : {
+            Type: 'DIMENSION',
+            Key: g.kind === 'service' ? 'SERVICE' : g.kind === 'region' ? 'REGION' : 'LINKED_ACCOUNT',
+          };
     if (!out.some((d) => d.Type === def.Type && d.Key === def.Key)) out.push(def);
   }
   return out;
@@ -68,7 +94,11 @@ const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 function parseDate(text: string, flag: string): number {
   const m = DATE.exec(text.trim());
   const ms = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN;
-  if (!m || !Number.isFinite(ms) || iso(ms) !== text.trim()) throw usage(`${flag} '${text}' is not a date`, 'write dates as YYYY-MM-DD, e.g. --from 2026-01-01 --to 2026-04-01 (--to is exclusive)');
+  if (!m || !Number.isFinite(ms) || iso(ms) !== text.trim())
+    throw usage(
+      `${flag} '${text}' is not a date`,
+      'write dates as YYYY-MM-DD, e.g. --from 2026-01-01 --to 2026-04-01 (--to is exclusive)',
+    );
   return ms;
 }
 
@@ -82,26 +112,42 @@ export interface RangeFlags {
  * `--months N`: N full months and the current month to date (monthly: up to the first of next month, which
  * Cost Explorer accepts; daily: up to today, exclusive). `--from`/`--to` take dates, `--to` exclusive.
  */
-export function resolveRange(flags: RangeFlags, granularity: Granularity, nowMs: number): { start: string; end: string } {
+export function resolveRange(
+  flags: RangeFlags,
+  granularity: Granularity,
+  nowMs: number,
+): { start: string; end: string } {
   const today = Math.floor(nowMs / DAY_MS) * DAY_MS;
   const now = new Date(today);
   const monthStart = (offset: number) => Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + offset, 1);
   const defaultEnd = granularity === 'monthly' ? monthStart(1) : today;
   if (flags.months !== undefined && (flags.from !== undefined || flags.to !== undefined)) {
-    throw usage('--months and --from/--to both set the range', 'use --months N, or --from YYYY-MM-DD [--to YYYY-MM-DD]');
+    throw usage(
+      '--months and --from/--to both set the range',
+      'use --months N, or --from YYYY-MM-DD [--to YYYY-MM-DD]',
+    );
   }
   if (flags.from === undefined && flags.to === undefined) {
     const text = flags.months ?? String(DEFAULT_MONTHS);
     const months = Number(text);
     if (!/^\d+$/.test(text.trim()) || !Number.isInteger(months) || months < 1 || months > MAX_MONTHS) {
-      throw usage(`--months '${text}' is not a number of months`, `use a whole number from 1 to ${MAX_MONTHS} (Cost Explorer keeps 13 months, 38 with multi-year data)`);
+      throw usage(
+        `--months '${text}' is not a number of months`,
+        `use a whole number from 1 to ${MAX_MONTHS} (Cost Explorer keeps 13 months, 38 with multi-year data)`,
+      );
     }
     return { start: iso(monthStart(-months)), end: iso(defaultEnd) };
   }
-  if (flags.from === undefined) throw usage('--to needs --from', 'give the range as --from YYYY-MM-DD --to YYYY-MM-DD (--to is exclusive)');
+  if (flags.from === undefined)
+    throw usage('--to needs --from', 'give the range as --from YYYY-MM-DD --to YYYY-MM-DD (--to is exclusive)');
   const start = parseDate(flags.from, '--from');
   const end = flags.to === undefined ? defaultEnd : parseDate(flags.to, '--to');
-  if (start >= end) throw usage(`--from ${iso(start)} is not before --to ${iso(end)}`, 'the range is --from (inclusive) to --to (exclusive)');
-  if (end > monthStart(1)) throw usage(`--to ${iso(end)} is in a future month`, `Cost Explorer answers up to ${iso(monthStart(1))}`);
+  if (start >= end)
+    throw usage(
+      `--from ${iso(start)} is not before --to ${iso(end)}`,
+      'the range is --from (inclusive) to --to (exclusive)',
+    );
+  if (end > monthStart(1))
+    throw usage(`--to ${iso(end)} is in a future month`, `Cost Explorer answers up to ${iso(monthStart(1))}`);
   return { start: iso(start), end: iso(end) };
 }

@@ -1,4 +1,8 @@
-import { CostExplorerClient, GetCostAndUsageCommand, type GetCostAndUsageCommandOutput } from '@aws-sdk/client-cost-explorer';
+import {
+  CostExplorerClient,
+  GetCostAndUsageCommand,
+  type GetCostAndUsageCommandOutput,
+} from '@aws-sdk/client-cost-explorer';
 import { createAwsClient } from '../aws-clients/index.js';
 import type { Credentials } from '../credentials/credentials.js';
 import { awsErrorFacts, endpointUnreachable, isUnreachable } from '../credentials/sts-errors.js';
@@ -29,7 +33,12 @@ export interface FetchCostOptions {
   maxAttempts?: number;
 }
 
-const DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'UnrecognizedClientException']);
+const DENIED = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnauthorizedOperation',
+  'UnrecognizedClientException',
+]);
 
 /** What a refusal means in crossbar's words: the account, the permission, and what to do next. */
 export function costFailure(err: unknown, options: Pick<FetchCostOptions, 'payer' | 'endpoint'>): CrossbarError {
@@ -38,19 +47,38 @@ export function costFailure(err: unknown, options: Pick<FetchCostOptions, 'payer
   if (isUnreachable(err)) return endpointUnreachable(options.endpoint, 'us-east-1', err);
   if (DENIED.has(facts.name) || facts.status === 403) {
     const linked = /linked account|consolidated billing/i.test(facts.message);
-    return new CrossbarError('DENIED', `Account ${payer.label} refused ${CE_PERMISSION} to ${payer.via}: ${facts.message || facts.name}`, {
-      hint: linked
-        ? `Cost Explorer answers only in the payer (management) account: run with the source there, or --payer ACCOUNT:ROLE naming a role in the payer account allowed ${CE_PERMISSION}`
-        : `Allow ${CE_PERMISSION} to that principal in account ${payer.accountId} (AWS's ReadOnlyAccess and Billing policies do), or pass --payer ACCOUNT:ROLE with a role that has it`,
+    return new CrossbarError(
+      'DENIED',
+      `Account ${payer.label} refused ${CE_PERMISSION} to ${payer.via}: ${facts.message || facts.name}`,
+      {
+        hint: linked
+          ? `Cost Explorer answers only in the payer (management) account: run with the source there, or --payer ACCOUNT:ROLE naming a role in the payer account allowed ${CE_PERMISSION}`
+          : `Allow ${CE_PERMISSION} to that principal in account ${payer.accountId} (AWS's ReadOnlyAccess and Billing policies do), or pass --payer ACCOUNT:ROLE with a role that has it`,
+        cause: err,
+      },
+    );
+  }
+  if (facts.name === 'DataUnavailableException') {
+    return new CrossbarError('ERROR', `Cost Explorer has no data yet in account ${payer.label}`, {
+      hint: 'Cost Explorer needs to be enabled once in the payer account; data appears within 24 hours',
       cause: err,
     });
   }
-  if (facts.name === 'DataUnavailableException') {
-    return new CrossbarError('ERROR', `Cost Explorer has no data yet in account ${payer.label}`, { hint: 'Cost Explorer needs to be enabled once in the payer account; data appears within 24 hours', cause: err });
-  }
-  if (facts.name === 'ValidationException') return new CrossbarError('USAGE', `Cost Explorer refused the question: ${facts.message}`, { cause: err, exitCode: 2 });
-  if (/Throttl|LimitExceeded/.test(facts.name)) return new CrossbarError('THROTTLED', `Cost Explorer throttled account ${payer.label}: ${facts.message}`, { hint: 'Wait a minute and try again; cached answers (without --refresh) make no call', cause: err });
-  return new CrossbarError('ERROR', `GetCostAndUsage in account ${payer.label} failed: ${facts.name}: ${facts.message}`, { cause: err });
+  if (facts.name === 'ValidationException')
+    return new CrossbarError('USAGE', `Cost Explorer refused the question: ${facts.message}`, {
+      cause: err,
+      exitCode: 2,
+    });
+  if (/Throttl|LimitExceeded/.test(facts.name))
+    return new CrossbarError('THROTTLED', `Cost Explorer throttled account ${payer.label}: ${facts.message}`, {
+      hint: 'Wait a minute and try again; cached answers (without --refresh) make no call',
+      cause: err,
+    });
+  return new CrossbarError(
+    'ERROR',
+    `GetCostAndUsage in account ${payer.label} failed: ${facts.name}: ${facts.message}`,
+    { cause: err },
+  );
 }
 
 async function ceClient(options: FetchCostOptions): Promise<CostExplorerClient> {
@@ -61,7 +89,8 @@ async function ceClient(options: FetchCostOptions): Promise<CostExplorerClient> 
     retryMode: 'standard',
     ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
   });
-  if (!(client instanceof CostExplorerClient)) throw new CrossbarError('ERROR', 'The client factory gave no CostExplorerClient for ce');
+  if (!(client instanceof CostExplorerClient))
+    throw new CrossbarError('ERROR', 'The client factory gave no CostExplorerClient for ce');
   return client;
 }
 
@@ -73,13 +102,16 @@ export async function fetchCost(query: CostQuery, options: FetchCostOptions): Pr
   try {
     let token: string | undefined;
     do {
-      const page: GetCostAndUsageCommandOutput = await client.send(new GetCostAndUsageCommand({
-        TimePeriod: { Start: query.start, End: query.end },
-        Granularity: query.granularity === 'daily' ? 'DAILY' : 'MONTHLY',
-        Metrics: [query.metric],
-        GroupBy: groupBy,
-        ...(token ? { NextPageToken: token } : {}),
-      }), options.signal ? { abortSignal: options.signal } : {});
+      const page: GetCostAndUsageCommandOutput = await client.send(
+        new GetCostAndUsageCommand({
+          TimePeriod: { Start: query.start, End: query.end },
+          Granularity: query.granularity === 'daily' ? 'DAILY' : 'MONTHLY',
+          Metrics: [query.metric],
+          GroupBy: groupBy,
+          ...(token ? { NextPageToken: token } : {}),
+        }),
+        options.signal ? { abortSignal: options.signal } : {},
+      );
       mergePage(data, periodIndex, page, query.metric);
       token = page.NextPageToken;
     } while (token);
@@ -92,7 +124,12 @@ export async function fetchCost(query: CostQuery, options: FetchCostOptions): Pr
 }
 
 /** A period may continue on the next page: its groups join the ones already read. */
-function mergePage(data: CostData, periodIndex: Map<string, number>, page: GetCostAndUsageCommandOutput, metric: string): void {
+function mergePage(
+  data: CostData,
+  periodIndex: Map<string, number>,
+  page: GetCostAndUsageCommandOutput,
+  metric: string,
+): void {
   for (const result of page.ResultsByTime ?? []) {
     const start = result.TimePeriod?.Start ?? '';
     let index = periodIndex.get(start);

@@ -24,7 +24,10 @@ export interface LoadCostOptions {
   top?: number;
 }
 
-export type CostCrossbar = Pick<Crossbar, 'registry' | 'resolveTarget' | 'credentials' | 'callerIdentity' | 'home' | 'endpoint' | 'now'>;
+export type CostCrossbar = Pick<
+  Crossbar,
+  'registry' | 'resolveTarget' | 'credentials' | 'callerIdentity' | 'home' | 'endpoint' | 'now'
+>;
 
 export interface LoadedCost {
   report: CostReport;
@@ -33,23 +36,46 @@ export interface LoadedCost {
   cachePath?: string;
 }
 
-async function payerSession(crossbar: CostCrossbar, options: LoadCostOptions): Promise<{ credentials: Credentials; payer: CostPayer }> {
+async function payerSession(
+  crossbar: CostCrossbar,
+  options: LoadCostOptions,
+): Promise<{ credentials: Credentials; payer: CostPayer }> {
   if (options.payer === undefined) {
     const credentials = await options.sourceCredentials();
     const caller = await crossbar.callerIdentity(credentials);
     const known = crossbar.registry.accounts.find((a) => a.id === caller.accountId);
-    return { credentials, payer: { accountId: caller.accountId, label: known ? `${known.name} (${caller.accountId})` : caller.accountId, via: `the source ${caller.arn}` } };
+    return {
+      credentials,
+      payer: {
+        accountId: caller.accountId,
+        label: known ? `${known.name} (${caller.accountId})` : caller.accountId,
+        via: `the source ${caller.arn}`,
+      },
+    };
   }
   const target = resolvePayerTarget(crossbar, options.payer);
   const credentials = await crossbar.credentials(target);
   const { id, name } = target.account;
-  return { credentials, payer: { accountId: id, label: name === id ? id : `${name} (${id})`, via: `role ${target.role.arn}` } };
+  return {
+    credentials,
+    payer: { accountId: id, label: name === id ? id : `${name} (${id})`, via: `role ${target.role.arn}` },
+  };
 }
 
 export async function loadCost(crossbar: CostCrossbar, options: LoadCostOptions): Promise<LoadedCost> {
   const now = crossbar.now();
-  const key: CostCacheKey = { query: options.query, payer: options.payer === undefined ? `source:${options.sourceLabel}` : `payer:${options.payer}:${options.sourceLabel}`, endpoint: crossbar.endpoint };
-  const build = (data: Parameters<typeof buildCostReport>[1]) => buildCostReport(options.query, data, { accounts: crossbar.registry.accounts, now, ...(options.top ? { top: options.top } : {}) });
+  const key: CostCacheKey = {
+    query: options.query,
+    payer:
+      options.payer === undefined ? `source:${options.sourceLabel}` : `payer:${options.payer}:${options.sourceLabel}`,
+    endpoint: crossbar.endpoint,
+  };
+  const build = (data: Parameters<typeof buildCostReport>[1]) =>
+    buildCostReport(options.query, data, {
+      accounts: crossbar.registry.accounts,
+      now,
+      ...(options.top ? { top: options.top } : {}),
+    });
   if (options.refresh !== true) {
     const hit = readCostCache(crossbar.home, key, now);
     if (hit) return { report: { ...build(hit.data), cachedAgeMs: hit.ageMs }, cachedAgeMs: hit.ageMs };

@@ -16,15 +16,28 @@ export interface PayerTarget {
 const ACCOUNT_ID = /^\d{12}$/;
 
 function roleFor(accountId: string, name: string): RegistryRole {
-  return { key: name, name, arn: `arn:aws:iam::${accountId}:role/${name}`, mfa: 'none', confirm: false, profileName: `payer-${accountId}-${name}` };
+  return {
+    key: name,
+    name,
+    arn: `arn:aws:iam::${accountId}:role/${name}`,
+    mfa: 'none',
+    confirm: false,
+    profileName: `payer-${accountId}-${name}`,
+  };
 }
 
 export function resolvePayerTarget(crossbar: Pick<Crossbar, 'resolveTarget' | 'registry'>, text: string): PayerTarget {
   const colon = text.indexOf(':');
   const accountRef = colon < 0 ? text : text.slice(0, colon);
   const roleName = colon < 0 ? undefined : text.slice(colon + 1);
-  if (roleName === '') throw new CrossbarError('USAGE', `--payer '${text}' names no role after ':'`, { hint: 'use --payer ACCOUNT[:ROLE], e.g. --payer 111111111111:CostReader', exitCode: 2 });
-  const known = crossbar.registry.accounts.find((a) => a.name === accountRef || a.id === accountRef || a.alias === accountRef);
+  if (roleName === '')
+    throw new CrossbarError('USAGE', `--payer '${text}' names no role after ':'`, {
+      hint: 'use --payer ACCOUNT[:ROLE], e.g. --payer 111111111111:CostReader',
+      exitCode: 2,
+    });
+  const known = crossbar.registry.accounts.find(
+    (a) => a.name === accountRef || a.id === accountRef || a.alias === accountRef,
+  );
   if (known) {
     try {
       const target = crossbar.resolveTarget(text);
@@ -36,10 +49,25 @@ export function resolvePayerTarget(crossbar: Pick<Crossbar, 'resolveTarget' | 'r
     }
   }
   if (!ACCOUNT_ID.test(accountRef)) {
-    throw new CrossbarError('UNKNOWN_ACCOUNT', `--payer '${accountRef}' is neither an account of the registry nor a 12-digit account id`, {
-      hint: 'use --payer NAME[:ROLE] for a registry account, or --payer 123456789012:ROLE for the payer account',
-    });
+    throw new CrossbarError(
+      'UNKNOWN_ACCOUNT',
+      `--payer '${accountRef}' is neither an account of the registry nor a 12-digit account id`,
+      {
+        hint: 'use --payer NAME[:ROLE] for a registry account, or --payer 123456789012:ROLE for the payer account',
+      },
+    );
   }
   const role = roleFor(accountRef, roleName ?? crossbar.registry.config.defaults.role);
-  return { account: { id: accountRef, name: accountRef, color: 'blue', tags: {}, regions: ['us-east-1'], roles: [role], defaultRole: role }, role };
+  return {
+    account: {
+      id: accountRef,
+      name: accountRef,
+      color: 'blue',
+      tags: {},
+      regions: ['us-east-1'],
+      roles: [role],
+      defaultRole: role,
+    },
+    role,
+  };
 }

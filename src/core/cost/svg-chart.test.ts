@@ -3,10 +3,26 @@ import { describe, expect, it } from 'vitest';
 import { MAX_SERIES, renderCostSvg } from './svg-chart.js';
 import type { CostReport, CostRow } from './types.js';
 
-const rows: CostRow[] = Array.from({ length: 12 }, (_, i) => ({ key: `s${i}`, labels: [`<Service & ${i}>`], amounts: [i + 1, i + 2], total: 2 * i + 3 }));
+const rows: CostRow[] = Array.from({ length: 12 }, (_, i) => ({
+  key: `s${i}`,
+  labels: [`<Service & ${i}>`],
+  amounts: [i + 1, i + 2],
+  total: 2 * i + 3,
+}));
 const report: CostReport = {
-  metric: 'UnblendedCost', unit: 'USD', granularity: 'daily', by: ['service'], start: '2026-05-30', end: '2026-06-02', total: 0, movers: [], rows,
-  periods: [{ start: '2026-05-30', end: '2026-05-31', estimated: false, total: 0 }, { start: '2026-06-01', end: '2026-06-02', estimated: true, total: 0 }],
+  metric: 'UnblendedCost',
+  unit: 'USD',
+  granularity: 'daily',
+  by: ['service'],
+  start: '2026-05-30',
+  end: '2026-06-02',
+  total: 0,
+  movers: [],
+  rows,
+  periods: [
+    { start: '2026-05-30', end: '2026-05-31', estimated: false, total: 0 },
+    { start: '2026-06-01', end: '2026-06-02', estimated: true, total: 0 },
+  ],
 };
 
 describe('renderCostSvg', () => {

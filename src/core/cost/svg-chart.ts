@@ -14,10 +14,17 @@ const HEIGHT = 480;
 const PLOT = { left: 80, top: 50, right: 250, bottom: 60 };
 
 export function escapeXml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] ?? c);
+  return text.replace(
+    /[<>&"']/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] ?? c,
+  );
 }
 
-interface Series { name: string; color: string; byMonth: Map<string, number> }
+interface Series {
+  name: string;
+  color: string;
+  byMonth: Map<string, number>;
+}
 
 function monthSeries(report: CostReport): { months: string[]; series: Series[] } {
   const months = [...new Set(report.periods.map((p) => p.start.slice(0, 7)))];
@@ -32,7 +39,11 @@ function monthSeries(report: CostReport): { months: string[]; series: Series[] }
   const ranked = [...report.rows].sort((a, b) => b.total - a.total);
   const own = ranked.slice(0, ranked.length > MAX_SERIES + 1 ? MAX_SERIES : ranked.length);
   const rest = ranked.slice(own.length);
-  const series: Series[] = own.map((row, i) => ({ name: row.labels.join(' / '), color: PALETTE[i % PALETTE.length] ?? OTHER_COLOR, byMonth: sumByMonth(row.amounts) }));
+  const series: Series[] = own.map((row, i) => ({
+    name: row.labels.join(' / '),
+    color: PALETTE[i % PALETTE.length] ?? OTHER_COLOR,
+    byMonth: sumByMonth(row.amounts),
+  }));
   if (rest.length > 0) {
     const other = new Map<string, number>();
     for (const row of rest) for (const [m, v] of sumByMonth(row.amounts)) other.set(m, (other.get(m) ?? 0) + v);
@@ -67,8 +78,12 @@ export function renderCostSvg(report: CostReport): string {
   ];
   for (let i = 0; i <= 4; i += 1) {
     const v = (top / 4) * i;
-    out.push(`<line x1="${PLOT.left}" x2="${PLOT.left + plotW}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#dddddd"/>`);
-    out.push(`<text x="${PLOT.left - 8}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" fill="#555555">${money(v)}</text>`);
+    out.push(
+      `<line x1="${PLOT.left}" x2="${PLOT.left + plotW}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#dddddd"/>`,
+    );
+    out.push(
+      `<text x="${PLOT.left - 8}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" fill="#555555">${money(v)}</text>`,
+    );
   }
   months.forEach((month, i) => {
     const x = PLOT.left + i * slot + (slot - barW) / 2;
@@ -78,20 +93,27 @@ export function renderCostSvg(report: CostReport): string {
     for (const s of series) {
       const v = Math.max(0, s.byMonth.get(month) ?? 0);
       if (v === 0) continue;
-      out.push(`<rect x="${x.toFixed(1)}" y="${y(base + v).toFixed(1)}" width="${barW.toFixed(1)}" height="${(y(base) - y(base + v)).toFixed(1)}" fill="${s.color}"><title>${escapeXml(`${month} ${s.name}: ${v.toFixed(2)} ${report.unit}`)}</title></rect>`);
+      out.push(
+        `<rect x="${x.toFixed(1)}" y="${y(base + v).toFixed(1)}" width="${barW.toFixed(1)}" height="${(y(base) - y(base + v)).toFixed(1)}" fill="${s.color}"><title>${escapeXml(`${month} ${s.name}: ${v.toFixed(2)} ${report.unit}`)}</title></rect>`,
+      );
       base += v;
     }
     // Past about eight months the labels no longer fit side by side: slant them, as spreadsheets do.
     const lx = (x + barW / 2).toFixed(1);
     const ly = PLOT.top + plotH + 18;
-    const slant = months.length > 8 ? ` transform="rotate(-35 ${lx} ${ly})" text-anchor="end"` : ' text-anchor="middle"';
+    const slant =
+      months.length > 8 ? ` transform="rotate(-35 ${lx} ${ly})" text-anchor="end"` : ' text-anchor="middle"';
     out.push(`<text x="${lx}" y="${ly}"${slant} fill="#333333">${month}</text>`, '</g>');
   });
-  out.push(`<line x1="${PLOT.left}" x2="${PLOT.left + plotW}" y1="${PLOT.top + plotH}" y2="${PLOT.top + plotH}" stroke="#333333"/>`);
+  out.push(
+    `<line x1="${PLOT.left}" x2="${PLOT.left + plotW}" y1="${PLOT.top + plotH}" y2="${PLOT.top + plotH}" stroke="#333333"/>`,
+  );
   series.forEach((s, i) => {
     const ly = PLOT.top + i * 22;
     out.push(`<rect x="${WIDTH - PLOT.right + 20}" y="${ly}" width="14" height="14" fill="${s.color}"/>`);
-    out.push(`<text x="${WIDTH - PLOT.right + 40}" y="${ly + 11}">${escapeXml(s.name.length > 32 ? `${s.name.slice(0, 31)}…` : s.name)}</text>`);
+    out.push(
+      `<text x="${WIDTH - PLOT.right + 40}" y="${ly + 11}">${escapeXml(s.name.length > 32 ? `${s.name.slice(0, 31)}…` : s.name)}</text>`,
+    );
   });
   out.push('</svg>');
   return `${out.join('\n')}\n`;
@@ -100,6 +122,8 @@ export function renderCostSvg(report: CostReport): string {
 /** The same chart as PNG, through resvg (a prebuilt native renderer shipped inside its npm package). */
 export async function renderCostPng(report: CostReport): Promise<Buffer> {
   const { Resvg } = await import('@resvg/resvg-js');
-  const png = new Resvg(renderCostSvg(report), { background: '#ffffff', fitTo: { mode: 'width', value: WIDTH * 2 } }).render().asPng();
+  const png = new Resvg(renderCostSvg(report), { background: '#ffffff', fitTo: { mode: 'width', value: WIDTH * 2 } })
+    .render()
+    .asPng();
   return Buffer.from(png);
 }

@@ -2,7 +2,15 @@
  * The shapes of `crossbar cost`: what is asked of Cost Explorer (a CostQuery), what it answered (CostData, the
  * part that is cached), and what crossbar makes of it with the registry (a CostReport).
  */
-export const COST_METRICS = ['AmortizedCost', 'BlendedCost', 'NetAmortizedCost', 'NetUnblendedCost', 'NormalizedUsageAmount', 'UnblendedCost', 'UsageQuantity'] as const;
+export const COST_METRICS = [
+  'AmortizedCost',
+  'BlendedCost',
+  'NetAmortizedCost',
+  'NetUnblendedCost',
+  'NormalizedUsageAmount',
+  'UnblendedCost',
+  'UsageQuantity',
+] as const;
 export type CostMetric = (typeof COST_METRICS)[number];
 export const DEFAULT_METRIC: CostMetric = 'NetUnblendedCost';
 
@@ -11,11 +19,7 @@ export type Granularity = (typeof GRANULARITIES)[number];
 
 /** One way of grouping the bill. `ou` is not a Cost Explorer dimension: it is folded from LINKED_ACCOUNT. */
 export type CostGrouping =
-  | { kind: 'account' }
-  | { kind: 'service' }
-  | { kind: 'region' }
-  | { kind: 'ou' }
-  | { kind: 'tag'; key: string };
+  { kind: 'account' } | { kind: 'service' } | { kind: 'region' } | { kind: 'ou' } | { kind: 'tag'; key: string };
 
 export interface CostQuery {
   by: CostGrouping[];

@@ -24,12 +24,21 @@ export function stsFailure(err: unknown, ctx: StsFailureContext, what: string): 
   if (bad) return bad;
   const { name, message } = awsErrorFacts(err);
   if (/Throttl|TooManyRequests|RequestLimitExceeded/i.test(name)) {
-    return new CrossbarError('THROTTLED', `${what} was throttled by STS`, { hint: 'Wait a moment and retry, or lower --concurrency', cause: err });
+    return new CrossbarError('THROTTLED', `${what} was throttled by STS`, {
+      hint: 'Wait a moment and retry, or lower --concurrency',
+      cause: err,
+    });
   }
   if (name === 'RegionDisabledException') {
-    return new CrossbarError('REGION_DISABLED', `STS is not activated in ${ctx.region} for this account`, { hint: 'Activate the region in the account settings, or set source.region', cause: err });
+    return new CrossbarError('REGION_DISABLED', `STS is not activated in ${ctx.region} for this account`, {
+      hint: 'Activate the region in the account settings, or set source.region',
+      cause: err,
+    });
   }
-  return new CrossbarError('ERROR', `${what} failed: ${name}`, { hint: message || 'Retry with --debug for details', cause: err });
+  return new CrossbarError('ERROR', `${what} failed: ${name}`, {
+    hint: message || 'Retry with --debug for details',
+    cause: err,
+  });
 }
 
 export interface DenialProbe {
@@ -45,12 +54,19 @@ export interface DenialProbe {
  * a rejected code, or one of the common STS failures. A bare AccessDenied first gets a look at the caller's own
  * policies (when they live in the source account), since AWS does not say which side refused.
  */
-export async function assumeRoleFailure(err: unknown, attempt: AssumeRoleAttempt, ctx: StsFailureContext, probe: DenialProbe, mfaSerial: string | undefined): Promise<CrossbarError> {
+export async function assumeRoleFailure(
+  err: unknown,
+  attempt: AssumeRoleAttempt,
+  ctx: StsFailureContext,
+  probe: DenialProbe,
+  mfaSerial: string | undefined,
+): Promise<CrossbarError> {
   if (err instanceof CrossbarError) return err;
   const mfa = mfaSerial === undefined ? undefined : mfaError(err, mfaSerial);
   if (mfa) return mfa;
   const { name } = awsErrorFacts(err);
-  if (name !== 'AccessDenied' && name !== 'AccessDeniedException' && name !== 'ValidationError') return stsFailure(err, ctx, `AssumeRole of ${attempt.roleArn}`);
+  if (name !== 'AccessDenied' && name !== 'AccessDeniedException' && name !== 'ValidationError')
+    return stsFailure(err, ctx, `AssumeRole of ${attempt.roleArn}`);
   let callerPolicy = attempt.callerPolicy;
   if (probe.enabled && isGenericDenial(err) && sameAccount(probe.callerArn, probe.sourceAccountId)) {
     callerPolicy = await probeCallerPolicy({

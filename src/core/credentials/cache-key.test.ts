@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { loadCacheKey, osKeyring, type KeyringSlot } from './cache-key.js';
 
 const home = () => join(mkdtempSync(join(tmpdir(), 'crossbar-key-')), 'home');
-const broken: KeyringSlot = { get: () => Promise.reject(new Error('no keyring')), set: () => Promise.reject(new Error('no keyring')) };
+const broken: KeyringSlot = {
+  get: () => Promise.reject(new Error('no keyring')),
+  set: () => Promise.reject(new Error('no keyring')),
+};
 
 describe('loadCacheKey', () => {
   it('concurrent first runs agree on one key file, 0600', async () => {
@@ -22,7 +25,13 @@ describe('loadCacheKey', () => {
     const fromFile = await loadCacheKey({ home: h, keyStore: 'auto', keyring: broken });
     expect(fromFile.store).toBe('file');
     let stored: string | null = null;
-    const working: KeyringSlot = { get: () => Promise.resolve(stored), set: (v) => { stored = v; return Promise.resolve(); } };
+    const working: KeyringSlot = {
+      get: () => Promise.resolve(stored),
+      set: (v) => {
+        stored = v;
+        return Promise.resolve();
+      },
+    };
     // The file exists now, so auto stays on it even though a keyring works.
     expect(await loadCacheKey({ home: h, keyStore: 'auto', keyring: working })).toEqual(fromFile);
     expect(stored).toBeNull();
@@ -45,10 +54,17 @@ describe('loadCacheKey', () => {
 describe('the OS keyring', () => {
   // Only where there is certainly no keyring daemon (these Linux machines, CI): a developer's real keyring is
   // left alone. There the keyring must fail fast and the key land in a file.
-  it.runIf(process.platform === 'linux' && !process.env['DBUS_SESSION_BUS_ADDRESS'])('falls back to the key file quickly when no keyring daemon runs', async () => {
-    const started = Date.now();
-    const key = await loadCacheKey({ home: home(), keyStore: 'auto', keyring: osKeyring(`crossbar-test-${process.pid}`) });
-    expect(key.store).toBe('file');
-    expect(Date.now() - started).toBeLessThan(2_000);
-  });
+  it.runIf(process.platform === 'linux' && !process.env['DBUS_SESSION_BUS_ADDRESS'])(
+    'falls back to the key file quickly when no keyring daemon runs',
+    async () => {
+      const started = Date.now();
+      const key = await loadCacheKey({
+        home: home(),
+        keyStore: 'auto',
+        keyring: osKeyring(`crossbar-test-${process.pid}`),
+      });
+      expect(key.store).toBe('file');
+      expect(Date.now() - started).toBeLessThan(2_000);
+    },
+  );
 });

@@ -78,7 +78,10 @@ function createKeyFile(path: string): Buffer {
   unlinkQuietly(path);
   createFileAtomic(path, `${randomBytes(CACHE_KEY_BYTES).toString('base64')}\n`);
   const key = readKeyFile(path);
-  if (!key) throw new CrossbarError('ERROR', `Could not create the cache key ${path}`, { hint: 'Check that CROSSBAR_HOME is writable' });
+  if (!key)
+    throw new CrossbarError('ERROR', `Could not create the cache key ${path}`, {
+      hint: 'Check that CROSSBAR_HOME is writable',
+    });
   return key;
 }
 

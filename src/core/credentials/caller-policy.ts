@@ -1,4 +1,10 @@
-import { GetPolicyCommand, GetPolicyVersionCommand, IAMClient, paginateGetAccountAuthorizationDetails, type EntityType } from '@aws-sdk/client-iam';
+import {
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  IAMClient,
+  paginateGetAccountAuthorizationDetails,
+  type EntityType,
+} from '@aws-sdk/client-iam';
 import { parseArn } from '../arn.js';
 import { evaluateIdentityPolicies, parsePolicyDocument, type PolicyDocument } from '../policy/index.js';
 import type { Credentials } from './credentials.js';
@@ -37,11 +43,16 @@ export async function probeCallerPolicy(probe: CallerPolicyProbe): Promise<'allo
     const docs = await identityDocuments(iam, probe.sourceArn);
     if (!docs) return 'unknown';
     const managed = await Promise.all(docs.managed.map((arn) => managedDocument(iam, arn)));
-    const policies: PolicyDocument[] = [...docs.inline, ...managed].map((text) => parsePolicyDocument(text, { kind: 'identity' }));
+    const policies: PolicyDocument[] = [...docs.inline, ...managed].map((text) =>
+      parsePolicyDocument(text, { kind: 'identity' }),
+    );
     const decision = evaluateIdentityPolicies(policies, {
       action: 'sts:AssumeRole',
       resource: probe.roleArn,
-      context: { 'aws:MultiFactorAuthPresent': probe.mfaPresent ? 'true' : 'false', 'aws:PrincipalArn': probe.sourceArn },
+      context: {
+        'aws:MultiFactorAuthPresent': probe.mfaPresent ? 'true' : 'false',
+        'aws:PrincipalArn': probe.sourceArn,
+      },
     });
     return decision.decision === 'allow' ? 'allow' : 'deny';
   } catch {
@@ -72,7 +83,11 @@ async function identityDocuments(iam: IAMClient, sourceArn: string): Promise<Doc
       for (const g of u.GroupList ?? []) groupsOfUser.add(g);
     }
     for (const g of page.GroupDetailList ?? []) {
-      groups.push({ name: g.GroupName ?? '', inline: (g.GroupPolicyList ?? []).map((p) => p.PolicyDocument ?? ''), managed: (g.AttachedManagedPolicies ?? []).map((p) => p.PolicyArn ?? '') });
+      groups.push({
+        name: g.GroupName ?? '',
+        inline: (g.GroupPolicyList ?? []).map((p) => p.PolicyDocument ?? ''),
+        managed: (g.AttachedManagedPolicies ?? []).map((p) => p.PolicyArn ?? ''),
+      });
     }
     for (const r of page.RoleDetailList ?? []) {
       if (r.RoleName !== roleName) continue;
@@ -91,7 +106,9 @@ async function identityDocuments(iam: IAMClient, sourceArn: string): Promise<Doc
 
 async function managedDocument(iam: IAMClient, policyArn: string): Promise<string> {
   const policy = await iam.send(new GetPolicyCommand({ PolicyArn: policyArn }));
-  const version = await iam.send(new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: policy.Policy?.DefaultVersionId ?? 'v1' }));
+  const version = await iam.send(
+    new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: policy.Policy?.DefaultVersionId ?? 'v1' }),
+  );
   return decodeDocument(version.PolicyVersion?.Document ?? '');
 }
 

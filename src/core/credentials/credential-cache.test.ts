@@ -6,7 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { cacheEntryName, cacheEntryPath, readCacheEntry, writeCacheEntry } from './credential-cache.js';
 import { RedactedAccountCredentials } from './credentials.js';
 
-const creds = { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 'secret-value-that-must-not-leak', sessionToken: 'token-value', expiration: new Date('2030-01-01T00:00:00Z'), accountId: '222222222222' };
+const creds = {
+  accessKeyId: 'ASIAEXAMPLE',
+  secretAccessKey: 'secret-value-that-must-not-leak',
+  sessionToken: 'token-value',
+  expiration: new Date('2030-01-01T00:00:00Z'),
+  accountId: '222222222222',
+};
 
 function place() {
   return { home: mkdtempSync(join(tmpdir(), 'crossbar-cache-')), key: randomBytes(32) };
@@ -19,7 +25,13 @@ describe('cache entries', () => {
     writeCacheEntry(at, name, creds);
     const back = readCacheEntry(at, name);
     expect(back).toBeInstanceOf(RedactedAccountCredentials);
-    expect(back).toMatchObject({ accessKeyId: 'ASIAEXAMPLE', secretAccessKey: creds.secretAccessKey, sessionToken: 'token-value', accountId: '222222222222', expiration: creds.expiration });
+    expect(back).toMatchObject({
+      accessKeyId: 'ASIAEXAMPLE',
+      secretAccessKey: creds.secretAccessKey,
+      sessionToken: 'token-value',
+      accountId: '222222222222',
+      expiration: creds.expiration,
+    });
     const file = cacheEntryPath(at.home, name);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(readFileSync(file).includes(Buffer.from('secret-value'))).toBe(false);

@@ -65,7 +65,12 @@ export function readCacheEntry(at: CacheLocation, name: string): RedactedCredent
   const parsed = entrySchema.safeParse(raw);
   if (!parsed.success) return undefined;
   const e = parsed.data;
-  const creds = { accessKeyId: e.accessKeyId, secretAccessKey: e.secretAccessKey, expiration: new Date(e.expiration), ...(e.sessionToken ? { sessionToken: e.sessionToken } : {}) };
+  const creds = {
+    accessKeyId: e.accessKeyId,
+    secretAccessKey: e.secretAccessKey,
+    expiration: new Date(e.expiration),
+    ...(e.sessionToken ? { sessionToken: e.sessionToken } : {}),
+  };
   return e.accountId ? new RedactedAccountCredentials(creds, e.accountId) : new RedactedCredentials(creds);
 }
 

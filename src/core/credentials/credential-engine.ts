@@ -4,7 +4,13 @@ import type { Registry, RegistryAccount, RegistryRole } from '../config/registry
 import { assumeRoleFailure, stsFailure, type StsFailureContext } from './assume-error.js';
 import { loadCacheKey, type KeyringSlot, type KeyStore } from './cache-key.js';
 import { cacheEntryName, cacheLockPath, ensureCacheDir, readCacheEntry, writeCacheEntry } from './credential-cache.js';
-import { needsRefresh, RedactedAccountCredentials, REFRESH_MARGIN_MS, type Credentials, type RedactedCredentials } from './credentials.js';
+import {
+  needsRefresh,
+  RedactedAccountCredentials,
+  REFRESH_MARGIN_MS,
+  type Credentials,
+  type RedactedCredentials,
+} from './credentials.js';
 import type { AssumeRoleAttempt } from './explain-denial.js';
 import { withFileLock } from './file-lock.js';
 import { CHAINED_MAX_SECONDS, resolveRoleChain, type RoleHop } from './role-chain.js';
@@ -82,13 +88,15 @@ export class CredentialEngine {
     this.#region = config.source.region ?? 'us-east-1';
     this.#now = options.now ?? Date.now;
     this.#sts = options.stsClientFactory ?? stsClientFor;
-    this.#source = options.source ?? resolveSourceProvider({
-      env: options.env,
-      region: this.#region,
-      ...(config.source.profile ? { profile: config.source.profile } : {}),
-      ...(this.#endpoint ? { endpoint: this.#endpoint } : {}),
-      ...(options.mfaCodeProvider ? { mfaCodeProvider: options.mfaCodeProvider } : {}),
-    });
+    this.#source =
+      options.source ??
+      resolveSourceProvider({
+        env: options.env,
+        region: this.#region,
+        ...(config.source.profile ? { profile: config.source.profile } : {}),
+        ...(this.#endpoint ? { endpoint: this.#endpoint } : {}),
+        ...(options.mfaCodeProvider ? { mfaCodeProvider: options.mfaCodeProvider } : {}),
+      });
   }
 
   /** The cache entry name of a target: source, endpoint and every hop's role, ExternalId, duration and MFA. */
@@ -96,11 +104,15 @@ export class CredentialEngine {
     return this.#entryName(resolveRoleChain(target, this.#options.registry));
   }
 
-  async getCredentials(target: CredentialTarget, options: GetCredentialsOptions = {}): Promise<RedactedAccountCredentials> {
+  async getCredentials(
+    target: CredentialTarget,
+    options: GetCredentialsOptions = {},
+  ): Promise<RedactedAccountCredentials> {
     const hops = resolveRoleChain(target, this.#options.registry);
     const name = this.#entryName(hops);
     const creds = await this.#cachedOrFetch(name, 30_000, () => this.#assumeChain(hops, options));
-    if (!(creds instanceof RedactedAccountCredentials)) throw new CrossbarError('ERROR', `Cache entry ${name} holds no account`);
+    if (!(creds instanceof RedactedAccountCredentials))
+      throw new CrossbarError('ERROR', `Cache entry ${name} holds no account`);
     return creds;
   }
 
@@ -111,7 +123,14 @@ export class CredentialEngine {
 
   #entryName(hops: RoleHop[]): string {
     const chain = hops.map((h) => [h.role.arn, h.role.externalId ?? '', h.durationSeconds, h.role.mfa]);
-    return cacheEntryName(['role', 1, this.#endpoint ?? '', this.#source.cacheKey, this.#options.registry.config.source.identity ?? '', chain]);
+    return cacheEntryName([
+      'role',
+      1,
+      this.#endpoint ?? '',
+      this.#source.cacheKey,
+      this.#options.registry.config.source.identity ?? '',
+      chain,
+    ]);
   }
 
   #cacheKey(): Promise<Buffer> {
@@ -119,10 +138,13 @@ export class CredentialEngine {
       home: this.#options.home,
       keyStore: this.#options.keyStore ?? 'auto',
       ...(this.#options.keyring ? { keyring: this.#options.keyring } : {}),
-    }).then((k) => k.key, (err: unknown) => {
-      this.#key = undefined;
-      throw err;
-    });
+    }).then(
+      (k) => k.key,
+      (err: unknown) => {
+        this.#key = undefined;
+        throw err;
+      },
+    );
     return this.#key;
   }
 
@@ -135,7 +157,11 @@ export class CredentialEngine {
    * The cache entry if fresh, else one fetch shared by every caller: in this process through one promise, across
    * processes through the lock file, whose holder re-checks the cache before calling STS.
    */
-  async #cachedOrFetch(name: string, staleMs: number, fetch: () => Promise<RedactedCredentials>): Promise<RedactedCredentials> {
+  async #cachedOrFetch(
+    name: string,
+    staleMs: number,
+    fetch: () => Promise<RedactedCredentials>,
+  ): Promise<RedactedCredentials> {
     const hit = await this.#readFresh(name);
     if (hit) return hit;
     const running = this.#inflight.get(name);
@@ -143,13 +169,17 @@ export class CredentialEngine {
     const home = this.#options.home;
     const work = (async () => {
       ensureCacheDir(home);
-      return withFileLock(cacheLockPath(home, name), async () => {
-        const raced = await this.#readFresh(name);
-        if (raced) return raced;
-        const fresh = await fetch();
-        writeCacheEntry({ home, key: await this.#cacheKey() }, name, fresh);
-        return fresh;
-      }, { peek: () => this.#readFresh(name), staleMs });
+      return withFileLock(
+        cacheLockPath(home, name),
+        async () => {
+          const raced = await this.#readFresh(name);
+          if (raced) return raced;
+          const fresh = await fetch();
+          writeCacheEntry({ home, key: await this.#cacheKey() }, name, fresh);
+          return fresh;
+        },
+        { peek: () => this.#readFresh(name), staleMs },
+      );
     })().finally(() => this.#inflight.delete(name));
     this.#inflight.set(name, work);
     return work;
@@ -213,9 +243,11 @@ export class CredentialEngine {
     return this.#cachedOrFetch(name, MFA_LOCK_STALE_MS, async () => {
       const code = await this.#mfaCode(serial, options);
       const durationSeconds = this.#options.mfaSessionSeconds ?? 43_200;
-      return this.#withSts(source.credentials, (sts) => getMfaSession(sts, { serial, code, durationSeconds })).catch((err: unknown) => {
-        throw stsFailure(err, this.#failureContext(true), `GetSessionToken with ${serial}`);
-      });
+      return this.#withSts(source.credentials, (sts) => getMfaSession(sts, { serial, code, durationSeconds })).catch(
+        (err: unknown) => {
+          throw stsFailure(err, this.#failureContext(true), `GetSessionToken with ${serial}`);
+        },
+      );
     });
   }
 
@@ -253,7 +285,13 @@ export class CredentialEngine {
         durationSeconds: request.durationSeconds,
         chained,
       };
-      const assumed = await this.#assumeHop(caller, request, attempt, source, index === 0 && caller === source.credentials);
+      const assumed = await this.#assumeHop(
+        caller,
+        request,
+        attempt,
+        source,
+        index === 0 && caller === source.credentials,
+      );
       caller = assumed.credentials;
       callerArn = assumed.arn;
     }
@@ -262,16 +300,28 @@ export class CredentialEngine {
     return new RedactedAccountCredentials(caller, parseArn(last.role.arn).accountId);
   }
 
-  async #assumeHop(caller: Credentials, request: AssumeRoleRequest, attempt: AssumeRoleAttempt, source: ResolvedSource, bySource: boolean): Promise<AssumedRole> {
+  async #assumeHop(
+    caller: Credentials,
+    request: AssumeRoleRequest,
+    attempt: AssumeRoleAttempt,
+    source: ResolvedSource,
+    bySource: boolean,
+  ): Promise<AssumedRole> {
     try {
       return await this.#withSts(caller, (sts) => assumeRole(sts, request));
     } catch (err) {
-      throw await assumeRoleFailure(err, attempt, this.#failureContext(bySource), {
-        enabled: this.#options.probeCallerPolicy ?? true,
-        sourceCredentials: source.credentials,
-        sourceAccountId: source.identity.accountId,
-        callerArn: attempt.sourceArn,
-      }, request.mfa?.serial);
+      throw await assumeRoleFailure(
+        err,
+        attempt,
+        this.#failureContext(bySource),
+        {
+          enabled: this.#options.probeCallerPolicy ?? true,
+          sourceCredentials: source.credentials,
+          sourceAccountId: source.identity.accountId,
+          callerArn: attempt.sourceArn,
+        },
+        request.mfa?.serial,
+      );
     }
   }
 }

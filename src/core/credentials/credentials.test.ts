@@ -1,10 +1,21 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { needsRefresh, RedactedAccountCredentials, RedactedCredentials, redactCredentials, remainingMs } from './credentials.js';
+import {
+  needsRefresh,
+  RedactedAccountCredentials,
+  RedactedCredentials,
+  redactCredentials,
+  remainingMs,
+} from './credentials.js';
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const TOKEN = 'FwoGZXIvYXdzEXAMPLETOKEN';
-const plain = { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: SECRET, sessionToken: TOKEN, expiration: new Date('2030-01-01T00:00:00Z') };
+const plain = {
+  accessKeyId: 'ASIAEXAMPLE',
+  secretAccessKey: SECRET,
+  sessionToken: TOKEN,
+  expiration: new Date('2030-01-01T00:00:00Z'),
+};
 
 describe('RedactedCredentials', () => {
   it('gives the secret and token to whoever asks for them by name', () => {
@@ -30,14 +41,22 @@ describe('RedactedCredentials', () => {
       expect(view).not.toContain(SECRET);
       expect(view).not.toContain(TOKEN);
     }
-    expect(JSON.parse(JSON.stringify(c))).toEqual({ accountId: '222222222222', accessKeyId: 'ASIAEXAMPLE', secretAccessKey: '[redacted]', sessionToken: '[redacted]', expiration: '2030-01-01T00:00:00.000Z' });
+    expect(JSON.parse(JSON.stringify(c))).toEqual({
+      accountId: '222222222222',
+      accessKeyId: 'ASIAEXAMPLE',
+      secretAccessKey: '[redacted]',
+      sessionToken: '[redacted]',
+      expiration: '2030-01-01T00:00:00.000Z',
+    });
   });
 
   it('wraps plain credentials once', () => {
     const c = redactCredentials(plain);
     expect(c).toBeInstanceOf(RedactedCredentials);
     expect(redactCredentials(c)).toBe(c);
-    expect(JSON.stringify(redactCredentials({ accessKeyId: 'AKIA', secretAccessKey: SECRET }))).toBe('{"accessKeyId":"AKIA","secretAccessKey":"[redacted]"}');
+    expect(JSON.stringify(redactCredentials({ accessKeyId: 'AKIA', secretAccessKey: SECRET }))).toBe(
+      '{"accessKeyId":"AKIA","secretAccessKey":"[redacted]"}',
+    );
   });
 });
 

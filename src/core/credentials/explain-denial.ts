@@ -43,9 +43,10 @@ export function explainAssumeRoleDenial(err: unknown, attempt: AssumeRoleAttempt
   if (/DurationSeconds|MaxSessionDuration|session limit/i.test(message)) {
     return {
       reason: 'duration',
-      hint: attempt.chained || /chaining/i.test(message)
-        ? `A role reached by role chaining gets at most ${CHAINED_MAX_SECONDS} s: lower \`duration\` for this role`
-        : `Lower \`duration\` for this role in crossbar.yaml, or raise the MaxSessionDuration of ${roleArn}`,
+      hint:
+        attempt.chained || /chaining/i.test(message)
+          ? `A role reached by role chaining gets at most ${CHAINED_MAX_SECONDS} s: lower \`duration\` for this role`
+          : `Lower \`duration\` for this role in crossbar.yaml, or raise the MaxSessionDuration of ${roleArn}`,
     };
   }
   if (/MultiFactorAuthentication failed/i.test(message)) {
@@ -55,7 +56,10 @@ export function explainAssumeRoleDenial(err: unknown, attempt: AssumeRoleAttempt
     return { reason: 'caller policy', hint: callerHint(roleArn, sourceArn, message) };
   }
   if (/SetSourceIdentity/.test(message)) {
-    return { reason: 'trust policy', hint: `The trust policy of ${roleArn} must also allow sts:SetSourceIdentity for ${sourceArn}` };
+    return {
+      reason: 'trust policy',
+      hint: `The trust policy of ${roleArn} must also allow sts:SetSourceIdentity for ${sourceArn}`,
+    };
   }
   if (/resource-based policy/i.test(message)) {
     return { reason: 'trust policy', hint: `The trust policy of ${roleArn} explicitly denies ${sourceArn}` };
@@ -77,7 +81,8 @@ function explainGenericDenial(attempt: AssumeRoleAttempt): DenialExplanation {
         : `${roleArn} requires MFA: set source.mfa_serial in crossbar.yaml to your MFA device ARN`,
     };
   }
-  const callerSide = attempt.callerPolicy === 'allow' ? '' : `, and a policy of ${sourceArn} must allow sts:AssumeRole on it`;
+  const callerSide =
+    attempt.callerPolicy === 'allow' ? '' : `, and a policy of ${sourceArn} must allow sts:AssumeRole on it`;
   if (!attempt.externalIdSent) {
     return {
       reason: 'ExternalId',
@@ -92,8 +97,10 @@ function explainGenericDenial(attempt: AssumeRoleAttempt): DenialExplanation {
 }
 
 function callerHint(roleArn: string, sourceArn: string, message: string): string {
-  if (/service control policy/i.test(message)) return `A service control policy denies ${sourceArn} sts:AssumeRole on ${roleArn}`;
-  if (/permissions boundary/i.test(message)) return `The permissions boundary of ${sourceArn} must allow sts:AssumeRole on ${roleArn}`;
+  if (/service control policy/i.test(message))
+    return `A service control policy denies ${sourceArn} sts:AssumeRole on ${roleArn}`;
+  if (/permissions boundary/i.test(message))
+    return `The permissions boundary of ${sourceArn} must allow sts:AssumeRole on ${roleArn}`;
   return `A policy of ${sourceArn} (user, group or role) must allow sts:AssumeRole on ${roleArn}`;
 }
 
@@ -103,7 +110,10 @@ function callerHint(roleArn: string, sourceArn: string, message: string): string
  */
 export function isGenericDenial(err: unknown): boolean {
   const { name, message } = awsErrorFacts(err);
-  return (name === 'AccessDenied' || name === 'AccessDeniedException') && !/ because | with an explicit deny|MultiFactorAuthentication|SetSourceIdentity/i.test(message);
+  return (
+    (name === 'AccessDenied' || name === 'AccessDeniedException') &&
+    !/ because | with an explicit deny|MultiFactorAuthentication|SetSourceIdentity/i.test(message)
+  );
 }
 
 /** ROLE_ASSUME_DENIED with the classified reason, for `accounts check` to show without re-parsing text. */
@@ -113,7 +123,10 @@ export class RoleDenialError extends CrossbarError {
   readonly sourceArn: string;
 
   constructor(attempt: AssumeRoleAttempt, explanation: DenialExplanation, cause: unknown) {
-    super('ROLE_ASSUME_DENIED', `Could not assume ${attempt.roleArn} from ${attempt.sourceArn}`, { hint: explanation.hint, cause });
+    super('ROLE_ASSUME_DENIED', `Could not assume ${attempt.roleArn} from ${attempt.sourceArn}`, {
+      hint: explanation.hint,
+      cause,
+    });
     this.reason = explanation.reason;
     this.roleArn = attempt.roleArn;
     this.sourceArn = attempt.sourceArn;

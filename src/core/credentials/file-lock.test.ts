@@ -18,17 +18,25 @@ describe('withFileLock', () => {
     const lock = join(dir(), 'x.lock');
     let inside = 0;
     let most = 0;
-    await Promise.all(Array.from({ length: 20 }, () => withFileLock(lock, async () => {
-      inside += 1;
-      most = Math.max(most, inside);
-      await sleep(2);
-      inside -= 1;
-    }, { pollMinMs: 1, pollMaxMs: 3 })));
+    await Promise.all(
+      Array.from({ length: 20 }, () =>
+        withFileLock(
+          lock,
+          async () => {
+            inside += 1;
+            most = Math.max(most, inside);
+            await sleep(2);
+            inside -= 1;
+          },
+          { pollMinMs: 1, pollMaxMs: 3 },
+        ),
+      ),
+    );
     expect(most).toBe(1);
     expect(existsSync(lock)).toBe(false);
   });
 
-  it('waiters take the holder\'s result through peek instead of doing the work again', async () => {
+  it("waiters take the holder's result through peek instead of doing the work again", async () => {
     const lock = join(dir(), 'x.lock');
     let result: string | undefined;
     let runs = 0;
@@ -39,7 +47,9 @@ describe('withFileLock', () => {
       result = 'done';
       return result;
     };
-    const all = await Promise.all(Array.from({ length: 5 }, () => withFileLock(lock, work, { peek: () => Promise.resolve(result) })));
+    const all = await Promise.all(
+      Array.from({ length: 5 }, () => withFileLock(lock, work, { peek: () => Promise.resolve(result) })),
+    );
     expect(all).toEqual(['done', 'done', 'done', 'done', 'done']);
     expect(runs).toBe(1);
   });
@@ -67,7 +77,10 @@ describe('withFileLock', () => {
     await expect(withFileLock(lock, () => Promise.resolve('mine'), { staleMs: 30_000 })).resolves.toBe('mine');
 
     writeFileSync(lock, JSON.stringify({ pid: process.pid, host: 'another-machine', token: 'fresh' }));
-    const waited = await Promise.race([withFileLock(lock, () => Promise.resolve('stole it'), { staleMs: 30_000 }), sleep(300).then(() => 'still waiting')]);
+    const waited = await Promise.race([
+      withFileLock(lock, () => Promise.resolve('stole it'), { staleMs: 30_000 }),
+      sleep(300).then(() => 'still waiting'),
+    ]);
     expect(waited).toBe('still waiting');
     expect(existsSync(lock)).toBe(true);
   });

@@ -27,7 +27,11 @@ const DEFAULT_STALE_MS = 30_000;
  * Waiters poll (25–50 ms with jitter) until `peek` finds the holder's result or the lock vanishes, and break a
  * lock whose holder died (same host, pid gone) or stopped its heartbeat for `staleMs`.
  */
-export async function withFileLock<T>(lockPath: string, work: () => Promise<T>, options: FileLockOptions<T> = {}): Promise<T> {
+export async function withFileLock<T>(
+  lockPath: string,
+  work: () => Promise<T>,
+  options: FileLockOptions<T> = {},
+): Promise<T> {
   const staleMs = options.staleMs ?? DEFAULT_STALE_MS;
   const now = options.now ?? Date.now;
   for (;;) {
@@ -63,14 +67,17 @@ function tryAcquire(lockPath: string): string | undefined {
 
 async function holdWhile<T>(lockPath: string, token: string, staleMs: number, work: () => Promise<T>): Promise<T> {
   // The heartbeat keeps a slow holder (an MFA prompt, a slow STS) from being taken for a dead one.
-  const heartbeat = setInterval(() => {
-    try {
-      const at = new Date();
-      utimesSync(lockPath, at, at);
-    } catch {
-      // the lock was broken by a waiter; finishing the work is still right
-    }
-  }, Math.max(1_000, Math.floor(staleMs / 3)));
+  const heartbeat = setInterval(
+    () => {
+      try {
+        const at = new Date();
+        utimesSync(lockPath, at, at);
+      } catch {
+        // the lock was broken by a waiter; finishing the work is still right
+      }
+    },
+    Math.max(1_000, Math.floor(staleMs / 3)),
+  );
   heartbeat.unref();
   try {
     return await work();
@@ -85,7 +92,9 @@ function readOwner(lockPath: string): LockOwner | undefined {
     const parsed: unknown = JSON.parse(readFileSync(lockPath, 'utf8'));
     if (!isRecord(parsed)) return undefined;
     const { pid, host, token } = parsed;
-    return typeof pid === 'number' && typeof host === 'string' && typeof token === 'string' ? { pid, host, token } : undefined;
+    return typeof pid === 'number' && typeof host === 'string' && typeof token === 'string'
+      ? { pid, host, token }
+      : undefined;
   } catch {
     // missing, or created but not yet written: the holder is alive and about to write it
     return undefined;

@@ -10,8 +10,20 @@ export {
   type Credentials,
 } from './credentials.js';
 export { stsClientFor, type StsClientFactory, type StsClientOptions } from './sts-client.js';
-export { resolveSourceProvider, type CredentialProvider, type Env, type SourceOptions, type SourceProvider } from './source-provider.js';
-export { CHAINED_MAX_SECONDS, DEFAULT_DURATION_SECONDS, resolveRoleChain, type ChainTarget, type RoleHop } from './role-chain.js';
+export {
+  resolveSourceProvider,
+  type CredentialProvider,
+  type Env,
+  type SourceOptions,
+  type SourceProvider,
+} from './source-provider.js';
+export {
+  CHAINED_MAX_SECONDS,
+  DEFAULT_DURATION_SECONDS,
+  resolveRoleChain,
+  type ChainTarget,
+  type RoleHop,
+} from './role-chain.js';
 export {
   explainAssumeRoleDenial,
   isGenericDenial,
@@ -22,7 +34,14 @@ export {
 } from './explain-denial.js';
 export { probeCallerPolicy, type CallerPolicyProbe } from './caller-policy.js';
 export { identityFromArn, sanitizeSessionName } from './session-name.js';
-export { loadCacheKey, osKeyring, type CacheKey, type CacheKeyOptions, type KeyringSlot, type KeyStore } from './cache-key.js';
+export {
+  loadCacheKey,
+  osKeyring,
+  type CacheKey,
+  type CacheKeyOptions,
+  type KeyringSlot,
+  type KeyStore,
+} from './cache-key.js';
 export { cacheEntryPath, cacheDir } from './credential-cache.js';
 export { withFileLock, type FileLockOptions } from './file-lock.js';
 export {

@@ -10,7 +10,8 @@ function registry(accounts: string): Registry {
   return buildRegistry(parsed.config);
 }
 
-const ORG = registry(`  - { id: "111111111111", name: management, roles: { hub: { name: CrossbarHub, duration: 14400 }, jump: { name: Jump, via: hub } } }
+const ORG =
+  registry(`  - { id: "111111111111", name: management, roles: { hub: { name: CrossbarHub, duration: 14400 }, jump: { name: Jump, via: hub } } }
   - id: "444444444444"
     name: production
     roles:
@@ -19,7 +20,8 @@ const ORG = registry(`  - { id: "111111111111", name: management, roles: { hub: 
       deep: { name: Deep, via: "111111111111:jump", external_id: ext-1234 }
 `);
 
-const hops = (reg: Registry, target: string) => resolveRoleChain(resolveTarget(reg, target), reg).map((h) => [h.role.arn, h.durationSeconds, h.chained]);
+const hops = (reg: Registry, target: string) =>
+  resolveRoleChain(resolveTarget(reg, target), reg).map((h) => [h.role.arn, h.durationSeconds, h.chained]);
 
 describe('resolveRoleChain', () => {
   it('a role without via is one hop with its own duration', () => {
@@ -35,7 +37,11 @@ describe('resolveRoleChain', () => {
 
   it('follows several hops, by account name or id, and within an account by role key', () => {
     const chain = resolveRoleChain(resolveTarget(ORG, 'production:deep'), ORG);
-    expect(chain.map((h) => `${h.account.name}:${h.role.key}`)).toEqual(['management:hub', 'management:jump', 'production:deep']);
+    expect(chain.map((h) => `${h.account.name}:${h.role.key}`)).toEqual([
+      'management:hub',
+      'management:jump',
+      'production:deep',
+    ]);
     expect(chain.map((h) => h.durationSeconds)).toEqual([14400, 3600, 3600]);
     expect(chain[2]?.role.externalId).toBe('ext-1234');
   });
@@ -44,14 +50,28 @@ describe('resolveRoleChain', () => {
     const loop = registry(`  - { id: "111111111111", name: a, roles: { x: { name: X, via: "b:y" } } }
   - { id: "222222222222", name: b, roles: { y: { name: Y, via: "a:x" } } }
 `);
-    expect(() => resolveRoleChain(resolveTarget(loop, 'a:x'), loop)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: 'Role chain loops back to a:x: a:x → b:y → a:x' }));
+    expect(() => resolveRoleChain(resolveTarget(loop, 'a:x'), loop)).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message: 'Role chain loops back to a:x: a:x → b:y → a:x' }),
+    );
     const self = registry(`  - { id: "111111111111", name: a, roles: { x: { name: X, via: x } } }\n`);
     expect(() => resolveRoleChain(resolveTarget(self, 'a:x'), self)).toThrow(/loops back to a:x/);
   });
 
   it('refuses a via naming an unknown account or role', () => {
-    const bad = registry(`  - { id: "111111111111", name: a, roles: { x: { name: X, via: "nowhere:hub" }, y: { name: Y, via: "a:nothing" } } }\n`);
-    expect(() => resolveRoleChain(resolveTarget(bad, 'a:x'), bad)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: "accounts[a].roles.x.via: unknown account 'nowhere' in 'nowhere:hub'" }));
-    expect(() => resolveRoleChain(resolveTarget(bad, 'a:y'), bad)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: "accounts[a].roles.y.via: account 'a' has no role 'nothing'" }));
+    const bad = registry(
+      `  - { id: "111111111111", name: a, roles: { x: { name: X, via: "nowhere:hub" }, y: { name: Y, via: "a:nothing" } } }\n`,
+    );
+    expect(() => resolveRoleChain(resolveTarget(bad, 'a:x'), bad)).toThrow(
+      expect.objectContaining({
+        code: 'CONFIG_INVALID',
+        message: "accounts[a].roles.x.via: unknown account 'nowhere' in 'nowhere:hub'",
+      }),
+    );
+    expect(() => resolveRoleChain(resolveTarget(bad, 'a:y'), bad)).toThrow(
+      expect.objectContaining({
+        code: 'CONFIG_INVALID',
+        message: "accounts[a].roles.y.via: account 'a' has no role 'nothing'",
+      }),
+    );
   });
 });

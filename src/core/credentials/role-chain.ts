@@ -33,9 +33,13 @@ export function resolveRoleChain(target: ChainTarget, registry: Registry): RoleH
     const id = hopId(next);
     if (seen.has(id)) {
       const loop = [...reversed].reverse().map(hopLabel).join(' → ');
-      throw new CrossbarError('CONFIG_INVALID', `Role chain loops back to ${hopLabel(next)}: ${hopLabel(next)} → ${loop}`, {
-        hint: `Remove the \`via\` that closes the loop in accounts[${current.account.name}].roles`,
-      });
+      throw new CrossbarError(
+        'CONFIG_INVALID',
+        `Role chain loops back to ${hopLabel(next)}: ${hopLabel(next)} → ${loop}`,
+        {
+          hint: `Remove the \`via\` that closes the loop in accounts[${current.account.name}].roles`,
+        },
+      );
     }
     seen.add(id);
     reversed.push(next);
@@ -44,7 +48,12 @@ export function resolveRoleChain(target: ChainTarget, registry: Registry): RoleH
   return reversed.reverse().map((hop, index) => {
     const wanted = hop.role.duration ?? DEFAULT_DURATION_SECONDS;
     const chained = index > 0;
-    return { account: hop.account, role: hop.role, chained, durationSeconds: chained ? Math.min(wanted, CHAINED_MAX_SECONDS) : wanted };
+    return {
+      account: hop.account,
+      role: hop.role,
+      chained,
+      durationSeconds: chained ? Math.min(wanted, CHAINED_MAX_SECONDS) : wanted,
+    };
   });
 }
 
@@ -52,7 +61,10 @@ function resolveVia(from: ChainTarget, via: string, registry: Registry): ChainTa
   const colon = via.indexOf(':');
   const accountRef = colon < 0 ? undefined : via.slice(0, colon);
   const roleRef = colon < 0 ? via : via.slice(colon + 1);
-  const account = accountRef === undefined ? from.account : registry.accounts.find((a) => a.name === accountRef || a.id === accountRef || a.alias === accountRef);
+  const account =
+    accountRef === undefined
+      ? from.account
+      : registry.accounts.find((a) => a.name === accountRef || a.id === accountRef || a.alias === accountRef);
   const where = `accounts[${from.account.name}].roles.${from.role.key}.via`;
   if (!account) {
     throw new CrossbarError('CONFIG_INVALID', `${where}: unknown account '${accountRef ?? ''}' in '${via}'`, {

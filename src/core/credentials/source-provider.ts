@@ -39,12 +39,21 @@ export function resolveSourceProvider(options: SourceOptions): SourceProvider {
     ...(env['AWS_SHARED_CREDENTIALS_FILE'] ? { filepath: env['AWS_SHARED_CREDENTIALS_FILE'] } : {}),
     ...(env['AWS_CONFIG_FILE'] ? { configFilepath: env['AWS_CONFIG_FILE'] } : {}),
   };
-  const clientConfig = { region: options.region ?? env['AWS_REGION'] ?? 'us-east-1', ...(options.endpoint ? { endpoint: options.endpoint } : {}) };
+  const clientConfig = {
+    region: options.region ?? env['AWS_REGION'] ?? 'us-east-1',
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+  };
   const mfa = options.mfaCodeProvider ? { mfaCodeProvider: options.mfaCodeProvider } : {};
   const profile = options.profile ?? env['AWS_PROFILE'];
   if (profile) {
     const label = `profile ${profile}`;
-    return wrap(label, `profile:${profile}:${files.filepath ?? ''}`, fromIni({ profile, ...files, ...mfa, clientConfig }), options, profileHint(profile));
+    return wrap(
+      label,
+      `profile:${profile}:${files.filepath ?? ''}`,
+      fromIni({ profile, ...files, ...mfa, clientConfig }),
+      options,
+      profileHint(profile),
+    );
   }
   const keyId = env['AWS_ACCESS_KEY_ID'];
   const secret = env['AWS_SECRET_ACCESS_KEY'];
@@ -53,23 +62,41 @@ export function resolveSourceProvider(options: SourceOptions): SourceProvider {
     // given, so that tests and the server need no global state.
     const token = env['AWS_SESSION_TOKEN'];
     const expiry = env['AWS_CREDENTIAL_EXPIRATION'];
-    const fromGivenEnv: CredentialProvider = () => Promise.resolve({
-      accessKeyId: keyId,
-      secretAccessKey: secret,
-      ...(token ? { sessionToken: token } : {}),
-      ...(expiry ? { expiration: new Date(expiry) } : {}),
-    });
-    return wrap('AWS_ACCESS_KEY_ID from the environment', `env:${keyId}`, fromGivenEnv, options, 'Export fresh AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN), or set source.profile in crossbar.yaml');
+    const fromGivenEnv: CredentialProvider = () =>
+      Promise.resolve({
+        accessKeyId: keyId,
+        secretAccessKey: secret,
+        ...(token ? { sessionToken: token } : {}),
+        ...(expiry ? { expiration: new Date(expiry) } : {}),
+      });
+    return wrap(
+      'AWS_ACCESS_KEY_ID from the environment',
+      `env:${keyId}`,
+      fromGivenEnv,
+      options,
+      'Export fresh AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN), or set source.profile in crossbar.yaml',
+    );
   }
-  return wrap('the default credential chain', 'chain', fromNodeProviderChain({ ...files, ...mfa, clientConfig }), options,
-    'Set source.profile in crossbar.yaml, export AWS_PROFILE, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY');
+  return wrap(
+    'the default credential chain',
+    'chain',
+    fromNodeProviderChain({ ...files, ...mfa, clientConfig }),
+    options,
+    'Set source.profile in crossbar.yaml, export AWS_PROFILE, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY',
+  );
 }
 
 function profileHint(profile: string): string {
   return `Add [${profile}] to ~/.aws/credentials (aws configure --profile ${profile}), log in (aws sso login --profile ${profile}), or change source.profile in crossbar.yaml`;
 }
 
-function wrap(label: string, cacheKey: string, inner: CredentialProvider, options: SourceOptions, hint: string): SourceProvider {
+function wrap(
+  label: string,
+  cacheKey: string,
+  inner: CredentialProvider,
+  options: SourceOptions,
+  hint: string,
+): SourceProvider {
   const now = options.now ?? Date.now;
   const provider = async (): Promise<RedactedCredentials> => {
     let creds: Credentials;
@@ -79,7 +106,11 @@ function wrap(label: string, cacheKey: string, inner: CredentialProvider, option
       throw sourceProviderError(err, label, hint, options);
     }
     if (creds.expiration && creds.expiration.getTime() <= now()) {
-      throw new CrossbarError('CREDENTIALS_EXPIRED', `The credentials of ${label} expired at ${creds.expiration.toISOString()}`, { hint });
+      throw new CrossbarError(
+        'CREDENTIALS_EXPIRED',
+        `The credentials of ${label} expired at ${creds.expiration.toISOString()}`,
+        { hint },
+      );
     }
     return redactCredentials(creds);
   };

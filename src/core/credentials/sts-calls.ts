@@ -1,4 +1,9 @@
-import { AssumeRoleCommand, GetCallerIdentityCommand, GetSessionTokenCommand, type STSClient } from '@aws-sdk/client-sts';
+import {
+  AssumeRoleCommand,
+  GetCallerIdentityCommand,
+  GetSessionTokenCommand,
+  type STSClient,
+} from '@aws-sdk/client-sts';
 import { CrossbarError } from '../errors.js';
 import { RedactedCredentials } from './credentials.js';
 import { awsErrorFacts } from './sts-errors.js';
@@ -13,8 +18,14 @@ interface StsCredentials {
 }
 
 function toCredentials(c: StsCredentials | undefined, what: string): RedactedCredentials {
-  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw new CrossbarError('ERROR', `${what} returned no credentials`);
-  return new RedactedCredentials({ accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, ...(c.Expiration ? { expiration: c.Expiration } : {}) });
+  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken)
+    throw new CrossbarError('ERROR', `${what} returned no credentials`);
+  return new RedactedCredentials({
+    accessKeyId: c.AccessKeyId,
+    secretAccessKey: c.SecretAccessKey,
+    sessionToken: c.SessionToken,
+    ...(c.Expiration ? { expiration: c.Expiration } : {}),
+  });
 }
 
 export interface CallerIdentity {
@@ -39,9 +50,16 @@ const MFA_HINT = 'Check the device clock and enter the current 6-digit code';
 /** One GetSessionToken with MFA: the session every MFA role is then assumed from. */
 export async function getMfaSession(sts: STSClient, request: MfaSessionRequest): Promise<RedactedCredentials> {
   const code = request.code.trim();
-  if (!/^\d{6}$/.test(code)) throw new CrossbarError('MFA_INVALID', `'${code}' is not an MFA code for ${request.serial}`, { hint: MFA_HINT });
+  if (!/^\d{6}$/.test(code))
+    throw new CrossbarError('MFA_INVALID', `'${code}' is not an MFA code for ${request.serial}`, { hint: MFA_HINT });
   try {
-    const out = await sts.send(new GetSessionTokenCommand({ SerialNumber: request.serial, TokenCode: code, DurationSeconds: request.durationSeconds }));
+    const out = await sts.send(
+      new GetSessionTokenCommand({
+        SerialNumber: request.serial,
+        TokenCode: code,
+        DurationSeconds: request.durationSeconds,
+      }),
+    );
     return toCredentials(out.Credentials, 'GetSessionToken');
   } catch (err) {
     throw mfaError(err, request.serial) ?? err;
@@ -52,7 +70,10 @@ export async function getMfaSession(sts: STSClient, request: MfaSessionRequest):
 export function mfaError(err: unknown, serial: string): CrossbarError | undefined {
   const { message } = awsErrorFacts(err);
   if (/invalid MFA one time pass code/i.test(message)) {
-    return new CrossbarError('MFA_INVALID', `The MFA code for ${serial} was not accepted`, { hint: MFA_HINT, cause: err });
+    return new CrossbarError('MFA_INVALID', `The MFA code for ${serial} was not accepted`, {
+      hint: MFA_HINT,
+      cause: err,
+    });
   }
   if (/MultiFactorAuthentication failed/i.test(message)) {
     return new CrossbarError('MFA_INVALID', `${serial} is not an MFA device of the source identity`, {
@@ -87,14 +108,18 @@ export interface AssumedRole {
  */
 export async function assumeRole(sts: STSClient, request: AssumeRoleRequest): Promise<AssumedRole> {
   const send = async (withSourceIdentity: boolean): Promise<AssumedRole> => {
-    const out = await sts.send(new AssumeRoleCommand({
-      RoleArn: request.roleArn,
-      RoleSessionName: request.sessionName,
-      DurationSeconds: request.durationSeconds,
-      ...(request.externalId !== undefined ? { ExternalId: request.externalId } : {}),
-      ...(withSourceIdentity && request.sourceIdentity !== undefined ? { SourceIdentity: request.sourceIdentity } : {}),
-      ...(request.mfa ? { SerialNumber: request.mfa.serial, TokenCode: request.mfa.code } : {}),
-    }));
+    const out = await sts.send(
+      new AssumeRoleCommand({
+        RoleArn: request.roleArn,
+        RoleSessionName: request.sessionName,
+        DurationSeconds: request.durationSeconds,
+        ...(request.externalId !== undefined ? { ExternalId: request.externalId } : {}),
+        ...(withSourceIdentity && request.sourceIdentity !== undefined
+          ? { SourceIdentity: request.sourceIdentity }
+          : {}),
+        ...(request.mfa ? { SerialNumber: request.mfa.serial, TokenCode: request.mfa.code } : {}),
+      }),
+    );
     return {
       credentials: toCredentials(out.Credentials, `AssumeRole of ${request.roleArn}`),
       arn: out.AssumedRoleUser?.Arn ?? request.roleArn,

@@ -14,7 +14,10 @@ export function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> 
 /** `work`, or TIMEOUT naming `what` after `ms`. */
 export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new CrossbarError('TIMEOUT', `${what} took longer than ${Math.round(ms / 1000)}s`)), ms);
+    const timer = setTimeout(
+      () => reject(new CrossbarError('TIMEOUT', `${what} took longer than ${Math.round(ms / 1000)}s`)),
+      ms,
+    );
     work.then(resolve, reject).finally(() => clearTimeout(timer));
   });
 }

@@ -63,7 +63,10 @@ export class AccountQueue {
       seen.add(key);
       const regions = options.regions ?? fa.account.regions;
       // A target is an account in a region: a region named twice is still one target.
-      const jobs: Job[] = regions === 'all' ? [{ kind: 'expand' }] : [...new Set(regions)].map((region) => ({ kind: 'target', target: { ...fa, region } }));
+      const jobs: Job[] =
+        regions === 'all'
+          ? [{ kind: 'expand' }]
+          : [...new Set(regions)].map((region) => ({ kind: 'target', target: { ...fa, region } }));
       const entry: Entry = { key, fa, jobs, settled: false, credentials: () => this.#fetch(entry) };
       this.#order.push(entry);
       this.#byKey.set(key, entry);
@@ -78,12 +81,14 @@ export class AccountQueue {
       this.#awaitingJobs += waiting;
       this.#active.add(entry);
       entry.fetch = this.#options.fetchCredentials(entry.fa);
-      entry.fetch.catch(() => {}).finally(() => {
-        this.#fetching -= 1;
-        this.#awaitingJobs -= waiting;
-        entry.settled = true;
-        this.#options.onSettled();
-      });
+      entry.fetch
+        .catch(() => {})
+        .finally(() => {
+          this.#fetching -= 1;
+          this.#awaitingJobs -= waiting;
+          entry.settled = true;
+          this.#options.onSettled();
+        });
     }
     return entry.fetch;
   }
@@ -91,7 +96,11 @@ export class AccountQueue {
   /** Starts credential fetches for the next accounts, while fewer jobs are ready than the slots can use. */
   prefetch(): void {
     const o = this.#options;
-    while (this.#cursor < this.#order.length && this.#fetching < o.credentialConcurrency && this.#startable + this.#awaitingJobs < o.readyTarget) {
+    while (
+      this.#cursor < this.#order.length &&
+      this.#fetching < o.credentialConcurrency &&
+      this.#startable + this.#awaitingJobs < o.readyTarget
+    ) {
       const entry = this.#order[this.#cursor];
       this.#cursor += 1;
       if (entry && entry.jobs.length > 0) void this.#fetch(entry);

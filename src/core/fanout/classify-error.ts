@@ -8,21 +8,59 @@ import type { FailureCode, TargetError } from './types.js';
  * lesson): a target that was refused is a row that says DENIED and why.
  */
 const DENIED = new Set([
-  'AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'UnauthorizedAccess', 'AuthorizationError',
-  'AuthorizationErrorException', 'Forbidden', 'ForbiddenException', 'NotAuthorized', 'NotAuthorizedException',
-  'InvalidClientTokenId', 'SignatureDoesNotMatch', 'ExpiredToken', 'ExpiredTokenException', 'RequestExpired',
-  'InvalidAccessKeyId', 'MissingAuthenticationToken', 'OptInRequired', 'SubscriptionRequiredException',
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnauthorizedOperation',
+  'UnauthorizedAccess',
+  'AuthorizationError',
+  'AuthorizationErrorException',
+  'Forbidden',
+  'ForbiddenException',
+  'NotAuthorized',
+  'NotAuthorizedException',
+  'InvalidClientTokenId',
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'RequestExpired',
+  'InvalidAccessKeyId',
+  'MissingAuthenticationToken',
+  'OptInRequired',
+  'SubscriptionRequiredException',
 ]);
 const THROTTLED = new Set([
-  'Throttling', 'ThrottlingException', 'ThrottledException', 'RequestLimitExceeded', 'TooManyRequestsException',
-  'RequestThrottled', 'RequestThrottledException', 'SlowDown', 'ProvisionedThroughputExceededException',
-  'BandwidthLimitExceeded', 'TransactionInProgressException', 'EC2ThrottledException',
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'SlowDown',
+  'ProvisionedThroughputExceededException',
+  'BandwidthLimitExceeded',
+  'TransactionInProgressException',
+  'EC2ThrottledException',
 ]);
 const INVALID = new Set([
-  'ValidationError', 'ValidationException', 'InvalidParameterValue', 'InvalidParameterCombination', 'InvalidParameter',
-  'InvalidParameterException', 'InvalidParameterValueException', 'MissingParameter', 'InvalidInput', 'InvalidInputException',
-  'SerializationException', 'InvalidRequestException', 'InvalidRegion', 'InvalidAction', 'UnknownOperationException',
-  'InvalidNextToken', 'InvalidPaginationToken', 'MalformedQueryString',
+  'ValidationError',
+  'ValidationException',
+  'InvalidParameterValue',
+  'InvalidParameterCombination',
+  'InvalidParameter',
+  'InvalidParameterException',
+  'InvalidParameterValueException',
+  'MissingParameter',
+  'InvalidInput',
+  'InvalidInputException',
+  'SerializationException',
+  'InvalidRequestException',
+  'InvalidRegion',
+  'InvalidAction',
+  'UnknownOperationException',
+  'InvalidNextToken',
+  'InvalidPaginationToken',
+  'MalformedQueryString',
 ]);
 const TIMEOUT = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
 /**
@@ -32,13 +70,23 @@ const TIMEOUT = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutExcept
 const UNKNOWN_CREDENTIALS = new Set(['AuthFailure', 'UnrecognizedClientException', 'InvalidClientTokenId']);
 
 /** What the SDK says when it cannot even build the request from the input (no HTTP answer involved). */
-const SERIALIZATION = /input HTTP label|No value provided for|Expected .+ to be|cannot be serialized|failed to serialize|Unable to serialize/i;
+const SERIALIZATION =
+  /input HTTP label|No value provided for|Expected .+ to be|cannot be serialized|failed to serialize|Unable to serialize/i;
 
 /** crossbar's own errors (from the credential engine), as a run reports them. */
 const FROM_CROSSBAR: Partial<Record<ErrorCode, FailureCode>> = {
-  ROLE_ASSUME_DENIED: 'DENIED', MFA_REQUIRED: 'DENIED', MFA_INVALID: 'DENIED', CREDENTIALS_MISSING: 'DENIED',
-  CREDENTIALS_EXPIRED: 'DENIED', UNKNOWN_ROLE: 'DENIED', DENIED: 'DENIED', THROTTLED: 'THROTTLED',
-  REGION_DISABLED: 'REGION_DISABLED', TIMEOUT: 'TIMEOUT', INTERRUPTED: 'INTERRUPTED', USAGE: 'INVALID',
+  ROLE_ASSUME_DENIED: 'DENIED',
+  MFA_REQUIRED: 'DENIED',
+  MFA_INVALID: 'DENIED',
+  CREDENTIALS_MISSING: 'DENIED',
+  CREDENTIALS_EXPIRED: 'DENIED',
+  UNKNOWN_ROLE: 'DENIED',
+  DENIED: 'DENIED',
+  THROTTLED: 'THROTTLED',
+  REGION_DISABLED: 'REGION_DISABLED',
+  TIMEOUT: 'TIMEOUT',
+  INTERRUPTED: 'INTERRUPTED',
+  USAGE: 'INVALID',
 };
 
 export function isUnknownCredentials(err: unknown): boolean {
@@ -59,7 +107,12 @@ function codeOfAws(name: string, status: number | undefined): FailureCode {
 function crossbarFailure(err: CrossbarError): TargetError {
   const code = FROM_CROSSBAR[err.code] ?? 'ERROR';
   const facts = err.cause === undefined ? undefined : awsErrorFacts(err.cause);
-  const reason = err instanceof RoleDenialError ? err.reason : err.code === 'MFA_REQUIRED' || err.code === 'MFA_INVALID' ? 'MFA' : undefined;
+  const reason =
+    err instanceof RoleDenialError
+      ? err.reason
+      : err.code === 'MFA_REQUIRED' || err.code === 'MFA_INVALID'
+        ? 'MFA'
+        : undefined;
   return {
     code,
     message: reason ? `${err.message}: ${reason}` : err.message,
@@ -78,22 +131,39 @@ function crossbarFailure(err: CrossbarError): TargetError {
 export function classifyError(err: unknown, context: { regionDisabled?: boolean } = {}): TargetError {
   if (isCrossbarError(err)) return crossbarFailure(err);
   const facts = awsErrorFacts(err);
-  if (facts.name === 'AbortError') return { code: 'INTERRUPTED', message: 'Interrupted before this target finished', cause: err };
+  if (facts.name === 'AbortError')
+    return { code: 'INTERRUPTED', message: 'Interrupted before this target finished', cause: err };
   if (facts.status === undefined && facts.networkCode !== undefined) {
-    return { code: TIMEOUT.has(facts.name) || facts.networkCode === 'ETIMEDOUT' ? 'TIMEOUT' : 'ERROR', message: `No answer: ${facts.networkCode} ${facts.message}`.trim(), cause: err };
+    return {
+      code: TIMEOUT.has(facts.name) || facts.networkCode === 'ETIMEDOUT' ? 'TIMEOUT' : 'ERROR',
+      message: `No answer: ${facts.networkCode} ${facts.message}`.trim(),
+      cause: err,
+    };
   }
   if (facts.status === undefined && SERIALIZATION.test(facts.message)) {
-    return { code: 'INVALID', message: facts.message, hint: 'The parameters do not fit the operation: see its documentation', cause: err };
+    return {
+      code: 'INVALID',
+      message: facts.message,
+      hint: 'The parameters do not fit the operation: see its documentation',
+      cause: err,
+    };
   }
   if (context.regionDisabled && UNKNOWN_CREDENTIALS.has(facts.name)) {
-    return { code: 'REGION_DISABLED', message: 'The region is not enabled in this account', awsCode: facts.name, awsMessage: facts.message, hint: 'Enable the region in the account settings, or leave it out of --regions', cause: err };
+    return {
+      code: 'REGION_DISABLED',
+      message: 'The region is not enabled in this account',
+      awsCode: facts.name,
+      awsMessage: facts.message,
+      hint: 'Enable the region in the account settings, or leave it out of --regions',
+      cause: err,
+    };
   }
   const code = codeOfAws(facts.name, facts.status);
   return {
     code,
     message: facts.message || facts.name,
     ...(facts.name !== 'Error' ? { awsCode: facts.name } : {}),
-    ...(code === 'THROTTLED' ? { hint: 'Still throttled after the SDK\'s retries: lower --concurrency' } : {}),
+    ...(code === 'THROTTLED' ? { hint: "Still throttled after the SDK's retries: lower --concurrency" } : {}),
     cause: err,
   };
 }

@@ -19,7 +19,12 @@ export function homeRegionOf(configured: readonly string[]): string {
  */
 export async function describeRegions(ec2: AwsClient, signal?: AbortSignal): Promise<RegionStatuses> {
   const operation = await findOperation('ec2', 'DescribeRegions');
-  const out = await callOperation(ec2, operation, { AllRegions: true }, { paginate: false, ...(signal ? { signal } : {}) });
+  const out = await callOperation(
+    ec2,
+    operation,
+    { AllRegions: true },
+    { paginate: false, ...(signal ? { signal } : {}) },
+  );
   const regions = Array.isArray(out['Regions']) ? out['Regions'] : [];
   const statuses = new Map<string, OptInStatus>();
   for (const r of regions) {

@@ -7,11 +7,33 @@ import { classifyError, isUnknownCredentials } from './classify-error.js';
 import { describeRegions, homeRegionOf } from './describe-regions.js';
 import { KeyedLimiter } from './keyed-limiter.js';
 import { ResultChannel } from './result-channel.js';
-import { DEFAULT_ENABLED_REGIONS, enabledRegions, invalidRegionMessage, isEnabled, isKnownRegion, isOptInRegion, looksLikeRegion, type RegionStatuses } from './regions.js';
+import {
+  DEFAULT_ENABLED_REGIONS,
+  enabledRegions,
+  invalidRegionMessage,
+  isEnabled,
+  isKnownRegion,
+  isOptInRegion,
+  looksLikeRegion,
+  type RegionStatuses,
+} from './regions.js';
 import type { RunFanoutOptions, WorkContext } from './run-fanout.js';
-import { ALL_REGIONS, TargetFailure, type FanoutProgress, type FanoutTarget, type TargetError, type TargetResult } from './types.js';
+import {
+  ALL_REGIONS,
+  TargetFailure,
+  type FanoutProgress,
+  type FanoutTarget,
+  type TargetError,
+  type TargetResult,
+} from './types.js';
 
-export const FANOUT_DEFAULTS = { concurrency: 32, perAccount: 8, perApiPerRegion: 16, credentialConcurrency: 16, timeoutMs: 60_000 } as const;
+export const FANOUT_DEFAULTS = {
+  concurrency: 32,
+  perAccount: 8,
+  perApiPerRegion: 16,
+  credentialConcurrency: 16,
+  timeoutMs: 60_000,
+} as const;
 
 /** One job while it runs: its account, its own signal (timeout or Ctrl-C) and when it started. */
 interface Attempt {
@@ -47,7 +69,9 @@ export class FanoutEngine<T> {
     this.#timeoutMs = options.timeoutMs ?? FANOUT_DEFAULTS.timeoutMs;
     this.#started = this.#now();
     this.channel = new ResultChannel(options.buffer ?? true);
-    this.done = new Promise((resolve) => { this.#resolveDone = resolve; });
+    this.done = new Promise((resolve) => {
+      this.#resolveDone = resolve;
+    });
     const limiter = new KeyedLimiter(options.perApiPerRegion ?? FANOUT_DEFAULTS.perApiPerRegion);
     this.#pool = new ClientPool({
       endpoint: options.endpoint,
@@ -64,7 +88,12 @@ export class FanoutEngine<T> {
       credentialConcurrency: Math.max(1, options.credentialConcurrency ?? FANOUT_DEFAULTS.credentialConcurrency),
       // Enough accounts ahead that their credentials are in hand before a slot frees up for them.
       readyTarget: this.#concurrency * 4,
-      fetchCredentials: (fa) => withTimeout(Promise.resolve().then(() => options.credentialsFor(fa)), this.#timeoutMs, `Credentials for ${fa.account.name}`),
+      fetchCredentials: (fa) =>
+        withTimeout(
+          Promise.resolve().then(() => options.credentialsFor(fa)),
+          this.#timeoutMs,
+          `Credentials for ${fa.account.name}`,
+        ),
       onSettled: () => this.#pump(),
     });
     this.#counts.total = this.#queue.initialTotal;
@@ -104,7 +133,12 @@ export class FanoutEngine<T> {
   #regionsOf(st: AccountState): Promise<RegionStatuses> {
     st.regions ??= (async () => {
       const credentials = await st.credentials();
-      const ec2 = await this.#pool.get({ service: 'ec2', accountKey: st.key, region: homeRegionOf(st.fa.account.regions), credentials });
+      const ec2 = await this.#pool.get({
+        service: 'ec2',
+        accountKey: st.key,
+        region: homeRegionOf(st.fa.account.regions),
+        credentials,
+      });
       return describeRegions(ec2, this.#options.signal);
     })();
     return st.regions;
@@ -119,8 +153,14 @@ export class FanoutEngine<T> {
 
   /** Why an attempt ended without a value: its timeout, Ctrl-C, or what was thrown. */
   #verdict(err: unknown, attempt: Attempt): TargetError {
-    if (attempt.timedOut()) return { code: 'TIMEOUT', message: `No result within ${Math.round(this.#timeoutMs / 1000)}s`, hint: 'Raise --timeout, or lower --concurrency if AWS is throttling' };
-    if (this.#options.signal?.aborted || attempt.signal.aborted) return { code: 'INTERRUPTED', message: 'Interrupted before this target finished' };
+    if (attempt.timedOut())
+      return {
+        code: 'TIMEOUT',
+        message: `No result within ${Math.round(this.#timeoutMs / 1000)}s`,
+        hint: 'Raise --timeout, or lower --concurrency if AWS is throttling',
+      };
+    if (this.#options.signal?.aborted || attempt.signal.aborted)
+      return { code: 'INTERRUPTED', message: 'Interrupted before this target finished' };
     return classifyError(err);
   }
 
@@ -132,7 +172,10 @@ export class FanoutEngine<T> {
       signal,
       client,
       call: async (service, operation, input = {}, callOptions = {}) =>
-        callOperation(await client(service), await findOperation(service, operation), input, { ...callOptions, signal }),
+        callOperation(await client(service), await findOperation(service, operation), input, {
+          ...callOptions,
+          signal,
+        }),
     };
   }
 
@@ -140,11 +183,14 @@ export class FanoutEngine<T> {
   async #unknownRegion(attempt: Attempt, region: string): Promise<TargetError | undefined> {
     if (isKnownRegion(region)) return undefined;
     const statuses = await abortable(this.#regionsOf(attempt.st), attempt.signal).catch(() => undefined);
-    return statuses?.has(region) ? undefined : { code: 'INVALID', message: invalidRegionMessage(region, statuses ? [...statuses.keys()] : undefined) };
+    return statuses?.has(region)
+      ? undefined
+      : { code: 'INVALID', message: invalidRegionMessage(region, statuses ? [...statuses.keys()] : undefined) };
   }
 
   async #runTarget(target: FanoutTarget, attempt: Attempt): Promise<void> {
-    if (!looksLikeRegion(target.region)) return this.#fail(target, { code: 'INVALID', message: invalidRegionMessage(target.region) }, attempt.t0);
+    if (!looksLikeRegion(target.region))
+      return this.#fail(target, { code: 'INVALID', message: invalidRegionMessage(target.region) }, attempt.t0);
     let credentials: Credentials;
     try {
       credentials = await attempt.st.credentials();
@@ -155,7 +201,10 @@ export class FanoutEngine<T> {
       return this.#fail(target, this.#verdict(err, attempt), attempt.t0);
     }
     try {
-      const value = await abortable(this.#options.work(target, this.#context(attempt, target.region, credentials)), attempt.signal);
+      const value = await abortable(
+        this.#options.work(target, this.#context(attempt, target.region, credentials)),
+        attempt.signal,
+      );
       this.#report({ target, ok: true, value, ms: this.#now() - attempt.t0 });
     } catch (err) {
       await this.#failed(target, attempt, err);
@@ -170,7 +219,11 @@ export class FanoutEngine<T> {
       const failure: TargetFailure<T> = err;
       return this.#fail(target, failure.error, attempt.t0, failure.value);
     }
-    if (!attempt.signal.aborted && isUnknownCredentials(err) && await this.#regionDisabled(attempt.st, target.region)) {
+    if (
+      !attempt.signal.aborted &&
+      isUnknownCredentials(err) &&
+      (await this.#regionDisabled(attempt.st, target.region))
+    ) {
       return this.#fail(target, classifyError(err, { regionDisabled: true }), attempt.t0);
     }
     this.#fail(target, this.#verdict(err, attempt), attempt.t0);
@@ -193,21 +246,30 @@ export class FanoutEngine<T> {
     const runSignal = this.#options.signal;
     const controller = new AbortController();
     let expired = false;
-    const timer = setTimeout(() => { expired = true; controller.abort(new CrossbarError('TIMEOUT', 'target timed out')); }, this.#timeoutMs);
+    const timer = setTimeout(() => {
+      expired = true;
+      controller.abort(new CrossbarError('TIMEOUT', 'target timed out'));
+    }, this.#timeoutMs);
     const onAbort = () => controller.abort(runSignal?.reason);
     runSignal?.addEventListener('abort', onAbort, { once: true });
     const attempt: Attempt = { st, signal: controller.signal, t0: this.#now(), timedOut: () => expired };
     const body = job.kind === 'expand' ? this.#expand(attempt) : this.#runTarget(job.target, attempt);
-    body.catch((err: unknown) => {
-      // Unreachable by design (every path reports); a bug still yields a result rather than a lost target.
-      this.#fail(job.kind === 'expand' ? { ...st.fa, region: ALL_REGIONS } : job.target, classifyError(err), attempt.t0);
-    }).finally(() => {
-      clearTimeout(timer);
-      runSignal?.removeEventListener('abort', onAbort);
-      this.#counts.inFlight -= 1;
-      this.#queue.finished(st);
-      this.#pump();
-    });
+    body
+      .catch((err: unknown) => {
+        // Unreachable by design (every path reports); a bug still yields a result rather than a lost target.
+        this.#fail(
+          job.kind === 'expand' ? { ...st.fa, region: ALL_REGIONS } : job.target,
+          classifyError(err),
+          attempt.t0,
+        );
+      })
+      .finally(() => {
+        clearTimeout(timer);
+        runSignal?.removeEventListener('abort', onAbort);
+        this.#counts.inFlight -= 1;
+        this.#queue.finished(st);
+        this.#pump();
+      });
   }
 
   #pump(): void {

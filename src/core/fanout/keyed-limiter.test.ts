@@ -7,8 +7,14 @@ describe('KeyedLimiter', () => {
     const r1 = await limiter.acquire('k');
     const r2 = await limiter.acquire('k');
     const order: string[] = [];
-    const third = limiter.acquire('k').then((release) => { order.push('third'); return release; });
-    const fourth = limiter.acquire('k').then((release) => { order.push('fourth'); return release; });
+    const third = limiter.acquire('k').then((release) => {
+      order.push('third');
+      return release;
+    });
+    const fourth = limiter.acquire('k').then((release) => {
+      order.push('fourth');
+      return release;
+    });
     const other = await limiter.acquire('other');
     expect(limiter.held('k')).toBe(2);
     await new Promise((r) => setTimeout(r, 5));

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { enabledRegions, invalidRegionMessage, isKnownRegion, isOptInRegion, looksLikeRegion, parseRegionList } from './regions.js';
+import {
+  enabledRegions,
+  invalidRegionMessage,
+  isKnownRegion,
+  isOptInRegion,
+  looksLikeRegion,
+  parseRegionList,
+} from './regions.js';
 
 describe('regions', () => {
   it('knows the default and opt-in regions', () => {
@@ -11,7 +18,15 @@ describe('regions', () => {
   });
 
   it('enabled regions are those not needing opt-in plus the opted-in ones', () => {
-    expect(enabledRegions(new Map([['us-east-1', 'opt-in-not-required'], ['eu-south-1', 'not-opted-in'], ['af-south-1', 'opted-in']] as const))).toEqual(['af-south-1', 'us-east-1']);
+    expect(
+      enabledRegions(
+        new Map([
+          ['us-east-1', 'opt-in-not-required'],
+          ['eu-south-1', 'not-opted-in'],
+          ['af-south-1', 'opted-in'],
+        ] as const),
+      ),
+    ).toEqual(['af-south-1', 'us-east-1']);
   });
 
   it('parses --regions and suggests for typos', () => {

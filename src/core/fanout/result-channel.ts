@@ -46,7 +46,9 @@ export class ResultChannel<T> implements AsyncIterable<T> {
         continue;
       }
       if (this.#closed) return;
-      await new Promise<void>((resolve) => { this.#wake = resolve; });
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+      });
     }
   }
 }

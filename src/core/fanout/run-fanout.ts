@@ -22,7 +22,12 @@ export interface WorkContext {
   /** A pooled client of `service` for this target's account and region. */
   client(service: string): Promise<AwsClient>;
   /** One operation by name (`DescribeInstances`), paginated unless told otherwise. */
-  call(service: string, operation: string, input?: Record<string, unknown>, options?: Omit<CallOptions, 'signal'>): Promise<OperationOutput>;
+  call(
+    service: string,
+    operation: string,
+    input?: Record<string, unknown>,
+    options?: Omit<CallOptions, 'signal'>,
+  ): Promise<OperationOutput>;
 }
 
 export interface RunFanoutOptions<T> {
@@ -65,7 +70,11 @@ export interface FanoutRun<T> extends AsyncIterable<TargetResult<T>> {
 export function runFanout<T>(options: RunFanoutOptions<T>): FanoutRun<T> {
   const engine = new FanoutEngine(options);
   engine.start();
-  return { done: engine.done, progress: () => engine.progress(), [Symbol.asyncIterator]: () => engine.channel[Symbol.asyncIterator]() };
+  return {
+    done: engine.done,
+    progress: () => engine.progress(),
+    [Symbol.asyncIterator]: () => engine.channel[Symbol.asyncIterator](),
+  };
 }
 
 /** Runs to the end and returns every result, in the order they finished. */

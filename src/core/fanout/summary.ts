@@ -22,7 +22,9 @@ export function summarize(results: readonly TargetResult<unknown>[]): FanoutSumm
 }
 
 export function formatSummary(summary: FanoutSummary): string {
-  const codes = FAILURE_CODES.filter((c) => (summary.byCode[c] ?? 0) > 0).sort((a, b) => (summary.byCode[b] ?? 0) - (summary.byCode[a] ?? 0));
+  const codes = FAILURE_CODES.filter((c) => (summary.byCode[c] ?? 0) > 0).sort(
+    (a, b) => (summary.byCode[b] ?? 0) - (summary.byCode[a] ?? 0),
+  );
   const detail = codes.map((c) => `${c} ×${summary.byCode[c] ?? 0}`).join(', ');
   return `${summary.ok} ok, ${summary.failed} failed${detail ? ` (${detail})` : ''}`;
 }
@@ -59,7 +61,13 @@ export function coverageGrid(results: readonly TargetResult<unknown>[]): Coverag
     const key = `${account.name}|${r.target.role.key}`;
     let row = rows.get(key);
     if (!row) {
-      row = { accountId: account.id, name: account.name, color: account.color, cells: {}, ...(account.stage ? { stage: account.stage } : {}) };
+      row = {
+        accountId: account.id,
+        name: account.name,
+        color: account.color,
+        cells: {},
+        ...(account.stage ? { stage: account.stage } : {}),
+      };
       rows.set(key, row);
     }
     const cell: GridCell = r.ok ? { ok: true } : { ok: false, code: r.error.code };
@@ -70,5 +78,8 @@ export function coverageGrid(results: readonly TargetResult<unknown>[]): Coverag
     const row = rows.get(key);
     if (row) for (const region of regions) row.cells[region] ??= cell;
   }
-  return { regions: regions.length > 0 ? regions : wholeAccount.size > 0 ? [ALL_REGIONS] : [], rows: [...rows.values()] };
+  return {
+    regions: regions.length > 0 ? regions : wholeAccount.size > 0 ? [ALL_REGIONS] : [],
+    rows: [...rows.values()],
+  };
 }

@@ -4,7 +4,16 @@ import type { RegistryAccount, RegistryRole } from '../config/registry.js';
  * The vocabulary of a run: a target is one account (+ role) in one region, and every target gets exactly one
  * result: ok with a value, or failed with a code, the AWS message and AWS's own error code.
  */
-export const FAILURE_CODES = ['DENIED', 'THROTTLED', 'REGION_DISABLED', 'TIMEOUT', 'INTERRUPTED', 'NOT_FOUND', 'INVALID', 'ERROR'] as const;
+export const FAILURE_CODES = [
+  'DENIED',
+  'THROTTLED',
+  'REGION_DISABLED',
+  'TIMEOUT',
+  'INTERRUPTED',
+  'NOT_FOUND',
+  'INVALID',
+  'ERROR',
+] as const;
 export type FailureCode = (typeof FAILURE_CODES)[number];
 
 /** An account as a run reaches it: the registry account and the role whose credentials its calls use. */

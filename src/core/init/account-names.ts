@@ -4,7 +4,12 @@
  * account id appended, so every account stays selectable by name.
  */
 export function toAccountName(raw: string, accountId: string): string {
-  const slug = raw.trim().toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/-{2,}/g, '-').replace(/^[._-]+|[._-]+$/g, '');
+  const slug = raw
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^[._-]+|[._-]+$/g, '');
   return slug === '' ? `account-${accountId}` : slug;
 }
 

@@ -1,5 +1,10 @@
 import {
-  DescribeOrganizationCommand, paginateListAccounts, paginateListRoots, paginateListTagsForResource, type Account, type OrganizationsClient,
+  DescribeOrganizationCommand,
+  paginateListAccounts,
+  paginateListRoots,
+  paginateListTagsForResource,
+  type Account,
+  type OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { colorFromTags, detectStage } from './detect-stage.js';
 import { mapBounded } from './map-bounded.js';
@@ -59,11 +64,17 @@ export interface DiscoverOrganizationOptions {
  * delegated administrator). Calls go through `client`, built by the caller (see createOrganizationsClient for
  * adaptive retries against throttling).
  */
-export async function discoverOrganization(client: OrganizationsClient, options: DiscoverOrganizationOptions = {}): Promise<DiscoveredOrganization> {
+export async function discoverOrganization(
+  client: OrganizationsClient,
+  options: DiscoverOrganizationOptions = {},
+): Promise<DiscoveredOrganization> {
   const roleName = options.roleName ?? 'OrganizationAccountAccessRole';
   const concurrency = options.concurrency ?? 8;
   const progress = options.onProgress ?? (() => undefined);
-  const ctx: OrganizationErrorContext = { ...(options.caller ? { caller: options.caller } : {}), ...(options.endpoint ? { endpoint: options.endpoint } : {}) };
+  const ctx: OrganizationErrorContext = {
+    ...(options.caller ? { caller: options.caller } : {}),
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+  };
   const call: Call = async (operation, fn) => {
     try {
       return await fn();
@@ -81,7 +92,9 @@ export async function discoverOrganization(client: OrganizationsClient, options:
   // `State` (ACTIVE, SUSPENDED, PENDING_CLOSURE, CLOSED…) replaces the deprecated `Status` where AWS sends it.
   const stateOf = (a: Account): string => a.State ?? a.Status ?? 'UNKNOWN';
   const active = listed.filter((a) => stateOf(a) === 'ACTIVE');
-  const skipped = listed.filter((a) => stateOf(a) !== 'ACTIVE').map((a): SkippedAccount => ({ id: a.Id ?? '', name: a.Name ?? '', status: stateOf(a) }));
+  const skipped = listed
+    .filter((a) => stateOf(a) !== 'ACTIVE')
+    .map((a): SkippedAccount => ({ id: a.Id ?? '', name: a.Name ?? '', status: stateOf(a) }));
   for (const account of skipped) progress({ phase: 'skipped', account });
 
   const rootId = await call('ListRoots', async () => {
@@ -108,12 +121,25 @@ export async function discoverOrganization(client: OrganizationsClient, options:
     const name = a.Name ?? id;
     const stage = management ? undefined : detectStage(name, tags);
     const color = management ? undefined : colorFromTags(tags);
-    return { id, name, ...(a.Email ? { email: a.Email } : {}), ou, tags, ...(stage ? { stage } : {}), ...(color ? { color } : {}), management };
+    return {
+      id,
+      name,
+      ...(a.Email ? { email: a.Email } : {}),
+      ou,
+      tags,
+      ...(stage ? { stage } : {}),
+      ...(color ? { color } : {}),
+      management,
+    };
   });
   return { id: org?.Id ?? '', managementAccountId, roleName, accounts: sortAccounts(accounts), skipped };
 }
 
-async function listAccounts(client: OrganizationsClient, call: Call, progress: (e: DiscoveryProgress) => void): Promise<Account[]> {
+async function listAccounts(
+  client: OrganizationsClient,
+  call: Call,
+  progress: (e: DiscoveryProgress) => void,
+): Promise<Account[]> {
   return call('ListAccounts', async () => {
     const all: Account[] = [];
     for await (const page of paginateListAccounts({ client, pageSize: 20 }, {})) {
@@ -136,5 +162,7 @@ async function listTags(client: OrganizationsClient, id: string, call: Call): Pr
 
 /** The management account first, then by name: a stable order, so re-running init gives a small diff. */
 function sortAccounts(accounts: DiscoveredAccount[]): DiscoveredAccount[] {
-  return [...accounts].sort((a, b) => Number(b.management) - Number(a.management) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  return [...accounts].sort(
+    (a, b) => Number(b.management) - Number(a.management) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id),
+  );
 }

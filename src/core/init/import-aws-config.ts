@@ -43,7 +43,11 @@ function readRoleProfile(section: ConfigSection): RoleProfile | SkippedProfile {
   const skip = (reason: string): SkippedProfile => ({ profile: section.name, line: section.line, reason });
   const roleArn = section.values['role_arn'];
   if (roleArn === undefined) {
-    return skip(section.values['sso_account_id'] ? 'an SSO profile (no role_arn)' : 'not a role profile (no role_arn): a source of credentials, or other settings');
+    return skip(
+      section.values['sso_account_id']
+        ? 'an SSO profile (no role_arn)'
+        : 'not a role profile (no role_arn): a source of credentials, or other settings',
+    );
   }
   let arn: Arn;
   try {
@@ -51,9 +55,13 @@ function readRoleProfile(section: ConfigSection): RoleProfile | SkippedProfile {
   } catch {
     return skip(`role_arn '${roleArn}' is not a valid ARN`);
   }
-  if (arn.service !== 'iam' || arn.resourceType !== 'role' || !/^\d{12}$/.test(arn.accountId)) return skip(`role_arn '${roleArn}' is not an IAM role ARN`);
+  if (arn.service !== 'iam' || arn.resourceType !== 'role' || !/^\d{12}$/.test(arn.accountId))
+    return skip(`role_arn '${roleArn}' is not an IAM role ARN`);
   const duration = section.values['duration_seconds'];
-  if (duration !== undefined && !(/^\d+$/.test(duration) && Number(duration) >= MIN_DURATION && Number(duration) <= MAX_DURATION)) {
+  if (
+    duration !== undefined &&
+    !(/^\d+$/.test(duration) && Number(duration) >= MIN_DURATION && Number(duration) <= MAX_DURATION)
+  ) {
     return skip(`duration_seconds '${duration}' must be a whole number from ${MIN_DURATION} to ${MAX_DURATION}`);
   }
   return { section, arn, values: section.values };
@@ -69,7 +77,9 @@ function roleOf(p: RoleProfile, via: string | undefined): InitRole {
   const external = p.values['external_id'];
   const duration = p.values['duration_seconds'];
   return {
-    ...(plain ? { name: p.arn.resourceName } : { arn: `arn:${p.arn.partition}:iam::${p.arn.accountId}:${p.arn.resource}` }),
+    ...(plain
+      ? { name: p.arn.resourceName }
+      : { arn: `arn:${p.arn.partition}:iam::${p.arn.accountId}:${p.arn.resource}` }),
     ...(external ? { external_id: external } : {}),
     ...(p.values['mfa_serial'] ? { mfa: 'required' as const } : {}),
     ...(duration ? { duration: Number(duration) } : {}),
@@ -90,18 +100,29 @@ export function importAwsConfig(text: string, path: string): AwsConfigImport {
   const lifted = liftSource(sections, roleProfiles, where);
 
   const accounts = groups.map((g): InitAccount => {
-    const roles = Object.fromEntries(g.roles.map((r) => [r.key, roleOf(r.profile, lifted.via.get(r.profile.section.name))]));
+    const roles = Object.fromEntries(
+      g.roles.map((r) => [r.key, roleOf(r.profile, lifted.via.get(r.profile.section.name))]),
+    );
     const stage = detectStage(g.name);
     const regions = lifted.regions.get(g.name);
     return { id: g.id, name: g.name, ...(stage ? { stage } : {}), ...(regions ? { regions } : {}), roles };
   });
   const imported = roleProfiles.map((p): ImportedProfile => {
     const at = where.get(p.section.name);
-    return { profile: p.section.name, line: p.section.line, accountId: p.arn.accountId, account: at?.account ?? '', role: at?.key ?? '' };
+    return {
+      profile: p.section.name,
+      line: p.section.line,
+      accountId: p.arn.accountId,
+      account: at?.account ?? '',
+      role: at?.key ?? '',
+    };
   });
   // The most used role key becomes defaults.role, so the registry adds no extra default role beside it.
   const defaultRole = mostCommon(imported.map((i) => i.role));
-  const defaults = { ...(defaultRole ? { role: defaultRole } : {}), ...(lifted.defaultRegions ? { regions: lifted.defaultRegions } : {}) };
+  const defaults = {
+    ...(defaultRole ? { role: defaultRole } : {}),
+    ...(lifted.defaultRegions ? { regions: lifted.defaultRegions } : {}),
+  };
   const ns = namespace !== undefined && /^[a-z0-9-]+$/.test(namespace) ? namespace : undefined;
   const sourceProfile = lifted.source?.profile;
   return {
@@ -112,7 +133,11 @@ export function importAwsConfig(text: string, path: string): AwsConfigImport {
       accounts,
     },
     imported,
-    skipped: skipped.map((s) => (s.profile === sourceProfile ? { ...s, reason: 'the source identity of the role profiles: it became source.profile' } : s)),
+    skipped: skipped.map((s) =>
+      s.profile === sourceProfile
+        ? { ...s, reason: 'the source identity of the role profiles: it became source.profile' }
+        : s,
+    ),
     notes: lifted.notes,
   };
 }
@@ -128,9 +153,10 @@ function sortSections(sections: readonly ConfigSection[]): { roleProfiles: RoleP
       else roleProfiles.push(read);
       continue;
     }
-    const reason = section.kind === 'other'
-      ? `[${section.name}] is not a profile: profiles in ~/.aws/config are [profile NAME]`
-      : `an [${section.kind} ${section.name}] section, not a profile`;
+    const reason =
+      section.kind === 'other'
+        ? `[${section.name}] is not a profile: profiles in ~/.aws/config are [profile NAME]`
+        : `an [${section.kind} ${section.name}] section, not a profile`;
     skipped.push({ profile: section.name, line: section.line, reason });
   }
   return { roleProfiles, skipped };

@@ -7,9 +7,8 @@ import type { AccountConfig, Config, RoleConfig } from '../config/schema.js';
  */
 export type InitRole = Partial<Pick<RoleConfig, 'name' | 'arn' | 'external_id' | 'mfa' | 'duration' | 'via'>>;
 
-export type InitAccount = Pick<AccountConfig, 'id' | 'name'>
-  & Partial<Pick<AccountConfig, 'alias' | 'stage' | 'color' | 'ou' | 'regions' | 'tags' | 'external_id'>>
-  & {
+export type InitAccount = Pick<AccountConfig, 'id' | 'name'> &
+  Partial<Pick<AccountConfig, 'alias' | 'stage' | 'color' | 'ou' | 'regions' | 'tags' | 'external_id'>> & {
     roles?: Record<string, InitRole>;
     /** A comment written after the account, e.g. marking the management account. */
     comment?: string;

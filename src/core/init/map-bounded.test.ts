@@ -7,25 +7,33 @@ describe('mapBounded', () => {
   it('keeps the input order and never has more than the limit in flight', async () => {
     let inFlight = 0;
     let most = 0;
-    const out = await mapBounded(Array.from({ length: 50 }, (_, i) => i), 8, async (n) => {
-      inFlight += 1;
-      most = Math.max(most, inFlight);
-      await tick();
-      inFlight -= 1;
-      return n * 2;
-    });
+    const out = await mapBounded(
+      Array.from({ length: 50 }, (_, i) => i),
+      8,
+      async (n) => {
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        await tick();
+        inFlight -= 1;
+        return n * 2;
+      },
+    );
     expect(out).toEqual(Array.from({ length: 50 }, (_, i) => i * 2));
     expect(most).toBe(8);
   });
 
   it('starts nothing new after a failure, and throws it', async () => {
     const started: number[] = [];
-    const run = mapBounded(Array.from({ length: 20 }, (_, i) => i), 2, async (n) => {
-      started.push(n);
-      await tick();
-      if (n === 1) throw new Error('boom');
-      return n;
-    });
+    const run = mapBounded(
+      Array.from({ length: 20 }, (_, i) => i),
+      2,
+      async (n) => {
+        started.push(n);
+        await tick();
+        if (n === 1) throw new Error('boom');
+        return n;
+      },
+    );
     await expect(run).rejects.toThrow('boom');
     await tick();
     expect(started.length).toBeLessThanOrEqual(3);

@@ -4,7 +4,11 @@
  * accounts must queue rather than open thousands of requests at once. After the first failure no new item
  * is started, and that failure is thrown.
  */
-export async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
   // One iterator shared by every worker: each `next()` is synchronous, so no item is taken twice.
   const queue = items.entries();

@@ -1,5 +1,9 @@
 import {
-  DescribeOrganizationalUnitCommand, ListParentsCommand, paginateListChildren, paginateListOrganizationalUnitsForParent, type OrganizationsClient,
+  DescribeOrganizationalUnitCommand,
+  ListParentsCommand,
+  paginateListChildren,
+  paginateListOrganizationalUnitsForParent,
+  type OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { mapBounded } from './map-bounded.js';
 
@@ -26,7 +30,12 @@ function childPath(parent: string, name: string): string {
   return parent === '/' ? `/${name}` : `${parent}/${name}`;
 }
 
-export async function walkOrganizationTree(client: OrganizationsClient, rootId: string, concurrency: number, call: Call): Promise<OrganizationTree> {
+export async function walkOrganizationTree(
+  client: OrganizationsClient,
+  rootId: string,
+  concurrency: number,
+  call: Call,
+): Promise<OrganizationTree> {
   const ouPaths = new Map<string, string>([[rootId, '/']]);
   const accountPaths = new Map<string, string>();
   let level = [rootId];
@@ -35,7 +44,10 @@ export async function walkOrganizationTree(client: OrganizationsClient, rootId: 
       const parentPath = ouPaths.get(parentId) ?? '/';
       const ous: string[] = [];
       await call('ListOrganizationalUnitsForParent', async () => {
-        for await (const page of paginateListOrganizationalUnitsForParent({ client, pageSize: 20 }, { ParentId: parentId })) {
+        for await (const page of paginateListOrganizationalUnitsForParent(
+          { client, pageSize: 20 },
+          { ParentId: parentId },
+        )) {
           for (const ou of page.OrganizationalUnits ?? []) {
             if (!ou.Id) continue;
             ouPaths.set(ou.Id, childPath(parentPath, ou.Name ?? ou.Id));
@@ -44,7 +56,10 @@ export async function walkOrganizationTree(client: OrganizationsClient, rootId: 
         }
       });
       await call('ListChildren', async () => {
-        for await (const page of paginateListChildren({ client, pageSize: 20 }, { ParentId: parentId, ChildType: 'ACCOUNT' })) {
+        for await (const page of paginateListChildren(
+          { client, pageSize: 20 },
+          { ParentId: parentId, ChildType: 'ACCOUNT' },
+        )) {
           for (const child of page.Children ?? []) if (child.Id) accountPaths.set(child.Id, parentPath);
         }
       });
@@ -59,7 +74,11 @@ export async function walkOrganizationTree(client: OrganizationsClient, rootId: 
  * The path of one account found by walking ListParents up to the root. Lookups of the same OU share one
  * promise, so concurrent accounts under a new OU describe it once.
  */
-export function createParentWalker(client: OrganizationsClient, tree: OrganizationTree, call: Call): (accountId: string) => Promise<string> {
+export function createParentWalker(
+  client: OrganizationsClient,
+  tree: OrganizationTree,
+  call: Call,
+): (accountId: string) => Promise<string> {
   const pending = new Map<string, Promise<string>>();
   const parentOf = async (childId: string): Promise<{ id: string; root: boolean }> => {
     const out = await call('ListParents', () => client.send(new ListParentsCommand({ ChildId: childId })));
@@ -73,7 +92,9 @@ export function createParentWalker(client: OrganizationsClient, tree: Organizati
     if (!promise) {
       promise = (async () => {
         const [described, parent] = await Promise.all([
-          call('DescribeOrganizationalUnit', () => client.send(new DescribeOrganizationalUnitCommand({ OrganizationalUnitId: ouId }))),
+          call('DescribeOrganizationalUnit', () =>
+            client.send(new DescribeOrganizationalUnitCommand({ OrganizationalUnitId: ouId })),
+          ),
           parentOf(ouId),
         ]);
         const path = childPath(parent.root ? '/' : await ouPath(parent.id), described.OrganizationalUnit?.Name ?? ouId);

@@ -26,8 +26,11 @@ describe('parseAwsConfig', () => {
       writeFileSync(file, busy);
       const sdk = await loadSharedConfigFiles({ configFilepath: file, filepath: join(dir, 'none'), ignoreCache: true });
       // The SDK keys sso-session and services sections as `kind.name`, and drops sections of no known kind.
-      const ours = Object.fromEntries(parseAwsConfig(busy, file).filter((s) => s.kind !== 'other')
-        .map((s) => [s.kind === 'profile' || s.kind === 'default' ? s.name : `${s.kind}.${s.name}`, s.values]));
+      const ours = Object.fromEntries(
+        parseAwsConfig(busy, file)
+          .filter((s) => s.kind !== 'other')
+          .map((s) => [s.kind === 'profile' || s.kind === 'default' ? s.name : `${s.kind}.${s.name}`, s.values]),
+      );
       expect(ours).toEqual(sdk.configFile);
       expect(Object.keys(ours)).toContain('acme-prod-admin');
     } finally {
@@ -36,7 +39,8 @@ describe('parseAwsConfig', () => {
   });
 
   it('keeps section kinds, header lines and sub-sections, with CRLF line ends', () => {
-    const text = '[default]\r\nregion = us-east-1\r\n[services s]\r\ns3 =\r\n  endpoint_url = http://x\r\nafter = 1\r\n[sso-session corp]\r\nsso_region = eu-west-1\r\n[oops]\r\nk = v\r\n';
+    const text =
+      '[default]\r\nregion = us-east-1\r\n[services s]\r\ns3 =\r\n  endpoint_url = http://x\r\nafter = 1\r\n[sso-session corp]\r\nsso_region = eu-west-1\r\n[oops]\r\nk = v\r\n';
     expect(parseAwsConfig(text, 'config')).toEqual([
       { kind: 'default', name: 'default', line: 1, values: { region: 'us-east-1' } },
       { kind: 'services', name: 's', line: 3, values: { 's3.endpoint_url': 'http://x', after: '1' } },
@@ -56,14 +60,18 @@ describe('parseAwsConfig', () => {
     expect(err.code).toBe('CONFIG_INVALID');
     expect(err.exitCode).toBe(2);
     // The wording is that of the shared AWS config check (src/core/aws-config); the lines are what matter here.
-    expect(err.message.split('\n').map((l) => l.split(': ')[0])).toEqual([1, 3, 4, 5].map((n) => `/home/me/.aws/config:${n}`));
+    expect(err.message.split('\n').map((l) => l.split(': ')[0])).toEqual(
+      [1, 3, 4, 5].map((n) => `/home/me/.aws/config:${n}`),
+    );
     expect(err.message).toContain('[profile a] appears twice');
     expect(err.hint).toContain('these 4 lines of /home/me/.aws/config');
   });
 
-  it('reads configparser\'s key: value lines, which the AWS CLI accepts', () => {
-    expect(parseAwsConfig('[profile a]\nrole_arn: arn:aws:iam::222222222222:role/x\nregion = eu-west-1\n', 'config')[0]?.values)
-      .toEqual({ role_arn: 'arn:aws:iam::222222222222:role/x', region: 'eu-west-1' });
+  it("reads configparser's key: value lines, which the AWS CLI accepts", () => {
+    expect(
+      parseAwsConfig('[profile a]\nrole_arn: arn:aws:iam::222222222222:role/x\nregion = eu-west-1\n', 'config')[0]
+        ?.values,
+    ).toEqual({ role_arn: 'arn:aws:iam::222222222222:role/x', region: 'eu-west-1' });
   });
 
   it('accepts an empty file and a file of comments only', () => {

@@ -29,7 +29,8 @@ function sectionOf(header: string, line: number): ConfigSection {
   const m = HEADER.exec(header);
   const prefix = m?.[1];
   const name = m?.[3];
-  if (prefix === undefined || name === undefined || !PREFIXED.has(prefix)) return { kind: 'other', name: header, line, values: {} };
+  if (prefix === undefined || name === undefined || !PREFIXED.has(prefix))
+    return { kind: 'other', name: header, line, values: {} };
   if (prefix === 'profile') return { kind: name === 'default' ? 'default' : 'profile', name, line, values: {} };
   return { kind: prefix === 'sso-session' ? 'sso-session' : 'services', name, line, values: {} };
 }
@@ -58,24 +59,27 @@ export function parseAwsConfig(text: string, path: string): ConfigSection[] {
   const sections: ConfigSection[] = [];
   let current: ConfigSection | undefined;
   let subSection: string | undefined;
-  text.replace(/^\uFEFF/, '').split(/\r?\n/).forEach((raw, index) => {
-    const line = (raw.split(/(?:^|\s)[;#]/)[0] ?? '').trim();
-    if (line === '') return;
-    if (line.startsWith('[') && line.endsWith(']')) {
-      subSection = undefined;
-      current = sectionOf(line.slice(1, -1).trim(), index + 1);
-      sections.push(current);
-      return;
-    }
-    const setting = splitSetting(line);
-    // An indented line without a delimiter continues the previous value (configparser's multi-line values).
-    if (current === undefined || setting === undefined) return;
-    if (setting.value === '') {
-      subSection = setting.name;
-      return;
-    }
-    if (subSection !== undefined && raw.trimStart() === raw) subSection = undefined;
-    current.values[subSection === undefined ? setting.name : `${subSection}.${setting.name}`] = setting.value;
-  });
+  text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .forEach((raw, index) => {
+      const line = (raw.split(/(?:^|\s)[;#]/)[0] ?? '').trim();
+      if (line === '') return;
+      if (line.startsWith('[') && line.endsWith(']')) {
+        subSection = undefined;
+        current = sectionOf(line.slice(1, -1).trim(), index + 1);
+        sections.push(current);
+        return;
+      }
+      const setting = splitSetting(line);
+      // An indented line without a delimiter continues the previous value (configparser's multi-line values).
+      if (current === undefined || setting === undefined) return;
+      if (setting.value === '') {
+        subSection = setting.name;
+        return;
+      }
+      if (subSection !== undefined && raw.trimStart() === raw) subSection = undefined;
+      current.values[subSection === undefined ? setting.name : `${subSection}.${setting.name}`] = setting.value;
+    });
   return sections;
 }

@@ -10,8 +10,33 @@ export interface ProfileLabels {
 }
 
 const ROLE_WORDS: ReadonlySet<string> = new Set([
-  'admin', 'administrator', 'admins', 'readonly', 'ro', 'rw', 'read', 'write', 'poweruser', 'power', 'viewer', 'view', 'billing',
-  'audit', 'auditor', 'security', 'ops', 'operator', 'developer', 'deploy', 'deployer', 'terraform', 'ci', 'breakglass', 'owner', 'full', 'role',
+  'admin',
+  'administrator',
+  'admins',
+  'readonly',
+  'ro',
+  'rw',
+  'read',
+  'write',
+  'poweruser',
+  'power',
+  'viewer',
+  'view',
+  'billing',
+  'audit',
+  'auditor',
+  'security',
+  'ops',
+  'operator',
+  'developer',
+  'deploy',
+  'deployer',
+  'terraform',
+  'ci',
+  'breakglass',
+  'owner',
+  'full',
+  'role',
 ]);
 
 /** A role key short enough for a profile name: `administrator` → admin, `CrossbarReadOnly` → readonly. */
@@ -21,7 +46,13 @@ export function shortRoleKey(roleName: string): string {
   if (lower.includes('admin')) return 'admin';
   if (/read[-_.]?only|viewer|view[-_.]?only/.test(lower)) return 'readonly';
   if (/power[-_.]?user/.test(lower)) return 'power';
-  return roleName.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'role';
+  return (
+    roleName
+      .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'role'
+  );
 }
 
 /** Does this last label name the role (its name, a word of it, or a usual role word)? */
@@ -48,12 +79,14 @@ export function analyzeProfileNames(profiles: readonly { profile: string; roleNa
   const namespace = commonFirstLabel(labels);
   const rests = labels.map((l) => (namespace === undefined ? l : l.slice(1)));
   const lastLabels = rests.map((r) => (r.length >= 2 ? r[r.length - 1] : undefined));
-  const sharedSuffix = profiles.length >= 2 && lastLabels.every((l) => l !== undefined && l === lastLabels[0]) ? lastLabels[0] : undefined;
+  const sharedSuffix =
+    profiles.length >= 2 && lastLabels.every((l) => l !== undefined && l === lastLabels[0]) ? lastLabels[0] : undefined;
   const names = profiles.map((p, i) => {
     const rest = rests[i] ?? [];
     const last = lastLabels[i];
     const roleLike = last !== undefined && isRoleLabel(last, p.roleName);
-    if (last === undefined || (sharedSuffix === undefined && !roleLike)) return { account: rest.join('-') || p.profile };
+    if (last === undefined || (sharedSuffix === undefined && !roleLike))
+      return { account: rest.join('-') || p.profile };
     return { account: rest.slice(0, -1).join('-'), ...(roleLike ? { roleLabel: last.toLowerCase() } : {}) };
   });
   return { ...(namespace !== undefined ? { namespace } : {}), names };

@@ -10,7 +10,18 @@ export interface RenderInitConfigInput extends InitConfig {
 }
 
 /** Keys in the order a person reads an account: who it is, what it is, where it is, how to get in. */
-const ACCOUNT_KEYS = ['id', 'name', 'alias', 'stage', 'color', 'ou', 'regions', 'external_id', 'tags', 'roles'] as const;
+const ACCOUNT_KEYS = [
+  'id',
+  'name',
+  'alias',
+  'stage',
+  'color',
+  'ou',
+  'regions',
+  'external_id',
+  'tags',
+  'roles',
+] as const;
 const ROLE_KEYS = ['name', 'arn', 'external_id', 'mfa', 'duration', 'via'] as const;
 
 function ordered<T extends object>(value: T, keys: readonly (keyof T)[]): Record<string, unknown> {
@@ -23,9 +34,12 @@ function ordered<T extends object>(value: T, keys: readonly (keyof T)[]): Record
 }
 
 function accountData(a: InitAccount): Record<string, unknown> {
-  const roles = a.roles && Object.keys(a.roles).length > 0
-    ? Object.fromEntries(Object.entries(a.roles).map(([key, role]: [string, InitRole]) => [key, ordered(role, ROLE_KEYS)]))
-    : undefined;
+  const roles =
+    a.roles && Object.keys(a.roles).length > 0
+      ? Object.fromEntries(
+          Object.entries(a.roles).map(([key, role]: [string, InitRole]) => [key, ordered(role, ROLE_KEYS)]),
+        )
+      : undefined;
   const tags = a.tags && Object.keys(a.tags).length > 0 ? a.tags : undefined;
   return ordered({ ...a, tags, roles }, ACCOUNT_KEYS);
 }

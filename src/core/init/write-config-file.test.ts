@@ -6,8 +6,12 @@ import { CrossbarError } from '../errors.js';
 import { writeConfigFile } from './write-config-file.js';
 
 let dir: string;
-beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'crossbar-init-')); });
-afterEach(() => { rmSync(dir, { recursive: true, force: true }); });
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'crossbar-init-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 function errorOf(fn: () => unknown): CrossbarError {
   try {

@@ -16,12 +16,17 @@ function kindOf(path: string): 'file' | 'folder' | 'none' {
     return statSync(path).isDirectory() ? 'folder' : 'file';
   } catch (err) {
     if (errnoOf(err) === 'ENOENT' || errnoOf(err) === 'ENOTDIR') return 'none';
-    throw new CrossbarError('ERROR', `Cannot read ${path}: ${err instanceof Error ? err.message : String(err)}`, { hint: 'Check the permissions of its folder', cause: err });
+    throw new CrossbarError('ERROR', `Cannot read ${path}: ${err instanceof Error ? err.message : String(err)}`, {
+      hint: 'Check the permissions of its folder',
+      cause: err,
+    });
   }
 }
 
 function exists(path: string): CrossbarError {
-  return new CrossbarError('USAGE', `${path} exists: pass --force to replace it`, { hint: 'Or write elsewhere with --config FILE' });
+  return new CrossbarError('USAGE', `${path} exists: pass --force to replace it`, {
+    hint: 'Or write elsewhere with --config FILE',
+  });
 }
 
 /**
@@ -32,7 +37,10 @@ function exists(path: string): CrossbarError {
  */
 export function writeConfigFile(path: string, text: string, options: WriteConfigFileOptions = {}): void {
   const existing = kindOf(path);
-  if (existing === 'folder') throw new CrossbarError('USAGE', `${path} is a folder, not a file`, { hint: 'Give the path of the crossbar.yaml file to write' });
+  if (existing === 'folder')
+    throw new CrossbarError('USAGE', `${path} is a folder, not a file`, {
+      hint: 'Give the path of the crossbar.yaml file to write',
+    });
   if (existing === 'file' && !options.force) throw exists(path);
   try {
     mkdirSync(dirname(path), { recursive: true });
@@ -42,6 +50,9 @@ export function writeConfigFile(path: string, text: string, options: WriteConfig
     if (err instanceof CrossbarError) throw err;
     // Some file systems have no hard links; the existence check above is then the only guard.
     if (NO_LINKS.has(errnoOf(err) ?? '')) return writeFileAtomic(path, text);
-    throw new CrossbarError('ERROR', `Cannot write ${path}: ${err instanceof Error ? err.message : String(err)}`, { hint: 'Check that the folder is writable, or pass another path', cause: err });
+    throw new CrossbarError('ERROR', `Cannot write ${path}: ${err instanceof Error ? err.message : String(err)}`, {
+      hint: 'Check that the folder is writable, or pass another path',
+      cause: err,
+    });
   }
 }

@@ -1,8 +1,20 @@
 /** The inventory: resource types, the SQLite store, and `syncInventory` over the fan-out engine. */
-export { InventoryStore, WHOLE_ACCOUNT_REGION, type SliceFailure, type SliceKey, type SliceRow } from './inventory-store.js';
+export {
+  InventoryStore,
+  WHOLE_ACCOUNT_REGION,
+  type SliceFailure,
+  type SliceKey,
+  type SliceRow,
+} from './inventory-store.js';
 export { RESOURCE_TYPES, resolveResourceTypes, resourceTypeNames } from './resource-types.js';
 export { GLOBAL_REGION, type ColumnSpec, type ResourceType, type SliceContext } from './resource-type.js';
 export { readSlice, toRow } from './read-slice.js';
 export { homeRegion, SlicePlan } from './slice-plan.js';
-export { syncInventory, type SliceResult, type SyncInventoryOptions, type SyncReport, type TargetValue } from './sync-inventory.js';
+export {
+  syncInventory,
+  type SliceResult,
+  type SyncInventoryOptions,
+  type SyncReport,
+  type TargetValue,
+} from './sync-inventory.js';
 export { inventoryPath } from './inventory-path.js';

@@ -5,7 +5,15 @@ import { CrossbarError } from '../errors.js';
 import type { ResourceType, SqlValue } from './resource-type.js';
 import { RESOURCE_TYPES } from './resource-types.js';
 import {
-  createIndexSql, createTableSql, deleteSliceSql, insertSql, quoteIdentifier, resourcesViewSql, SYNC_STATUS_SQL, UPSERT_FAILED_SQL, UPSERT_OK_SQL,
+  createIndexSql,
+  createTableSql,
+  deleteSliceSql,
+  insertSql,
+  quoteIdentifier,
+  resourcesViewSql,
+  SYNC_STATUS_SQL,
+  UPSERT_FAILED_SQL,
+  UPSERT_OK_SQL,
 } from './schema.js';
 
 /**
@@ -62,7 +70,9 @@ export class InventoryStore {
     this.#db = db;
     this.#upsertOk = db.prepare(UPSERT_OK_SQL);
     this.#upsertFailed = db.prepare(UPSERT_FAILED_SQL);
-    this.#forgetWholeAccount = db.prepare(`DELETE FROM sync_status WHERE account_id = ? AND type = ? AND region = '${WHOLE_ACCOUNT_REGION}'`);
+    this.#forgetWholeAccount = db.prepare(
+      `DELETE FROM sync_status WHERE account_id = ? AND type = ? AND region = '${WHOLE_ACCOUNT_REGION}'`,
+    );
   }
 
   /** Opens (creating it and its directory if need be) the inventory at `path`, with every table in place. */
@@ -79,10 +89,14 @@ export class InventoryStore {
       return new InventoryStore(path, db);
     } catch (err) {
       db?.close();
-      throw new CrossbarError('ERROR', `Cannot open the inventory at ${path}: ${err instanceof Error ? err.message : String(err)}`, {
-        hint: 'Check that the path is writable and is a crossbar inventory (an SQLite file), or pass another --db FILE',
-        cause: err,
-      });
+      throw new CrossbarError(
+        'ERROR',
+        `Cannot open the inventory at ${path}: ${err instanceof Error ? err.message : String(err)}`,
+        {
+          hint: 'Check that the path is writable and is a crossbar inventory (an SQLite file), or pass another --db FILE',
+          cause: err,
+        },
+      );
     }
   }
 
@@ -102,9 +116,29 @@ export class InventoryStore {
       if (key.type.scope === 'global') s.remove.run(key.accountId);
       else s.remove.run(key.accountId, key.region);
       for (const row of rows) {
-        s.insert.run(key.accountId, key.accountName, key.stage ?? null, row.region, row.arn, row.name, row.tags, row.raw, syncedAt, ...row.columns);
+        s.insert.run(
+          key.accountId,
+          key.accountName,
+          key.stage ?? null,
+          row.region,
+          row.arn,
+          row.name,
+          row.tags,
+          row.raw,
+          syncedAt,
+          ...row.columns,
+        );
       }
-      this.#upsertOk.run(key.accountId, key.accountName, key.stage ?? null, key.region, key.type.name, rows.length, syncedAt, syncedAt);
+      this.#upsertOk.run(
+        key.accountId,
+        key.accountName,
+        key.stage ?? null,
+        key.region,
+        key.type.name,
+        rows.length,
+        syncedAt,
+        syncedAt,
+      );
       if (key.region !== WHOLE_ACCOUNT_REGION) this.#forgetWholeAccount.run(key.accountId, key.type.name);
     });
     tx();
@@ -113,7 +147,17 @@ export class InventoryStore {
   /** Marks the slice failed; its rows stay as the last good sync left them. */
   recordFailure(key: SliceKey, failure: SliceFailure, syncedAt: string): void {
     const tx = this.#db.transaction(() => {
-      this.#upsertFailed.run(key.accountId, key.accountName, key.stage ?? null, key.region, key.type.name, failure.code, failure.message, failure.awsCode ?? null, syncedAt);
+      this.#upsertFailed.run(
+        key.accountId,
+        key.accountName,
+        key.stage ?? null,
+        key.region,
+        key.type.name,
+        failure.code,
+        failure.message,
+        failure.awsCode ?? null,
+        syncedAt,
+      );
       if (key.region !== WHOLE_ACCOUNT_REGION) this.#forgetWholeAccount.run(key.accountId, key.type.name);
     });
     tx();
@@ -132,9 +176,17 @@ function migrate(db: Database.Database, types: readonly ResourceType[]): void {
       db.exec(createTableSql(type));
       for (const sql of createIndexSql(type)) db.exec(sql);
       // PRAGMA table_info is SQLite's; PostgreSQL would read information_schema.columns.
-      const existing = new Set(db.prepare(`PRAGMA table_info(${quoteIdentifier(type.name)})`).all().map((c) => (typeof c === 'object' && c !== null && 'name' in c ? String(c.name) : '')));
+      const existing = new Set(
+        db
+          .prepare(`PRAGMA table_info(${quoteIdentifier(type.name)})`)
+          .all()
+          .map((c) => (typeof c === 'object' && c !== null && 'name' in c ? String(c.name) : '')),
+      );
       for (const column of type.columns) {
-        if (!existing.has(column.name)) db.exec(`ALTER TABLE ${quoteIdentifier(type.name)} ADD COLUMN ${quoteIdentifier(column.name)} ${column.type}`);
+        if (!existing.has(column.name))
+          db.exec(
+            `ALTER TABLE ${quoteIdentifier(type.name)} ADD COLUMN ${quoteIdentifier(column.name)} ${column.type}`,
+          );
       }
     }
     for (const sql of resourcesViewSql(RESOURCE_TYPES)) db.exec(sql);

@@ -26,6 +26,6 @@ export async function readSlice(type: ResourceType, call: CallAws, ctx: SliceCon
   const output = await call(type.service, type.operation, type.input ?? {});
   const entries = itemsAt(output, type.listMember);
   const enrich = type.enrich;
-  const items = enrich ? (await mapBounded(entries, ENRICH_CONCURRENCY, (entry) => enrich(entry, call, ctx))) : entries;
+  const items = enrich ? await mapBounded(entries, ENRICH_CONCURRENCY, (entry) => enrich(entry, call, ctx)) : entries;
   return items.filter(isItem).map((item) => toRow(type, item, ctx));
 }

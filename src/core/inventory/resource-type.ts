@@ -25,7 +25,12 @@ export interface SliceContext {
 }
 
 /** One AWS call with this slice's credentials; `region` picks another region than the slice's (S3 buckets). */
-export type CallAws = (service: string, operation: string, input?: Record<string, unknown>, options?: { region?: string }) => Promise<Record<string, unknown>>;
+export type CallAws = (
+  service: string,
+  operation: string,
+  input?: Record<string, unknown>,
+  options?: { region?: string },
+) => Promise<Record<string, unknown>>;
 
 export interface ResourceType {
   /** The table name, also what `--types` takes: `ec2_instances`. */

@@ -7,7 +7,16 @@ import { dynamodbTables, lambdaFunctions, rdsInstances } from './types/workloads
 
 /** Every resource type the inventory syncs, in the order tables are listed. */
 export const RESOURCE_TYPES: readonly ResourceType[] = [
-  ec2Instances, ec2Vpcs, ec2SecurityGroups, ec2Volumes, s3Buckets, iamRoles, iamUsers, lambdaFunctions, rdsInstances, dynamodbTables,
+  ec2Instances,
+  ec2Vpcs,
+  ec2SecurityGroups,
+  ec2Volumes,
+  s3Buckets,
+  iamRoles,
+  iamUsers,
+  lambdaFunctions,
+  rdsInstances,
+  dynamodbTables,
 ];
 
 export function resourceTypeNames(): string[] {
@@ -19,7 +28,10 @@ export function resourceTypeNames(): string[] {
  * `iam`). Absent or `all`: every type. An unknown name is a usage error with the closest names.
  */
 export function resolveResourceTypes(list: string | undefined): ResourceType[] {
-  const words = (list ?? '').split(',').map((w) => w.trim().toLowerCase()).filter(Boolean);
+  const words = (list ?? '')
+    .split(',')
+    .map((w) => w.trim().toLowerCase())
+    .filter(Boolean);
   if (words.length === 0 || (words.length === 1 && words[0] === 'all')) return [...RESOURCE_TYPES];
   const picked = new Set<ResourceType>();
   for (const word of words) {

@@ -7,7 +7,17 @@ import type { ResourceType } from './resource-type.js';
  */
 
 /** The columns every resource table starts with. */
-export const COMMON_COLUMNS = ['account_id', 'account_name', 'stage', 'region', 'arn', 'name', 'tags', 'raw', 'synced_at'] as const;
+export const COMMON_COLUMNS = [
+  'account_id',
+  'account_name',
+  'stage',
+  'region',
+  'arn',
+  'name',
+  'tags',
+  'raw',
+  'synced_at',
+] as const;
 
 /** Quoted so that a column named like a keyword (`timeout`, `role`) is always an identifier. */
 export function quoteIdentifier(name: string): string {
@@ -62,7 +72,10 @@ export const SYNC_STATUS_SQL = `CREATE TABLE IF NOT EXISTS sync_status (
 
 /** Every resource of every type in one place: `SELECT type, count(*) FROM resources GROUP BY type`. */
 export function resourcesViewSql(types: readonly ResourceType[]): string[] {
-  const selects = types.map((t) => `SELECT '${t.name}' AS type, account_id, account_name, stage, region, arn, name, tags, synced_at FROM ${quoteIdentifier(t.name)}`);
+  const selects = types.map(
+    (t) =>
+      `SELECT '${t.name}' AS type, account_id, account_name, stage, region, arn, name, tags, synced_at FROM ${quoteIdentifier(t.name)}`,
+  );
   // Recreated on every open, so that it always covers the tables this version of crossbar knows.
   return ['DROP VIEW IF EXISTS resources', `CREATE VIEW resources AS\n${selects.join('\nUNION ALL\n')}`];
 }

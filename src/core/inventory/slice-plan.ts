@@ -38,8 +38,15 @@ export class SlicePlan {
 
   /** The slice of `type` that `target` reads (or, failing, stands for). */
   sliceKey(type: ResourceType, target: FanoutTarget): SliceKey {
-    const region = type.scope === 'global' ? GLOBAL_REGION : target.region === ALL_REGIONS ? WHOLE_ACCOUNT_REGION : target.region;
-    return { type, accountId: target.account.id, accountName: target.account.name, stage: target.account.stage, region };
+    const region =
+      type.scope === 'global' ? GLOBAL_REGION : target.region === ALL_REGIONS ? WHOLE_ACCOUNT_REGION : target.region;
+    return {
+      type,
+      accountId: target.account.id,
+      accountName: target.account.name,
+      stage: target.account.stage,
+      region,
+    };
   }
 
   /** Slices a sync will report: exact for region lists; for `--regions all`, from the targets known so far. */

@@ -4,8 +4,15 @@ import { Agent as HttpsAgent } from 'node:https';
 import { callOperation, createAwsClient, findOperation, type AwsClient } from '../aws-clients/index.js';
 import type { Credentials } from '../credentials/credentials.js';
 import {
-  classifyError, runFanout,
-  type FailureCode, type FanoutAccount, type FanoutProgress, type FanoutTarget, type TargetError, type TargetResult, type WorkContext,
+  classifyError,
+  runFanout,
+  type FailureCode,
+  type FanoutAccount,
+  type FanoutProgress,
+  type FanoutTarget,
+  type TargetError,
+  type TargetResult,
+  type WorkContext,
 } from '../fanout/index.js';
 import type { InventoryStore, SliceKey } from './inventory-store.js';
 import { readSlice } from './read-slice.js';
@@ -37,9 +44,7 @@ export interface SyncInventoryOptions {
   now?: () => number;
 }
 
-export type SliceResult =
-  | { key: SliceKey; ok: true; count: number }
-  | { key: SliceKey; ok: false; error: TargetError };
+export type SliceResult = { key: SliceKey; ok: true; count: number } | { key: SliceKey; ok: false; error: TargetError };
 
 export interface SyncReport {
   slices: number;
@@ -81,10 +86,24 @@ export async function syncInventory(options: SyncInventoryOptions): Promise<Sync
   const started = now();
   const plan = new SlicePlan(options.types, options.regions);
   const states = new Map<string, TargetState>();
-  const report: SyncReport = { slices: 0, ok: 0, failed: 0, byCode: {}, resources: 0, calls: 0, targets: [], failures: [], elapsedMs: 0, interrupted: false };
+  const report: SyncReport = {
+    slices: 0,
+    ok: 0,
+    failed: 0,
+    byCode: {},
+    resources: 0,
+    calls: 0,
+    targets: [],
+    failures: [],
+    elapsedMs: 0,
+    interrupted: false,
+  };
   // Shared keep-alive sockets: every target's clients reuse the connections to each regional endpoint.
   const maxSockets = Math.max(64, (options.concurrency ?? 32) * 4);
-  const agents = { httpAgent: new HttpAgent({ keepAlive: true, maxSockets }), httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }) };
+  const agents = {
+    httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
+    httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
+  };
   let knownTargets = 0;
   let inFlight = 0;
 
@@ -94,7 +113,15 @@ export async function syncInventory(options: SyncInventoryOptions): Promise<Sync
     const total = Math.max(report.slices, fixedTotal ?? plan.expectedSlices(options.accounts, knownTargets));
     const elapsedMs = now() - started;
     const rate = report.slices / Math.max(1, elapsedMs);
-    options.onProgress?.({ total, done: report.slices, ok: report.ok, failed: report.failed, inFlight, elapsedMs, etaMs: rate > 0 ? Math.round((total - report.slices) / rate) : undefined });
+    options.onProgress?.({
+      total,
+      done: report.slices,
+      ok: report.ok,
+      failed: report.failed,
+      inFlight,
+      elapsedMs,
+      etaMs: rate > 0 ? Math.round((total - report.slices) / rate) : undefined,
+    });
   };
 
   const emit = (slice: SliceResult): void => {
@@ -123,12 +150,21 @@ export async function syncInventory(options: SyncInventoryOptions): Promise<Sync
    * agents. One target is one account × region, so the engine's per-API limit has nothing to share here.
    */
   const newClient = async (service: string, region: string, credentials: Credentials): Promise<AwsClient> => {
-    const client = await createAwsClient(service, { region, credentials, endpoint: options.endpoint, ...agents, ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}) });
+    const client = await createAwsClient(service, {
+      region,
+      credentials,
+      endpoint: options.endpoint,
+      ...agents,
+      ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+    });
     // Each call (each page) counted once, at the SDK's first middleware step.
-    client.middlewareStack.add((next) => (args) => {
-      report.calls += 1;
-      return next(args);
-    }, { step: 'initialize', name: 'crossbarInventoryCallCount' });
+    client.middlewareStack.add(
+      (next) => (args) => {
+        report.calls += 1;
+        return next(args);
+      },
+      { step: 'initialize', name: 'crossbarInventoryCallCount' },
+    );
     return client;
   };
 
@@ -152,23 +188,25 @@ export async function syncInventory(options: SyncInventoryOptions): Promise<Sync
     const sliceCtx = sliceContext(target);
     let resources = 0;
     const raw: unknown[] = [];
-    await Promise.all(types.map(async (type) => {
-      inFlight += 1;
-      try {
-        const rows = await readSlice(type, call, sliceCtx);
-        if (state.closed || ctx.signal.aborted) return;
-        const key = plan.sliceKey(type, target);
-        options.store.replaceSlice(key, rows, new Date(now()).toISOString());
-        state.outcomes.set(type.name, { ok: true });
-        resources += rows.length;
-        emit({ key, ok: true, count: rows.length });
-      } catch (err) {
-        raw.push(err);
-        state.outcomes.set(type.name, { ok: false, error: classifyError(err) });
-      } finally {
-        inFlight -= 1;
-      }
-    }));
+    await Promise.all(
+      types.map(async (type) => {
+        inFlight += 1;
+        try {
+          const rows = await readSlice(type, call, sliceCtx);
+          if (state.closed || ctx.signal.aborted) return;
+          const key = plan.sliceKey(type, target);
+          options.store.replaceSlice(key, rows, new Date(now()).toISOString());
+          state.outcomes.set(type.name, { ok: true });
+          resources += rows.length;
+          emit({ key, ok: true, count: rows.length });
+        } catch (err) {
+          raw.push(err);
+          state.outcomes.set(type.name, { ok: false, error: classifyError(err) });
+        } finally {
+          inFlight -= 1;
+        }
+      }),
+    );
     if (raw.length === 0) return { slices: types.length, resources };
     // The engine classifies the target from the first error as it was thrown: only it can tell a region the
     // account has not enabled (REGION_DISABLED, which then speaks for every failed slice) from a denial.
@@ -188,7 +226,11 @@ export async function syncInventory(options: SyncInventoryOptions): Promise<Sync
       if (outcome?.ok) continue;
       const error = outcome && !TARGET_WIDE.has(result.error.code) ? outcome.error : result.error;
       const sliceKey = plan.sliceKey(type, result.target);
-      options.store.recordFailure(sliceKey, { code: error.code, message: error.message, awsCode: error.awsCode }, syncedAt);
+      options.store.recordFailure(
+        sliceKey,
+        { code: error.code, message: error.message, awsCode: error.awsCode },
+        syncedAt,
+      );
       emit({ key: sliceKey, ok: false, error });
     }
   };

@@ -11,8 +11,7 @@ export type ConditionContext = Record<string, string | string[] | undefined>;
 export type NormalizedContext = ReadonlyMap<string, readonly string[]>;
 
 export type ConditionOutcome =
-  | { satisfied: true }
-  | { satisfied: false; operator: string; key: string; keyPresent: boolean; supported: boolean };
+  { satisfied: true } | { satisfied: false; operator: string; key: string; keyPresent: boolean; supported: boolean };
 
 type Compare = (contextValue: string, policyValue: string) => boolean;
 interface BaseOperator {
@@ -41,7 +40,13 @@ export function evaluateCondition(block: ConditionBlock | undefined, context: No
       const contextValues = context.get(key.toLowerCase());
       const result = evaluateOperator(operator, policyValues, contextValues);
       if (result !== true) {
-        return { satisfied: false, operator, key, keyPresent: contextValues !== undefined, supported: result === false };
+        return {
+          satisfied: false,
+          operator,
+          key,
+          keyPresent: contextValues !== undefined,
+          supported: result === false,
+        };
       }
     }
   }
@@ -55,7 +60,8 @@ function evaluateOperator(
   contextValues: readonly string[] | undefined,
 ): boolean | 'unsupported' {
   const { set, base, ifExists } = parseOperator(operator);
-  if (base === 'Null') return set === undefined && !ifExists ? evaluateNull(policyValues, contextValues !== undefined) : 'unsupported';
+  if (base === 'Null')
+    return set === undefined && !ifExists ? evaluateNull(policyValues, contextValues !== undefined) : 'unsupported';
   const known = OPERATORS.get(base);
   if (known === undefined) return 'unsupported';
   const { compare, negated } = known;
@@ -75,7 +81,11 @@ function evaluateOperator(
   return negated ? contextValues.every(holds) : contextValues.some(holds);
 }
 
-function parseOperator(operator: string): { set: 'ForAnyValue' | 'ForAllValues' | undefined; base: string; ifExists: boolean } {
+function parseOperator(operator: string): {
+  set: 'ForAnyValue' | 'ForAllValues' | undefined;
+  base: string;
+  ifExists: boolean;
+} {
   let rest = operator;
   let set: 'ForAnyValue' | 'ForAllValues' | undefined;
   for (const prefix of ['ForAnyValue', 'ForAllValues'] as const) {

@@ -1,4 +1,9 @@
-import { evaluateCondition, normalizeContext, type ConditionContext, type NormalizedContext } from './evaluate-condition.js';
+import {
+  evaluateCondition,
+  normalizeContext,
+  type ConditionContext,
+  type NormalizedContext,
+} from './evaluate-condition.js';
 import { matchesPrincipal, type RequestPrincipal } from './match-principal.js';
 import type { PolicyDocument, PolicyStatement } from './policy-document.js';
 import { matchesArn, matchesWildcard } from './wildcard.js';
@@ -59,7 +64,8 @@ export function evaluateResourcePolicy(policy: PolicyDocument, request: Resource
   const context = normalizeContext(request.context);
   return decide(policy.Statement, request, (statement) => {
     if (!matchesAction(statement, request.action)) return miss({ stage: 'action' });
-    if (request.resource !== undefined && !matchesResource(statement, request.resource)) return miss({ stage: 'resource' });
+    if (request.resource !== undefined && !matchesResource(statement, request.resource))
+      return miss({ stage: 'resource' });
     if (!namesPrincipal(statement, request.principal)) return miss({ stage: 'principal' });
     return checkCondition(statement, context);
   });
@@ -67,7 +73,11 @@ export function evaluateResourcePolicy(policy: PolicyDocument, request: Resource
 
 /** A role's trust policy: a resource policy with no Resource element, asked about `sts:AssumeRole*`. */
 export function evaluateTrustPolicy(policy: PolicyDocument, request: Omit<ResourceRequest, 'resource'>): Decision {
-  return evaluateResourcePolicy(policy, { action: request.action, principal: request.principal, context: request.context });
+  return evaluateResourcePolicy(policy, {
+    action: request.action,
+    principal: request.principal,
+    context: request.context,
+  });
 }
 
 /**
@@ -123,13 +133,15 @@ function describeCondition(failed: Extract<Miss, { stage: 'condition' }>): strin
 
 function matchesAction(statement: PolicyStatement, action: string): boolean {
   if (statement.Action !== undefined) return statement.Action.some((pattern) => matchesWildcard(pattern, action, true));
-  if (statement.NotAction !== undefined) return !statement.NotAction.some((pattern) => matchesWildcard(pattern, action, true));
+  if (statement.NotAction !== undefined)
+    return !statement.NotAction.some((pattern) => matchesWildcard(pattern, action, true));
   return false;
 }
 
 function matchesResource(statement: PolicyStatement, resource: string): boolean {
   if (statement.Resource !== undefined) return statement.Resource.some((pattern) => matchesArn(pattern, resource));
-  if (statement.NotResource !== undefined) return !statement.NotResource.some((pattern) => matchesArn(pattern, resource));
+  if (statement.NotResource !== undefined)
+    return !statement.NotResource.some((pattern) => matchesArn(pattern, resource));
   return false;
 }
 

@@ -54,7 +54,15 @@ const SYNTAX = 'Syntax errors in policy.';
 const VERSIONS: ReadonlySet<string> = new Set(['2012-10-17', '2008-10-17']);
 const DOCUMENT_FIELDS: ReadonlySet<string> = new Set(['Version', 'Id', 'Statement']);
 const STATEMENT_FIELDS: ReadonlySet<string> = new Set([
-  'Sid', 'Effect', 'Action', 'NotAction', 'Resource', 'NotResource', 'Principal', 'NotPrincipal', 'Condition',
+  'Sid',
+  'Effect',
+  'Action',
+  'NotAction',
+  'Resource',
+  'NotResource',
+  'Principal',
+  'NotPrincipal',
+  'Condition',
 ]);
 const PRINCIPAL_TYPES = ['AWS', 'Service', 'Federated', 'CanonicalUser'] as const;
 
@@ -77,7 +85,11 @@ export function parsePolicyDocument(json: string | object, options: ParsePolicyO
   if (list.length === 0) throw malformed(SYNTAX, 'Statement is an empty list');
   const statements = list.map((s) => parseStatement(s, options.kind));
   checkUniqueSids(statements);
-  return { ...(version === undefined ? {} : { Version: version }), ...(id === undefined ? {} : { Id: id }), Statement: statements };
+  return {
+    ...(version === undefined ? {} : { Version: version }),
+    ...(id === undefined ? {} : { Id: id }),
+    Statement: statements,
+  };
 }
 
 function parseJson(text: string): unknown {
@@ -100,11 +112,15 @@ function parseStatement(raw: unknown, kind: PolicyKind | undefined): PolicyState
   const action = stringList(raw, 'Action');
   const notAction = stringList(raw, 'NotAction');
   const actions = exactlyOne(action, notAction);
-  if (actions === 'none') throw malformed('Policy statement must contain actions.', 'Add "Action": ["service:Operation"]');
+  if (actions === 'none')
+    throw malformed('Policy statement must contain actions.', 'Add "Action": ["service:Operation"]');
   if (actions === 'both') throw malformed(SYNTAX, 'Give Action or NotAction, not both');
   for (const a of action ?? notAction ?? []) {
     if (a !== '*' && !a.includes(':')) {
-      throw malformed('Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.', `Write "service:${a}"`);
+      throw malformed(
+        'Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.',
+        `Write "service:${a}"`,
+      );
     }
   }
   assign(statement, 'Action', action);
@@ -131,7 +147,10 @@ function parseStatement(raw: unknown, kind: PolicyKind | undefined): PolicyState
 
 function checkKind(kind: PolicyKind | undefined, hasPrincipal: boolean, hasResource: boolean): void {
   if (kind === 'identity' && hasPrincipal) {
-    throw malformed('Policy document should not specify a principal.', 'Identity policies apply to whoever they are attached to');
+    throw malformed(
+      'Policy document should not specify a principal.',
+      'Identity policies apply to whoever they are attached to',
+    );
   }
   if ((kind === 'trust' || kind === 'resource') && !hasPrincipal) {
     throw malformed('Missing required field Principal', 'Name who may act, e.g. "Principal": {"AWS": "123456789012"}');
@@ -145,7 +164,8 @@ function checkKind(kind: PolicyKind | undefined, hasPrincipal: boolean, hasResou
 }
 
 function parseEffect(value: unknown): Effect {
-  if (value === undefined) throw malformed('Missing required field Effect', 'Every statement needs "Effect": "Allow" or "Deny"');
+  if (value === undefined)
+    throw malformed('Missing required field Effect', 'Every statement needs "Effect": "Allow" or "Deny"');
   if (value === 'Allow' || value === 'Deny') return value;
   throw malformed(`Invalid effect: ${String(value)}`, 'Effect must be "Allow" or "Deny"');
 }
@@ -153,22 +173,28 @@ function parseEffect(value: unknown): Effect {
 function optionalPrincipal(value: unknown): Principal | undefined {
   if (value === undefined) return undefined;
   if (value === '*') return '*';
-  if (!isRecord(value)) throw malformed('Invalid principal in policy', 'A principal is "*" or an object such as {"AWS": "arn:..."}');
+  if (!isRecord(value))
+    throw malformed('Invalid principal in policy', 'A principal is "*" or an object such as {"AWS": "arn:..."}');
   const principal: PrincipalMap = {};
   for (const [type, entries] of Object.entries(value)) {
     const known = PRINCIPAL_TYPES.find((t) => t === type);
     const list = toStringList(entries);
     if (known === undefined || list === undefined || list.length === 0) {
-      throw malformed('Invalid principal in policy', `Principal types are ${PRINCIPAL_TYPES.join(', ')}, each with a string or a list of strings`);
+      throw malformed(
+        'Invalid principal in policy',
+        `Principal types are ${PRINCIPAL_TYPES.join(', ')}, each with a string or a list of strings`,
+      );
     }
     principal[known] = list;
   }
-  if (Object.keys(principal).length === 0) throw malformed('Invalid principal in policy', 'The principal object is empty');
+  if (Object.keys(principal).length === 0)
+    throw malformed('Invalid principal in policy', 'The principal object is empty');
   return principal;
 }
 
 function parseCondition(value: unknown): ConditionBlock {
-  if (!isRecord(value)) throw malformed(SYNTAX, 'Condition is an object of operators, e.g. {"Bool": {"aws:SecureTransport": "true"}}');
+  if (!isRecord(value))
+    throw malformed(SYNTAX, 'Condition is an object of operators, e.g. {"Bool": {"aws:SecureTransport": "true"}}');
   const block: ConditionBlock = {};
   for (const [operator, keys] of Object.entries(value)) {
     if (!isRecord(keys)) throw malformed(SYNTAX, `Condition operator ${operator} must map condition keys to values`);
@@ -176,7 +202,10 @@ function parseCondition(value: unknown): ConditionBlock {
     for (const [key, values] of Object.entries(keys)) {
       const list = toStringList(values, true);
       if (list === undefined || list.length === 0) {
-        throw malformed(SYNTAX, `Condition ${operator} ${key}: values are strings, numbers or booleans, or a list of them`);
+        throw malformed(
+          SYNTAX,
+          `Condition ${operator} ${key}: values are strings, numbers or booleans, or a list of them`,
+        );
       }
       entries[key] = list;
     }
@@ -189,14 +218,16 @@ function checkUniqueSids(statements: PolicyStatement[]): void {
   const seen = new Set<string>();
   for (const { Sid } of statements) {
     if (Sid === undefined) continue;
-    if (seen.has(Sid)) throw malformed('Statement IDs (SID) in a single policy must be unique.', `Sid "${Sid}" appears twice`);
+    if (seen.has(Sid))
+      throw malformed('Statement IDs (SID) in a single policy must be unique.', `Sid "${Sid}" appears twice`);
     seen.add(Sid);
   }
 }
 
 function checkFields(raw: Record<string, unknown>, allowed: ReadonlySet<string>, where: string): void {
   for (const field of Object.keys(raw)) {
-    if (!allowed.has(field)) throw malformed(SYNTAX, `Unknown ${where} field "${field}"; allowed: ${[...allowed].join(', ')}`);
+    if (!allowed.has(field))
+      throw malformed(SYNTAX, `Unknown ${where} field "${field}"; allowed: ${[...allowed].join(', ')}`);
   }
 }
 
@@ -232,7 +263,11 @@ function exactlyOne(a: unknown, b: unknown): 'none' | 'one' | 'both' {
   return a === undefined && b === undefined ? 'none' : 'one';
 }
 
-function assign<K extends keyof PolicyStatement>(statement: PolicyStatement, key: K, value: PolicyStatement[K] | undefined): void {
+function assign<K extends keyof PolicyStatement>(
+  statement: PolicyStatement,
+  key: K,
+  value: PolicyStatement[K] | undefined,
+): void {
   if (value !== undefined) statement[key] = value;
 }
 

@@ -1,2 +1,9 @@
 /** Read-only SQL over the inventory. */
-export { inventoryTables, leadingKeyword, queryInventory, runQuery, type QueryResult, type SqlCell } from './query-inventory.js';
+export {
+  inventoryTables,
+  leadingKeyword,
+  queryInventory,
+  runQuery,
+  type QueryResult,
+  type SqlCell,
+} from './query-inventory.js';

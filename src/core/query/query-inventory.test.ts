@@ -17,9 +17,30 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'crossbar-query-'));
   path = join(dir, 'inventory.db');
   const store = InventoryStore.open(path);
-  const key = { type: ec2Instances, accountId: '222222222222', accountName: 'development', stage: 'dev', region: 'us-east-1' };
-  const columns = ec2Instances.columns.map((c) => (c.name === 'instance_id' ? 'i-1' : c.name === 'state' ? 'running' : null));
-  store.replaceSlice(key, [{ region: 'us-east-1', arn: 'arn:aws:ec2:us-east-1:222222222222:instance/i-1', name: 'web', tags: '{"team":"pay"}', raw: '{}', columns }], '2026-01-01T00:00:00.000Z');
+  const key = {
+    type: ec2Instances,
+    accountId: '222222222222',
+    accountName: 'development',
+    stage: 'dev',
+    region: 'us-east-1',
+  };
+  const columns = ec2Instances.columns.map((c) =>
+    c.name === 'instance_id' ? 'i-1' : c.name === 'state' ? 'running' : null,
+  );
+  store.replaceSlice(
+    key,
+    [
+      {
+        region: 'us-east-1',
+        arn: 'arn:aws:ec2:us-east-1:222222222222:instance/i-1',
+        name: 'web',
+        tags: '{"team":"pay"}',
+        raw: '{}',
+        columns,
+      },
+    ],
+    '2026-01-01T00:00:00.000Z',
+  );
   store.close();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -36,7 +57,9 @@ function failure(sql: string): { message: string; hint: string | undefined; exit
 
 describe('queryInventory', () => {
   it('runs SELECT, WITH, JSON functions and read-only PRAGMA', () => {
-    expect(queryInventory(path, "SELECT name, state, json_extract(tags, '$.team') AS team FROM ec2_instances")).toEqual({ columns: ['name', 'state', 'team'], rows: [['web', 'running', 'pay']] });
+    expect(queryInventory(path, "SELECT name, state, json_extract(tags, '$.team') AS team FROM ec2_instances")).toEqual(
+      { columns: ['name', 'state', 'team'], rows: [['web', 'running', 'pay']] },
+    );
     expect(queryInventory(path, 'WITH n AS (SELECT count(*) AS c FROM resources) SELECT c FROM n').rows).toEqual([[1]]);
     expect(queryInventory(path, 'PRAGMA table_info(sync_status)').rows.map((r) => r[1])).toContain('last_ok_at');
   });
@@ -60,7 +83,7 @@ describe('queryInventory', () => {
     ['VACUUM', 'VACUUM'],
     [`VACUUM INTO '${COPY}'`, 'VACUUM'],
     ['REPLACE INTO ec2_instances (account_id) VALUES (1)', 'REPLACE'],
-    ["/* sneaky */ -- comment\n  insert into ec2_instances (account_id) values (2)", 'INSERT'],
+    ['/* sneaky */ -- comment\n  insert into ec2_instances (account_id) values (2)', 'INSERT'],
     ['WITH x AS (SELECT 1) DELETE FROM ec2_instances', 'DELETE'],
     ['BEGIN', 'BEGIN'],
     ['ANALYZE', 'ANALYZE'],
@@ -76,12 +99,18 @@ describe('queryInventory', () => {
 
   it('an unknown table lists the tables there are, with the closest one', () => {
     const f = failure('SELECT * FROM ec2_instance');
-    expect(f.message).toBe('no such table: ec2_instance; the inventory has dynamodb_tables, ec2_instances, ec2_security_groups, ec2_volumes, ec2_vpcs, iam_roles, iam_users, lambda_functions, rds_instances, resources, s3_buckets, sync_status');
+    expect(f.message).toBe(
+      'no such table: ec2_instance; the inventory has dynamodb_tables, ec2_instances, ec2_security_groups, ec2_volumes, ec2_vpcs, iam_roles, iam_users, lambda_functions, rds_instances, resources, s3_buckets, sync_status',
+    );
     expect(f.hint).toBe("Did you mean 'ec2_instances'?");
   });
 
-  it('a syntax error is one line with SQLite\'s message; so is an unknown column', () => {
-    expect(failure('SELEC * FROM ec2_instances')).toEqual({ message: 'SQL error: near "SELEC": syntax error', hint: undefined, exitCode: 2 });
+  it("a syntax error is one line with SQLite's message; so is an unknown column", () => {
+    expect(failure('SELEC * FROM ec2_instances')).toEqual({
+      message: 'SQL error: near "SELEC": syntax error',
+      hint: undefined,
+      exitCode: 2,
+    });
     expect(failure('SELECT nope FROM ec2_instances').message).toBe('SQL error: no such column: nope');
     expect(failure('SELECT 1; SELECT 2').message).toBe('query runs one statement at a time');
     expect(failure('  ').message).toBe('query needs an SQL statement');
@@ -89,7 +118,9 @@ describe('queryInventory', () => {
 
   it('no inventory yet says how to make one', () => {
     const missing = join(dir, 'none.db');
-    expect(() => queryInventory(missing, 'SELECT 1')).toThrow(`no inventory at ${missing}: run \`crossbar inventory sync\` first`);
+    expect(() => queryInventory(missing, 'SELECT 1')).toThrow(
+      `no inventory at ${missing}: run \`crossbar inventory sync\` first`,
+    );
     expect(existsSync(missing)).toBe(false);
   });
 

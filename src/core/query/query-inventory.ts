@@ -31,12 +31,20 @@ export function leadingKeyword(sql: string): string {
 }
 
 function refused(sql: string): CrossbarError {
-  return usage(`query is read-only: ${leadingKeyword(sql)} statements are refused`, 'The inventory is written only by `crossbar inventory sync`; query runs statements that return rows (SELECT, WITH, EXPLAIN, read-only PRAGMA)');
+  return usage(
+    `query is read-only: ${leadingKeyword(sql)} statements are refused`,
+    'The inventory is written only by `crossbar inventory sync`; query runs statements that return rows (SELECT, WITH, EXPLAIN, read-only PRAGMA)',
+  );
 }
 
 /** Tables and views a query can read. */
 export function inventoryTables(db: Database.Database): string[] {
-  const rows = db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all();
+  const rows = db
+    .prepare(
+      "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    )
+    .pluck()
+    .all();
   return rows.filter((r): r is string => typeof r === 'string');
 }
 
@@ -52,9 +60,13 @@ function explain(err: unknown, db: Database.Database, sql: string): CrossbarErro
   const table = /^no such table: (?:\w+\.)?(.+)$/.exec(message)?.[1];
   if (table !== undefined) {
     const tables = inventoryTables(db);
-    return usage(`no such table: ${table}; the inventory has ${tables.join(', ')}`, didYouMean(nearestNames(table, tables, 2)));
+    return usage(
+      `no such table: ${table}; the inventory has ${tables.join(', ')}`,
+      didYouMean(nearestNames(table, tables, 2)),
+    );
   }
-  if (/more than one statement/.test(message)) return usage('query runs one statement at a time', 'Run each statement with its own `crossbar query`');
+  if (/more than one statement/.test(message))
+    return usage('query runs one statement at a time', 'Run each statement with its own `crossbar query`');
   return usage(`SQL error: ${message}`);
 }
 
@@ -76,7 +88,11 @@ function cell(value: unknown): SqlCell {
 
 /** Runs one read-only statement on an open connection. */
 export function runQuery(db: Database.Database, sql: string): QueryResult {
-  if (sql.trim() === '') throw usage('query needs an SQL statement', `e.g. crossbar query "SELECT account_name, region, count(*) FROM ec2_instances GROUP BY 1, 2"`);
+  if (sql.trim() === '')
+    throw usage(
+      'query needs an SQL statement',
+      `e.g. crossbar query "SELECT account_name, region, count(*) FROM ec2_instances GROUP BY 1, 2"`,
+    );
   let stmt: Database.Statement;
   try {
     stmt = db.prepare(sql);
@@ -86,7 +102,10 @@ export function runQuery(db: Database.Database, sql: string): QueryResult {
   if (!stmt.readonly || !stmt.reader) throw refused(sql);
   try {
     const columns = uniqueNames(stmt.columns().map((c) => c.name));
-    const rows = stmt.raw(true).all().map((row) => (Array.isArray(row) ? row.map(cell) : []));
+    const rows = stmt
+      .raw(true)
+      .all()
+      .map((row) => (Array.isArray(row) ? row.map(cell) : []));
     return { columns, rows };
   } catch (err) {
     throw explain(err, db, sql);
@@ -100,7 +119,10 @@ export function queryInventory(path: string, sql: string): QueryResult {
   try {
     db = new Database(path, { readonly: true, fileMustExist: true });
   } catch (err) {
-    throw usage(`Cannot open the inventory at ${path}: ${sqliteMessage(err)}`, 'Pass the inventory with --db FILE, or run `crossbar inventory sync` to create it');
+    throw usage(
+      `Cannot open the inventory at ${path}: ${sqliteMessage(err)}`,
+      'Pass the inventory with --db FILE, or run `crossbar inventory sync` to create it',
+    );
   }
   try {
     db.pragma('query_only = ON');

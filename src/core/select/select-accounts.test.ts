@@ -4,7 +4,8 @@ import { buildRegistry, type Registry } from '../config/registry.js';
 import { resolveTarget, selectAccounts } from './select-accounts.js';
 
 function registry(): Registry {
-  const r = parseConfig(`accounts:
+  const r = parseConfig(
+    `accounts:
   - { id: "222222222222", name: development, stage: dev, ou: /Workloads, tags: { team: platform } }
   - { id: "333333333333", name: staging, stage: staging, ou: /Workloads, tags: { team: platform } }
   - { id: "444444444444", name: production, alias: prod, stage: prod, ou: /Workloads, tags: { team: payments }, roles: { admin: { name: administrator, mfa: required } } }
@@ -13,7 +14,9 @@ workspaces:
   - { name: platform, accounts: ["stage!=prod", "!client-*"] }
 shortcuts:
   - { name: /switch-to-prod, account: production, region: eu-west-1 }
-`, 'c.yaml');
+`,
+    'c.yaml',
+  );
   if (!r.config) throw new Error(JSON.stringify(r.problems));
   return buildRegistry(r.config);
 }

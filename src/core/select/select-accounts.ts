@@ -7,7 +7,10 @@ import { closest } from '../suggest.js';
  * `stage!=prod`, `ou=/Workloads/*`, `tag:team=payments`, `workspace=platform`, `all`; a leading `!` excludes.
  */
 function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const escaped = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${escaped}$`, 'i');
 }
 
@@ -19,7 +22,8 @@ function matchTerm(registry: Registry, account: RegistryAccount, term: string, d
     return m[1] === '=' ? hit : !hit;
   }
   m = /^ou=(.+)$/.exec(term);
-  if (m) return account.ou !== undefined && (globToRegExp(m[1] ?? '').test(account.ou) || account.ou.startsWith(`${m[1]}/`));
+  if (m)
+    return account.ou !== undefined && (globToRegExp(m[1] ?? '').test(account.ou) || account.ou.startsWith(`${m[1]}/`));
   m = /^tag:([^=!]+)(!?=)(.*)$/.exec(term);
   if (m) {
     const value = account.tags[m[1] ?? ''];
@@ -30,7 +34,10 @@ function matchTerm(registry: Registry, account: RegistryAccount, term: string, d
   if (m) {
     if (depth > 4) throw new CrossbarError('USAGE', `Workspace '${m[1]}' refers to itself through other workspaces`);
     const ws = registry.config.workspaces.find((w) => w.name === m?.[1]);
-    if (!ws) throw new CrossbarError('USAGE', `Unknown workspace '${m[1]}'`, { hint: `Known workspaces: ${registry.config.workspaces.map((w) => w.name).join(', ') || 'none'}` });
+    if (!ws)
+      throw new CrossbarError('USAGE', `Unknown workspace '${m[1]}'`, {
+        hint: `Known workspaces: ${registry.config.workspaces.map((w) => w.name).join(', ') || 'none'}`,
+      });
     return matchSelector(registry, account, ws.accounts.join(','), depth + 1);
   }
   const re = globToRegExp(term);
@@ -38,7 +45,10 @@ function matchTerm(registry: Registry, account: RegistryAccount, term: string, d
 }
 
 function matchSelector(registry: Registry, account: RegistryAccount, selector: string, depth = 0): boolean {
-  const terms = selector.split(',').map((t) => t.trim()).filter(Boolean);
+  const terms = selector
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
   const includes = terms.filter((t) => !t.startsWith('!'));
   const excludes = terms.filter((t) => t.startsWith('!')).map((t) => t.slice(1));
   const included = includes.length === 0 || includes.some((t) => matchTerm(registry, account, t, depth));
@@ -53,7 +63,9 @@ export function selectAccounts(registry: Registry, selector: string | undefined)
     const names = registry.accounts.map((a) => a.name);
     const near = closest(sel, names);
     throw new CrossbarError('UNKNOWN_ACCOUNT', `No account matches '${sel}'`, {
-      hint: near ? `Did you mean '${near}'? See \`crossbar accounts list\`` : 'See `crossbar accounts list` for names, ids, stages and tags',
+      hint: near
+        ? `Did you mean '${near}'? See \`crossbar accounts list\``
+        : 'See `crossbar accounts list` for names, ids, stages and tags',
     });
   }
   return picked;
@@ -71,8 +83,13 @@ export function resolveTarget(registry: Registry, target: string): ResolvedTarge
   if (target.startsWith('/')) {
     const sc = registry.config.shortcuts.find((s) => s.name === target);
     if (!sc) {
-      const near = closest(target, registry.config.shortcuts.map((s) => s.name));
-      throw new CrossbarError('UNKNOWN_SHORTCUT', `Unknown shortcut '${target}'`, { hint: near ? `Did you mean '${near}'? See \`crossbar shortcut list\`` : 'See `crossbar shortcut list`' });
+      const near = closest(
+        target,
+        registry.config.shortcuts.map((s) => s.name),
+      );
+      throw new CrossbarError('UNKNOWN_SHORTCUT', `Unknown shortcut '${target}'`, {
+        hint: near ? `Did you mean '${near}'? See \`crossbar shortcut list\`` : 'See `crossbar shortcut list`',
+      });
     }
     const resolved = resolveTarget(registry, sc.role ? `${sc.account}:${sc.role}` : sc.account);
     return { ...resolved, region: sc.region ?? resolved.region, shortcut: sc.name };
@@ -80,12 +97,20 @@ export function resolveTarget(registry: Registry, target: string): ResolvedTarge
   const [accountRef = '', roleRef] = target.split(':');
   const account = registry.accounts.find((a) => a.name === accountRef || a.id === accountRef || a.alias === accountRef);
   if (!account) {
-    const near = closest(accountRef, registry.accounts.map((a) => a.name));
-    throw new CrossbarError('UNKNOWN_ACCOUNT', `Unknown account '${accountRef}'`, { hint: near ? `Did you mean '${near}'? See \`crossbar accounts list\`` : 'See `crossbar accounts list`' });
+    const near = closest(
+      accountRef,
+      registry.accounts.map((a) => a.name),
+    );
+    throw new CrossbarError('UNKNOWN_ACCOUNT', `Unknown account '${accountRef}'`, {
+      hint: near ? `Did you mean '${near}'? See \`crossbar accounts list\`` : 'See `crossbar accounts list`',
+    });
   }
-  const role = roleRef === undefined ? account.defaultRole : account.roles.find((r) => r.key === roleRef || r.name === roleRef);
+  const role =
+    roleRef === undefined ? account.defaultRole : account.roles.find((r) => r.key === roleRef || r.name === roleRef);
   if (!role) {
-    throw new CrossbarError('UNKNOWN_ROLE', `Account '${account.name}' has no role '${roleRef}'`, { hint: `Its roles: ${account.roles.map((r) => r.key).join(', ')}` });
+    throw new CrossbarError('UNKNOWN_ROLE', `Account '${account.name}' has no role '${roleRef}'`, {
+      hint: `Its roles: ${account.roles.map((r) => r.key).join(', ')}`,
+    });
   }
   return { account, role, region: account.regions[0] ?? 'us-east-1' };
 }

@@ -19,7 +19,10 @@ export function principalArn(world: World, principal: PrincipalRef): string {
     case 'root':
       return `arn:aws:iam::${principal.accountId}:root`;
     case 'user':
-      return world.accounts[principal.accountId]?.iam.users[principal.userName]?.arn ?? `arn:aws:iam::${principal.accountId}:user/${principal.userName}`;
+      return (
+        world.accounts[principal.accountId]?.iam.users[principal.userName]?.arn ??
+        `arn:aws:iam::${principal.accountId}:user/${principal.userName}`
+      );
     case 'assumed-role':
       return `arn:aws:sts::${principal.accountId}:assumed-role/${principal.roleName}/${principal.sessionName}`;
   }

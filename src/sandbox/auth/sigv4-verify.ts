@@ -12,7 +12,8 @@ export interface SignedRequestInfo {
   signature: string;
 }
 
-const AUTH_RE = /^AWS4-HMAC-SHA256\s+Credential=([^/,\s]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request,\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})\s*$/;
+const AUTH_RE =
+  /^AWS4-HMAC-SHA256\s+Credential=([^/,\s]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request,\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})\s*$/;
 
 export function parseAuthorization(header: string | undefined): SignedRequestInfo | undefined {
   if (!header) return undefined;
@@ -51,7 +52,12 @@ function queryObject(query: URLSearchParams): Record<string, string | string[]> 
  * Recomputes the SigV4 signature with the SDK's own signer over exactly the headers the client signed, and
  * compares. We verify with @smithy/signature-v4 rather than re-implementing the canonical request.
  */
-export async function verifySignature(req: RawRequest, info: SignedRequestInfo, secretAccessKey: string, sessionToken?: string): Promise<boolean> {
+export async function verifySignature(
+  req: RawRequest,
+  info: SignedRequestInfo,
+  secretAccessKey: string,
+  sessionToken?: string,
+): Promise<boolean> {
   const amzDate = header(req.headers, 'x-amz-date');
   const signingDate = amzDate ? parseAmzDate(amzDate) : undefined;
   if (!signingDate) return false;
@@ -62,7 +68,11 @@ export async function verifySignature(req: RawRequest, info: SignedRequestInfo, 
     headers[name] = value;
   }
   const signer = new SignatureV4({
-    credentials: { accessKeyId: info.accessKeyId, secretAccessKey, ...(sessionToken && info.signedHeaders.includes('x-amz-security-token') ? { sessionToken } : {}) },
+    credentials: {
+      accessKeyId: info.accessKeyId,
+      secretAccessKey,
+      ...(sessionToken && info.signedHeaders.includes('x-amz-security-token') ? { sessionToken } : {}),
+    },
     region: info.region,
     service: info.service,
     sha256: Hash.bind(null, 'sha256'),

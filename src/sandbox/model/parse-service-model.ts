@@ -31,7 +31,11 @@ export function parseServiceModel(json: unknown, source: string): ServiceModel {
   for (const [name, value] of Object.entries(record(root.operations, `${source}.operations`))) {
     operations[name] = parseOperation(record(value, `${source}.operations.${name}`), `${source}.operations.${name}`);
   }
-  return { metadata: parseMetadata(record(root.metadata, `${source}.metadata`), `${source}.metadata`), operations, shapes };
+  return {
+    metadata: parseMetadata(record(root.metadata, `${source}.metadata`), `${source}.metadata`),
+    operations,
+    shapes,
+  };
 }
 
 const PROTOCOLS: readonly Protocol[] = ['query', 'ec2', 'json', 'rest-json', 'rest-xml'];
@@ -61,11 +65,15 @@ function parseOperation(o: Record<string, unknown>, path: string): OperationMode
     requestUri: requiredString(http, 'requestUri', `${path}.http`),
     responseCode: optionalNumber(http, 'responseCode', `${path}.http`),
   });
-  const errors = o.errors === undefined ? [] : list(o.errors, `${path}.errors`).map((e, i) => parseRef(e, `${path}.errors.${i}`));
+  const errors =
+    o.errors === undefined ? [] : list(o.errors, `${path}.errors`).map((e, i) => parseRef(e, `${path}.errors.${i}`));
   const output: OutputRef | undefined =
     o.output === undefined
       ? undefined
-      : withoutUndefined({ ...parseRef(o.output, `${path}.output`), resultWrapper: optionalString(record(o.output, `${path}.output`), 'resultWrapper', `${path}.output`) });
+      : withoutUndefined({
+          ...parseRef(o.output, `${path}.output`),
+          resultWrapper: optionalString(record(o.output, `${path}.output`), 'resultWrapper', `${path}.output`),
+        });
   return withoutUndefined({
     name: requiredString(o, 'name', path),
     http: binding,
@@ -76,7 +84,11 @@ function parseOperation(o: Record<string, unknown>, path: string): OperationMode
 }
 
 function parseShape(o: Record<string, unknown>, path: string): Shape {
-  const base = withoutUndefined({ ...parseTraits(o, path), error: parseErrorTrait(o.error, `${path}.error`), exception: optionalBoolean(o, 'exception', path) });
+  const base = withoutUndefined({
+    ...parseTraits(o, path),
+    error: parseErrorTrait(o.error, `${path}.error`),
+    exception: optionalBoolean(o, 'exception', path),
+  });
   const type = requiredString(o, 'type', path);
   switch (type) {
     case 'structure': {
@@ -107,7 +119,8 @@ function parseRef(value: unknown, path: string): ShapeRef {
 function parseTraits(o: Record<string, unknown>, path: string): SerializationTraits {
   const format = optionalString(o, 'timestampFormat', path);
   const timestampFormat = format === undefined ? undefined : TIMESTAMP_FORMATS.find((f) => f === format);
-  if (format !== undefined && timestampFormat === undefined) malformed(`${path}.timestampFormat`, `unknown format "${format}"`);
+  if (format !== undefined && timestampFormat === undefined)
+    malformed(`${path}.timestampFormat`, `unknown format "${format}"`);
   return withoutUndefined({
     locationName: optionalString(o, 'locationName', path),
     queryName: optionalString(o, 'queryName', path),
@@ -180,7 +193,9 @@ function optionalBoolean(o: Record<string, unknown>, key: string, path: string):
 function optionalStringList(o: Record<string, unknown>, key: string, path: string): string[] | undefined {
   const value = o[key];
   if (value === undefined) return undefined;
-  return list(value, `${path}.${key}`).map((item, i) => (typeof item === 'string' ? item : malformed(`${path}.${key}.${i}`, 'expected a string')));
+  return list(value, `${path}.${key}`).map((item, i) =>
+    typeof item === 'string' ? item : malformed(`${path}.${key}.${i}`, 'expected a string'),
+  );
 }
 
 /**

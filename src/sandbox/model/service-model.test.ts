@@ -21,9 +21,15 @@ describe('loadServiceModel', () => {
   it('parses the traits the wire layer needs', () => {
     const sts = loadServiceModel('sts');
     expect(sts.metadata.xmlNamespace).toBe('https://sts.amazonaws.com/doc/2011-06-15/');
-    expect(findOperation(sts, 'AssumeRole')?.output).toEqual({ shape: 'AssumeRoleResponse', resultWrapper: 'AssumeRoleResult' });
+    expect(findOperation(sts, 'AssumeRole')?.output).toEqual({
+      shape: 'AssumeRoleResponse',
+      resultWrapper: 'AssumeRoleResult',
+    });
     const iam = loadServiceModel('iam');
-    expect(iam.shapes.NoSuchEntityException).toMatchObject({ error: { code: 'NoSuchEntity', httpStatusCode: 404, senderFault: true }, exception: true });
+    expect(iam.shapes.NoSuchEntityException).toMatchObject({
+      error: { code: 'NoSuchEntity', httpStatusCode: 404, senderFault: true },
+      exception: true,
+    });
     const org = loadServiceModel('organizations');
     expect(org.metadata).toMatchObject({ jsonVersion: '1.1', targetPrefix: 'AWSOrganizationsV20161128' });
     const s3 = loadServiceModel('s3');
@@ -90,8 +96,14 @@ describe('parseServiceModel', () => {
   });
 
   it('names the bad field of a malformed model', () => {
-    expect(() => parseServiceModel({ ...minimal, shapes: { S: { type: 'tuple' } } }, 'x')).toThrow(/x\.shapes\.S\.type: unknown shape type "tuple"/);
-    expect(() => parseServiceModel({ ...minimal, metadata: { ...minimal.metadata, protocol: 'smithy-rpc-v2-cbor' } }, 'x')).toThrow(/unsupported protocol/);
-    expect(() => parseServiceModel({ ...minimal, shapes: { S: { type: 'list', member: { shape: 1 } } } }, 'x')).toThrow(/x\.shapes\.S\.member\.shape: expected a string/);
+    expect(() => parseServiceModel({ ...minimal, shapes: { S: { type: 'tuple' } } }, 'x')).toThrow(
+      /x\.shapes\.S\.type: unknown shape type "tuple"/,
+    );
+    expect(() =>
+      parseServiceModel({ ...minimal, metadata: { ...minimal.metadata, protocol: 'smithy-rpc-v2-cbor' } }, 'x'),
+    ).toThrow(/unsupported protocol/);
+    expect(() => parseServiceModel({ ...minimal, shapes: { S: { type: 'list', member: { shape: 1 } } } }, 'x')).toThrow(
+      /x\.shapes\.S\.member\.shape: expected a string/,
+    );
   });
 });

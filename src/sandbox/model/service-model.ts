@@ -15,7 +15,11 @@ export type * from './shapes.js';
 const MODEL_DIRS = ['../models/', '../../../src/sandbox/models/'];
 
 /** Returns the path of the first candidate directory that holds `<file>`, or undefined. */
-export function findModelFile(file: string, dirs: readonly string[] = MODEL_DIRS, base: string | URL = import.meta.url): string | undefined {
+export function findModelFile(
+  file: string,
+  dirs: readonly string[] = MODEL_DIRS,
+  base: string | URL = import.meta.url,
+): string | undefined {
   for (const dir of dirs) {
     const path = fileURLToPath(new URL(`${dir}${file}`, base));
     if (existsSync(path)) return path;
@@ -32,7 +36,9 @@ export function loadServiceModel(service: string): ServiceModel {
   if (cached !== undefined) return cached;
   // The name may come from a request (host, X-Amz-Target, signing scope): never let it walk the file system.
   if (!/^[a-z0-9-]+$/.test(service)) {
-    throw new CrossbarError('SANDBOX', `"${service}" is not a service model name`, { hint: 'Use the lower-case botocore name, such as sts or ec2' });
+    throw new CrossbarError('SANDBOX', `"${service}" is not a service model name`, {
+      hint: 'Use the lower-case botocore name, such as sts or ec2',
+    });
   }
   const path = findModelFile(`${service}.json.gz`);
   if (path === undefined) {
@@ -44,7 +50,10 @@ export function loadServiceModel(service: string): ServiceModel {
   try {
     json = JSON.parse(gunzipSync(readFileSync(path)).toString('utf8'));
   } catch (cause) {
-    throw new CrossbarError('SANDBOX', `Could not read the service model ${path}`, { hint: 'Re-vendor it from botocore', cause });
+    throw new CrossbarError('SANDBOX', `Could not read the service model ${path}`, {
+      hint: 'Re-vendor it from botocore',
+      cause,
+    });
   }
   const model = parseServiceModel(json, service);
   cache.set(service, model);
@@ -68,11 +77,23 @@ export function operationNames(model: ServiceModel): string[] {
 export function resolveRef(model: ServiceModel, ref: ShapeRef): ResolvedShape {
   const shape = Object.hasOwn(model.shapes, ref.shape) ? model.shapes[ref.shape] : undefined;
   if (shape === undefined) {
-    throw new CrossbarError('SANDBOX', `Shape ${ref.shape} of ${model.metadata.serviceId} is not in its model`, { hint: 'Re-vendor the model from botocore' });
+    throw new CrossbarError('SANDBOX', `Shape ${ref.shape} of ${model.metadata.serviceId} is not in its model`, {
+      hint: 'Re-vendor the model from botocore',
+    });
   }
   const { shape: name, ...refTraits } = ref;
-  const { locationName, queryName, flattened, location, timestampFormat, xmlAttribute, xmlNamespace, jsonvalue } = shape;
-  const shapeTraits = { locationName, queryName, flattened, location, timestampFormat, xmlAttribute, xmlNamespace, jsonvalue };
+  const { locationName, queryName, flattened, location, timestampFormat, xmlAttribute, xmlNamespace, jsonvalue } =
+    shape;
+  const shapeTraits = {
+    locationName,
+    queryName,
+    flattened,
+    location,
+    timestampFormat,
+    xmlAttribute,
+    xmlNamespace,
+    jsonvalue,
+  };
   // Absent traits are undefined here; the reference's own traits are never undefined (the parser drops them).
   return { name, shape, traits: { ...shapeTraits, ...refTraits } };
 }

@@ -46,7 +46,13 @@ export function baseHeaders(model: ServiceModel, requestId: string): Record<stri
 }
 
 /** A successful response: the right serializer for the model's protocol, with its status and headers. */
-export function encodeOutput(model: ServiceModel, operationName: string, output: unknown, requestId: string, options: SerializeOptions = {}): EncodedResponse {
+export function encodeOutput(
+  model: ServiceModel,
+  operationName: string,
+  output: unknown,
+  requestId: string,
+  options: SerializeOptions = {},
+): EncodedResponse {
   const headers = baseHeaders(model, requestId);
   switch (model.metadata.protocol) {
     case 'query':
@@ -60,7 +66,13 @@ export function encodeOutput(model: ServiceModel, operationName: string, output:
   }
 }
 
-function encodeRestOutput(model: ServiceModel, operationName: string, output: unknown, headers: Record<string, string>, options: SerializeOptions): EncodedResponse {
+function encodeRestOutput(
+  model: ServiceModel,
+  operationName: string,
+  output: unknown,
+  headers: Record<string, string>,
+  options: SerializeOptions,
+): EncodedResponse {
   const operation = requireOperation(model, operationName);
   const shape = outputStructure(model, operation);
   const envelope = shape === undefined ? { headers: {} } : outputEnvelope(model, shape, output);
@@ -75,7 +87,9 @@ function encodeRestOutput(model: ServiceModel, operationName: string, output: un
   if (raw !== undefined) return { status, headers: merged, body: raw };
   const body =
     model.metadata.protocol === 'rest-json'
-      ? status === 204 ? '' : serializeJsonOutput(model, operationName, output, options)
+      ? status === 204
+        ? ''
+        : serializeJsonOutput(model, operationName, output, options)
       : serializeRestXmlOutput(model, operationName, output, options);
   return { status, headers: merged, body };
 }
@@ -84,7 +98,8 @@ function encodeRestOutput(model: ServiceModel, operationName: string, output: un
 function mergeHeaders(base: Record<string, string>, extra: Record<string, string>): Record<string, string> {
   const merged = { ...base };
   for (const [name, value] of Object.entries(extra)) {
-    for (const existing of Object.keys(merged)) if (existing.toLowerCase() === name.toLowerCase()) delete merged[existing];
+    for (const existing of Object.keys(merged))
+      if (existing.toLowerCase() === name.toLowerCase()) delete merged[existing];
     merged[name] = value;
   }
   return merged;

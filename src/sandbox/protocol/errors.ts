@@ -36,7 +36,11 @@ export function serializeError(model: ServiceModel, err: WireError, requestId: s
     }
     case 'ec2': {
       const error = `<Error><Code>${text(code)}</Code><Message>${text(err.message)}</Message></Error>`;
-      return { status: err.status, headers, body: `${XML_DECLARATION}<Response><Errors>${error}</Errors><RequestID>${text(requestId)}</RequestID></Response>` };
+      return {
+        status: err.status,
+        headers,
+        body: `${XML_DECLARATION}<Response><Errors>${error}</Errors><RequestID>${text(requestId)}</RequestID></Response>`,
+      };
     }
     case 'json':
     case 'rest-json': {
@@ -66,12 +70,16 @@ export function wireErrorCode(model: ServiceModel, code: string): string {
  */
 function messageKey(model: ServiceModel, code: string): string {
   const shape = errorShape(model, code);
-  return shape !== undefined && Object.hasOwn(shape.members, 'Message') && !Object.hasOwn(shape.members, 'message') ? 'Message' : 'message';
+  return shape !== undefined && Object.hasOwn(shape.members, 'Message') && !Object.hasOwn(shape.members, 'message')
+    ? 'Message'
+    : 'message';
 }
 
 function errorShape(model: ServiceModel, code: string): StructureShape | undefined {
   const shape = Object.hasOwn(model.shapes, code) ? model.shapes[code] : undefined;
   if (shape?.type === 'structure' && shape.exception === true) return shape;
-  const byCode = Object.values(model.shapes).find((s) => s.type === 'structure' && s.exception === true && s.error?.code === code);
+  const byCode = Object.values(model.shapes).find(
+    (s) => s.type === 'structure' && s.exception === true && s.error?.code === code,
+  );
   return byCode?.type === 'structure' ? byCode : undefined;
 }

@@ -24,12 +24,21 @@ export interface FakeEndpoint {
  */
 export async function startFakeEndpoint(): Promise<FakeEndpoint> {
   const requests: RecordedRequest[] = [];
-  let respond: (request: RecordedRequest) => EncodedResponse = () => ({ status: 500, headers: {}, body: 'no answer set' });
+  let respond: (request: RecordedRequest) => EncodedResponse = () => ({
+    status: 500,
+    headers: {},
+    body: 'no answer set',
+  });
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const request = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const request = {
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       requests.push(request);
       const { status, headers, body } = respond(request);
       res.writeHead(status, headers);

@@ -38,13 +38,21 @@ describe('parseJsonInput', () => {
 
 describe('decodeJsonInput', () => {
   it('turns epoch seconds into Dates and drops keys the shape does not have', () => {
-    const decoded = decodeJsonInput(cloudtrail, 'LookupEvents', { StartTime: 1795442400.5, MaxResults: 5, Bogus: true });
+    const decoded = decodeJsonInput(cloudtrail, 'LookupEvents', {
+      StartTime: 1795442400.5,
+      MaxResults: 5,
+      Bogus: true,
+    });
     expect(decoded).toEqual({ StartTime: new Date('2026-11-23T14:00:00.500Z'), MaxResults: 5 });
   });
 
   it('answers SerializationException for values of the wrong JSON type', () => {
-    expect(awsCodeOf(() => decodeJsonInput(cloudtrail, 'LookupEvents', { MaxResults: '5' }))).toBe('SerializationException 400');
-    expect(awsCodeOf(() => decodeJsonInput(cloudtrail, 'LookupEvents', { LookupAttributes: { AttributeKey: 'EventName' } }))).toBe('SerializationException 400');
+    expect(awsCodeOf(() => decodeJsonInput(cloudtrail, 'LookupEvents', { MaxResults: '5' }))).toBe(
+      'SerializationException 400',
+    );
+    expect(
+      awsCodeOf(() => decodeJsonInput(cloudtrail, 'LookupEvents', { LookupAttributes: { AttributeKey: 'EventName' } })),
+    ).toBe('SerializationException 400');
   });
 });
 
@@ -56,7 +64,12 @@ describe('parseJsonInput and decodeJsonInput read what the real SDK sends', () =
   afterAll(async () => {
     await endpoint.close();
   });
-  const config = () => ({ endpoint: endpoint.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' }, maxAttempts: 1 });
+  const config = () => ({
+    endpoint: endpoint.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' },
+    maxAttempts: 1,
+  });
   const lastBody = () => parseJsonInput(endpoint.requests.at(-1)?.body ?? '');
 
   it('CloudTrail LookupEvents with timestamps and attributes', async () => {

@@ -15,9 +15,14 @@ export function parseJsonInput(body: string): Record<string, unknown> {
   try {
     parsed = JSON.parse(body);
   } catch (cause) {
-    throw new ProtocolInputError('SerializationException', 'Start of structure or map found where not expected, or the body is not JSON', { cause });
+    throw new ProtocolInputError(
+      'SerializationException',
+      'Start of structure or map found where not expected, or the body is not JSON',
+      { cause },
+    );
   }
-  if (!isRecord(parsed)) throw new ProtocolInputError('SerializationException', 'The request body must be a JSON object');
+  if (!isRecord(parsed))
+    throw new ProtocolInputError('SerializationException', 'The request body must be a JSON object');
   return parsed;
 }
 
@@ -27,21 +32,31 @@ export function parseJsonInput(body: string): Record<string, unknown> {
  * their member names back, and keys the input shape does not have are dropped. A value of the wrong JSON
  * type is a `SerializationException`, as on AWS.
  */
-export function decodeJsonInput(model: ServiceModel, operationName: string, body: Record<string, unknown>): Record<string, unknown> {
+export function decodeJsonInput(
+  model: ServiceModel,
+  operationName: string,
+  body: Record<string, unknown>,
+): Record<string, unknown> {
   const operation = requireOperation(model, operationName);
   if (operation.input === undefined) return {};
   const input = resolveRef(model, operation.input);
   return input.shape.type === 'structure' ? decodeStructure(model, input.shape, body, '') : {};
 }
 
-function decodeStructure(model: ServiceModel, shape: StructureShape, value: unknown, path: string): Record<string, unknown> {
+function decodeStructure(
+  model: ServiceModel,
+  shape: StructureShape,
+  value: unknown,
+  path: string,
+): Record<string, unknown> {
   if (!isRecord(value)) return mismatch(path, 'an object');
   const out: Record<string, unknown> = {};
   for (const [memberName, ref] of Object.entries(shape.members)) {
     if (ref.location !== undefined) continue; // rest-json: bound to the URI, query string or headers
     const resolved = resolveRef(model, ref);
     const raw = value[resolved.traits.locationName ?? memberName];
-    if (raw !== undefined && raw !== null) out[memberName] = decodeValue(model, resolved, raw, path === '' ? memberName : `${path}.${memberName}`);
+    if (raw !== undefined && raw !== null)
+      out[memberName] = decodeValue(model, resolved, raw, path === '' ? memberName : `${path}.${memberName}`);
   }
   return out;
 }
@@ -59,7 +74,9 @@ function decodeValue(model: ServiceModel, resolved: ResolvedShape, value: unknow
     case 'map': {
       if (!isRecord(value)) return mismatch(path, 'an object');
       const member = resolveRef(model, shape.value);
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v === null ? null : decodeValue(model, member, v, `${path}.${k}`)]));
+      return Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [k, v === null ? null : decodeValue(model, member, v, `${path}.${k}`)]),
+      );
     }
     case 'string':
       return typeof value === 'string' ? value : mismatch(path, 'a string');
@@ -71,16 +88,24 @@ function decodeValue(model: ServiceModel, resolved: ResolvedShape, value: unknow
     case 'double':
     case 'float':
       if (typeof value === 'number') return value;
-      return value === 'NaN' || value === 'Infinity' || value === '-Infinity' ? Number(value) : mismatch(path, 'a number');
+      return value === 'NaN' || value === 'Infinity' || value === '-Infinity'
+        ? Number(value)
+        : mismatch(path, 'a number');
     case 'timestamp': {
-      const date = typeof value === 'number' ? new Date(value * 1000) : typeof value === 'string' ? new Date(value) : undefined;
+      const date =
+        typeof value === 'number' ? new Date(value * 1000) : typeof value === 'string' ? new Date(value) : undefined;
       return date !== undefined && !Number.isNaN(date.getTime()) ? date : mismatch(path, 'a timestamp (epoch seconds)');
     }
     case 'blob':
-      return typeof value === 'string' ? new Uint8Array(Buffer.from(value, 'base64')) : mismatch(path, 'a base64 string');
+      return typeof value === 'string'
+        ? new Uint8Array(Buffer.from(value, 'base64'))
+        : mismatch(path, 'a base64 string');
   }
 }
 
 function mismatch(path: string, expected: string): never {
-  throw new ProtocolInputError('SerializationException', `Unexpected value for ${path || 'the request body'}: expected ${expected}`);
+  throw new ProtocolInputError(
+    'SerializationException',
+    `Unexpected value for ${path || 'the request body'}: expected ${expected}`,
+  );
 }

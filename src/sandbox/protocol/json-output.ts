@@ -16,7 +16,12 @@ interface JsonWriteContext extends SerializeOptions {
  * dropped. For rest-json only body members are written: header and status-code members go in the HTTP
  * envelope (see `encodeOutput`), and a structure `payload` member is the whole body.
  */
-export function serializeJsonOutput(model: ServiceModel, operationName: string, output: unknown, options: SerializeOptions = {}): string {
+export function serializeJsonOutput(
+  model: ServiceModel,
+  operationName: string,
+  output: unknown,
+  options: SerializeOptions = {},
+): string {
   const operation = requireOperation(model, operationName);
   const shape = outputStructure(model, operation);
   if (shape === undefined) return '{}';
@@ -27,7 +32,9 @@ export function serializeJsonOutput(model: ServiceModel, operationName: string, 
     if (!isRecord(value)) return wrongValue('', 'an object', value);
     reportUnknownKeys(ctx, shape, value, '');
     const payloadValue = value[shape.payload];
-    return payloadValue === undefined || payloadValue === null ? '{}' : JSON.stringify(toJson(ctx, payload, payloadValue, shape.payload));
+    return payloadValue === undefined || payloadValue === null
+      ? '{}'
+      : JSON.stringify(toJson(ctx, payload, payloadValue, shape.payload));
   }
   return JSON.stringify(jsonStructure(ctx, shape, value, ''));
 }
@@ -53,14 +60,21 @@ export function toJson(ctx: JsonWriteContext, resolved: ResolvedShape, value: un
       if (!isRecord(value)) return wrongValue(path, 'an object', value);
       const member = resolveRef(ctx.model, shape.value);
       const entries = Object.entries(value).filter(([, v]) => v !== undefined);
-      return Object.fromEntries(entries.map(([k, v]) => [k, v === null ? null : toJson(ctx, member, v, joinPath(path, k))]));
+      return Object.fromEntries(
+        entries.map(([k, v]) => [k, v === null ? null : toJson(ctx, member, v, joinPath(path, k))]),
+      );
     }
     default:
       return scalarJson(shape.type, value, path, traits.timestampFormat ?? 'unixTimestamp');
   }
 }
 
-function jsonStructure(ctx: JsonWriteContext, shape: StructureShape, value: unknown, path: string): Record<string, unknown> {
+function jsonStructure(
+  ctx: JsonWriteContext,
+  shape: StructureShape,
+  value: unknown,
+  path: string,
+): Record<string, unknown> {
   if (!isRecord(value)) return wrongValue(path, 'an object', value);
   reportUnknownKeys(ctx, shape, value, path);
   const out: Record<string, unknown> = {};

@@ -17,7 +17,9 @@ export function outputStructure(model: ServiceModel, operation: OperationModel):
   if (operation.output === undefined) return undefined;
   const { shape } = resolveRef(model, operation.output);
   if (shape.type !== 'structure') {
-    throw new CrossbarError('SANDBOX', `The output of ${operation.name} is a ${shape.type}, not a structure`, { hint: 'Re-vendor the model from botocore' });
+    throw new CrossbarError('SANDBOX', `The output of ${operation.name} is a ${shape.type}, not a structure`, {
+      hint: 'Re-vendor the model from botocore',
+    });
   }
   return shape;
 }

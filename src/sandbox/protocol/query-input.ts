@@ -20,12 +20,21 @@ import { requireOperation } from './operation-shapes.js';
  * Numbers, booleans, timestamps (ISO 8601 or epoch seconds) and blobs (base64) are converted by type;
  * parameters the input shape does not have (`Action`, `Version`, typos) are ignored, as AWS does.
  */
-export function parseQueryInput(model: ServiceModel, operationName: string, params: URLSearchParams): Record<string, unknown> {
+export function parseQueryInput(
+  model: ServiceModel,
+  operationName: string,
+  params: URLSearchParams,
+): Record<string, unknown> {
   const operation = requireOperation(model, operationName);
   if (operation.input === undefined) return {};
   const input = resolveRef(model, operation.input);
   if (input.shape.type !== 'structure') return {};
-  const reader: Reader = { model, ec2: model.metadata.protocol === 'ec2', params: new Map(params), keys: [...new Set(params.keys())] };
+  const reader: Reader = {
+    model,
+    ec2: model.metadata.protocol === 'ec2',
+    params: new Map(params),
+    keys: [...new Set(params.keys())],
+  };
   return readStructure(reader, input.shape, '');
 }
 
@@ -117,7 +126,10 @@ function convertScalar(r: Reader, type: ScalarType, raw: string, name: string): 
 }
 
 function invalid(r: Reader, raw: string, name: string, expected: string): never {
-  throw new ProtocolInputError(r.ec2 ? 'InvalidParameterValue' : 'ValidationError', `Invalid value '${raw}' for parameter ${name}: expected ${expected}`);
+  throw new ProtocolInputError(
+    r.ec2 ? 'InvalidParameterValue' : 'ValidationError',
+    `Invalid value '${raw}' for parameter ${name}: expected ${expected}`,
+  );
 }
 
 function hasParamsUnder(r: Reader, prefix: string): boolean {

@@ -14,7 +14,13 @@ import { escapeXml, writeStructureMembers, XML_DECLARATION, type XmlWriteContext
  *     <requestId>…</requestId><reservationSet>…</reservationSet>
  *   </DescribeInstancesResponse>
  */
-export function serializeQueryOutput(model: ServiceModel, operationName: string, output: unknown, requestId: string, options: SerializeOptions = {}): string {
+export function serializeQueryOutput(
+  model: ServiceModel,
+  operationName: string,
+  output: unknown,
+  requestId: string,
+  options: SerializeOptions = {},
+): string {
   const operation = requireOperation(model, operationName);
   const ctx: XmlWriteContext = { ...options, model };
   const shape = outputStructure(model, operation);

@@ -24,7 +24,8 @@ export function outputEnvelope(model: ServiceModel, shape: StructureShape, outpu
     if (ref.location === 'header') envelope.headers[name] = headerText(model, resolved, value, memberName);
     if (ref.location === 'headers') Object.assign(envelope.headers, prefixedHeaders(name, value, memberName));
     if (ref.location === 'statusCode') {
-      if (typeof value !== 'number' || !Number.isInteger(value)) return wrongValue(memberName, 'an integer status code', value);
+      if (typeof value !== 'number' || !Number.isInteger(value))
+        return wrongValue(memberName, 'an integer status code', value);
       envelope.status = value;
     }
   }
@@ -35,7 +36,11 @@ export function outputEnvelope(model: ServiceModel, shape: StructureShape, outpu
  * A payload member that is a blob or a string is the raw body (S3 GetObject, Lambda Invoke); returns
  * undefined when the output has no such payload.
  */
-export function rawPayload(model: ServiceModel, shape: StructureShape, output: unknown): string | Uint8Array | undefined {
+export function rawPayload(
+  model: ServiceModel,
+  shape: StructureShape,
+  output: unknown,
+): string | Uint8Array | undefined {
   if (shape.payload === undefined || !isRecord(output)) return undefined;
   const ref = shape.members[shape.payload];
   if (ref === undefined) return undefined;
@@ -55,7 +60,8 @@ function headerText(model: ServiceModel, resolved: ResolvedShape, value: unknown
     const member = resolveRef(model, shape.member);
     return value.map((item, i) => headerText(model, member, item, joinPath(path, i))).join(', ');
   }
-  if (shape.type === 'structure' || shape.type === 'map') return wrongValue(path, 'a scalar (header members cannot be structures)', value);
+  if (shape.type === 'structure' || shape.type === 'map')
+    return wrongValue(path, 'a scalar (header members cannot be structures)', value);
   return scalarText(shape.type, value, path, traits.timestampFormat ?? 'rfc822');
 }
 

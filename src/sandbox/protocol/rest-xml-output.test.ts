@@ -1,4 +1,10 @@
-import { GetBucketTaggingCommand, HeadBucketCommand, ListBucketsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import {
+  GetBucketTaggingCommand,
+  HeadBucketCommand,
+  ListBucketsCommand,
+  ListObjectsV2Command,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadServiceModel } from '../model/service-model.js';
 import { encodeOutput } from './encode-output.js';
@@ -16,14 +22,26 @@ afterAll(async () => {
 });
 
 function client(): S3Client {
-  return new S3Client({ endpoint: endpoint.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' }, maxAttempts: 1 });
+  return new S3Client({
+    endpoint: endpoint.url,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' },
+    maxAttempts: 1,
+  });
 }
 
 const created = new Date('2025-03-04T05:06:07.000Z');
 
 describe('serializeRestXmlOutput, judged by the SDK', () => {
   it('S3 ListBuckets: Buckets/Bucket, Owner, ISO timestamps', async () => {
-    const output = { Buckets: [{ Name: 'logs', CreationDate: created, BucketRegion: 'eu-west-1' }, { Name: 'data', CreationDate: new Date('2025-01-01T00:00:00.123Z') }], Owner: { ID: 'abc123', DisplayName: 'me' } };
+    const output = {
+      Buckets: [
+        { Name: 'logs', CreationDate: created, BucketRegion: 'eu-west-1' },
+        { Name: 'data', CreationDate: new Date('2025-01-01T00:00:00.123Z') },
+      ],
+      Owner: { ID: 'abc123', DisplayName: 'me' },
+    };
     endpoint.answer(encodeOutput(s3, 'ListBuckets', output, 'req-s3-1'));
     const result = await client().send(new ListBucketsCommand({}));
     expect(result.Buckets).toEqual(output.Buckets);
@@ -78,17 +96,23 @@ describe('serializeRestXmlOutput, the bytes', () => {
 
   it('writes flattened lists without a wrapper', () => {
     const xml = serializeRestXmlOutput(s3, 'ListObjectsV2', { Contents: [{ Key: 'k1' }, { Key: 'k2' }] });
-    expect(xml).toContain('<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Contents><Key>k1</Key></Contents><Contents><Key>k2</Key></Contents></ListBucketResult>');
+    expect(xml).toContain(
+      '<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Contents><Key>k1</Key></Contents><Contents><Key>k2</Key></Contents></ListBucketResult>',
+    );
   });
 
   it('writes a structure payload as the root element', () => {
     const xml = serializeRestXmlOutput(s3, 'GetBucketPolicyStatus', { PolicyStatus: { IsPublic: true } });
-    expect(xml).toBe('<?xml version="1.0" encoding="UTF-8"?>\n<PolicyStatus xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><IsPublic>true</IsPublic></PolicyStatus>');
+    expect(xml).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?>\n<PolicyStatus xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><IsPublic>true</IsPublic></PolicyStatus>',
+    );
   });
 
   it('writes xmlAttribute members as attributes with their namespace', () => {
     const grant = { Grantee: { Type: 'CanonicalUser', ID: 'abc' }, Permission: 'FULL_CONTROL' };
     const xml = serializeRestXmlOutput(s3, 'GetBucketAcl', { Owner: { ID: 'abc' }, Grants: [grant] });
-    expect(xml).toContain('<AccessControlList><Grant><Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="CanonicalUser"><ID>abc</ID></Grantee><Permission>FULL_CONTROL</Permission></Grant></AccessControlList>');
+    expect(xml).toContain(
+      '<AccessControlList><Grant><Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="CanonicalUser"><ID>abc</ID></Grantee><Permission>FULL_CONTROL</Permission></Grant></AccessControlList>',
+    );
   });
 });

@@ -3,7 +3,14 @@ import { resolveRef } from '../model/service-model.js';
 import type { ServiceModel, StructureShape } from '../model/shapes.js';
 import { outputStructure, requireOperation } from './operation-shapes.js';
 import { wrongValue, type SerializeOptions } from './wire-values.js';
-import { escapeXml, reportUnknownKeys, writeElement, writeStructureMembers, XML_DECLARATION, type XmlWriteContext } from './xml-shape-writer.js';
+import {
+  escapeXml,
+  reportUnknownKeys,
+  writeElement,
+  writeStructureMembers,
+  XML_DECLARATION,
+  type XmlWriteContext,
+} from './xml-shape-writer.js';
 
 /**
  * Root element names of S3 outputs. The Smithy model names them with `@xmlName`, which botocore's JSON
@@ -48,7 +55,12 @@ const S3_ROOT_ELEMENTS: Readonly<Record<string, string>> = {
  * Only body members are written (see `outputEnvelope` for headers). A structure `payload` member is the
  * root element itself; operations without a body (or with a raw blob payload) give ''.
  */
-export function serializeRestXmlOutput(model: ServiceModel, operationName: string, output: unknown, options: SerializeOptions = {}): string {
+export function serializeRestXmlOutput(
+  model: ServiceModel,
+  operationName: string,
+  output: unknown,
+  options: SerializeOptions = {},
+): string {
   const operation = requireOperation(model, operationName);
   const shape = outputStructure(model, operation);
   if (shape === undefined || operation.output === undefined) return '';
@@ -79,7 +91,10 @@ function payloadDocument(ctx: XmlWriteContext, shape: StructureShape, payloadNam
   const root = resolved.traits.locationName ?? resolved.name;
   const uri = serviceXmlNamespace(ctx.model);
   const xmlNamespace = resolved.traits.xmlNamespace ?? (uri === undefined ? undefined : { uri });
-  return XML_DECLARATION + writeElement(ctx, root, { ...resolved, traits: { ...resolved.traits, xmlNamespace } }, payloadValue, payloadName);
+  return (
+    XML_DECLARATION +
+    writeElement(ctx, root, { ...resolved, traits: { ...resolved.traits, xmlNamespace } }, payloadValue, payloadName)
+  );
 }
 
 function hasBodyMembers(shape: StructureShape): boolean {

@@ -22,7 +22,8 @@ export function wrongValue(path: string, expected: string, value: unknown): neve
 /** Accepts a Date or an ISO 8601 string; epoch numbers are refused because seconds and milliseconds look alike. */
 export function toDate(value: unknown, path: string): Date {
   const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : undefined;
-  if (date === undefined || Number.isNaN(date.getTime())) return wrongValue(path, 'a Date or an ISO 8601 string', value);
+  if (date === undefined || Number.isNaN(date.getTime()))
+    return wrongValue(path, 'a Date or an ISO 8601 string', value);
   return date;
 }
 
@@ -44,7 +45,8 @@ export function formatTimestamp(date: Date, format: TimestampFormat): string | n
 }
 
 export function toBase64(value: unknown, path: string): string {
-  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+  if (value instanceof Uint8Array)
+    return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
   if (typeof value === 'string') return Buffer.from(value, 'utf8').toString('base64');
   return wrongValue(path, 'a Uint8Array or a string', value);
 }
@@ -82,7 +84,12 @@ export function scalarText(type: ScalarType, value: unknown, path: string, times
 }
 
 /** The same check for JSON bodies, where numbers, booleans and epoch timestamps stay JSON values. */
-export function scalarJson(type: ScalarType, value: unknown, path: string, timestampFormat: TimestampFormat): string | number | boolean {
+export function scalarJson(
+  type: ScalarType,
+  value: unknown,
+  path: string,
+  timestampFormat: TimestampFormat,
+): string | number | boolean {
   switch (type) {
     case 'boolean':
       return typeof value === 'boolean' ? value : wrongValue(path, 'a boolean', value);

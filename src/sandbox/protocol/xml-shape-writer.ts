@@ -26,7 +26,14 @@ export function escapeXml(text: string): string {
   return text.replace(/[&<>"'\r]/g, (c) => XML_ESCAPES[c] ?? c);
 }
 
-const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\r': '&#13;' };
+const XML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+  '\r': '&#13;',
+};
 
 export function xmlnsAttribute(ns: XmlNamespace | undefined): string {
   if (ns === undefined) return '';
@@ -34,12 +41,23 @@ export function xmlnsAttribute(ns: XmlNamespace | undefined): string {
 }
 
 /** The child elements for the body members of a structure value, in model order. */
-export function writeStructureMembers(ctx: XmlWriteContext, shape: StructureShape, value: unknown, path: string): string {
+export function writeStructureMembers(
+  ctx: XmlWriteContext,
+  shape: StructureShape,
+  value: unknown,
+  path: string,
+): string {
   return structureParts(ctx, shape, value, path).children;
 }
 
 /** One element named `name` holding `value` as the resolved shape says. */
-export function writeElement(ctx: XmlWriteContext, name: string, resolved: ResolvedShape, value: unknown, path: string): string {
+export function writeElement(
+  ctx: XmlWriteContext,
+  name: string,
+  resolved: ResolvedShape,
+  value: unknown,
+  path: string,
+): string {
   const { shape, traits } = resolved;
   switch (shape.type) {
     case 'structure': {
@@ -49,7 +67,8 @@ export function writeElement(ctx: XmlWriteContext, name: string, resolved: Resol
     case 'list': {
       if (!Array.isArray(value)) return wrongValue(path, 'an array', value);
       const member = resolveRef(ctx.model, shape.member);
-      if (traits.flattened === true) return value.map((item, i) => writeElement(ctx, name, member, item, joinPath(path, i))).join('');
+      if (traits.flattened === true)
+        return value.map((item, i) => writeElement(ctx, name, member, item, joinPath(path, i))).join('');
       const itemName = member.traits.locationName ?? 'member';
       return `<${name}>${value.map((item, i) => writeElement(ctx, itemName, member, item, joinPath(path, i))).join('')}</${name}>`;
     }
@@ -59,7 +78,11 @@ export function writeElement(ctx: XmlWriteContext, name: string, resolved: Resol
       const val = resolveRef(ctx.model, shape.value);
       const pairs = Object.entries(value)
         .filter(([, v]) => v !== undefined && v !== null)
-        .map(([k, v]) => writeElement(ctx, key.traits.locationName ?? 'key', key, k, joinPath(path, k)) + writeElement(ctx, val.traits.locationName ?? 'value', val, v, joinPath(path, k)));
+        .map(
+          ([k, v]) =>
+            writeElement(ctx, key.traits.locationName ?? 'key', key, k, joinPath(path, k)) +
+            writeElement(ctx, val.traits.locationName ?? 'value', val, v, joinPath(path, k)),
+        );
       if (traits.flattened === true) return pairs.map((pair) => `<${name}>${pair}</${name}>`).join('');
       return `<${name}>${pairs.map((pair) => `<entry>${pair}</entry>`).join('')}</${name}>`;
     }
@@ -80,7 +103,12 @@ export function memberElementName(ctx: XmlWriteContext, memberName: string, reso
   return resolved.traits.locationName ?? memberName;
 }
 
-function structureParts(ctx: XmlWriteContext, shape: StructureShape, value: unknown, path: string): { attributes: string; children: string } {
+function structureParts(
+  ctx: XmlWriteContext,
+  shape: StructureShape,
+  value: unknown,
+  path: string,
+): { attributes: string; children: string } {
   if (!isRecord(value)) return wrongValue(path, 'an object', value);
   reportUnknownKeys(ctx, shape, value, path);
   let attributes = '';
@@ -90,8 +118,18 @@ function structureParts(ctx: XmlWriteContext, shape: StructureShape, value: unkn
     if (memberValue === undefined || memberValue === null || isHttpBound(ref)) continue;
     const resolved = resolveRef(ctx.model, ref);
     const memberPath = joinPath(path, memberName);
-    if (resolved.traits.xmlAttribute === true && resolved.shape.type !== 'structure' && resolved.shape.type !== 'list' && resolved.shape.type !== 'map') {
-      const text = scalarText(resolved.shape.type, memberValue, memberPath, resolved.traits.timestampFormat ?? 'iso8601');
+    if (
+      resolved.traits.xmlAttribute === true &&
+      resolved.shape.type !== 'structure' &&
+      resolved.shape.type !== 'list' &&
+      resolved.shape.type !== 'map'
+    ) {
+      const text = scalarText(
+        resolved.shape.type,
+        memberValue,
+        memberPath,
+        resolved.traits.timestampFormat ?? 'iso8601',
+      );
       attributes += ` ${resolved.traits.locationName ?? memberName}="${escapeXml(text)}"`;
     } else {
       children += writeElement(ctx, memberElementName(ctx, memberName, resolved), resolved, memberValue, memberPath);
@@ -105,7 +143,12 @@ export function isHttpBound(ref: ShapeRef): boolean {
   return ref.location !== undefined;
 }
 
-export function reportUnknownKeys(ctx: SerializeOptions, shape: StructureShape, value: Record<string, unknown>, path: string): void {
+export function reportUnknownKeys(
+  ctx: SerializeOptions,
+  shape: StructureShape,
+  value: Record<string, unknown>,
+  path: string,
+): void {
   if (ctx.onUnknownKey === undefined) return;
   for (const key of Object.keys(value)) {
     if (!Object.hasOwn(shape.members, key)) ctx.onUnknownKey(joinPath(path, key));

@@ -12,9 +12,13 @@ describe('the computed bill', () => {
 
   it('is a pure function of seed, account, service, region and day', () => {
     const again = createBillModel(buildWorld({ kind: 'demo' }, NOW), NOW);
-    expect(bill.costOf('444444444444', EC2, 'us-east-1', yesterday)).toBe(again.costOf('444444444444', EC2, 'us-east-1', yesterday));
+    expect(bill.costOf('444444444444', EC2, 'us-east-1', yesterday)).toBe(
+      again.costOf('444444444444', EC2, 'us-east-1', yesterday),
+    );
     const otherSeed = createBillModel(buildWorld({ kind: 'demo' }, NOW, 7), NOW);
-    expect(otherSeed.costOf('444444444444', EC2, 'us-east-1', yesterday)).not.toBe(bill.costOf('444444444444', EC2, 'us-east-1', yesterday));
+    expect(otherSeed.costOf('444444444444', EC2, 'us-east-1', yesterday)).not.toBe(
+      bill.costOf('444444444444', EC2, 'us-east-1', yesterday),
+    );
   });
 
   it('has data from the first of the month 13 months back until yesterday', () => {
@@ -33,8 +37,14 @@ describe('the computed bill', () => {
   });
 
   it('costs production more than development', () => {
-    const prod = bill.lines().filter((l) => l.account.id === '444444444444').reduce((s, l) => s + bill.lineCost(l, yesterday), 0);
-    const dev = bill.lines().filter((l) => l.account.id === '222222222222').reduce((s, l) => s + bill.lineCost(l, yesterday), 0);
+    const prod = bill
+      .lines()
+      .filter((l) => l.account.id === '444444444444')
+      .reduce((s, l) => s + bill.lineCost(l, yesterday), 0);
+    const dev = bill
+      .lines()
+      .filter((l) => l.account.id === '222222222222')
+      .reduce((s, l) => s + bill.lineCost(l, yesterday), 0);
     expect(prod).toBeGreaterThan(2 * dev);
   });
 

@@ -33,14 +33,53 @@ export interface ServiceSpec {
 }
 
 export const CE_SERVICES: readonly ServiceSpec[] = [
-  { name: 'Amazon Elastic Compute Cloud - Compute', code: 'AmazonEC2', daily: 95, usageType: 'BoxUsage:m6i.large', unitPrice: 0.096, blended: 0.97, amortized: 0.95, normalization: 4, core: true },
+  {
+    name: 'Amazon Elastic Compute Cloud - Compute',
+    code: 'AmazonEC2',
+    daily: 95,
+    usageType: 'BoxUsage:m6i.large',
+    unitPrice: 0.096,
+    blended: 0.97,
+    amortized: 0.95,
+    normalization: 4,
+    core: true,
+  },
   { name: 'EC2 - Other', code: 'AmazonEC2', daily: 21, usageType: 'EBS:VolumeUsage.gp3', unitPrice: 0.08 / 30 },
-  { name: 'Amazon Relational Database Service', code: 'AmazonRDS', daily: 52, usageType: 'InstanceUsage:db.r6g.large', unitPrice: 0.225, blended: 0.98, normalization: 4 },
-  { name: 'Amazon Simple Storage Service', code: 'AmazonS3', daily: 18, usageType: 'TimedStorage-ByteHrs', unitPrice: 0.023 / 30, core: true },
+  {
+    name: 'Amazon Relational Database Service',
+    code: 'AmazonRDS',
+    daily: 52,
+    usageType: 'InstanceUsage:db.r6g.large',
+    unitPrice: 0.225,
+    blended: 0.98,
+    normalization: 4,
+  },
+  {
+    name: 'Amazon Simple Storage Service',
+    code: 'AmazonS3',
+    daily: 18,
+    usageType: 'TimedStorage-ByteHrs',
+    unitPrice: 0.023 / 30,
+    core: true,
+  },
   { name: 'Amazon DynamoDB', code: 'AmazonDynamoDB', daily: 14, usageType: 'ReadCapacityUnit-Hrs', unitPrice: 0.00013 },
   { name: 'AWS Lambda', code: 'AWSLambda', daily: 6, usageType: 'Lambda-GB-Second', unitPrice: 0.0000166667 },
-  { name: 'Amazon CloudWatch', code: 'AmazonCloudWatch', daily: 9, usageType: 'CW:MetricMonitorUsage', unitPrice: 0.3 / 30, core: true },
-  { name: 'AWS Key Management Service', code: 'awskms', daily: 1.5, usageType: 'KMS-Keys', unitPrice: 1 / 30, core: true },
+  {
+    name: 'Amazon CloudWatch',
+    code: 'AmazonCloudWatch',
+    daily: 9,
+    usageType: 'CW:MetricMonitorUsage',
+    unitPrice: 0.3 / 30,
+    core: true,
+  },
+  {
+    name: 'AWS Key Management Service',
+    code: 'awskms',
+    daily: 1.5,
+    usageType: 'KMS-Keys',
+    unitPrice: 1 / 30,
+    core: true,
+  },
 ];
 export const TAX: ServiceSpec = { name: 'Tax', code: 'Tax', daily: 0, usageType: 'Tax', unitPrice: Infinity };
 export const SPIKE_SERVICE = 'Amazon DynamoDB';
@@ -48,7 +87,14 @@ export const SPIKE_REGION = 'us-east-1';
 export const NO_REGION = 'NoRegion';
 
 const STAGE_FACTOR: Readonly<Record<string, number>> = { prod: 4, staging: 1.5, dev: 0.7, client: 2.2 };
-const REGION_PREFIX: Readonly<Record<string, string>> = { 'us-east-1': '', 'us-east-2': 'USE2-', 'us-west-2': 'USW2-', 'eu-west-1': 'EU-', 'eu-central-1': 'EUC1-', 'eu-south-1': 'EUS1-' };
+const REGION_PREFIX: Readonly<Record<string, string>> = {
+  'us-east-1': '',
+  'us-east-2': 'USE2-',
+  'us-west-2': 'USW2-',
+  'eu-west-1': 'EU-',
+  'eu-central-1': 'EUC1-',
+  'eu-south-1': 'EUS1-',
+};
 
 /** One row of the bill: an account's use of one service in one region. Costs vary only by day. */
 export interface BillLine {
@@ -123,16 +169,38 @@ function linesOf(world: World, account: SandboxAccount, spikeAccountId: string |
     const regionWeight = r === 0 ? 1 : r === 1 ? 0.45 : 0.25;
     for (const service of CE_SERVICES) {
       const spike = account.id === spikeAccountId && service.name === SPIKE_SERVICE && region === SPIKE_REGION;
-      const used = (service.core === true && r === 0) || spike || unit(seed, `use:${account.id}:${service.name}:${region}`) >= 0.15;
+      const used =
+        (service.core === true && r === 0) ||
+        spike ||
+        unit(seed, `use:${account.id}:${service.name}:${region}`) >= 0.15;
       if (!used) continue;
-      const base = service.daily * size * regionWeight * (0.7 + 0.6 * unit(seed, `mix:${account.id}:${service.name}:${region}`));
+      const base =
+        service.daily * size * regionWeight * (0.7 + 0.6 * unit(seed, `mix:${account.id}:${service.name}:${region}`));
       const usageType = `${REGION_PREFIX[region] ?? `${region.toUpperCase()}-`}${service.usageType}`;
-      lines.push({ account, service, region, usageType, base, seed: hashText(`${seed}:${account.id}:${service.name}:${region}`), spike, firstDay });
+      lines.push({
+        account,
+        service,
+        region,
+        usageType,
+        base,
+        seed: hashText(`${seed}:${account.id}:${service.name}:${region}`),
+        spike,
+        firstDay,
+      });
     }
   });
   // Tax follows the size of the account's usage; it has no region and no day-to-day noise of its own.
   const taxBase = TAX_RATE * lines.reduce((sum, l) => sum + l.base, 0);
-  lines.push({ account, service: TAX, region: NO_REGION, usageType: TAX.usageType, base: taxBase, seed: 0, spike: false, firstDay });
+  lines.push({
+    account,
+    service: TAX,
+    region: NO_REGION,
+    usageType: TAX.usageType,
+    base: taxBase,
+    seed: 0,
+    spike: false,
+    firstDay,
+  });
   return lines;
 }
 
@@ -143,7 +211,9 @@ export function createBillModel(world: World, nowMs: number): BillModel {
   const spikeHigher = monthStart(today, 0);
   const active = () => Object.values(world.accounts).filter((a) => a.status === 'ACTIVE');
   // The runaway table lives in the organization's first production account.
-  const spikeAccountId = Object.values(world.accounts).find((a) => a.status === 'ACTIVE' && a.tags['stage'] === 'prod')?.id;
+  const spikeAccountId = Object.values(world.accounts).find(
+    (a) => a.status === 'ACTIVE' && a.tags['stage'] === 'prod',
+  )?.id;
   let cached: BillLine[] | undefined;
 
   const lineCost = (line: BillLine, day: number): number => {
@@ -166,27 +236,45 @@ export function createBillModel(world: World, nowMs: number): BillModel {
     costOf(accountId, service, region, day) {
       const account = world.accounts[accountId];
       if (!account || account.status !== 'ACTIVE') return 0;
-      const line = linesOf(world, account, spikeAccountId).find((l) => l.service.name === service && l.region === region);
+      const line = linesOf(world, account, spikeAccountId).find(
+        (l) => l.service.name === service && l.region === region,
+      );
       return line ? lineCost(line, day) : 0;
     },
   };
 }
 
-export const METRIC_NAMES = ['AmortizedCost', 'BlendedCost', 'NetAmortizedCost', 'NetUnblendedCost', 'NormalizedUsageAmount', 'UnblendedCost', 'UsageQuantity'] as const;
+export const METRIC_NAMES = [
+  'AmortizedCost',
+  'BlendedCost',
+  'NetAmortizedCost',
+  'NetUnblendedCost',
+  'NormalizedUsageAmount',
+  'UnblendedCost',
+  'UsageQuantity',
+] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 
 /** Each metric is a fixed multiple of the day's unblended cost for a service, so sums stay consistent. */
 export function metricFactor(service: ServiceSpec, metric: MetricName): number {
   const net = service === TAX ? 1 : NET_DISCOUNT;
   switch (metric) {
-    case 'UnblendedCost': return 1;
-    case 'BlendedCost': return service.blended ?? 1;
-    case 'NetUnblendedCost': return net;
-    case 'AmortizedCost': return service.amortized ?? 1;
-    case 'NetAmortizedCost': return (service.amortized ?? 1) * net;
-    case 'UsageQuantity': return 1 / service.unitPrice;
-    case 'NormalizedUsageAmount': return (service.normalization ?? 0) / service.unitPrice;
+    case 'UnblendedCost':
+      return 1;
+    case 'BlendedCost':
+      return service.blended ?? 1;
+    case 'NetUnblendedCost':
+      return net;
+    case 'AmortizedCost':
+      return service.amortized ?? 1;
+    case 'NetAmortizedCost':
+      return (service.amortized ?? 1) * net;
+    case 'UsageQuantity':
+      return 1 / service.unitPrice;
+    case 'NormalizedUsageAmount':
+      return (service.normalization ?? 0) / service.unitPrice;
   }
 }
 
-export const metricUnit = (metric: MetricName): string => (metric === 'UsageQuantity' || metric === 'NormalizedUsageAmount' ? 'N/A' : 'USD');
+export const metricUnit = (metric: MetricName): string =>
+  metric === 'UsageQuantity' || metric === 'NormalizedUsageAmount' ? 'N/A' : 'USD';

@@ -12,7 +12,16 @@ import type { TrailEvent } from '../world/types.js';
 const DAY_MS = 86_400_000;
 const HISTORY_MS = 90 * DAY_MS;
 const DEFAULT_MAX_RESULTS = 50;
-const ATTRIBUTE_KEYS = ['EventId', 'EventName', 'ReadOnly', 'Username', 'ResourceType', 'ResourceName', 'EventSource', 'AccessKeyId'] as const;
+const ATTRIBUTE_KEYS = [
+  'EventId',
+  'EventName',
+  'ReadOnly',
+  'Username',
+  'ResourceType',
+  'ResourceName',
+  'EventSource',
+  'AccessKeyId',
+] as const;
 type AttributeKey = (typeof ATTRIBUTE_KEYS)[number];
 
 const isAttributeKey = (k: string): k is AttributeKey => (ATTRIBUTE_KEYS as readonly string[]).includes(k);
@@ -29,7 +38,14 @@ interface Lookup {
 /** JSON protocols send timestamps as epoch seconds; accept ISO text and Date as well, to be lenient at the edge. */
 function timeOf(value: unknown, name: string): number | undefined {
   if (value === undefined || value === null) return undefined;
-  const ms = typeof value === 'number' ? value * 1000 : value instanceof Date ? value.getTime() : typeof value === 'string' ? Date.parse(value) : NaN;
+  const ms =
+    typeof value === 'number'
+      ? value * 1000
+      : value instanceof Date
+        ? value.getTime()
+        : typeof value === 'string'
+          ? Date.parse(value)
+          : NaN;
   if (!Number.isFinite(ms)) throw new ApiError('InvalidTimeRangeException', `${name} is not a valid timestamp.`, 400);
   return ms;
 }
@@ -38,12 +54,23 @@ function parseAttribute(input: Record<string, unknown>): Lookup['attribute'] {
   const attributes = list(input, 'LookupAttributes').map(obj);
   if (attributes.length === 0) return undefined;
   // The API takes a list, but AWS allows one attribute per lookup.
-  if (attributes.length > 1) throw new ApiError('InvalidLookupAttributesException', 'You cannot specify more than one lookup attribute.', 400);
+  if (attributes.length > 1)
+    throw new ApiError('InvalidLookupAttributesException', 'You cannot specify more than one lookup attribute.', 400);
   const first = attributes[0] ?? {};
   const key = str(first, 'AttributeKey') ?? '';
   const value = str(first, 'AttributeValue');
-  if (!isAttributeKey(key)) throw new ApiError('InvalidLookupAttributesException', `The attribute key ${key} is not valid. Valid keys are ${ATTRIBUTE_KEYS.join(', ')}.`, 400);
-  if (value === undefined || value.length === 0 || value.length > 2000) throw new ApiError('InvalidLookupAttributesException', `The attribute value for ${key} must be between 1 and 2000 characters.`, 400);
+  if (!isAttributeKey(key))
+    throw new ApiError(
+      'InvalidLookupAttributesException',
+      `The attribute key ${key} is not valid. Valid keys are ${ATTRIBUTE_KEYS.join(', ')}.`,
+      400,
+    );
+  if (value === undefined || value.length === 0 || value.length > 2000)
+    throw new ApiError(
+      'InvalidLookupAttributesException',
+      `The attribute value for ${key} must be between 1 and 2000 characters.`,
+      400,
+    );
   return { key, value };
 }
 
@@ -52,17 +79,36 @@ function parseLookup(ctx: HandlerContext, input: Record<string, unknown>): Looku
   const now = ctx.now();
   const start = timeOf(input['StartTime'], 'StartTime');
   const end = timeOf(input['EndTime'], 'EndTime');
-  if (start !== undefined && end !== undefined && start > end) throw new ApiError('InvalidTimeRangeException', 'Start time must be earlier than end time.', 400);
+  if (start !== undefined && end !== undefined && start > end)
+    throw new ApiError('InvalidTimeRangeException', 'Start time must be earlier than end time.', 400);
   const startMs = start ?? now - HISTORY_MS;
   const endMs = end ?? now;
   const max = num(input, 'MaxResults');
   if (max !== undefined && (!Number.isInteger(max) || max < 1 || max > 50)) {
-    throw new ApiError('InvalidMaxResultsException', `Value ${max} for MaxResults is invalid: it must be between 1 and 50.`, 400);
+    throw new ApiError(
+      'InvalidMaxResultsException',
+      `Value ${max} for MaxResults is invalid: it must be between 1 and 50.`,
+      400,
+    );
   }
   const category = str(input, 'EventCategory');
-  if (category !== undefined && category !== 'insight') throw new ApiError('InvalidEventCategoryException', `Event category ${category} is not valid. The valid event category is insight.`, 400);
+  if (category !== undefined && category !== 'insight')
+    throw new ApiError(
+      'InvalidEventCategoryException',
+      `Event category ${category} is not valid. The valid event category is insight.`,
+      400,
+    );
   const fingerprint = createHash('sha256')
-    .update(JSON.stringify([ctx.caller.accountId, ctx.region, attribute, input['StartTime'] ?? null, input['EndTime'] ?? null, category ?? null]))
+    .update(
+      JSON.stringify([
+        ctx.caller.accountId,
+        ctx.region,
+        attribute,
+        input['StartTime'] ?? null,
+        input['EndTime'] ?? null,
+        category ?? null,
+      ]),
+    )
     .digest('hex')
     .slice(0, 16);
   return { ...(attribute ? { attribute } : {}), startMs, endMs, maxResults: max ?? DEFAULT_MAX_RESULTS, fingerprint };
@@ -72,14 +118,22 @@ function matches(event: TrailEvent, attribute: Lookup['attribute']): boolean {
   if (!attribute) return true;
   const v = attribute.value;
   switch (attribute.key) {
-    case 'EventId': return event.eventId === v;
-    case 'EventName': return event.eventName === v;
-    case 'EventSource': return event.eventSource === v;
-    case 'Username': return event.username === v;
-    case 'AccessKeyId': return event.accessKeyId === v;
-    case 'ReadOnly': return String(event.readOnly) === v;
-    case 'ResourceName': return event.resources.some((r) => r.name === v);
-    case 'ResourceType': return event.resources.some((r) => r.type === v);
+    case 'EventId':
+      return event.eventId === v;
+    case 'EventName':
+      return event.eventName === v;
+    case 'EventSource':
+      return event.eventSource === v;
+    case 'Username':
+      return event.username === v;
+    case 'AccessKeyId':
+      return event.accessKeyId === v;
+    case 'ReadOnly':
+      return String(event.readOnly) === v;
+    case 'ResourceName':
+      return event.resources.some((r) => r.name === v);
+    case 'ResourceType':
+      return event.resources.some((r) => r.type === v);
   }
 }
 
@@ -106,7 +160,12 @@ function encodeToken(fingerprint: string, eventId: string): string {
 }
 
 function resumeIndex(trail: readonly TrailEvent[], token: string, fingerprint: string): number {
-  const invalid = () => new ApiError('InvalidNextTokenException', 'Invalid NextToken: the token is not valid, or was issued for a request with different parameters.', 400);
+  const invalid = () =>
+    new ApiError(
+      'InvalidNextTokenException',
+      'Invalid NextToken: the token is not valid, or was issued for a request with different parameters.',
+      400,
+    );
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(token, 'base64').toString('utf8'));

@@ -22,11 +22,17 @@ function describeConfigRules(ctx: HandlerContext, input: Record<string, unknown>
   const names = strList(input, 'ConfigRuleNames');
   const unknown = names.find((n) => !w.configRules.some((r) => r.name === n));
   if (unknown !== undefined) {
-    throw new ApiError('NoSuchConfigRuleException', `The ConfigRule '${unknown}' provided in the request is invalid. Please check the configRule name`, 400);
+    throw new ApiError(
+      'NoSuchConfigRuleException',
+      `The ConfigRule '${unknown}' provided in the request is invalid. Please check the configRule name`,
+      400,
+    );
   }
   const mode = str(obj(input['Filters']), 'EvaluationMode');
   // Sorted by name, as moto does; AWS documents no order.
-  const rules = [...w.configRules].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).filter((r) => (names.length === 0 || names.includes(r.name)) && (mode === undefined || mode === 'DETECTIVE'));
+  const rules = [...w.configRules]
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .filter((r) => (names.length === 0 || names.includes(r.name)) && (mode === undefined || mode === 'DETECTIVE'));
   const token = str(input, 'NextToken');
   const offset = token === undefined ? 0 : decodeOffsetToken(token, 'DescribeConfigRules');
   if (offset === undefined) throw new ApiError('InvalidNextTokenException', 'The nextToken provided is invalid', 400);
@@ -53,13 +59,18 @@ function recorders(ctx: HandlerContext, w: RegionWorkloads, input: Record<string
   const names = strList(input, 'ConfigurationRecorderNames');
   const unknown = names.find((n) => !existing.includes(n));
   if (unknown !== undefined) {
-    throw new ApiError('NoSuchConfigurationRecorderException', `Cannot find configuration recorder with the specified name '${unknown}'.`, 400);
+    throw new ApiError(
+      'NoSuchConfigurationRecorderException',
+      `Cannot find configuration recorder with the specified name '${unknown}'.`,
+      400,
+    );
   }
   const arn = str(input, 'Arn');
   return existing.filter((n) => arn === undefined || arn === recorderArn(ctx, w, n));
 }
 
-const recorderArn = (ctx: HandlerContext, w: RegionWorkloads, name: string) => regionalArn(ctx, 'config', `configuration-recorder/${name}/${w.hostId}`);
+const recorderArn = (ctx: HandlerContext, w: RegionWorkloads, name: string) =>
+  regionalArn(ctx, 'config', `configuration-recorder/${name}/${w.hostId}`);
 
 function describeConfigurationRecorders(ctx: HandlerContext, input: Record<string, unknown>) {
   const w = gate(ctx, 'DescribeConfigurationRecorders');

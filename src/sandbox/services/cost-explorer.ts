@@ -2,8 +2,25 @@ import { createHash } from 'node:crypto';
 import { ApiError } from '../api-error.js';
 import { list, num, obj, str, strList, type HandlerContext, type ServiceImpl } from '../service.js';
 import type { World } from '../world/types.js';
-import { createBillModel, DAY_MS, metricFactor, METRIC_NAMES, metricUnit, monthStart, type BillLine, type BillModel, type MetricName } from './ce-bill.js';
-import { compileExpression, compileGroupBy, dimensionReader, validation, type GroupDefinition, type LinePredicate } from './ce-expression.js';
+import {
+  createBillModel,
+  DAY_MS,
+  metricFactor,
+  METRIC_NAMES,
+  metricUnit,
+  monthStart,
+  type BillLine,
+  type BillModel,
+  type MetricName,
+} from './ce-bill.js';
+import {
+  compileExpression,
+  compileGroupBy,
+  dimensionReader,
+  validation,
+  type GroupDefinition,
+  type LinePredicate,
+} from './ce-expression.js';
 
 /**
  * Cost Explorer over the sandbox's computed consolidated bill (ce-bill.ts). As in an organization with
@@ -18,10 +35,17 @@ function requirePayer(ctx: HandlerContext): void {
   const payer = ctx.world.organization.masterAccountId;
   if (ctx.caller.accountId === payer) return;
   const action = `ce:${ctx.operation}`;
-  throw new ApiError('AccessDeniedException', `User: ${ctx.caller.arn} is not authorized to perform: ${action} on resource: arn:aws:ce:us-east-1:${ctx.caller.accountId}:/${ctx.operation} because account ${ctx.caller.accountId} is a linked account of a consolidated billing family: Cost Explorer is only available in the management (payer) account ${payer} of this organization`, 400);
+  throw new ApiError(
+    'AccessDeniedException',
+    `User: ${ctx.caller.arn} is not authorized to perform: ${action} on resource: arn:aws:ce:us-east-1:${ctx.caller.accountId}:/${ctx.operation} because account ${ctx.caller.accountId} is a linked account of a consolidated billing family: Cost Explorer is only available in the management (payer) account ${payer} of this organization`,
+    400,
+  );
 }
 
-const required = (member: string) => validation(`1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`);
+const required = (member: string) =>
+  validation(
+    `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`,
+  );
 const iso = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
 function parseDay(value: string | undefined, member: string): number {
@@ -44,7 +68,11 @@ function parseTimePeriod(input: Record<string, unknown>, bill: BillModel): { sta
   return { startDay, endDay };
 }
 
-interface Period { start: number; end: number; estimated: boolean }
+interface Period {
+  start: number;
+  end: number;
+  estimated: boolean;
+}
 
 function periodsOf(startDay: number, endDay: number, granularity: string, bill: BillModel): Period[] {
   const currentMonth = monthStart(bill.today);
@@ -70,7 +98,10 @@ function parseMetrics(input: Record<string, unknown>): { requested: string; name
 
 function fingerprint(operation: string, input: Record<string, unknown>): string {
   const { NextPageToken: _token, MaxResults: _max, ...rest } = input;
-  return createHash('sha256').update(`${operation}:${JSON.stringify(rest)}`).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(`${operation}:${JSON.stringify(rest)}`)
+    .digest('hex')
+    .slice(0, 16);
 }
 
 function readToken(input: Record<string, unknown>, print: string): number {
@@ -84,16 +115,30 @@ function readToken(input: Record<string, unknown>, print: string): number {
   }
   const { f, o } = decoded;
   if (typeof f !== 'string' || typeof o !== 'number' || !Number.isInteger(o) || o < 0) {
-    throw new ApiError('InvalidNextTokenException', 'The pagination token is invalid. Try again without a pagination token.', 400);
+    throw new ApiError(
+      'InvalidNextTokenException',
+      'The pagination token is invalid. Try again without a pagination token.',
+      400,
+    );
   }
-  if (f !== print) throw new ApiError('RequestChangedException', 'Your request parameters changed between pages. Try again with the old parameters or without a pagination token.', 400);
+  if (f !== print)
+    throw new ApiError(
+      'RequestChangedException',
+      'Your request parameters changed between pages. Try again with the old parameters or without a pagination token.',
+      400,
+    );
   return o;
 }
 
-const writeToken = (print: string, offset: number) => Buffer.from(JSON.stringify({ f: print, o: offset })).toString('base64');
+const writeToken = (print: string, offset: number) =>
+  Buffer.from(JSON.stringify({ f: print, o: offset })).toString('base64');
 
 /** One entry of the flattened answer: a group in a period, or a period with no group (or an ungrouped total). */
-interface Item { period: number; keys?: string[]; values: Float64Array }
+interface Item {
+  period: number;
+  keys?: string[];
+  values: Float64Array;
+}
 
 function filteredLines(bill: BillModel, filter: LinePredicate | undefined): readonly BillLine[] {
   const lines = bill.lines();
@@ -101,7 +146,13 @@ function filteredLines(bill: BillModel, filter: LinePredicate | undefined): read
 }
 
 /** Sums every line's days into its period and group. Only the noise of each day is computed: O(lines × days). */
-function aggregate(bill: BillModel, lines: readonly BillLine[], periods: Period[], metrics: MetricName[], keysOf: ((l: BillLine) => string[]) | undefined): Item[] {
+function aggregate(
+  bill: BillModel,
+  lines: readonly BillLine[],
+  periods: Period[],
+  metrics: MetricName[],
+  keysOf: ((l: BillLine) => string[]) | undefined,
+): Item[] {
   const first = periods[0]?.start ?? 0;
   const last = periods[periods.length - 1]?.end ?? first;
   const dayToPeriod = new Int32Array(last - first);
@@ -146,7 +197,9 @@ function aggregate(bill: BillModel, lines: readonly BillLine[], periods: Period[
 }
 
 function metricsOut(metrics: { requested: string; name: MetricName }[], values: Float64Array) {
-  return Object.fromEntries(metrics.map((m, i) => [m.requested, { Amount: (values[i] ?? 0).toFixed(10), Unit: metricUnit(m.name) }]));
+  return Object.fromEntries(
+    metrics.map((m, i) => [m.requested, { Amount: (values[i] ?? 0).toFixed(10), Unit: metricUnit(m.name) }]),
+  );
 }
 
 /** Later pages reuse the answer computed for the first one, so that paging through 5000 accounts is O(page). */
@@ -170,8 +223,12 @@ function getCostAndUsage(ctx: HandlerContext, input: Record<string, unknown>) {
   const { startDay, endDay } = parseTimePeriod(input, bill);
   const granularity = str(input, 'Granularity');
   if (granularity === undefined) throw required('granularity');
-  if (granularity === 'HOURLY') throw validation('Hourly granularity is not enabled for this payer account. Enable hourly granularity in the Cost Explorer preferences.');
-  if (granularity !== 'DAILY' && granularity !== 'MONTHLY') throw validation(`Granularity ${granularity} is invalid. Valid values are DAILY, MONTHLY, HOURLY`);
+  if (granularity === 'HOURLY')
+    throw validation(
+      'Hourly granularity is not enabled for this payer account. Enable hourly granularity in the Cost Explorer preferences.',
+    );
+  if (granularity !== 'DAILY' && granularity !== 'MONTHLY')
+    throw validation(`Granularity ${granularity} is invalid. Valid values are DAILY, MONTHLY, HOURLY`);
   const metrics = parseMetrics(input);
   const groupBy = list(input, 'GroupBy');
   const grouping = groupBy.length > 0 ? compileGroupBy(groupBy, bill.payerAccountId) : undefined;
@@ -180,7 +237,14 @@ function getCostAndUsage(ctx: HandlerContext, input: Record<string, unknown>) {
   const print = fingerprint('GetCostAndUsage', input);
   const offset = readToken(input, print);
   const items = cachedItems(ctx.world, `${print}:${bill.today}`, ctx.now(), offset === 0, () =>
-    aggregate(bill, filteredLines(bill, filter), periods, metrics.map((m) => m.name), grouping?.keysOf));
+    aggregate(
+      bill,
+      filteredLines(bill, filter),
+      periods,
+      metrics.map((m) => m.name),
+      grouping?.keysOf,
+    ),
+  );
   const page = items.slice(offset, offset + RESULT_PAGE_ITEMS);
   const next = offset + RESULT_PAGE_ITEMS < items.length ? writeToken(print, offset + RESULT_PAGE_ITEMS) : undefined;
   return {
@@ -191,7 +255,12 @@ function getCostAndUsage(ctx: HandlerContext, input: Record<string, unknown>) {
   };
 }
 
-function resultsByTime(page: Item[], periods: Period[], metrics: { requested: string; name: MetricName }[], grouped: boolean) {
+function resultsByTime(
+  page: Item[],
+  periods: Period[],
+  metrics: { requested: string; name: MetricName }[],
+  grouped: boolean,
+) {
   const out: { TimePeriod: { Start: string; End: string }; Total: object; Groups: object[]; Estimated: boolean }[] = [];
   let current = -1;
   for (const item of page) {
@@ -199,7 +268,12 @@ function resultsByTime(page: Item[], periods: Period[], metrics: { requested: st
     if (!period) continue;
     if (item.period !== current) {
       current = item.period;
-      out.push({ TimePeriod: { Start: iso(period.start), End: iso(period.end) }, Total: grouped ? {} : metricsOut(metrics, item.values), Groups: [], Estimated: period.estimated });
+      out.push({
+        TimePeriod: { Start: iso(period.start), End: iso(period.end) },
+        Total: grouped ? {} : metricsOut(metrics, item.values),
+        Groups: [],
+        Estimated: period.estimated,
+      });
     }
     if (item.keys) out[out.length - 1]?.Groups.push({ Keys: item.keys, Metrics: metricsOut(metrics, item.values) });
   }
@@ -232,13 +306,19 @@ function getDimensionValues(ctx: HandlerContext, input: Record<string, unknown>)
   }
   const values = [...seen].sort();
   const max = num(input, 'MaxResults');
-  if (max !== undefined && (!Number.isInteger(max) || max < 1)) throw validation(`1 validation error detected: Value '${max}' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1`);
+  if (max !== undefined && (!Number.isInteger(max) || max < 1))
+    throw validation(
+      `1 validation error detected: Value '${max}' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1`,
+    );
   const print = fingerprint('GetDimensionValues', input);
   const offset = readToken(input, print);
   const size = max ?? DIMENSION_PAGE;
   const page = values.slice(offset, offset + size);
   return {
-    DimensionValues: page.map((Value) => ({ Value, Attributes: dimension === 'LINKED_ACCOUNT' ? { description: ctx.world.accounts[Value]?.name ?? Value } : {} })),
+    DimensionValues: page.map((Value) => ({
+      Value,
+      Attributes: dimension === 'LINKED_ACCOUNT' ? { description: ctx.world.accounts[Value]?.name ?? Value } : {},
+    })),
     ReturnSize: page.length,
     TotalSize: values.length,
     ...(offset + size < values.length ? { NextPageToken: writeToken(print, offset + size) } : {}),

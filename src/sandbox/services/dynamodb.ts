@@ -16,20 +16,33 @@ function gate(ctx: HandlerContext, operation: string, resource: string): RegionW
 }
 
 function validation(member: string, value: unknown, constraint: string): ApiError {
-  return new ApiError('ValidationException', `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: ${constraint}`, 400);
+  return new ApiError(
+    'ValidationException',
+    `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: ${constraint}`,
+    400,
+  );
 }
 
 function listTables(ctx: HandlerContext, input: Record<string, unknown>) {
   const w = gate(ctx, 'ListTables', regionalArn(ctx, 'dynamodb', 'table/*'));
   const limit = num(input, 'Limit');
-  if (limit !== undefined && limit < 1) throw validation('limit', limit, 'Member must have value greater than or equal to 1');
-  if (limit !== undefined && limit > 100) throw validation('limit', limit, 'Member must have value less than or equal to 100');
+  if (limit !== undefined && limit < 1)
+    throw validation('limit', limit, 'Member must have value greater than or equal to 1');
+  if (limit !== undefined && limit > 100)
+    throw validation('limit', limit, 'Member must have value less than or equal to 100');
   const after = str(input, 'ExclusiveStartTableName');
-  if (after !== undefined && after.length < 3) throw validation('exclusiveStartTableName', after, 'Member must have length greater than or equal to 3');
-  const names = w.tables.map((t) => t.name).sort().filter((n) => after === undefined || n > after);
+  if (after !== undefined && after.length < 3)
+    throw validation('exclusiveStartTableName', after, 'Member must have length greater than or equal to 3');
+  const names = w.tables
+    .map((t) => t.name)
+    .sort()
+    .filter((n) => after === undefined || n > after);
   const page = names.slice(0, limit ?? 100);
   const last = page[page.length - 1];
-  return { TableNames: page, ...(names.length > page.length && last !== undefined ? { LastEvaluatedTableName: last } : {}) };
+  return {
+    TableNames: page,
+    ...(names.length > page.length && last !== undefined ? { LastEvaluatedTableName: last } : {}),
+  };
 }
 
 /** A table named by name or by ARN; the ARN is what AWS authorizes and names in its denial. */
@@ -38,7 +51,10 @@ function tableArnOf(ctx: HandlerContext, ref: string): string {
 }
 
 function keySchema(t: DynamoTableSpec) {
-  return [{ AttributeName: t.hashKey, KeyType: 'HASH' }, ...(t.rangeKey === undefined ? [] : [{ AttributeName: t.rangeKey, KeyType: 'RANGE' }])];
+  return [
+    { AttributeName: t.hashKey, KeyType: 'HASH' },
+    ...(t.rangeKey === undefined ? [] : [{ AttributeName: t.rangeKey, KeyType: 'RANGE' }]),
+  ];
 }
 
 function tableShape(t: DynamoTableSpec): Record<string, unknown> {
@@ -49,14 +65,29 @@ function tableShape(t: DynamoTableSpec): Record<string, unknown> {
     KeySchema: keySchema(t),
     TableStatus: 'ACTIVE',
     CreationDateTime: new Date(t.createdAt),
-    ProvisionedThroughput: { NumberOfDecreasesToday: 0, ReadCapacityUnits: t.readCapacity, WriteCapacityUnits: t.writeCapacity },
+    ProvisionedThroughput: {
+      NumberOfDecreasesToday: 0,
+      ReadCapacityUnits: t.readCapacity,
+      WriteCapacityUnits: t.writeCapacity,
+    },
     TableSizeBytes: t.sizeBytes,
     ItemCount: t.itemCount,
     TableArn: t.arn,
     TableId: t.id,
-    ...(onDemand ? { BillingModeSummary: { BillingMode: 'PAY_PER_REQUEST', LastUpdateToPayPerRequestDateTime: new Date(t.createdAt) } } : {}),
+    ...(onDemand
+      ? {
+          BillingModeSummary: {
+            BillingMode: 'PAY_PER_REQUEST',
+            LastUpdateToPayPerRequestDateTime: new Date(t.createdAt),
+          },
+        }
+      : {}),
     DeletionProtectionEnabled: t.deletionProtection,
-    WarmThroughput: { ReadUnitsPerSecond: onDemand ? 12_000 : t.readCapacity, WriteUnitsPerSecond: onDemand ? 4_000 : t.writeCapacity, Status: 'ACTIVE' },
+    WarmThroughput: {
+      ReadUnitsPerSecond: onDemand ? 12_000 : t.readCapacity,
+      WriteUnitsPerSecond: onDemand ? 4_000 : t.writeCapacity,
+      Status: 'ACTIVE',
+    },
   };
 }
 
@@ -65,7 +96,8 @@ function describeTable(ctx: HandlerContext, input: Record<string, unknown>) {
   const arn = tableArnOf(ctx, ref);
   const w = gate(ctx, 'DescribeTable', arn);
   const table = w.tables.find((t) => t.arn === arn);
-  if (!table) throw new ApiError('ResourceNotFoundException', `Requested resource not found: Table: ${ref} not found`, 400);
+  if (!table)
+    throw new ApiError('ResourceNotFoundException', `Requested resource not found: Table: ${ref} not found`, 400);
   return { Table: tableShape(table) };
 }
 
@@ -74,7 +106,8 @@ function listTagsOfResource(ctx: HandlerContext, input: Record<string, unknown>)
   const w = gate(ctx, 'ListTagsOfResource', arn);
   const table = w.tables.find((t) => t.arn === arn);
   // AWS's own text spells it "ResourcArn".
-  if (!table) throw new ApiError('ResourceNotFoundException', `Requested resource not found: ResourcArn: ${arn} not found`, 400);
+  if (!table)
+    throw new ApiError('ResourceNotFoundException', `Requested resource not found: ResourcArn: ${arn} not found`, 400);
   return { Tags: tagList(table.tags) };
 }
 

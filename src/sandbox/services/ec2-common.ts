@@ -24,7 +24,11 @@ export function invalidParameter(message: string): ApiError {
  * a code AWS never sends, on purpose: reusing `AuthFailure` would claim the region exists and is merely
  * disabled, and a fan-out would then report a typo as REGION_DISABLED.
  */
-export function authorizeEc2(ctx: HandlerContext, action: string, input: Record<string, unknown>): SandboxAccount | undefined {
+export function authorizeEc2(
+  ctx: HandlerContext,
+  action: string,
+  input: Record<string, unknown>,
+): SandboxAccount | undefined {
   // The ec2 protocol's invalid-token error is AuthFailure (401), as described above.
   const account = checkRegion(ctx, 'ec2');
   const context = { ...principalContext(ctx.world, ctx.caller, ctx.now()), 'aws:RequestedRegion': ctx.region };
@@ -32,11 +36,18 @@ export function authorizeEc2(ctx: HandlerContext, action: string, input: Record<
   const result = authorizeCaller(ctx.world, ctx.caller, `ec2:${action}`, '*', context);
   if (!result.allowed) {
     // EC2's text names no resource for Describe actions, unlike IAM's "on resource: …".
-    const why = result.explicit ? 'with an explicit deny in an identity-based policy' : `because no identity-based policy allows the ec2:${action} action`;
-    throw new ApiError('UnauthorizedOperation', `You are not authorized to perform this operation. User: ${ctx.caller.arn} is not authorized to perform: ec2:${action} ${why}`, 403);
+    const why = result.explicit
+      ? 'with an explicit deny in an identity-based policy'
+      : `because no identity-based policy allows the ec2:${action} action`;
+    throw new ApiError(
+      'UnauthorizedOperation',
+      `You are not authorized to perform this operation. User: ${ctx.caller.arn} is not authorized to perform: ec2:${action} ${why}`,
+      403,
+    );
   }
   // DryRun asks only "would I be allowed?": AWS answers with this error when the answer is yes.
-  if (bool(input, 'DryRun') === true) throw new ApiError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);
+  if (bool(input, 'DryRun') === true)
+    throw new ApiError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);
   return account;
 }
 
@@ -58,7 +69,10 @@ export type FilterFields<T> = Readonly<Record<string, (item: T) => readonly stri
 /** EC2 filter values are globs: `*` any run of characters, `?` one character. */
 function globMatcher(pattern: string): (value: string) => boolean {
   if (!/[*?]/.test(pattern)) return (value) => value === pattern;
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   const re = new RegExp(`^${source}$`, 's');
   return (value) => re.test(value);
 }
@@ -68,7 +82,11 @@ function globMatcher(pattern: string): (value: string) => boolean {
  * `tag-key` and `tag-value` are known to every filterable resource with tags. An unknown filter name is
  * refused up front, even when there is nothing to filter, as AWS does.
  */
-export function filterPredicate<T>(filters: Ec2Filter[], fields: FilterFields<T>, tagsOf?: (item: T) => Record<string, string>): (item: T) => boolean {
+export function filterPredicate<T>(
+  filters: Ec2Filter[],
+  fields: FilterFields<T>,
+  tagsOf?: (item: T) => Record<string, string>,
+): (item: T) => boolean {
   const tests = filters.map((filter) => {
     const read = fieldReader(filter.name, fields, tagsOf);
     if (!read) throw invalidParameter(`The filter '${filter.name}' is invalid`);
@@ -78,7 +96,11 @@ export function filterPredicate<T>(filters: Ec2Filter[], fields: FilterFields<T>
   return (item) => tests.every((test) => test(item));
 }
 
-function fieldReader<T>(name: string, fields: FilterFields<T>, tagsOf?: (item: T) => Record<string, string>): ((item: T) => readonly string[]) | undefined {
+function fieldReader<T>(
+  name: string,
+  fields: FilterFields<T>,
+  tagsOf?: (item: T) => Record<string, string>,
+): ((item: T) => readonly string[]) | undefined {
   if (Object.hasOwn(fields, name)) return fields[name];
   if (!tagsOf) return undefined;
   if (name.startsWith('tag:')) {
@@ -109,8 +131,14 @@ export interface Page<T> {
  */
 export function paginate<T>(items: T[], input: Record<string, unknown>, operation: string): Page<T> {
   const maxResults = num(input, 'MaxResults');
-  if (maxResults !== undefined && maxResults < 5) throw invalidParameter(`Value ( ${maxResults} ) for parameter maxResults is invalid. Expecting a value greater than 5.`);
-  if (maxResults !== undefined && maxResults > 1000) throw invalidParameter(`Value ( ${maxResults} ) for parameter maxResults is invalid. Expecting a value less than 1000.`);
+  if (maxResults !== undefined && maxResults < 5)
+    throw invalidParameter(
+      `Value ( ${maxResults} ) for parameter maxResults is invalid. Expecting a value greater than 5.`,
+    );
+  if (maxResults !== undefined && maxResults > 1000)
+    throw invalidParameter(
+      `Value ( ${maxResults} ) for parameter maxResults is invalid. Expecting a value less than 1000.`,
+    );
   const token = str(input, 'NextToken');
   const offset = token === undefined ? 0 : decodeToken(token, operation);
   const size = maxResults ?? items.length;
@@ -123,7 +151,11 @@ export function paginate<T>(items: T[], input: Record<string, unknown>, operatio
 /** EC2 refuses MaxResults next to a list of ids (`instancesSet`, `volumeSet`): ids are not paginated. */
 export function rejectIdsWithMaxResults(input: Record<string, unknown>, member: string, wireName: string): void {
   if (num(input, 'MaxResults') !== undefined && list(input, member).length > 0) {
-    throw new ApiError('InvalidParameterCombination', `The parameter ${wireName} cannot be used with the parameter maxResults`, 400);
+    throw new ApiError(
+      'InvalidParameterCombination',
+      `The parameter ${wireName} cannot be used with the parameter maxResults`,
+      400,
+    );
   }
 }
 
@@ -136,7 +168,8 @@ function decodeToken(token: string, operation: string): number {
     const parsed: unknown = JSON.parse(Buffer.from(token, 'base64').toString('utf8'));
     const value = obj(parsed);
     const offset = value['offset'];
-    if (value['op'] === operation && typeof offset === 'number' && Number.isInteger(offset) && offset >= 0) return offset;
+    if (value['op'] === operation && typeof offset === 'number' && Number.isInteger(offset) && offset >= 0)
+      return offset;
   } catch {
     // fall through to the service's own error
   }

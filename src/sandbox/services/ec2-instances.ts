@@ -2,8 +2,18 @@ import { ApiError } from '../api-error.js';
 import { strList, type HandlerContext } from '../service.js';
 import type { Ec2Instance } from '../world/types.js';
 import {
-  ROOT_DEVICE, authorizeEc2, checkIdsWellFormed, defaultGroupId, derivedId, filterPredicate, paginate, parseFilters,
-  rejectIdsWithMaxResults, rootVolumeId, tagList, type FilterFields,
+  ROOT_DEVICE,
+  authorizeEc2,
+  checkIdsWellFormed,
+  defaultGroupId,
+  derivedId,
+  filterPredicate,
+  paginate,
+  parseFilters,
+  rejectIdsWithMaxResults,
+  rootVolumeId,
+  tagList,
+  type FilterFields,
 } from './ec2-common.js';
 
 /** EC2's instance state codes (the low byte of `instanceState.code`). */
@@ -61,10 +71,17 @@ function instanceOutput(region: string, instance: Ec2Instance): Record<string, u
         SubnetId: instance.subnetId,
         VpcId: instance.vpcId,
         SecurityGroups: [{ GroupId: defaultGroupId(instance.vpcId), GroupName: 'default' }],
-        BlockDeviceMappings: [{
-          DeviceName: ROOT_DEVICE,
-          Ebs: { AttachTime: launchTime, DeleteOnTermination: true, Status: 'attached', VolumeId: rootVolumeId(instance.instanceId) },
-        }],
+        BlockDeviceMappings: [
+          {
+            DeviceName: ROOT_DEVICE,
+            Ebs: {
+              AttachTime: launchTime,
+              DeleteOnTermination: true,
+              Status: 'attached',
+              VolumeId: rootVolumeId(instance.instanceId),
+            },
+          },
+        ],
         SourceDestCheck: true,
       };
   return {
@@ -76,7 +93,14 @@ function instanceOutput(region: string, instance: Ec2Instance): Record<string, u
     Placement: { AvailabilityZone: instance.availabilityZone, GroupName: '', Tenancy: 'default' },
     PublicDnsName: '',
     StateTransitionReason: instance.state === 'stopped' ? 'User initiated' : '',
-    ...(instance.state === 'stopped' ? { StateReason: { Code: 'Client.UserInitiatedShutdown', Message: 'Client.UserInitiatedShutdown: User initiated shutdown' } } : {}),
+    ...(instance.state === 'stopped'
+      ? {
+          StateReason: {
+            Code: 'Client.UserInitiatedShutdown',
+            Message: 'Client.UserInitiatedShutdown: User initiated shutdown',
+          },
+        }
+      : {}),
     AmiLaunchIndex: 0,
     ProductCodes: [],
     Monitoring: { State: 'disabled' },
@@ -96,9 +120,10 @@ function instanceOutput(region: string, instance: Ec2Instance): Record<string, u
 }
 
 function notFound(missing: string[]): ApiError {
-  const message = missing.length === 1
-    ? `The instance ID '${missing[0] ?? ''}' does not exist`
-    : `The instance IDs '${missing.join(', ')}' do not exist`;
+  const message =
+    missing.length === 1
+      ? `The instance ID '${missing[0] ?? ''}' does not exist`
+      : `The instance IDs '${missing.join(', ')}' do not exist`;
   return new ApiError('InvalidInstanceID.NotFound', message, 400);
 }
 

@@ -2,8 +2,18 @@ import { ApiError } from '../api-error.js';
 import { strList, type HandlerContext } from '../service.js';
 import type { Ec2Instance, SandboxAccount } from '../world/types.js';
 import {
-  ROOT_DEVICE, authorizeEc2, checkIdsWellFormed, defaultGroupId, derivedId, filterPredicate, paginate, parseFilters,
-  rejectIdsWithMaxResults, rootVolumeId, tagList, type FilterFields,
+  ROOT_DEVICE,
+  authorizeEc2,
+  checkIdsWellFormed,
+  defaultGroupId,
+  derivedId,
+  filterPredicate,
+  paginate,
+  parseFilters,
+  rejectIdsWithMaxResults,
+  rootVolumeId,
+  tagList,
+  type FilterFields,
 } from './ec2-common.js';
 
 /**
@@ -33,7 +43,11 @@ function vpcsOf(account: SandboxAccount | undefined, region: string): DerivedVpc
     if (vpcs.has(instance.vpcId)) continue;
     // The /16 that holds the first instance's address.
     const [a = '10', b = '0'] = instance.privateIpAddress.split('.');
-    vpcs.set(instance.vpcId, { vpcId: instance.vpcId, cidrBlock: `${a}.${b}.0.0/16`, tags: { Name: `${account?.name ?? 'sandbox'}-${region}` } });
+    vpcs.set(instance.vpcId, {
+      vpcId: instance.vpcId,
+      cidrBlock: `${a}.${b}.0.0/16`,
+      tags: { Name: `${account?.name ?? 'sandbox'}-${region}` },
+    });
   }
   return [...vpcs.values()];
 }
@@ -63,21 +77,39 @@ export function describeVpcs(ctx: HandlerContext, input: Record<string, unknown>
   checkIdsWellFormed(ids, 'vpc', 'InvalidVpcID.Malformed');
   const fields: FilterFields<DerivedVpc> = { ...VPC_FILTERS, 'owner-id': () => [ctx.caller.accountId] };
   const matches = filterPredicate(parseFilters(input), fields, (v) => v.tags);
-  notFound('InvalidVpcID.NotFound', (id) => `The vpc ID '${id}' does not exist`, vpcs.map((v) => v.vpcId), ids);
-  const page = paginate(vpcs.filter((v) => (ids.length === 0 || ids.includes(v.vpcId)) && matches(v)), input, 'DescribeVpcs');
-  return withToken({
-    Vpcs: page.items.map((v) => ({
-      VpcId: v.vpcId,
-      OwnerId: ctx.caller.accountId,
-      State: 'available',
-      CidrBlock: v.cidrBlock,
-      CidrBlockAssociationSet: [{ AssociationId: derivedId('vpc-cidr-assoc', v.vpcId), CidrBlock: v.cidrBlock, CidrBlockState: { State: 'associated' } }],
-      DhcpOptionsId: derivedId('dopt', v.vpcId),
-      InstanceTenancy: 'default',
-      IsDefault: false,
-      Tags: tagList(v.tags),
-    })),
-  }, page.nextToken);
+  notFound(
+    'InvalidVpcID.NotFound',
+    (id) => `The vpc ID '${id}' does not exist`,
+    vpcs.map((v) => v.vpcId),
+    ids,
+  );
+  const page = paginate(
+    vpcs.filter((v) => (ids.length === 0 || ids.includes(v.vpcId)) && matches(v)),
+    input,
+    'DescribeVpcs',
+  );
+  return withToken(
+    {
+      Vpcs: page.items.map((v) => ({
+        VpcId: v.vpcId,
+        OwnerId: ctx.caller.accountId,
+        State: 'available',
+        CidrBlock: v.cidrBlock,
+        CidrBlockAssociationSet: [
+          {
+            AssociationId: derivedId('vpc-cidr-assoc', v.vpcId),
+            CidrBlock: v.cidrBlock,
+            CidrBlockState: { State: 'associated' },
+          },
+        ],
+        DhcpOptionsId: derivedId('dopt', v.vpcId),
+        InstanceTenancy: 'default',
+        IsDefault: false,
+        Tags: tagList(v.tags),
+      })),
+    },
+    page.nextToken,
+  );
 }
 
 const GROUP_FILTERS: FilterFields<DerivedGroup> = {
@@ -95,25 +127,54 @@ export function describeSecurityGroups(ctx: HandlerContext, input: Record<string
   checkIdsWellFormed(ids, 'sg', 'InvalidGroupId.Malformed');
   const fields: FilterFields<DerivedGroup> = { ...GROUP_FILTERS, 'owner-id': () => [ctx.caller.accountId] };
   const matches = filterPredicate(parseFilters(input), fields, () => ({}));
-  notFound('InvalidGroup.NotFound', (id) => `The security group '${id}' does not exist`, groups.map((g) => g.groupId), ids);
-  notFound('InvalidGroup.NotFound', (name) => `The security group '${name}' does not exist`, groups.length > 0 ? ['default'] : [], names);
+  notFound(
+    'InvalidGroup.NotFound',
+    (id) => `The security group '${id}' does not exist`,
+    groups.map((g) => g.groupId),
+    ids,
+  );
+  notFound(
+    'InvalidGroup.NotFound',
+    (name) => `The security group '${name}' does not exist`,
+    groups.length > 0 ? ['default'] : [],
+    names,
+  );
   const selected = groups.filter((g) => (ids.length === 0 || ids.includes(g.groupId)) && matches(g));
   const page = paginate(selected, input, 'DescribeSecurityGroups');
   const owner = ctx.caller.accountId;
-  return withToken({
-    SecurityGroups: page.items.map((g) => ({
-      GroupId: g.groupId,
-      GroupName: 'default',
-      Description: 'default VPC security group',
-      VpcId: g.vpcId,
-      OwnerId: owner,
-      SecurityGroupArn: `arn:aws:ec2:${ctx.region}:${owner}:security-group/${g.groupId}`,
-      // AWS's default group: all traffic from members of the group in, everything out.
-      IpPermissions: [{ IpProtocol: '-1', UserIdGroupPairs: [{ GroupId: g.groupId, UserId: owner }], IpRanges: [], Ipv6Ranges: [], PrefixListIds: [] }],
-      IpPermissionsEgress: [{ IpProtocol: '-1', UserIdGroupPairs: [], IpRanges: [{ CidrIp: '0.0.0.0/0' }], Ipv6Ranges: [], PrefixListIds: [] }],
-      Tags: [],
-    })),
-  }, page.nextToken);
+  return withToken(
+    {
+      SecurityGroups: page.items.map((g) => ({
+        GroupId: g.groupId,
+        GroupName: 'default',
+        Description: 'default VPC security group',
+        VpcId: g.vpcId,
+        OwnerId: owner,
+        SecurityGroupArn: `arn:aws:ec2:${ctx.region}:${owner}:security-group/${g.groupId}`,
+        // AWS's default group: all traffic from members of the group in, everything out.
+        IpPermissions: [
+          {
+            IpProtocol: '-1',
+            UserIdGroupPairs: [{ GroupId: g.groupId, UserId: owner }],
+            IpRanges: [],
+            Ipv6Ranges: [],
+            PrefixListIds: [],
+          },
+        ],
+        IpPermissionsEgress: [
+          {
+            IpProtocol: '-1',
+            UserIdGroupPairs: [],
+            IpRanges: [{ CidrIp: '0.0.0.0/0' }],
+            Ipv6Ranges: [],
+            PrefixListIds: [],
+          },
+        ],
+        Tags: [],
+      })),
+    },
+    page.nextToken,
+  );
 }
 
 const VOLUME_FILTERS: FilterFields<Ec2Instance> = {
@@ -139,28 +200,45 @@ export function describeVolumes(ctx: HandlerContext, input: Record<string, unkno
   checkIdsWellFormed(ids, 'vol', 'InvalidVolumeID.Malformed');
   rejectIdsWithMaxResults(input, 'VolumeIds', 'volumeSet');
   const matches = filterPredicate(parseFilters(input), VOLUME_FILTERS, () => ({}));
-  notFound('InvalidVolume.NotFound', (id) => `The volume '${id}' does not exist.`, owners.map((i) => rootVolumeId(i.instanceId)), ids);
+  notFound(
+    'InvalidVolume.NotFound',
+    (id) => `The volume '${id}' does not exist.`,
+    owners.map((i) => rootVolumeId(i.instanceId)),
+    ids,
+  );
   const selected = owners.filter((i) => (ids.length === 0 || ids.includes(rootVolumeId(i.instanceId))) && matches(i));
   const page = paginate(selected, input, 'DescribeVolumes');
-  return withToken({
-    Volumes: page.items.map((i) => {
-      const volumeId = rootVolumeId(i.instanceId);
-      const created = new Date(i.launchTime);
-      return {
-        VolumeId: volumeId,
-        Size: 8,
-        SnapshotId: derivedId('snap', i.imageId),
-        AvailabilityZone: i.availabilityZone,
-        State: 'in-use',
-        CreateTime: created,
-        Attachments: [{ AttachTime: created, Device: ROOT_DEVICE, InstanceId: i.instanceId, State: 'attached', VolumeId: volumeId, DeleteOnTermination: true }],
-        Encrypted: false,
-        VolumeType: 'gp3',
-        Iops: 3000,
-        Throughput: 125,
-        MultiAttachEnabled: false,
-        Tags: [],
-      };
-    }),
-  }, page.nextToken);
+  return withToken(
+    {
+      Volumes: page.items.map((i) => {
+        const volumeId = rootVolumeId(i.instanceId);
+        const created = new Date(i.launchTime);
+        return {
+          VolumeId: volumeId,
+          Size: 8,
+          SnapshotId: derivedId('snap', i.imageId),
+          AvailabilityZone: i.availabilityZone,
+          State: 'in-use',
+          CreateTime: created,
+          Attachments: [
+            {
+              AttachTime: created,
+              Device: ROOT_DEVICE,
+              InstanceId: i.instanceId,
+              State: 'attached',
+              VolumeId: volumeId,
+              DeleteOnTermination: true,
+            },
+          ],
+          Encrypted: false,
+          VolumeType: 'gp3',
+          Iops: 3000,
+          Throughput: 125,
+          MultiAttachEnabled: false,
+          Tags: [],
+        };
+      }),
+    },
+    page.nextToken,
+  );
 }

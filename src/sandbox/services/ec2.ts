@@ -44,11 +44,21 @@ function describeRegions(ctx: HandlerContext, input: Record<string, unknown>) {
     .map((r) => ({ name: r.name, status: optInStatus(r, optedIn) }))
     .filter((r) => (names.length === 0 || names.includes(r.name)) && matches(r))
     .sort((a, b) => a.name.localeCompare(b.name));
-  return { Regions: rows.map((r) => ({ RegionName: r.name, Endpoint: `ec2.${r.name}.amazonaws.com`, OptInStatus: r.status })) };
+  return {
+    Regions: rows.map((r) => ({ RegionName: r.name, Endpoint: `ec2.${r.name}.amazonaws.com`, OptInStatus: r.status })),
+  };
 }
 
 const DIRECTIONS: Readonly<Record<string, string>> = {
-  east: 'e', west: 'w', north: 'n', south: 's', central: 'c', northeast: 'ne', northwest: 'nw', southeast: 'se', southwest: 'sw',
+  east: 'e',
+  west: 'w',
+  north: 'n',
+  south: 's',
+  central: 'c',
+  northeast: 'ne',
+  northwest: 'nw',
+  southeast: 'se',
+  southwest: 'sw',
 };
 
 /** AWS zone ids abbreviate the region: us-east-1 → use1, ap-southeast-2 → apse2. */
@@ -77,13 +87,22 @@ const ZONE_FILTERS: FilterFields<ZoneRow> = {
 /** Three zones (a, b, c) in every region, which is what the seeded instances use. */
 function describeAvailabilityZones(ctx: HandlerContext, input: Record<string, unknown>) {
   authorizeEc2(ctx, 'DescribeAvailabilityZones', input);
-  const zones: ZoneRow[] = ['a', 'b', 'c'].map((letter, i) => ({ region: ctx.region, name: `${ctx.region}${letter}`, id: `${zoneIdPrefix(ctx.region)}-az${i + 1}` }));
+  const zones: ZoneRow[] = ['a', 'b', 'c'].map((letter, i) => ({
+    region: ctx.region,
+    name: `${ctx.region}${letter}`,
+    id: `${zoneIdPrefix(ctx.region)}-az${i + 1}`,
+  }));
   const names = strList(input, 'ZoneNames');
   const ids = strList(input, 'ZoneIds');
-  const unknown = [...names.filter((n) => !zones.some((z) => z.name === n)), ...ids.filter((id) => !zones.some((z) => z.id === id))][0];
+  const unknown = [
+    ...names.filter((n) => !zones.some((z) => z.name === n)),
+    ...ids.filter((id) => !zones.some((z) => z.id === id)),
+  ][0];
   if (unknown !== undefined) throw invalidParameter(`Invalid availability zone: [${unknown}]`);
   const matches = filterPredicate(parseFilters(input), ZONE_FILTERS);
-  const selected = zones.filter((z) => (names.length === 0 || names.includes(z.name)) && (ids.length === 0 || ids.includes(z.id)) && matches(z));
+  const selected = zones.filter(
+    (z) => (names.length === 0 || names.includes(z.name)) && (ids.length === 0 || ids.includes(z.id)) && matches(z),
+  );
   return {
     AvailabilityZones: selected.map((z) => ({
       State: 'available',

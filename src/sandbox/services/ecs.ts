@@ -2,7 +2,14 @@ import { ApiError } from '../api-error.js';
 import { num, str, strList, type HandlerContext, type ServiceImpl } from '../service.js';
 import type { EcsClusterSpec, EcsServiceSpec, RegionWorkloads } from '../world/workloads.js';
 import { defaultGroupId } from './ec2-common.js';
-import { decodeOffsetToken, encodeOffsetToken, gateWorkloads, lowerTagList, pageOf, regionalArn } from './workload-gate.js';
+import {
+  decodeOffsetToken,
+  encodeOffsetToken,
+  gateWorkloads,
+  lowerTagList,
+  pageOf,
+  regionalArn,
+} from './workload-gate.js';
 
 /**
  * ECS (protocol json 1.1), regional: the clusters and services of the caller's account in the signed
@@ -24,19 +31,32 @@ function gate(ctx: HandlerContext, operation: string, resource: string): RegionW
 const clusterName = (ref: string): string => (ref.startsWith('arn:') ? ref.slice(ref.indexOf('/') + 1) : ref);
 
 /** ListClusters answers up to 100 by default, ListServices up to 10. */
-function paged<T>(items: T[], input: Record<string, unknown>, operation: string, defaultSize: number): { items: T[]; nextToken?: string } {
+function paged<T>(
+  items: T[],
+  input: Record<string, unknown>,
+  operation: string,
+  defaultSize: number,
+): { items: T[]; nextToken?: string } {
   const max = num(input, 'maxResults');
   if (max !== undefined && (max < 1 || max > 100)) throw invalidParameter('maxResults must be between 1 and 100.');
   const token = str(input, 'nextToken');
   const offset = token === undefined ? 0 : decodeOffsetToken(token, operation);
   if (offset === undefined) throw invalidParameter('Invalid nextToken.');
   const page = pageOf(items, offset, max ?? defaultSize);
-  return { items: page.items, ...(page.next === undefined ? {} : { nextToken: encodeOffsetToken(operation, page.next) }) };
+  return {
+    items: page.items,
+    ...(page.next === undefined ? {} : { nextToken: encodeOffsetToken(operation, page.next) }),
+  };
 }
 
 function listClusters(ctx: HandlerContext, input: Record<string, unknown>) {
   const w = gate(ctx, 'ListClusters', '*');
-  const page = paged(w.ecsClusters.map((c) => c.arn), input, 'ListClusters', 100);
+  const page = paged(
+    w.ecsClusters.map((c) => c.arn),
+    input,
+    'ListClusters',
+    100,
+  );
   return { clusterArns: page.items, ...(page.nextToken === undefined ? {} : { nextToken: page.nextToken }) };
 }
 
@@ -50,7 +70,12 @@ function clusterShape(c: EcsClusterSpec, include: string[]): Record<string, unkn
     runningTasksCount: running,
     pendingTasksCount: 0,
     activeServicesCount: c.services.length,
-    statistics: include.includes('STATISTICS') ? [{ name: 'runningFargateTasksCount', value: String(running) }, { name: 'activeFargateServiceCount', value: String(c.services.length) }] : [],
+    statistics: include.includes('STATISTICS')
+      ? [
+          { name: 'runningFargateTasksCount', value: String(running) },
+          { name: 'activeFargateServiceCount', value: String(c.services.length) },
+        ]
+      : [],
     tags: include.includes('TAGS') ? lowerTagList(c.tags) : [],
     settings: include.includes('SETTINGS') ? [{ name: 'containerInsights', value: 'disabled' }] : [],
     capacityProviders: ['FARGATE', 'FARGATE_SPOT'],
@@ -83,13 +108,31 @@ function listServices(ctx: HandlerContext, input: Record<string, unknown>) {
   const cluster = findCluster(w, input);
   const launchType = str(input, 'launchType');
   const services = cluster.services.filter(() => launchType === undefined || launchType === 'FARGATE');
-  const page = paged(services.map((s) => s.arn), input, 'ListServices', 10);
+  const page = paged(
+    services.map((s) => s.arn),
+    input,
+    'ListServices',
+    10,
+  );
   return { serviceArns: page.items, ...(page.nextToken === undefined ? {} : { nextToken: page.nextToken }) };
 }
 
-function serviceShape(w: RegionWorkloads, c: EcsClusterSpec, s: EcsServiceSpec, include: string[]): Record<string, unknown> {
+function serviceShape(
+  w: RegionWorkloads,
+  c: EcsClusterSpec,
+  s: EcsServiceSpec,
+  include: string[],
+): Record<string, unknown> {
   const network = w.network
-    ? { networkConfiguration: { awsvpcConfiguration: { subnets: [w.network.subnetId], securityGroups: [defaultGroupId(w.network.vpcId)], assignPublicIp: 'DISABLED' } } }
+    ? {
+        networkConfiguration: {
+          awsvpcConfiguration: {
+            subnets: [w.network.subnetId],
+            securityGroups: [defaultGroupId(w.network.vpcId)],
+            assignPublicIp: 'DISABLED',
+          },
+        },
+      }
     : {};
   return {
     serviceArn: s.arn,
@@ -105,7 +148,11 @@ function serviceShape(w: RegionWorkloads, c: EcsClusterSpec, s: EcsServiceSpec, 
     platformVersion: 'LATEST',
     platformFamily: 'Linux',
     taskDefinition: s.taskDefinition,
-    deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true }, maximumPercent: 200, minimumHealthyPercent: 100 },
+    deploymentConfiguration: {
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+      maximumPercent: 200,
+      minimumHealthyPercent: 100,
+    },
     deployments: [],
     events: [],
     createdAt: new Date(s.createdAt),
@@ -133,7 +180,10 @@ function describeServices(ctx: HandlerContext, input: Record<string, unknown>) {
   const missing = refs.filter((ref) => !cluster.services.some((s) => s.name === name(ref)));
   return {
     services: found.map((s) => serviceShape(w, cluster, s, include)),
-    failures: missing.map((ref) => ({ arn: regionalArn(ctx, 'ecs', `service/${cluster.name}/${name(ref)}`), reason: 'MISSING' })),
+    failures: missing.map((ref) => ({
+      arn: regionalArn(ctx, 'ecs', `service/${cluster.name}/${name(ref)}`),
+      reason: 'MISSING',
+    })),
   };
 }
 

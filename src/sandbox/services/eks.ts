@@ -3,7 +3,15 @@ import { ApiError } from '../api-error.js';
 import { str, type HandlerContext, type ServiceImpl } from '../service.js';
 import type { EksClusterSpec, RegionWorkloads } from '../world/workloads.js';
 import { defaultGroupId, derivedId } from './ec2-common.js';
-import { byName, decodeOffsetToken, encodeOffsetToken, gateWorkloads, pageOf, queryInteger, regionalArn } from './workload-gate.js';
+import {
+  byName,
+  decodeOffsetToken,
+  encodeOffsetToken,
+  gateWorkloads,
+  pageOf,
+  queryInteger,
+  regionalArn,
+} from './workload-gate.js';
 
 /**
  * EKS (protocol rest-json), regional: `GET /clusters` lists cluster names (maxResults 1 to 100, default
@@ -13,7 +21,13 @@ import { byName, decodeOffsetToken, encodeOffsetToken, gateWorkloads, pageOf, qu
 const DENIAL = { code: 'AccessDeniedException', status: 403 } as const;
 
 function gate(ctx: HandlerContext, operation: string, resource: string): RegionWorkloads {
-  return gateWorkloads(ctx, { endpointPrefix: 'eks', action: `eks:${operation}`, resource, denial: DENIAL, invalidTokenStatus: 403 });
+  return gateWorkloads(ctx, {
+    endpointPrefix: 'eks',
+    action: `eks:${operation}`,
+    resource,
+    denial: DENIAL,
+    invalidTokenStatus: 403,
+  });
 }
 
 function invalidParameter(message: string): ApiError {
@@ -38,20 +52,22 @@ function listClusters(ctx: HandlerContext, input: Record<string, unknown>) {
 function certificateData(c: EksClusterSpec): string {
   const body = createHash('sha512').update(c.arn).digest('base64').repeat(8);
   const lines = body.match(/.{1,64}/g) ?? [];
-  return Buffer.from(`-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`, 'utf8').toString('base64');
+  return Buffer.from(`-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`, 'utf8').toString(
+    'base64',
+  );
 }
 
 function clusterShape(w: RegionWorkloads, c: EksClusterSpec): Record<string, unknown> {
   const vpc = w.network
     ? {
-      subnetIds: [w.network.subnetId],
-      securityGroupIds: [defaultGroupId(w.network.vpcId)],
-      clusterSecurityGroupId: derivedId('sg', `eks:${c.arn}`),
-      vpcId: w.network.vpcId,
-      endpointPublicAccess: true,
-      endpointPrivateAccess: true,
-      publicAccessCidrs: ['0.0.0.0/0'],
-    }
+        subnetIds: [w.network.subnetId],
+        securityGroupIds: [defaultGroupId(w.network.vpcId)],
+        clusterSecurityGroupId: derivedId('sg', `eks:${c.arn}`),
+        vpcId: w.network.vpcId,
+        endpointPublicAccess: true,
+        endpointPrivateAccess: true,
+        publicAccessCidrs: ['0.0.0.0/0'],
+      }
     : {};
   return {
     name: c.name,
@@ -62,7 +78,9 @@ function clusterShape(w: RegionWorkloads, c: EksClusterSpec): Record<string, unk
     roleArn: c.roleArn,
     resourcesVpcConfig: vpc,
     kubernetesNetworkConfig: { serviceIpv4Cidr: '172.20.0.0/16', ipFamily: 'ipv4' },
-    logging: { clusterLogging: [{ types: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'], enabled: false }] },
+    logging: {
+      clusterLogging: [{ types: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'], enabled: false }],
+    },
     identity: { oidc: { issuer: `https://oidc.eks.${w.region}.amazonaws.com/id/${c.endpointId}` } },
     status: 'ACTIVE',
     certificateAuthority: { data: certificateData(c) },
@@ -88,7 +106,11 @@ const OPERATIONS = {
 };
 
 /** `GET /clusters` and `GET /clusters/{name}`. */
-export function routeEks(method: string, path: string, query: URLSearchParams): { operation: string; input: Record<string, unknown> } | undefined {
+export function routeEks(
+  method: string,
+  path: string,
+  query: URLSearchParams,
+): { operation: string; input: Record<string, unknown> } | undefined {
   if (method !== 'GET') return undefined;
   if (/^\/clusters\/?$/.test(path)) {
     const input: Record<string, unknown> = {};

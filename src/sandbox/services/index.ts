@@ -14,5 +14,18 @@ import { dynamodbService } from './dynamodb.js';
 import { configService } from './config-service.js';
 
 /** Every service the sandbox answers, found by SigV4 signing name. */
-export const ALL_SERVICES: readonly ServiceImpl[] = [stsService, iamService, organizationsService, ec2Service, s3Service, costExplorerService, cloudTrailService,
-  lambdaService, rdsService, ecsService, eksService, dynamodbService, configService];
+export const ALL_SERVICES: readonly ServiceImpl[] = [
+  stsService,
+  iamService,
+  organizationsService,
+  ec2Service,
+  s3Service,
+  costExplorerService,
+  cloudTrailService,
+  lambdaService,
+  rdsService,
+  ecsService,
+  eksService,
+  dynamodbService,
+  configService,
+];

@@ -2,7 +2,15 @@ import { createHash } from 'node:crypto';
 import { ApiError } from '../api-error.js';
 import { str, type HandlerContext, type ServiceImpl } from '../service.js';
 import type { LambdaFunctionSpec, RegionWorkloads } from '../world/workloads.js';
-import { byName, decodeOffsetToken, encodeOffsetToken, gateWorkloads, pageOf, queryInteger, type GateOptions } from './workload-gate.js';
+import {
+  byName,
+  decodeOffsetToken,
+  encodeOffsetToken,
+  gateWorkloads,
+  pageOf,
+  queryInteger,
+  type GateOptions,
+} from './workload-gate.js';
 
 /**
  * Lambda (protocol rest-json), regional: the functions of the caller's account in the signed region.
@@ -15,7 +23,13 @@ const DENIAL = { code: 'AccessDeniedException', status: 403 } as const;
 const PAGE_LIMIT = 50;
 
 function gate(ctx: HandlerContext, operation: string, resource: string): RegionWorkloads {
-  const options: GateOptions = { endpointPrefix: 'lambda', action: `lambda:${operation}`, resource, denial: DENIAL, invalidTokenStatus: 403 };
+  const options: GateOptions = {
+    endpointPrefix: 'lambda',
+    action: `lambda:${operation}`,
+    resource,
+    denial: DENIAL,
+    invalidTokenStatus: 403,
+  };
   return gateWorkloads(ctx, options);
 }
 
@@ -25,7 +39,11 @@ export function lambdaTimestamp(ms: number): string {
 }
 
 function validation(member: string, value: unknown, constraint: string): ApiError {
-  return new ApiError('ValidationException', `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: ${constraint}`, 400);
+  return new ApiError(
+    'ValidationException',
+    `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: ${constraint}`,
+    400,
+  );
 }
 
 /** The fields ListFunctions returns. */
@@ -60,7 +78,9 @@ function configuration(f: LambdaFunctionSpec, region: string): Record<string, un
     ...summary(f),
     State: 'Active',
     LastUpdateStatus: 'Successful',
-    RuntimeVersionConfig: { RuntimeVersionArn: `arn:aws:lambda:${region}::runtime:${createHash('sha256').update(`${f.runtime}:${region}`).digest('hex')}` },
+    RuntimeVersionConfig: {
+      RuntimeVersionArn: `arn:aws:lambda:${region}::runtime:${createHash('sha256').update(`${f.runtime}:${region}`).digest('hex')}`,
+    },
   };
 }
 
@@ -68,7 +88,13 @@ function listFunctions(ctx: HandlerContext, input: Record<string, unknown>) {
   const workloads = gate(ctx, 'ListFunctions', '*');
   const maxItems = queryInteger(input['MaxItems']);
   if (maxItems !== undefined && !(maxItems >= 1 && maxItems <= 10_000)) {
-    throw validation('maxItems', input['MaxItems'], maxItems > 10_000 ? 'Member must have value less than or equal to 10000' : 'Member must have value greater than or equal to 1');
+    throw validation(
+      'maxItems',
+      input['MaxItems'],
+      maxItems > 10_000
+        ? 'Member must have value less than or equal to 10000'
+        : 'Member must have value greater than or equal to 1',
+    );
   }
   const marker = str(input, 'Marker');
   const offset = marker === undefined || marker === '' ? 0 : decodeOffsetToken(marker, 'ListFunctions');
@@ -85,7 +111,11 @@ function listFunctions(ctx: HandlerContext, input: Record<string, unknown>) {
  * A function named by name, by full ARN or by partial ARN (`123456789012:function:name`), optionally with
  * a qualifier; only `$LATEST` exists. Anything else is not found, with the ARN AWS prints.
  */
-function parseFunctionName(ctx: HandlerContext, raw: string, qualifier: string | undefined): { name: string; arn: string; qualifier?: string } {
+function parseFunctionName(
+  ctx: HandlerContext,
+  raw: string,
+  qualifier: string | undefined,
+): { name: string; arn: string; qualifier?: string } {
   const parts = raw.split(':');
   let name = raw;
   let region = ctx.region;
@@ -99,7 +129,11 @@ function parseFunctionName(ctx: HandlerContext, raw: string, qualifier: string |
     q = q ?? parts[3];
   }
   const arn = `arn:aws:lambda:${region}:${account}:function:${name}`;
-  return { name: region === ctx.region && account === ctx.caller.accountId ? name : '', arn, ...(q === undefined ? {} : { qualifier: q }) };
+  return {
+    name: region === ctx.region && account === ctx.caller.accountId ? name : '',
+    arn,
+    ...(q === undefined ? {} : { qualifier: q }),
+  };
 }
 
 function findFunction(ctx: HandlerContext, operation: string, input: Record<string, unknown>): LambdaFunctionSpec {
@@ -107,7 +141,11 @@ function findFunction(ctx: HandlerContext, operation: string, input: Record<stri
   const workloads = gate(ctx, operation, ref.arn);
   const found = workloads.functions.find((f) => f.name === ref.name);
   if (!found || (ref.qualifier !== undefined && ref.qualifier !== '$LATEST')) {
-    throw new ApiError('ResourceNotFoundException', `Function not found: ${ref.arn}${ref.qualifier === undefined ? '' : `:${ref.qualifier}`}`, 404);
+    throw new ApiError(
+      'ResourceNotFoundException',
+      `Function not found: ${ref.arn}${ref.qualifier === undefined ? '' : `:${ref.qualifier}`}`,
+      404,
+    );
   }
   return found;
 }
@@ -152,10 +190,16 @@ const decode = (segment: string): string => {
 };
 
 /** `GET /2015-03-31/functions/[{FunctionName}[/configuration]]` and `GET /2017-03-31/tags/{Resource}`. */
-export function routeLambda(method: string, path: string, query: URLSearchParams): { operation: string; input: Record<string, unknown> } | undefined {
+export function routeLambda(
+  method: string,
+  path: string,
+  query: URLSearchParams,
+): { operation: string; input: Record<string, unknown> } | undefined {
   if (method !== 'GET') return undefined;
-  const fromQuery = (names: readonly string[]) => Object.fromEntries(names.flatMap((n) => (query.has(n) ? [[n, query.get(n) ?? '']] : [])));
-  if (/^\/2015-03-31\/functions\/?$/.test(path)) return { operation: 'ListFunctions', input: fromQuery(['Marker', 'MaxItems', 'MasterRegion', 'FunctionVersion']) };
+  const fromQuery = (names: readonly string[]) =>
+    Object.fromEntries(names.flatMap((n) => (query.has(n) ? [[n, query.get(n) ?? '']] : [])));
+  if (/^\/2015-03-31\/functions\/?$/.test(path))
+    return { operation: 'ListFunctions', input: fromQuery(['Marker', 'MaxItems', 'MasterRegion', 'FunctionVersion']) };
   const fn = /^\/2015-03-31\/functions\/([^/]+)(\/configuration)?\/?$/.exec(path);
   if (fn?.[1]) {
     const input = { FunctionName: decode(fn[1]), ...fromQuery(['Qualifier']) };

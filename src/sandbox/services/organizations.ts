@@ -15,12 +15,15 @@ const POLICY_ID = /^(p-[0-9a-zA-Z_]{8,128}|rp-[0-9a-zA-Z_]{4,128}|rt-[0-9a-zA-Z_
 const MAX_RESULTS = 20;
 
 // The messages AWS Organizations sends (the moto emulator uses the same texts).
-const invalidPattern = () => new ApiError('InvalidInputException', 'You provided a value that does not match the required pattern.', 400);
+const invalidPattern = () =>
+  new ApiError('InvalidInputException', 'You provided a value that does not match the required pattern.', 400);
 const invalidToken = () => new ApiError('InvalidInputException', 'You specified an invalid value for nextToken.', 400);
-const accountNotFound = () => new ApiError('AccountNotFoundException', "You specified an account that doesn't exist.", 400);
+const accountNotFound = () =>
+  new ApiError('AccountNotFoundException', "You specified an account that doesn't exist.", 400);
 const parentNotFound = () => new ApiError('ParentNotFoundException', "You specified parent that doesn't exist.", 400);
 const childNotFound = () => new ApiError('ChildNotFoundException', "You specified a child that doesn't exist.", 400);
-const ouNotFound = () => new ApiError('OrganizationalUnitNotFoundException', "You specified an organizational unit that doesn't exist.", 400);
+const ouNotFound = () =>
+  new ApiError('OrganizationalUnitNotFoundException', "You specified an organizational unit that doesn't exist.", 400);
 const targetNotFound = () => new ApiError('TargetNotFoundException', "You specified a target that doesn't exist.", 400);
 
 function requireMember(ctx: HandlerContext): void {
@@ -44,10 +47,19 @@ function requiredId(input: Record<string, unknown>, key: string, pattern: RegExp
 }
 
 /** NextToken is opaque to clients: base64 of the operation and an offset, refused when altered or reused elsewhere. */
-function paginate<T>(items: readonly T[], input: Record<string, unknown>, scope: string, pageSize = MAX_RESULTS): { items: T[]; NextToken?: string } {
+function paginate<T>(
+  items: readonly T[],
+  input: Record<string, unknown>,
+  scope: string,
+  pageSize = MAX_RESULTS,
+): { items: T[]; NextToken?: string } {
   const max = num(input, 'MaxResults');
   if (max !== undefined && (!Number.isInteger(max) || max < 1 || max > MAX_RESULTS)) {
-    throw new ApiError('InvalidInputException', `1 validation error detected: Value '${max}' at 'maxResults' failed to satisfy constraint: Member must have value ${max < 1 ? 'greater than or equal to 1' : `less than or equal to ${MAX_RESULTS}`}`, 400);
+    throw new ApiError(
+      'InvalidInputException',
+      `1 validation error detected: Value '${max}' at 'maxResults' failed to satisfy constraint: Member must have value ${max < 1 ? 'greater than or equal to 1' : `less than or equal to ${MAX_RESULTS}`}`,
+      400,
+    );
   }
   const size = max ?? pageSize;
   const token = str(input, 'NextToken');
@@ -141,7 +153,12 @@ function describeOrganization(ctx: HandlerContext) {
 function listRoots(ctx: HandlerContext, input: Record<string, unknown>) {
   requireManagement(ctx);
   const org = ctx.world.organization;
-  const root = { Id: org.rootId, Arn: `arn:aws:organizations::${org.masterAccountId}:root/${org.id}/${org.rootId}`, Name: 'Root', PolicyTypes: [] };
+  const root = {
+    Id: org.rootId,
+    Arn: `arn:aws:organizations::${org.masterAccountId}:root/${org.id}/${org.rootId}`,
+    Name: 'Root',
+    PolicyTypes: [],
+  };
   const page = paginate([root], input, 'ListRoots');
   return { Roots: page.items, NextToken: page.NextToken };
 }
@@ -171,11 +188,17 @@ function listOusForParent(ctx: HandlerContext, input: Record<string, unknown>) {
 function listChildren(ctx: HandlerContext, input: Record<string, unknown>) {
   requireManagement(ctx);
   const childType = str(input, 'ChildType');
-  if (childType !== 'ACCOUNT' && childType !== 'ORGANIZATIONAL_UNIT') throw new ApiError('InvalidInputException', 'You specified an invalid value.', 400);
+  if (childType !== 'ACCOUNT' && childType !== 'ORGANIZATIONAL_UNIT')
+    throw new ApiError('InvalidInputException', 'You specified an invalid value.', 400);
   const parentId = requireParent(ctx, input);
-  const ids = childType === 'ACCOUNT'
-    ? Object.values(ctx.world.accounts).filter((a) => a.parentId === parentId).map((a) => a.id)
-    : Object.values(ctx.world.ous).filter((ou) => ou.parentId === parentId).map((ou) => ou.id);
+  const ids =
+    childType === 'ACCOUNT'
+      ? Object.values(ctx.world.accounts)
+          .filter((a) => a.parentId === parentId)
+          .map((a) => a.id)
+      : Object.values(ctx.world.ous)
+          .filter((ou) => ou.parentId === parentId)
+          .map((ou) => ou.id);
   const page = paginate(ids, input, `ListChildren:${parentId}:${childType}`);
   return { Children: page.items.map((Id) => ({ Id, Type: childType })), NextToken: page.NextToken };
 }
@@ -208,7 +231,8 @@ function describeOu(ctx: HandlerContext, input: Record<string, unknown>) {
 function listTagsForResource(ctx: HandlerContext, input: Record<string, unknown>) {
   requireManagement(ctx);
   const id = str(input, 'ResourceId');
-  if (id === undefined || !(ACCOUNT_ID.test(id) || OU_ID.test(id) || ROOT_ID.test(id) || POLICY_ID.test(id))) throw invalidPattern();
+  if (id === undefined || !(ACCOUNT_ID.test(id) || OU_ID.test(id) || ROOT_ID.test(id) || POLICY_ID.test(id)))
+    throw invalidPattern();
   let tags: Record<string, string>;
   if (ACCOUNT_ID.test(id)) {
     const account = ctx.world.accounts[id];

@@ -8,7 +8,10 @@ import type { DbClusterSpec, DbInstanceSpec, RegionWorkloads } from '../world/wo
  * subnet of the account's EC2 instances, behind the VPC's default security group.
  */
 
-const HOSTED_ZONE_IDS: Readonly<Record<string, string>> = { 'us-east-1': 'Z2R2ITUGPM61AM', 'eu-west-1': 'Z29XKXDKYMONMX' };
+const HOSTED_ZONE_IDS: Readonly<Record<string, string>> = {
+  'us-east-1': 'Z2R2ITUGPM61AM',
+  'eu-west-1': 'Z29XKXDKYMONMX',
+};
 const hostedZoneId = (region: string) => HOSTED_ZONE_IDS[region] ?? 'Z1TTGA775OQIYO';
 
 const MAJOR = (version: string) => version.split('.')[0] ?? version;
@@ -31,13 +34,24 @@ function subnetGroup(w: RegionWorkloads, zone: string) {
     DBSubnetGroupDescription: 'Created from the RDS Management Console',
     VpcId: vpcId,
     SubnetGroupStatus: 'Complete',
-    Subnets: w.network ? [{ SubnetIdentifier: w.network.subnetId, SubnetAvailabilityZone: { Name: zone }, SubnetOutpost: {}, SubnetStatus: 'Active' }] : [],
+    Subnets: w.network
+      ? [
+          {
+            SubnetIdentifier: w.network.subnetId,
+            SubnetAvailabilityZone: { Name: zone },
+            SubnetOutpost: {},
+            SubnetStatus: 'Active',
+          },
+        ]
+      : [],
     SupportedNetworkTypes: ['IPV4'],
   };
 }
 
-const kmsKey = (w: RegionWorkloads) => `arn:aws:kms:${w.region}:${w.accountId}:key/${w.hostId.slice(0, 8)}-0000-4000-8000-${w.hostId}`;
-const securityGroups = (w: RegionWorkloads) => (w.network ? [{ VpcSecurityGroupId: defaultGroupId(w.network.vpcId), Status: 'active' }] : []);
+const kmsKey = (w: RegionWorkloads) =>
+  `arn:aws:kms:${w.region}:${w.accountId}:key/${w.hostId.slice(0, 8)}-0000-4000-8000-${w.hostId}`;
+const securityGroups = (w: RegionWorkloads) =>
+  w.network ? [{ VpcSecurityGroupId: defaultGroupId(w.network.vpcId), Status: 'active' }] : [];
 
 export function dbInstanceShape(w: RegionWorkloads, db: DbInstanceSpec, now: number): Record<string, unknown> {
   const aurora = db.clusterId !== undefined;
@@ -48,14 +62,20 @@ export function dbInstanceShape(w: RegionWorkloads, db: DbInstanceSpec, now: num
     DBInstanceStatus: 'available',
     MasterUsername: 'dbadmin',
     ...(db.dbName && !aurora ? { DBName: db.dbName } : {}),
-    Endpoint: { Address: `${db.id}.${w.hostId}.${w.region}.rds.amazonaws.com`, Port: db.port, HostedZoneId: hostedZoneId(w.region) },
+    Endpoint: {
+      Address: `${db.id}.${w.hostId}.${w.region}.rds.amazonaws.com`,
+      Port: db.port,
+      HostedZoneId: hostedZoneId(w.region),
+    },
     AllocatedStorage: db.allocatedStorage,
     InstanceCreateTime: new Date(db.createdAt),
     PreferredBackupWindow: '03:00-03:30',
     BackupRetentionPeriod: aurora ? 1 : 7,
     DBSecurityGroups: [],
     VpcSecurityGroups: securityGroups(w),
-    DBParameterGroups: [{ DBParameterGroupName: parameterGroupFamily(db.engine, db.engineVersion), ParameterApplyStatus: 'in-sync' }],
+    DBParameterGroups: [
+      { DBParameterGroupName: parameterGroupFamily(db.engine, db.engineVersion), ParameterApplyStatus: 'in-sync' },
+    ],
     AvailabilityZone: db.zone,
     DBSubnetGroup: subnetGroup(w, db.zone),
     PreferredMaintenanceWindow: 'sun:05:00-sun:05:30',
@@ -120,7 +140,12 @@ export function dbClusterShape(w: RegionWorkloads, c: DbClusterSpec, now: number
     PreferredBackupWindow: '03:00-03:30',
     PreferredMaintenanceWindow: 'sun:05:00-sun:05:30',
     ReadReplicaIdentifiers: [],
-    DBClusterMembers: c.members.map((id, i) => ({ DBInstanceIdentifier: id, IsClusterWriter: i === 0, DBClusterParameterGroupStatus: 'in-sync', PromotionTier: 1 })),
+    DBClusterMembers: c.members.map((id, i) => ({
+      DBInstanceIdentifier: id,
+      IsClusterWriter: i === 0,
+      DBClusterParameterGroupStatus: 'in-sync',
+      PromotionTier: 1,
+    })),
     VpcSecurityGroups: securityGroups(w),
     HostedZoneId: hostedZoneId(w.region),
     StorageEncrypted: true,

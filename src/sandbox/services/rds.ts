@@ -45,7 +45,8 @@ function applyFilters<T>(items: T[], filters: Filter[], fields: Readonly<Record<
 /** MaxRecords 20..100 and an opaque Marker, for both operations. */
 function paged<T>(items: T[], input: Record<string, unknown>, operation: string): { items: T[]; marker?: string } {
   const max = num(input, 'MaxRecords');
-  if (max !== undefined && (max < 20 || max > 100)) throw invalidParameter(`Invalid value ${max} for MaxRecords. Must be between 20 and 100`);
+  if (max !== undefined && (max < 20 || max > 100))
+    throw invalidParameter(`Invalid value ${max} for MaxRecords. Must be between 20 and 100`);
   const marker = str(input, 'Marker');
   const offset = marker === undefined ? 0 : decodeOffsetToken(marker, operation);
   if (offset === undefined) throw invalidParameter('The parameter Marker is not valid.');
@@ -61,14 +62,22 @@ function describeDBInstances(ctx: HandlerContext, input: Record<string, unknown>
   const requested = str(input, 'DBInstanceIdentifier');
   const id = requested === undefined ? undefined : identifierOf(ctx, requested, 'db');
   const w = gate(ctx, 'DescribeDBInstances', regionalArn(ctx, 'rds', `db:${id ?? '*'}`));
-  const selected = applyFilters([...w.dbInstances].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).filter((db) => id === undefined || db.id === id), filtersOf(input), {
-    'db-instance-id': (db) => [db.id, db.arn],
-    'db-cluster-id': (db) => (db.clusterId === undefined ? [] : [db.clusterId, regionalArn(ctx, 'rds', `cluster:${db.clusterId}`)]),
-    'dbi-resource-id': (db) => [db.resourceId],
-    engine: (db) => [db.engine],
-    domain: () => [],
-  });
-  if (id !== undefined && selected.length === 0) throw new ApiError('DBInstanceNotFound', `DBInstance ${id} not found.`, 404);
+  const selected = applyFilters(
+    [...w.dbInstances]
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .filter((db) => id === undefined || db.id === id),
+    filtersOf(input),
+    {
+      'db-instance-id': (db) => [db.id, db.arn],
+      'db-cluster-id': (db) =>
+        db.clusterId === undefined ? [] : [db.clusterId, regionalArn(ctx, 'rds', `cluster:${db.clusterId}`)],
+      'dbi-resource-id': (db) => [db.resourceId],
+      engine: (db) => [db.engine],
+      domain: () => [],
+    },
+  );
+  if (id !== undefined && selected.length === 0)
+    throw new ApiError('DBInstanceNotFound', `DBInstance ${id} not found.`, 404);
   const page = paged(selected, input, 'DescribeDBInstances');
   return {
     DBInstances: page.items.map((db) => dbInstanceShape(w, db, ctx.now())),
@@ -80,14 +89,19 @@ function describeDBClusters(ctx: HandlerContext, input: Record<string, unknown>)
   const requested = str(input, 'DBClusterIdentifier');
   const id = requested === undefined ? undefined : identifierOf(ctx, requested, 'cluster');
   const w = gate(ctx, 'DescribeDBClusters', regionalArn(ctx, 'rds', `cluster:${id ?? '*'}`));
-  const selected = applyFilters(w.dbClusters.filter((c) => id === undefined || c.id === id), filtersOf(input), {
-    'db-cluster-id': (c) => [c.id, c.arn],
-    'db-cluster-resource-id': (c) => [c.resourceId],
-    engine: (c) => [c.engine],
-    'clone-group-id': () => [],
-    domain: () => [],
-  });
-  if (id !== undefined && selected.length === 0) throw new ApiError('DBClusterNotFoundFault', `DBCluster ${id} not found.`, 404);
+  const selected = applyFilters(
+    w.dbClusters.filter((c) => id === undefined || c.id === id),
+    filtersOf(input),
+    {
+      'db-cluster-id': (c) => [c.id, c.arn],
+      'db-cluster-resource-id': (c) => [c.resourceId],
+      engine: (c) => [c.engine],
+      'clone-group-id': () => [],
+      domain: () => [],
+    },
+  );
+  if (id !== undefined && selected.length === 0)
+    throw new ApiError('DBClusterNotFoundFault', `DBCluster ${id} not found.`, 404);
   const page = paged(selected, input, 'DescribeDBClusters');
   return {
     DBClusters: page.items.map((c) => dbClusterShape(w, c, ctx.now())),

@@ -16,10 +16,18 @@ import type { SandboxAccount } from '../world/types.js';
  *
  * Lambda and EKS answer the invalid-token error with 403 rather than the JSON default 400: `invalidTokenStatus`.
  */
-export function checkRegion(ctx: HandlerContext, endpointPrefix: string, invalidTokenStatus?: number): SandboxAccount | undefined {
+export function checkRegion(
+  ctx: HandlerContext,
+  endpointPrefix: string,
+  invalidTokenStatus?: number,
+): SandboxAccount | undefined {
   const account = ctx.world.accounts[ctx.caller.accountId];
   if (!ctx.world.regions.some((r) => r.name === ctx.region)) {
-    throw new ApiError('InvalidRegion', `The region '${ctx.region}' does not exist: AWS has no endpoint ${endpointPrefix}.${ctx.region}.amazonaws.com.`, 400);
+    throw new ApiError(
+      'InvalidRegion',
+      `The region '${ctx.region}' does not exist: AWS has no endpoint ${endpointPrefix}.${ctx.region}.amazonaws.com.`,
+      400,
+    );
   }
   if (!isRegionEnabled(ctx.world.regions, account?.optedInRegions ?? [], ctx.region)) {
     const invalid = invalidTokenError(ctx.protocol);
@@ -27,4 +35,3 @@ export function checkRegion(ctx: HandlerContext, endpointPrefix: string, invalid
   }
   return account;
 }
-

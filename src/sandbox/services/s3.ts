@@ -21,15 +21,25 @@ export function canonicalUserId(accountId: string): string {
  * `User: arn:… is not authorized to perform: s3:ListAllMyBuckets because no identity-based policy allows
  * the s3:ListAllMyBuckets action`.
  */
-function authorizeS3(ctx: HandlerContext, operation: keyof typeof OPERATIONS, bucketArn?: string): SandboxAccount | undefined {
+function authorizeS3(
+  ctx: HandlerContext,
+  operation: keyof typeof OPERATIONS,
+  bucketArn?: string,
+): SandboxAccount | undefined {
   const action = `s3:${ACTION_NAMES[operation] ?? operation}`;
   const context = { ...principalContext(ctx.world, ctx.caller, ctx.now()), 'aws:RequestedRegion': ctx.region };
   // ListAllMyBuckets has no resource type: policies grant it on "*" or on "arn:aws:s3:::*", and both must match.
   const result = authorizeCaller(ctx.world, ctx.caller, action, bucketArn ?? 'arn:aws:s3:::*', context);
   if (!result.allowed) {
     const on = bucketArn === undefined ? '' : ` on resource: "${bucketArn}"`;
-    const why = result.explicit ? 'with an explicit deny in an identity-based policy' : `because no identity-based policy allows the ${action} action`;
-    throw new ApiError('AccessDenied', `User: ${ctx.caller.arn} is not authorized to perform: ${action}${on} ${why}`, 403);
+    const why = result.explicit
+      ? 'with an explicit deny in an identity-based policy'
+      : `because no identity-based policy allows the ${action} action`;
+    throw new ApiError(
+      'AccessDenied',
+      `User: ${ctx.caller.arn} is not authorized to perform: ${action}${on} ${why}`,
+      403,
+    );
   }
   return ctx.world.accounts[ctx.caller.accountId];
 }
@@ -74,8 +84,13 @@ function listBuckets(ctx: HandlerContext, input: Record<string, unknown>) {
   const after = token === undefined || token === '' ? undefined : decodeToken(token);
   const selected = [...(account?.buckets ?? [])]
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .filter((b) => (prefix === undefined || b.name.startsWith(prefix)) && (region === undefined || b.region === region) && (after === undefined || b.name > after));
-  const size = paged ? max ?? 10_000 : selected.length;
+    .filter(
+      (b) =>
+        (prefix === undefined || b.name.startsWith(prefix)) &&
+        (region === undefined || b.region === region) &&
+        (after === undefined || b.name > after),
+    );
+  const size = paged ? (max ?? 10_000) : selected.length;
   const page = selected.slice(0, size);
   const last = page[page.length - 1];
   return {
@@ -98,7 +113,11 @@ function ownBucket(ctx: HandlerContext, operation: keyof typeof OPERATIONS, inpu
   if (bucket) return bucket;
   const elsewhere = Object.values(ctx.world.accounts).some((a) => a.buckets.some((b) => b.name === name));
   if (elsewhere) {
-    throw new ApiError('AccessDenied', `User: ${ctx.caller.arn} is not authorized to perform: s3:${operation} on resource: "${arn}" because no resource-based policy allows the s3:${operation} action`, 403);
+    throw new ApiError(
+      'AccessDenied',
+      `User: ${ctx.caller.arn} is not authorized to perform: s3:${operation} on resource: "${arn}" because no resource-based policy allows the s3:${operation} action`,
+      403,
+    );
   }
   throw new ApiError('NoSuchBucket', 'The specified bucket does not exist', 404);
 }
@@ -126,11 +145,20 @@ const OPERATIONS = {
  * `GET /` lists buckets; path-style `GET /{bucket}?location` and `?tagging` address one bucket (clients
  * need `forcePathStyle`, or an IP endpoint, which the SDK addresses path-style anyway).
  */
-export function routeS3(method: string, path: string, query: URLSearchParams): { operation: string; input: Record<string, unknown> } | undefined {
+export function routeS3(
+  method: string,
+  path: string,
+  query: URLSearchParams,
+): { operation: string; input: Record<string, unknown> } | undefined {
   if (method !== 'GET') return undefined;
   if (path === '/' || path === '') {
     const input: Record<string, unknown> = {};
-    const params = { MaxBuckets: 'max-buckets', ContinuationToken: 'continuation-token', Prefix: 'prefix', BucketRegion: 'bucket-region' };
+    const params = {
+      MaxBuckets: 'max-buckets',
+      ContinuationToken: 'continuation-token',
+      Prefix: 'prefix',
+      BucketRegion: 'bucket-region',
+    };
     for (const [member, name] of Object.entries(params)) {
       const value = query.get(name);
       if (value !== null) input[member] = value;

@@ -19,7 +19,11 @@ function validation(message: string): ApiError {
 }
 
 function denied(caller: Caller, roleArn: string, extra = ''): ApiError {
-  return new ApiError('AccessDenied', `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}${extra}`, 403);
+  return new ApiError(
+    'AccessDenied',
+    `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}${extra}`,
+    403,
+  );
 }
 
 function getCallerIdentity(ctx: HandlerContext) {
@@ -31,13 +35,18 @@ function checkMfa(ctx: HandlerContext, input: Record<string, unknown>): string |
   const serial = str(input, 'SerialNumber');
   const code = str(input, 'TokenCode');
   if (serial === undefined && code === undefined) return undefined;
-  if (serial === undefined || code === undefined) throw validation('Both SerialNumber and TokenCode are required when using MFA.');
+  if (serial === undefined || code === undefined)
+    throw validation('Both SerialNumber and TokenCode are required when using MFA.');
   const p = ctx.caller.principal;
   const account = ctx.world.accounts[ctx.caller.accountId];
   const device = account?.iam.mfaDevices[serial];
   const owner = p.type === 'user' ? p.userName : undefined;
   if (!device || device.userName === undefined || (p.type === 'user' && device.userName !== owner)) {
-    throw new ApiError('AccessDenied', 'MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial number is valid and associated with this user.', 403);
+    throw new ApiError(
+      'AccessDenied',
+      'MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial number is valid and associated with this user.',
+      403,
+    );
   }
   if (!verifyTotp(device.secret, code, ctx.now())) {
     throw new ApiError('AccessDenied', 'MultiFactorAuthentication failed with invalid MFA one time pass code. ', 403);
@@ -45,7 +54,14 @@ function checkMfa(ctx: HandlerContext, input: Record<string, unknown>): string |
   return isoSeconds(ctx.now());
 }
 
-function issueSession(world: World, principal: PrincipalRef, parent: string, nowMs: number, seconds: number, extra: Partial<SessionRecord>): SessionRecord {
+function issueSession(
+  world: World,
+  principal: PrincipalRef,
+  parent: string,
+  nowMs: number,
+  seconds: number,
+  extra: Partial<SessionRecord>,
+): SessionRecord {
   const session: SessionRecord = {
     accessKeyId: newUniqueId(world, 'ASIA'),
     secretAccessKey: newSecretKey(world),
@@ -67,7 +83,8 @@ let lastPrune = 0;
 function pruneExpired(world: World, nowMs: number): void {
   if (nowMs - lastPrune < 60_000) return;
   lastPrune = nowMs;
-  for (const [id, s] of Object.entries(world.sessions)) if (Date.parse(s.expiration) < nowMs - 3_600_000) delete world.sessions[id];
+  for (const [id, s] of Object.entries(world.sessions))
+    if (Date.parse(s.expiration) < nowMs - 3_600_000) delete world.sessions[id];
 }
 
 function trustContext(ctx: HandlerContext, input: Record<string, unknown>, presentedNow: boolean): ConditionContext {
@@ -92,7 +109,9 @@ function assumeRole(ctx: HandlerContext, input: Record<string, unknown>) {
   const roleArn = str(input, 'RoleArn') ?? '';
   const sessionName = str(input, 'RoleSessionName') ?? '';
   if (!SESSION_NAME_RE.test(sessionName)) {
-    throw validation(`1 validation error detected: Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`);
+    throw validation(
+      `1 validation error detected: Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`,
+    );
   }
   let arnAccount: string;
   let roleName: string;
@@ -105,7 +124,8 @@ function assumeRole(ctx: HandlerContext, input: Record<string, unknown>) {
     throw validation(`${roleArn} is invalid`);
   }
   const sourceIdentity = str(input, 'SourceIdentity');
-  if (sourceIdentity !== undefined && !SOURCE_IDENTITY_RE.test(sourceIdentity)) throw validation(`Value '${sourceIdentity}' at 'sourceIdentity' failed to satisfy constraint`);
+  if (sourceIdentity !== undefined && !SOURCE_IDENTITY_RE.test(sourceIdentity))
+    throw validation(`Value '${sourceIdentity}' at 'sourceIdentity' failed to satisfy constraint`);
   const inherited = ctx.caller.session?.sourceIdentity;
   if (inherited !== undefined && sourceIdentity !== undefined && sourceIdentity !== inherited) {
     throw new ApiError('AccessDenied', `Cannot change the SourceIdentity of a session: it is ${inherited}`, 403);
@@ -124,31 +144,58 @@ function assumeRole(ctx: HandlerContext, input: Record<string, unknown>) {
     arn: ctx.caller.arn,
     accountId: ctx.caller.accountId,
     type: p.type,
-    ...(p.type === 'assumed-role' ? { roleArn: ctx.world.accounts[p.accountId]?.iam.roles[p.roleName]?.arn ?? '' } : {}),
+    ...(p.type === 'assumed-role'
+      ? { roleArn: ctx.world.accounts[p.accountId]?.iam.roles[p.roleName]?.arn ?? '' }
+      : {}),
   };
-  const trust = evaluateTrustPolicy(cachedPolicy(role.assumeRolePolicyDocument), { action: 'sts:AssumeRole', principal: requestPrincipal, context });
+  const trust = evaluateTrustPolicy(cachedPolicy(role.assumeRolePolicyDocument), {
+    action: 'sts:AssumeRole',
+    principal: requestPrincipal,
+    context,
+  });
   if (trust.decision !== 'allow') throw denied(ctx.caller, roleArn);
   if (sourceIdentity !== undefined) {
-    const setSi = evaluateTrustPolicy(cachedPolicy(role.assumeRolePolicyDocument), { action: 'sts:SetSourceIdentity', principal: requestPrincipal, context });
-    if (setSi.decision !== 'allow') throw new ApiError('AccessDenied', `User: ${ctx.caller.arn} is not authorized to perform: sts:SetSourceIdentity on resource: ${roleArn}`, 403);
+    const setSi = evaluateTrustPolicy(cachedPolicy(role.assumeRolePolicyDocument), {
+      action: 'sts:SetSourceIdentity',
+      principal: requestPrincipal,
+      context,
+    });
+    if (setSi.decision !== 'allow')
+      throw new ApiError(
+        'AccessDenied',
+        `User: ${ctx.caller.arn} is not authorized to perform: sts:SetSourceIdentity on resource: ${roleArn}`,
+        403,
+      );
   }
   const sameAccount = ctx.caller.accountId === arnAccount;
   if (!identity.allowed && !(sameAccount && trust.statement && principalNamedExplicitly(trust.statement, ctx.caller))) {
-    throw denied(ctx.caller, roleArn, identity.explicit ? ' with an explicit deny in an identity-based policy' : ' because no identity-based policy allows the sts:AssumeRole action');
+    throw denied(
+      ctx.caller,
+      roleArn,
+      identity.explicit
+        ? ' with an explicit deny in an identity-based policy'
+        : ' because no identity-based policy allows the sts:AssumeRole action',
+    );
   }
 
   const chained = p.type === 'assumed-role';
   const requested = num(input, 'DurationSeconds');
-  if (requested !== undefined && requested < 900) throw validation(`1 validation error detected: Value '${requested}' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900`);
+  if (requested !== undefined && requested < 900)
+    throw validation(
+      `1 validation error detected: Value '${requested}' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900`,
+    );
   if (chained && requested !== undefined && requested > HOUR) {
-    throw validation('The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.');
+    throw validation(
+      'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',
+    );
   }
   if (requested !== undefined && requested > role.maxSessionDuration) {
     throw validation('The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
   }
   let seconds = requested ?? HOUR;
   // A chained session also never outlives the session it came from.
-  if (chained && ctx.caller.session) seconds = Math.min(seconds, Math.floor((Date.parse(ctx.caller.session.expiration) - ctx.now()) / 1000));
+  if (chained && ctx.caller.session)
+    seconds = Math.min(seconds, Math.floor((Date.parse(ctx.caller.session.expiration) - ctx.now()) / 1000));
   const principal: PrincipalRef = { type: 'assumed-role', accountId: arnAccount, roleName: role.name, sessionName };
   const effectiveSourceIdentity = sourceIdentity ?? inherited;
   const session = issueSession(ctx.world, principal, ctx.caller.accessKeyId, ctx.now(), seconds, {
@@ -162,7 +209,12 @@ function assumeRole(ctx: HandlerContext, input: Record<string, unknown>) {
   const assumedArn = `arn:aws:sts::${arnAccount}:assumed-role/${role.name}/${sessionName}`;
   recordAssumeRole(ctx, input, role.arn, arnAccount, session, assumedRoleId, assumedArn, mfaAuthTime !== undefined);
   return {
-    Credentials: { AccessKeyId: session.accessKeyId, SecretAccessKey: session.secretAccessKey, SessionToken: session.sessionToken, Expiration: new Date(session.expiration) },
+    Credentials: {
+      AccessKeyId: session.accessKeyId,
+      SecretAccessKey: session.secretAccessKey,
+      SessionToken: session.sessionToken,
+      Expiration: new Date(session.expiration),
+    },
     AssumedRoleUser: { AssumedRoleId: assumedRoleId, Arn: assumedArn },
     PackedPolicySize: 0,
     ...(effectiveSourceIdentity ? { SourceIdentity: effectiveSourceIdentity } : {}),
@@ -174,7 +226,16 @@ function principalNamedExplicitly(statement: { Principal?: unknown }, caller: Ca
   return JSON.stringify(statement.Principal ?? '').includes(caller.arn);
 }
 
-function recordAssumeRole(ctx: HandlerContext, input: Record<string, unknown>, roleArn: string, targetAccount: string, session: SessionRecord, assumedRoleId: string, assumedArn: string, mfa: boolean): void {
+function recordAssumeRole(
+  ctx: HandlerContext,
+  input: Record<string, unknown>,
+  roleArn: string,
+  targetAccount: string,
+  session: SessionRecord,
+  assumedRoleId: string,
+  assumedArn: string,
+  mfa: boolean,
+): void {
   const requestParameters: Record<string, unknown> = {
     roleArn,
     roleSessionName: str(input, 'RoleSessionName'),
@@ -221,21 +282,40 @@ function getSessionToken(ctx: HandlerContext, input: Record<string, unknown>) {
   const requested = num(input, 'DurationSeconds');
   const max = p.type === 'root' ? HOUR : 129_600;
   if (requested !== undefined && (requested < 900 || requested > max)) {
-    throw validation(`1 validation error detected: Value '${requested}' at 'durationSeconds' failed to satisfy constraint: Member must have value ${requested < 900 ? 'greater than or equal to 900' : `less than or equal to ${max}`}`);
+    throw validation(
+      `1 validation error detected: Value '${requested}' at 'durationSeconds' failed to satisfy constraint: Member must have value ${requested < 900 ? 'greater than or equal to 900' : `less than or equal to ${max}`}`,
+    );
   }
   const mfaAuthTime = checkMfa(ctx, input);
-  const session = issueSession(ctx.world, p, ctx.caller.accessKeyId, ctx.now(), requested ?? 43_200, mfaAuthTime ? { mfaAuthTime } : {});
+  const session = issueSession(
+    ctx.world,
+    p,
+    ctx.caller.accessKeyId,
+    ctx.now(),
+    requested ?? 43_200,
+    mfaAuthTime ? { mfaAuthTime } : {},
+  );
   ctx.markDirty();
   // CloudTrail records every credential the sandbox grants, as AWS does (never the secret or the code).
   ctx.recordEvent(ctx.caller.accountId, {
     eventName: 'GetSessionToken',
     eventSource: 'sts.amazonaws.com',
     readOnly: true,
-    requestParameters: { durationSeconds: requested ?? 43_200, ...(str(input, 'SerialNumber') !== undefined ? { serialNumber: str(input, 'SerialNumber') } : {}) },
+    requestParameters: {
+      durationSeconds: requested ?? 43_200,
+      ...(str(input, 'SerialNumber') !== undefined ? { serialNumber: str(input, 'SerialNumber') } : {}),
+    },
     responseElements: { credentials: { accessKeyId: session.accessKeyId, expiration: session.expiration } },
     additionalEventData: { mfaAuthenticated: mfaAuthTime ? 'true' : 'false' },
   });
-  return { Credentials: { AccessKeyId: session.accessKeyId, SecretAccessKey: session.secretAccessKey, SessionToken: session.sessionToken, Expiration: new Date(session.expiration) } };
+  return {
+    Credentials: {
+      AccessKeyId: session.accessKeyId,
+      SecretAccessKey: session.secretAccessKey,
+      SessionToken: session.sessionToken,
+      Expiration: new Date(session.expiration),
+    },
+  };
 }
 
 export const stsService: ServiceImpl = {

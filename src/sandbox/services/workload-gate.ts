@@ -33,9 +33,10 @@ export function authorizeAction(ctx: HandlerContext, action: string, resource: s
   const context = { ...principalContext(ctx.world, ctx.caller, ctx.now()), 'aws:RequestedRegion': ctx.region };
   const result = authorizeCaller(ctx.world, ctx.caller, action, resource, context);
   if (result.allowed) return;
-  const message = denial.namesResource === false
-    ? `User: ${ctx.caller.arn} is not authorized to perform: ${action} ${result.explicit ? 'with an explicit deny in an identity-based policy' : `because no identity-based policy allows the ${action} action`}`
-    : accessDeniedMessage(ctx.caller.arn, action, resource, result.explicit);
+  const message =
+    denial.namesResource === false
+      ? `User: ${ctx.caller.arn} is not authorized to perform: ${action} ${result.explicit ? 'with an explicit deny in an identity-based policy' : `because no identity-based policy allows the ${action} action`}`
+      : accessDeniedMessage(ctx.caller.arn, action, resource, result.explicit);
   throw new ApiError(denial.code, message, denial.status);
 }
 
@@ -64,7 +65,9 @@ export function decodeOffsetToken(token: string, operation: string): number | un
     const parsed: unknown = JSON.parse(Buffer.from(token, 'base64').toString('utf8'));
     if (typeof parsed !== 'object' || parsed === null) return undefined;
     const { op, offset } = parsed as { op?: unknown; offset?: unknown };
-    return op === operation && typeof offset === 'number' && Number.isInteger(offset) && offset >= 0 ? offset : undefined;
+    return op === operation && typeof offset === 'number' && Number.isInteger(offset) && offset >= 0
+      ? offset
+      : undefined;
   } catch {
     return undefined;
   }
@@ -84,7 +87,8 @@ export function queryInteger(value: unknown): number | undefined {
   return typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
 }
 
-export const byName = (a: { name: string }, b: { name: string }): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+export const byName = (a: { name: string }, b: { name: string }): number =>
+  a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 
 export function tagList(tags: Record<string, string>): { Key: string; Value: string }[] {
   return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));

@@ -1,7 +1,14 @@
 import type { Ec2Instance, SandboxAccount, World } from './types.js';
 import { SANDBOX_REGIONS } from './regions.js';
 import { newLowerId, newResourceId } from './ids.js';
-import { createAccessKey, createGroup, createRole, createUser, createVirtualMfaDevice, enableMfaDevice } from './iam-entities.js';
+import {
+  createAccessKey,
+  createGroup,
+  createRole,
+  createUser,
+  createVirtualMfaDevice,
+  enableMfaDevice,
+} from './iam-entities.js';
 import { seedWorkloads } from './seed-workloads.js';
 
 /** What a seed organization says about one member account. */
@@ -31,10 +38,20 @@ export function trustDocument(statements: object[]): string {
 }
 
 export function allowDocument(actions: string | string[], resources: string | string[]): string {
-  return JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: actions, Resource: resources }] });
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: actions, Resource: resources }],
+  });
 }
 
-function emptyAccount(id: string, name: string, parentId: string, joined: string, tags: Record<string, string>, optedIn: string[]): SandboxAccount {
+function emptyAccount(
+  id: string,
+  name: string,
+  parentId: string,
+  joined: string,
+  tags: Record<string, string>,
+  optedIn: string[],
+): SandboxAccount {
   return {
     id,
     name,
@@ -72,7 +89,14 @@ export function createWorld(seed: number, now: number): World {
     regions: [...SANDBOX_REGIONS],
     nextId: 0,
   };
-  world.accounts[MANAGEMENT_ACCOUNT_ID] = emptyAccount(MANAGEMENT_ACCOUNT_ID, 'management', world.organization.rootId, iso(now - 900 * DAY), { role: 'management' }, []);
+  world.accounts[MANAGEMENT_ACCOUNT_ID] = emptyAccount(
+    MANAGEMENT_ACCOUNT_ID,
+    'management',
+    world.organization.rootId,
+    iso(now - 900 * DAY),
+    { role: 'management' },
+    [],
+  );
   return world;
 }
 
@@ -86,7 +110,12 @@ export function ensureOu(world: World, path: string): string {
       continue;
     }
     const id = `ou-sb01-${newLowerId(world, '', 8)}`;
-    world.ous[id] = { id, name, parentId, arn: `arn:aws:organizations::${MANAGEMENT_ACCOUNT_ID}:ou/${world.organization.id}/${id}` };
+    world.ous[id] = {
+      id,
+      name,
+      parentId,
+      arn: `arn:aws:organizations::${MANAGEMENT_ACCOUNT_ID}:ou/${world.organization.id}/${id}`,
+    };
     parentId = id;
   }
   return parentId;
@@ -110,11 +139,17 @@ export function seedManagement(world: World, members: MemberSpec[], now: number)
     const member = members.find((m) => m.name === stage);
     if (!member) continue;
     const group = createGroup(world, mgmt, `${stage}_administrator`, { createDate: created });
-    group.inlinePolicies[`assume-${stage}-administrator`] = allowDocument('sts:AssumeRole', `arn:aws:iam::${member.id}:role/administrator`);
+    group.inlinePolicies[`assume-${stage}-administrator`] = allowDocument(
+      'sts:AssumeRole',
+      `arn:aws:iam::${member.id}:role/administrator`,
+    );
     alice.groups.push(group.name);
   }
   const readers = createGroup(world, mgmt, 'readers', { createDate: created });
-  readers.inlinePolicies['assume-crossbar-read-only'] = allowDocument('sts:AssumeRole', ['arn:aws:iam::*:role/CrossbarReadOnly', `arn:aws:iam::${MANAGEMENT_ACCOUNT_ID}:role/CrossbarHub`]);
+  readers.inlinePolicies['assume-crossbar-read-only'] = allowDocument('sts:AssumeRole', [
+    'arn:aws:iam::*:role/CrossbarReadOnly',
+    `arn:aws:iam::${MANAGEMENT_ACCOUNT_ID}:role/CrossbarHub`,
+  ]);
   readers.attachedPolicies.push('arn:aws:iam::aws:policy/ReadOnlyAccess');
   alice.groups.push('readers');
   bob.groups.push('readers');
@@ -123,9 +158,18 @@ export function seedManagement(world: World, members: MemberSpec[], now: number)
   const hub = createRole(world, mgmt, 'CrossbarHub', {
     createDate: created,
     description: 'Hub for chained read-only access into member accounts',
-    trust: trustDocument([{ Effect: 'Allow', Principal: { AWS: [alice.arn, bob.arn] }, Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'] }]),
+    trust: trustDocument([
+      {
+        Effect: 'Allow',
+        Principal: { AWS: [alice.arn, bob.arn] },
+        Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'],
+      },
+    ]),
   });
-  hub.inlinePolicies['assume-member-read-only'] = allowDocument('sts:AssumeRole', 'arn:aws:iam::*:role/CrossbarReadOnly');
+  hub.inlinePolicies['assume-member-read-only'] = allowDocument(
+    'sts:AssumeRole',
+    'arn:aws:iam::*:role/CrossbarReadOnly',
+  );
 }
 
 /** A member account with the three cross-account roles of the seeds and some resources. */
@@ -142,7 +186,14 @@ export function seedMember(world: World, spec: MemberSpec, now: number): Sandbox
   const admin = createRole(world, account, 'administrator', {
     createDate: created,
     description: 'Administrator access for people of the management account, with MFA',
-    trust: trustDocument([{ Effect: 'Allow', Principal: { AWS: mgmtRoot }, Action: actions, Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' }, ...externalId } }]),
+    trust: trustDocument([
+      {
+        Effect: 'Allow',
+        Principal: { AWS: mgmtRoot },
+        Action: actions,
+        Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' }, ...externalId },
+      },
+    ]),
   });
   admin.attachedPolicies.push('arn:aws:iam::aws:policy/AdministratorAccess');
 
@@ -150,18 +201,33 @@ export function seedMember(world: World, spec: MemberSpec, now: number): Sandbox
     createDate: created,
     maxSessionDuration: 43_200,
     description: 'Read-only access for crossbar',
-    trust: trustDocument([{
-      Effect: 'Allow',
-      Principal: { AWS: [`arn:aws:iam::${MANAGEMENT_ACCOUNT_ID}:user/alice`, `arn:aws:iam::${MANAGEMENT_ACCOUNT_ID}:user/bob`, `arn:aws:iam::${MANAGEMENT_ACCOUNT_ID}:role/CrossbarHub`] },
-      Action: actions,
-      ...(spec.externalId ? { Condition: externalId } : {}),
-    }]),
+    trust: trustDocument([
+      {
+        Effect: 'Allow',
+        Principal: {
+          AWS: [
+            `arn:aws:iam::${MANAGEMENT_ACCOUNT_ID}:user/alice`,
+            `arn:aws:iam::${MANAGEMENT_ACCOUNT_ID}:user/bob`,
+            `arn:aws:iam::${MANAGEMENT_ACCOUNT_ID}:role/CrossbarHub`,
+          ],
+        },
+        Action: actions,
+        ...(spec.externalId ? { Condition: externalId } : {}),
+      },
+    ]),
   });
   readOnly.attachedPolicies.push('arn:aws:iam::aws:policy/ReadOnlyAccess');
 
   const orgAccess = createRole(world, account, 'OrganizationAccountAccessRole', {
     createDate: iso(now - 700 * DAY),
-    trust: trustDocument([{ Effect: 'Allow', Principal: { AWS: mgmtRoot }, Action: 'sts:AssumeRole', ...(spec.externalId ? { Condition: externalId } : {}) }]),
+    trust: trustDocument([
+      {
+        Effect: 'Allow',
+        Principal: { AWS: mgmtRoot },
+        Action: 'sts:AssumeRole',
+        ...(spec.externalId ? { Condition: externalId } : {}),
+      },
+    ]),
   });
   orgAccess.attachedPolicies.push('arn:aws:iam::aws:policy/AdministratorAccess');
 
@@ -175,7 +241,9 @@ export function seedMember(world: World, spec: MemberSpec, now: number): Sandbox
     const vendor = createRole(world, account, 'vendor-monitoring', {
       createDate: iso(now - 450 * DAY),
       description: 'UNSAFE: trusts a foreign account without ExternalId',
-      trust: trustDocument([{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${FOREIGN_ACCOUNT_ID}:root` }, Action: 'sts:AssumeRole' }]),
+      trust: trustDocument([
+        { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${FOREIGN_ACCOUNT_ID}:root` }, Action: 'sts:AssumeRole' },
+      ]),
     });
     vendor.attachedPolicies.push('arn:aws:iam::aws:policy/ReadOnlyAccess');
   }
@@ -210,7 +278,17 @@ function seedResources(world: World, account: SandboxAccount, spec: MemberSpec, 
     account.instances[region] = list;
   });
   account.buckets.push(
-    { name: `${spec.name}-logs-${spec.id}`, region: 'us-east-1', creationDate: iso(now - 600 * DAY), tags: { stage: spec.stage } },
-    { name: `${spec.name}-assets-${spec.id}`, region: 'eu-west-1', creationDate: iso(now - 200 * DAY), tags: { stage: spec.stage } },
+    {
+      name: `${spec.name}-logs-${spec.id}`,
+      region: 'us-east-1',
+      creationDate: iso(now - 600 * DAY),
+      tags: { stage: spec.stage },
+    },
+    {
+      name: `${spec.name}-assets-${spec.id}`,
+      region: 'eu-west-1',
+      creationDate: iso(now - 200 * DAY),
+      tags: { stage: spec.stage },
+    },
   );
 }

@@ -1,4 +1,13 @@
-import type { AccessKeyRecord, IamGroup, IamRole, IamUser, ManagedPolicy, MfaDevice, SandboxAccount, World } from './types.js';
+import type {
+  AccessKeyRecord,
+  IamGroup,
+  IamRole,
+  IamUser,
+  ManagedPolicy,
+  MfaDevice,
+  SandboxAccount,
+  World,
+} from './types.js';
 import { newSecretKey, newTotpSecret, newUniqueId } from './ids.js';
 
 /**
@@ -10,7 +19,12 @@ function normalizePath(path: string | undefined): string {
   return path ?? '/';
 }
 
-export function createUser(world: World, account: SandboxAccount, name: string, opts: { path?: string; createDate: string; tags?: Record<string, string> }): IamUser {
+export function createUser(
+  world: World,
+  account: SandboxAccount,
+  name: string,
+  opts: { path?: string; createDate: string; tags?: Record<string, string> },
+): IamUser {
   const path = normalizePath(opts.path);
   const user: IamUser = {
     name,
@@ -27,7 +41,12 @@ export function createUser(world: World, account: SandboxAccount, name: string, 
   return user;
 }
 
-export function createGroup(world: World, account: SandboxAccount, name: string, opts: { path?: string; createDate: string }): IamGroup {
+export function createGroup(
+  world: World,
+  account: SandboxAccount,
+  name: string,
+  opts: { path?: string; createDate: string },
+): IamGroup {
   const path = normalizePath(opts.path);
   const group: IamGroup = {
     name,
@@ -46,7 +65,14 @@ export function createRole(
   world: World,
   account: SandboxAccount,
   name: string,
-  opts: { path?: string; createDate: string; trust: string; maxSessionDuration?: number; description?: string; tags?: Record<string, string> },
+  opts: {
+    path?: string;
+    createDate: string;
+    trust: string;
+    maxSessionDuration?: number;
+    description?: string;
+    tags?: Record<string, string>;
+  },
 ): IamRole {
   const path = normalizePath(opts.path);
   const role: IamRole = {
@@ -88,7 +114,12 @@ export function createManagedPolicy(
   return policy;
 }
 
-export function createAccessKey(world: World, account: SandboxAccount, userName: string, createDate: string): AccessKeyRecord {
+export function createAccessKey(
+  world: World,
+  account: SandboxAccount,
+  userName: string,
+  createDate: string,
+): AccessKeyRecord {
   const key: AccessKeyRecord = {
     accessKeyId: newUniqueId(world, 'AKIA'),
     secretAccessKey: newSecretKey(world),
@@ -102,12 +133,20 @@ export function createAccessKey(world: World, account: SandboxAccount, userName:
 }
 
 export function createVirtualMfaDevice(world: World, account: SandboxAccount, name: string, path = '/'): MfaDevice {
-  const device: MfaDevice = { serialNumber: `arn:aws:iam::${account.id}:mfa${path}${name}`, secret: newTotpSecret(world) };
+  const device: MfaDevice = {
+    serialNumber: `arn:aws:iam::${account.id}:mfa${path}${name}`,
+    secret: newTotpSecret(world),
+  };
   account.iam.mfaDevices[device.serialNumber] = device;
   return device;
 }
 
-export function enableMfaDevice(account: SandboxAccount, serialNumber: string, userName: string, enableDate: string): void {
+export function enableMfaDevice(
+  account: SandboxAccount,
+  serialNumber: string,
+  userName: string,
+  enableDate: string,
+): void {
   const device = account.iam.mfaDevices[serialNumber];
   if (device) {
     device.userName = userName;

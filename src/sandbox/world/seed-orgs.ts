@@ -3,10 +3,41 @@ import { createWorld, seedManagement, seedMember, type MemberSpec } from './buil
 
 /** The demo organization: the seeds' dev / staging / prod accounts plus a consultant's client. */
 export const DEMO_MEMBERS: readonly MemberSpec[] = [
-  { id: '222222222222', name: 'development', stage: 'dev', color: 'green', ou: '/Workloads', tags: { team: 'platform', 'cost-center': 'cc-100' } },
-  { id: '333333333333', name: 'staging', stage: 'staging', color: 'yellow', ou: '/Workloads', tags: { team: 'platform', 'cost-center': 'cc-100' } },
-  { id: '444444444444', name: 'production', stage: 'prod', color: 'red', ou: '/Workloads', optedInRegions: ['eu-south-1'], unsafeRoles: true, tags: { team: 'payments', 'cost-center': 'cc-200' } },
-  { id: '555555555555', name: 'client-acme', stage: 'client', color: 'blue', ou: '/Clients', externalId: 'acme-crossbar-7f3a9c', tags: { client: 'acme', 'cost-center': 'cc-900' } },
+  {
+    id: '222222222222',
+    name: 'development',
+    stage: 'dev',
+    color: 'green',
+    ou: '/Workloads',
+    tags: { team: 'platform', 'cost-center': 'cc-100' },
+  },
+  {
+    id: '333333333333',
+    name: 'staging',
+    stage: 'staging',
+    color: 'yellow',
+    ou: '/Workloads',
+    tags: { team: 'platform', 'cost-center': 'cc-100' },
+  },
+  {
+    id: '444444444444',
+    name: 'production',
+    stage: 'prod',
+    color: 'red',
+    ou: '/Workloads',
+    optedInRegions: ['eu-south-1'],
+    unsafeRoles: true,
+    tags: { team: 'payments', 'cost-center': 'cc-200' },
+  },
+  {
+    id: '555555555555',
+    name: 'client-acme',
+    stage: 'client',
+    color: 'blue',
+    ou: '/Clients',
+    externalId: 'acme-crossbar-7f3a9c',
+    tags: { client: 'acme', 'cost-center': 'cc-900' },
+  },
 ];
 
 export const DEMO_EXTERNAL_ID = 'acme-crossbar-7f3a9c';

@@ -1,7 +1,13 @@
 import type { WorkloadCounts } from './types.js';
 import { stableSha256Base64, stableUuid, type SeededRandom } from './seeded-random.js';
 import type {
-  ConfigRuleSpec, DbClusterSpec, DbInstanceSpec, DynamoTableSpec, EcsClusterSpec, EksClusterSpec, LambdaFunctionSpec,
+  ConfigRuleSpec,
+  DbClusterSpec,
+  DbInstanceSpec,
+  DynamoTableSpec,
+  EcsClusterSpec,
+  EksClusterSpec,
+  LambdaFunctionSpec,
 } from './workloads.js';
 
 /**
@@ -11,7 +17,14 @@ import type {
 
 const DAY = 86_400_000;
 
-const FUNCTION_NAMES = ['image-resizer', 'nightly-report', 'audit-forwarder', 'webhook-handler', 'token-refresher', 'invoice-mailer'];
+const FUNCTION_NAMES = [
+  'image-resizer',
+  'nightly-report',
+  'audit-forwarder',
+  'webhook-handler',
+  'token-refresher',
+  'invoice-mailer',
+];
 const RUNTIMES = [
   { runtime: 'nodejs20.x', handler: 'index.handler' },
   { runtime: 'nodejs22.x', handler: 'index.handler' },
@@ -33,12 +46,14 @@ export interface Base {
   counts: WorkloadCounts;
 }
 
-const daysAgo = (base: Base, days: number, rnd: SeededRandom) => base.seededAt - days * DAY - rnd.int(0, DAY / 1000) * 1000;
+const daysAgo = (base: Base, days: number, rnd: SeededRandom) =>
+  base.seededAt - days * DAY - rnd.int(0, DAY / 1000) * 1000;
 
 export function lambdaFunctions(base: Base, rnd: SeededRandom): LambdaFunctionSpec[] {
-  const names = base.prod && base.home
-    ? ['orders-api', ...rnd.sample(FUNCTION_NAMES, 2)]
-    : rnd.sample(FUNCTION_NAMES, base.prod ? 2 : rnd.int(1, 3));
+  const names =
+    base.prod && base.home
+      ? ['orders-api', ...rnd.sample(FUNCTION_NAMES, 2)]
+      : rnd.sample(FUNCTION_NAMES, base.prod ? 2 : rnd.int(1, 3));
   const seeded = names.map((name) => lambdaFunction(base, rnd, name));
   return resize(seeded, base.counts.functions, (n) => lambdaFunction(base, rnd, `function-${n}`));
 }
@@ -76,7 +91,12 @@ function resize<T>(items: T[], count: number | undefined, extra: (name: string) 
   return out;
 }
 
-function dbInstance(base: Base, rnd: SeededRandom, id: string, opts: Partial<DbInstanceSpec> & Pick<DbInstanceSpec, 'engine' | 'engineVersion' | 'instanceClass'>): DbInstanceSpec {
+function dbInstance(
+  base: Base,
+  rnd: SeededRandom,
+  id: string,
+  opts: Partial<DbInstanceSpec> & Pick<DbInstanceSpec, 'engine' | 'engineVersion' | 'instanceClass'>,
+): DbInstanceSpec {
   return {
     id,
     arn: `arn:aws:rds:${base.region}:${base.accountId}:db:${id}`,
@@ -95,7 +115,8 @@ function dbInstance(base: Base, rnd: SeededRandom, id: string, opts: Partial<DbI
 /** 0–2 instances: production has an orders database everywhere and an Aurora cluster at home. */
 export function databases(base: Base, rnd: SeededRandom): { instances: DbInstanceSpec[]; clusters: DbClusterSpec[] } {
   const seeded = seededDatabases(base, rnd);
-  const extra = (n: string) => dbInstance(base, rnd, `db-${n}`, { engine: 'postgres', engineVersion: '16.3', instanceClass: 'db.t4g.micro' });
+  const extra = (n: string) =>
+    dbInstance(base, rnd, `db-${n}`, { engine: 'postgres', engineVersion: '16.3', instanceClass: 'db.t4g.micro' });
   const instances = resize(seeded.instances, base.counts.dbInstances, extra);
   // A cluster whose writer was trimmed away would point at nothing.
   const clusters = seeded.clusters.filter((c) => c.members.every((m) => instances.some((i) => i.id === m)));
@@ -105,10 +126,22 @@ export function databases(base: Base, rnd: SeededRandom): { instances: DbInstanc
 function seededDatabases(base: Base, rnd: SeededRandom): { instances: DbInstanceSpec[]; clusters: DbClusterSpec[] } {
   if (!base.prod) {
     if (rnd.next() < 0.5) return { instances: [], clusters: [] };
-    const engine = rnd.pick([{ engine: 'postgres', engineVersion: '16.3' }, { engine: 'mysql', engineVersion: '8.0.39' }]);
-    return { instances: [dbInstance(base, rnd, 'app-db', { ...engine, instanceClass: 'db.t4g.micro', dbName: 'app' })], clusters: [] };
+    const engine = rnd.pick([
+      { engine: 'postgres', engineVersion: '16.3' },
+      { engine: 'mysql', engineVersion: '8.0.39' },
+    ]);
+    return {
+      instances: [dbInstance(base, rnd, 'app-db', { ...engine, instanceClass: 'db.t4g.micro', dbName: 'app' })],
+      clusters: [],
+    };
   }
-  const orders = dbInstance(base, rnd, 'orders-db', { engine: 'postgres', engineVersion: '16.3', instanceClass: 'db.r6g.large', multiAz: true, dbName: 'orders' });
+  const orders = dbInstance(base, rnd, 'orders-db', {
+    engine: 'postgres',
+    engineVersion: '16.3',
+    instanceClass: 'db.r6g.large',
+    multiAz: true,
+    dbName: 'orders',
+  });
   if (!base.home) return { instances: [orders], clusters: [] };
   const cluster: DbClusterSpec = {
     id: 'analytics',
@@ -122,7 +155,13 @@ function seededDatabases(base: Base, rnd: SeededRandom): { instances: DbInstance
     databaseName: 'analytics',
     tags: base.tags,
   };
-  const writer = dbInstance(base, rnd, 'analytics-1', { engine: 'aurora-postgresql', engineVersion: '16.4', instanceClass: 'db.r6g.xlarge', clusterId: 'analytics', createdAt: cluster.createdAt });
+  const writer = dbInstance(base, rnd, 'analytics-1', {
+    engine: 'aurora-postgresql',
+    engineVersion: '16.4',
+    instanceClass: 'db.r6g.xlarge',
+    clusterId: 'analytics',
+    createdAt: cluster.createdAt,
+  });
   return { instances: [orders, writer], clusters: [cluster] };
 }
 
@@ -145,7 +184,10 @@ function ecsCluster(base: Base, rnd: SeededRandom, name: string): EcsClusterSpec
 
 /** 0–1 clusters, at home only: production always, other stages by a coin toss. */
 export function eksClusters(base: Base, rnd: SeededRandom): EksClusterSpec[] {
-  const seeded = !base.home || (!base.prod && rnd.next() < 0.5) ? [] : [eksCluster(base, rnd, base.prod ? 'platform' : `${base.stage}-platform`)];
+  const seeded =
+    !base.home || (!base.prod && rnd.next() < 0.5)
+      ? []
+      : [eksCluster(base, rnd, base.prod ? 'platform' : `${base.stage}-platform`)];
   return resize(seeded, base.counts.eksClusters, (n) => eksCluster(base, rnd, `cluster-${n}`));
 }
 
@@ -187,15 +229,27 @@ export function dynamoTables(base: Base, rnd: SeededRandom): DynamoTableSpec[] {
   const names = rnd.sample(TABLE_NAMES, orders ? rnd.int(0, 2) : rnd.int(1, 3));
   const tables = names.map((name) => dynamoTable(base, rnd, name, false));
   if (orders) tables.push(dynamoTable(base, rnd, 'orders', true));
-  return resize(tables, base.counts.tables, (n) => dynamoTable(base, rnd, `table-${n}`, false)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return resize(tables, base.counts.tables, (n) => dynamoTable(base, rnd, `table-${n}`, false)).sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
 }
 
 /** Every workload region records; production also evaluates two AWS managed rules. */
 export function configRules(base: Base, rnd: SeededRandom): ConfigRuleSpec[] {
   if (!base.prod) return [];
   const rules = [
-    { name: 's3-bucket-public-read-prohibited', sourceIdentifier: 'S3_BUCKET_PUBLIC_READ_PROHIBITED', resourceTypes: ['AWS::S3::Bucket'], description: 'Checks if your Amazon S3 buckets do not allow public read access.' },
-    { name: 'rds-storage-encrypted', sourceIdentifier: 'RDS_STORAGE_ENCRYPTED', resourceTypes: ['AWS::RDS::DBInstance'], description: 'Checks if storage encryption is enabled for your RDS DB instances.' },
+    {
+      name: 's3-bucket-public-read-prohibited',
+      sourceIdentifier: 'S3_BUCKET_PUBLIC_READ_PROHIBITED',
+      resourceTypes: ['AWS::S3::Bucket'],
+      description: 'Checks if your Amazon S3 buckets do not allow public read access.',
+    },
+    {
+      name: 'rds-storage-encrypted',
+      sourceIdentifier: 'RDS_STORAGE_ENCRYPTED',
+      resourceTypes: ['AWS::RDS::DBInstance'],
+      description: 'Checks if storage encryption is enabled for your RDS DB instances.',
+    },
   ];
   return rules.map((rule) => {
     const id = `config-rule-${rnd.text(6, 'abcdefghijklmnopqrstuvwxyz0123456789')}`;

@@ -1,6 +1,14 @@
 import type { SandboxAccount, World } from './types.js';
 import { seededRandom } from './seeded-random.js';
-import { configRules, databases, dynamoTables, ecsClusters, eksClusters, lambdaFunctions, type Base } from './workload-resources.js';
+import {
+  configRules,
+  databases,
+  dynamoTables,
+  ecsClusters,
+  eksClusters,
+  lambdaFunctions,
+  type Base,
+} from './workload-resources.js';
 
 /**
  * The workloads of one account in one region (Lambda functions, RDS, ECS, EKS, DynamoDB, Config), derived
@@ -134,7 +142,20 @@ export interface RegionWorkloads {
 }
 
 function emptyWorkloads(accountId: string, region: string, stage: string): RegionWorkloads {
-  return { accountId, region, stage, hostId: '', functions: [], dbInstances: [], dbClusters: [], ecsClusters: [], eksClusters: [], tables: [], configRecorder: false, configRules: [] };
+  return {
+    accountId,
+    region,
+    stage,
+    hostId: '',
+    functions: [],
+    dbInstances: [],
+    dbClusters: [],
+    ecsClusters: [],
+    eksClusters: [],
+    tables: [],
+    configRecorder: false,
+    configRules: [],
+  };
 }
 
 /** The workloads of `account` in `region`: none for accounts or regions without a workload seed. */
@@ -173,13 +194,27 @@ export function workloadsIn(world: World, account: SandboxAccount | undefined, r
     stage: seed.stage,
     ...(network ? { network } : {}),
     hostId: seededRandom(`${key}:host`).text(12, 'abcdefghijklmnopqrstuvwxyz0123456789'),
-    get functions() { return functions(); },
-    get dbInstances() { return dbs().instances; },
-    get dbClusters() { return dbs().clusters; },
-    get ecsClusters() { return ecs(); },
-    get eksClusters() { return eks(); },
-    get tables() { return tables(); },
+    get functions() {
+      return functions();
+    },
+    get dbInstances() {
+      return dbs().instances;
+    },
+    get dbClusters() {
+      return dbs().clusters;
+    },
+    get ecsClusters() {
+      return ecs();
+    },
+    get eksClusters() {
+      return eks();
+    },
+    get tables() {
+      return tables();
+    },
     configRecorder: true,
-    get configRules() { return rules(); },
+    get configRules() {
+      return rules();
+    },
   };
 }

@@ -66,10 +66,20 @@ function principalArnOf(arn: string | undefined): string | undefined {
 
 function isOutgoing(r: TrailRecord): boolean {
   const roleAccount = accountOfArn(r.roleArn);
-  return r.eventName === 'AssumeRole' && roleAccount !== undefined && roleAccount !== r.accountId && r.caller.type !== 'AWSAccount';
+  return (
+    r.eventName === 'AssumeRole' &&
+    roleAccount !== undefined &&
+    roleAccount !== r.accountId &&
+    r.caller.type !== 'AWSAccount'
+  );
 }
 
-function principalOf(record: TrailRecord, directory: TrailDirectory, callerCopy: TrailRecord | undefined, creator: Assumption | undefined): AssumptionPrincipal {
+function principalOf(
+  record: TrailRecord,
+  directory: TrailDirectory,
+  callerCopy: TrailRecord | undefined,
+  creator: Assumption | undefined,
+): AssumptionPrincipal {
   // A console sign-in's own identity is the role session; who opened that session is the caller that matters.
   if (creator) return creator.principal;
   const caller = callerCopy?.caller ?? record.caller;
@@ -88,10 +98,16 @@ function principalOf(record: TrailRecord, directory: TrailDirectory, callerCopy:
   };
 }
 
-function toAssumption(record: TrailRecord, directory: TrailDirectory, callerCopy: TrailRecord | undefined, creator: Assumption | undefined): Assumption {
+function toAssumption(
+  record: TrailRecord,
+  directory: TrailDirectory,
+  callerCopy: TrailRecord | undefined,
+  creator: Assumption | undefined,
+): Assumption {
   const principal = principalOf(record, directory, callerCopy, creator);
   const sourceIdentity = record.sourceIdentity ?? creator?.sourceIdentity;
-  const who = sourceIdentity ?? nameOfArn(principal.arn) ?? record.sessionName ?? principal.principalId ?? principal.accountId;
+  const who =
+    sourceIdentity ?? nameOfArn(principal.arn) ?? record.sessionName ?? principal.principalId ?? principal.accountId;
   const roleName = nameOfArn(record.roleArn);
   const accountName = directory.accountName(record.accountId);
   return {
@@ -118,20 +134,30 @@ export function buildAssumptions(records: readonly TrailRecord[], directory: Tra
   const incoming = records.filter((r) => !isOutgoing(r));
   const callerCopies = new Map(outgoing.flatMap((r) => (r.sharedEventId ? [[r.sharedEventId, r] as const] : [])));
   const answered = new Set(incoming.flatMap((r) => (r.sharedEventId ? [r.sharedEventId] : [])));
-  const assumed = incoming.filter((r) => r.eventName === 'AssumeRole').map((r) => toAssumption(r, directory, r.sharedEventId ? callerCopies.get(r.sharedEventId) : undefined, undefined));
+  const assumed = incoming
+    .filter((r) => r.eventName === 'AssumeRole')
+    .map((r) => toAssumption(r, directory, r.sharedEventId ? callerCopies.get(r.sharedEventId) : undefined, undefined));
   const bySessionKey = new Map<string, Assumption>();
   const assumedById = new Map(assumed.map((a) => [a.eventId, a]));
   for (const r of incoming) {
     const a = assumedById.get(r.eventId);
     if (a && r.sessionAccessKeyId) bySessionKey.set(r.sessionAccessKeyId, a);
   }
-  const logins = incoming.filter((r) => r.eventName === 'ConsoleLogin').map((r) => toAssumption(r, directory, undefined, r.sessionAccessKeyId ? bySessionKey.get(r.sessionAccessKeyId) : undefined));
+  const logins = incoming
+    .filter((r) => r.eventName === 'ConsoleLogin')
+    .map((r) =>
+      toAssumption(r, directory, undefined, r.sessionAccessKeyId ? bySessionKey.get(r.sessionAccessKeyId) : undefined),
+    );
   // The caller's copy of a call whose role's account was not read is the only evidence of it: keep it.
-  const unanswered = outgoing.filter((r) => !r.sharedEventId || !answered.has(r.sharedEventId)).map((r) => {
-    const roleAccount = accountOfArn(r.roleArn) ?? r.accountId;
-    const { accountName: _callerAccount, ...a } = toAssumption(r, directory, undefined, undefined);
-    const accountName = directory.accountName(roleAccount);
-    return { ...a, accountId: roleAccount, ...(accountName ? { accountName } : {}), outgoing: true };
-  });
-  return [...assumed, ...logins, ...unanswered].sort((a, b) => b.time.localeCompare(a.time) || a.eventId.localeCompare(b.eventId));
+  const unanswered = outgoing
+    .filter((r) => !r.sharedEventId || !answered.has(r.sharedEventId))
+    .map((r) => {
+      const roleAccount = accountOfArn(r.roleArn) ?? r.accountId;
+      const { accountName: _callerAccount, ...a } = toAssumption(r, directory, undefined, undefined);
+      const accountName = directory.accountName(roleAccount);
+      return { ...a, accountId: roleAccount, ...(accountName ? { accountName } : {}), outgoing: true };
+    });
+  return [...assumed, ...logins, ...unanswered].sort(
+    (a, b) => b.time.localeCompare(a.time) || a.eventId.localeCompare(b.eventId),
+  );
 }

@@ -1,5 +1,11 @@
 import type { Credentials } from '../../credentials/credentials.js';
-import { runFanout, type FanoutAccount, type FanoutProgress, type TargetResult, type WorkContext } from '../../fanout/index.js';
+import {
+  runFanout,
+  type FanoutAccount,
+  type FanoutProgress,
+  type TargetResult,
+  type WorkContext,
+} from '../../fanout/index.js';
 import { parseTrailEvent, type LookedUpEvent } from './parse-event.js';
 import type { TrailWindow } from './since.js';
 import { TRAIL_EVENT_NAMES, type TrailRecord } from './types.js';
@@ -37,7 +43,11 @@ function isLookedUpEvent(value: unknown): value is LookedUpEvent {
 }
 
 /** One account × region: both lookups, every page, parsed. */
-export async function readTargetTrail(ctx: Pick<WorkContext, 'call'>, where: { accountId: string; region: string }, window: TrailWindow): Promise<TargetTrail> {
+export async function readTargetTrail(
+  ctx: Pick<WorkContext, 'call'>,
+  where: { accountId: string; region: string },
+  window: TrailWindow,
+): Promise<TargetTrail> {
   const records: TrailRecord[] = [];
   for (const eventName of TRAIL_EVENT_NAMES) {
     // No EndTime: the history up to the moment it is read, as CloudTrail's own default.
@@ -61,7 +71,8 @@ export async function collectTrail(options: CollectTrailOptions): Promise<Target
     regions: options.regions,
     credentialsFor: options.credentialsFor,
     endpoint: options.endpoint,
-    work: (target, ctx) => readTargetTrail(ctx, { accountId: target.account.id, region: target.region }, options.window),
+    work: (target, ctx) =>
+      readTargetTrail(ctx, { accountId: target.account.id, region: target.region }, options.window),
     // Only the results this function returns are kept: the async iterator's buffer would be a second copy.
     buffer: false,
     onResult: (result) => {

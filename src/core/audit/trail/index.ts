@@ -7,4 +7,10 @@ export { parseTrailEvent, roleOfSessionArn, type LookedUpEvent } from './parse-e
 export { runTrail, type RunTrailOptions, type TrailGap, type TrailReport } from './run-trail.js';
 export { parseSince, TRAIL_HISTORY_DAYS, type TrailWindow } from './since.js';
 export { loadSourceContext, type SourceContext, type SourceContextOptions } from './source-context.js';
-export { TRAIL_EVENT_NAMES, type PrincipalKnowledge, type TrailCaller, type TrailEventName, type TrailRecord } from './types.js';
+export {
+  TRAIL_EVENT_NAMES,
+  type PrincipalKnowledge,
+  type TrailCaller,
+  type TrailEventName,
+  type TrailRecord,
+} from './types.js';

@@ -50,9 +50,12 @@ export function edgesFor(a: Assumption, edges: readonly TrustEdge[]): { edges: T
   });
   const certain = matched.filter((m) => m.how !== 'candidate').sort((x, y) => rank(x.how) - rank(y.how));
   const best = certain[0];
-  if (best && (best.how === 'exact' || !matched.some((m) => m.how === 'candidate'))) return { edges: [best.edge], inferred: false };
+  if (best && (best.how === 'exact' || !matched.some((m) => m.how === 'candidate')))
+    return { edges: [best.edge], inferred: false };
   const candidates = matched.filter((m) => m.how === 'candidate').map((m) => m.edge);
-  return candidates.length > 0 ? { edges: candidates, inferred: candidates.length > 1 } : { edges: best ? [best.edge] : [], inferred: false };
+  return candidates.length > 0
+    ? { edges: candidates, inferred: candidates.length > 1 }
+    : { edges: best ? [best.edge] : [], inferred: false };
 }
 
 const edgeKey = (e: TrustEdge) => `${e.roleArn}|${e.principal.id}|${JSON.stringify(e.conditions.raw)}`;
@@ -62,7 +65,11 @@ export interface JoinOptions {
   fullyRead: ReadonlySet<string>;
 }
 
-export function joinTrustGraph(assumptions: readonly Assumption[], edges: readonly TrustEdge[], options: JoinOptions): TrailJoin {
+export function joinTrustGraph(
+  assumptions: readonly Assumption[],
+  edges: readonly TrustEdge[],
+  options: JoinOptions,
+): TrailJoin {
   const usage = new Map<string, TrustUsage>();
   // Only a successful AssumeRole uses a trust; a console sign-in rides on a session an AssumeRole made.
   for (const a of assumptions) {

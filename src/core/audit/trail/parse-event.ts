@@ -42,8 +42,15 @@ function callerOf(identity: Json | undefined, fallbackAccount: string): TrailCal
   const arn = strAt(identity, 'arn');
   const principalId = strAt(identity, 'principalId');
   const invokedBy = strAt(identity, 'invokedBy');
-  const accountId = strAt(identity, 'accountId') ?? (arn && isArn(arn) ? parseArn(arn).accountId : undefined) ?? fallbackAccount;
-  return { type: strAt(identity, 'type') ?? 'Unknown', accountId, ...(principalId ? { principalId } : {}), ...(arn ? { arn } : {}), ...(invokedBy ? { invokedBy } : {}) };
+  const accountId =
+    strAt(identity, 'accountId') ?? (arn && isArn(arn) ? parseArn(arn).accountId : undefined) ?? fallbackAccount;
+  return {
+    type: strAt(identity, 'type') ?? 'Unknown',
+    accountId,
+    ...(principalId ? { principalId } : {}),
+    ...(arn ? { arn } : {}),
+    ...(invokedBy ? { invokedBy } : {}),
+  };
 }
 
 /** A role session's ARN (`arn:aws:sts::1:assumed-role/Role/session`) → the role's ARN and the session name. */
@@ -71,15 +78,24 @@ function roleArnOf(record: Json, resources: unknown): string | undefined {
 
 function mfaOf(record: Json, eventName: TrailEventName): boolean | undefined {
   if (eventName === 'ConsoleLogin') return flag(strAt(record, 'additionalEventData', 'MFAUsed'));
-  return flag(strAt(record, 'additionalEventData', 'mfaAuthenticated')) ?? flag(strAt(record, 'userIdentity', 'sessionContext', 'attributes', 'mfaAuthenticated'));
+  return (
+    flag(strAt(record, 'additionalEventData', 'mfaAuthenticated')) ??
+    flag(strAt(record, 'userIdentity', 'sessionContext', 'attributes', 'mfaAuthenticated'))
+  );
 }
 
 function assumeRoleFields(record: Json, resources: unknown): Partial<TrailRecord> {
   const roleArn = roleArnOf(record, resources);
   const sessionName = strAt(record, 'requestParameters', 'roleSessionName');
-  const sourceIdentity = strAt(record, 'requestParameters', 'sourceIdentity') ?? strAt(record, 'responseElements', 'sourceIdentity');
+  const sourceIdentity =
+    strAt(record, 'requestParameters', 'sourceIdentity') ?? strAt(record, 'responseElements', 'sourceIdentity');
   const sessionAccessKeyId = strAt(record, 'responseElements', 'credentials', 'accessKeyId');
-  return { ...(roleArn ? { roleArn } : {}), ...(sessionName ? { sessionName } : {}), ...(sourceIdentity ? { sourceIdentity } : {}), ...(sessionAccessKeyId ? { sessionAccessKeyId } : {}) };
+  return {
+    ...(roleArn ? { roleArn } : {}),
+    ...(sessionName ? { sessionName } : {}),
+    ...(sourceIdentity ? { sourceIdentity } : {}),
+    ...(sessionAccessKeyId ? { sessionAccessKeyId } : {}),
+  };
 }
 
 /** A console sign-in is made by a role session: the role is its issuer, the session name ends its ARN. */
@@ -106,7 +122,10 @@ export interface LookedUpEvent {
   CloudTrailEvent?: string;
 }
 
-export function parseTrailEvent(event: LookedUpEvent, where: { accountId: string; region: string }): TrailRecord | undefined {
+export function parseTrailEvent(
+  event: LookedUpEvent,
+  where: { accountId: string; region: string },
+): TrailRecord | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(event.CloudTrailEvent ?? '{}');
@@ -116,11 +135,21 @@ export function parseTrailEvent(event: LookedUpEvent, where: { accountId: string
   const json: Json = isRecord(parsed) ? parsed : {};
   const eventName = event.EventName ?? strAt(json, 'eventName');
   if (!isEventName(eventName)) return undefined;
-  const time = event.EventTime instanceof Date ? event.EventTime.toISOString() : event.EventTime ?? strAt(json, 'eventTime') ?? '';
-  const fields = eventName === 'AssumeRole' ? assumeRoleFields(json, event.Resources ?? json['resources']) : consoleLoginFields(json);
+  const time =
+    event.EventTime instanceof Date
+      ? event.EventTime.toISOString()
+      : (event.EventTime ?? strAt(json, 'eventTime') ?? '');
+  const fields =
+    eventName === 'AssumeRole'
+      ? assumeRoleFields(json, event.Resources ?? json['resources'])
+      : consoleLoginFields(json);
   const mfa = mfaOf(json, eventName);
   const sharedEventId = strAt(json, 'sharedEventID');
-  const errorCode = strAt(json, 'errorCode') ?? (eventName === 'ConsoleLogin' && strAt(json, 'responseElements', 'ConsoleLogin') === 'Failure' ? 'Failure' : undefined);
+  const errorCode =
+    strAt(json, 'errorCode') ??
+    (eventName === 'ConsoleLogin' && strAt(json, 'responseElements', 'ConsoleLogin') === 'Failure'
+      ? 'Failure'
+      : undefined);
   return {
     eventId: event.EventId ?? strAt(json, 'eventID') ?? '',
     eventName,

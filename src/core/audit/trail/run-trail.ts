@@ -60,7 +60,15 @@ export interface TrailReport {
 
 function gapOf(result: Extract<TargetResult<TargetTrail>, { ok: false }>): TrailGap {
   const e: TargetError = result.error;
-  return { accountId: result.target.account.id, accountName: result.target.account.name, region: result.target.region, what: 'trail', code: e.code, reason: e.reason ?? e.awsCode ?? e.code, message: e.message };
+  return {
+    accountId: result.target.account.id,
+    accountName: result.target.account.name,
+    region: result.target.region,
+    what: 'trail',
+    code: e.code,
+    reason: e.reason ?? e.awsCode ?? e.code,
+    message: e.message,
+  };
 }
 
 export async function runTrail(options: RunTrailOptions): Promise<TrailReport> {
@@ -75,7 +83,14 @@ export async function runTrail(options: RunTrailOptions): Promise<TrailReport> {
     const all = [...progress.values()];
     total = all.reduce((n, x) => n + x.total, 0);
     done = all.reduce((n, x) => n + x.done, 0);
-    options.onProgress?.({ ...p, total, done, ok: all.reduce((n, x) => n + x.ok, 0), failed: all.reduce((n, x) => n + x.failed, 0), inFlight: all.reduce((n, x) => n + x.inFlight, 0) });
+    options.onProgress?.({
+      ...p,
+      total,
+      done,
+      ok: all.reduce((n, x) => n + x.ok, 0),
+      failed: all.reduce((n, x) => n + x.failed, 0),
+      inFlight: all.reduce((n, x) => n + x.inFlight, 0),
+    });
   };
   const common = {
     accounts: options.accounts,
@@ -93,7 +108,10 @@ export async function runTrail(options: RunTrailOptions): Promise<TrailReport> {
   const graph = buildTrustGraph(iam.collected, options.registry, org);
   // Members that said so (DescribeOrganization) are in the organization even when their names are not known.
   const listed = options.sourceContext?.organization ?? [];
-  const organization = [...listed, ...[...org.accountIds].filter((id) => !listed.some((a) => a.id === id)).map((id) => ({ id }))];
+  const organization = [
+    ...listed,
+    ...[...org.accountIds].filter((id) => !listed.some((a) => a.id === id)).map((id) => ({ id })),
+  ];
   const directory = createTrailDirectory({
     registry: options.registry.accounts,
     sourceAccountId: options.sourceAccountId,
@@ -104,12 +122,24 @@ export async function runTrail(options: RunTrailOptions): Promise<TrailReport> {
   const assumptions = buildAssumptions(records, directory);
   const failedTrail = new Set(targets.filter((t) => !t.ok).map((t) => t.target.account.id));
   const readIam = new Set(iam.collected.map((c) => c.accountId));
-  const fullyRead = new Set(options.accounts.map((a) => a.account.id).filter((id) => !failedTrail.has(id) && readIam.has(id)));
+  const fullyRead = new Set(
+    options.accounts.map((a) => a.account.id).filter((id) => !failedTrail.has(id) && readIam.has(id)),
+  );
   const join = joinTrustGraph(assumptions, graph.edges, { fullyRead });
   const notCovered: TrailGap[] = [
     ...targets.flatMap((t) => (t.ok ? [] : [gapOf(t)])),
     ...iam.notCovered.map((n): TrailGap => ({ ...n, region: '*', what: 'iam' })),
   ];
   const interrupted = iam.interrupted || targets.some((t) => !t.ok && t.error.code === 'INTERRUPTED');
-  return { window: options.window, assumptions, join, edges: graph.edges, targets, notCovered, contextGaps: options.sourceContext?.gaps ?? [], interrupted, elapsedMs: now() - started };
+  return {
+    window: options.window,
+    assumptions,
+    join,
+    edges: graph.edges,
+    targets,
+    notCovered,
+    contextGaps: options.sourceContext?.gaps ?? [],
+    interrupted,
+    elapsedMs: now() - started,
+  };
 }

@@ -9,7 +9,11 @@ describe('parseSince', () => {
     expect(parseSince('24h', NOW).startMs).toBe(NOW - 86_400_000);
     expect(parseSince('90m', NOW).startMs).toBe(NOW - 90 * 60_000);
     expect(parseSince('2026-02-01', NOW).startMs).toBe(Date.parse('2026-02-01'));
-    expect(parseSince('2026-02-01T10:00:00Z', NOW)).toEqual({ since: '2026-02-01T10:00:00Z', startMs: Date.parse('2026-02-01T10:00:00Z'), endMs: NOW });
+    expect(parseSince('2026-02-01T10:00:00Z', NOW)).toEqual({
+      since: '2026-02-01T10:00:00Z',
+      startMs: Date.parse('2026-02-01T10:00:00Z'),
+      endMs: NOW,
+    });
     expect(parseSince('90d', NOW).startMs).toBe(NOW - 90 * 86_400_000);
   });
 

@@ -19,7 +19,10 @@ export interface TrailWindow {
 }
 
 const usage = (message: string) =>
-  new CrossbarError('USAGE', message, { hint: `--since takes 7d, 24h, 90m or an ISO date such as 2026-01-31, at most ${TRAIL_HISTORY_DAYS} days back (CloudTrail's event history)`, exitCode: 2 });
+  new CrossbarError('USAGE', message, {
+    hint: `--since takes 7d, 24h, 90m or an ISO date such as 2026-01-31, at most ${TRAIL_HISTORY_DAYS} days back (CloudTrail's event history)`,
+    exitCode: 2,
+  });
 
 function startOf(text: string, now: number): number {
   const relative = /^(\d+)\s*([dhm])$/i.exec(text);
@@ -30,7 +33,8 @@ function startOf(text: string, now: number): number {
     return now - amount * unit;
   }
   // Only ISO dates: Date.parse would also take "March 7" and guess a year.
-  if (!/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(text)) throw usage(`--since '${text}' is neither a duration nor an ISO date`);
+  if (!/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(text))
+    throw usage(`--since '${text}' is neither a duration nor an ISO date`);
   const ms = Date.parse(text);
   if (!Number.isFinite(ms)) throw usage(`--since '${text}' is not a valid date`);
   return ms;
@@ -40,6 +44,9 @@ export function parseSince(text: string, now: number): TrailWindow {
   const since = text.trim();
   const startMs = startOf(since, now);
   if (startMs >= now) throw usage(`--since ${since} starts in the future`);
-  if (now - startMs > HISTORY_MS) throw usage(`--since ${since} reaches further back than the ${TRAIL_HISTORY_DAYS} days CloudTrail keeps in its event history`);
+  if (now - startMs > HISTORY_MS)
+    throw usage(
+      `--since ${since} reaches further back than the ${TRAIL_HISTORY_DAYS} days CloudTrail keeps in its event history`,
+    );
   return { since, startMs, endMs: now };
 }

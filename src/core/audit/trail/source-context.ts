@@ -29,9 +29,19 @@ const records = (v: unknown): Json[] => (Array.isArray(v) ? v.filter(isRecord) :
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
 
 async function call(service: string, operation: string, options: SourceContextOptions): Promise<Json> {
-  const client = await createAwsClient(service, { region: options.region, credentials: options.credentials, endpoint: options.endpoint, maxAttempts: 3 });
+  const client = await createAwsClient(service, {
+    region: options.region,
+    credentials: options.credentials,
+    endpoint: options.endpoint,
+    maxAttempts: 3,
+  });
   try {
-    return await callOperation(client, await findOperation(service, operation), {}, options.signal ? { signal: options.signal } : {});
+    return await callOperation(
+      client,
+      await findOperation(service, operation),
+      {},
+      options.signal ? { signal: options.signal } : {},
+    );
   } finally {
     client.destroy();
   }
@@ -58,7 +68,10 @@ export async function loadSourceContext(options: SourceContextOptions): Promise<
   } else {
     context.gaps.push(`organization account names (organizations:ListAccounts): ${reason(accounts.reason)}`);
   }
-  for (const [result, list, idKey, what] of [[users, 'Users', 'UserId', 'iam:ListUsers'], [roles, 'Roles', 'RoleId', 'iam:ListRoles']] as const) {
+  for (const [result, list, idKey, what] of [
+    [users, 'Users', 'UserId', 'iam:ListUsers'],
+    [roles, 'Roles', 'RoleId', 'iam:ListRoles'],
+  ] as const) {
     if (result.status === 'rejected') {
       context.gaps.push(`principal names of the source account (${what}): ${reason(result.reason)}`);
       continue;

@@ -1,10 +1,26 @@
 import { formatArn } from '../../arn.js';
-import { at, flag, int, required, tagMap, text, type Item, type ResourceType, type SliceContext } from '../resource-type.js';
+import {
+  at,
+  flag,
+  int,
+  required,
+  tagMap,
+  text,
+  type Item,
+  type ResourceType,
+  type SliceContext,
+} from '../resource-type.js';
 
 /** EC2's resources: the Describe* answers carry tags, so one paginated call per region is the whole slice. */
 
 function ec2Arn(ctx: SliceContext, resource: string): string {
-  return formatArn({ partition: ctx.partition, service: 'ec2', region: ctx.region, accountId: ctx.accountId, resource });
+  return formatArn({
+    partition: ctx.partition,
+    service: 'ec2',
+    region: ctx.region,
+    accountId: ctx.accountId,
+    resource,
+  });
 }
 
 /** The `Name` tag, as the console shows it. */
@@ -68,8 +84,16 @@ export const ec2SecurityGroups: ResourceType = {
     { name: 'group_name', type: 'TEXT', value: (i) => text(i['GroupName']) },
     { name: 'vpc_id', type: 'TEXT', value: (i) => text(i['VpcId']) },
     { name: 'description', type: 'TEXT', value: (i) => text(i['Description']) },
-    { name: 'ingress_rules', type: 'INTEGER', value: (i) => (Array.isArray(i['IpPermissions']) ? i['IpPermissions'].length : null) },
-    { name: 'egress_rules', type: 'INTEGER', value: (i) => (Array.isArray(i['IpPermissionsEgress']) ? i['IpPermissionsEgress'].length : null) },
+    {
+      name: 'ingress_rules',
+      type: 'INTEGER',
+      value: (i) => (Array.isArray(i['IpPermissions']) ? i['IpPermissions'].length : null),
+    },
+    {
+      name: 'egress_rules',
+      type: 'INTEGER',
+      value: (i) => (Array.isArray(i['IpPermissionsEgress']) ? i['IpPermissionsEgress'].length : null),
+    },
   ],
 };
 

@@ -1,6 +1,16 @@
 import { formatArn } from '../../arn.js';
 import { awsErrorFacts } from '../../credentials/sts-errors.js';
-import { GLOBAL_REGION, int, isItem, required, tagMap, text, type CallAws, type Item, type ResourceType } from '../resource-type.js';
+import {
+  GLOBAL_REGION,
+  int,
+  isItem,
+  required,
+  tagMap,
+  text,
+  type CallAws,
+  type Item,
+  type ResourceType,
+} from '../resource-type.js';
 
 /**
  * The account-wide resources: S3 buckets (one ListBuckets answers for every region) and IAM roles and users.
@@ -35,14 +45,16 @@ export const s3Buckets: ResourceType = {
   nameOf: (item) => text(item['Name']),
   tagsOf: (item) => tagMap(item['TagSet']),
   regionOf: (item) => text(item['BucketRegion']) ?? 'us-east-1',
-  columns: [
-    { name: 'creation_date', type: 'TEXT', value: (i) => text(i['CreationDate']) },
-  ],
+  columns: [{ name: 'creation_date', type: 'TEXT', value: (i) => text(i['CreationDate']) }],
   // The bucket's region from ListBuckets (BucketRegion) or GetBucketLocation; its tags from that region.
   async enrich(entry, call, ctx) {
     if (!isItem(entry)) return undefined;
     const name = required(entry, 'Name');
-    const region = text(entry['BucketRegion']) ?? locationRegion((await call('s3', 'GetBucketLocation', { Bucket: name }, { region: ctx.region }))['LocationConstraint']);
+    const region =
+      text(entry['BucketRegion']) ??
+      locationRegion(
+        (await call('s3', 'GetBucketLocation', { Bucket: name }, { region: ctx.region }))['LocationConstraint'],
+      );
     return { ...entry, BucketRegion: region, TagSet: await bucketTags(call, name, region) };
   },
 };
@@ -57,7 +69,12 @@ function policyDocument(value: unknown): string | null {
   }
 }
 
-async function withTags(call: CallAws, operation: 'ListRoleTags' | 'ListUserTags', entry: unknown, nameKey: 'RoleName' | 'UserName'): Promise<Item | undefined> {
+async function withTags(
+  call: CallAws,
+  operation: 'ListRoleTags' | 'ListUserTags',
+  entry: unknown,
+  nameKey: 'RoleName' | 'UserName',
+): Promise<Item | undefined> {
   if (!isItem(entry)) return undefined;
   const out = await call('iam', operation, { [nameKey]: required(entry, nameKey) });
   return { ...entry, Tags: Array.isArray(out['Tags']) ? out['Tags'] : [] };
@@ -70,7 +87,14 @@ export const iamRoles: ResourceType = {
   operation: 'ListRoles',
   listMember: ['Roles'],
   scope: 'global',
-  arnOf: (item, ctx) => text(item['Arn']) ?? formatArn({ partition: ctx.partition, service: 'iam', accountId: ctx.accountId, resource: `role${text(item['Path']) ?? '/'}${required(item, 'RoleName')}` }),
+  arnOf: (item, ctx) =>
+    text(item['Arn']) ??
+    formatArn({
+      partition: ctx.partition,
+      service: 'iam',
+      accountId: ctx.accountId,
+      resource: `role${text(item['Path']) ?? '/'}${required(item, 'RoleName')}`,
+    }),
   nameOf: (item) => text(item['RoleName']),
   tagsOf: (item) => tagMap(item['Tags']),
   regionOf: () => GLOBAL_REGION,
@@ -92,7 +116,14 @@ export const iamUsers: ResourceType = {
   operation: 'ListUsers',
   listMember: ['Users'],
   scope: 'global',
-  arnOf: (item, ctx) => text(item['Arn']) ?? formatArn({ partition: ctx.partition, service: 'iam', accountId: ctx.accountId, resource: `user${text(item['Path']) ?? '/'}${required(item, 'UserName')}` }),
+  arnOf: (item, ctx) =>
+    text(item['Arn']) ??
+    formatArn({
+      partition: ctx.partition,
+      service: 'iam',
+      accountId: ctx.accountId,
+      resource: `user${text(item['Path']) ?? '/'}${required(item, 'UserName')}`,
+    }),
   nameOf: (item) => text(item['UserName']),
   tagsOf: (item) => tagMap(item['Tags']),
   regionOf: () => GLOBAL_REGION,

@@ -11,7 +11,15 @@ export const lambdaFunctions: ResourceType = {
   operation: 'ListFunctions',
   listMember: ['Functions'],
   scope: 'regional',
-  arnOf: (item, ctx) => text(item['FunctionArn']) ?? formatArn({ partition: ctx.partition, service: 'lambda', region: ctx.region, accountId: ctx.accountId, resource: `function:${required(item, 'FunctionName')}` }),
+  arnOf: (item, ctx) =>
+    text(item['FunctionArn']) ??
+    formatArn({
+      partition: ctx.partition,
+      service: 'lambda',
+      region: ctx.region,
+      accountId: ctx.accountId,
+      resource: `function:${required(item, 'FunctionName')}`,
+    }),
   nameOf: (item) => text(item['FunctionName']),
   tagsOf: (item) => tagMap(item['Tags']),
   columns: [
@@ -38,7 +46,15 @@ export const rdsInstances: ResourceType = {
   operation: 'DescribeDBInstances',
   listMember: ['DBInstances'],
   scope: 'regional',
-  arnOf: (item, ctx) => text(item['DBInstanceArn']) ?? formatArn({ partition: ctx.partition, service: 'rds', region: ctx.region, accountId: ctx.accountId, resource: `db:${required(item, 'DBInstanceIdentifier')}` }),
+  arnOf: (item, ctx) =>
+    text(item['DBInstanceArn']) ??
+    formatArn({
+      partition: ctx.partition,
+      service: 'rds',
+      region: ctx.region,
+      accountId: ctx.accountId,
+      resource: `db:${required(item, 'DBInstanceIdentifier')}`,
+    }),
   nameOf: (item) => text(item['DBInstanceIdentifier']),
   tagsOf: (item) => tagMap(item['TagList']),
   columns: [
@@ -61,14 +77,26 @@ export const dynamodbTables: ResourceType = {
   operation: 'ListTables',
   listMember: ['TableNames'],
   scope: 'regional',
-  arnOf: (item, ctx) => text(item['TableArn']) ?? formatArn({ partition: ctx.partition, service: 'dynamodb', region: ctx.region, accountId: ctx.accountId, resource: `table/${required(item, 'TableName')}` }),
+  arnOf: (item, ctx) =>
+    text(item['TableArn']) ??
+    formatArn({
+      partition: ctx.partition,
+      service: 'dynamodb',
+      region: ctx.region,
+      accountId: ctx.accountId,
+      resource: `table/${required(item, 'TableName')}`,
+    }),
   nameOf: (item) => text(item['TableName']),
   tagsOf: (item) => tagMap(item['Tags']),
   columns: [
     { name: 'status', type: 'TEXT', value: (i) => text(i['TableStatus']) },
     { name: 'item_count', type: 'INTEGER', value: (i) => int(i['ItemCount']) },
     { name: 'size_bytes', type: 'INTEGER', value: (i) => int(i['TableSizeBytes']) },
-    { name: 'billing_mode', type: 'TEXT', value: (i) => text(at(i, 'BillingModeSummary', 'BillingMode')) ?? 'PROVISIONED' },
+    {
+      name: 'billing_mode',
+      type: 'TEXT',
+      value: (i) => text(at(i, 'BillingModeSummary', 'BillingMode')) ?? 'PROVISIONED',
+    },
     { name: 'deletion_protection', type: 'INTEGER', value: (i) => flag(i['DeletionProtectionEnabled']) },
     { name: 'created_at', type: 'TEXT', value: (i) => text(i['CreationDateTime']) },
   ],
@@ -83,7 +111,15 @@ export const dynamodbTables: ResourceType = {
       throw err;
     }
     if (!isItem(table)) return undefined;
-    const arn = text(table['TableArn']) ?? formatArn({ partition: ctx.partition, service: 'dynamodb', region: ctx.region, accountId: ctx.accountId, resource: `table/${entry}` });
+    const arn =
+      text(table['TableArn']) ??
+      formatArn({
+        partition: ctx.partition,
+        service: 'dynamodb',
+        region: ctx.region,
+        accountId: ctx.accountId,
+        resource: `table/${entry}`,
+      });
     const tags = await call('dynamodb', 'ListTagsOfResource', { ResourceArn: arn });
     return { ...table, Tags: Array.isArray(tags['Tags']) ? tags['Tags'] : [] };
   },

@@ -1,7 +1,19 @@
 import { accessKeysOf, createAccessKey } from '../../world/iam-entities.js';
 import { str, type HandlerContext } from '../../service.js';
 import type { AccessKeyRecord } from '../../world/types.js';
-import { iamOf, isoNow, limitExceeded, noSuchEntity, pageOut, paginate, recordWrite, required, userNameOrCaller, validationError, type IamOperation } from './common.js';
+import {
+  iamOf,
+  isoNow,
+  limitExceeded,
+  noSuchEntity,
+  pageOut,
+  paginate,
+  recordWrite,
+  required,
+  userNameOrCaller,
+  validationError,
+  type IamOperation,
+} from './common.js';
 import { requireUser, selfUserResource } from './entities.js';
 
 type Input = Record<string, unknown>;
@@ -11,17 +23,31 @@ const KEYS_PER_USER = 2;
 function createAccessKeyOp(ctx: HandlerContext, input: Input) {
   const account = iamOf(ctx);
   const user = requireUser(account, userNameOrCaller(ctx, input));
-  if (accessKeysOf(ctx.world, account.id, user.name).length >= KEYS_PER_USER) throw limitExceeded(`Cannot exceed quota for AccessKeysPerUser: ${KEYS_PER_USER}`);
+  if (accessKeysOf(ctx.world, account.id, user.name).length >= KEYS_PER_USER)
+    throw limitExceeded(`Cannot exceed quota for AccessKeysPerUser: ${KEYS_PER_USER}`);
   const key = createAccessKey(ctx.world, account, user.name, isoNow(ctx));
   // The trail gets the user name only: the secret is returned once, here, and never recorded.
   recordWrite(ctx, { UserName: user.name });
-  return { AccessKey: { UserName: user.name, AccessKeyId: key.accessKeyId, Status: key.status, SecretAccessKey: key.secretAccessKey, CreateDate: new Date(key.createDate) } };
+  return {
+    AccessKey: {
+      UserName: user.name,
+      AccessKeyId: key.accessKeyId,
+      Status: key.status,
+      SecretAccessKey: key.secretAccessKey,
+      CreateDate: new Date(key.createDate),
+    },
+  };
 }
 
 function listAccessKeys(ctx: HandlerContext, input: Input) {
   const account = iamOf(ctx);
   const user = requireUser(account, userNameOrCaller(ctx, input));
-  const keys = accessKeysOf(ctx.world, account.id, user.name).map((k) => ({ UserName: k.userName, AccessKeyId: k.accessKeyId, Status: k.status, CreateDate: new Date(k.createDate) }));
+  const keys = accessKeysOf(ctx.world, account.id, user.name).map((k) => ({
+    UserName: k.userName,
+    AccessKeyId: k.accessKeyId,
+    Status: k.status,
+    CreateDate: new Date(k.createDate),
+  }));
   return pageOut('AccessKeyMetadata', paginate(keys, input));
 }
 
@@ -31,14 +57,17 @@ function ownedKey(ctx: HandlerContext, input: Input): AccessKeyRecord {
   const user = requireUser(account, userNameOrCaller(ctx, input));
   const id = required(input, 'AccessKeyId');
   const key = Object.hasOwn(ctx.world.accessKeys, id) ? ctx.world.accessKeys[id] : undefined;
-  if (!key || key.accountId !== account.id || key.userName !== user.name) throw noSuchEntity(`The Access Key with id ${id} cannot be found.`);
+  if (!key || key.accountId !== account.id || key.userName !== user.name)
+    throw noSuchEntity(`The Access Key with id ${id} cannot be found.`);
   return key;
 }
 
 function updateAccessKey(ctx: HandlerContext, input: Input) {
   const status = str(input, 'Status');
   if (status !== 'Active' && status !== 'Inactive') {
-    throw validationError(`1 validation error detected: Value '${status ?? 'null'}' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]`);
+    throw validationError(
+      `1 validation error detected: Value '${status ?? 'null'}' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]`,
+    );
   }
   const key = ownedKey(ctx, input);
   key.status = status;
@@ -61,7 +90,9 @@ function getAccessKeyLastUsed(ctx: HandlerContext, input: Input) {
   const last = key.lastUsed;
   return {
     UserName: key.userName,
-    AccessKeyLastUsed: last ? { LastUsedDate: new Date(last.date), ServiceName: last.service, Region: last.region } : { ServiceName: 'N/A', Region: 'N/A' },
+    AccessKeyLastUsed: last
+      ? { LastUsedDate: new Date(last.date), ServiceName: last.service, Region: last.region }
+      : { ServiceName: 'N/A', Region: 'N/A' },
   };
 }
 

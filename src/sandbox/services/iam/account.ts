@@ -1,5 +1,15 @@
 import type { HandlerContext } from '../../service.js';
-import { alreadyExists, iamOf, noSuchEntity, pageOut, paginate, recordWrite, required, validationError, type IamOperation } from './common.js';
+import {
+  alreadyExists,
+  iamOf,
+  noSuchEntity,
+  pageOut,
+  paginate,
+  recordWrite,
+  required,
+  validationError,
+  type IamOperation,
+} from './common.js';
 import { awsManagedViews } from './policy-view.js';
 
 type Input = Record<string, unknown>;
@@ -9,7 +19,9 @@ const ALIAS_RE = /^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$/;
 function aliasOf(input: Input): string {
   const alias = required(input, 'AccountAlias');
   if (!ALIAS_RE.test(alias)) {
-    throw validationError(`1 validation error detected: Value '${alias}' at 'accountAlias' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$`);
+    throw validationError(
+      `1 validation error detected: Value '${alias}' at 'accountAlias' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$`,
+    );
   }
   return alias;
 }
@@ -42,9 +54,14 @@ function deleteAccountAlias(ctx: HandlerContext, input: Input) {
 function getAccountSummary(ctx: HandlerContext) {
   const { iam } = iamOf(ctx);
   const devices = Object.values(iam.mfaDevices);
-  const attachedAws = new Set([...Object.values(iam.users), ...Object.values(iam.groups), ...Object.values(iam.roles)].flatMap((e) => e.attachedPolicies));
-  const policyVersionsInUse = Object.values(iam.policies).reduce((n, p) => n + Object.keys(p.versions).length, 0)
-    + awsManagedViews().filter((p) => attachedAws.has(p.arn)).length;
+  const attachedAws = new Set(
+    [...Object.values(iam.users), ...Object.values(iam.groups), ...Object.values(iam.roles)].flatMap(
+      (e) => e.attachedPolicies,
+    ),
+  );
+  const policyVersionsInUse =
+    Object.values(iam.policies).reduce((n, p) => n + Object.keys(p.versions).length, 0) +
+    awsManagedViews().filter((p) => attachedAws.has(p.arn)).length;
   return {
     SummaryMap: {
       Users: Object.keys(iam.users).length,

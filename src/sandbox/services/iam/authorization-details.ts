@@ -2,7 +2,14 @@ import { strList, type HandlerContext } from '../../service.js';
 import type { IamGroup, IamRole, IamUser, SandboxAccount } from '../../world/types.js';
 import { byName, encodeDocument, iamOf, paginate, tagsOut, validationError, type IamOperation } from './common.js';
 import { roleLastUsedOut } from './entities.js';
-import { attachedPolicyRefs, awsManagedViews, localViews, policyOut, versionOut, type PolicyView } from './policy-view.js';
+import {
+  attachedPolicyRefs,
+  awsManagedViews,
+  localViews,
+  policyOut,
+  versionOut,
+  type PolicyView,
+} from './policy-view.js';
 
 /**
  * GetAccountAuthorizationDetails: every user, group, role and managed policy of the account with all their
@@ -27,13 +34,17 @@ function filtersOf(input: Record<string, unknown>): ReadonlySet<Filter> {
   if (values.length === 0) return new Set(FILTERS);
   const bad = values.filter((v) => !isFilter(v));
   if (bad.length > 0) {
-    throw validationError(`1 validation error detected: Value '[${values.join(', ')}]' at 'filter' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [${FILTERS.join(', ')}]]`);
+    throw validationError(
+      `1 validation error detected: Value '[${values.join(', ')}]' at 'filter' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [${FILTERS.join(', ')}]]`,
+    );
   }
   return new Set(values.filter(isFilter));
 }
 
 function inlineList(policies: Record<string, string>): { PolicyName: string; PolicyDocument: string }[] {
-  return Object.entries(policies).sort(([a], [b]) => (a < b ? -1 : 1)).map(([PolicyName, doc]) => ({ PolicyName, PolicyDocument: encodeDocument(doc) }));
+  return Object.entries(policies)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([PolicyName, doc]) => ({ PolicyName, PolicyDocument: encodeDocument(doc) }));
 }
 
 function userDetail(account: SandboxAccount, u: IamUser): Record<string, unknown> {
@@ -85,17 +96,37 @@ function policyDetail(account: SandboxAccount, p: PolicyView): Record<string, un
 /** AWS managed policies count only where something in the account is attached to them. */
 function attachedAwsPolicies(account: SandboxAccount): PolicyView[] {
   const { users, groups, roles } = account.iam;
-  const attached = new Set([...Object.values(users), ...Object.values(groups), ...Object.values(roles)].flatMap((e) => e.attachedPolicies));
+  const attached = new Set(
+    [...Object.values(users), ...Object.values(groups), ...Object.values(roles)].flatMap((e) => e.attachedPolicies),
+  );
   return awsManagedViews().filter((p) => attached.has(p.arn));
 }
 
 function entriesOf(account: SandboxAccount, filters: ReadonlySet<Filter>): Entry[] {
   const { users, groups, roles } = account.iam;
   const entries: Entry[] = [];
-  if (filters.has('User')) entries.push(...Object.values(users).sort(byName).map((u) => ({ list: 'UserDetailList' as const, item: userDetail(account, u) })));
-  if (filters.has('Group')) entries.push(...Object.values(groups).sort(byName).map((g) => ({ list: 'GroupDetailList' as const, item: groupDetail(account, g) })));
-  if (filters.has('Role')) entries.push(...Object.values(roles).sort(byName).map((r) => ({ list: 'RoleDetailList' as const, item: roleDetail(account, r) })));
-  const policies = [...(filters.has('LocalManagedPolicy') ? localViews(account) : []), ...(filters.has('AWSManagedPolicy') ? attachedAwsPolicies(account) : [])];
+  if (filters.has('User'))
+    entries.push(
+      ...Object.values(users)
+        .sort(byName)
+        .map((u) => ({ list: 'UserDetailList' as const, item: userDetail(account, u) })),
+    );
+  if (filters.has('Group'))
+    entries.push(
+      ...Object.values(groups)
+        .sort(byName)
+        .map((g) => ({ list: 'GroupDetailList' as const, item: groupDetail(account, g) })),
+    );
+  if (filters.has('Role'))
+    entries.push(
+      ...Object.values(roles)
+        .sort(byName)
+        .map((r) => ({ list: 'RoleDetailList' as const, item: roleDetail(account, r) })),
+    );
+  const policies = [
+    ...(filters.has('LocalManagedPolicy') ? localViews(account) : []),
+    ...(filters.has('AWSManagedPolicy') ? attachedAwsPolicies(account) : []),
+  ];
   entries.push(...policies.sort(byName).map((p) => ({ list: 'Policies' as const, item: policyDetail(account, p) })));
   return entries;
 }

@@ -10,7 +10,9 @@ import type { SandboxAccount } from '../../world/types.js';
  */
 
 /** An operation either relies on the dispatcher's `iam:<Op>` on `*`, or names the ARN it acts on. */
-export type IamOperation = OperationHandler | { run: OperationHandler; resource: (ctx: HandlerContext, input: Record<string, unknown>) => string };
+export type IamOperation =
+  | OperationHandler
+  | { run: OperationHandler; resource: (ctx: HandlerContext, input: Record<string, unknown>) => string };
 
 export const noSuchEntity = (message: string) => new ApiError('NoSuchEntity', message, 404);
 export const alreadyExists = (message: string) => new ApiError('EntityAlreadyExists', message, 409);
@@ -26,7 +28,9 @@ const PATH_RE = /^(\/|\/[\u0021-\u007E]+\/)$/;
 /** AWS's own wording for a constraint failure, with the member name in lower camel case as AWS writes it. */
 function constraint(value: unknown, member: string, rule: string): ApiError {
   const shown = value === undefined ? 'null' : `'${String(value)}'`;
-  return validationError(`1 validation error detected: Value ${shown} at '${lowerFirst(member)}' failed to satisfy constraint: ${rule}`);
+  return validationError(
+    `1 validation error detected: Value ${shown} at '${lowerFirst(member)}' failed to satisfy constraint: ${rule}`,
+  );
 }
 
 export function lowerFirst(s: string): string {
@@ -43,7 +47,8 @@ export function required(input: Record<string, unknown>, member: string): string
 export function nameOf(input: Record<string, unknown>, member: string, max = 64): string {
   const value = required(input, member);
   if (value.length > max) throw constraint(value, member, `Member must have length less than or equal to ${max}`);
-  if (!NAME_RE.test(value)) throw constraint(value, member, `Member must satisfy regular expression pattern: ${NAME_PATTERN}`);
+  if (!NAME_RE.test(value))
+    throw constraint(value, member, `Member must satisfy regular expression pattern: ${NAME_PATTERN}`);
   return value;
 }
 
@@ -51,7 +56,11 @@ export function pathOf(input: Record<string, unknown>, member = 'Path'): string 
   const value = str(input, member);
   if (value === undefined) return '/';
   if (value.length > 512 || !PATH_RE.test(value)) {
-    throw constraint(value, member, 'Member must satisfy regular expression pattern: (\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)');
+    throw constraint(
+      value,
+      member,
+      'Member must satisfy regular expression pattern: (\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)',
+    );
   }
   return value;
 }
@@ -61,7 +70,8 @@ export function checkPolicy(text: string, kind: PolicyKind): string {
   try {
     parsePolicyDocument(text, { kind });
   } catch (err) {
-    if (err instanceof CrossbarError && err.code === 'INVALID_POLICY') throw new ApiError('MalformedPolicyDocument', err.message, 400);
+    if (err instanceof CrossbarError && err.code === 'INVALID_POLICY')
+      throw new ApiError('MalformedPolicyDocument', err.message, 400);
     throw err;
   }
   return text;
@@ -81,12 +91,15 @@ export interface Page<T> {
 /** IAM's Marker/MaxItems: MaxItems 1..1000 (default 100), an opaque Marker that must come from IAM. */
 export function paginate<T>(items: readonly T[], input: Record<string, unknown>): Page<T> {
   const max = num(input, 'MaxItems') ?? 100;
-  if (!Number.isInteger(max) || max < 1) throw constraint(max, 'MaxItems', 'Member must have value greater than or equal to 1');
+  if (!Number.isInteger(max) || max < 1)
+    throw constraint(max, 'MaxItems', 'Member must have value greater than or equal to 1');
   if (max > 1000) throw constraint(max, 'MaxItems', 'Member must have value less than or equal to 1000');
   const start = decodeMarker(str(input, 'Marker'));
   const page = items.slice(start, start + max);
   const next = start + page.length;
-  return next < items.length ? { items: page, IsTruncated: true, Marker: encodeMarker(next) } : { items: page, IsTruncated: false };
+  return next < items.length
+    ? { items: page, IsTruncated: true, Marker: encodeMarker(next) }
+    : { items: page, IsTruncated: false };
 }
 
 const MARKER_PREFIX = 'cb1:';
@@ -105,13 +118,18 @@ function decodeMarker(marker: string | undefined): number {
 
 /** The list page as IAM's output members: `{ [key]: items, IsTruncated, Marker? }`. */
 export function pageOut<T>(key: string, page: Page<T>): Record<string, unknown> {
-  return { [key]: page.items, IsTruncated: page.IsTruncated, ...(page.Marker === undefined ? {} : { Marker: page.Marker }) };
+  return {
+    [key]: page.items,
+    IsTruncated: page.IsTruncated,
+    ...(page.Marker === undefined ? {} : { Marker: page.Marker }),
+  };
 }
 
 /** The account the caller acts in: temporary credentials act in the assumed account. */
 export function iamOf(ctx: HandlerContext): SandboxAccount {
   const account = ctx.world.accounts[ctx.caller.accountId];
-  if (!account) throw new ApiError('ServiceFailure', `The account ${ctx.caller.accountId} is not part of this sandbox.`, 500);
+  if (!account)
+    throw new ApiError('ServiceFailure', `The account ${ctx.caller.accountId} is not part of this sandbox.`, 500);
   return account;
 }
 
@@ -154,7 +172,8 @@ export function tagsIn(input: Record<string, unknown>): TagRecord {
     const t = obj(item);
     const key = str(t, 'Key');
     const value = str(t, 'Value') ?? '';
-    if (key === undefined || key.length < 1 || key.length > 128) throw invalidInput('Tag keys must be between 1 and 128 characters.');
+    if (key === undefined || key.length < 1 || key.length > 128)
+      throw invalidInput('Tag keys must be between 1 and 128 characters.');
     if (value.length > 256) throw invalidInput('Tag values must be at most 256 characters.');
     tags[key] = value;
   }
@@ -169,10 +188,19 @@ export function applyTags(target: TagRecord, tags: TagRecord): void {
 }
 
 /** Inputs whose values must never reach a trail: secrets and MFA codes. */
-const SECRET_MEMBERS: ReadonlySet<string> = new Set(['AuthenticationCode1', 'AuthenticationCode2', 'SecretAccessKey', 'Base32StringSeed']);
+const SECRET_MEMBERS: ReadonlySet<string> = new Set([
+  'AuthenticationCode1',
+  'AuthenticationCode2',
+  'SecretAccessKey',
+  'Base32StringSeed',
+]);
 
 /** Records a write: the world is dirty and CloudTrail gets the event, with request parameters in camelCase. */
-export function recordWrite(ctx: HandlerContext, input: Record<string, unknown>, resources: { type: string; name: string }[] = []): void {
+export function recordWrite(
+  ctx: HandlerContext,
+  input: Record<string, unknown>,
+  resources: { type: string; name: string }[] = [],
+): void {
   const requestParameters: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(input)) {
     if (!SECRET_MEMBERS.has(key)) requestParameters[lowerFirst(key)] = value;

@@ -30,15 +30,20 @@ export function requireRole(account: SandboxAccount, name: string): IamRole {
 function arnFor(ctx: HandlerContext, kind: 'user' | 'group' | 'role', name: string | undefined): string {
   const account = ctx.world.accounts[ctx.caller.accountId];
   const records = kind === 'user' ? account?.iam.users : kind === 'group' ? account?.iam.groups : account?.iam.roles;
-  const found = name === undefined || records === undefined ? undefined : findNamed<{ name: string; arn: string }>(records, name);
+  const found =
+    name === undefined || records === undefined ? undefined : findNamed<{ name: string; arn: string }>(records, name);
   return found?.arn ?? `arn:aws:iam::${ctx.caller.accountId}:${kind}/${name ?? '*'}`;
 }
 
-export const userResource = (ctx: HandlerContext, input: Record<string, unknown>) => arnFor(ctx, 'user', str(input, 'UserName'));
+export const userResource = (ctx: HandlerContext, input: Record<string, unknown>) =>
+  arnFor(ctx, 'user', str(input, 'UserName'));
 /** For self-service calls (no UserName) the resource is the calling user. */
-export const selfUserResource = (ctx: HandlerContext, input: Record<string, unknown>) => arnFor(ctx, 'user', userNameOrCaller(ctx, input));
-export const groupResource = (ctx: HandlerContext, input: Record<string, unknown>) => arnFor(ctx, 'group', str(input, 'GroupName'));
-export const roleResource = (ctx: HandlerContext, input: Record<string, unknown>) => arnFor(ctx, 'role', str(input, 'RoleName'));
+export const selfUserResource = (ctx: HandlerContext, input: Record<string, unknown>) =>
+  arnFor(ctx, 'user', userNameOrCaller(ctx, input));
+export const groupResource = (ctx: HandlerContext, input: Record<string, unknown>) =>
+  arnFor(ctx, 'group', str(input, 'GroupName'));
+export const roleResource = (ctx: HandlerContext, input: Record<string, unknown>) =>
+  arnFor(ctx, 'role', str(input, 'RoleName'));
 
 export function userOut(user: IamUser, withTags = false): Record<string, unknown> {
   return {
@@ -53,7 +58,13 @@ export function userOut(user: IamUser, withTags = false): Record<string, unknown
 }
 
 export function groupOut(group: IamGroup): Record<string, unknown> {
-  return { Path: group.path, GroupName: group.name, GroupId: group.id, Arn: group.arn, CreateDate: new Date(group.createDate) };
+  return {
+    Path: group.path,
+    GroupName: group.name,
+    GroupId: group.id,
+    Arn: group.arn,
+    CreateDate: new Date(group.createDate),
+  };
 }
 
 export function roleLastUsedOut(role: IamRole): Record<string, unknown> {

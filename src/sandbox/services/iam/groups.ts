@@ -2,8 +2,21 @@ import { createGroup } from '../../world/iam-entities.js';
 import type { HandlerContext } from '../../service.js';
 import type { SandboxAccount } from '../../world/types.js';
 import {
-  alreadyExists, byName, deleteConflict, findNamed, iamOf, isoNow, limitExceeded, nameOf, noSuchEntity, pageOut, paginate, pathOf,
-  pathPrefixFilter, recordWrite, type IamOperation,
+  alreadyExists,
+  byName,
+  deleteConflict,
+  findNamed,
+  iamOf,
+  isoNow,
+  limitExceeded,
+  nameOf,
+  noSuchEntity,
+  pageOut,
+  paginate,
+  pathOf,
+  pathPrefixFilter,
+  recordWrite,
+  type IamOperation,
 } from './common.js';
 import { groupOut, groupResource, requireGroup, requireUser, userOut, userResource } from './entities.js';
 
@@ -13,7 +26,9 @@ type Input = Record<string, unknown>;
 const GROUPS_PER_USER = 10;
 
 function membersOf(account: SandboxAccount, groupName: string) {
-  return Object.values(account.iam.users).filter((u) => u.groups.includes(groupName)).sort(byName);
+  return Object.values(account.iam.users)
+    .filter((u) => u.groups.includes(groupName))
+    .sort(byName);
 }
 
 function createGroupOp(ctx: HandlerContext, input: Input) {
@@ -29,7 +44,10 @@ function createGroupOp(ctx: HandlerContext, input: Input) {
 function getGroup(ctx: HandlerContext, input: Input) {
   const account = iamOf(ctx);
   const group = requireGroup(account, nameOf(input, 'GroupName', 128));
-  const page = paginate(membersOf(account, group.name).map((u) => userOut(u)), input);
+  const page = paginate(
+    membersOf(account, group.name).map((u) => userOut(u)),
+    input,
+  );
   return { Group: groupOut(group), ...pageOut('Users', page) };
 }
 
@@ -53,7 +71,8 @@ function addUserToGroup(ctx: HandlerContext, input: Input) {
   const group = requireGroup(account, nameOf(input, 'GroupName', 128));
   const user = requireUser(account, nameOf(input, 'UserName', 128));
   if (!user.groups.includes(group.name)) {
-    if (user.groups.length >= GROUPS_PER_USER) throw limitExceeded(`Cannot exceed quota for GroupsPerUser: ${GROUPS_PER_USER}`);
+    if (user.groups.length >= GROUPS_PER_USER)
+      throw limitExceeded(`Cannot exceed quota for GroupsPerUser: ${GROUPS_PER_USER}`);
     user.groups.push(group.name);
   }
   recordWrite(ctx, input, [{ type: 'AWS::IAM::Group', name: group.arn }]);
@@ -64,7 +83,8 @@ function removeUserFromGroup(ctx: HandlerContext, input: Input) {
   const account = iamOf(ctx);
   const group = requireGroup(account, nameOf(input, 'GroupName', 128));
   const user = requireUser(account, nameOf(input, 'UserName', 128));
-  if (!user.groups.includes(group.name)) throw noSuchEntity(`The user with name ${user.name} cannot be found in group ${group.name}.`);
+  if (!user.groups.includes(group.name))
+    throw noSuchEntity(`The user with name ${user.name} cannot be found in group ${group.name}.`);
   user.groups = user.groups.filter((g) => g !== group.name);
   recordWrite(ctx, input, [{ type: 'AWS::IAM::Group', name: group.arn }]);
   return {};
@@ -73,9 +93,11 @@ function removeUserFromGroup(ctx: HandlerContext, input: Input) {
 function deleteGroup(ctx: HandlerContext, input: Input) {
   const account = iamOf(ctx);
   const group = requireGroup(account, nameOf(input, 'GroupName', 128));
-  if (membersOf(account, group.name).length > 0) throw deleteConflict('Cannot delete entity, must remove users from group first.');
+  if (membersOf(account, group.name).length > 0)
+    throw deleteConflict('Cannot delete entity, must remove users from group first.');
   if (group.attachedPolicies.length > 0) throw deleteConflict('Cannot delete entity, must detach all policies first.');
-  if (Object.keys(group.inlinePolicies).length > 0) throw deleteConflict('Cannot delete entity, must delete policies first.');
+  if (Object.keys(group.inlinePolicies).length > 0)
+    throw deleteConflict('Cannot delete entity, must delete policies first.');
   delete account.iam.groups[group.name];
   recordWrite(ctx, input, [{ type: 'AWS::IAM::Group', name: group.arn }]);
   return {};

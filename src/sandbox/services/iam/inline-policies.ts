@@ -1,7 +1,17 @@
 import type { HandlerContext } from '../../service.js';
 import type { SandboxAccount } from '../../world/types.js';
 import {
-  checkPolicy, encodeDocument, iamOf, limitExceeded, nameOf, noSuchEntity, pageOut, paginate, recordWrite, required, type IamOperation,
+  checkPolicy,
+  encodeDocument,
+  iamOf,
+  limitExceeded,
+  nameOf,
+  noSuchEntity,
+  pageOut,
+  paginate,
+  recordWrite,
+  required,
+  type IamOperation,
 } from './common.js';
 import { groupResource, requireGroup, requireRole, requireUser, roleResource, userResource } from './entities.js';
 
@@ -12,7 +22,15 @@ type Kind = 'User' | 'Group' | 'Role';
  * Put/Get/List/Delete of inline policies are the same four operations for users, groups and roles; only the
  * entity, its name member and IAM's size quota differ.
  */
-const SPEC: Record<Kind, { find: (a: SandboxAccount, n: string) => { name: string; arn: string; inlinePolicies: Record<string, string> }; nameMax: number; sizeQuota: number; resource: IamResource }> = {
+const SPEC: Record<
+  Kind,
+  {
+    find: (a: SandboxAccount, n: string) => { name: string; arn: string; inlinePolicies: Record<string, string> };
+    nameMax: number;
+    sizeQuota: number;
+    resource: IamResource;
+  }
+> = {
   User: { find: requireUser, nameMax: 128, sizeQuota: 2048, resource: userResource },
   Group: { find: requireGroup, nameMax: 128, sizeQuota: 5120, resource: groupResource },
   Role: { find: requireRole, nameMax: 64, sizeQuota: 10_240, resource: roleResource },
@@ -37,7 +55,8 @@ function put(kind: Kind) {
     const document = checkPolicy(required(input, 'PolicyDocument'), 'identity');
     const next = { ...entity.inlinePolicies, [policyName]: document };
     const quota = SPEC[kind].sizeQuota;
-    if (aggregateSize(next) > quota) throw limitExceeded(`Maximum policy size of ${quota} bytes exceeded for ${kind.toLowerCase()} ${entity.name}`);
+    if (aggregateSize(next) > quota)
+      throw limitExceeded(`Maximum policy size of ${quota} bytes exceeded for ${kind.toLowerCase()} ${entity.name}`);
     entity.inlinePolicies[policyName] = document;
     recordWrite(ctx, input, [{ type: `AWS::IAM::${kind}`, name: entity.arn }]);
     return {};
@@ -46,7 +65,8 @@ function put(kind: Kind) {
 
 function inlinePolicy(entity: { inlinePolicies: Record<string, string> }, kind: Kind, policyName: string): string {
   const document = Object.hasOwn(entity.inlinePolicies, policyName) ? entity.inlinePolicies[policyName] : undefined;
-  if (document === undefined) throw noSuchEntity(`The ${kind.toLowerCase()} policy with name ${policyName} cannot be found.`);
+  if (document === undefined)
+    throw noSuchEntity(`The ${kind.toLowerCase()} policy with name ${policyName} cannot be found.`);
   return document;
 }
 

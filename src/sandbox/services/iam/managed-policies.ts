@@ -2,11 +2,33 @@ import { createManagedPolicy } from '../../world/iam-entities.js';
 import { bool, str, type HandlerContext } from '../../service.js';
 import type { ManagedPolicy, SandboxAccount } from '../../world/types.js';
 import {
-  alreadyExists, byName, checkPolicy, deleteConflict, iamOf, isoNow, limitExceeded, nameOf, noSuchEntity, pageOut, paginate,
-  pathPrefixFilter, recordWrite, required, validationError, type IamOperation,
+  alreadyExists,
+  byName,
+  checkPolicy,
+  deleteConflict,
+  iamOf,
+  isoNow,
+  limitExceeded,
+  nameOf,
+  noSuchEntity,
+  pageOut,
+  paginate,
+  pathPrefixFilter,
+  recordWrite,
+  required,
+  validationError,
+  type IamOperation,
 } from './common.js';
 import {
-  attachedEntities, attachmentCount, awsManagedViews, localViews, policyArnOf, policyOut, policyResource, requirePolicy, versionOut,
+  attachedEntities,
+  attachmentCount,
+  awsManagedViews,
+  localViews,
+  policyArnOf,
+  policyOut,
+  policyResource,
+  requirePolicy,
+  versionOut,
 } from './policy-view.js';
 
 type Input = Record<string, unknown>;
@@ -17,7 +39,9 @@ const POLICY_PATH_RE = /^((\/[A-Za-z0-9.,+@=_-]+)*)\/$/;
 function policyPathOf(input: Input): string {
   const path = str(input, 'Path') ?? '/';
   if (path.length > 512 || !POLICY_PATH_RE.test(path)) {
-    throw validationError(`1 validation error detected: Value '${path}' at 'path' failed to satisfy constraint: Member must satisfy regular expression pattern: ((/[A-Za-z0-9\\.,\\+@=_-]+)*)/`);
+    throw validationError(
+      `1 validation error detected: Value '${path}' at 'path' failed to satisfy constraint: Member must satisfy regular expression pattern: ((/[A-Za-z0-9\\.,\\+@=_-]+)*)/`,
+    );
   }
   return path;
 }
@@ -39,7 +63,12 @@ function createPolicy(ctx: HandlerContext, input: Input) {
   if (Object.values(account.iam.policies).some((p) => p.name.toLowerCase() === lower)) {
     throw alreadyExists(`A policy called ${name} already exists. Duplicate names are not allowed.`);
   }
-  const policy = createManagedPolicy(ctx.world, account, name, { path, createDate: isoNow(ctx), document, ...(description === undefined ? {} : { description }) });
+  const policy = createManagedPolicy(ctx.world, account, name, {
+    path,
+    createDate: isoNow(ctx),
+    document,
+    ...(description === undefined ? {} : { description }),
+  });
   recordWrite(ctx, input, [{ type: 'AWS::IAM::Policy', name: policy.arn }]);
   return { Policy: policyOut(account, requirePolicy(account, policy.arn)) };
 }
@@ -73,11 +102,22 @@ function listPolicies(ctx: HandlerContext, input: Input) {
     .filter(pathPrefixFilter(input))
     .filter((p) => !onlyAttached || attachmentCount(account, p.arn) > 0)
     .sort(byName);
-  return pageOut('Policies', paginate(views.map((p) => policyOut(account, p)), input));
+  return pageOut(
+    'Policies',
+    paginate(
+      views.map((p) => policyOut(account, p)),
+      input,
+    ),
+  );
 }
 
 function nextVersionId(policy: ManagedPolicy): string {
-  const highest = Math.max(0, ...Object.keys(policy.versions).map((v) => Number(v.slice(1))).filter(Number.isFinite));
+  const highest = Math.max(
+    0,
+    ...Object.keys(policy.versions)
+      .map((v) => Number(v.slice(1)))
+      .filter(Number.isFinite),
+  );
   return `v${highest + 1}`;
 }
 
@@ -87,7 +127,9 @@ function createPolicyVersion(ctx: HandlerContext, input: Input) {
   const account = iamOf(ctx);
   const policy = requireLocal(account, arn);
   if (Object.keys(policy.versions).length >= VERSIONS_PER_POLICY) {
-    throw limitExceeded(`A managed policy can have up to ${VERSIONS_PER_POLICY} versions. Before you create a new version, you must delete an existing version.`);
+    throw limitExceeded(
+      `A managed policy can have up to ${VERSIONS_PER_POLICY} versions. Before you create a new version, you must delete an existing version.`,
+    );
   }
   const versionId = nextVersionId(policy);
   const now = isoNow(ctx);
@@ -103,7 +145,8 @@ function createPolicyVersion(ctx: HandlerContext, input: Input) {
 }
 
 function existingVersion(policy: ManagedPolicy, versionId: string): string {
-  if (!Object.hasOwn(policy.versions, versionId)) throw noSuchEntity(`Policy ${policy.arn} version ${versionId} does not exist or is not attachable.`);
+  if (!Object.hasOwn(policy.versions, versionId))
+    throw noSuchEntity(`Policy ${policy.arn} version ${versionId} does not exist or is not attachable.`);
   return versionId;
 }
 
@@ -129,7 +172,9 @@ function deletePolicy(ctx: HandlerContext, input: Input) {
   const policy = requireLocal(account, policyArnOf(input));
   if (attachmentCount(account, policy.arn) > 0) throw deleteConflict('Cannot delete a policy attached to entities.');
   if (Object.keys(policy.versions).length > 1) {
-    throw deleteConflict("This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.");
+    throw deleteConflict(
+      "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.",
+    );
   }
   delete account.iam.policies[policy.arn];
   recordWrite(ctx, input, [{ type: 'AWS::IAM::Policy', name: policy.arn }]);
@@ -144,13 +189,34 @@ function listEntitiesForPolicy(ctx: HandlerContext, input: Input) {
   const inPath = pathPrefixFilter(input);
   const { users, groups, roles } = attachedEntities(account, policy.arn);
   const entries = [
-    ...(filter === undefined || filter === 'Group' ? groups.filter(inPath).sort(byName).map((g) => ({ kind: 'group' as const, item: { GroupName: g.name, GroupId: g.id } })) : []),
-    ...(filter === undefined || filter === 'User' ? users.filter(inPath).sort(byName).map((u) => ({ kind: 'user' as const, item: { UserName: u.name, UserId: u.id } })) : []),
-    ...(filter === undefined || filter === 'Role' ? roles.filter(inPath).sort(byName).map((r) => ({ kind: 'role' as const, item: { RoleName: r.name, RoleId: r.id } })) : []),
+    ...(filter === undefined || filter === 'Group'
+      ? groups
+          .filter(inPath)
+          .sort(byName)
+          .map((g) => ({ kind: 'group' as const, item: { GroupName: g.name, GroupId: g.id } }))
+      : []),
+    ...(filter === undefined || filter === 'User'
+      ? users
+          .filter(inPath)
+          .sort(byName)
+          .map((u) => ({ kind: 'user' as const, item: { UserName: u.name, UserId: u.id } }))
+      : []),
+    ...(filter === undefined || filter === 'Role'
+      ? roles
+          .filter(inPath)
+          .sort(byName)
+          .map((r) => ({ kind: 'role' as const, item: { RoleName: r.name, RoleId: r.id } }))
+      : []),
   ];
   const page = paginate(entries, input);
   const of = (kind: string) => page.items.filter((e) => e.kind === kind).map((e) => e.item);
-  return { PolicyGroups: of('group'), PolicyUsers: of('user'), PolicyRoles: of('role'), IsTruncated: page.IsTruncated, ...(page.Marker ? { Marker: page.Marker } : {}) };
+  return {
+    PolicyGroups: of('group'),
+    PolicyUsers: of('user'),
+    PolicyRoles: of('role'),
+    IsTruncated: page.IsTruncated,
+    ...(page.Marker ? { Marker: page.Marker } : {}),
+  };
 }
 
 export const managedPolicyOperations: Record<string, IamOperation> = {

@@ -4,8 +4,20 @@ import { createVirtualMfaDevice, enableMfaDevice } from '../../world/iam-entitie
 import { str, type HandlerContext } from '../../service.js';
 import type { MfaDevice, SandboxAccount } from '../../world/types.js';
 import {
-  alreadyExists, deleteConflict, iamOf, isoNow, nameOf, noSuchEntity, pageOut, paginate, pathOf, recordWrite, required, userNameOrCaller,
-  validationError, type IamOperation,
+  alreadyExists,
+  deleteConflict,
+  iamOf,
+  isoNow,
+  nameOf,
+  noSuchEntity,
+  pageOut,
+  paginate,
+  pathOf,
+  recordWrite,
+  required,
+  userNameOrCaller,
+  validationError,
+  type IamOperation,
 } from './common.js';
 import { requireUser, selfUserResource, userOut, userResource } from './entities.js';
 
@@ -68,7 +80,8 @@ function deactivateMfaDevice(ctx: HandlerContext, input: Input) {
   const user = requireUser(account, userNameOrCaller(ctx, input));
   const serial = required(input, 'SerialNumber');
   const found = device(account, serial);
-  if (!found || found.userName !== user.name) throw noSuchEntity(`MFA Device with serial number ${serial} does not exist.`);
+  if (!found || found.userName !== user.name)
+    throw noSuchEntity(`MFA Device with serial number ${serial} does not exist.`);
   delete found.userName;
   delete found.enableDate;
   recordWrite(ctx, { UserName: user.name, SerialNumber: serial });
@@ -90,7 +103,11 @@ function listMfaDevices(ctx: HandlerContext, input: Input) {
   const user = requireUser(account, userNameOrCaller(ctx, input));
   const devices = Object.values(account.iam.mfaDevices)
     .filter((d) => d.userName === user.name)
-    .map((d) => ({ UserName: user.name, SerialNumber: d.serialNumber, EnableDate: new Date(d.enableDate ?? user.createDate) }));
+    .map((d) => ({
+      UserName: user.name,
+      SerialNumber: d.serialNumber,
+      EnableDate: new Date(d.enableDate ?? user.createDate),
+    }));
   return pageOut('MFADevices', paginate(devices, input));
 }
 
@@ -98,19 +115,26 @@ function listVirtualMfaDevices(ctx: HandlerContext, input: Input) {
   const account = iamOf(ctx);
   const status = str(input, 'AssignmentStatus') ?? 'Any';
   if (status !== 'Any' && status !== 'Assigned' && status !== 'Unassigned') {
-    throw validationError(`1 validation error detected: Value '${status}' at 'assignmentStatus' failed to satisfy constraint: Member must satisfy enum value set: [Assigned, Unassigned, Any]`);
+    throw validationError(
+      `1 validation error detected: Value '${status}' at 'assignmentStatus' failed to satisfy constraint: Member must satisfy enum value set: [Assigned, Unassigned, Any]`,
+    );
   }
   const devices = Object.values(account.iam.mfaDevices)
     .filter((d) => status === 'Any' || (status === 'Assigned') === (d.userName !== undefined))
     .map((d) => {
       const user = d.userName === undefined ? undefined : account.iam.users[d.userName];
-      return { SerialNumber: d.serialNumber, ...(user ? { User: userOut(user) } : {}), ...(d.enableDate ? { EnableDate: new Date(d.enableDate) } : {}) };
+      return {
+        SerialNumber: d.serialNumber,
+        ...(user ? { User: userOut(user) } : {}),
+        ...(d.enableDate ? { EnableDate: new Date(d.enableDate) } : {}),
+      };
     });
   return pageOut('VirtualMFADevices', paginate(devices, input));
 }
 
 const serialResource = (_ctx: HandlerContext, input: Input) => str(input, 'SerialNumber') ?? '*';
-const newDeviceResource = (ctx: HandlerContext, input: Input) => `arn:aws:iam::${ctx.caller.accountId}:mfa${str(input, 'Path') ?? '/'}${str(input, 'VirtualMFADeviceName') ?? ''}`;
+const newDeviceResource = (ctx: HandlerContext, input: Input) =>
+  `arn:aws:iam::${ctx.caller.accountId}:mfa${str(input, 'Path') ?? '/'}${str(input, 'VirtualMFADeviceName') ?? ''}`;
 
 export const mfaOperations: Record<string, IamOperation> = {
   CreateVirtualMFADevice: { run: createVirtualMfaDeviceOp, resource: newDeviceResource },

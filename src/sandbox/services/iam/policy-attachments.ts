@@ -1,6 +1,16 @@
 import type { HandlerContext } from '../../service.js';
 import type { SandboxAccount } from '../../world/types.js';
-import { iamOf, limitExceeded, nameOf, noSuchEntity, pageOut, paginate, pathPrefixFilter, recordWrite, type IamOperation } from './common.js';
+import {
+  iamOf,
+  limitExceeded,
+  nameOf,
+  noSuchEntity,
+  pageOut,
+  paginate,
+  pathPrefixFilter,
+  recordWrite,
+  type IamOperation,
+} from './common.js';
 import { groupResource, requireGroup, requireRole, requireUser, roleResource, userResource } from './entities.js';
 import { findPolicy, policyArnOf, requirePolicy } from './policy-view.js';
 
@@ -11,8 +21,16 @@ type Attachable = { name: string; arn: string; attachedPolicies: string[] };
 /** IAM's default quota of managed policies attached to one user, group or role. */
 const ATTACHED_QUOTA = 10;
 
-const FIND: Record<Kind, (a: SandboxAccount, n: string) => Attachable> = { User: requireUser, Group: requireGroup, Role: requireRole };
-const RESOURCE: Record<Kind, (ctx: HandlerContext, input: Input) => string> = { User: userResource, Group: groupResource, Role: roleResource };
+const FIND: Record<Kind, (a: SandboxAccount, n: string) => Attachable> = {
+  User: requireUser,
+  Group: requireGroup,
+  Role: requireRole,
+};
+const RESOURCE: Record<Kind, (ctx: HandlerContext, input: Input) => string> = {
+  User: userResource,
+  Group: groupResource,
+  Role: roleResource,
+};
 
 function entityOf(ctx: HandlerContext, input: Input, kind: Kind): { account: SandboxAccount; entity: Attachable } {
   const account = iamOf(ctx);
@@ -25,7 +43,8 @@ function attach(kind: Kind) {
     const { account, entity } = entityOf(ctx, input, kind);
     const policy = requirePolicy(account, policyArnOf(input));
     if (!entity.attachedPolicies.includes(policy.arn)) {
-      if (entity.attachedPolicies.length >= ATTACHED_QUOTA) throw limitExceeded(`Cannot exceed quota for PoliciesPer${kind}: ${ATTACHED_QUOTA}`);
+      if (entity.attachedPolicies.length >= ATTACHED_QUOTA)
+        throw limitExceeded(`Cannot exceed quota for PoliciesPer${kind}: ${ATTACHED_QUOTA}`);
       entity.attachedPolicies.push(policy.arn);
     }
     recordWrite(ctx, input, [{ type: `AWS::IAM::${kind}`, name: entity.arn }]);

@@ -55,7 +55,11 @@ function localView(p: ManagedPolicy): PolicyView {
     createDate: p.createDate,
     updateDate: p.updateDate,
     defaultVersionId: p.defaultVersionId,
-    versions: Object.entries(p.versions).map(([versionId, v]) => ({ versionId, document: v.document, createDate: v.createDate })),
+    versions: Object.entries(p.versions).map(([versionId, v]) => ({
+      versionId,
+      document: v.document,
+      createDate: v.createDate,
+    })),
   };
 }
 
@@ -117,11 +121,19 @@ export function policyOut(account: SandboxAccount, p: PolicyView): Record<string
 }
 
 export function versionOut(p: PolicyView, v: PolicyView['versions'][number]): Record<string, unknown> {
-  return { Document: encodeDocument(v.document), VersionId: v.versionId, IsDefaultVersion: v.versionId === p.defaultVersionId, CreateDate: new Date(v.createDate) };
+  return {
+    Document: encodeDocument(v.document),
+    VersionId: v.versionId,
+    IsDefaultVersion: v.versionId === p.defaultVersionId,
+    CreateDate: new Date(v.createDate),
+  };
 }
 
 /** `[{ PolicyName, PolicyArn }]` for an entity's attached policies; a policy deleted meanwhile is skipped. */
-export function attachedPolicyRefs(account: SandboxAccount, arns: readonly string[]): { PolicyName: string; PolicyArn: string }[] {
+export function attachedPolicyRefs(
+  account: SandboxAccount,
+  arns: readonly string[],
+): { PolicyName: string; PolicyArn: string }[] {
   return arns.flatMap((arn) => {
     const p = findPolicy(account, arn);
     return p ? [{ PolicyName: p.name, PolicyArn: p.arn }] : [];

@@ -1,8 +1,23 @@
 import { accessKeysOf, createUser } from '../../world/iam-entities.js';
 import { strList, type HandlerContext } from '../../service.js';
 import {
-  alreadyExists, applyTags, byName, deleteConflict, findNamed, iamOf, isoNow, nameOf, pageOut, paginate, pathOf, pathPrefixFilter,
-  recordWrite, tagsIn, tagsOut, validationError, type IamOperation,
+  alreadyExists,
+  applyTags,
+  byName,
+  deleteConflict,
+  findNamed,
+  iamOf,
+  isoNow,
+  nameOf,
+  pageOut,
+  paginate,
+  pathOf,
+  pathPrefixFilter,
+  recordWrite,
+  tagsIn,
+  tagsOut,
+  validationError,
+  type IamOperation,
 } from './common.js';
 import { requireUser, userOut, userResource } from './entities.js';
 
@@ -26,7 +41,8 @@ function getUser(ctx: HandlerContext, input: Input) {
   if (input['UserName'] === undefined && p.type === 'root') {
     return { User: { UserId: account.id, Arn: ctx.caller.arn, CreateDate: new Date(account.joinedTimestamp) } };
   }
-  if (input['UserName'] === undefined && p.type !== 'user') throw validationError('Must specify userName when calling with non-User credentials');
+  if (input['UserName'] === undefined && p.type !== 'user')
+    throw validationError('Must specify userName when calling with non-User credentials');
   const name = input['UserName'] === undefined && p.type === 'user' ? p.userName : nameOf(input, 'UserName', 128);
   return { User: userOut(requireUser(account, name), true) };
 }
@@ -39,17 +55,26 @@ function getUserResource(ctx: HandlerContext, input: Input): string {
 
 function listUsers(ctx: HandlerContext, input: Input) {
   const users = Object.values(iamOf(ctx).iam.users).filter(pathPrefixFilter(input)).sort(byName);
-  return pageOut('Users', paginate(users.map((u) => userOut(u)), input));
+  return pageOut(
+    'Users',
+    paginate(
+      users.map((u) => userOut(u)),
+      input,
+    ),
+  );
 }
 
 /** IAM refuses to delete a user that still owns anything, naming the first thing to remove. */
 function deleteUser(ctx: HandlerContext, input: Input) {
   const account = iamOf(ctx);
   const user = requireUser(account, nameOf(input, 'UserName', 128));
-  if (accessKeysOf(ctx.world, account.id, user.name).length > 0) throw deleteConflict('Cannot delete entity, must delete access keys first.');
-  if (Object.values(account.iam.mfaDevices).some((d) => d.userName === user.name)) throw deleteConflict('Cannot delete entity, must delete MFA device first.');
+  if (accessKeysOf(ctx.world, account.id, user.name).length > 0)
+    throw deleteConflict('Cannot delete entity, must delete access keys first.');
+  if (Object.values(account.iam.mfaDevices).some((d) => d.userName === user.name))
+    throw deleteConflict('Cannot delete entity, must delete MFA device first.');
   if (user.attachedPolicies.length > 0) throw deleteConflict('Cannot delete entity, must detach all policies first.');
-  if (Object.keys(user.inlinePolicies).length > 0) throw deleteConflict('Cannot delete entity, must delete policies first.');
+  if (Object.keys(user.inlinePolicies).length > 0)
+    throw deleteConflict('Cannot delete entity, must delete policies first.');
   if (user.groups.length > 0) throw deleteConflict('Cannot delete entity, must remove user from all groups first.');
   delete account.iam.users[user.name];
   recordWrite(ctx, input, [{ type: 'AWS::IAM::User', name: user.arn }]);
