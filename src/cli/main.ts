@@ -1,22 +1,18 @@
 import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Help, Option } from 'commander';
 import pc from 'picocolors';
 import { colorEnabled, createContext, type CliContext, type CliIo } from './context.js';
 import { OUTPUT_FORMATS } from './render/output.js';
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, fromCommanderError, reportError } from './report-error.js';
-import { tryWarmCredentialProcess } from './commands/credential-process.js';
-import { HOP_COMMANDS, registerHopCommands } from './hop-commands.js';
+import { tryWarmCredentialProcess } from './commands/credential-process-warm.js';
+import { COMMANDS, findCommand, type CommandEntry } from './commands/index.js';
+import type { CliRuntime } from './runtime.js';
 
 /**
  * The crossbar CLI. `main` is the one exit point: every command returns its exit code here, every error
  * is printed here (report-error.ts), and nothing below calls process.exit.
  */
-
-/** What command files get from main: a way to run their body with a context and report its exit code. */
-export interface CliRuntime {
-  run(command: Command, body: (ctx: CliContext) => Promise<number>): Promise<void>;
-}
 
 function packageVersion(): string {
   try {
@@ -58,44 +54,56 @@ function linkSignal(source: AbortSignal, stop: AbortController): () => void {
 }
 
 /**
- * Keep the static imports of this file light (commander, renderers, pure helpers): `credential-process` runs on
- * every AWS CLI call and has 150 ms. Command modules that load the sandbox, yaml, zod or the AWS SDK when
- * imported are registered here, loaded on demand, and not loaded at all when a hop command runs.
+ * The words of argv that name the command (`inventory sync`), options and the values of the global ones left
+ * out; `crossbar help inventory sync` names the command whose help it shows.
  */
-async function registerOtherCommands(program: Command, runtime: CliRuntime): Promise<void> {
-  const [{ registerDemo }, { registerSandboxStart }, { registerSandboxMfaCode }, { registerConfigCommands }] =
-    await Promise.all([
-      import('./commands/demo.js'),
-      import('./commands/sandbox-start.js'),
-      import('./commands/sandbox-mfa-code.js'),
-      import('./commands/aws-config.js'),
-    ]);
-  registerDemo(program, runtime);
-  const sandbox = program
-    .command('sandbox')
-    .description('a local, simulated multi-account AWS for the demo, tests and rehearsals');
-  registerSandboxStart(sandbox, runtime);
-  registerSandboxMfaCode(sandbox, runtime);
-  registerConfigCommands(program, runtime);
-  (await import('./commands/run.js')).registerRunCommand(program, runtime);
-  (await import('./commands/inventory-sync.js')).registerInventoryCommands(program, runtime);
-  (await import('./commands/query.js')).registerQueryCommand(program, runtime);
-  (await import('./commands/bootstrap.js')).registerBootstrapCommand(program, runtime);
-  (await import('./commands/cost.js')).registerCostCommand(program, runtime);
-  await (await import('./commands/audit.js')).registerAuditCommand(program, runtime);
-}
-
-/** The first word of argv that is not an option or an option's value: the command about to run. */
-function firstCommandWord(argv: readonly string[]): string | undefined {
+function commandWords(argv: readonly string[]): string[] {
+  const words: string[] = [];
   for (let i = 0; i < argv.length; i += 1) {
     const word = argv[i] ?? '';
+    if (word === '--') break;
     if (word === '-o' || word === '--output' || word === '-c' || word === '--config') i += 1;
-    else if (!word.startsWith('-')) return word;
+    else if (!word.startsWith('-')) words.push(word);
   }
-  return undefined;
+  return words[0] === 'help' ? words.slice(1) : words;
 }
 
-export async function buildProgram(io: CliIo, runtime: CliRuntime, argv: readonly string[] = []): Promise<Command> {
+/**
+ * The commander tree of the table. Every command gets its name and description from the table (all that
+ * `--help` lists); only the command argv names (and its group's default subcommand) loads its module, which
+ * adds its arguments, options and action. Keep the static imports of this file light (commander, renderers,
+ * pure helpers): `credential-process` runs on every AWS CLI call and has 150 ms.
+ */
+async function addCommands(
+  program: Command,
+  runtime: CliRuntime,
+  table: readonly CommandEntry[],
+  argv: readonly string[],
+): Promise<void> {
+  const match = findCommand(table, commandWords(argv));
+  const toLoad = new Set([match?.entry, match?.defaultChild]);
+  // A command not loaded has no options or arguments yet: its parent's help lists it with the table's usage.
+  const terms = new Map<Command, string>();
+  const plain = new Help();
+  program.configureHelp({ subcommandTerm: (cmd) => terms.get(cmd) ?? plain.subcommandTerm(cmd) });
+  const byPath = new Map<string, Command>();
+  for (const entry of table) {
+    const name = entry.path.at(-1) ?? '';
+    const parent = entry.path.length === 1 ? program : byPath.get(entry.path.slice(0, -1).join(' '));
+    if (!parent) throw new Error(`the command table lists ${entry.path.join(' ')} before its group`);
+    const command = parent.command(name, entry.isDefault ? { isDefault: true } : {}).description(entry.description);
+    byPath.set(entry.path.join(' '), command);
+    if (toLoad.has(entry) && entry.load) (await entry.load())(command, runtime);
+    else if (entry.load) terms.set(command, entry.usage ? `${name} ${entry.usage}` : name);
+  }
+}
+
+export async function buildProgram(
+  io: CliIo,
+  runtime: CliRuntime,
+  argv: readonly string[] = [],
+  table: readonly CommandEntry[] = COMMANDS,
+): Promise<Command> {
   const program = new Command('crossbar')
     .description(
       'Operate many AWS accounts from one identity and one place: hop, run, bill, audit, share.\nTry it with no AWS account: `crossbar demo`.',
@@ -121,9 +129,7 @@ export async function buildProgram(io: CliIo, runtime: CliRuntime, argv: readonl
       // Commander's own messages are re-printed in crossbar's format by main.
       outputError: () => {},
     });
-  const word = firstCommandWord(argv);
-  if (!(HOP_COMMANDS as readonly (string | undefined)[]).includes(word)) await registerOtherCommands(program, runtime);
-  registerHopCommands(program, runtime);
+  await addCommands(program, runtime, table, argv);
   return program;
 }
 

@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { COMMANDS, type CommandEntry } from '../../src/cli/commands/index.js';
+import { buildProgram } from '../../src/cli/main.js';
+import type { CliRuntime } from '../../src/cli/runtime.js';
+import { captureIo } from '../cli/run-cli.js';
 import { REPO } from './world.js';
 
 /**
@@ -19,7 +23,7 @@ function staticImports(file: string): string[] {
   return specifiers;
 }
 
-function reachablePackages(entry: string): { packages: Map<string, string>; files: number } {
+function reachableFiles(entry: string): { packages: Map<string, string>; files: Set<string> } {
   const seen = new Set<string>();
   const packages = new Map<string, string>();
   const queue = [entry];
@@ -32,7 +36,12 @@ function reachablePackages(entry: string): { packages: Map<string, string>; file
       else if (!spec.startsWith('node:')) packages.set(spec, file.slice(REPO.length));
     }
   }
-  return { packages, files: seen.size };
+  return { packages, files: seen };
+}
+
+function reachablePackages(entry: string): { packages: Map<string, string>; files: number } {
+  const { packages, files } = reachableFiles(entry);
+  return { packages, files: files.size };
 }
 
 describe('the startup path of the CLI', () => {
@@ -48,5 +57,42 @@ describe('the startup path of the CLI', () => {
   it('the walk does see heavy packages where they are: the config loader the commands import lazily', () => {
     const { packages } = reachablePackages(join(REPO, 'src/cli/config-context.ts'));
     expect([...packages.keys()]).toEqual(expect.arrayContaining(['yaml', 'zod', '@aws-sdk/client-sts']));
+  });
+
+  it('main.ts and the command table statically reach no command module but the warm credential-process path', () => {
+    const { files } = reachableFiles(join(REPO, 'src/cli/main.ts'));
+    const commandModules = [...files]
+      .map((f) => relative(REPO, f))
+      .filter((f) => f.startsWith('src/cli/commands/'))
+      .sort();
+    expect(commandModules).toEqual(['src/cli/commands/credential-process-warm.ts', 'src/cli/commands/index.ts']);
+  });
+
+  it('the table-driven program loads only the module of the command being run', async () => {
+    const runtime: CliRuntime = { run: () => Promise.resolve() };
+    const loadsFor = async (argv: string[]): Promise<string[]> => {
+      const loaded: string[] = [];
+      const table = COMMANDS.map((entry): CommandEntry => {
+        const { load } = entry;
+        if (!load) return entry;
+        return {
+          ...entry,
+          load: () => {
+            loaded.push(entry.path.join(' '));
+            return load();
+          },
+        };
+      });
+      await buildProgram(captureIo().io, runtime, argv, table);
+      return loaded;
+    };
+    expect(await loadsFor(['inventory', 'sync', 'all', '--regions', 'us-east-1'])).toEqual(['inventory sync']);
+    expect(await loadsFor(['-o', 'json', 'credential-process', 'production'])).toEqual(['credential-process']);
+    expect(await loadsFor(['help', 'audit', 'trail'])).toEqual(['audit trail']);
+    // A group runs its default subcommand: `crossbar accounts stage=prod` is `accounts list`.
+    expect(await loadsFor(['accounts', 'stage=prod'])).toEqual(['accounts list']);
+    // The denied twin: --help of the whole CLI and an unknown command load no command module at all.
+    expect(await loadsFor(['--help'])).toEqual([]);
+    expect(await loadsFor(['frobnicate'])).toEqual([]);
   });
 });

@@ -7,10 +7,11 @@ import {
   type TargetResult,
 } from '../../core/reachability.js';
 import type { CliContext } from '../context.js';
-import type { CliRuntime } from '../main.js';
+import type { CliRuntime } from '../runtime.js';
 import { openCrossbarFor, type HopFlags } from '../open-crossbar.js';
 import { formatDuration } from '../render/format.js';
-import { renderOutput, resolveOutputFormat, type Column } from '../render/output.js';
+import { resolveOutputFormat, type Column } from '../render/output.js';
+import { renderOutput } from '../render/renderer.js';
 import { paintStage } from '../render/stage.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../report-error.js';
 
@@ -100,10 +101,8 @@ export async function runAccountsCheck(
   return failed ? EXIT_FAILED : EXIT_OK;
 }
 
-export function registerAccountsCheck(accounts: Command, runtime: CliRuntime): void {
-  accounts
-    .command('check')
-    .description('the reachability matrix: can the source assume each role, and if not, why')
+export function defineAccountsCheck(command: Command, runtime: CliRuntime): void {
+  command
     .argument('[selector]', 'which accounts (default: all)')
     .option('--role <role>', 'check only this role (its key or IAM name)')
     .option('--concurrency <n>', 'targets checked at once', '8')

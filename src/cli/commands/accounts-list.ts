@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import type { RegistryAccount } from '../../core/config/registry.js';
 import type { CliContext } from '../context.js';
-import type { CliRuntime } from '../main.js';
+import type { CliRuntime } from '../runtime.js';
 import { openCrossbarFor } from '../open-crossbar.js';
-import { renderOutput, resolveOutputFormat, type Column } from '../render/output.js';
+import { resolveOutputFormat, type Column } from '../render/output.js';
+import { renderOutput } from '../render/renderer.js';
 import { paintStage } from '../render/stage.js';
 import { EXIT_OK } from '../report-error.js';
 
@@ -68,12 +69,9 @@ export async function runAccountsList(
   return EXIT_OK;
 }
 
-/** The `accounts` group; `list` is its default, so `crossbar accounts stage=prod` lists too. */
-export function registerAccounts(program: Command, runtime: CliRuntime): Command {
-  const accounts = program.command('accounts').description('the account registry and its reachability');
-  accounts
-    .command('list', { isDefault: true })
-    .description('list the accounts of crossbar.yaml, coloured by stage')
+/** `accounts list`, the default of the `accounts` group: `crossbar accounts stage=prod` lists too. */
+export function defineAccountsList(command: Command, runtime: CliRuntime): void {
+  command
     .argument(
       '[selector]',
       'names, ids, aliases or globs, stage=prod, ou=/Workloads/*, tag:team=payments, workspace=NAME, all; !X excludes',
@@ -81,5 +79,4 @@ export function registerAccounts(program: Command, runtime: CliRuntime): Command
     .action((selector: string | undefined, _flags: unknown, command: Command) =>
       runtime.run(command, (ctx) => runAccountsList(ctx, command, selector)),
     );
-  return accounts;
 }

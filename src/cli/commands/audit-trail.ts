@@ -1,15 +1,23 @@
 import type { Command } from 'commander';
 import type { Assumption, TrailReport, TrustUsage } from '../../core/audit/trail/index.js';
 import type { TrustEdge } from '../../core/audit/types.js';
-import { CrossbarError } from '../../core/errors.js';
-import type { FanoutAccount } from '../../core/fanout/types.js';
 import type { CliContext } from '../context.js';
-import type { CliRuntime } from '../main.js';
-import { openCrossbarFor, type HopFlags } from '../open-crossbar.js';
-import { renderOutput, resolveOutputFormat, type Column } from '../render/output.js';
-import { createProgressBar } from '../render/progress.js';
+import { sourceProvider, sourceRegion } from '../fanout-accounts.js';
+import {
+  addFanoutFlags,
+  finishFanout,
+  openFanout,
+  parseFanoutFlags,
+  plural,
+  SELECTOR_HELP,
+  withProgress,
+  type FanoutFlags,
+  type FanoutFlagSpec,
+} from '../fanout-command.js';
+import { resolveOutputFormat, type Column } from '../render/output.js';
+import { render, renderOutput } from '../render/renderer.js';
 import { paintStage } from '../render/stage.js';
-import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from '../report-error.js';
+import type { CliRuntime } from '../runtime.js';
 
 /**
  * `crossbar audit trail [SELECTOR] [--since 7d] [--regions LIST]`: CloudTrail's AssumeRole and ConsoleLogin
@@ -19,22 +27,21 @@ import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from '../report-error.js';
  * assumptions). Exit 1 when any account or region could not be read (listed as not covered), 2 for bad usage,
  * 130 on Ctrl-C.
  */
-export interface AuditTrailFlags extends HopFlags {
+export interface AuditTrailFlags extends FanoutFlags {
   since: string;
-  regions?: string;
-  role?: string;
-  concurrency: string;
-  timeout: string;
 }
 
-function wholeNumber(flag: string, text: string, min: number, max: number): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new CrossbarError('USAGE', `${flag} must be a whole number from ${min} to ${max} (got '${text}')`, {
-      exitCode: 2,
-    });
-  return n;
-}
+const TRAIL_FLAGS: FanoutFlagSpec = {
+  name: 'audit trail',
+  regions: {
+    all: false,
+    help: "comma-separated regions (default: each account's configured regions; AssumeRole is recorded in the STS endpoint's region)",
+  },
+  concurrency: { default: 32, help: 'targets (account × region) in flight at once' },
+  timeout: { default: 120, help: 'per target' },
+  role: "the role to read each account with (default: each account's default role)",
+  mfaCode: true,
+};
 
 const yesNo = (v: boolean | undefined) => (v === undefined ? null : v ? 'yes' : 'no');
 const fromText = (a: Assumption) =>
@@ -151,34 +158,29 @@ function edgeRecord(e: TrustEdge) {
   };
 }
 
-function printJson(ctx: CliContext, report: TrailReport): void {
+/** The JSON document: the window, every assumption, the trusts used and unused, and what was not covered. */
+function trailDocument(report: TrailReport): unknown {
   const { window: w, join } = report;
-  ctx.io.stdout.write(
-    `${JSON.stringify(
-      {
-        since: w.since,
-        window: { start: new Date(w.startMs).toISOString(), end: new Date(w.endMs).toISOString() },
-        assumptions: report.assumptions,
-        trusts: {
-          used: join.used.map((u) => ({
-            ...edgeRecord(u.edge),
-            count: u.count,
-            lastUsed: u.lastUsed ?? null,
-            by: u.by,
-            inferred: u.inferred,
-          })),
-          unused: join.unused.map(edgeRecord),
-          unknownUse: join.unknownUse.map(edgeRecord),
-        },
-        unknownPrincipals: join.unknownPrincipals,
-        notCovered: report.notCovered,
-        contextGaps: report.contextGaps,
-        interrupted: report.interrupted,
-      },
-      null,
-      2,
-    )}\n`,
-  );
+  return {
+    since: w.since,
+    window: { start: new Date(w.startMs).toISOString(), end: new Date(w.endMs).toISOString() },
+    assumptions: report.assumptions,
+    trusts: {
+      used: join.used.map((u) => ({
+        ...edgeRecord(u.edge),
+        count: u.count,
+        lastUsed: u.lastUsed ?? null,
+        by: u.by,
+        inferred: u.inferred,
+      })),
+      unused: join.unused.map(edgeRecord),
+      unknownUse: join.unknownUse.map(edgeRecord),
+    },
+    unknownPrincipals: join.unknownPrincipals,
+    notCovered: report.notCovered,
+    contextGaps: report.contextGaps,
+    interrupted: report.interrupted,
+  };
 }
 
 function section<Row>(
@@ -187,35 +189,33 @@ function section<Row>(
   columns: readonly Column<Row>[],
   rows: readonly Row[],
   empty: string,
-): void {
-  ctx.out(`\n${ctx.colors.bold(title)} (${rows.length})`);
-  if (rows.length === 0) ctx.out(ctx.colors.dim(`  ${empty}`));
-  else ctx.io.stdout.write(renderOutput('table', columns, rows, { header: ctx.colors.bold }));
+): string {
+  const head = `\n${ctx.colors.bold(title)} (${rows.length})\n`;
+  if (rows.length === 0) return `${head}${ctx.colors.dim(`  ${empty}`)}\n`;
+  return `${head}${renderOutput('table', columns, rows, { header: ctx.colors.bold })}`;
 }
 
-function printTables(
+/** The sections of the table view; the gaps in the source's context go to stderr as notes. */
+function tablesText(
   ctx: CliContext,
   report: TrailReport,
   stages: ReadonlyMap<string, string | undefined>,
   names: Names,
-): void {
+): string {
   const c = ctx.colors;
+  let text = '';
   const columns = assumptionColumns(ctx, stages).filter((col) => !TABLE_HIDDEN.has(col.key));
-  ctx.out(
-    c.dim(
-      `CloudTrail evidence since ${new Date(report.window.startMs).toISOString()} (--since ${report.window.since})`,
-    ),
-  );
-  section(ctx, 'assumptions', columns, report.assumptions, 'no AssumeRole or ConsoleLogin in the window');
-  section(ctx, 'trusts used', usedColumns(ctx, names), report.join.used, 'no trust was used in the window');
-  section(
+  text += `${c.dim(`CloudTrail evidence since ${new Date(report.window.startMs).toISOString()} (--since ${report.window.since})`)}\n`;
+  text += section(ctx, 'assumptions', columns, report.assumptions, 'no AssumeRole or ConsoleLogin in the window');
+  text += section(ctx, 'trusts used', usedColumns(ctx, names), report.join.used, 'no trust was used in the window');
+  text += section(
     ctx,
     'unused trusts (candidates to remove)',
     unusedColumns(ctx, names),
     report.join.unused,
     'every trust was used in the window',
   );
-  section(
+  text += section(
     ctx,
     'unknown principals',
     columns,
@@ -223,29 +223,24 @@ function printTables(
     'every assumption came from a principal crossbar knows',
   );
   if (report.join.unknownUse.length > 0)
-    ctx.out(
-      c.yellow(
-        `\n${report.join.unknownUse.length} trusts of accounts not fully read are neither used nor unused: see not covered`,
-      ),
-    );
+    text += `${c.yellow(`\n${report.join.unknownUse.length} trusts of accounts not fully read are neither used nor unused: see not covered`)}\n`;
   if (report.notCovered.length > 0) {
-    ctx.out(`\n${c.bold(c.red('not covered'))} (${report.notCovered.length})`);
-    ctx.io.stdout.write(
-      renderOutput(
-        'table',
-        [
-          { key: 'name', header: 'ACCOUNT', value: (g) => `${g.accountName} (${g.accountId})` },
-          { key: 'what', header: 'WHAT', value: (g) => (g.what === 'iam' ? 'IAM (trust graph)' : `trail ${g.region}`) },
-          { key: 'code', header: 'CODE', value: (g) => g.code, cell: (g) => c.red(g.code) },
-          { key: 'reason', header: 'REASON', value: (g) => g.reason },
-          { key: 'message', header: 'MESSAGE', value: (g) => g.message },
-        ],
-        report.notCovered,
-        { header: c.bold },
-      ),
+    text += `\n${c.bold(c.red('not covered'))} (${report.notCovered.length})\n`;
+    text += renderOutput(
+      'table',
+      [
+        { key: 'name', header: 'ACCOUNT', value: (g) => `${g.accountName} (${g.accountId})` },
+        { key: 'what', header: 'WHAT', value: (g) => (g.what === 'iam' ? 'IAM (trust graph)' : `trail ${g.region}`) },
+        { key: 'code', header: 'CODE', value: (g) => g.code, cell: (g) => c.red(g.code) },
+        { key: 'reason', header: 'REASON', value: (g) => g.reason },
+        { key: 'message', header: 'MESSAGE', value: (g) => g.message },
+      ],
+      report.notCovered,
+      { header: c.bold },
     );
   }
   for (const gap of report.contextGaps) ctx.err(c.dim(`note: could not read ${gap}`));
+  return text;
 }
 
 export async function runAuditTrail(
@@ -254,54 +249,26 @@ export async function runAuditTrail(
   selector: string | undefined,
   flags: AuditTrailFlags,
 ): Promise<number> {
-  const [
-    { parseSince, runTrail, loadSourceContext },
-    { parseRegionList },
-    { roleFor },
-    { resolveSourceProvider },
-    { sourceEnv },
-  ] = await Promise.all([
-    import('../../core/audit/trail/index.js'),
-    import('../../core/fanout/index.js'),
-    import('./run.js'),
-    import('../../core/credentials/index.js'),
-    import('../config-context.js'),
-  ]);
-  const concurrency = wholeNumber('--concurrency', flags.concurrency, 1, 1024);
-  const timeoutMs = wholeNumber('--timeout', flags.timeout, 1, 3600) * 1000;
-  const regions = flags.regions === undefined ? undefined : parseRegionList(flags.regions);
-  if (regions === 'all')
-    throw new CrossbarError('USAGE', '--regions all is not supported by audit trail', {
-      hint: 'name the regions, e.g. --regions us-east-1,eu-west-1',
-      exitCode: 2,
-    });
-  if (regions?.length === 0)
-    throw new CrossbarError('USAGE', '--regions is empty', { hint: 'e.g. --regions us-east-1,eu-west-1', exitCode: 2 });
-  const { crossbar } = await openCrossbarFor(ctx, command, flags);
-  const window = parseSince(flags.since, crossbar.now());
-  const accounts = crossbar
-    .selectAccounts(selector)
-    .map((account): FanoutAccount => ({ account, role: roleFor(account, flags.role) }));
-  if (accounts.length === 0)
-    throw new CrossbarError('USAGE', `no account matches '${selector ?? ''}'`, { exitCode: 2 });
-  const source = await crossbar.sourceIdentity();
-  const stop = ctx.handleInterrupts();
-  const config = crossbar.config;
-  const sourceProvider = resolveSourceProvider({
-    env: sourceEnv(ctx.io.env),
-    region: config.source.region ?? 'us-east-1',
-    ...(config.source.profile ? { profile: config.source.profile } : {}),
-    ...(crossbar.endpoint ? { endpoint: crossbar.endpoint } : {}),
+  const { parseSince, runTrail, loadSourceContext } = await import('../../core/audit/trail/index.js');
+  const limits = parseFanoutFlags(flags, TRAIL_FLAGS);
+  const regions = limits.regions === 'all' ? undefined : limits.regions;
+  let window: ReturnType<typeof parseSince> | undefined;
+  const fan = await openFanout(ctx, command, selector, flags, {
+    check: (_accounts, crossbar) => {
+      window = parseSince(flags.since, crossbar.now());
+    },
   });
+  const { crossbar } = fan;
+  const since = window ?? parseSince(flags.since, crossbar.now());
+  const source = await sourceProvider(ctx, crossbar);
   // Names for the source's organization and principal ids: optional, so its failure is a note, not an error.
-  const sourceContext = sourceProvider
-    .provider()
+  const sourceContext = source()
     .then((credentials) =>
       loadSourceContext({
         credentials,
         endpoint: crossbar.endpoint,
-        region: config.source.region ?? 'us-east-1',
-        signal: stop,
+        region: sourceRegion(crossbar),
+        signal: fan.signal,
       }),
     )
     .catch((err: unknown) => ({
@@ -310,65 +277,53 @@ export async function runAuditTrail(
     }));
   ctx.err(
     ctx.colors.dim(
-      `audit trail of ${accounts.length} account${accounts.length === 1 ? '' : 's'} × ${regions ? regions.join(', ') : 'their configured regions'} since ${new Date(window.startMs).toISOString()} as ${source.arn}`,
+      `audit trail of ${plural(fan.accounts.length, 'account')} × ${regions ? regions.join(', ') : 'their configured regions'} since ${new Date(since.startMs).toISOString()} as ${fan.source?.arn ?? ''}`,
     ),
   );
-  const bar = createProgressBar(ctx.io.stderr, { colors: ctx.colors });
-  let report: TrailReport;
-  try {
-    report = await runTrail({
-      accounts,
+  const report: TrailReport = await withProgress(ctx, async (onProgress) =>
+    runTrail({
+      accounts: fan.accounts,
       registry: crossbar.registry,
-      window,
+      window: since,
       regions,
       endpoint: crossbar.endpoint,
-      concurrency,
-      timeoutMs,
-      signal: stop,
+      concurrency: limits.concurrency,
+      timeoutMs: limits.timeoutMs,
+      signal: fan.signal,
       credentialsFor: (fa) => crossbar.credentials(fa),
-      sourceAccountId: source.accountId,
+      sourceAccountId: fan.source?.accountId,
       sourceContext: await sourceContext,
-      onProgress: (p) => bar.update(p),
+      onProgress,
       now: () => crossbar.now(),
-    });
-  } finally {
-    bar.stop();
-  }
+    }),
+  );
   const format = resolveOutputFormat(ctx.output, ctx.io.stdout.isTTY);
   const stages = new Map(crossbar.registry.accounts.map((a) => [a.id, a.stage]));
-  if (format === 'json') printJson(ctx, report);
-  else if (format === 'table')
-    printTables(ctx, report, stages, new Map(crossbar.registry.accounts.map((a) => [a.id, a.name])));
-  else ctx.io.stdout.write(renderOutput(format, assumptionColumns(ctx, stages), report.assumptions));
-  const { join } = report;
-  const bad = report.notCovered.length > 0;
-  const summary = `${report.assumptions.length} assumption${report.assumptions.length === 1 ? '' : 's'}, ${join.used.length} trusts used, ${join.unused.length} unused, ${join.unknownPrincipals.length} by unknown principals, ${report.notCovered.length} not covered`;
-  ctx.err(
-    `${bad ? ctx.colors.red('✗') : ctx.colors.green('✓')} ${summary}${ctx.colors.dim(` in ${(report.elapsedMs / 1000).toFixed(1)}s`)}`,
+  const names = new Map(crossbar.registry.accounts.map((a) => [a.id, a.name]));
+  render(
+    format,
+    { stdout: ctx.io.stdout, err: ctx.err },
+    {
+      columns: assumptionColumns(ctx, stages),
+      document: () => trailDocument(report),
+      table: () => tablesText(ctx, report, stages, names),
+    },
+    report.assumptions,
   );
-  if (report.interrupted) return EXIT_INTERRUPTED;
-  return bad ? EXIT_FAILED : EXIT_OK;
+  const { join } = report;
+  return finishFanout(ctx, {
+    failed: report.notCovered.length > 0,
+    text: `${plural(report.assumptions.length, 'assumption')}, ${join.used.length} trusts used, ${join.unused.length} unused, ${join.unknownPrincipals.length} by unknown principals, ${report.notCovered.length} not covered`,
+    elapsedMs: report.elapsedMs,
+    interrupted: report.interrupted,
+  });
 }
 
-export function registerAuditTrail(audit: Command, runtime: CliRuntime): void {
-  audit
-    .command('trail')
-    .description(
-      'CloudTrail AssumeRole and ConsoleLogin evidence, joined with the trust graph: used, unused and unknown',
-    )
-    .argument(
-      '[selector]',
-      'which accounts: names, ids, globs, stage=prod, tag:team=x, workspace=w, all (default); ! excludes',
-    )
-    .option('--since <when>', 'window start: 7d, 24h, 90m or an ISO date (CloudTrail keeps 90 days)', '7d')
-    .option(
-      '--regions <list>',
-      "comma-separated regions (default: each account's configured regions; AssumeRole is recorded in the STS endpoint's region)",
-    )
-    .option('--role <role>', "the role to read each account with (default: each account's default role)")
-    .option('--concurrency <n>', 'targets (account × region) in flight at once', '32')
-    .option('--timeout <seconds>', 'per target', '120')
-    .option('--mfa-code <code>', 'the current MFA code, for roles that need MFA (also CROSSBAR_MFA_CODE)')
+export function defineAuditTrail(command: Command, runtime: CliRuntime): void {
+  command
+    .argument('[selector]', SELECTOR_HELP)
+    .option('--since <when>', 'window start: 7d, 24h, 90m or an ISO date (CloudTrail keeps 90 days)', '7d');
+  addFanoutFlags(command, TRAIL_FLAGS)
     .addHelpText(
       'after',
       [

@@ -3,7 +3,7 @@ import { isArn, parseArn } from '../../core/arn.js';
 import type { Crossbar } from '../../core/crossbar.js';
 import { CrossbarError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
-import type { CliRuntime } from '../main.js';
+import type { CliRuntime } from '../runtime.js';
 import { openCrossbarFor, type HopFlags } from '../open-crossbar.js';
 import { createProgressBar } from '../render/progress.js';
 import { renderTable } from '../render/table.js';
@@ -36,25 +36,16 @@ function targetRoleArn(crossbar: Crossbar, text: string): string {
 }
 
 async function runWhoCan(ctx: CliContext, command: Command, target: string, flags: WhoCanFlags): Promise<number> {
-  const [
-    { collectAccounts },
-    { buildTrustGraph, orgViewOf },
-    { whoCan },
-    { selectFanoutAccounts, sourceCredentialsFor },
-  ] = await Promise.all([
-    import('../../core/audit/run-audit.js'),
-    import('../../core/audit/trust-graph.js'),
-    import('../../core/audit/who-can.js'),
-    import('./audit.js'),
-  ]);
+  const [{ collectAccounts }, { buildTrustGraph, orgViewOf }, { whoCan }, { fanoutAccounts, sourceCredentialsFor }] =
+    await Promise.all([
+      import('../../core/audit/run-audit.js'),
+      import('../../core/audit/trust-graph.js'),
+      import('../../core/audit/who-can.js'),
+      import('../fanout-accounts.js'),
+    ]);
   const { crossbar } = await openCrossbarFor(ctx, command, flags);
   const roleArn = targetRoleArn(crossbar, target);
-  const accounts = await selectFanoutAccounts(crossbar, undefined, {
-    role: flags.role,
-    source: true,
-    concurrency: '32',
-    timeout: '120',
-  });
+  const accounts = await fanoutAccounts(crossbar, undefined, { role: flags.role, includeSource: true });
   const stop = ctx.handleInterrupts();
   const bar = createProgressBar(ctx.io.stderr, { colors: ctx.colors });
   let read;
@@ -121,10 +112,8 @@ async function runWhoCan(ctx: CliContext, command: Command, target: string, flag
   return read.notCovered.length > 0 ? EXIT_FAILED : EXIT_OK;
 }
 
-export function registerWhoCan(audit: Command, runtime: CliRuntime): void {
-  audit
-    .command('who-can')
-    .description('every principal that can assume a role, and under which conditions (MFA, ExternalId)')
+export function defineWhoCan(command: Command, runtime: CliRuntime): void {
+  command
     .argument('<target>', 'ACCOUNT[:ROLE] (name, id, shortcut) or a role ARN')
     .option('--role <role>', "the role to read each account with (default: each account's default role)")
     .option('--format <format>', 'table or json')

@@ -15,12 +15,9 @@ import {
   type RenderProfilesOptions,
 } from '../../core/aws-config/index.js';
 import type { CliContext } from '../context.js';
-import type { CliRuntime } from '../main.js';
+import type { CliRuntime } from '../runtime.js';
 import { EXIT_OK } from '../report-error.js';
 import { openCrossbarFor } from '../open-crossbar.js';
-import { registerBrowserConfig } from './browser-config.js';
-import { registerConsole } from './console.js';
-import { registerInit } from './init.js';
 
 /**
  * `crossbar aws-config`: a `~/.aws/config` profile for every account × role, inside crossbar's marked block and
@@ -156,10 +153,8 @@ export async function runAwsConfig(ctx: CliContext, command: Command, flags: Aws
   return EXIT_OK;
 }
 
-export function registerAwsConfig(program: Command, runtime: CliRuntime): void {
-  program
-    .command('aws-config')
-    .description('generate ~/.aws/config profiles for every account × role (shows the diff; --write applies it)')
+export function defineAwsConfig(command: Command, runtime: CliRuntime): void {
+  command
     .option('--write', "merge the profiles into crossbar's block of the file (a backup is kept)")
     .option('--dry-run', 'only print the diff, even with --write')
     .addOption(
@@ -184,12 +179,4 @@ export function registerAwsConfig(program: Command, runtime: CliRuntime): void {
     .action((flags: AwsConfigFlags, command: Command) =>
       runtime.run(command, (ctx) => runAwsConfig(ctx, command, flags)),
     );
-}
-
-/** The commands of this part of crossbar, registered by main in one call. */
-export function registerConfigCommands(program: Command, runtime: CliRuntime): void {
-  registerInit(program, runtime);
-  registerAwsConfig(program, runtime);
-  registerConsole(program, runtime);
-  registerBrowserConfig(program, runtime);
 }

@@ -4,10 +4,11 @@ import { Option, type Command } from 'commander';
 import type { AppliedAccount, BootstrapPlan, BootstrapSpec, RenderedFile } from '../../core/bootstrap/index.js';
 import { CrossbarError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
-import type { CliRuntime } from '../main.js';
+import type { CliRuntime } from '../runtime.js';
 import { openCrossbarFor } from '../open-crossbar.js';
 import { canPrompt, terminalAsk } from '../prompt.js';
-import { renderOutput, resolveOutputFormat, type Column } from '../render/output.js';
+import { resolveOutputFormat, type Column } from '../render/output.js';
+import { renderOutput } from '../render/renderer.js';
 import { EXIT_FAILED, EXIT_OK } from '../report-error.js';
 
 /**
@@ -251,12 +252,8 @@ export async function runBootstrap(
   }
 }
 
-export function registerBootstrapCommand(program: Command, runtime: CliRuntime): void {
-  program
-    .command('bootstrap')
-    .description(
-      'set up the cross-account roles of crossbar.yaml: as CloudFormation, Terraform or JSON, or applied through IAM',
-    )
+export function defineBootstrapCommand(command: Command, runtime: CliRuntime): void {
+  command
     .argument('[selector]', 'which accounts (default: all)')
     .addOption(
       new Option('--format <format>', 'write the roles and groups as files instead of planning').choices([

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { renderSwitchRoleMenu } from '../../core/browser-config/index.js';
 import type { CliContext } from '../context.js';
-import type { CliRuntime } from '../main.js';
+import type { CliRuntime } from '../runtime.js';
 import { EXIT_OK } from '../report-error.js';
 import { writeFileAtomic } from '../write-files.js';
 import { openCrossbarFor } from '../open-crossbar.js';
@@ -36,10 +36,8 @@ export async function runBrowserConfig(ctx: CliContext, command: Command, flags:
   return EXIT_OK;
 }
 
-export function registerBrowserConfig(program: Command, runtime: CliRuntime): void {
-  program
-    .command('browser-config')
-    .description('print the switch-role menu, coloured by stage, for the aws-extend-switch-roles browser extension')
+export function defineBrowserConfig(command: Command, runtime: CliRuntime): void {
+  command
     .option('--out <file>', 'write it to FILE instead of printing it')
     .option('--source-account <id>', 'the account you sign in to (default: the account of source.mfa_serial)')
     .action((flags: BrowserConfigFlags, command: Command) =>

@@ -5,7 +5,7 @@ import { CrossbarError } from '../../core/errors.js';
 import { partitionOfRegion, signInToConsole, switchRoleUrlFor } from '../../core/console/index.js';
 import type { ResolvedTarget } from '../../core/select/select-accounts.js';
 import type { CliContext } from '../context.js';
-import type { CliRuntime } from '../main.js';
+import type { CliRuntime } from '../runtime.js';
 import { EXIT_OK } from '../report-error.js';
 import { confirmTarget } from '../confirm.js';
 import { openCrossbarFor } from '../open-crossbar.js';
@@ -118,10 +118,8 @@ export async function runConsole(
   return EXIT_OK;
 }
 
-export function registerConsole(program: Command, runtime: CliRuntime): void {
-  program
-    .command('console')
-    .description('open the AWS console of an account (federated sign-in through the role), or print the URL')
+export function defineConsole(command: Command, runtime: CliRuntime): void {
+  command
     .argument('<target>', 'ACCOUNT[:ROLE] or a shortcut such as /switch-to-prod')
     .option('--service <service>', 'console service to open: ec2, s3, iam… (default: the console home)')
     .option('--region <region>', "console region (default: the target's region)")

@@ -4,10 +4,11 @@ import type { Command } from 'commander';
 import type { CostReport, CostRow } from '../../core/cost/types.js';
 import { CrossbarError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
-import type { CliRuntime } from '../main.js';
+import type { CliRuntime } from '../runtime.js';
 import { openCrossbarFor } from '../open-crossbar.js';
 import { money, renderCostChart } from '../render/chart.js';
-import { renderOutput, resolveOutputFormat, type Column } from '../render/output.js';
+import { resolveOutputFormat, type Column } from '../render/output.js';
+import { renderOutput } from '../render/renderer.js';
 import { paintStage } from '../render/stage.js';
 import { renderTable } from '../render/table.js';
 import { EXIT_OK } from '../report-error.js';
@@ -174,12 +175,8 @@ export async function runCostCommand(ctx: CliContext, command: Command, flags: C
   return EXIT_OK;
 }
 
-export function registerCostCommand(program: Command, runtime: CliRuntime): void {
-  program
-    .command('cost')
-    .description(
-      'the consolidated bill from Cost Explorer: by account, service, region, OU or tag, with changes, movers and charts',
-    )
+export function defineCostCommand(command: Command, runtime: CliRuntime): void {
+  command
     .option(
       '--by <groupings>',
       `group by ${['account', 'service', 'region', 'ou', 'tag:KEY'].join('|')}, or two at once (account,service)`,

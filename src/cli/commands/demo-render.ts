@@ -1,6 +1,7 @@
 import { asExpected, type DemoStep, type HopRow, type OrgAccountRow } from '../../core/demo-tour.js';
 import type { CliContext } from '../context.js';
-import { renderOutput, type Column } from '../render/output.js';
+import { type Column } from '../render/output.js';
+import { renderOutput } from '../render/renderer.js';
 import { formatDuration, formatTags } from '../render/format.js';
 import { paintStage } from '../render/stage.js';
 

@@ -9,7 +9,7 @@ import { CrossbarError } from '../../core/errors.js';
 import type { Sandbox } from '../../sandbox/server.js';
 import type { CliContext } from '../context.js';
 import { waitForAbort } from '../context.js';
-import type { CliRuntime } from '../main.js';
+import type { CliRuntime } from '../runtime.js';
 import { EXIT_FAILED, EXIT_OK } from '../report-error.js';
 import { describeSandbox } from '../sandbox-info.js';
 import { sandboxConfigPaths, writeSandboxConfig, type SandboxConfigPaths } from '../write-files.js';
@@ -196,10 +196,8 @@ export async function runDemo(ctx: CliContext, flags: DemoFlags): Promise<number
   }
 }
 
-export function registerDemo(program: Command, runtime: CliRuntime): void {
-  program
-    .command('demo')
-    .description('start a sandbox organization and tour it through the real AWS SDK: no AWS account needed')
+export function defineDemo(command: Command, runtime: CliRuntime): void {
+  command
     .option('--keep', 'leave the sandbox running after the tour (until Ctrl-C)')
     .option('--org <org>', 'demo, or generated:N for N member accounts', 'demo')
     .action((flags: DemoFlags, command: Command) => runtime.run(command, (ctx) => runDemo(ctx, flags)));

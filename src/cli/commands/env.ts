@@ -3,7 +3,7 @@ import { renderEnvExports, resolveShellKind, SHELL_KINDS } from '../../core/env-
 import { CrossbarError } from '../../core/errors.js';
 import { confirmTarget } from '../confirm.js';
 import type { CliContext } from '../context.js';
-import type { CliRuntime } from '../main.js';
+import type { CliRuntime } from '../runtime.js';
 import { openCrossbarFor } from '../open-crossbar.js';
 import { EXIT_OK } from '../report-error.js';
 import { addTargetOptions, varsFor, type TargetFlags } from './exec.js';
@@ -30,11 +30,9 @@ export async function runEnv(ctx: CliContext, command: Command, targetText: stri
   return EXIT_OK;
 }
 
-export function registerEnv(program: Command, runtime: CliRuntime): void {
+export function defineEnv(command: Command, runtime: CliRuntime): void {
   addTargetOptions(
-    program
-      .command('env')
-      .description('print the environment of an account as lines for your shell: eval "$(crossbar env development)"')
+    command
       .argument('<target>', 'NAME[:ROLE] or a shortcut such as /switch-to-prod')
       .option('--shell <shell>', `${SHELL_KINDS.join(', ')} (default: from $SHELL)`),
   ).action((target: string, flags: EnvFlags, command: Command) =>

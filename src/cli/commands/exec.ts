@@ -6,7 +6,7 @@ import { CrossbarError } from '../../core/errors.js';
 import type { ResolvedTarget } from '../../core/select/select-accounts.js';
 import { confirmTarget } from '../confirm.js';
 import type { CliContext } from '../context.js';
-import type { CliRuntime } from '../main.js';
+import type { CliRuntime } from '../runtime.js';
 import { openCrossbarFor, type HopFlags } from '../open-crossbar.js';
 import { runChild } from '../run-child.js';
 
@@ -76,11 +76,9 @@ export function addTargetOptions(command: Command): Command {
     .option('--mfa-code <code>', 'the current MFA code, for roles that need MFA (also CROSSBAR_MFA_CODE)');
 }
 
-export function registerExec(program: Command, runtime: CliRuntime): void {
+export function defineExec(command: Command, runtime: CliRuntime): void {
   addTargetOptions(
-    program
-      .command('exec')
-      .description('run a command with the credentials of an account (AWS_* and CROSSBAR_* variables set)')
+    command
       .argument('<target>', 'NAME[:ROLE] or a shortcut such as /switch-to-prod')
       .argument('<command...>', 'the command and its arguments, after --'),
   )

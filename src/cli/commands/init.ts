@@ -21,7 +21,7 @@ import {
 } from '../../core/init/index.js';
 import { sourceEnv } from '../config-context.js';
 import type { CliContext } from '../context.js';
-import type { CliRuntime } from '../main.js';
+import type { CliRuntime } from '../runtime.js';
 import { configFlag } from '../open-crossbar.js';
 import { EXIT_OK } from '../report-error.js';
 
@@ -284,10 +284,8 @@ export async function runInit(ctx: CliContext, command: Command, flags: InitFlag
   return EXIT_OK;
 }
 
-export function registerInit(program: Command, runtime: CliRuntime): void {
-  program
-    .command('init')
-    .description('write crossbar.yaml from your AWS Organization or from the role profiles in ~/.aws/config')
+export function defineInit(command: Command, runtime: CliRuntime): void {
+  command
     .option(
       '--from-organization',
       "list the organization's ACTIVE accounts with OU paths and tags (management account or delegated administrator)",

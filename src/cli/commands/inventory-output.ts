@@ -8,7 +8,8 @@ import {
 import type { SliceResult, SyncReport, TargetValue } from '../../core/inventory/index.js';
 import type { CliContext } from '../context.js';
 import { renderCoverageGrid } from '../render/coverage-grid.js';
-import { renderOutput, type Column, type OutputFormat } from '../render/output.js';
+import { type Column, type OutputFormat } from '../render/output.js';
+import { render, tableText } from '../render/renderer.js';
 import { paintStage } from '../render/stage.js';
 
 /**
@@ -89,43 +90,45 @@ export interface SyncOutput {
 }
 
 export function printSyncReport(ctx: CliContext, format: OutputFormat, report: SyncReport, info: SyncOutput): void {
-  const targets = sortTargets(report.targets, info.accountOrder);
-  const grid = coverageGrid(targets);
-  const failures = report.failures;
-  if (format === 'json') {
-    const summary = {
-      ...sliceSummary(report),
-      resources: report.resources,
-      calls: report.calls,
-      elapsedMs: Math.round(report.elapsedMs),
-      text: summaryText(report),
-    };
-    ctx.io.stdout.write(
-      `${JSON.stringify({ db: info.db, types: info.types, summary, coverage: grid, failures: failures.map(failureRecord), interrupted: report.interrupted }, null, 2)}\n`,
-    );
-    return;
-  }
+  const grid = coverageGrid(sortTargets(report.targets, info.accountOrder));
   const { grid: visible, hidden } = shownGrid(grid);
   const gridLines = renderCoverageGrid(visible, ctx.colors);
-  if (format !== 'table') {
-    // CSV and NDJSON: one record per failed slice on stdout; the grid is for the person watching.
-    ctx.io.stdout.write(renderOutput(format, failureColumns(ctx), failures));
-    if (gridLines.length > 0) ctx.err(['coverage', ...gridLines].join('\n'));
-    return;
-  }
-  if (gridLines.length > 0) ctx.out([ctx.colors.bold('coverage'), ...gridLines].join('\n'));
-  if (hidden > 0) ctx.out(ctx.colors.dim(`(${hidden} accounts with every slice ok not shown)`));
-  if (failures.length > 0) {
-    ctx.out(['', ctx.colors.bold('failed slices (their old rows are kept)')].join('\n'));
-    ctx.io.stdout.write(
-      renderOutput('table', failureColumns(ctx), failures.slice(0, FAILURES_SHOWN), { header: ctx.colors.bold }),
-    );
-    if (failures.length > FAILURES_SHOWN) {
-      ctx.out(
-        ctx.colors.dim(
-          `… and ${failures.length - FAILURES_SHOWN} more: crossbar query "SELECT * FROM sync_status WHERE status = 'failed'"`,
-        ),
-      );
-    }
-  }
+  const columns = failureColumns(ctx);
+  render(
+    format,
+    { stdout: ctx.io.stdout, err: ctx.err },
+    {
+      // CSV and NDJSON: one record per failed slice on stdout; the grid is for the person watching.
+      columns,
+      aside: () => (gridLines.length > 0 ? ['coverage', ...gridLines].join('\n') : undefined),
+      document: (failures) => ({
+        db: info.db,
+        types: info.types,
+        summary: {
+          ...sliceSummary(report),
+          resources: report.resources,
+          calls: report.calls,
+          elapsedMs: Math.round(report.elapsedMs),
+          text: summaryText(report),
+        },
+        coverage: grid,
+        failures: failures.map(failureRecord),
+        interrupted: report.interrupted,
+      }),
+      table: (failures) => {
+        const lines: string[] = [];
+        if (gridLines.length > 0) lines.push(ctx.colors.bold('coverage'), ...gridLines);
+        if (hidden > 0) lines.push(ctx.colors.dim(`(${hidden} accounts with every slice ok not shown)`));
+        if (failures.length === 0) return lines.map((l) => `${l}\n`).join('');
+        lines.push('', ctx.colors.bold('failed slices (their old rows are kept)'));
+        const table = tableText(columns, failures.slice(0, FAILURES_SHOWN), { header: ctx.colors.bold });
+        const more =
+          failures.length > FAILURES_SHOWN
+            ? `${ctx.colors.dim(`… and ${failures.length - FAILURES_SHOWN} more: crossbar query "SELECT * FROM sync_status WHERE status = 'failed'"`)}\n`
+            : '';
+        return `${lines.map((l) => `${l}\n`).join('')}${table}${more}`;
+      },
+    },
+    report.failures,
+  );
 }

@@ -3,8 +3,9 @@ import { resolveCrossbarHome } from '../../core/config-location.js';
 import { inventoryPath } from '../../core/inventory/inventory-path.js';
 import type { QueryResult, SqlCell } from '../../core/query/index.js';
 import type { CliContext } from '../context.js';
-import type { CliRuntime } from '../main.js';
-import { renderOutput, resolveOutputFormat, type Column } from '../render/output.js';
+import type { CliRuntime } from '../runtime.js';
+import { resolveOutputFormat, type Column } from '../render/output.js';
+import { renderOutput } from '../render/renderer.js';
 import { EXIT_OK } from '../report-error.js';
 
 /**
@@ -50,10 +51,8 @@ export async function runQueryCommand(ctx: CliContext, sql: string, flags: Query
   return EXIT_OK;
 }
 
-export function registerQueryCommand(program: Command, runtime: CliRuntime): void {
-  program
-    .command('query')
-    .description('run read-only SQL over the inventory (see `crossbar inventory sync`)')
+export function defineQueryCommand(command: Command, runtime: CliRuntime): void {
+  command
     .argument('<sql>', 'one SQL statement that reads: SELECT, WITH, EXPLAIN or a read-only PRAGMA')
     .option('--db <file>', 'the inventory database (default: $CROSSBAR_HOME/inventory.db)')
     .addHelpText(

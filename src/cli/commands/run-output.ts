@@ -1,7 +1,9 @@
-import type { CoverageGrid, FanoutSummary, TargetResult } from '../../core/fanout/index.js';
-import { ALL_REGIONS } from '../../core/fanout/index.js';
+import type { FanoutAccount, FanoutSummary, TargetResult } from '../../core/fanout/index.js';
+import { ALL_REGIONS, coverageGrid, formatSummary, summarize } from '../../core/fanout/index.js';
 import type { CliContext } from '../context.js';
-import { csvField, renderOutput, type Column } from '../render/output.js';
+import { renderCoverageGrid } from '../render/coverage-grid.js';
+import type { Column } from '../render/output.js';
+import { renderOutput, type View } from '../render/renderer.js';
 import { paintStage } from '../render/stage.js';
 
 /**
@@ -142,52 +144,76 @@ export function renderResultsTable(ctx: CliContext, results: readonly RunRow[]):
   return renderOutput('table', tableColumns(ctx), results, { header: ctx.colors.bold });
 }
 
-const CSV_COLUMNS = [
-  'account',
-  'name',
-  'stage',
-  'region',
-  'role',
-  'status',
-  'code',
-  'aws_code',
-  'message',
-  'ms',
-  'summary',
-  'value',
-] as const;
+/** The CSV fields of a result: flat, with the value as JSON in its last column. */
+type Field = Column<RunRow>['value'];
+const CSV_COLUMNS: Column<RunRow>[] = (
+  [
+    ['account', (r) => r.target.account.id],
+    ['name', (r) => r.target.account.name],
+    ['stage', (r) => r.target.account.stage ?? null],
+    ['region', regionOf],
+    ['role', (r) => r.target.role.key],
+    ['status', (r) => (r.ok ? 'ok' : 'failed')],
+    ['code', (r) => (r.ok ? null : r.error.code)],
+    ['aws_code', (r) => (r.ok ? null : (r.error.awsCode ?? null))],
+    ['message', (r) => (r.ok ? null : r.error.message)],
+    ['ms', (r) => r.ms],
+    ['summary', (r) => (r.ok || r.value !== undefined ? summarizeValue(r.value) : null)],
+    [
+      'value',
+      (r) => {
+        const value = resultRecord(r)['value'];
+        return value === undefined ? null : JSON.stringify(value);
+      },
+    ],
+  ] satisfies [string, Field][]
+).map(([key, value]) => ({ key, header: key, value }));
 
-export function csvHeader(): string {
-  return `${CSV_COLUMNS.join(',')}\n`;
-}
-
-export function csvLine(r: RunRow): string {
-  const rec = resultRecord(r);
-  const fields: Record<(typeof CSV_COLUMNS)[number], string | number | null> = {
-    account: r.target.account.id,
-    name: r.target.account.name,
-    stage: r.target.account.stage ?? null,
-    region: regionOf(r),
-    role: r.target.role.key,
-    status: r.ok ? 'ok' : 'failed',
-    code: r.ok ? null : r.error.code,
-    aws_code: r.ok ? null : (r.error.awsCode ?? null),
-    message: r.ok ? null : r.error.message,
-    ms: r.ms,
-    summary: r.ok || r.value !== undefined ? summarizeValue(r.value) : null,
-    value: rec['value'] === undefined ? null : JSON.stringify(rec['value']),
-  };
-  return `${CSV_COLUMNS.map((c) => csvField(fields[c])).join(',')}\n`;
-}
-
+/** What the report of a run needs besides its results; `interrupted` is known once the run is over. */
 export interface RunReport {
-  run: Record<string, unknown>;
-  results: readonly RunRow[];
-  coverage: CoverageGrid;
-  summary: FanoutSummary & { text: string };
+  describe: Record<string, unknown>;
+  accountOrder: readonly string[];
   interrupted: boolean;
 }
 
-export function renderJsonReport(report: RunReport): string {
-  return `${JSON.stringify({ ...report, results: report.results.map(resultRecord) }, null, 2)}\n`;
+export function runReport(describe: Record<string, unknown>, accounts: readonly FanoutAccount[]): RunReport {
+  return { describe, accountOrder: accounts.map((a) => a.account.name), interrupted: false };
+}
+
+/** The summary of the results in registry order: what the JSON report and the ✓/✗ line say. */
+export function runSummary(report: RunReport, results: readonly RunRow[]): FanoutSummary & { text: string } {
+  const summary = summarize(sortResults(results, report.accountOrder));
+  return { ...summary, text: formatSummary(summary) };
+}
+
+/**
+ * The four renderings of a run: a line per target as it finishes (NDJSON, CSV, with the coverage grid on
+ * stderr), or, once all are in, the table and its grid or one JSON report.
+ */
+export function runView(ctx: CliContext, report: RunReport): View<RunRow> {
+  const gridOf = (sorted: readonly RunRow[]) => renderCoverageGrid(coverageGrid(sorted), ctx.colors);
+  return {
+    columns: CSV_COLUMNS,
+    record: resultRecord,
+    document: (results) => {
+      const sorted = sortResults(results, report.accountOrder);
+      return {
+        run: report.describe,
+        results: sorted.map(resultRecord),
+        coverage: coverageGrid(sorted),
+        summary: runSummary(report, results),
+        interrupted: report.interrupted,
+      };
+    },
+    table: (results) => {
+      const sorted = sortResults(results, report.accountOrder);
+      const gridLines = gridOf(sorted);
+      const grid = gridLines.length > 0 ? `${['', ctx.colors.bold('coverage'), ...gridLines].join('\n')}\n` : '';
+      return `${renderResultsTable(ctx, sorted)}${grid}`;
+    },
+    aside: (results) => {
+      const gridLines = gridOf(sortResults(results, report.accountOrder));
+      return gridLines.length > 0 ? ['coverage', ...gridLines].join('\n') : undefined;
+    },
+  };
 }

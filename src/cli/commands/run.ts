@@ -1,37 +1,31 @@
 import type { Command } from 'commander';
-import { parseArn } from '../../core/arn.js';
 import { callOperation, findOperation, parseJsonInput, validateInput } from '../../core/aws-clients/index.js';
-import type { RegistryAccount, RegistryRole } from '../../core/config/registry.js';
 import { CrossbarError } from '../../core/errors.js';
 import {
-  coverageGrid,
   FANOUT_DEFAULTS,
-  formatSummary,
-  parseRegionList,
   runFanout,
-  summarize,
   type FanoutAccount,
   type FanoutTarget,
-  type TargetResult,
   type WorkContext,
 } from '../../core/fanout/index.js';
 import type { CliContext } from '../context.js';
-import type { CliRuntime } from '../main.js';
-import { openCrossbarFor, type HopFlags } from '../open-crossbar.js';
-import { renderCoverageGrid } from '../render/coverage-grid.js';
-import { resolveOutputFormat } from '../render/output.js';
-import { createProgressBar } from '../render/progress.js';
-import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from '../report-error.js';
-import { execForTarget } from './run-exec.js';
 import {
-  csvHeader,
-  csvLine,
-  renderJsonReport,
-  renderResultsTable,
-  resultRecord,
-  sortResults,
-  type RunRow,
-} from './run-output.js';
+  addFanoutFlags,
+  finishFanout,
+  openFanout,
+  parseFanoutFlags,
+  plural,
+  regionText,
+  ROLE_HELP,
+  withProgress,
+  type FanoutFlags,
+  type FanoutFlagSpec,
+} from '../fanout-command.js';
+import { resolveOutputFormat } from '../render/output.js';
+import { createRenderer } from '../render/renderer.js';
+import type { CliRuntime } from '../runtime.js';
+import { execForTarget } from './run-exec.js';
+import { runReport, runSummary, runView, type RunRow } from './run-output.js';
 
 /**
  * `crossbar run SELECTOR [--regions LIST|all] -- SERVICE OPERATION [JSON]` and `… --exec -- CMD...`: one
@@ -40,37 +34,26 @@ import {
  * parameters that do not fit, a selector matching nothing), 130 on Ctrl-C: work stops, finished results are
  * printed and every unfinished target is reported INTERRUPTED.
  */
-export interface RunFlags extends HopFlags {
-  regions?: string;
-  concurrency: string;
-  perAccount: string;
-  timeout: string;
+export interface RunFlags extends FanoutFlags {
   paginate: boolean;
   exec?: boolean;
-  role?: string;
   yes?: boolean;
 }
+
+const RUN_FLAGS: FanoutFlagSpec = {
+  name: 'run',
+  regions: {},
+  concurrency: { default: FANOUT_DEFAULTS.concurrency, help: 'targets in flight at once' },
+  perAccount: { default: FANOUT_DEFAULTS.perAccount, help: 'targets of one account in flight at once' },
+  timeout: { default: FANOUT_DEFAULTS.timeoutMs / 1000, help: 'per target' },
+  role: ROLE_HELP,
+  mfaCode: true,
+};
 
 interface RunPlan {
   label: string;
   describe: Record<string, unknown>;
   work(target: FanoutTarget, ctx: WorkContext): Promise<unknown>;
-}
-
-function wholeNumber(flag: string, text: string, min: number, max: number): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new CrossbarError('USAGE', `${flag} must be a whole number from ${min} to ${max} (got '${text}')`, {
-      exitCode: 2,
-    });
-  return n;
-}
-
-function seconds(text: string): number {
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0 || n > 3600)
-    throw new CrossbarError('USAGE', `--timeout must be seconds from 1 to 3600 (got '${text}')`, { exitCode: 2 });
-  return Math.round(n * 1000);
 }
 
 async function operationPlan(words: readonly string[], paginate: boolean): Promise<RunPlan> {
@@ -96,39 +79,22 @@ async function operationPlan(words: readonly string[], paginate: boolean): Promi
   };
 }
 
-function execPlan(ctx: CliContext, words: readonly string[], endpoint: string | undefined): RunPlan {
+function execPlan(ctx: CliContext, words: readonly string[], endpoint: () => string | undefined): RunPlan {
   if (words.length === 0)
     throw new CrossbarError('USAGE', 'run --exec needs a command after --', {
       hint: 'e.g. crossbar run all --exec -- aws sts get-caller-identity',
       exitCode: 2,
     });
-  const options = { argv: words, baseEnv: ctx.io.env, cwd: ctx.io.cwd, endpoint };
   return {
     label: words.join(' '),
     describe: { exec: words },
-    work: (target, work) => execForTarget(options, target, work.credentials, work.signal),
-  };
-}
-
-/**
- * The role each account is run with: `--role` by key or IAM name, else the account's default role. A role the
- * registry does not list is tried by name (the account's ExternalId kept), so that a missing role is reported
- * DENIED for that account instead of stopping the whole run.
- */
-export function roleFor(account: RegistryAccount, ref: string | undefined): RegistryRole {
-  if (ref === undefined) return account.defaultRole;
-  const configured = account.roles.find((r) => r.key === ref || r.name === ref);
-  if (configured) return configured;
-  const partition = parseArn(account.defaultRole.arn).partition;
-  const externalId = account.defaultRole.externalId;
-  return {
-    key: ref,
-    name: ref,
-    arn: `arn:${partition}:iam::${account.id}:role/${ref}`,
-    mfa: 'none',
-    confirm: false,
-    profileName: '',
-    ...(externalId ? { externalId } : {}),
+    work: (target, work) =>
+      execForTarget(
+        { argv: words, baseEnv: ctx.io.env, cwd: ctx.io.cwd, endpoint: endpoint() },
+        target,
+        work.credentials,
+        work.signal,
+      ),
   };
 }
 
@@ -152,130 +118,65 @@ export async function runRun(
   words: readonly string[],
   flags: RunFlags,
 ): Promise<number> {
-  const concurrency = wholeNumber('--concurrency', flags.concurrency, 1, 1024);
-  const perAccount = wholeNumber('--per-account', flags.perAccount, 1, 256);
-  const timeoutMs = seconds(flags.timeout);
-  const regions = flags.regions === undefined ? undefined : parseRegionList(flags.regions);
-  if (Array.isArray(regions) && regions.length === 0)
-    throw new CrossbarError('USAGE', '--regions is empty', {
-      hint: 'e.g. --regions us-east-1,eu-west-1 or --regions all',
-      exitCode: 2,
-    });
+  const limits = parseFanoutFlags(flags, RUN_FLAGS);
   // Everything that can be checked without AWS is checked before the first call.
-  const opPlan = flags.exec ? undefined : await operationPlan(words, flags.paginate);
-  const { crossbar } = await openCrossbarFor(ctx, command, flags);
-  const plan = opPlan ?? execPlan(ctx, words, crossbar.endpoint);
-  const accounts = crossbar
-    .selectAccounts(selector)
-    .map((account): FanoutAccount => ({ account, role: roleFor(account, flags.role) }));
-  refuseUnconfirmed(accounts, flags.yes === true);
-  // A source that cannot sign in would fail every target the same way: one clear error instead.
-  const source = await crossbar.sourceIdentity();
-  const stop = ctx.handleInterrupts();
-  const format = resolveOutputFormat(ctx.output, ctx.io.stdout.isTTY);
-  const regionText =
-    regions === undefined
-      ? 'their configured regions'
-      : regions === 'all'
-        ? 'every enabled region'
-        : regions.join(', ');
-  ctx.err(
-    ctx.colors.dim(
-      `run ${plan.label} on ${accounts.length} account${accounts.length === 1 ? '' : 's'} × ${regionText} as ${source.arn}`,
-    ),
-  );
-  const bar = createProgressBar(ctx.io.stderr, { colors: ctx.colors });
-  if (format === 'csv') ctx.io.stdout.write(csvHeader());
-  const results: RunRow[] = [];
-  const run = runFanout<unknown>({
-    accounts,
-    regions,
-    endpoint: crossbar.endpoint,
-    concurrency,
-    perAccount,
-    perApiPerRegion: FANOUT_DEFAULTS.perApiPerRegion,
-    timeoutMs,
-    signal: stop,
-    credentialsFor: (fa) => crossbar.credentials(fa),
-    work: plan.work,
-    onProgress: (p) => bar.update(p),
+  // The exec plan is checked now; the endpoint its commands get is known once the root is open.
+  const opened: { endpoint?: string | undefined } = {};
+  const plan = flags.exec ? execPlan(ctx, words, () => opened.endpoint) : await operationPlan(words, flags.paginate);
+  const fan = await openFanout(ctx, command, selector, flags, {
+    requireAccounts: false,
+    check: (accounts) => refuseUnconfirmed(accounts, flags.yes === true),
+    banner: ({ accounts, source }) =>
+      `run ${plan.label} on ${plural(accounts.length, 'account')} × ${regionText(limits.regions)} as ${source?.arn ?? ''}`,
   });
-  for await (const result of run) {
-    results.push(result);
-    // Machine formats stream: a line per target as it finishes.
-    if (format === 'ndjson') ctx.io.stdout.write(`${JSON.stringify(resultRecord(result))}\n`);
-    if (format === 'csv') ctx.io.stdout.write(csvLine(result));
-  }
-  await run.done;
-  bar.stop();
-  return report(ctx, format, plan, results, accounts, stop.aborted);
+  opened.endpoint = fan.crossbar.endpoint;
+  const format = resolveOutputFormat(ctx.output, ctx.io.stdout.isTTY);
+  const results: RunRow[] = [];
+  const report = runReport(plan.describe, fan.accounts);
+  // Machine formats stream: a line per target as it finishes.
+  const out = createRenderer(format, { stdout: ctx.io.stdout, err: ctx.err }, runView(ctx, report));
+  await withProgress(ctx, async (onProgress) => {
+    const run = runFanout<unknown>({
+      accounts: fan.accounts,
+      regions: limits.regions,
+      endpoint: fan.crossbar.endpoint,
+      concurrency: limits.concurrency,
+      perAccount: limits.perAccount,
+      perApiPerRegion: FANOUT_DEFAULTS.perApiPerRegion,
+      timeoutMs: limits.timeoutMs,
+      signal: fan.signal,
+      credentialsFor: (fa) => fan.crossbar.credentials(fa),
+      work: plan.work,
+      onProgress,
+    });
+    for await (const result of run) {
+      results.push(result);
+      out.row(result);
+    }
+    await run.done;
+  });
+  report.interrupted = fan.signal.aborted;
+  out.end();
+  const summary = runSummary(report, results);
+  return finishFanout(ctx, {
+    failed: summary.failed > 0,
+    text: summary.text,
+    interrupted: report.interrupted,
+    interruptedNote: 'unfinished targets are reported INTERRUPTED',
+  });
 }
 
-function report(
-  ctx: CliContext,
-  format: string,
-  plan: RunPlan,
-  results: readonly TargetResult<unknown>[],
-  accounts: readonly FanoutAccount[],
-  interrupted: boolean,
-): number {
-  const sorted = sortResults(
-    results,
-    accounts.map((a) => a.account.name),
-  );
-  const summary = summarize(sorted);
-  const grid = coverageGrid(sorted);
-  const text = formatSummary(summary);
-  const gridLines = renderCoverageGrid(grid, ctx.colors);
-  if (format === 'json') {
-    ctx.io.stdout.write(
-      renderJsonReport({
-        run: plan.describe,
-        results: sorted,
-        coverage: grid,
-        summary: { ...summary, text },
-        interrupted,
-      }),
-    );
-  } else if (format === 'table') {
-    ctx.io.stdout.write(renderResultsTable(ctx, sorted));
-    if (gridLines.length > 0) ctx.out(['', ctx.colors.bold('coverage'), ...gridLines].join('\n'));
-  } else if (gridLines.length > 0) {
-    // NDJSON and CSV keep stdout to one record per line; the grid is for the person watching.
-    ctx.err(['coverage', ...gridLines].join('\n'));
-  }
-  const mark = summary.failed > 0 ? ctx.colors.red('✗') : ctx.colors.green('✓');
-  ctx.err(
-    `${mark} ${text}${interrupted ? ctx.colors.yellow(' — interrupted: unfinished targets are reported INTERRUPTED') : ''}`,
-  );
-  if (interrupted) return EXIT_INTERRUPTED;
-  return summary.failed > 0 ? EXIT_FAILED : EXIT_OK;
-}
-
-export function registerRunCommand(program: Command, runtime: CliRuntime): void {
-  program
-    .command('run')
-    .description('run an AWS operation (or, with --exec, a command) in every selected account × region at once')
+export function defineRunCommand(command: Command, runtime: CliRuntime): void {
+  command
     .argument('<selector>', 'which accounts: names, ids, globs, stage=prod, tag:team=x, workspace=w, all; ! excludes')
     .argument(
       '[words...]',
       'after --: SERVICE OPERATION [JSON parameters], or with --exec the command and its arguments',
-    )
-    .option(
-      '--regions <list>',
-      "comma-separated regions, or all (the regions enabled in each account); default: each account's configured regions",
-    )
-    .option('--concurrency <n>', 'targets in flight at once', String(FANOUT_DEFAULTS.concurrency))
-    .option('--per-account <n>', 'targets of one account in flight at once', String(FANOUT_DEFAULTS.perAccount))
-    .option('--timeout <seconds>', 'per target', String(FANOUT_DEFAULTS.timeoutMs / 1000))
+    );
+  addFanoutFlags(command, RUN_FLAGS)
     .option('--no-paginate', 'one request per target instead of following every page')
     .option('--exec', "run the command after -- once per target, with that target's credentials in AWS_* variables")
-    .option(
-      '--role <role>',
-      "the role to use in every account (its key or IAM name; default: each account's default role)",
-    )
     .option('--yes', 'go ahead with roles marked confirm: true')
-    .option('--mfa-code <code>', 'the current MFA code, for roles that need MFA (also CROSSBAR_MFA_CODE)')
     .addHelpText(
       'after',
       [

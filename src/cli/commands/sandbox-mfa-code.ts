@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { CrossbarError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
-import type { CliRuntime } from '../main.js';
+import type { CliRuntime } from '../runtime.js';
 import { EXIT_OK } from '../report-error.js';
 
 /** `crossbar sandbox mfa-code USER`: the current TOTP of a sandbox user's virtual MFA device. */
@@ -80,10 +80,8 @@ export async function runMfaCode(ctx: CliContext, user: string, flags: MfaCodeFl
   return EXIT_OK;
 }
 
-export function registerSandboxMfaCode(parent: Command, runtime: CliRuntime): void {
-  parent
-    .command('mfa-code')
-    .description('print the current MFA code (TOTP) of a sandbox user; sandbox only, AWS has no such thing')
+export function defineSandboxMfaCode(command: Command, runtime: CliRuntime): void {
+  command
     .argument('<user>', 'the IAM user, e.g. alice')
     .option('--endpoint <url>', `the sandbox (default: $CROSSBAR_ENDPOINT, else ${DEFAULT_ENDPOINT})`)
     .option('--account <id>', 'the account of the user (default: the management account)')

@@ -7,7 +7,7 @@ import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { parseOrgSpec, MAX_GENERATED_ACCOUNTS } from '../../sandbox/world/seed-orgs.js';
 import type { CliContext } from '../context.js';
 import { waitForAbort } from '../context.js';
-import type { CliRuntime } from '../main.js';
+import type { CliRuntime } from '../runtime.js';
 import { describeSandbox } from '../sandbox-info.js';
 import { writeSandboxConfig, type SandboxConfigPaths } from '../write-files.js';
 import { EXIT_OK } from '../report-error.js';
@@ -213,10 +213,8 @@ export async function runSandboxStart(ctx: CliContext, flags: StartFlags): Promi
   return EXIT_OK;
 }
 
-export function registerSandboxStart(parent: Command, runtime: CliRuntime): void {
-  parent
-    .command('start')
-    .description('start a local AWS organization that the AWS SDKs and the AWS CLI accept, until Ctrl-C')
+export function defineSandboxStart(command: Command, runtime: CliRuntime): void {
+  command
     .option('--port <port>', 'port to listen on; 0 picks a free one', '4566')
     .option('--host <host>', 'address to listen on (keep it on loopback)', '127.0.0.1')
     .option('--org <org>', 'demo, or generated:N for N member accounts', 'demo')

@@ -8,7 +8,7 @@ import { CrossbarError, isCrossbarError } from '../../core/errors.js';
 import type { ResolvedTarget } from '../../core/select/select-accounts.js';
 import { confirmTarget } from '../confirm.js';
 import type { CliContext, Colors } from '../context.js';
-import type { CliRuntime } from '../main.js';
+import type { CliRuntime } from '../runtime.js';
 import { openCrossbarFor } from '../open-crossbar.js';
 import { canPrompt } from '../prompt.js';
 import { paintStage } from '../render/stage.js';
@@ -199,12 +199,8 @@ export async function runShell(
   return s.state.status;
 }
 
-export function registerShell(program: Command, runtime: CliRuntime): void {
-  program
-    .command('shell')
-    .description(
-      'an interactive shell in one account at a time: /switch-to-prod switches, commands run with its credentials',
-    )
+export function defineShell(command: Command, runtime: CliRuntime): void {
+  command
     .argument('[target]', 'the account to start in: NAME[:ROLE] or a shortcut')
     .option('--yes', 'switch into roles marked confirm: true without typing the account name')
     .option('--mfa-code <code>', 'the current MFA code, for roles that need MFA (also CROSSBAR_MFA_CODE)')

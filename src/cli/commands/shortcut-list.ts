@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import type { RegistryAccount } from '../../core/config/registry.js';
 import type { CliContext } from '../context.js';
-import type { CliRuntime } from '../main.js';
+import type { CliRuntime } from '../runtime.js';
 import { openCrossbarFor } from '../open-crossbar.js';
-import { renderOutput, resolveOutputFormat, type Column } from '../render/output.js';
+import { resolveOutputFormat, type Column } from '../render/output.js';
+import { renderOutput } from '../render/renderer.js';
 import { paintStage } from '../render/stage.js';
 import { EXIT_OK } from '../report-error.js';
 
@@ -55,10 +56,7 @@ export async function runShortcutList(ctx: CliContext, command: Command): Promis
   return EXIT_OK;
 }
 
-export function registerShortcut(program: Command, runtime: CliRuntime): void {
-  const shortcut = program.command('shortcut').description('named switches such as /switch-to-prod');
-  shortcut
-    .command('list', { isDefault: true })
-    .description('list the shortcuts of crossbar.yaml')
-    .action((_flags: unknown, command: Command) => runtime.run(command, (ctx) => runShortcutList(ctx, command)));
+/** `shortcut list`, the default of the `shortcut` group. */
+export function defineShortcutList(command: Command, runtime: CliRuntime): void {
+  command.action((_flags: unknown, command: Command) => runtime.run(command, (ctx) => runShortcutList(ctx, command)));
 }

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import type { CliRuntime } from '../main.js';
+import type { CliRuntime } from '../runtime.js';
 import { openCrossbarFor, type HopFlags } from '../open-crossbar.js';
 import { formatDuration } from '../render/format.js';
-import { renderOutput, resolveOutputFormat, type Column } from '../render/output.js';
+import { resolveOutputFormat, type Column } from '../render/output.js';
+import { renderOutput } from '../render/renderer.js';
 import { paintStage } from '../render/stage.js';
 import { EXIT_OK } from '../report-error.js';
 
@@ -77,10 +78,8 @@ export async function runWhoami(
   return EXIT_OK;
 }
 
-export function registerWhoami(program: Command, runtime: CliRuntime): void {
-  program
-    .command('whoami')
-    .description('who you are: the source identity, or your identity in a target account')
+export function defineWhoami(command: Command, runtime: CliRuntime): void {
+  command
     .argument('[target]', 'NAME[:ROLE] or a shortcut such as /switch-to-prod')
     .option('--mfa-code <code>', 'the current MFA code, for roles that need MFA (also CROSSBAR_MFA_CODE)')
     .action((target: string | undefined, flags: HopFlags, command: Command) =>

@@ -19,3 +19,12 @@ export function formatTags(tags: Record<string, string>, skip: readonly string[]
     .map(([k, v]) => `${k}=${v}`)
     .join(', ');
 }
+
+/** How long ago, in its largest unit: `40s`, `3m`, `2h`, `5d` (a slice's age in `inventory status`). */
+export function formatAge(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  if (s < 48 * 3600) return `${Math.floor(s / 3600)}h`;
+  return `${Math.floor(s / 86400)}d`;
+}

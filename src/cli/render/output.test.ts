@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { csvField, parseOutputFormat, renderOutput, resolveOutputFormat, type Column } from './output.js';
+import { csvField, parseOutputFormat, resolveOutputFormat, type Column } from './output.js';
+import { renderOutput } from './renderer.js';
 
 interface Row {
   id: string;

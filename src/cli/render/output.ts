@@ -1,5 +1,4 @@
 import { CrossbarError } from '../../core/errors.js';
-import { renderTable, type TableOptions } from './table.js';
 
 /**
  * One dataset, four renderings: a table for people, JSON / NDJSON / CSV for machines. Columns carry a
@@ -44,32 +43,4 @@ export function toRecords<Row>(
 export function csvField(value: string | number | boolean | null): string {
   const text = value === null ? '' : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-/** Returns the text to print, ending with a newline (empty datasets give `[]` or only a header). */
-export function renderOutput<Row>(
-  format: OutputFormat,
-  columns: readonly Column<Row>[],
-  rows: readonly Row[],
-  tableOptions: TableOptions = {},
-): string {
-  switch (format) {
-    case 'json':
-      return `${JSON.stringify(toRecords(columns, rows), null, 2)}\n`;
-    case 'ndjson':
-      return toRecords(columns, rows)
-        .map((r) => `${JSON.stringify(r)}\n`)
-        .join('');
-    case 'csv':
-      return [
-        columns.map((c) => csvField(c.key)).join(','),
-        ...toRecords(columns, rows).map((r) => columns.map((c) => csvField(r[c.key] ?? null)).join(',')),
-      ]
-        .map((l) => `${l}\n`)
-        .join('');
-    case 'table': {
-      const cells = rows.map((row) => columns.map((col) => (col.cell ? col.cell(row) : String(col.value(row) ?? ''))));
-      return `${renderTable(columns, cells, tableOptions).join('\n')}\n`;
-    }
-  }
 }

@@ -1,0 +1,209 @@
+import type { DefineCommand } from '../runtime.js';
+
+/**
+ * The command table: every crossbar command, its description and how to load it. main builds the commander tree
+ * from this table alone and imports the module of the one command being run, so `crossbar --help` imports no
+ * command module and `credential-process` does not pay for the sandbox, yaml or the AWS SDK. A command module
+ * exports a `DefineCommand` that adds arguments, options, help text and the action; the name and description
+ * are here. Adding a command is one module and one entry; the order here is the order of `crossbar --help`.
+ *
+ * This file must import nothing but types: the start-up imports test (test/hop/startup-imports.test.ts) walks it.
+ */
+export interface CommandEntry {
+  /** The words that name the command: `['inventory', 'sync']`. A group's subcommands follow its own entry. */
+  path: readonly string[];
+  description: string;
+  /** What a parent's help lists after the name (`[options] <selector>`), known without loading the module. */
+  usage?: string;
+  /** The group's default subcommand: `crossbar accounts stage=prod` runs `accounts list`. */
+  isDefault?: boolean;
+  /** Absent for a group that only holds subcommands (`sandbox`). */
+  load?: () => Promise<DefineCommand>;
+}
+
+export const COMMANDS: readonly CommandEntry[] = [
+  {
+    path: ['demo'],
+    description: 'start a sandbox organization and tour it through the real AWS SDK: no AWS account needed',
+    usage: '[options]',
+    load: async () => (await import('./demo.js')).defineDemo,
+  },
+  {
+    path: ['sandbox'],
+    description: 'a local, simulated multi-account AWS for the demo, tests and rehearsals',
+  },
+  {
+    path: ['sandbox', 'start'],
+    description: 'start a local AWS organization that the AWS SDKs and the AWS CLI accept, until Ctrl-C',
+    usage: '[options]',
+    load: async () => (await import('./sandbox-start.js')).defineSandboxStart,
+  },
+  {
+    path: ['sandbox', 'mfa-code'],
+    description: 'print the current MFA code (TOTP) of a sandbox user; sandbox only, AWS has no such thing',
+    usage: '[options] <user>',
+    load: async () => (await import('./sandbox-mfa-code.js')).defineSandboxMfaCode,
+  },
+  {
+    path: ['init'],
+    description: 'write crossbar.yaml from your AWS Organization or from the role profiles in ~/.aws/config',
+    usage: '[options]',
+    load: async () => (await import('./init.js')).defineInit,
+  },
+  {
+    path: ['aws-config'],
+    description: 'generate ~/.aws/config profiles for every account × role (shows the diff; --write applies it)',
+    usage: '[options]',
+    load: async () => (await import('./aws-config.js')).defineAwsConfig,
+  },
+  {
+    path: ['console'],
+    description: 'open the AWS console of an account (federated sign-in through the role), or print the URL',
+    usage: '[options] <target>',
+    load: async () => (await import('./console.js')).defineConsole,
+  },
+  {
+    path: ['browser-config'],
+    description: 'print the switch-role menu, coloured by stage, for the aws-extend-switch-roles browser extension',
+    usage: '[options]',
+    load: async () => (await import('./browser-config.js')).defineBrowserConfig,
+  },
+  {
+    path: ['run'],
+    description: 'run an AWS operation (or, with --exec, a command) in every selected account × region at once',
+    usage: '[options] <selector> [words...]',
+    load: async () => (await import('./run.js')).defineRunCommand,
+  },
+  {
+    path: ['inventory'],
+    description: 'a queryable SQLite inventory of the resources of every account × region',
+  },
+  {
+    path: ['inventory', 'sync'],
+    description: 'read every selected account × region × resource type into the inventory database',
+    usage: '[options] [selector]',
+    load: async () => (await import('./inventory-sync.js')).defineInventorySync,
+  },
+  {
+    path: ['inventory', 'status'],
+    description: 'what the last syncs read: every account × region × type, its age, and what failed',
+    usage: '[options] [selector]',
+    load: async () => (await import('./inventory-status.js')).defineInventoryStatus,
+  },
+  {
+    path: ['query'],
+    description: 'run read-only SQL over the inventory (see `crossbar inventory sync`)',
+    usage: '[options] <sql>',
+    load: async () => (await import('./query.js')).defineQueryCommand,
+  },
+  {
+    path: ['bootstrap'],
+    description:
+      'set up the cross-account roles of crossbar.yaml: as CloudFormation, Terraform or JSON, or applied through IAM',
+    usage: '[options] [selector]',
+    load: async () => (await import('./bootstrap.js')).defineBootstrapCommand,
+  },
+  {
+    path: ['cost'],
+    description:
+      'the consolidated bill from Cost Explorer: by account, service, region, OU or tag, with changes, movers and charts',
+    usage: '[options]',
+    load: async () => (await import('./cost.js')).defineCostCommand,
+  },
+  {
+    path: ['audit'],
+    description: 'audit cross-account trust and credentials: findings by severity, with evidence and a fix',
+    usage: '[options] [selector]',
+    load: async () => (await import('./audit.js')).defineAudit,
+  },
+  {
+    path: ['audit', 'who-can'],
+    description: 'every principal that can assume a role, and under which conditions (MFA, ExternalId)',
+    usage: '[options] <target>',
+    load: async () => (await import('./audit-who-can.js')).defineWhoCan,
+  },
+  {
+    path: ['audit', 'trail'],
+    description:
+      'CloudTrail AssumeRole and ConsoleLogin evidence, joined with the trust graph: used, unused and unknown',
+    usage: '[options] [selector]',
+    load: async () => (await import('./audit-trail.js')).defineAuditTrail,
+  },
+  {
+    path: ['accounts'],
+    description: 'the account registry and its reachability',
+  },
+  {
+    path: ['accounts', 'list'],
+    description: 'list the accounts of crossbar.yaml, coloured by stage',
+    usage: '[selector]',
+    isDefault: true,
+    load: async () => (await import('./accounts-list.js')).defineAccountsList,
+  },
+  {
+    path: ['accounts', 'check'],
+    description: 'the reachability matrix: can the source assume each role, and if not, why',
+    usage: '[options] [selector]',
+    load: async () => (await import('./accounts-check.js')).defineAccountsCheck,
+  },
+  {
+    path: ['whoami'],
+    description: 'who you are: the source identity, or your identity in a target account',
+    usage: '[options] [target]',
+    load: async () => (await import('./whoami.js')).defineWhoami,
+  },
+  {
+    path: ['exec'],
+    description: 'run a command with the credentials of an account (AWS_* and CROSSBAR_* variables set)',
+    usage: '[options] <target> <command...>',
+    load: async () => (await import('./exec.js')).defineExec,
+  },
+  {
+    path: ['env'],
+    description: 'print the environment of an account as lines for your shell: eval "$(crossbar env development)"',
+    usage: '[options] <target>',
+    load: async () => (await import('./env.js')).defineEnv,
+  },
+  {
+    path: ['credential-process'],
+    description: 'print Version 1 JSON credentials of a target, for `credential_process =` in ~/.aws/config',
+    usage: '[options] <target>',
+    load: async () => (await import('./credential-process.js')).defineCredentialProcess,
+  },
+  {
+    path: ['shortcut'],
+    description: 'named switches such as /switch-to-prod',
+  },
+  {
+    path: ['shortcut', 'list'],
+    description: 'list the shortcuts of crossbar.yaml',
+    isDefault: true,
+    load: async () => (await import('./shortcut-list.js')).defineShortcutList,
+  },
+  {
+    path: ['shell'],
+    description:
+      'an interactive shell in one account at a time: /switch-to-prod switches, commands run with its credentials',
+    usage: '[options] [target]',
+    load: async () => (await import('./shell.js')).defineShell,
+  },
+];
+
+/** The command argv names: the longest path in the table that argv's command words start with. */
+export function findCommand(
+  table: readonly CommandEntry[],
+  words: readonly string[],
+): { entry: CommandEntry; defaultChild?: CommandEntry } | undefined {
+  let found: CommandEntry | undefined;
+  for (const entry of table) {
+    const matches = entry.path.every((word, i) => words[i] === word);
+    if (matches && entry.path.length > (found?.path.length ?? 0)) found = entry;
+  }
+  if (!found) return undefined;
+  // A group run with no subcommand of its own (`crossbar accounts stage=prod`) runs its default subcommand.
+  const parent = found.path;
+  const defaultChild = table.find(
+    (e) => e.isDefault === true && e.path.length === parent.length + 1 && parent.every((w, i) => e.path[i] === w),
+  );
+  return defaultChild ? { entry: found, defaultChild } : { entry: found };
+}

@@ -1,0 +1,16 @@
+import type { Command } from 'commander';
+import type { CliContext } from './context.js';
+
+/**
+ * What command files get from main: a way to run their body with a context and report its exit code. It lives
+ * apart from main.ts so that a command imports this type and not the file that imports every command.
+ */
+export interface CliRuntime {
+  run(command: Command, body: (ctx: CliContext) => Promise<number>): Promise<void>;
+}
+
+/**
+ * What a command module exports for the command table: it adds its arguments, options, help text and action to
+ * `command`, which main has already created with the table's name and description.
+ */
+export type DefineCommand = (command: Command, runtime: CliRuntime) => void;
