@@ -174,6 +174,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       reporter = ctx;
       exitCode = await body(ctx);
     },
+    runCommand: (commandArgv, commandIo) => main(commandArgv, commandIo),
   };
   const interrupted = new Promise<'interrupted'>((resolve) => {
     if (stop.signal.aborted) resolve('interrupted');

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { CliContext } from './context.js';
+import type { CliContext, CliIo } from './context.js';
 
 /**
  * What command files get from main: a way to run their body with a context and report its exit code. It lives
@@ -7,6 +7,8 @@ import type { CliContext } from './context.js';
  */
 export interface CliRuntime {
   run(command: Command, body: (ctx: CliContext) => Promise<number>): Promise<void>;
+  /** Runs another crossbar command in-process with its own io, as `crossbar demo` runs crossbar's commands. */
+  runCommand(argv: string[], io: CliIo): Promise<number>;
 }
 
 /**

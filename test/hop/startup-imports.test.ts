@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS, type CommandEntry } from '../../src/cli/commands/index.js';
@@ -69,7 +69,7 @@ describe('the startup path of the CLI', () => {
   });
 
   it('the table-driven program loads only the module of the command being run', async () => {
-    const runtime: CliRuntime = { run: () => Promise.resolve() };
+    const runtime: CliRuntime = { run: () => Promise.resolve(), runCommand: () => Promise.resolve(0) };
     const loadsFor = async (argv: string[]): Promise<string[]> => {
       const loaded: string[] = [];
       const table = COMMANDS.map((entry): CommandEntry => {
@@ -94,5 +94,14 @@ describe('the startup path of the CLI', () => {
     // The denied twin: --help of the whole CLI and an unknown command load no command module at all.
     expect(await loadsFor(['--help'])).toEqual([]);
     expect(await loadsFor(['frobnicate'])).toEqual([]);
+  });
+
+  it('no module imports main.ts (statically, as a type or lazily) but the entry point: no circle through main', () => {
+    const cli = join(REPO, 'src/cli');
+    const importers = readdirSync(cli, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts'))
+      .filter((f) => /(?:from\s+|import\()'(?:\.\.?\/)+main\.js'/.test(readFileSync(join(cli, f), 'utf8')))
+      .sort();
+    expect(importers).toEqual(['run.ts']);
   });
 });

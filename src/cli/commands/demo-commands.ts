@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CliContext, CliStream } from '../context.js';
+import type { CliRuntime } from '../runtime.js';
 import type { SandboxConfigInfo } from '../../core/sandbox-config.js';
 import type { SandboxConfigPaths } from '../write-files.js';
 import type { Sandbox } from '../../sandbox/server.js';
@@ -206,8 +207,8 @@ export async function runDemoCommands(
   ctx: CliContext,
   commands: DemoCommand[],
   env: Record<string, string | undefined>,
+  runCommand: CliRuntime['runCommand'],
 ): Promise<DemoCommandResult[]> {
-  const { main } = await import('../main.js');
   const results: DemoCommandResult[] = [];
   for (const command of commands) {
     if (ctx.signal.aborted) break;
@@ -227,7 +228,7 @@ export async function runDemoCommands(
     const [first, ...rest] = command.argv;
     const exit = first?.startsWith('!')
       ? await runProgram(first.slice(1), rest, env, stdout, stderr)
-      : await main(command.argv, io);
+      : await runCommand(command.argv, io);
     results.push({ command, exit, stdout: stdout.text(), stderr: stderr.text() });
   }
   return results;

@@ -117,7 +117,7 @@ async function tour(
   }
 }
 
-export async function runDemo(ctx: CliContext, flags: DemoFlags): Promise<number> {
+export async function runDemo(ctx: CliContext, flags: DemoFlags, runtime: CliRuntime): Promise<number> {
   const org = parseOrgFlag(flags.org);
   const signal = ctx.handleInterrupts();
   const { bold, dim, cyan } = ctx.colors;
@@ -145,6 +145,7 @@ export async function runDemo(ctx: CliContext, flags: DemoFlags): Promise<number
       ctx,
       [...hopCommands(info, () => sb.mfaCode(info.sourceUser)), ...operateCommands(), ...secureCommands(dir)],
       demoEnv(ctx.io.env, dir, paths),
+      (argv, io) => runtime.runCommand(argv, io),
     );
     if (signal.aborted) throw new CrossbarError('INTERRUPTED', 'demo interrupted');
     if (table) renderDemoCommands(ctx, commands, steps.length + 1);
@@ -200,5 +201,5 @@ export function defineDemo(command: Command, runtime: CliRuntime): void {
   command
     .option('--keep', 'leave the sandbox running after the tour (until Ctrl-C)')
     .option('--org <org>', 'demo, or generated:N for N member accounts', 'demo')
-    .action((flags: DemoFlags, command: Command) => runtime.run(command, (ctx) => runDemo(ctx, flags)));
+    .action((flags: DemoFlags, command: Command) => runtime.run(command, (ctx) => runDemo(ctx, flags, runtime)));
 }
