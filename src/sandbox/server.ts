@@ -25,7 +25,7 @@ export interface SandboxOptions {
   now?: () => number;
   /** Where the sandbox reports its own failures; never the request's secrets. */
   log?: (line: string) => void;
-  /** Refuse handler output keys the model lacks; on by default under vitest, so tests catch misspellings. */
+  /** Refuse handler output keys the model lacks, so tests catch misspellings; the tests turn it on. Default off. */
   strictOutput?: boolean;
 }
 
@@ -141,7 +141,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     now,
     markDirty,
     sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
-    strictOutput: options.strictOutput ?? process.env['VITEST'] !== undefined,
+    strictOutput: options.strictOutput ?? false,
     onInternalError: (err: unknown) =>
       log(`sandbox internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
   };

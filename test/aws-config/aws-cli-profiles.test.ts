@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import type { Sandbox } from '../../src/sandbox/server.js';
+import { startTestSandbox } from '../helpers/sandbox.js';
 import {
   mergeManagedBlock,
   readAwsConfig,
@@ -60,7 +61,7 @@ async function callerIdentity(profile: string, opts: { config?: string; who?: 'a
 }
 
 beforeAll(async () => {
-  sb = await startSandbox({ port: 0 });
+  sb = await startTestSandbox();
   dir = mkdtempSync(join(tmpdir(), 'crossbar-aws-cli-'));
   configPath = join(dir, 'aws', 'config');
   writeAwsConfigAtomically(configPath, HAND_WRITTEN, { backup: false });

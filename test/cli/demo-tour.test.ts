@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asExpected, runDemoTour, type DemoStep, type DemoTourOptions } from '../../src/core/demo-tour.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import type { Sandbox } from '../../src/sandbox/server.js';
+import { startTestSandbox } from '../helpers/sandbox.js';
 
 /** The tour's data, straight from the core function, against a sandbox in-process. */
 describe('runDemoTour', () => {
   let sb: Sandbox;
   let options: DemoTourOptions;
   beforeAll(async () => {
-    sb = await startSandbox({ port: 0 });
+    sb = await startTestSandbox();
     const keys = (name: string) => {
       const u = sb.users().find((x) => x.userName === name);
       if (!u) throw new Error(`no ${name}`);

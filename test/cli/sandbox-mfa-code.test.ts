@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import type { Sandbox } from '../../src/sandbox/server.js';
+import { startTestSandbox } from '../helpers/sandbox.js';
 import { runCli } from './run-cli.js';
 
 describe('crossbar sandbox mfa-code', () => {
   let sb: Sandbox;
   beforeAll(async () => {
-    sb = await startSandbox({ port: 0 });
+    sb = await startTestSandbox();
   });
   afterAll(() => sb.stop());
 
@@ -39,7 +40,7 @@ describe('crossbar sandbox mfa-code', () => {
   });
 
   it('a dead endpoint is one line and exit 1', async () => {
-    const dead = await startSandbox({ port: 0 });
+    const dead = await startTestSandbox();
     await dead.stop();
     const out = await runCli(['sandbox', 'mfa-code', 'alice', '--endpoint', dead.endpoint]);
     expect(out.code).toBe(1);

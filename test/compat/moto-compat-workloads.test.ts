@@ -34,7 +34,8 @@ import {
   PutConfigurationRecorderCommand,
 } from '@aws-sdk/client-config-service';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import type { Sandbox } from '../../src/sandbox/server.js';
+import { startTestSandbox } from '../helpers/sandbox.js';
 import { buildWorld } from '../../src/sandbox/world/seed-orgs.js';
 import { workloadsIn, type RegionWorkloads } from '../../src/sandbox/world/workloads.js';
 import { startMoto, type Moto } from '../helpers/moto.js';
@@ -66,7 +67,7 @@ const expected: RegionWorkloads = (() => {
 })();
 
 async function sandboxTarget(): Promise<Target> {
-  const sb: Sandbox = await startSandbox({ port: 0 });
+  const sb: Sandbox = await startTestSandbox();
   return {
     endpoint: sb.endpoint,
     member: PRODUCTION,

@@ -11,7 +11,8 @@ import {
 import { DescribeInstancesCommand, DescribeRegionsCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { CreateBucketCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import type { Sandbox } from '../../src/sandbox/server.js';
+import { startTestSandbox } from '../helpers/sandbox.js';
 import { startMoto, type Moto } from '../helpers/moto.js';
 import { DEVELOPMENT, adminSession, failure, keysOf } from '../helpers/sandbox-clients.js';
 
@@ -56,7 +57,7 @@ async function assumeInto(t: Target, roleName = t.role, duration?: number) {
 }
 
 async function sandboxTarget(): Promise<Target> {
-  const sb: Sandbox = await startSandbox({ port: 0 });
+  const sb: Sandbox = await startTestSandbox();
   return {
     name: 'sandbox',
     endpoint: sb.endpoint,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import type { Sandbox } from '../../src/sandbox/server.js';
+import { startTestSandbox } from '../helpers/sandbox.js';
 import { signInToConsole, switchRoleUrlFor } from '../../src/core/console/index.js';
 import { assume, keysOf, MANAGEMENT, PRODUCTION, readOnlySession } from '../helpers/sandbox-clients.js';
 import { registryFrom } from '../aws-config/registry-fixture.js';
@@ -11,7 +12,7 @@ import { registryFrom } from '../aws-config/registry-fixture.js';
 let sb: Sandbox;
 
 beforeAll(async () => {
-  sb = await startSandbox({ port: 0 });
+  sb = await startTestSandbox();
 });
 afterAll(async () => {
   await sb.stop();

@@ -1,13 +1,14 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import type { Sandbox } from '../../src/sandbox/server.js';
+import { startTestSandbox } from '../helpers/sandbox.js';
 import { cacheEntryPath } from '../../src/core/credentials/index.js';
 import { brokenKeyring, harness, memoryKeyring } from './setup.js';
 
 let sb: Sandbox;
 beforeAll(async () => {
-  sb = await startSandbox({ port: 0 });
+  sb = await startTestSandbox();
 });
 afterAll(async () => {
   await sb.stop();

@@ -2,7 +2,8 @@ import { inspect } from 'node:util';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import type { Sandbox } from '../../src/sandbox/server.js';
+import { startTestSandbox } from '../helpers/sandbox.js';
 import { RoleDenialError, stsClientFor, type Credentials } from '../../src/core/credentials/index.js';
 import { CrossbarError } from '../../src/core/errors.js';
 import { ALICE_MFA, CLIENT_ACME, DEVELOPMENT, MANAGEMENT, PRODUCTION } from '../helpers/sandbox-clients.js';
@@ -10,7 +11,7 @@ import { assumeRoleEvents, harness } from './setup.js';
 
 let sb: Sandbox;
 beforeAll(async () => {
-  sb = await startSandbox({ port: 0 });
+  sb = await startTestSandbox();
 });
 afterAll(async () => {
   await sb.stop();

@@ -8,7 +8,8 @@ import {
   findOperation,
   resolveService,
 } from '../../src/core/aws-clients/index.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import type { Sandbox } from '../../src/sandbox/server.js';
+import { startTestSandbox } from '../helpers/sandbox.js';
 import { DEVELOPMENT, readOnlySession } from '../helpers/sandbox-clients.js';
 
 /**
@@ -45,7 +46,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => recorder.listen(0, '127.0.0.1', () => resolve()));
   const address = recorder.address();
   endpoint = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  sb = await startSandbox({ port: 0 });
+  sb = await startTestSandbox();
 });
 afterAll(async () => {
   await new Promise((resolve) => recorder.close(resolve));

@@ -5,7 +5,8 @@ import type { Registry } from '../../src/core/config/registry.js';
 import { CredentialEngine, type Credentials } from '../../src/core/credentials/index.js';
 import type { FanoutAccount } from '../../src/core/fanout/index.js';
 import { selectAccounts } from '../../src/core/select/select-accounts.js';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/server.js';
+import type { Sandbox, SandboxOptions } from '../../src/sandbox/server.js';
+import { startTestSandbox } from '../helpers/sandbox.js';
 import { awsFiles, registryFrom } from '../credentials/setup.js';
 
 /**
@@ -38,7 +39,7 @@ export interface FanoutWorld {
 }
 
 export async function startFanoutWorld(options: SandboxOptions = {}): Promise<FanoutWorld> {
-  const sb = await startSandbox({ port: 0, ...options });
+  const sb = await startTestSandbox(options);
   const files = awsFiles(sb);
   const registries = {
     alice: registryFrom(fanoutConfig(sb.endpoint, 'alice')),

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/core/config/load-config.js';
 import { buildRegistry } from '../../src/core/config/registry.js';
-import { startSandbox } from '../../src/sandbox/server.js';
+import { startTestSandbox } from '../helpers/sandbox.js';
 import { DEVELOPMENT, readOnlySession, user } from '../helpers/sandbox-clients.js';
 import { startHopWorld, type HopWorld } from './setup.js';
 
@@ -141,7 +141,7 @@ describe('crossbar init --from-organization', () => {
 
 describe('crossbar init --from-organization on a big organization', () => {
   it("reports progress on stderr while it reads 150 accounts' tags", async () => {
-    const big = await startSandbox({ port: 0, org: 'generated:150' });
+    const big = await startTestSandbox({ org: 'generated:150' });
     try {
       const out = join(w.dir, 'big', 'crossbar.yaml');
       const keys = user(big, 'alice');

@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import type { Sandbox } from '../../src/sandbox/server.js';
+import { startTestSandbox } from '../helpers/sandbox.js';
 import { describeSandbox } from '../../src/cli/sandbox-info.js';
 import { writeSandboxConfig, type SandboxConfigPaths } from '../../src/cli/write-files.js';
 import { runCli } from '../cli/run-cli.js';
@@ -22,7 +23,7 @@ export interface HopWorld {
 }
 
 export async function startHopWorld(): Promise<HopWorld> {
-  const sb = await startSandbox({ port: 0 });
+  const sb = await startTestSandbox();
   const dir = mkdtempSync(join(tmpdir(), 'crossbar-hop-config-'));
   const paths = writeSandboxConfig(join(dir, 'sandbox'), describeSandbox(sb, 'demo'));
   const home = join(dir, 'home');

@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import type { Sandbox } from '../../src/sandbox/server.js';
+import { startTestSandbox } from '../helpers/sandbox.js';
 import { describeSandbox } from '../../src/cli/sandbox-info.js';
 import { writeSandboxConfig, type SandboxConfigPaths } from '../../src/cli/write-files.js';
 import { runCli } from '../cli/run-cli.js';
@@ -36,7 +37,7 @@ let homes = 0;
 
 /** `org` is `demo` or `generated:N`, as `sandbox start --org` takes it. */
 export async function startHopWorld(org = 'demo'): Promise<HopWorld> {
-  const sb = await startSandbox({ port: 0, org });
+  const sb = await startTestSandbox({ org });
   const dir = mkdtempSync(join(tmpdir(), 'crossbar-hop-'));
   const paths = writeSandboxConfig(join(dir, 'sandbox'), describeSandbox(sb, org));
   const home = join(dir, 'home');

@@ -9,7 +9,8 @@ import {
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import type { Sandbox } from '../../src/sandbox/server.js';
+import { startTestSandbox } from '../helpers/sandbox.js';
 import { parseConfig } from '../../src/core/config/load-config.js';
 import { buildRegistry } from '../../src/core/config/registry.js';
 import { CrossbarError } from '../../src/core/errors.js';
@@ -64,7 +65,7 @@ describe('crossbar init --from-organization against the demo organization', () =
   const client = (credentials: AwsCredentialIdentity, maxAttempts?: number) =>
     createOrganizationsClient({ credentials, endpoint: sb.endpoint, ...(maxAttempts ? { maxAttempts } : {}) });
   beforeAll(async () => {
-    sb = await startSandbox({ port: 0 });
+    sb = await startTestSandbox();
   });
   afterAll(async () => {
     await sb.stop();
@@ -220,7 +221,7 @@ describe('crossbar init --from-organization against the demo organization', () =
 describe('crossbar init --from-organization against generated:300', () => {
   let sb: Sandbox;
   beforeAll(async () => {
-    sb = await startSandbox({ port: 0, org: 'generated:300' });
+    sb = await startTestSandbox({ org: 'generated:300' });
   });
   afterAll(async () => {
     await sb.stop();
@@ -260,7 +261,7 @@ describe('the same discovery against moto_server', () => {
   let sb: Sandbox;
   let moto: Moto;
   beforeAll(async () => {
-    sb = await startSandbox({ port: 0 });
+    sb = await startTestSandbox();
     moto = await startMoto();
   }, 60_000);
   afterAll(async () => {

@@ -7,7 +7,8 @@ import {
   type Event,
 } from '@aws-sdk/client-cloudtrail';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import type { Sandbox } from '../../src/sandbox/server.js';
+import { startTestSandbox } from '../helpers/sandbox.js';
 import {
   DEVELOPMENT,
   MANAGEMENT,
@@ -47,7 +48,7 @@ const fromAlice = (sb: Sandbox) => (e: Event) => {
 const byName = (name: string) => ({ LookupAttributes: [{ AttributeKey: 'EventName' as const, AttributeValue: name }] });
 
 beforeAll(async () => {
-  sb = await startSandbox({ port: 0 });
+  sb = await startTestSandbox();
   // alice assumes CrossbarReadOnly in production: CloudTrail records it there, and in her own account.
   prodCreds = await readOnlySession(sb, PRODUCTION);
   prod = trail(prodCreds);

@@ -7,7 +7,8 @@ import {
   paginateDescribeConfigRules,
 } from '@aws-sdk/client-config-service';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import type { Sandbox } from '../../src/sandbox/server.js';
+import { startTestSandbox } from '../helpers/sandbox.js';
 import { DEVELOPMENT, PRODUCTION, clientConfig, failure, keysOf, readOnlySession } from '../helpers/sandbox-clients.js';
 import { limitedSession } from '../helpers/limited-role.js';
 
@@ -15,7 +16,7 @@ let sb: Sandbox;
 let dev: AwsCredentialIdentity;
 let prod: AwsCredentialIdentity;
 beforeAll(async () => {
-  sb = await startSandbox({ port: 0 });
+  sb = await startTestSandbox();
   dev = await readOnlySession(sb, DEVELOPMENT);
   prod = await readOnlySession(sb, PRODUCTION);
 });

@@ -7,7 +7,8 @@ import {
   type ResultByTime,
 } from '@aws-sdk/client-cost-explorer';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import type { Sandbox } from '../../src/sandbox/server.js';
+import { startTestSandbox } from '../helpers/sandbox.js';
 import {
   CLIENT_ACME,
   DEVELOPMENT,
@@ -48,7 +49,7 @@ async function query(input: Partial<GetCostAndUsageCommandInput>, client = alice
 }
 
 beforeAll(async () => {
-  sb = await startSandbox({ port: 0 });
+  sb = await startTestSandbox();
   alice = new CostExplorerClient(clientConfig(sb, keysOf(sb, 'alice')));
   memberCreds = await readOnlySession(sb, DEVELOPMENT);
   window = thirteenMonths(sb.now());
@@ -270,7 +271,7 @@ describe('pagination over a generated organization of 300 accounts', () => {
   let big: Sandbox;
   let client: CostExplorerClient;
   beforeAll(async () => {
-    big = await startSandbox({ port: 0, org: 'generated:300' });
+    big = await startTestSandbox({ org: 'generated:300' });
     client = new CostExplorerClient(clientConfig(big, keysOf(big, 'alice')));
   });
   afterAll(async () => {

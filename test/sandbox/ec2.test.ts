@@ -11,7 +11,8 @@ import {
   type Instance,
 } from '@aws-sdk/client-ec2';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import type { Sandbox } from '../../src/sandbox/server.js';
+import { startTestSandbox } from '../helpers/sandbox.js';
 import { SANDBOX_REGIONS } from '../../src/sandbox/world/regions.js';
 import {
   DEVELOPMENT,
@@ -29,7 +30,7 @@ let sb: Sandbox;
 let dev: AwsCredentialIdentity;
 let prod: AwsCredentialIdentity;
 beforeAll(async () => {
-  sb = await startSandbox({ port: 0 });
+  sb = await startTestSandbox();
   dev = await readOnlySession(sb, DEVELOPMENT);
   prod = await readOnlySession(sb, PRODUCTION);
 });

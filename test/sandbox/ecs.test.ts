@@ -8,7 +8,8 @@ import {
   paginateListClusters,
 } from '@aws-sdk/client-ecs';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import type { Sandbox } from '../../src/sandbox/server.js';
+import { startTestSandbox } from '../helpers/sandbox.js';
 import {
   DEVELOPMENT,
   PRODUCTION,
@@ -24,7 +25,7 @@ let sb: Sandbox;
 let dev: AwsCredentialIdentity;
 let prod: AwsCredentialIdentity;
 beforeAll(async () => {
-  sb = await startSandbox({ port: 0 });
+  sb = await startTestSandbox();
   dev = await readOnlySession(sb, DEVELOPMENT);
   prod = await readOnlySession(sb, PRODUCTION);
 });

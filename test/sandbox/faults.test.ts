@@ -3,7 +3,8 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
-import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import type { Sandbox } from '../../src/sandbox/server.js';
+import { startTestSandbox } from '../helpers/sandbox.js';
 import { FaultInjector } from '../../src/sandbox/faults.js';
 import {
   DEVELOPMENT,
@@ -17,7 +18,7 @@ import {
 
 let sb: Sandbox;
 beforeAll(async () => {
-  sb = await startSandbox({ port: 0 });
+  sb = await startTestSandbox();
 });
 afterAll(async () => {
   await sb.stop();

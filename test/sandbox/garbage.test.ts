@@ -4,13 +4,14 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import type { Sandbox } from '../../src/sandbox/server.js';
+import { startTestSandbox } from '../helpers/sandbox.js';
 import { keysOf, sts } from '../helpers/sandbox-clients.js';
 
 /** Malformed requests answer the way AWS does and never crash the sandbox. */
 let sb: Sandbox;
 beforeAll(async () => {
-  sb = await startSandbox({ port: 0 });
+  sb = await startTestSandbox();
 });
 afterAll(async () => {
   await sb.stop();

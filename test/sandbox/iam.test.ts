@@ -67,7 +67,8 @@ import {
   paginateListRoles,
 } from '@aws-sdk/client-iam';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import type { Sandbox } from '../../src/sandbox/server.js';
+import { startTestSandbox } from '../helpers/sandbox.js';
 import { iamService } from '../../src/sandbox/services/iam.js';
 import { loadServiceModel } from '../../src/sandbox/model/service-model.js';
 import { encodeOutput } from '../../src/sandbox/protocol/encode-output.js';
@@ -113,7 +114,7 @@ function watchOutputs(): void {
 
 beforeAll(async () => {
   watchOutputs();
-  sb = await startSandbox({ port: 0 });
+  sb = await startTestSandbox();
   devRead = iam(await readOnlySession(sb, DEVELOPMENT));
   devAdmin = iam(await adminSession(sb, DEVELOPMENT));
   prodRead = iam(await readOnlySession(sb, PRODUCTION));

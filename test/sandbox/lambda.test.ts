@@ -8,7 +8,8 @@ import {
   paginateListFunctions,
 } from '@aws-sdk/client-lambda';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import type { Sandbox } from '../../src/sandbox/server.js';
+import { startTestSandbox } from '../helpers/sandbox.js';
 import { workloadsIn } from '../../src/sandbox/world/workloads.js';
 import { DEVELOPMENT, PRODUCTION, clientConfig, failure, keysOf, readOnlySession } from '../helpers/sandbox-clients.js';
 import { limitedSession, runAwsCli } from '../helpers/limited-role.js';
@@ -17,7 +18,7 @@ let sb: Sandbox;
 let dev: AwsCredentialIdentity;
 let prod: AwsCredentialIdentity;
 beforeAll(async () => {
-  sb = await startSandbox({ port: 0 });
+  sb = await startTestSandbox();
   dev = await readOnlySession(sb, DEVELOPMENT);
   prod = await readOnlySession(sb, PRODUCTION);
 });

@@ -16,7 +16,8 @@ import {
   paginateListAccountsForParent,
 } from '@aws-sdk/client-organizations';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import type { Sandbox } from '../../src/sandbox/server.js';
+import { startTestSandbox } from '../helpers/sandbox.js';
 import {
   CLIENT_ACME,
   DEVELOPMENT,
@@ -43,7 +44,7 @@ let memberCreds: AwsCredentialIdentity;
 const orgs = (creds: AwsCredentialIdentity) => new OrganizationsClient(clientConfig(sb, creds));
 
 beforeAll(async () => {
-  sb = await startSandbox({ port: 0 });
+  sb = await startTestSandbox();
   alice = orgs(keysOf(sb, 'alice'));
   memberCreds = await readOnlySession(sb, DEVELOPMENT);
   member = orgs(memberCreds);
@@ -266,7 +267,7 @@ describe('the AWS CLI', () => {
 describe('a generated organization of 300 accounts', () => {
   let big: Sandbox;
   beforeAll(async () => {
-    big = await startSandbox({ port: 0, org: 'generated:300' });
+    big = await startTestSandbox({ org: 'generated:300' });
   });
   afterAll(async () => {
     await big.stop();

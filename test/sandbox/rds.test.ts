@@ -6,7 +6,8 @@ import {
   paginateDescribeDBInstances,
 } from '@aws-sdk/client-rds';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import type { Sandbox } from '../../src/sandbox/server.js';
+import { startTestSandbox } from '../helpers/sandbox.js';
 import { workloadsIn } from '../../src/sandbox/world/workloads.js';
 import {
   DEVELOPMENT,
@@ -23,7 +24,7 @@ let sb: Sandbox;
 let dev: AwsCredentialIdentity;
 let prod: AwsCredentialIdentity;
 beforeAll(async () => {
-  sb = await startSandbox({ port: 0 });
+  sb = await startTestSandbox();
   dev = await readOnlySession(sb, DEVELOPMENT);
   prod = await readOnlySession(sb, PRODUCTION);
 });

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateRoleCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import type { Sandbox } from '../../src/sandbox/server.js';
+import { startTestSandbox } from '../helpers/sandbox.js';
 import { DEVELOPMENT, adminSession, clientConfig, failure, keysOf, sts } from '../helpers/sandbox-clients.js';
 
 let running: Sandbox | undefined;
@@ -17,7 +18,7 @@ describe('--state persists and restores the world', () => {
   it('a role created before a restart is still there after it, with the same keys and sessions', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'crossbar-state-'));
     const statePath = join(dir, 'state.json');
-    running = await startSandbox({ port: 0, statePath });
+    running = await startTestSandbox({ statePath });
     const first = running;
     const alice = keysOf(first, 'alice');
     const admin = await adminSession(first, DEVELOPMENT);
@@ -33,7 +34,7 @@ describe('--state persists and restores the world', () => {
     expect(statSync(statePath).mode & 0o777).toBe(0o600);
     expect(readFileSync(statePath, 'utf8')).toContain('survives-restart');
 
-    running = await startSandbox({ port: 0, statePath });
+    running = await startTestSandbox({ statePath });
     const second = running;
     expect(keysOf(second, 'alice')).toEqual(alice);
     const role = await new IAMClient(clientConfig(second, admin)).send(
@@ -44,7 +45,7 @@ describe('--state persists and restores the world', () => {
   });
 
   it('a fresh sandbox without the state does not know that role (the twin)', async () => {
-    running = await startSandbox({ port: 0 });
+    running = await startTestSandbox();
     const admin = await adminSession(running, DEVELOPMENT);
     const f = await failure(
       new IAMClient(clientConfig(running, admin)).send(new GetRoleCommand({ RoleName: 'survives-restart' })),
@@ -56,8 +57,8 @@ describe('--state persists and restores the world', () => {
     const dir = mkdtempSync(join(tmpdir(), 'crossbar-state-'));
     const statePath = join(dir, 'state.json');
     writeFileSync(statePath, '{"hello": "world"}');
-    await expect(startSandbox({ port: 0, statePath })).rejects.toThrow(/is not a crossbar sandbox state/);
+    await expect(startTestSandbox({ statePath })).rejects.toThrow(/is not a crossbar sandbox state/);
     writeFileSync(statePath, '{not json');
-    await expect(startSandbox({ port: 0, statePath })).rejects.toThrow(/is not valid JSON/);
+    await expect(startTestSandbox({ statePath })).rejects.toThrow(/is not valid JSON/);
   });
 });

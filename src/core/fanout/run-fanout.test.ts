@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CrossbarError } from '../errors.js';
 import { collectFanout, runFanout } from './run-fanout.js';
 import { TargetFailure } from './types.js';
-import { testAccounts } from './test-accounts.js';
+import { testAccounts } from '../../../test/helpers/test-accounts.js';
 import type { TargetResult } from './types.js';
 
 /** The engine with fake credentials and work: scheduling, exactly-once, failures and Ctrl-C, no network. */

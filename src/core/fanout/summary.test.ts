@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { coverageGrid, formatSummary, summarize } from './summary.js';
-import { testAccounts } from './test-accounts.js';
+import { testAccounts } from '../../../test/helpers/test-accounts.js';
 import type { TargetResult } from './types.js';
 
 const [a, b] = testAccounts(['dev-1', 'prod-1']);

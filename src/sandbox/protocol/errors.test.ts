@@ -6,7 +6,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadServiceModel } from '../model/service-model.js';
 import { serializeError, wireErrorCode } from './errors.js';
-import { startFakeEndpoint, type FakeEndpoint } from './fake-endpoint.js';
+import { startFakeEndpoint, type FakeEndpoint } from '../../../test/helpers/fake-endpoint.js';
 
 const sts = loadServiceModel('sts');
 const iam = loadServiceModel('iam');

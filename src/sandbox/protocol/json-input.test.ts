@@ -3,7 +3,7 @@ import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organi
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadServiceModel } from '../model/service-model.js';
 import { encodeOutput } from './encode-output.js';
-import { startFakeEndpoint, type FakeEndpoint } from './fake-endpoint.js';
+import { startFakeEndpoint, type FakeEndpoint } from '../../../test/helpers/fake-endpoint.js';
 import { decodeJsonInput, parseJsonInput } from './json-input.js';
 import { isProtocolInputError } from './protocol-input-error.js';
 

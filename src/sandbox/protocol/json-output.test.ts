@@ -4,7 +4,7 @@ import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organi
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadServiceModel } from '../model/service-model.js';
 import { encodeOutput } from './encode-output.js';
-import { startFakeEndpoint, type FakeEndpoint } from './fake-endpoint.js';
+import { startFakeEndpoint, type FakeEndpoint } from '../../../test/helpers/fake-endpoint.js';
 import { serializeJsonOutput } from './json-output.js';
 
 const organizations = loadServiceModel('organizations');

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseServiceModel } from '../model/parse-service-model.js';
 import { loadServiceModel } from '../model/service-model.js';
 import { encodeOutput } from './encode-output.js';
-import { startFakeEndpoint, type FakeEndpoint } from './fake-endpoint.js';
+import { startFakeEndpoint, type FakeEndpoint } from '../../../test/helpers/fake-endpoint.js';
 import { isProtocolInputError } from './protocol-input-error.js';
 import { parseQueryInput } from './query-input.js';
 

@@ -4,7 +4,7 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadServiceModel } from '../model/service-model.js';
 import { encodeOutput } from './encode-output.js';
-import { startFakeEndpoint, type FakeEndpoint } from './fake-endpoint.js';
+import { startFakeEndpoint, type FakeEndpoint } from '../../../test/helpers/fake-endpoint.js';
 import { serializeQueryOutput } from './query-output.js';
 
 const sts = loadServiceModel('sts');

@@ -8,7 +8,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadServiceModel } from '../model/service-model.js';
 import { encodeOutput } from './encode-output.js';
-import { startFakeEndpoint, type FakeEndpoint } from './fake-endpoint.js';
+import { startFakeEndpoint, type FakeEndpoint } from '../../../test/helpers/fake-endpoint.js';
 import { serializeRestXmlOutput } from './rest-xml-output.js';
 
 const s3 = loadServiceModel('s3');

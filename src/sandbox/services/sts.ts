@@ -78,11 +78,10 @@ function issueSession(
   return session;
 }
 
-let lastPrune = 0;
 /** Expired sessions are dead weight; sweep them now and then so a long benchmark does not grow the heap. */
 function pruneExpired(world: World, nowMs: number): void {
-  if (nowMs - lastPrune < 60_000) return;
-  lastPrune = nowMs;
+  if (nowMs - (world.sessionsPrunedAt ?? 0) < 60_000) return;
+  world.sessionsPrunedAt = nowMs;
   for (const [id, s] of Object.entries(world.sessions))
     if (Date.parse(s.expiration) < nowMs - 3_600_000) delete world.sessions[id];
 }

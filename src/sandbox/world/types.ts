@@ -15,6 +15,8 @@ export interface World {
   accessKeys: Record<string, AccessKeyRecord>;
   /** Temporary credentials (ASIA…) from AssumeRole and GetSessionToken, by access key id. */
   sessions: Record<string, SessionRecord>;
+  /** When expired sessions were last swept (sandbox clock, ms); each sandbox sweeps its own world. */
+  sessionsPrunedAt?: number;
   /** Federation sign-in tokens from getSigninToken, by token. */
   signinTokens: Record<string, SigninTokenRecord>;
   /** Every region the sandbox knows, with whether it needs opting in. */

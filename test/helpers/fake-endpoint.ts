@@ -1,5 +1,5 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { EncodedResponse } from './encode-output.js';
+import type { EncodedResponse } from '../../src/sandbox/protocol/encode-output.js';
 
 export interface RecordedRequest {
   method: string;

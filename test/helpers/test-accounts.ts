@@ -1,6 +1,6 @@
-import { buildRegistry } from '../config/registry.js';
-import { configSchema } from '../config/schema.js';
-import type { FanoutAccount } from './types.js';
+import { buildRegistry } from '../../src/core/config/registry.js';
+import { configSchema } from '../../src/core/config/schema.js';
+import type { FanoutAccount } from '../../src/core/fanout/types.js';
 
 /** Registry accounts for the engine's unit tests: `names` as dev accounts with ids 1000…, default role ReadOnly. */
 export function testAccounts(names: readonly string[], regions: readonly string[] = ['us-east-1']): FanoutAccount[] {
