@@ -11,7 +11,7 @@ import type { CliRuntime } from '../runtime.js';
 import { openCrossbarFor, type HopFlags } from '../open-crossbar.js';
 import { formatDuration } from '../render/format.js';
 import { resolveOutputFormat, type Column } from '../render/output.js';
-import { renderOutput } from '../render/renderer.js';
+import { render, tableText } from '../render/renderer.js';
 import { paintStage } from '../render/stage.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../report-error.js';
 
@@ -93,9 +93,13 @@ export async function runAccountsCheck(
   const results = await crossbar.checkReachability(targets, { concurrency, signal: ctx.signal });
   const cols = columns(ctx, crossbar.now());
   // The table leaves out what only machines need; JSON and CSV keep every column.
-  const shown =
-    format === 'table' ? cols.filter((c) => c.key !== 'code' && c.key !== 'accountId' && c.key !== 'message') : cols;
-  ctx.io.stdout.write(renderOutput(format, shown, results, { header: ctx.colors.bold }));
+  const tableColumns = cols.filter((c) => c.key !== 'code' && c.key !== 'accountId' && c.key !== 'message');
+  render(
+    format,
+    { stdout: ctx.io.stdout, err: ctx.err },
+    { columns: cols, table: (rows) => tableText(tableColumns, rows, { header: ctx.colors.bold }) },
+    results,
+  );
   const failed = results.some((r) => !r.ok);
   ctx.err(`${failed ? ctx.colors.red('✗') : ctx.colors.green('✓')} ${summarizeReachability(results)}`);
   return failed ? EXIT_FAILED : EXIT_OK;

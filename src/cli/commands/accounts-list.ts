@@ -4,7 +4,7 @@ import type { CliContext } from '../context.js';
 import type { CliRuntime } from '../runtime.js';
 import { openCrossbarFor } from '../open-crossbar.js';
 import { resolveOutputFormat, type Column } from '../render/output.js';
-import { renderOutput } from '../render/renderer.js';
+import { render } from '../render/renderer.js';
 import { paintStage } from '../render/stage.js';
 import { EXIT_OK } from '../report-error.js';
 
@@ -62,10 +62,12 @@ export async function runAccountsList(
   const { crossbar } = await openCrossbarFor(ctx, command);
   const accounts = crossbar.selectAccounts(selector);
   const format = resolveOutputFormat(ctx.output, ctx.io.stdout.isTTY);
-  if (format === 'json') ctx.io.stdout.write(`${JSON.stringify(accounts.map(accountRecord), null, 2)}\n`);
-  else if (format === 'ndjson')
-    ctx.io.stdout.write(accounts.map((a) => `${JSON.stringify(accountRecord(a))}\n`).join(''));
-  else ctx.io.stdout.write(renderOutput(format, columns(ctx), accounts, { header: ctx.colors.bold }));
+  render(
+    format,
+    { stdout: ctx.io.stdout, err: ctx.err },
+    { columns: columns(ctx), record: accountRecord, tableOptions: { header: ctx.colors.bold } },
+    accounts,
+  );
   return EXIT_OK;
 }
 

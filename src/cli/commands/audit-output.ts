@@ -2,6 +2,7 @@ import type { AuditReport } from '../../core/audit/run-audit.js';
 import { toSarif } from '../../core/audit/sarif.js';
 import { SEVERITIES, type Finding, type Severity } from '../../core/audit/types.js';
 import type { CliContext } from '../context.js';
+import { render } from '../render/renderer.js';
 import { renderTable } from '../render/table.js';
 
 /** How `crossbar audit` prints a report: a table grouped by severity, JSON, or SARIF; "not covered" in each. */
@@ -70,16 +71,30 @@ function tableLines(ctx: CliContext, report: AuditReport): string[] {
 }
 
 export function printAuditReport(ctx: CliContext, format: AuditFormat, report: AuditReport, version: string): void {
-  if (format === 'json') ctx.out(JSON.stringify(auditJson(report, version), null, 2));
-  else if (format === 'sarif')
-    ctx.out(
-      JSON.stringify(
-        toSarif({ findings: report.findings, notCovered: report.notCovered, exceptions: report.exceptions, version }),
-        null,
-        2,
-      ),
-    );
-  else for (const line of tableLines(ctx, report)) ctx.out(line);
+  if (format === 'sarif') {
+    // SARIF is the audit's own report format: one document for code-scanning tools, not a rendering of rows.
+    const sarif = toSarif({
+      findings: report.findings,
+      notCovered: report.notCovered,
+      exceptions: report.exceptions,
+      version,
+    });
+    ctx.out(JSON.stringify(sarif, null, 2));
+    return;
+  }
+  render(
+    format,
+    { stdout: ctx.io.stdout, err: ctx.err },
+    {
+      columns: [],
+      document: () => auditJson(report, version),
+      table: () =>
+        tableLines(ctx, report)
+          .map((line) => `${line}\n`)
+          .join(''),
+    },
+    report.findings,
+  );
 }
 
 export function summaryLine(report: AuditReport): string {

@@ -8,7 +8,7 @@ import type { CliRuntime } from '../runtime.js';
 import { openCrossbarFor } from '../open-crossbar.js';
 import { canPrompt, terminalAsk } from '../prompt.js';
 import { resolveOutputFormat, type Column } from '../render/output.js';
-import { renderOutput } from '../render/renderer.js';
+import { render } from '../render/renderer.js';
 import { EXIT_FAILED, EXIT_OK } from '../report-error.js';
 
 /**
@@ -130,8 +130,16 @@ function printPlan(
   applied: AppliedAccount[] | null,
 ): void {
   const format = resolveOutputFormat(ctx.output, ctx.io.stdout.isTTY);
-  if (format === 'json') ctx.io.stdout.write(`${JSON.stringify(planDocument(core, plan, applied, spec), null, 2)}\n`);
-  else ctx.io.stdout.write(renderOutput(format, PLAN_COLUMNS, planRows(core, plan), { header: ctx.colors.bold }));
+  render(
+    format,
+    { stdout: ctx.io.stdout, err: ctx.err },
+    {
+      columns: PLAN_COLUMNS,
+      document: () => planDocument(core, plan, applied, spec),
+      tableOptions: { header: ctx.colors.bold },
+    },
+    planRows(core, plan),
+  );
 }
 
 function reportUnreachable(ctx: CliContext, plan: BootstrapPlan, via: string): void {

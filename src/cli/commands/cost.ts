@@ -8,7 +8,7 @@ import type { CliRuntime } from '../runtime.js';
 import { openCrossbarFor } from '../open-crossbar.js';
 import { money, renderCostChart } from '../render/chart.js';
 import { resolveOutputFormat, type Column } from '../render/output.js';
-import { renderOutput } from '../render/renderer.js';
+import { render } from '../render/renderer.js';
 import { paintStage } from '../render/stage.js';
 import { renderTable } from '../render/table.js';
 import { EXIT_OK } from '../report-error.js';
@@ -164,9 +164,16 @@ export async function runCostCommand(ctx: CliContext, command: Command, flags: C
   const { report } = loaded;
   if (loaded.cachedAgeMs !== undefined) ctx.err(ctx.colors.dim(`(cached, ${cost.formatAge(loaded.cachedAgeMs)})`));
   const format = resolveOutputFormat(ctx.output, ctx.io.stdout.isTTY);
-  if (format === 'json') ctx.io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else if (format === 'table') ctx.io.stdout.write(`${tableLines(report, ctx).join('\n')}\n`);
-  else ctx.io.stdout.write(renderOutput(format, costColumns(report), report.rows));
+  render(
+    format,
+    { stdout: ctx.io.stdout, err: ctx.err },
+    {
+      columns: costColumns(report),
+      document: () => report,
+      table: () => `${tableLines(report, ctx).join('\n')}\n`,
+    },
+    report.rows,
+  );
   if (chart && flags.chart) {
     const path = resolve(ctx.io.cwd, flags.chart);
     writeFileSync(path, chart === 'svg' ? cost.renderCostSvg(report) : await cost.renderCostPng(report));

@@ -4,7 +4,7 @@ import type { CliRuntime } from '../runtime.js';
 import { openCrossbarFor, type HopFlags } from '../open-crossbar.js';
 import { formatDuration } from '../render/format.js';
 import { resolveOutputFormat, type Column } from '../render/output.js';
-import { renderOutput } from '../render/renderer.js';
+import { render } from '../render/renderer.js';
 import { paintStage } from '../render/stage.js';
 import { EXIT_OK } from '../report-error.js';
 
@@ -17,19 +17,27 @@ type Fact = [key: string, value: string | null, painted?: string];
 function printFacts(ctx: CliContext, facts: Fact[]): void {
   const format = resolveOutputFormat(ctx.output, ctx.io.stdout.isTTY);
   const record = Object.fromEntries(facts.map(([k, v]) => [k, v]));
-  if (format === 'json') ctx.out(JSON.stringify(record, null, 2));
-  else if (format === 'ndjson') ctx.out(JSON.stringify(record));
-  else if (format === 'csv') {
-    const columns: Column<Record<string, string | null>>[] = facts.map(([k]) => ({
-      key: k,
-      header: k,
-      value: (r) => r[k] ?? null,
-    }));
-    ctx.io.stdout.write(renderOutput('csv', columns, [record]));
-  } else {
-    const width = Math.max(...facts.map(([k]) => k.length));
-    for (const [k, v, painted] of facts) if (v !== null) ctx.out(`${ctx.colors.dim(k.padEnd(width))}  ${painted ?? v}`);
-  }
+  const columns: Column<Record<string, string | null>>[] = facts.map(([k]) => ({
+    key: k,
+    header: k,
+    value: (r) => r[k] ?? null,
+  }));
+  const width = Math.max(...facts.map(([k]) => k.length));
+  // One record: JSON prints it as an object, and the table as a key-value list.
+  render(
+    format,
+    { stdout: ctx.io.stdout, err: ctx.err },
+    {
+      columns,
+      document: () => record,
+      table: () =>
+        facts
+          .filter(([, v]) => v !== null)
+          .map(([k, v, painted]) => `${ctx.colors.dim(k.padEnd(width))}  ${painted ?? v ?? ''}\n`)
+          .join(''),
+    },
+    [record],
+  );
 }
 
 export async function runWhoami(
