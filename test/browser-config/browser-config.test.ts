@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHopWorld, type HopWorld } from './setup.js';
+import { startHopWorld, type HopWorld } from '../helpers/cli-world.js';
 
 /** `crossbar browser-config` through `main()`, on the registry `sandbox start --write-config` writes. */
 let w: HopWorld;

@@ -5,7 +5,7 @@ import { parseConfig } from '../../src/core/config/load-config.js';
 import { buildRegistry } from '../../src/core/config/registry.js';
 import { startTestSandbox } from '../helpers/sandbox.js';
 import { DEVELOPMENT, readOnlySession, user } from '../helpers/sandbox-clients.js';
-import { startHopWorld, type HopWorld } from './setup.js';
+import { startHopWorld, type HopWorld } from '../helpers/cli-world.js';
 
 /** `crossbar init` through `main()`, against the sandbox's demo organization and hand-written AWS configs. */
 let w: HopWorld;
@@ -167,7 +167,7 @@ describe('crossbar init --from-organization on a big organization', () => {
 describe('crossbar init --from-aws-config', () => {
   it("imports seed 003's single-account virtual root: every stage points at the same account and role", async () => {
     const config = join(w.dir, 'seed-003.ini');
-    writeFileSync(config, readFileSync(new URL('../init/fixtures/seed-003-virtual-root.ini', import.meta.url), 'utf8'));
+    writeFileSync(config, readFileSync(new URL('./fixtures/seed-003-virtual-root.ini', import.meta.url), 'utf8'));
     const out = join(w.dir, 'virtual-root', 'crossbar.yaml');
     const run = await w.cli(['init', '--from-aws-config', '--out', out], { AWS_CONFIG_FILE: config });
     expect(run.code).toBe(0);
@@ -185,7 +185,7 @@ describe('crossbar init --from-aws-config', () => {
 
   it('writes to the global --config FILE when --out is not given', async () => {
     const config = join(w.dir, 'seed-003-again.ini');
-    writeFileSync(config, readFileSync(new URL('../init/fixtures/seed-003-virtual-root.ini', import.meta.url), 'utf8'));
+    writeFileSync(config, readFileSync(new URL('./fixtures/seed-003-virtual-root.ini', import.meta.url), 'utf8'));
     const out = join(w.dir, 'via-config-flag.yaml');
     const run = await w.cli(['--config', out, 'init', '--from-aws-config'], { AWS_CONFIG_FILE: config });
     expect(run.code).toBe(0);
@@ -195,7 +195,7 @@ describe('crossbar init --from-aws-config', () => {
   it('reads ~/.aws/config under HOME when AWS_CONFIG_FILE is not set, and reports what it skipped', async () => {
     const homeConfig = join(w.home, '.aws', 'config');
     mkdirSync(join(w.home, '.aws'), { recursive: true });
-    writeFileSync(homeConfig, readFileSync(new URL('../init/fixtures/seed-004.ini', import.meta.url), 'utf8'));
+    writeFileSync(homeConfig, readFileSync(new URL('./fixtures/seed-004.ini', import.meta.url), 'utf8'));
     const out = join(w.dir, 'seed-004', 'crossbar.yaml');
     const run = await w.cli(['init', '--from-aws-config', '--out', out], { AWS_CONFIG_FILE: undefined });
     expect(run.code).toBe(0);

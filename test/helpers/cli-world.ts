@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Sandbox } from '../../src/sandbox/server.js';
-import { startTestSandbox } from '../helpers/sandbox.js';
+import { startTestSandbox } from './sandbox.js';
 import { describeSandbox } from '../../src/cli/sandbox-info.js';
 import { writeSandboxConfig, type SandboxConfigPaths } from '../../src/cli/write-files.js';
 import { runCli } from '../cli/run-cli.js';
@@ -24,7 +24,7 @@ export interface HopWorld {
 
 export async function startHopWorld(): Promise<HopWorld> {
   const sb = await startTestSandbox();
-  const dir = mkdtempSync(join(tmpdir(), 'crossbar-hop-config-'));
+  const dir = mkdtempSync(join(tmpdir(), 'crossbar-cli-world-'));
   const paths = writeSandboxConfig(join(dir, 'sandbox'), describeSandbox(sb, 'demo'));
   const home = join(dir, 'home');
   mkdirSync(home, { recursive: true });

@@ -1,5 +1,5 @@
 /**
- * bench/fanout F1: DescribeInstances over 200 accounts × 4 regions (800 targets) of a sandbox with 50 ms latency
+ * bench/fanout: DescribeInstances over 200 accounts × 4 regions (800 targets) of a sandbox with 50 ms latency
  * per request, in a child process of its own. Three numbers from one run:
  * - crossbar's fan-out engine (in this process, the real credential engine and SDK), cold (an empty credential
  *   cache: 200 AssumeRoles during the run, so its bound counts them: (800 + 200) × latency ÷ concurrency) and
@@ -17,7 +17,7 @@
  * CPU-bound in the SDK (a client per account × region, signing, XML), so crossbar is timed `--runs` times
  * (each cold run with an empty cache) and the best time counts; every sample and the load average are printed.
  *
- * Run: npx tsx bench/fanout/f1.ts [--accounts 200] [--latency 50] [--concurrency 32] [--sample-accounts 3] [--runs 3]
+ * Run: npx tsx bench/fanout/run.ts [--accounts 200] [--latency 50] [--concurrency 32] [--sample-accounts 3] [--runs 3]
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -172,7 +172,7 @@ function timeCliLoop(dir: string, crossbar: Crossbar): { perCallMs: number; call
 async function main(): Promise<void> {
   if (spawnSync('sh', ['-c', 'command -v aws']).status !== 0)
     throw new Error('the AWS CLI (aws) is not on PATH: the baseline needs it');
-  const dir = mkdtempSync(join(tmpdir(), 'crossbar-f1-'));
+  const dir = mkdtempSync(join(tmpdir(), 'crossbar-bench-fanout-'));
   const sandbox = await startSandboxChild(dir);
   try {
     const targets = ACCOUNTS * REGIONS.length;
@@ -198,7 +198,7 @@ async function main(): Promise<void> {
     const verdict = (ms: number, b: number) =>
       `${loopMs / ms >= 50 ? 'met' : 'MISSED'} / ${ms / b <= 1.5 ? 'met' : 'MISSED'}`;
     console.log(
-      `bench/fanout F1: ${ACCOUNTS} accounts × ${REGIONS.length} regions = ${targets} targets, DescribeInstances, sandbox latency ${LATENCY} ms per request (child process), concurrency ${CONCURRENCY}`,
+      `bench/fanout: ${ACCOUNTS} accounts × ${REGIONS.length} regions = ${targets} targets, DescribeInstances, sandbox latency ${LATENCY} ms per request (child process), concurrency ${CONCURRENCY}`,
     );
     console.log(
       `AWS CLI loop: timed on a sample of ${loop.calls} calls (${SAMPLE_ACCOUNTS} whole accounts × ${REGIONS.length} regions, so 1 in ${REGIONS.length} assumes the role; ${loop.failures} failed) at ${loop.perCallMs.toFixed(0)} ms per call, extrapolated per call to ${targets} calls`,

@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BLOCK_BEGIN, BLOCK_END } from '../../src/core/aws-config/index.js';
-import { awsEnv, runAws } from '../aws-config/run-aws.js';
-import { crossbarCommand } from './crossbar-bin.js';
-import { startHopWorld, type HopWorld } from './setup.js';
+import { awsEnv, runAws } from './run-aws.js';
+import { crossbarCommand } from '../helpers/crossbar-bin.js';
+import { startHopWorld, type HopWorld } from '../helpers/cli-world.js';
 
 /**
  * `crossbar aws-config` through `main()`: the diff, the merge into a hand-written ~/.aws/config, and the real AWS

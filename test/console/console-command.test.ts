@@ -2,7 +2,7 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../cli/run-cli.js';
-import { startHopWorld, type HopWorld } from './setup.js';
+import { startHopWorld, type HopWorld } from '../helpers/cli-world.js';
 
 /**
  * `crossbar console` through `main()`: the federated sign-in URL from the engine's credentials, followed to the

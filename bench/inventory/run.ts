@@ -1,5 +1,5 @@
 /**
- * bench/inventory F2: `crossbar inventory sync` of 1,000 accounts × 4 regions × every resource type, against a
+ * bench/inventory: `crossbar inventory sync` of 1,000 accounts × 4 regions × every resource type, against a
  * sandbox (`generated:1000`, 20 ms latency per request) in a child process of its own. The sync is the real
  * CLI in another child process, so that its peak RSS is its own: read from /proc/<pid>/status (VmHWM, the
  * kernel's high-water mark of resident memory), polled until it exits.
@@ -8,7 +8,7 @@
  * (account, region, type) slice must have its sync_status row. It also reports the CPU each process used
  * per second of wall time, so that a sandbox pinned at one core shows up as the bottleneck it is.
  *
- * Run: npx tsx bench/inventory/f2.ts [--accounts 1000] [--latency 20] [--concurrency 32]
+ * Run: npx tsx bench/inventory/run.ts [--accounts 1000] [--latency 20] [--concurrency 32]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -132,7 +132,7 @@ function lostSlices(
 }
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'crossbar-f2-'));
+  const dir = mkdtempSync(join(tmpdir(), 'crossbar-bench-inventory-'));
   const sandbox = await startSandboxChild(ACCOUNTS, LATENCY, dir);
   try {
     const regional = RESOURCE_TYPES.filter((t) => t.scope === 'regional').length;
@@ -149,7 +149,7 @@ async function main(): Promise<void> {
     const perWall = (cpu: number | undefined) =>
       cpu === undefined ? 'n/a' : `${cpu.toFixed(1)} s (${(cpu / (run.wallMs / 1000)).toFixed(2)} cores)`;
     console.log(
-      `bench/inventory F2: inventory sync of ${ACCOUNTS} accounts × ${REGIONS.length} regions × ${RESOURCE_TYPES.length} types (${regional} regional, ${global} global) = ${expectedSlices} slices, sandbox latency ${LATENCY} ms per request (child process), concurrency ${CONCURRENCY} targets`,
+      `bench/inventory: inventory sync of ${ACCOUNTS} accounts × ${REGIONS.length} regions × ${RESOURCE_TYPES.length} types (${regional} regional, ${global} global) = ${expectedSlices} slices, sandbox latency ${LATENCY} ms per request (child process), concurrency ${CONCURRENCY} targets`,
     );
     console.log(
       table(
