@@ -1,5 +1,6 @@
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
+import { createSdkClient } from './aws-clients/create-aws-client.js';
 import { CrossbarError } from './errors.js';
 import { mapLimit, tourOrganization, type OrgAccountRow } from './demo-tour-organization.js';
 
@@ -71,8 +72,9 @@ export type DemoStep =
   | { kind: 'identity'; title: string; who: string; identity: CallerIdentity }
   | { kind: 'hops'; title: string; hops: HopRow[] };
 
+/** Clients from the one factory, with its retries and timeouts: the tour is the product, shown on an endpoint. */
 function sts(options: DemoTourOptions, credentials: Credentials): STSClient {
-  return new STSClient({ endpoint: options.endpoint, region: options.region, credentials });
+  return createSdkClient(STSClient, 'sts', { endpoint: options.endpoint, region: options.region, credentials });
 }
 
 /** An AWS answer (AccessDenied and friends) is data for the table; anything else is a real failure. */
@@ -150,7 +152,7 @@ export async function runDemoTour(options: DemoTourOptions): Promise<DemoStep[]>
   const { signal } = options;
   const concurrency = options.concurrency ?? 8;
 
-  const organizations = new OrganizationsClient({
+  const organizations = createSdkClient(OrganizationsClient, 'organizations', {
     endpoint: options.endpoint,
     region: options.region,
     credentials: options.source.credentials,

@@ -1,25 +1,37 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DescribeOrganizationCommand } from '@aws-sdk/client-organizations';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { externalDataInterceptor } from '@smithy/shared-ini-file-loader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   callOperation,
   ClientPool,
   clientConfig,
   createAwsClient,
+  createSdkClient,
   findOperation,
   resolveService,
 } from '../../src/core/aws-clients/index.js';
+import { probeCallerPolicy, stsClientFor } from '../../src/core/credentials/index.js';
+import { createOrganizationsClient } from '../../src/core/init/index.js';
 import type { Sandbox } from '../../src/sandbox/server.js';
 import { startTestSandbox } from '../helpers/sandbox.js';
 import { DEVELOPMENT, readOnlySession } from '../helpers/sandbox-clients.js';
 
 /**
- * The one client factory: the endpoint configured is the one called (iam-collect's pool once dropped it), S3
- * goes path-style there, and pagination follows every page through the SDK's own paginators.
+ * The one client factory: the endpoint configured is the one called (iam-collect's pool once dropped it), by
+ * every client crossbar makes (the credential engine's STS, the caller-policy probe's IAM, init's Organizations),
+ * S3 goes path-style there, pagination follows every page through the SDK's own paginators, and what the SDK
+ * looks up in the environment and ini files is looked up once per service, not once per client.
  */
 interface Seen {
   method: string;
   url: string;
   headers: IncomingHttpHeaders;
+  body: string;
 }
 
 const IDENTITY =
@@ -35,11 +47,20 @@ let sb: Sandbox;
 
 beforeAll(async () => {
   recorder = createServer((req, res) => {
-    seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
-    req.resume();
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const body = req.url?.startsWith('/my-bucket') ? BUCKETS : IDENTITY;
-      res.writeHead(200, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(body) });
+      seen.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString(),
+      });
+      // JSON protocols (Organizations) name the operation in a header; query protocols (STS, IAM) answer XML.
+      const json = req.headers['x-amz-target'] !== undefined;
+      const body = json ? '{}' : req.url?.startsWith('/my-bucket') ? BUCKETS : IDENTITY;
+      const type = json ? 'application/x-amz-json-1.1' : 'text/xml';
+      res.writeHead(200, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
       res.end(body);
     });
   });
@@ -107,6 +128,130 @@ describe('the client factory', () => {
     expect(config).not.toHaveProperty('endpoint');
     expect(config).not.toHaveProperty('forcePathStyle');
     expect(config).toMatchObject({ region: 'us-east-1', retryMode: 'adaptive' });
+  });
+});
+
+describe('the clients that import their SDK package themselves still come from the factory', () => {
+  const host = () => new URL(endpoint).host;
+
+  it("the credential engine's STS client calls the endpoint configured, signed for the source's region", async () => {
+    seen.length = 0;
+    const sts = stsClientFor(creds, { region: 'eu-west-1', endpoint });
+    const out = await sts.send(new GetCallerIdentityCommand({}));
+    expect(out.Account).toBe('123456789012');
+    expect(seen.map((s) => s.headers.host)).toEqual([host()]);
+    expect(seen[0]?.headers.authorization).toMatch(/\/eu-west-1\/sts\/aws4_request/);
+    sts.destroy();
+  });
+
+  it("the caller-policy probe's IAM client calls the endpoint configured", async () => {
+    seen.length = 0;
+    const verdict = await probeCallerPolicy({
+      credentials: creds,
+      sourceArn: 'arn:aws:iam::123456789012:user/probe',
+      roleArn: 'arn:aws:iam::210987654321:role/Admin',
+      mfaPresent: false,
+      region: 'us-east-1',
+      endpoint,
+    });
+    // The recorder's answer is no IAM answer: the probe reads nothing it can use, which is its "unknown".
+    expect(verdict).toBe('unknown');
+    expect(seen.map((s) => s.headers.host)).toEqual([host()]);
+    expect(seen[0]?.body).toContain('Action=GetAccountAuthorizationDetails');
+    expect(seen[0]?.headers.authorization).toMatch(/\/us-east-1\/iam\/aws4_request/);
+  });
+
+  it("init's Organizations client calls the endpoint configured", async () => {
+    seen.length = 0;
+    const organizations = createOrganizationsClient({ credentials: creds, endpoint, maxAttempts: 1 });
+    await organizations.send(new DescribeOrganizationCommand({}));
+    expect(seen.map((s) => s.headers.host)).toEqual([host()]);
+    expect(seen[0]?.headers['x-amz-target']).toBe('AWSOrganizationsV20161128.DescribeOrganization');
+    expect(seen[0]?.headers.authorization).toMatch(/\/us-east-1\/organizations\/aws4_request/);
+    organizations.destroy();
+  });
+});
+
+describe('settings the SDK looks up in the environment and the ini files', () => {
+  let dir: string;
+  let saved: Record<string, string | undefined>;
+  const VARS = ['AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_PROFILE'] as const;
+
+  /** A fresh config file (so the factory has resolved nothing for it yet) whose every read is counted. */
+  function countedConfig(text: string): { reads: () => number } {
+    const file = join(dir, `config-${Math.random().toString(36).slice(2)}`);
+    writeFileSync(file, text);
+    process.env['AWS_CONFIG_FILE'] = file;
+    let reads = 0;
+    // The SDK's own hook for file contents (externalDataInterceptor): every lookup in the config file reads it.
+    Object.defineProperty(externalDataInterceptor.getFileRecord(), file, {
+      configurable: true,
+      get() {
+        reads += 1;
+        return Promise.resolve(text);
+      },
+    });
+    return { reads: () => reads };
+  }
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'crossbar-settings-'));
+    saved = Object.fromEntries(VARS.map((v) => [v, process.env[v]]));
+    process.env['AWS_SHARED_CREDENTIALS_FILE'] = join(dir, 'no-credentials');
+    process.env['AWS_PROFILE'] = 'probe';
+  });
+  afterAll(() => {
+    for (const v of VARS) {
+      if (saved[v] === undefined) delete process.env[v];
+      else process.env[v] = saved[v];
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('are read for the first client of a service, not again for the next fifty', async () => {
+    const config = countedConfig('[profile probe]\nregion = eu-west-1\n');
+    const op = await findOperation('sts', 'GetCallerIdentity');
+    const first = await createAwsClient('sts', { region: 'us-east-1', credentials: creds, endpoint, maxAttempts: 1 });
+    await callOperation(first, op, {});
+    const afterFirst = config.reads();
+    expect(afterFirst).toBeGreaterThan(0);
+    for (let i = 0; i < 25; i += 1) {
+      const pooled = await createAwsClient('sts', {
+        region: 'eu-west-1',
+        credentials: creds,
+        endpoint,
+        maxAttempts: 1,
+      });
+      await callOperation(pooled, op, {});
+      const typed = createSdkClient(STSClient, 'sts', { region: 'eu-west-1', credentials: creds, endpoint });
+      await typed.send(new GetCallerIdentityCommand({}));
+    }
+    expect(config.reads()).toBe(afterFirst);
+  });
+
+  it('an endpoint configured for the service in the ini file is found once and used by every client', async () => {
+    const config = countedConfig(
+      `[profile probe]\nservices = local\n\n[services local]\nsts =\n  endpoint_url = ${endpoint}\n`,
+    );
+    seen.length = 0;
+    const op = await findOperation('sts', 'GetCallerIdentity');
+    await callOperation(await createAwsClient('sts', { region: 'us-east-1', credentials: creds }), op, {});
+    const afterFirst = config.reads();
+    for (let i = 0; i < 10; i += 1)
+      await callOperation(await createAwsClient('sts', { region: 'us-west-2', credentials: creds }), op, {});
+    expect(seen).toHaveLength(11);
+    expect(new Set(seen.map((s) => s.headers.host))).toEqual(new Set([new URL(endpoint).host]));
+    expect(config.reads()).toBe(afterFirst);
+    // An endpoint given to the factory still wins over the one configured.
+    const elsewhere = await createAwsClient('sts', {
+      region: 'us-east-1',
+      credentials: creds,
+      endpoint: 'http://127.0.0.1:9',
+      maxAttempts: 1,
+      connectionTimeoutMs: 500,
+    });
+    await expect(callOperation(elsewhere, op, {})).rejects.toThrow();
+    expect(seen).toHaveLength(11);
   });
 });
 

@@ -27,42 +27,9 @@ export interface ClientPoolOptions {
   middleware?: (request: PooledClientRequest) => Middleware | undefined;
 }
 
-/**
- * Settings every client of a service resolves the same way, from the environment and the shared config files
- * (FIPS, dual-stack, app id, auth scheme preference, defaults mode). Resolving them is most of the CPU a new
- * client costs, and a fan-out makes one client per account × region; so the first client of each service
- * resolves them (the SDK's own resolution, not ours) and the others receive the answers.
- */
-const SHARED_SETTINGS = [
-  'useFipsEndpoint',
-  'useDualstackEndpoint',
-  'userAgentAppId',
-  'authSchemePreference',
-  'defaultsMode',
-] as const;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
-
-async function resolvedSettingsOf(client: AwsClient): Promise<Record<string, unknown>> {
-  const config = client.config;
-  if (!isRecord(config)) return {};
-  const settings: Record<string, unknown> = {};
-  for (const key of SHARED_SETTINGS) {
-    const provider = config[key];
-    const value: unknown = typeof provider === 'function' ? await (provider as () => Promise<unknown>)() : provider;
-    // No app id resolves to undefined, which a client would look up again; '' means none to the SDK too.
-    if (value !== undefined) settings[key] = value;
-    else if (key === 'userAgentAppId') settings[key] = '';
-  }
-  return settings;
-}
-
 export class ClientPool {
   readonly #options: ClientPoolOptions;
   readonly #clients = new Map<string, Promise<AwsClient>>();
-  readonly #settings = new Map<string, Promise<Record<string, unknown>>>();
   readonly #httpAgent: HttpAgent;
   readonly #httpsAgent: HttpsAgent;
 
@@ -93,8 +60,8 @@ export class ClientPool {
     return client;
   }
 
-  async #create(service: ServiceSpec, request: PooledClientRequest): Promise<AwsClient> {
-    const options: AwsClientOptions = {
+  #create(service: ServiceSpec, request: PooledClientRequest): Promise<AwsClient> {
+    return createAwsClient(service, {
       region: request.region,
       credentials: request.credentials,
       endpoint: this.#options.endpoint,
@@ -102,15 +69,7 @@ export class ClientPool {
       httpsAgent: this.#httpsAgent,
       ...(this.#options.maxAttempts !== undefined ? { maxAttempts: this.#options.maxAttempts } : {}),
       ...(this.#options.requestTimeoutMs !== undefined ? { requestTimeoutMs: this.#options.requestTimeoutMs } : {}),
-    };
-    const shared = this.#settings.get(service.name);
-    if (shared) return createAwsClient(service, { ...options, resolvedSettings: await shared });
-    const first = createAwsClient(service, options);
-    this.#settings.set(
-      service.name,
-      first.then(resolvedSettingsOf).catch(() => ({})),
-    );
-    return first;
+    });
   }
 
   /**

@@ -1,15 +1,17 @@
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import type { Credentials } from '../credentials/credentials.js';
-import { loadService } from './load-service.js';
+import { isAwsClient, loadService } from './load-service.js';
 import { resolveService, type ServiceSpec } from './services.js';
+import { knownSettings, learnSettings, pendingSettings } from './shared-settings.js';
 import type { AwsClient } from './types.js';
 
 /**
  * THE factory of AWS clients (STYLE.md pattern 8): every client crossbar makes for a service comes from here,
  * with its region, credentials, endpoint, retries and timeouts. The endpoint is passed through as given (the
  * lesson of iam-collect's pool, which dropped it); S3 then needs path-style addressing, since a custom
- * endpoint such as http://127.0.0.1:4566 has no bucket subdomains.
+ * endpoint such as http://127.0.0.1:4566 has no bucket subdomains. What the SDK would otherwise look up in the
+ * environment and the ini files for each client is looked up once per service and process (shared-settings.ts).
  */
 export interface AwsClientOptions {
   region: string;
@@ -26,14 +28,31 @@ export interface AwsClientOptions {
   /** Keep-alive agents shared by many clients, so that calls to one regional endpoint reuse connections. */
   httpAgent?: HttpAgent;
   httpsAgent?: HttpsAgent;
-  /** SDK settings already resolved by another client of the service (see ClientPool); passed through as they are. */
-  resolvedSettings?: Readonly<Record<string, unknown>>;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 6;
 
+/** What every client is given: the SDK types each of these the same way in every client's configuration. */
+export interface SdkClientConfig {
+  region: string;
+  credentials: AwsClientOptions['credentials'];
+  maxAttempts: number;
+  retryMode: 'adaptive' | 'standard';
+  requestHandler: {
+    requestTimeout?: number;
+    connectionTimeout: number;
+    httpAgent?: HttpAgent;
+    httpsAgent?: HttpsAgent;
+  };
+  endpoint?: string;
+  forcePathStyle?: boolean;
+}
+
+/** An SDK client class that a module imports for its typed commands (STS on the credential path, say). */
+export type SdkClientClass<C> = new (config: SdkClientConfig) => C;
+
 /** The SDK client configuration for these options: exported so that a test can read what a client gets. */
-export function clientConfig(spec: ServiceSpec, options: AwsClientOptions): Record<string, unknown> {
+export function clientConfig(spec: ServiceSpec, options: AwsClientOptions): SdkClientConfig {
   const requestHandler = {
     ...(options.requestTimeoutMs !== undefined ? { requestTimeout: options.requestTimeoutMs } : {}),
     connectionTimeout: options.connectionTimeoutMs ?? 5_000,
@@ -41,7 +60,6 @@ export function clientConfig(spec: ServiceSpec, options: AwsClientOptions): Reco
     ...(options.httpsAgent ? { httpsAgent: options.httpsAgent } : {}),
   };
   return {
-    ...options.resolvedSettings,
     region: options.region,
     credentials: options.credentials,
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
@@ -56,5 +74,22 @@ export function clientConfig(spec: ServiceSpec, options: AwsClientOptions): Reco
 export async function createAwsClient(service: string | ServiceSpec, options: AwsClientOptions): Promise<AwsClient> {
   const spec = typeof service === 'string' ? resolveService(service) : service;
   const loaded = await loadService(spec);
-  return loaded.createClient(clientConfig(spec, options));
+  // Clients made at once (a fan-out's first wave) wait for the first one's settings rather than each look them up.
+  const shared = pendingSettings(spec.name);
+  if (shared) return loaded.createClient({ ...(await shared), ...clientConfig(spec, options) });
+  const client = loaded.createClient({ ...clientConfig(spec, options) });
+  learnSettings(spec.name, client);
+  return client;
+}
+
+/**
+ * The same client, of a class the caller imported itself for its typed commands and paginators, made at once:
+ * the credential engine makes its STS clients synchronously. It receives the shared settings once some client
+ * of the service has resolved them.
+ */
+export function createSdkClient<C>(Client: SdkClientClass<C>, service: string, options: AwsClientOptions): C {
+  const spec = resolveService(service);
+  const client = new Client({ ...knownSettings(spec.name), ...clientConfig(spec, options) });
+  if (isAwsClient(client)) learnSettings(spec.name, client);
+  return client;
 }

@@ -1,5 +1,13 @@
 /** The one AWS client factory, the service registry, operations by any spelling, pagination and input checks. */
-export { createAwsClient, clientConfig, DEFAULT_MAX_ATTEMPTS, type AwsClientOptions } from './create-aws-client.js';
+export {
+  createAwsClient,
+  createSdkClient,
+  clientConfig,
+  DEFAULT_MAX_ATTEMPTS,
+  type AwsClientOptions,
+  type SdkClientClass,
+  type SdkClientConfig,
+} from './create-aws-client.js';
 export { ClientPool, type ClientPoolOptions, type PooledClientRequest } from './client-pool.js';
 export { findOperation, operationNames, type ResolvedOperation } from './find-operation.js';
 export {

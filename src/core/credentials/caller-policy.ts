@@ -1,10 +1,5 @@
-import {
-  GetPolicyCommand,
-  GetPolicyVersionCommand,
-  IAMClient,
-  paginateGetAccountAuthorizationDetails,
-  type EntityType,
-} from '@aws-sdk/client-iam';
+import type { EntityType, IAMClient } from '@aws-sdk/client-iam';
+import { createSdkClient } from '../aws-clients/create-aws-client.js';
 import { parseArn } from '../arn.js';
 import { evaluateIdentityPolicies, parsePolicyDocument, type PolicyDocument } from '../policy/index.js';
 import type { Credentials } from './credentials.js';
@@ -20,6 +15,9 @@ export interface CallerPolicyProbe {
   endpoint?: string;
 }
 
+/** The IAM package, loaded only when a denial needs explaining: the credential path does not pay for it otherwise. */
+type Iam = typeof import('@aws-sdk/client-iam');
+
 interface Documents {
   inline: string[];
   managed: string[];
@@ -32,17 +30,21 @@ interface Documents {
  * read or parsed gives 'unknown', never an error: this only refines an explanation.
  */
 export async function probeCallerPolicy(probe: CallerPolicyProbe): Promise<'allow' | 'deny' | 'unknown'> {
-  const iam = new IAMClient({
+  const sdk: Iam = await import('@aws-sdk/client-iam');
+  // One attempt and short timeouts: this only refines an explanation, and the person is waiting for it.
+  const iam = createSdkClient(sdk.IAMClient, 'iam', {
     region: probe.region,
     credentials: probe.credentials,
+    endpoint: probe.endpoint,
     maxAttempts: 1,
-    ...(probe.endpoint ? { endpoint: probe.endpoint } : {}),
-    requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
+    retryMode: 'standard',
+    connectionTimeoutMs: 3_000,
+    requestTimeoutMs: 10_000,
   });
   try {
-    const docs = await identityDocuments(iam, probe.sourceArn);
+    const docs = await identityDocuments(sdk, iam, probe.sourceArn);
     if (!docs) return 'unknown';
-    const managed = await Promise.all(docs.managed.map((arn) => managedDocument(iam, arn)));
+    const managed = await Promise.all(docs.managed.map((arn) => managedDocument(sdk, iam, arn)));
     const policies: PolicyDocument[] = [...docs.inline, ...managed].map((text) =>
       parsePolicyDocument(text, { kind: 'identity' }),
     );
@@ -63,7 +65,7 @@ export async function probeCallerPolicy(probe: CallerPolicyProbe): Promise<'allo
 }
 
 /** The inline documents and attached managed policy ARNs of a user (with its groups) or of a role. */
-async function identityDocuments(iam: IAMClient, sourceArn: string): Promise<Documents | undefined> {
+async function identityDocuments(sdk: Iam, iam: IAMClient, sourceArn: string): Promise<Documents | undefined> {
   const arn = parseArn(sourceArn);
   const isUser = arn.resourceType === 'user';
   const roleName = arn.resourceType === 'assumed-role' ? arn.resource.split('/')[1] : undefined;
@@ -74,7 +76,7 @@ async function identityDocuments(iam: IAMClient, sourceArn: string): Promise<Doc
   const groupsOfUser = new Set<string>();
   const groups: { name: string; inline: string[]; managed: string[] }[] = [];
   let found = false;
-  for await (const page of paginateGetAccountAuthorizationDetails({ client: iam }, { Filter: filter })) {
+  for await (const page of sdk.paginateGetAccountAuthorizationDetails({ client: iam }, { Filter: filter })) {
     for (const u of page.UserDetailList ?? []) {
       if (u.Arn !== sourceArn) continue;
       found = true;
@@ -104,10 +106,10 @@ async function identityDocuments(iam: IAMClient, sourceArn: string): Promise<Doc
   return { inline: inline.map(decodeDocument), managed: [...new Set(managed)] };
 }
 
-async function managedDocument(iam: IAMClient, policyArn: string): Promise<string> {
-  const policy = await iam.send(new GetPolicyCommand({ PolicyArn: policyArn }));
+async function managedDocument(sdk: Iam, iam: IAMClient, policyArn: string): Promise<string> {
+  const policy = await iam.send(new sdk.GetPolicyCommand({ PolicyArn: policyArn }));
   const version = await iam.send(
-    new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: policy.Policy?.DefaultVersionId ?? 'v1' }),
+    new sdk.GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: policy.Policy?.DefaultVersionId ?? 'v1' }),
   );
   return decodeDocument(version.PolicyVersion?.Document ?? '');
 }

@@ -1,4 +1,5 @@
 import { STSClient } from '@aws-sdk/client-sts';
+import { createSdkClient } from '../aws-clients/create-aws-client.js';
 import type { Credentials } from './credentials.js';
 
 export interface StsClientOptions {
@@ -16,17 +17,17 @@ export interface StsClientOptions {
 export type StsClientFactory = (credentials: Credentials, options: StsClientOptions) => STSClient;
 
 /**
- * An STS client for one set of credentials. The endpoint is passed through as given (iam-collect's pool once
- * accepted an endpoint and dropped it); a later issue folds this into the general client factory.
+ * An STS client for one set of credentials, from the one client factory (its endpoint kept, its settings looked
+ * up once per process). The credential path keeps its own figures: few attempts, in standard mode (an AssumeRole
+ * is one call, not a fan-out to pace), and short timeouts.
  */
 export const stsClientFor: StsClientFactory = (credentials, options) =>
-  new STSClient({
+  createSdkClient(STSClient, 'sts', {
     region: options.region,
     credentials,
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    endpoint: options.endpoint,
     maxAttempts: options.maxAttempts ?? 3,
-    requestHandler: {
-      connectionTimeout: options.connectionTimeoutMs ?? 3_000,
-      requestTimeout: options.requestTimeoutMs ?? 15_000,
-    },
+    retryMode: 'standard',
+    connectionTimeoutMs: options.connectionTimeoutMs ?? 3_000,
+    requestTimeoutMs: options.requestTimeoutMs ?? 15_000,
   });

@@ -75,7 +75,8 @@ export class FanoutEngine<T> {
     const limiter = new KeyedLimiter(options.perApiPerRegion ?? FANOUT_DEFAULTS.perApiPerRegion);
     this.#pool = new ClientPool({
       endpoint: options.endpoint,
-      maxSockets: Math.max(64, this.#concurrency * 2),
+      // A target may make several calls at once (inventory reads all its types together).
+      maxSockets: Math.max(64, this.#concurrency * 4),
       // No single request outlives its target: an abandoned one must not hold a socket forever.
       requestTimeoutMs: this.#timeoutMs,
       ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
@@ -164,9 +165,14 @@ export class FanoutEngine<T> {
     return classifyError(err);
   }
 
-  #context(attempt: Attempt, region: string, credentials: Credentials): WorkContext {
+  /** What a target's work gets: its credentials, its signal and clients of its account, noting each region used. */
+  #context(attempt: Attempt, target: FanoutTarget, credentials: Credentials, regions: Set<string>): WorkContext {
     const { st, signal } = attempt;
-    const client = (service: string) => this.#pool.get({ service, accountKey: st.key, region, credentials });
+    const client: WorkContext['client'] = (service, options = {}) => {
+      const region = options.region ?? target.region;
+      regions.add(region);
+      return this.#pool.get({ service, accountKey: st.key, region, credentials });
+    };
     return {
       credentials,
       signal,
@@ -200,16 +206,17 @@ export class FanoutEngine<T> {
     } catch (err) {
       return this.#fail(target, this.#verdict(err, attempt), attempt.t0);
     }
+    const regions = new Set([target.region]);
     try {
       const value = await abortable(
-        this.#options.work(target, this.#context(attempt, target.region, credentials)),
+        this.#options.work(target, this.#context(attempt, target, credentials, regions)),
         attempt.signal,
       );
       this.#report({ target, ok: true, value, ms: this.#now() - attempt.t0 });
     } catch (err) {
       await this.#failed(target, attempt, err);
     } finally {
-      this.#pool.release(attempt.st.key, target.region);
+      for (const region of regions) this.#pool.release(attempt.st.key, region);
     }
   }
 

@@ -202,4 +202,27 @@ describe('runFanout', () => {
     });
     expect(results).toHaveLength(2);
   });
+
+  it("gives pooled clients of the target's account in its own region, or in another when asked", async () => {
+    const accounts = testAccounts(['a'], ['us-east-1', 'eu-west-1']);
+    const regionOf = async (client: { config: unknown }) => {
+      const config = client.config as { region: () => Promise<string> };
+      return config.region();
+    };
+    const results = await collectFanout({
+      accounts,
+      credentialsFor: async () => creds,
+      work: async (_t, ctx) => {
+        const own = await ctx.client('s3');
+        const other = await ctx.client('s3', { region: 'ap-southeast-2' });
+        expect(await ctx.client('s3', { region: 'ap-southeast-2' })).toBe(other);
+        expect(await ctx.client('s3')).toBe(own);
+        return [await regionOf(own), await regionOf(other)];
+      },
+    });
+    expect(results.map((r) => (r.ok ? r.value : [])).sort()).toEqual([
+      ['eu-west-1', 'ap-southeast-2'],
+      ['us-east-1', 'ap-southeast-2'],
+    ]);
+  });
 });

@@ -19,8 +19,11 @@ export interface WorkContext {
   credentials: Credentials;
   /** Aborted on the target's timeout or on Ctrl-C: pass it to every call. */
   signal: AbortSignal;
-  /** A pooled client of `service` for this target's account and region. */
-  client(service: string): Promise<AwsClient>;
+  /**
+   * A pooled client of `service` for this target's account, in the target's region or in `region` (a bucket's
+   * tags live in the bucket's region). Made by the one factory; released when the target ends.
+   */
+  client(service: string, options?: { region?: string | undefined }): Promise<AwsClient>;
   /** One operation by name (`DescribeInstances`), paginated unless told otherwise. */
   call(
     service: string,

@@ -1,5 +1,6 @@
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { createSdkClient } from '../aws-clients/create-aws-client.js';
 
 export interface OrganizationsClientOptions {
   credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider;
@@ -11,15 +12,15 @@ export interface OrganizationsClientOptions {
 }
 
 /**
- * The Organizations client for discovery. Organizations throttles each account at a few requests per second,
- * and a 5,000-account organization takes thousands of calls: the SDK's adaptive retry mode backs off and
- * rate-limits on the client side instead of failing on the first ThrottlingException.
+ * The Organizations client for discovery, from the one client factory. Organizations throttles each account at
+ * a few requests per second, and a 5,000-account organization takes thousands of calls: the SDK's adaptive retry
+ * mode backs off and rate-limits on the client side instead of failing on the first ThrottlingException.
  */
 export function createOrganizationsClient(options: OrganizationsClientOptions): OrganizationsClient {
-  return new OrganizationsClient({
+  return createSdkClient(OrganizationsClient, 'organizations', {
     region: options.region ?? 'us-east-1',
     credentials: options.credentials,
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    endpoint: options.endpoint,
     retryMode: 'adaptive',
     maxAttempts: options.maxAttempts ?? 10,
   });

@@ -1,7 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
-import { callOperation, createAwsClient, findOperation, type AwsClient } from '../aws-clients/index.js';
+import { callOperation, findOperation, type AwsClient } from '../aws-clients/index.js';
 import type { Credentials } from '../credentials/credentials.js';
 import {
   classifyError,
@@ -98,12 +96,6 @@ export async function syncInventory(options: SyncInventoryOptions): Promise<Sync
     elapsedMs: 0,
     interrupted: false,
   };
-  // Shared keep-alive sockets: every target's clients reuse the connections to each regional endpoint.
-  const maxSockets = Math.max(64, (options.concurrency ?? 32) * 4);
-  const agents = {
-    httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
-    httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
-  };
   let knownTargets = 0;
   let inFlight = 0;
 
@@ -143,29 +135,18 @@ export async function syncInventory(options: SyncInventoryOptions): Promise<Sync
   };
 
   /**
-   * The clients of one target, made by the one factory and dropped when the target ends. Not the engine's
-   * `ctx.client`: that gives clients in the target's own region only, and a slice sometimes calls another
-   * (a bucket's tags in the bucket's region); these also carry the sync's call counter. Sockets are shared
-   * through `agents`; the clients are left to the garbage collector, since destroy() would close the shared
-   * agents. One target is one account × region, so the engine's per-API limit has nothing to share here.
+   * Each call (each page) counted once, as it is sent. The engine's clients are pooled and shared (a bucket's
+   * tags go through the client of the bucket's region), so the count is kept on a view of the client rather
+   * than on the client: a view keeps the client's class, which the SDK's paginators check.
    */
-  const newClient = async (service: string, region: string, credentials: Credentials): Promise<AwsClient> => {
-    const client = await createAwsClient(service, {
-      region,
-      credentials,
-      endpoint: options.endpoint,
-      ...agents,
-      ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
-    });
-    // Each call (each page) counted once, at the SDK's first middleware step.
-    client.middlewareStack.add(
-      (next) => (args) => {
+  const counted = (client: AwsClient): AwsClient => {
+    const view: AwsClient = Object.create(client) as AwsClient;
+    return Object.assign(view, {
+      send: (...args: Parameters<AwsClient['send']>) => {
         report.calls += 1;
-        return next(args);
+        return client.send(...args);
       },
-      { step: 'initialize', name: 'crossbarInventoryCallCount' },
-    );
-    return client;
+    });
   };
 
   const work = async (target: FanoutTarget, ctx: WorkContext): Promise<TargetValue> => {
@@ -173,16 +154,10 @@ export async function syncInventory(options: SyncInventoryOptions): Promise<Sync
     setMaxListeners(0, ctx.signal);
     const state: TargetState = { outcomes: new Map(), closed: false };
     states.set(targetKey(target), state);
-    // By service and region: a call can go to another region than the target's (a bucket's tags).
-    const clients = new Map<string, Promise<AwsClient>>();
+    // A call can go to another region than the target's (a bucket's tags): the engine's pooled client there.
     const call: CallAws = async (service, operation, input = {}, callOptions = {}) => {
-      const region = callOptions.region ?? target.region;
-      let client = clients.get(`${service}|${region}`);
-      if (!client) {
-        client = newClient(service, region, ctx.credentials);
-        clients.set(`${service}|${region}`, client);
-      }
-      return callOperation(await client, await findOperation(service, operation), input, { signal: ctx.signal });
+      const client = counted(await ctx.client(service, { region: callOptions.region }));
+      return callOperation(client, await findOperation(service, operation), input, { signal: ctx.signal });
     };
     const types = plan.typesFor(target);
     const sliceCtx = sliceContext(target);
@@ -255,8 +230,6 @@ export async function syncInventory(options: SyncInventoryOptions): Promise<Sync
     now,
   });
   await run.done;
-  agents.httpAgent.destroy();
-  agents.httpsAgent.destroy();
   report.elapsedMs = now() - started;
   report.interrupted = options.signal?.aborted === true;
   return report;
