@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module';
 
 /**
- * Terraform is not installed here: the HCL is checked with hcl2-parser (HashiCorp's own hcl/v2 parser compiled to
- * JavaScript, MIT). It answers `[object, error]`; the object is HCL's JSON form (blocks as arrays of bodies).
+ * The HCL's structure is read with hcl2-parser (HashiCorp's own hcl/v2 parser compiled to JavaScript, MIT), which
+ * needs no Terraform; generated-clean.test.ts runs terraform fmt and validate themselves where they are installed.
+ * It answers `[object, error]`; the object is HCL's JSON form (blocks as arrays of bodies).
  */
 type Parse = (text: string) => unknown;
 

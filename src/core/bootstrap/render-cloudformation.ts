@@ -72,6 +72,16 @@ function trustDocument(role: BootstrapRole): Record<string, unknown> {
   };
 }
 
+/**
+ * A role name with another level or MFA rule in some accounts has one resource per variant, and the accounts'
+ * parameters create exactly one of them (see targetParameters). cfn-lint cannot see that the conditions exclude
+ * each other and reports the shared RoleName (E3019); the resource says so instead of changing its shape.
+ */
+const SHARED_NAME_METADATA = {
+  'cfn-lint': { config: { ignore_checks: ['E3019'] } },
+  Comment: 'The stack instance parameters create one variant of this role name per account.',
+};
+
 export function targetTemplate(spec: BootstrapSpec): Record<string, unknown> {
   const defs = definitions(spec);
   const total = accountIdsOf(spec).length;
@@ -88,6 +98,7 @@ export function targetTemplate(spec: BootstrapSpec): Record<string, unknown> {
   };
   const resources: Record<string, unknown> = {};
   const outputs: Record<string, unknown> = {};
+  const sharedNames = new Set(defs.map((d) => d.role.name).filter((name, i, all) => all.indexOf(name) !== i));
   for (const def of defs) {
     const create = `Create${def.logicalId}`;
     parameters[create] = {
@@ -100,6 +111,7 @@ export function targetTemplate(spec: BootstrapSpec): Record<string, unknown> {
     resources[def.logicalId] = {
       Type: 'AWS::IAM::Role',
       Condition: create,
+      ...(sharedNames.has(def.role.name) ? { Metadata: SHARED_NAME_METADATA } : {}),
       Properties: {
         RoleName: def.role.name,
         Description: `crossbar ${def.role.level} access${def.role.mfa ? ' with MFA' : ''}`,
@@ -168,8 +180,11 @@ export function sourceTemplate(spec: BootstrapSpec): Record<string, unknown> {
 }
 
 export function renderCloudFormation(spec: BootstrapSpec, as: 'yaml' | 'json' = 'yaml'): RenderedFile[] {
+  // No anchors and aliases (`&a1` / `*a1`) for the objects the roles share: CloudFormation's YAML has none.
   const write = (value: unknown) =>
-    as === 'yaml' ? stringify(value, { lineWidth: 0 }) : `${JSON.stringify(value, null, 2)}\n`;
+    as === 'yaml'
+      ? stringify(value, { lineWidth: 0, aliasDuplicateObjects: false })
+      : `${JSON.stringify(value, null, 2)}\n`;
   return [
     { path: `cloudformation/crossbar-target-roles.${as}`, content: write(targetTemplate(spec)) },
     { path: `cloudformation/crossbar-source-groups.${as}`, content: write(sourceTemplate(spec)) },
