@@ -41,14 +41,13 @@ describe('confirmTarget', () => {
     );
     await expect(confirmTarget({ account, role: role(true) }, io, { ask: ask('prod') })).rejects.toMatchObject({
       code: 'USAGE',
-      exitCode: 2,
       message: "'prod' is not 'production': nothing was run",
     });
   });
 
   it('without a terminal it refuses, naming the account and --yes', async () => {
     await expect(confirmTarget({ account, role: role(true) }, io)).rejects.toMatchObject({
-      exitCode: 2,
+      code: 'USAGE',
       message:
         "production:admin needs confirmation and there is no terminal to type 'production' on: pass --yes to go ahead",
       hint: undefined,

@@ -28,7 +28,6 @@ export async function confirmTarget(
     throw new CrossbarError(
       'USAGE',
       `${account.name}:${role.key} needs confirmation and there is no terminal to type '${account.name}' on: pass --yes to go ahead`,
-      { exitCode: 2 },
     );
   }
   const stage = account.stage ? `, stage ${account.stage}` : '';
@@ -36,6 +35,6 @@ export async function confirmTarget(
     `${account.name} (${account.id}${stage}) as ${role.key} needs confirmation. Type the account name to continue: `,
   );
   if (answer !== account.name) {
-    throw new CrossbarError('USAGE', `'${answer}' is not '${account.name}': nothing was run`, { exitCode: 2 });
+    throw new CrossbarError('USAGE', `'${answer}' is not '${account.name}': nothing was run`);
   }
 }

@@ -64,7 +64,6 @@ function outputOf(command: Command, value: string | undefined): OutputFormat | u
     if (isAudit) return undefined;
     throw new CrossbarError('USAGE', `-o sarif is for crossbar audit only`, {
       hint: 'use table, json, csv or ndjson here',
-      exitCode: 2,
     });
   }
   return parseOutputFormat(value);

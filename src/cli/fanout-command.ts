@@ -5,7 +5,6 @@ import { CrossbarError } from '../core/errors.js';
 import { parseRegionList } from '../core/fanout/regions.js';
 import type { FanoutAccount, FanoutProgress } from '../core/fanout/types.js';
 import type { CliContext } from './context.js';
-import { fanoutAccounts } from './fanout-accounts.js';
 import { openCrossbarFor, type HopFlags } from './open-crossbar.js';
 import { createProgressBar } from './render/progress.js';
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from './report-error.js';
@@ -67,9 +66,7 @@ export function addFanoutFlags(command: Command, spec: FanoutFlagSpec): Command 
 export function wholeNumber(flag: string, text: string, min: number, max: number): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < min || n > max)
-    throw new CrossbarError('USAGE', `${flag} must be a whole number from ${min} to ${max} (got '${text}')`, {
-      exitCode: 2,
-    });
+    throw new CrossbarError('USAGE', `${flag} must be a whole number from ${min} to ${max} (got '${text}')`);
   return n;
 }
 
@@ -77,7 +74,7 @@ export function wholeNumber(flag: string, text: string, min: number, max: number
 export function timeoutMs(text: string): number {
   const n = Number(text);
   if (!Number.isFinite(n) || n <= 0 || n > 3600)
-    throw new CrossbarError('USAGE', `--timeout must be seconds from 1 to 3600 (got '${text}')`, { exitCode: 2 });
+    throw new CrossbarError('USAGE', `--timeout must be seconds from 1 to 3600 (got '${text}')`);
   return Math.round(n * 1000);
 }
 
@@ -98,7 +95,6 @@ export function parseFanoutFlags(flags: FanoutFlags, spec: FanoutFlagSpec): Fano
   if (regions === 'all' && spec.regions?.all === false)
     throw new CrossbarError('USAGE', `--regions all is not supported by ${spec.name}`, {
       hint: 'name the regions, e.g. --regions us-east-1,eu-west-1',
-      exitCode: 2,
     });
   if (Array.isArray(regions) && regions.length === 0)
     throw new CrossbarError('USAGE', '--regions is empty', {
@@ -106,7 +102,6 @@ export function parseFanoutFlags(flags: FanoutFlags, spec: FanoutFlagSpec): Fano
         spec.regions?.all === false
           ? 'e.g. --regions us-east-1,eu-west-1'
           : 'e.g. --regions us-east-1,eu-west-1 or --regions all',
-      exitCode: 2,
     });
   return { regions, concurrency, perAccount, timeoutMs: timeout };
 }
@@ -157,12 +152,9 @@ export async function openFanout(
   options: OpenFanoutOptions = {},
 ): Promise<Fanout> {
   const { crossbar } = await openCrossbarFor(ctx, command, flags);
-  const accounts = await fanoutAccounts(crossbar, selector, {
-    role: flags.role,
-    ...(options.includeSource !== undefined ? { includeSource: options.includeSource } : {}),
-  });
+  const accounts = await crossbar.fanoutAccounts(selector, { role: flags.role, includeSource: options.includeSource });
   if (accounts.length === 0 && options.requireAccounts !== false)
-    throw new CrossbarError('USAGE', `no account matches '${selector ?? ''}'`, { exitCode: 2 });
+    throw new CrossbarError('USAGE', `no account matches '${selector ?? ''}'`);
   options.check?.(accounts, crossbar);
   const source = options.skipSourceCheck ? undefined : await crossbar.sourceIdentity();
   const signal = ctx.handleInterrupts();

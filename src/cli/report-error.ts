@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { CrossbarError, isCrossbarError } from '../core/errors.js';
+import { CrossbarError, isCrossbarError, USAGE_CODES } from '../core/errors.js';
 import type { CliContext } from './context.js';
 
 /**
@@ -12,10 +12,20 @@ export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_INTERRUPTED = 130;
 
+/**
+ * The one mapping from an error to the CLI's exit status: 2 for usage and configuration errors (the request was
+ * wrong), 130 for an interruption, 1 for everything else (the work failed), including errors that are not ours.
+ */
+export function exitCodeFor(err: unknown): number {
+  if (!isCrossbarError(err)) return EXIT_FAILED;
+  if (err.code === 'INTERRUPTED') return EXIT_INTERRUPTED;
+  return USAGE_CODES.has(err.code) ? EXIT_USAGE : EXIT_FAILED;
+}
+
 /** Commander's own errors (unknown option, missing argument) become usage errors in our format. */
 export function fromCommanderError(err: CommanderError, commandPath: string): CrossbarError {
   const message = err.message.replace(/^error:\s*/i, '');
-  return new CrossbarError('USAGE', message, { hint: `see \`${commandPath} --help\``, exitCode: 2 });
+  return new CrossbarError('USAGE', message, { hint: `see \`${commandPath} --help\`` });
 }
 
 function causeChain(err: unknown): string[] {
@@ -37,6 +47,5 @@ export function reportError(err: unknown, ctx: Pick<CliContext, 'err' | 'colors'
   const hint = known ? known.hint : 'this looks like a bug in crossbar: run again with --debug and report the stack';
   if (hint) ctx.err(`${ctx.colors.dim('hint:')} ${hint}`);
   if (ctx.debug) for (const line of causeChain(err)) ctx.err(ctx.colors.dim(line));
-  if (known?.code === 'INTERRUPTED') return EXIT_INTERRUPTED;
-  return known?.exitCode ?? EXIT_FAILED;
+  return exitCodeFor(err);
 }

@@ -1,5 +1,6 @@
 import type { Config } from './config/schema.js';
-import { buildRegistry, type Registry, type RegistryAccount } from './config/registry.js';
+import { parseArn } from './arn.js';
+import { buildRegistry, type Registry, type RegistryAccount, type RegistryRole } from './config/registry.js';
 import { stsFailure } from './credentials/assume-error.js';
 import {
   CredentialEngine,
@@ -22,6 +23,7 @@ import {
   type TargetResult,
 } from './reachability.js';
 import { resolveTarget, selectAccounts, type ResolvedTarget } from './select/select-accounts.js';
+import type { FanoutAccount } from './fanout/types.js';
 
 /**
  * The composition root: built once by the CLI (or the server, or a test with fakes) from the config, the
@@ -53,6 +55,19 @@ export interface TargetIdentity {
   credentials: RedactedAccountCredentials;
 }
 
+export interface FanoutAccountOptions {
+  /** The role in every account, by key or IAM name (default: each account's default role). */
+  role?: string | undefined;
+  /**
+   * Reading everything (no selector, or `all`) includes the source's own account, reached with the source's own
+   * credentials, unless the registry lists it: where the people (users, groups) live, for audit and trail.
+   */
+  includeSource?: boolean | undefined;
+}
+
+/** The role key of the source's own account in a fan-out: its calls use the source's credentials, not a role. */
+export const SOURCE_ROLE_KEY = '(source)';
+
 export interface Crossbar {
   readonly config: Config;
   readonly registry: Registry;
@@ -61,14 +76,34 @@ export interface Crossbar {
   /** Config `endpoint` (the sandbox or another AWS-compatible endpoint). */
   readonly endpoint: string | undefined;
   now(): number;
+  /** The region the source signs in, resolved once (`source.region`, else us-east-1). */
+  readonly sourceRegion: string;
+  /** The source identity's credentials, resolved once from `source.profile` and the environment. */
+  readonly source: SourceProvider;
   resolveTarget(text: string): ResolvedTarget;
   selectAccounts(selector?: string): RegistryAccount[];
+  /**
+   * The role an account is reached with: `ref` by key or IAM name, else the account's default role. A role the
+   * registry does not list is tried by name (the account's ExternalId kept), so that a missing role is reported
+   * DENIED for that account instead of stopping a whole run.
+   */
+  roleFor(account: RegistryAccount, ref?: string): RegistryRole;
+  /** The ARN of role `roleName` in `account`, in the account's partition. */
+  roleArn(account: RegistryAccount, roleName: string): string;
+  /** The selected accounts, each with the role it is reached with: what every fan-out starts from. */
+  fanoutAccounts(selector: string | undefined, options?: FanoutAccountOptions): Promise<FanoutAccount[]>;
+  /** The source's own account as a fan-out account, reached with the source's credentials. */
+  sourceAccount(): Promise<FanoutAccount>;
+  /** Credentials of a fan-out account: the source's own for the source's account, an assumed role otherwise. */
+  credentialsFor(account: FanoutAccount): Promise<Credentials>;
   credentials(target: Pick<ResolvedTarget, 'account' | 'role'>): Promise<RedactedAccountCredentials>;
   /** The cache entry name of a target (for `credential-process`'s warm index). */
   cacheEntryFor(target: Pick<ResolvedTarget, 'account' | 'role'>): string;
   sourceIdentity(): Promise<SourceIdentity>;
   callerIdentity(credentials: Credentials, region?: string): Promise<CallerIdentity>;
   identityOf(target: ResolvedTarget): Promise<TargetIdentity>;
+  /** Proves a role is reachable: its credentials, then GetCallerIdentity with them (not a cache hit alone). */
+  probe(target: RoleTarget): Promise<Reach>;
   checkReachability(targets: readonly RoleTarget[], options?: CheckOptions): Promise<TargetResult<Reach>[]>;
 }
 
@@ -88,7 +123,7 @@ export function createCrossbar(options: CrossbarOptions): Crossbar {
     ...(options.keyring ? { keyring: options.keyring } : {}),
     ...(options.source ? { source: options.source } : {}),
   });
-  const stsRegion = options.config.source.region ?? 'us-east-1';
+  const stsRegion = registry.sourceRegion;
 
   const callerIdentity = async (credentials: Credentials, region = stsRegion): Promise<CallerIdentity> => {
     const sts = stsFactory(credentials, { region, ...(endpoint ? { endpoint } : {}) });
@@ -111,30 +146,92 @@ export function createCrossbar(options: CrossbarOptions): Crossbar {
     return { target, arn: caller.arn, accountId: caller.accountId, credentials };
   };
 
-  return {
+  const roleFor = (account: RegistryAccount, ref?: string): RegistryRole => {
+    if (ref === undefined) return account.defaultRole;
+    const configured = account.roles.find((r) => r.key === ref || r.name === ref);
+    if (configured) return configured;
+    const externalId = account.defaultRole.externalId;
+    return {
+      key: ref,
+      name: ref,
+      arn: roleArn(account, ref),
+      mfa: 'none',
+      confirm: false,
+      profileName: '',
+      ...(externalId ? { externalId } : {}),
+    };
+  };
+
+  let sourceAccount: Promise<FanoutAccount> | undefined;
+  const sourceAccountOnce = (): Promise<FanoutAccount> => {
+    sourceAccount ??= engine.sourceIdentity().then((source): FanoutAccount => {
+      const role: RegistryRole = {
+        key: SOURCE_ROLE_KEY,
+        name: SOURCE_ROLE_KEY,
+        arn: source.arn,
+        mfa: 'none',
+        confirm: false,
+        profileName: '',
+      };
+      const account: RegistryAccount = {
+        id: source.accountId,
+        name: `source:${source.accountId}`,
+        color: 'blue',
+        tags: {},
+        regions: [stsRegion],
+        roles: [role],
+        defaultRole: role,
+      };
+      return { account, role };
+    });
+    return sourceAccount;
+  };
+
+  const probe = async (target: RoleTarget): Promise<Reach> => {
+    const credentials = await engine.getCredentials(target);
+    const caller = await callerIdentity(credentials);
+    return { assumedArn: caller.arn, expiration: credentials.expiration };
+  };
+
+  const root: Crossbar = {
     config: options.config,
     registry,
     engine,
     home: options.home,
     endpoint,
     now,
+    sourceRegion: stsRegion,
+    source: engine.source,
     resolveTarget: (text) => resolveTarget(registry, text),
     selectAccounts: (selector) => selectAccounts(registry, selector),
+    roleFor,
+    roleArn,
+    async fanoutAccounts(selector, fanoutOptions = {}) {
+      const accounts = selectAccounts(registry, selector).map((account): FanoutAccount => ({
+        account,
+        role: roleFor(account, fanoutOptions.role),
+      }));
+      if (fanoutOptions.includeSource === true && (selector === undefined || selector === 'all')) {
+        const source = await sourceAccountOnce();
+        if (!accounts.some((a) => a.account.id === source.account.id)) accounts.unshift(source);
+      }
+      return accounts;
+    },
+    sourceAccount: sourceAccountOnce,
+    credentialsFor: (fa) => (fa.role.key === SOURCE_ROLE_KEY ? engine.source.provider() : engine.getCredentials(fa)),
     credentials: (target) => engine.getCredentials(target),
     cacheEntryFor: (target) => engine.cacheEntryFor(target),
     sourceIdentity: () => engine.sourceIdentity(),
     callerIdentity,
     identityOf,
-    // A reached role is proven by a call with its credentials, not by a cache hit alone.
-    checkReachability: (targets, checkOptions) =>
-      checkReachability(
-        targets,
-        async (target) => {
-          const credentials = await engine.getCredentials(target);
-          const caller = await callerIdentity(credentials);
-          return { assumedArn: caller.arn, expiration: credentials.expiration };
-        },
-        checkOptions,
-      ),
+    probe,
+    checkReachability: (targets, checkOptions) => checkReachability(root, targets, checkOptions),
   };
+  return root;
+}
+
+/** The ARN of a role in an account, in the partition of the account's own roles (aws, aws-cn, aws-us-gov). */
+function roleArn(account: RegistryAccount, roleName: string): string {
+  const partition = parseArn(account.defaultRole.arn).partition;
+  return `arn:${partition}:iam::${account.id}:role/${roleName}`;
 }

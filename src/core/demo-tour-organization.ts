@@ -1,3 +1,4 @@
+import { mapBounded } from './map-bounded.js';
 import {
   DescribeOrganizationalUnitCommand,
   ListParentsCommand,
@@ -24,21 +25,6 @@ export interface OrgAccountRow {
   /** From the `color` tag, as the console switch-role menu shows it (seed 004). */
   color: string | undefined;
   tags: Record<string, string>;
-}
-
-/** Runs `fn` over `items` with at most `limit` in flight, keeping the order of `items`. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next;
-      next += 1;
-      results[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 function tagMap(tags: Tag[] | undefined): Record<string, string> {
@@ -89,7 +75,7 @@ export async function tourOrganization(
   const accounts = [];
   for await (const page of paginateListAccounts({ client }, {})) accounts.push(...(page.Accounts ?? []));
   const ous = new OuPaths(client, options.signal);
-  return mapLimit(accounts, options.concurrency ?? 8, async (account): Promise<OrgAccountRow> => {
+  return mapBounded(accounts, options.concurrency ?? 8, async (account): Promise<OrgAccountRow> => {
     const id = account.Id ?? '';
     const [parent, tags] = await Promise.all([
       ous.parentOf(id),

@@ -2,9 +2,10 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
 import { createSdkClient } from './aws-clients/create-aws-client.js';
 import { CrossbarError } from './errors.js';
-import { mapLimit, tourOrganization, type OrgAccountRow } from './demo-tour-organization.js';
+import { mapBounded } from './map-bounded.js';
+import { tourOrganization, type OrgAccountRow } from './demo-tour-organization.js';
 
-export { mapLimit, type OrgAccountRow } from './demo-tour-organization.js';
+export { type OrgAccountRow } from './demo-tour-organization.js';
 
 /**
  * The demo's tour of the main job — see the organization, know who you are, hop into every account, with MFA
@@ -168,7 +169,7 @@ export async function runDemoTour(options: DemoTourOptions): Promise<DemoStep[]>
   add({ kind: 'identity', title: 'The source identity', who: options.source.name, identity });
 
   const members = accounts.filter((a) => a.id !== identity.account);
-  const readOnly = await mapLimit(members, concurrency, (account) =>
+  const readOnly = await mapBounded(members, concurrency, (account) =>
     hop(options, { from: options.source, account, role: options.readOnlyRole, withMfa: false, expect: 'allow' }),
   );
   add({

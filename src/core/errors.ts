@@ -2,7 +2,24 @@
  * The one error type of crossbar. Every error has a code, names the thing it is about, and says what to do
  * next in `hint`. The cause is kept, never flattened into a message.
  */
+/**
+ * What a fan-out target can fail with: the subset of codes a run reports per target (`DENIED ×2, THROTTLED ×1`).
+ * One vocabulary: these are error codes like any other.
+ */
+export const FAILURE_CODES = [
+  'DENIED',
+  'THROTTLED',
+  'REGION_DISABLED',
+  'TIMEOUT',
+  'INTERRUPTED',
+  'NOT_FOUND',
+  'INVALID',
+  'ERROR',
+] as const;
+export type FailureCode = (typeof FAILURE_CODES)[number];
+
 export type ErrorCode =
+  | FailureCode
   | 'CONFIG_INVALID'
   | 'CONFIG_NOT_FOUND'
   | 'USAGE'
@@ -18,22 +35,34 @@ export type ErrorCode =
   | 'CREDENTIALS_MISSING'
   | 'CREDENTIALS_EXPIRED'
   | 'ENDPOINT_UNREACHABLE'
-  | 'DENIED'
-  | 'THROTTLED'
-  | 'REGION_DISABLED'
-  | 'TIMEOUT'
-  | 'INTERRUPTED'
-  | 'SANDBOX'
-  | 'ERROR';
+  | 'SANDBOX';
 
 export interface CrossbarErrorOptions {
   hint?: string;
   cause?: unknown;
-  /** Exit code the CLI should use: 2 for usage and configuration errors, 1 otherwise. */
-  exitCode?: 1 | 2;
 }
 
-const USAGE_CODES: ReadonlySet<ErrorCode> = new Set([
+export class CrossbarError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: CrossbarErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'CrossbarError';
+    this.code = code;
+    this.hint = options.hint;
+  }
+}
+
+export function isCrossbarError(value: unknown): value is CrossbarError {
+  return value instanceof CrossbarError;
+}
+
+/**
+ * Codes that mean "the request itself is wrong" (a bad flag, config or name) rather than "the work failed":
+ * a front end maps them to its own status (the CLI's exit 2, a server's 400).
+ */
+export const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'CONFIG_INVALID',
   'CONFIG_NOT_FOUND',
   'USAGE',
@@ -43,20 +72,6 @@ const USAGE_CODES: ReadonlySet<ErrorCode> = new Set([
   'UNKNOWN_USER',
 ]);
 
-export class CrossbarError extends Error {
-  readonly code: ErrorCode;
-  readonly hint: string | undefined;
-  readonly exitCode: 1 | 2;
-
-  constructor(code: ErrorCode, message: string, options: CrossbarErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'CrossbarError';
-    this.code = code;
-    this.hint = options.hint;
-    this.exitCode = options.exitCode ?? (USAGE_CODES.has(code) ? 2 : 1);
-  }
-}
-
-export function isCrossbarError(value: unknown): value is CrossbarError {
-  return value instanceof CrossbarError;
+export function isUsageError(err: unknown): boolean {
+  return isCrossbarError(err) && USAGE_CODES.has(err.code);
 }

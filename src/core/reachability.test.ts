@@ -6,7 +6,6 @@ import { CrossbarError } from './errors.js';
 import {
   checkReachability,
   failureReason,
-  mapBounded,
   roleTargets,
   summarizeReachability,
   type RoleTarget,
@@ -55,15 +54,18 @@ describe('roleTargets', () => {
 describe('checkReachability', () => {
   it('one result per target in input order, failures as data, never a throw halfway', async () => {
     const targets = roleTargets(registry.accounts);
-    const results = await checkReachability(targets, async (t: RoleTarget) => {
+    const probe = async (t: RoleTarget) => {
       if (t.role.key === 'admin') throw denial('caller policy');
       if (t.account.name === 'production') throw new Error('socket hang up');
       return { assumedArn: `arn:aws:sts::${t.account.id}:assumed-role/${t.role.name}/alice`, expiration: undefined };
-    });
+    };
+    const results = await checkReachability({ probe, now: Date.now }, targets);
     expect(results.map((r) => r.ok)).toEqual([true, false, false]);
     const [, admin, prod] = results;
     expect(admin && !admin.ok && failureReason(admin.error)).toBe('caller policy');
-    expect(prod && !prod.ok && prod.error).toBeInstanceOf(CrossbarError);
+    // One vocabulary: a failure that is not crossbar's own becomes an ERROR target error, its cause kept.
+    expect(prod && !prod.ok && prod.error.code).toBe('ERROR');
+    expect(prod && !prod.ok && prod.error.cause).toBeInstanceOf(CrossbarError);
     expect(prod && !prod.ok && failureReason(prod.error)).toBe('ERROR');
     expect(summarizeReachability(results)).toBe('1 ok, 2 denied (caller policy ×1, ERROR ×1)');
   });
@@ -72,26 +74,5 @@ describe('checkReachability', () => {
     expect(failureReason(new CrossbarError('MFA_REQUIRED', 'x'))).toBe('MFA');
     expect(failureReason(new CrossbarError('MFA_INVALID', 'x'))).toBe('MFA');
     expect(failureReason(denial('ExternalId'))).toBe('ExternalId');
-  });
-});
-
-describe('mapBounded', () => {
-  it('never has more than the limit in flight and keeps the order', async () => {
-    let inFlight = 0;
-    let peak = 0;
-    const out = await mapBounded(
-      Array.from({ length: 20 }, (_, i) => i),
-      3,
-      async (n) => {
-        inFlight += 1;
-        peak = Math.max(peak, inFlight);
-        await new Promise((r) => setTimeout(r, 2 + (n % 4)));
-        inFlight -= 1;
-        return n * 2;
-      },
-    );
-    expect(peak).toBe(3);
-    expect(out).toEqual(Array.from({ length: 20 }, (_, i) => i * 2));
-    expect(await mapBounded([], 8, () => Promise.resolve(1))).toEqual([]);
   });
 });

@@ -214,16 +214,20 @@ describe('crossbar audit trail', () => {
     });
     expect(sourceContext.gaps).toEqual([]);
     const run = (since: string) =>
-      runTrail({
-        accounts,
-        registry: crossbar.registry,
-        window: parseSince(since, crossbar.now()),
-        endpoint: crossbar.endpoint,
-        sourceAccountId: MANAGEMENT,
-        sourceContext,
-        credentialsFor: (fa) => crossbar.credentials(fa),
-        now: () => crossbar.now(),
-      });
+      runTrail(
+        {
+          registry: crossbar.registry,
+          endpoint: crossbar.endpoint,
+          credentialsFor: (fa) => crossbar.credentials(fa),
+          now: () => crossbar.now(),
+        },
+        {
+          accounts,
+          window: parseSince(since, crossbar.now()),
+          sourceAccountId: MANAGEMENT,
+          sourceContext,
+        },
+      );
     const before = await run('1d');
     expect(before.join.unknownPrincipals).toHaveLength(1);
     expect(before.assumptions.some((a) => a.sessionName === 'alice-admin')).toBe(true);

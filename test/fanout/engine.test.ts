@@ -57,13 +57,17 @@ describe('fan-out across the demo organization', () => {
   it("reports every target exactly once, with values, and asks for each account's credentials once", async () => {
     const { credentialsFor, calls } = w.engine();
     const regions = ['us-east-1', 'eu-west-1', 'us-west-2'];
-    const results = await collectFanout({
-      accounts: w.accounts(reachable),
-      regions,
-      endpoint: w.sb.endpoint,
-      credentialsFor,
-      work: instances,
-    });
+    const results = await collectFanout(
+      {
+        endpoint: w.sb.endpoint,
+        credentialsFor,
+      },
+      {
+        accounts: w.accounts(reachable),
+        regions,
+        work: instances,
+      },
+    );
     expect(results).toHaveLength(12);
     expect(new Set(keysOf(results)).size).toBe(12);
     expect(results.every((r) => r.ok)).toBe(true);
@@ -85,14 +89,18 @@ describe('fan-out across the demo organization', () => {
     });
     try {
       const regions = ['us-east-1', 'eu-west-1', 'us-west-2', 'eu-central-1', 'ap-south-1'];
-      const results = await collectFanout({
-        accounts: w.accounts(reachable),
-        regions,
-        endpoint: w.sb.endpoint,
-        credentialsFor,
-        work: instances,
-        maxAttempts: 10,
-      });
+      const results = await collectFanout(
+        {
+          endpoint: w.sb.endpoint,
+          credentialsFor,
+        },
+        {
+          accounts: w.accounts(reachable),
+          regions,
+          work: instances,
+          maxAttempts: 10,
+        },
+      );
       expect(results).toHaveLength(20);
       expect(new Set(keysOf(results)).size).toBe(20);
       expect(throttles.count()).toBeGreaterThan(0);
@@ -108,13 +116,17 @@ describe('fan-out across the demo organization', () => {
 
   it('a denied account is reported DENIED with the reason in every region, not dropped', async () => {
     const { credentialsFor } = w.engine('bob');
-    const results = await collectFanout({
-      accounts: w.accounts('development,acme-without-id,outsider', 'bob'),
-      regions: ['us-east-1', 'eu-west-1'],
-      endpoint: w.sb.endpoint,
-      credentialsFor,
-      work: instances,
-    });
+    const results = await collectFanout(
+      {
+        endpoint: w.sb.endpoint,
+        credentialsFor,
+      },
+      {
+        accounts: w.accounts('development,acme-without-id,outsider', 'bob'),
+        regions: ['us-east-1', 'eu-west-1'],
+        work: instances,
+      },
+    );
     expect(results).toHaveLength(6);
     const got = byKey(results);
     for (const region of ['us-east-1', 'eu-west-1']) {
@@ -138,13 +150,17 @@ describe('fan-out across the demo organization', () => {
     if (!prod) throw new Error('no production');
     const admin = prod.account.roles.find((r) => r.key === 'admin');
     if (!admin) throw new Error('no admin role');
-    const results = await collectFanout({
-      accounts: [prod, { ...prod, role: admin }],
-      regions: ['us-east-1'],
-      endpoint: w.sb.endpoint,
-      credentialsFor,
-      work: instances,
-    });
+    const results = await collectFanout(
+      {
+        endpoint: w.sb.endpoint,
+        credentialsFor,
+      },
+      {
+        accounts: [prod, { ...prod, role: admin }],
+        regions: ['us-east-1'],
+        work: instances,
+      },
+    );
     const [readOnly, denied] = [
       results.find((r) => r.target.role.key !== 'admin'),
       results.find((r) => r.target.role.key === 'admin'),
@@ -157,13 +173,17 @@ describe('fan-out across the demo organization', () => {
 
   it('a region the account has not enabled is REGION_DISABLED; the account that opted in answers', async () => {
     const { credentialsFor } = w.engine();
-    const results = await collectFanout({
-      accounts: w.accounts('development,production'),
-      regions: ['eu-south-1', 'us-east-1'],
-      endpoint: w.sb.endpoint,
-      credentialsFor,
-      work: instances,
-    });
+    const results = await collectFanout(
+      {
+        endpoint: w.sb.endpoint,
+        credentialsFor,
+      },
+      {
+        accounts: w.accounts('development,production'),
+        regions: ['eu-south-1', 'us-east-1'],
+        work: instances,
+      },
+    );
     const got = byKey(results);
     expect(got.get('development/eu-south-1')).toMatchObject({
       ok: false,
@@ -175,13 +195,17 @@ describe('fan-out across the demo organization', () => {
 
   it('--regions all expands each account by its own opt-in status', async () => {
     const { credentialsFor } = w.engine();
-    const results = await collectFanout({
-      accounts: w.accounts('development,production'),
-      regions: 'all',
-      endpoint: w.sb.endpoint,
-      credentialsFor,
-      work: instances,
-    });
+    const results = await collectFanout(
+      {
+        endpoint: w.sb.endpoint,
+        credentialsFor,
+      },
+      {
+        accounts: w.accounts('development,production'),
+        regions: 'all',
+        work: instances,
+      },
+    );
     const regionsOf = (name: string) =>
       results
         .filter((r) => r.target.account.name === name)
@@ -199,13 +223,17 @@ describe('fan-out across the demo organization', () => {
 
   it('--regions all for a denied account reports the whole account once, and the grid fills its row', async () => {
     const { credentialsFor } = w.engine('bob');
-    const results = await collectFanout({
-      accounts: w.accounts('development,acme-without-id', 'bob'),
-      regions: 'all',
-      endpoint: w.sb.endpoint,
-      credentialsFor,
-      work: instances,
-    });
+    const results = await collectFanout(
+      {
+        endpoint: w.sb.endpoint,
+        credentialsFor,
+      },
+      {
+        accounts: w.accounts('development,acme-without-id', 'bob'),
+        regions: 'all',
+        work: instances,
+      },
+    );
     const acme = results.filter((r) => r.target.account.name === 'acme-without-id');
     expect(acme).toHaveLength(1);
     expect(acme[0]).toMatchObject({ ok: false, target: { region: '*' }, error: { code: 'DENIED' } });
@@ -216,13 +244,17 @@ describe('fan-out across the demo organization', () => {
 
   it('a region that does not exist is INVALID with the closest names; the other regions run', async () => {
     const { credentialsFor } = w.engine();
-    const results = await collectFanout({
-      accounts: w.accounts('development'),
-      regions: ['us-east-1', 'eu-wst-1', 'xx-nowhere-1', 'Mars'],
-      endpoint: w.sb.endpoint,
-      credentialsFor,
-      work: instances,
-    });
+    const results = await collectFanout(
+      {
+        endpoint: w.sb.endpoint,
+        credentialsFor,
+      },
+      {
+        accounts: w.accounts('development'),
+        regions: ['us-east-1', 'eu-wst-1', 'xx-nowhere-1', 'Mars'],
+        work: instances,
+      },
+    );
     const got = byKey(results);
     expect(got.get('development/us-east-1')?.ok).toBe(true);
     for (const bad of ['eu-wst-1', 'xx-nowhere-1', 'Mars'])
@@ -241,14 +273,18 @@ describe('fan-out across the demo organization', () => {
     );
     w.sb.faults.set({ rules: [{ service: 'ec2', account: '333333333333', latencyMs: 2_000 }] });
     const started = Date.now();
-    const results = await collectFanout({
-      accounts: w.accounts('development,staging'),
-      regions: ['us-east-1'],
-      endpoint: w.sb.endpoint,
-      credentialsFor,
-      work: instances,
-      timeoutMs: 400,
-    });
+    const results = await collectFanout(
+      {
+        endpoint: w.sb.endpoint,
+        credentialsFor,
+      },
+      {
+        accounts: w.accounts('development,staging'),
+        regions: ['us-east-1'],
+        work: instances,
+        timeoutMs: 400,
+      },
+    );
     expect(Date.now() - started).toBeLessThan(1_800);
     const got = byKey(results);
     expect(got.get('development/us-east-1')?.ok).toBe(true);
@@ -262,15 +298,19 @@ describe('fan-out across the demo organization', () => {
     const regions = ['us-east-1', 'eu-west-1', 'us-west-2', 'eu-central-1'];
     const results: TargetResult<number>[] = [];
     const started = Date.now();
-    const run = runFanout({
-      accounts: w.accounts(reachable),
-      regions,
-      endpoint: w.sb.endpoint,
-      credentialsFor,
-      work: instances,
-      concurrency: 2,
-      signal: stop.signal,
-    });
+    const run = runFanout(
+      {
+        endpoint: w.sb.endpoint,
+        credentialsFor,
+      },
+      {
+        accounts: w.accounts(reachable),
+        regions,
+        work: instances,
+        concurrency: 2,
+        signal: stop.signal,
+      },
+    );
     for await (const r of run) {
       results.push(r);
       if (results.length === 3) stop.abort('SIGINT');
@@ -293,25 +333,29 @@ describe('fan-out across the demo organization', () => {
     const perAccount = new Map<string, number>();
     let peakPerAccount = 0;
     const regions = ['us-east-1', 'eu-west-1', 'us-west-2', 'eu-central-1', 'ap-south-1', 'sa-east-1'];
-    await collectFanout({
-      accounts: w.accounts(reachable),
-      regions,
-      endpoint: w.sb.endpoint,
-      credentialsFor,
-      concurrency: 5,
-      perAccount: 2,
-      work: async (target) => {
-        now += 1;
-        peak = Math.max(peak, now);
-        const n = (perAccount.get(target.account.id) ?? 0) + 1;
-        perAccount.set(target.account.id, n);
-        peakPerAccount = Math.max(peakPerAccount, n);
-        await new Promise((r) => setTimeout(r, 20));
-        now -= 1;
-        perAccount.set(target.account.id, n - 1);
-        return 0;
+    await collectFanout(
+      {
+        endpoint: w.sb.endpoint,
+        credentialsFor,
       },
-    });
+      {
+        accounts: w.accounts(reachable),
+        regions,
+        concurrency: 5,
+        perAccount: 2,
+        work: async (target) => {
+          now += 1;
+          peak = Math.max(peak, now);
+          const n = (perAccount.get(target.account.id) ?? 0) + 1;
+          perAccount.set(target.account.id, n);
+          peakPerAccount = Math.max(peakPerAccount, n);
+          await new Promise((r) => setTimeout(r, 20));
+          now -= 1;
+          perAccount.set(target.account.id, n - 1);
+          return 0;
+        },
+      },
+    );
     expect(peak).toBe(5);
     expect(peakPerAccount).toBe(2);
   });
@@ -320,14 +364,18 @@ describe('fan-out across the demo organization', () => {
     const { credentialsFor } = w.engine();
     w.sb.faults.set({ rules: [{ service: 'ec2', latencyMs: 150 }] });
     const started = Date.now();
-    const [result] = await collectFanout({
-      accounts: w.accounts('development'),
-      regions: ['us-east-1'],
-      endpoint: w.sb.endpoint,
-      credentialsFor,
-      perApiPerRegion: 2,
-      work: async (_t, ctx) => Promise.all(Array.from({ length: 6 }, () => ctx.call('ec2', 'DescribeInstances'))),
-    });
+    const [result] = await collectFanout(
+      {
+        endpoint: w.sb.endpoint,
+        credentialsFor,
+      },
+      {
+        accounts: w.accounts('development'),
+        regions: ['us-east-1'],
+        perApiPerRegion: 2,
+        work: async (_t, ctx) => Promise.all(Array.from({ length: 6 }, () => ctx.call('ec2', 'DescribeInstances'))),
+      },
+    );
     // Six calls two at a time: three rounds of 150 ms, not one.
     expect(Date.now() - started).toBeGreaterThanOrEqual(420);
     expect(result?.ok).toBe(true);

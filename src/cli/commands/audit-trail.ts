@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import type { Assumption, TrailReport, TrustUsage } from '../../core/audit/trail/index.js';
 import type { TrustEdge } from '../../core/audit/types.js';
 import type { CliContext } from '../context.js';
-import { sourceProvider, sourceRegion } from '../fanout-accounts.js';
 import {
   addFanoutFlags,
   finishFanout,
@@ -260,14 +259,14 @@ export async function runAuditTrail(
   });
   const { crossbar } = fan;
   const since = window ?? parseSince(flags.since, crossbar.now());
-  const source = await sourceProvider(ctx, crossbar);
   // Names for the source's organization and principal ids: optional, so its failure is a note, not an error.
-  const sourceContext = source()
+  const sourceContext = crossbar.source
+    .provider()
     .then((credentials) =>
       loadSourceContext({
         credentials,
         endpoint: crossbar.endpoint,
-        region: sourceRegion(crossbar),
+        region: crossbar.sourceRegion,
         signal: fan.signal,
       }),
     )
@@ -281,20 +280,16 @@ export async function runAuditTrail(
     ),
   );
   const report: TrailReport = await withProgress(ctx, async (onProgress) =>
-    runTrail({
+    runTrail(crossbar, {
       accounts: fan.accounts,
-      registry: crossbar.registry,
       window: since,
       regions,
-      endpoint: crossbar.endpoint,
       concurrency: limits.concurrency,
       timeoutMs: limits.timeoutMs,
       signal: fan.signal,
-      credentialsFor: (fa) => crossbar.credentials(fa),
       sourceAccountId: fan.source?.accountId,
       sourceContext: await sourceContext,
       onProgress,
-      now: () => crossbar.now(),
     }),
   );
   const format = resolveOutputFormat(ctx.output, ctx.io.stdout.isTTY);

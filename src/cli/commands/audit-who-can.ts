@@ -28,7 +28,6 @@ function targetRoleArn(crossbar: Crossbar, text: string): string {
     if (arn.service !== 'iam' || arn.resourceType !== 'role')
       throw new CrossbarError('USAGE', `${text} is not a role ARN`, {
         hint: 'e.g. arn:aws:iam::444444444444:role/administrator',
-        exitCode: 2,
       });
     return text;
   }
@@ -36,28 +35,22 @@ function targetRoleArn(crossbar: Crossbar, text: string): string {
 }
 
 async function runWhoCan(ctx: CliContext, command: Command, target: string, flags: WhoCanFlags): Promise<number> {
-  const [{ collectAccounts }, { buildTrustGraph, orgViewOf }, { whoCan }, { fanoutAccounts, sourceCredentialsFor }] =
-    await Promise.all([
-      import('../../core/audit/run-audit.js'),
-      import('../../core/audit/trust-graph.js'),
-      import('../../core/audit/who-can.js'),
-      import('../fanout-accounts.js'),
-    ]);
+  const [{ collectAccounts }, { buildTrustGraph, orgViewOf }, { whoCan }] = await Promise.all([
+    import('../../core/audit/run-audit.js'),
+    import('../../core/audit/trust-graph.js'),
+    import('../../core/audit/who-can.js'),
+  ]);
   const { crossbar } = await openCrossbarFor(ctx, command, flags);
   const roleArn = targetRoleArn(crossbar, target);
-  const accounts = await fanoutAccounts(crossbar, undefined, { role: flags.role, includeSource: true });
+  const accounts = await crossbar.fanoutAccounts(undefined, { role: flags.role, includeSource: true });
   const stop = ctx.handleInterrupts();
   const bar = createProgressBar(ctx.io.stderr, { colors: ctx.colors });
   let read;
   try {
-    read = await collectAccounts({
+    read = await collectAccounts(crossbar, {
       accounts,
-      registry: crossbar.registry,
-      credentialsFor: await sourceCredentialsFor(ctx, crossbar),
-      endpoint: crossbar.endpoint,
       signal: stop,
       onProgress: (p) => bar.update(p),
-      now: () => crossbar.now(),
     });
   } finally {
     bar.stop();
@@ -73,7 +66,6 @@ async function runWhoCan(ctx: CliContext, command: Command, target: string, flag
         : `No role ${roleArn} in the accounts read`,
       {
         hint: owner ? owner.message : 'Check the role name with `crossbar run ACCOUNT -- iam ListRoles`',
-        exitCode: owner ? 1 : 2,
       },
     );
   }

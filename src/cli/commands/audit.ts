@@ -5,7 +5,6 @@ import { homeOf } from '../../core/config-location.js';
 import { CrossbarError } from '../../core/errors.js';
 import { SEVERITIES, type Severity } from '../../core/audit/types.js';
 import type { CliContext } from '../context.js';
-import { sourceCredentialsFor } from '../fanout-accounts.js';
 import {
   addFanoutFlags,
   finishFanout,
@@ -43,10 +42,7 @@ const AUDIT_FLAGS: FanoutFlagSpec = {
 function failOnOf(value: string | undefined): Severity | undefined {
   if (value === undefined) return undefined;
   const found = SEVERITIES.find((s) => s === value);
-  if (!found)
-    throw new CrossbarError('USAGE', `--fail-on must be one of ${SEVERITIES.join(', ')} (got '${value}')`, {
-      exitCode: 2,
-    });
+  if (!found) throw new CrossbarError('USAGE', `--fail-on must be one of ${SEVERITIES.join(', ')} (got '${value}')`);
   return found;
 }
 
@@ -57,7 +53,6 @@ function formatOf(ctx: CliContext, flag: string | undefined): AuditFormat {
   if (ctx.output !== undefined)
     throw new CrossbarError('USAGE', `audit prints table, json or sarif (got -o ${ctx.output})`, {
       hint: 'use --format table|json|sarif',
-      exitCode: 2,
     });
   return ctx.io.stdout.isTTY ? 'table' : 'json';
 }
@@ -88,20 +83,15 @@ export async function runAudit(
     includeSource: flags.source,
     skipSourceCheck: true,
   });
-  const credentialsFor = await sourceCredentialsFor(ctx, fan.crossbar);
   ctx.err(ctx.colors.dim(`audit of ${plural(fan.accounts.length, 'account')} (IAM, trust policies, access keys, MFA)`));
   const localFile = credentialsFilePath(ctx.io.env);
   const report = await withProgress(ctx, (onProgress) =>
-    audit({
+    audit(fan.crossbar, {
       accounts: fan.accounts,
-      registry: fan.crossbar.registry,
-      credentialsFor,
-      endpoint: fan.crossbar.endpoint,
       concurrency: limits.concurrency,
       timeoutMs: limits.timeoutMs,
       signal: fan.signal,
       onProgress,
-      now: () => fan.crossbar.now(),
       ...(existsSync(localFile) ? { localCredentialsFile: localFile } : {}),
     }),
   );

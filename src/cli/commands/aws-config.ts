@@ -61,7 +61,6 @@ export function crossbarCommandWords(text: string | undefined): string[] | undef
   if (words.length === 0)
     throw new CrossbarError('USAGE', '--crossbar-command is empty', {
       hint: 'e.g. --crossbar-command "node /opt/crossbar/bin/crossbar.js"',
-      exitCode: 2,
     });
   return words;
 }

@@ -36,7 +36,7 @@ type Core = typeof import('../../core/bootstrap/index.js');
 const collect = (value: string, prior: string[] = []) => [...prior, value];
 
 function usage(message: string, hint?: string): CrossbarError {
-  return new CrossbarError('USAGE', message, { exitCode: 2, ...(hint ? { hint } : {}) });
+  return new CrossbarError('USAGE', message, { ...(hint ? { hint } : {}) });
 }
 
 /** The wildcard decision is printed whatever the mode: it widens what the group may assume. */
@@ -201,18 +201,7 @@ export async function runBootstrap(
     writeOut(ctx, renderFiles(core, spec, flags), flags.out);
     return EXIT_OK;
   }
-  const region = crossbar.config.source.region ?? 'us-east-1';
-  const { mfaCodeProviderFor, sourceEnv } = await import('../config-context.js');
-  const { resolveSourceProvider } = await import('../../core/credentials/index.js');
-  const mfaCodeProvider = mfaCodeProviderFor(ctx, flags.mfaCode);
-  const source = resolveSourceProvider({
-    env: sourceEnv(ctx.io.env),
-    region,
-    ...(crossbar.config.source.profile ? { profile: crossbar.config.source.profile } : {}),
-    ...(crossbar.endpoint ? { endpoint: crossbar.endpoint } : {}),
-    ...(mfaCodeProvider ? { mfaCodeProvider } : {}),
-  });
-  const access = core.createIamAccess({ crossbar, via: flags.via, sourceCredentials: source.provider, region });
+  const access = core.createIamAccess(crossbar, { via: flags.via });
   try {
     ctx.err(
       ctx.colors.dim(

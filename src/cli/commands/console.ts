@@ -63,7 +63,6 @@ function printSwitchRole(ctx: CliContext, target: ResolvedTarget): number {
       `${label(target)} is reached through ${target.role.via}: the console cannot switch to a chained role`,
       {
         hint: `Use \`crossbar console ${label(target)}\` for a federated sign-in instead`,
-        exitCode: 2,
       },
     );
   }

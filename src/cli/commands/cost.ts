@@ -41,7 +41,6 @@ function chartFormat(file: string | undefined): 'svg' | 'png' | undefined {
   if (ext === '.svg' || ext === '.png') return ext === '.svg' ? 'svg' : 'png';
   throw new CrossbarError('USAGE', `--chart '${file}' must end in .svg or .png`, {
     hint: 'e.g. --chart bill.svg or --chart bill.png',
-    exitCode: 2,
   });
 }
 
@@ -140,24 +139,9 @@ export async function runCostCommand(ctx: CliContext, command: Command, flags: C
   const chart = chartFormat(flags.chart);
   const { crossbar } = await openCrossbarFor(ctx, command, flags.mfaCode ? { mfaCode: flags.mfaCode } : {});
   const range = cost.resolveRange(flags, granularity, crossbar.now());
-  const [{ resolveSourceProvider }, { sourceEnv, mfaCodeProviderFor }] = await Promise.all([
-    import('../../core/credentials/index.js'),
-    import('../config-context.js'),
-  ]);
-  const mfa = mfaCodeProviderFor(ctx, flags.mfaCode);
-  const { config } = crossbar;
-  const source = resolveSourceProvider({
-    env: sourceEnv(ctx.io.env),
-    region: config.source.region ?? 'us-east-1',
-    ...(config.source.profile ? { profile: config.source.profile } : {}),
-    ...(crossbar.endpoint ? { endpoint: crossbar.endpoint } : {}),
-    ...(mfa ? { mfaCodeProvider: mfa } : {}),
-  });
   const loaded = await cost.loadCost(crossbar, {
     query: { by, ...range, granularity, metric },
     payer: flags.payer,
-    sourceCredentials: source.provider,
-    sourceLabel: source.label,
     refresh: flags.refresh === true,
     signal: ctx.signal,
   });

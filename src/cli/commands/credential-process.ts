@@ -4,7 +4,7 @@ import { readWarmCredentials, recordTargetIndex } from '../../core/warm-credenti
 import type { CliContext } from '../context.js';
 import type { CliRuntime } from '../runtime.js';
 import { configFlag, openCrossbarFor, type HopFlags } from '../open-crossbar.js';
-import { EXIT_FAILED, EXIT_OK } from '../report-error.js';
+import { EXIT_OK, exitCodeFor } from '../report-error.js';
 import { credentialProcessJson, warmOptions, warmTarget } from './credential-process-warm.js';
 
 /**
@@ -47,7 +47,7 @@ export async function runCredentialProcess(
   } catch (err) {
     if (ctx.debug) throw err;
     ctx.err(oneLine(err));
-    return isCrossbarError(err) ? err.exitCode : EXIT_FAILED;
+    return exitCodeFor(err);
   }
 }
 

@@ -43,7 +43,6 @@ export function refuseNesting(env: Readonly<Record<string, string | undefined>>)
   if (current) {
     throw new CrossbarError('USAGE', `already inside crossbar exec for ${current}: exit that shell first`, {
       hint: `or unset ${ACCOUNT_VAR} if it was left over from \`crossbar env\``,
-      exitCode: 2,
     });
   }
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatProblem, parseConfig } from '../../core/config/load-config.js';
-import { buildRegistry, type Registry } from '../../core/config/registry.js';
+import { buildRegistry, type Registry, DEFAULT_REGION } from '../../core/config/registry.js';
 import { homeOf } from '../../core/config-location.js';
 import { CrossbarError } from '../../core/errors.js';
 import { readAwsConfig, resolveAwsConfigPath } from '../../core/aws-config/index.js';
@@ -50,8 +50,7 @@ interface Found {
   origin: string;
 }
 
-const usage = (message: string, hint?: string) =>
-  new CrossbarError('USAGE', message, { ...(hint ? { hint } : {}), exitCode: 2 });
+const usage = (message: string, hint?: string) => new CrossbarError('USAGE', message, { ...(hint ? { hint } : {}) });
 
 /** `--endpoint`, else CROSSBAR_ENDPOINT (the sandbox); real AWS otherwise. */
 export function initEndpoint(flag: string | undefined, env: Record<string, string | undefined>): string | undefined {
@@ -149,7 +148,7 @@ function progressPrinter(ctx: CliContext): (event: DiscoveryProgress) => void {
 }
 
 async function fromOrganization(ctx: CliContext, flags: InitFlags, endpoint: string | undefined): Promise<Found> {
-  const region = flags.region ?? ctx.io.env.AWS_REGION ?? 'us-east-1';
+  const region = flags.region ?? ctx.io.env.AWS_REGION ?? DEFAULT_REGION;
   const { credentials, caller, label } = await callerOf(ctx, flags, endpoint, region);
   ctx.err(`listing the organization as ${caller.arn} (${label})`);
   const client = createOrganizationsClient({ credentials, region, ...(endpoint ? { endpoint } : {}) });
@@ -185,7 +184,6 @@ function fromAwsConfig(ctx: CliContext, flags: InitFlags): Found {
   if (found.imported.length === 0) {
     throw new CrossbarError('CONFIG_INVALID', `${path} has no role profiles (role_arn) to import`, {
       hint: 'crossbar imports profiles such as [profile acme-prod-admin] with role_arn and source_profile; or use --from-organization',
-      exitCode: 1,
     });
   }
   const namespace = flags.namespace;

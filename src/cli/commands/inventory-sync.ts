@@ -61,19 +61,23 @@ export async function runInventorySync(
   const store = InventoryStore.open(db);
   const format = resolveOutputFormat(ctx.output, ctx.io.stdout.isTTY);
   const report = await withProgress(ctx, (onProgress) =>
-    syncInventory({
-      accounts: fan.accounts,
-      types,
-      regions: limits.regions,
-      store,
-      concurrency: limits.concurrency,
-      perAccount: limits.perAccount,
-      timeoutMs: limits.timeoutMs,
-      endpoint: fan.crossbar.endpoint,
-      signal: fan.signal,
-      credentialsFor: (fa) => fan.crossbar.credentials(fa),
-      onProgress,
-    }),
+    syncInventory(
+      {
+        endpoint: fan.crossbar.endpoint,
+        credentialsFor: (fa) => fan.crossbar.credentials(fa),
+      },
+      {
+        accounts: fan.accounts,
+        types,
+        regions: limits.regions,
+        store,
+        concurrency: limits.concurrency,
+        perAccount: limits.perAccount,
+        timeoutMs: limits.timeoutMs,
+        signal: fan.signal,
+        onProgress,
+      },
+    ),
   ).finally(() => store.close());
   printSyncReport(ctx, format, report, {
     db,

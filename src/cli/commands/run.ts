@@ -61,13 +61,11 @@ async function operationPlan(words: readonly string[], paginate: boolean): Promi
   if (service === undefined || operation === undefined) {
     throw new CrossbarError('USAGE', 'run needs SERVICE OPERATION after --', {
       hint: 'e.g. crossbar run all -- ec2 describe-instances, or --exec -- CMD to run a command',
-      exitCode: 2,
     });
   }
   if (extra.length > 0)
     throw new CrossbarError('USAGE', `Unexpected arguments after the parameters: ${extra.join(' ')}`, {
       hint: `Quote the JSON parameters as one argument: '{"MaxResults": 5}'`,
-      exitCode: 2,
     });
   const op = await findOperation(service, operation);
   const input = validateInput(op, parseJsonInput(json));
@@ -83,7 +81,6 @@ function execPlan(ctx: CliContext, words: readonly string[], endpoint: () => str
   if (words.length === 0)
     throw new CrossbarError('USAGE', 'run --exec needs a command after --', {
       hint: 'e.g. crossbar run all --exec -- aws sts get-caller-identity',
-      exitCode: 2,
     });
   return {
     label: words.join(' '),
@@ -106,7 +103,6 @@ function refuseUnconfirmed(accounts: readonly FanoutAccount[], yes: boolean): vo
     `The role ${guarded[0]?.role.key} of ${guarded.map((a) => a.account.name).join(', ')} is marked confirm: true`,
     {
       hint: 'A run cannot ask account by account: pass --yes to go ahead, or pick another --role',
-      exitCode: 2,
     },
   );
 }
@@ -136,19 +132,23 @@ export async function runRun(
   // Machine formats stream: a line per target as it finishes.
   const out = createRenderer(format, { stdout: ctx.io.stdout, err: ctx.err }, runView(ctx, report));
   await withProgress(ctx, async (onProgress) => {
-    const run = runFanout<unknown>({
-      accounts: fan.accounts,
-      regions: limits.regions,
-      endpoint: fan.crossbar.endpoint,
-      concurrency: limits.concurrency,
-      perAccount: limits.perAccount,
-      perApiPerRegion: FANOUT_DEFAULTS.perApiPerRegion,
-      timeoutMs: limits.timeoutMs,
-      signal: fan.signal,
-      credentialsFor: (fa) => fan.crossbar.credentials(fa),
-      work: plan.work,
-      onProgress,
-    });
+    const run = runFanout<unknown>(
+      {
+        endpoint: fan.crossbar.endpoint,
+        credentialsFor: (fa) => fan.crossbar.credentials(fa),
+      },
+      {
+        accounts: fan.accounts,
+        regions: limits.regions,
+        concurrency: limits.concurrency,
+        perAccount: limits.perAccount,
+        perApiPerRegion: FANOUT_DEFAULTS.perApiPerRegion,
+        timeoutMs: limits.timeoutMs,
+        signal: fan.signal,
+        work: plan.work,
+        onProgress,
+      },
+    );
     for await (const result of run) {
       results.push(result);
       out.row(result);

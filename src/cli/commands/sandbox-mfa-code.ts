@@ -21,11 +21,10 @@ export function resolveEndpoint(flag: string | undefined, env: Record<string, st
   } catch {
     throw new CrossbarError('USAGE', `the endpoint '${text}' is not a URL`, {
       hint: `pass --endpoint like ${DEFAULT_ENDPOINT}`,
-      exitCode: 2,
     });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new CrossbarError('USAGE', `the endpoint '${text}' is not an http(s) URL`, { exitCode: 2 });
+    throw new CrossbarError('USAGE', `the endpoint '${text}' is not an http(s) URL`);
   return text.replace(/\/+$/, '');
 }
 
@@ -67,7 +66,6 @@ export async function fetchMfaCode(
   const message =
     isRecord(body) && typeof body.error === 'string' ? body.error : `the sandbox answered HTTP ${response.status}`;
   throw new CrossbarError('UNKNOWN_USER', message, {
-    exitCode: 1,
     hint: 'the demo organization has alice (with MFA) and bob in 111111111111',
   });
 }

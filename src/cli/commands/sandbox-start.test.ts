@@ -49,7 +49,7 @@ describe('parseStartFlags', () => {
     try {
       parseStartFlags({ ...base, ...flags }, '/work');
     } catch (err) {
-      expect(err).toMatchObject({ code: 'USAGE', exitCode: 2 });
+      expect(err).toMatchObject({ code: 'USAGE' });
     }
   });
 });

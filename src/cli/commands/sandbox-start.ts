@@ -36,8 +36,7 @@ export interface StartPlan {
   statePath?: string;
 }
 
-const usage = (message: string, hint?: string) =>
-  new CrossbarError('USAGE', message, { ...(hint ? { hint } : {}), exitCode: 2 });
+const usage = (message: string, hint?: string) => new CrossbarError('USAGE', message, { ...(hint ? { hint } : {}) });
 
 function number(
   flag: string,
@@ -111,20 +110,19 @@ export async function launchSandbox(plan: StartPlan, log: (line: string) => void
       case 'EADDRINUSE':
         throw new CrossbarError('USAGE', `port ${plan.port} is in use: pass --port 0 or another port`, {
           cause,
-          exitCode: 2,
         });
       case 'EACCES':
         throw new CrossbarError(
           'USAGE',
           `not allowed to listen on port ${plan.port}: pass --port 0 or a port above 1023`,
-          { cause, exitCode: 2 },
+          { cause },
         );
       case 'EADDRNOTAVAIL':
       case 'ENOTFOUND':
         throw new CrossbarError(
           'USAGE',
           `cannot listen on host ${plan.host}: pass --host 127.0.0.1 or an address of this machine`,
-          { cause, exitCode: 2 },
+          { cause },
         );
     }
     // The state file is the only input that reaches the sandbox unchecked; it refuses a bad one with ApiError.

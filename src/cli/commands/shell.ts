@@ -12,7 +12,7 @@ import type { CliRuntime } from '../runtime.js';
 import { openCrossbarFor } from '../open-crossbar.js';
 import { canPrompt } from '../prompt.js';
 import { paintStage } from '../render/stage.js';
-import { EXIT_INTERRUPTED } from '../report-error.js';
+import { EXIT_INTERRUPTED, exitCodeFor } from '../report-error.js';
 import { runChild } from '../run-child.js';
 import { pipeLines, terminalLines, type LineSource } from '../shell-input.js';
 import { refuseNesting, varsFor, type TargetFlags } from './exec.js';
@@ -189,7 +189,7 @@ export async function runShell(
         if ((await handle(s, line)) === 'exit') break;
       } catch (err) {
         report(s, err);
-        if (!input.interactive) s.state.status = isCrossbarError(err) ? err.exitCode : 1;
+        if (!input.interactive) s.state.status = exitCodeFor(err);
       }
       if (signal.aborted) return EXIT_INTERRUPTED;
     }

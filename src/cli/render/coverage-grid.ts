@@ -1,5 +1,6 @@
 import type { CoverageGrid, GridCell } from '../../core/fanout/summary.js';
-import { FAILURE_CODES, type FailureCode } from '../../core/fanout/types.js';
+import type { ErrorCode } from '../../core/errors.js';
+import { FAILURE_CODES } from '../../core/fanout/types.js';
 import type { Colors } from '../context.js';
 import { paintStage } from './stage.js';
 import { renderTable } from './table.js';
@@ -9,7 +10,7 @@ import { renderTable } from './table.js';
  * the target answered and ✗ with the failure code where it did not. With many regions (`--regions all`) the
  * columns use AWS's short region codes (use1, euw1, …) and the codes shrink, with a legend below.
  */
-const SHORT_CODES: Record<FailureCode, string> = {
+const SHORT_CODES: Partial<Record<ErrorCode, string>> = {
   DENIED: 'DENY',
   THROTTLED: 'THRT',
   REGION_DISABLED: 'OFF',
@@ -42,7 +43,7 @@ function cellText(cell: GridCell | undefined, colors: Colors, compact: boolean):
   if (!cell) return colors.dim('·');
   if (cell.ok) return colors.green('✓');
   const code = cell.code ?? 'ERROR';
-  return colors.red(`✗ ${compact ? SHORT_CODES[code] : code}`);
+  return colors.red(`✗ ${compact ? (SHORT_CODES[code] ?? code) : code}`);
 }
 
 export function renderCoverageGrid(grid: CoverageGrid, colors: Colors): string[] {
@@ -56,7 +57,7 @@ export function renderCoverageGrid(grid: CoverageGrid, colors: Colors): string[]
   const lines = renderTable(columns, rows, { header: colors.bold, gap: compact ? 1 : 2 });
   if (compact) {
     const used = new Set(grid.rows.flatMap((r) => Object.values(r.cells).flatMap((c) => (c.code ? [c.code] : []))));
-    const legend = FAILURE_CODES.filter((c) => used.has(c)).map((c) => `${SHORT_CODES[c]} ${c}`);
+    const legend = FAILURE_CODES.filter((c) => used.has(c)).map((c) => `${SHORT_CODES[c] ?? c} ${c}`);
     if (legend.length > 0) lines.push(colors.dim(legend.join(' · ')));
   }
   return lines;

@@ -1,6 +1,12 @@
+import { DEFAULT_REGION } from '../config/registry.js';
 import type { Registry } from '../config/registry.js';
-import type { Credentials } from '../credentials/credentials.js';
-import { runFanout, type FanoutAccount, type FanoutProgress, type TargetResult } from '../fanout/index.js';
+import {
+  runFanout,
+  type FanoutAccount,
+  type FanoutProgress,
+  type FanoutRoot,
+  type TargetResult,
+} from '../fanout/index.js';
 import { collectAccount } from './collect-account.js';
 import { localDefaultKeyFindings } from './local-credentials.js';
 import { evaluateRules, sortFindings } from './rules.js';
@@ -12,16 +18,17 @@ import type { AcceptedException, CollectedAccount, Finding, NotCovered, OrgView,
  * collecting the account's IAM; then the trust graph and the rules over everything collected. An account that
  * could not be read is "not covered", with the engine's code and reason, never dropped.
  */
+/** What an audit needs of the root: a fan-out's (endpoint, clock, credentials) and the registry it names accounts by. */
+export interface AuditRoot extends FanoutRoot {
+  readonly registry: Pick<Registry, 'accounts'>;
+}
+
 export interface RunAuditOptions {
   accounts: readonly FanoutAccount[];
-  registry: Pick<Registry, 'accounts'>;
-  credentialsFor(account: FanoutAccount): Promise<Credentials>;
-  endpoint?: string | undefined;
   concurrency?: number;
   timeoutMs?: number;
   signal?: AbortSignal;
   onProgress?: (progress: FanoutProgress) => void;
-  now?: () => number;
   /** The shared credentials file to check for `[default]` keys; absent: not checked. */
   localCredentialsFile?: string | undefined;
 }
@@ -39,12 +46,14 @@ export interface AuditReport {
   interrupted: boolean;
 }
 
-export const IAM_REGION = 'us-east-1';
+/** IAM is global: its calls go to AWS's default region. */
+export const IAM_REGION = DEFAULT_REGION;
 
 export async function collectAccounts(
+  root: AuditRoot,
   options: RunAuditOptions,
 ): Promise<{ collected: CollectedAccount[]; notCovered: NotCovered[]; interrupted: boolean }> {
-  const now = options.now ?? Date.now;
+  const now = () => (root.now ? root.now() : Date.now());
   const collected: CollectedAccount[] = [];
   const notCovered: NotCovered[] = [];
   let interrupted = false;
@@ -63,11 +72,9 @@ export async function collectAccounts(
       message: result.error.message,
     });
   };
-  const run = runFanout<CollectedAccount>({
+  const run = runFanout<CollectedAccount>(root, {
     accounts: options.accounts,
     regions: [IAM_REGION],
-    credentialsFor: (a) => options.credentialsFor(a),
-    endpoint: options.endpoint,
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     ...(options.signal ? { signal: options.signal } : {}),
@@ -88,12 +95,12 @@ export async function collectAccounts(
   return { collected: collected.sort(byOrder), notCovered: notCovered.sort(byOrder), interrupted };
 }
 
-export async function runAudit(options: RunAuditOptions): Promise<AuditReport> {
-  const now = options.now ?? Date.now;
+export async function runAudit(root: AuditRoot, options: RunAuditOptions): Promise<AuditReport> {
+  const now = () => (root.now ? root.now() : Date.now());
   const started = now();
-  const { collected, notCovered, interrupted } = await collectAccounts(options);
+  const { collected, notCovered, interrupted } = await collectAccounts(root, options);
   const org = orgViewOf(collected);
-  const graph = buildTrustGraph(collected, options.registry, org);
+  const graph = buildTrustGraph(collected, root.registry, org);
   const { findings, exceptions } = evaluateRules({ collected, graph, org });
   if (options.localCredentialsFile !== undefined)
     findings.push(...(await localDefaultKeyFindings({ path: options.localCredentialsFile })));

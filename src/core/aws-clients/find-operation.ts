@@ -19,7 +19,6 @@ export async function findOperation(service: string | ServiceSpec, operation: st
     hint:
       suggestion ??
       `See the ${names.length} operations of ${spec.name} with \`aws ${spec.name === 's3' ? 's3api' : spec.name} help\``,
-    exitCode: 2,
   });
 }
 

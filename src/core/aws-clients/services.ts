@@ -68,6 +68,5 @@ export function resolveService(name: string): ServiceSpec {
   ]);
   throw new CrossbarError('USAGE', `Unknown service '${name}'`, {
     hint: `${suggestion ? `${suggestion} ` : ''}crossbar ships clients for ${serviceNames().join(', ')}`,
-    exitCode: 2,
   });
 }

@@ -157,7 +157,6 @@ export function validateInput(operation: ResolvedOperation, input: unknown): Rec
   if (!isPlainObject(input))
     throw new CrossbarError('USAGE', `The parameters of ${label} must be a JSON object, not ${describe(input)}`, {
       hint: `e.g. '{"MaxResults": 5}'`,
-      exitCode: 2,
     });
   if (!shape) return input;
   const problems: string[] = [];
@@ -166,7 +165,6 @@ export function validateInput(operation: ResolvedOperation, input: unknown): Rec
     const valid = shape.members?.names ?? [];
     throw new CrossbarError('USAGE', `The parameters do not fit ${label}: ${problems.join('; ')}`, {
       hint: valid.length > 0 ? `${label} takes ${valid.join(', ')}` : `${label} takes no parameters`,
-      exitCode: 2,
     });
   }
   return converted;
@@ -183,7 +181,6 @@ export function parseJsonInput(text: string | undefined): unknown {
       `The parameters are not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
       {
         hint: `Quote them for the shell, e.g. '{"Filters": [{"Name": "instance-state-name", "Values": ["running"]}]}'`,
-        exitCode: 2,
         cause: err,
       },
     );

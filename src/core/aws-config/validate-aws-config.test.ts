@@ -45,7 +45,6 @@ describe('validateAwsConfig', () => {
     expect(() => validateAwsConfig(text, '/home/me/.aws/config')).toThrow(
       expect.objectContaining({
         code: 'CONFIG_INVALID',
-        exitCode: 2,
         message: expect.stringMatching(
           /^\/home\/me\/\.aws\/config:2: cannot parse the AWS config file: .* \(and 1 more problem\)$/,
         ),

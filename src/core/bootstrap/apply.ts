@@ -8,7 +8,7 @@ import {
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import { classifyError } from '../fanout/classify-error.js';
-import { mapBounded } from '../reachability.js';
+import { mapBounded } from '../map-bounded.js';
 import { describeAction, type AccountPlan, type BootstrapAction, type BootstrapPlan, type IamAccess } from './plan.js';
 import { GROUP_POLICY_NAME } from './policies.js';
 

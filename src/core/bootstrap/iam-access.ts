@@ -1,6 +1,6 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { createAwsClient } from '../aws-clients/index.js';
-import type { RegistryRole } from '../config/registry.js';
+import type { RegistryAccount, RegistryRole } from '../config/registry.js';
 import type { Crossbar } from '../crossbar.js';
 import type { Credentials } from '../credentials/index.js';
 import { CrossbarError } from '../errors.js';
@@ -12,10 +12,9 @@ import type { IamAccess } from './plan.js';
  * account with the source's own credentials. Clients come from the one factory and are reused per account.
  */
 export interface IamAccessOptions {
-  crossbar: Crossbar;
   /** Role name assumed in each target account. */
   via: string;
-  sourceCredentials: () => Promise<Credentials>;
+  /** Where IAM is called (a global service): default, the source's region. */
   region?: string;
 }
 
@@ -35,12 +34,12 @@ async function iamClient(
 }
 
 /** The `--via` role of one account, as the credential engine takes roles: with the account's ExternalId. */
-function viaRole(crossbar: Crossbar, accountId: string, via: string): RegistryRole {
-  const externalId = crossbar.config.accounts.find((a) => a.id === accountId)?.external_id;
+function viaRole(crossbar: Crossbar, account: RegistryAccount, via: string): RegistryRole {
+  const externalId = crossbar.config.accounts.find((a) => a.id === account.id)?.external_id;
   return {
     key: `bootstrap-via:${via}`,
     name: via,
-    arn: `arn:aws:iam::${accountId}:role/${via}`,
+    arn: crossbar.roleArn(account, via),
     mfa: 'none',
     confirm: false,
     profileName: '',
@@ -48,9 +47,9 @@ function viaRole(crossbar: Crossbar, accountId: string, via: string): RegistryRo
   };
 }
 
-export function createIamAccess(options: IamAccessOptions): ClosableIamAccess {
-  const { crossbar, via } = options;
-  const region = options.region ?? crossbar.config.source.region ?? 'us-east-1';
+export function createIamAccess(crossbar: Crossbar, options: IamAccessOptions): ClosableIamAccess {
+  const { via } = options;
+  const region = options.region ?? crossbar.sourceRegion;
   const clients = new Map<string, Promise<IAMClient>>();
   const cached = (key: string, make: () => Promise<IAMClient>): Promise<IAMClient> => {
     let client = clients.get(key);
@@ -67,11 +66,11 @@ export function createIamAccess(options: IamAccessOptions): ClosableIamAccess {
       cached(accountId, async () => {
         const account = crossbar.registry.accounts.find((a) => a.id === accountId);
         if (!account) throw new CrossbarError('UNKNOWN_ACCOUNT', `Account ${accountId} is not in crossbar.yaml`);
-        const credentials = await crossbar.credentials({ account, role: viaRole(crossbar, accountId, via) });
+        const credentials = await crossbar.credentials({ account, role: viaRole(crossbar, account, via) });
         return iamClient(credentials, crossbar.endpoint, region);
       }),
     sourceIam: () =>
-      cached('source', async () => iamClient(await options.sourceCredentials(), crossbar.endpoint, region)),
+      cached('source', async () => iamClient(await crossbar.source.provider(), crossbar.endpoint, region)),
     close() {
       for (const client of clients.values())
         client.then(

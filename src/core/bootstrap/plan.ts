@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { awsErrorFacts } from '../credentials/sts-errors.js';
 import { classifyError } from '../fanout/classify-error.js';
-import { mapBounded } from '../reachability.js';
+import { mapBounded } from '../map-bounded.js';
 import {
   decodePolicyText,
   groupPolicy,

@@ -37,6 +37,16 @@ export interface Registry {
   config: Config;
   namespace: string;
   accounts: RegistryAccount[];
+  /** The region the source signs in (STS, Cost Explorer, Organizations): `source.region`, else us-east-1. */
+  sourceRegion: string;
+}
+
+/** AWS's own default region, where global services answer: the one place crossbar falls back to a region. */
+export const DEFAULT_REGION = 'us-east-1';
+
+/** The region an account's single-region calls go to: its first configured region. */
+export function homeRegion(account: Pick<RegistryAccount, 'regions'>): string {
+  return account.regions[0] ?? DEFAULT_REGION;
 }
 
 const STAGE_COLORS: Record<string, string> = {
@@ -129,7 +139,7 @@ export function buildRegistry(config: Config): Registry {
     };
   });
   checkProfileCollisions(accounts, config.defaults.profile_pattern);
-  return { config, namespace, accounts };
+  return { config, namespace, accounts, sourceRegion: config.source.region ?? DEFAULT_REGION };
 }
 
 function checkProfileCollisions(accounts: RegistryAccount[], pattern: string): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isCrossbarError } from '../errors.js';
+import { isCrossbarError, isUsageError } from '../errors.js';
 import { ceGroupByFor, parseGroupings, parseMetric, resolveRange } from './cost-options.js';
 
 const NOW = Date.UTC(2026, 6, 15, 10); // 2026-07-15
@@ -8,7 +8,7 @@ function usageError(run: () => unknown): string {
   try {
     run();
   } catch (err) {
-    if (isCrossbarError(err) && err.exitCode === 2) return `${err.message} | ${err.hint ?? ''}`;
+    if (isUsageError(err) && isCrossbarError(err)) return `${err.message} | ${err.hint ?? ''}`;
     throw err;
   }
   throw new Error('no error');

@@ -17,7 +17,7 @@ export const DEFAULT_MONTHS = 6;
 /** Cost Explorer keeps 13 months; with multi-year data enabled, 38. */
 export const MAX_MONTHS = 38;
 
-const usage = (message: string, hint: string) => new CrossbarError('USAGE', message, { hint, exitCode: 2 });
+const usage = (message: string, hint: string) => new CrossbarError('USAGE', message, { hint });
 
 export function groupingLabel(g: CostGrouping): string {
   return g.kind === 'tag' ? `tag:${g.key}` : g.kind;

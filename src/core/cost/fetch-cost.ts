@@ -1,3 +1,4 @@
+import { DEFAULT_REGION } from '../config/registry.js';
 import {
   CostExplorerClient,
   GetCostAndUsageCommand,
@@ -44,7 +45,7 @@ const DENIED = new Set([
 export function costFailure(err: unknown, options: Pick<FetchCostOptions, 'payer' | 'endpoint'>): CrossbarError {
   const facts = awsErrorFacts(err);
   const { payer } = options;
-  if (isUnreachable(err)) return endpointUnreachable(options.endpoint, 'us-east-1', err);
+  if (isUnreachable(err)) return endpointUnreachable(options.endpoint, DEFAULT_REGION, err);
   if (DENIED.has(facts.name) || facts.status === 403) {
     const linked = /linked account|consolidated billing/i.test(facts.message);
     return new CrossbarError(
@@ -67,7 +68,6 @@ export function costFailure(err: unknown, options: Pick<FetchCostOptions, 'payer
   if (facts.name === 'ValidationException')
     return new CrossbarError('USAGE', `Cost Explorer refused the question: ${facts.message}`, {
       cause: err,
-      exitCode: 2,
     });
   if (/Throttl|LimitExceeded/.test(facts.name))
     return new CrossbarError('THROTTLED', `Cost Explorer throttled account ${payer.label}: ${facts.message}`, {
@@ -83,7 +83,7 @@ export function costFailure(err: unknown, options: Pick<FetchCostOptions, 'payer
 
 async function ceClient(options: FetchCostOptions): Promise<CostExplorerClient> {
   const client = await createAwsClient('ce', {
-    region: 'us-east-1',
+    region: DEFAULT_REGION,
     credentials: options.credentials,
     endpoint: options.endpoint,
     retryMode: 'standard',

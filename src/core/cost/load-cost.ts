@@ -14,10 +14,6 @@ export interface LoadCostOptions {
   query: CostQuery;
   /** `--payer ACCOUNT[:ROLE]`; without it the source asks. */
   payer?: string | undefined;
-  /** The source's credentials (the CLI resolves them as the credential engine does). */
-  sourceCredentials: () => Promise<Credentials>;
-  /** Names the source in the cache key, e.g. `profile alice`: two identities never share an answer. */
-  sourceLabel: string;
   refresh?: boolean;
   signal?: AbortSignal;
   maxAttempts?: number;
@@ -26,7 +22,7 @@ export interface LoadCostOptions {
 
 export type CostCrossbar = Pick<
   Crossbar,
-  'registry' | 'resolveTarget' | 'credentials' | 'callerIdentity' | 'home' | 'endpoint' | 'now'
+  'registry' | 'resolveTarget' | 'credentials' | 'callerIdentity' | 'home' | 'endpoint' | 'now' | 'source'
 >;
 
 export interface LoadedCost {
@@ -41,7 +37,7 @@ async function payerSession(
   options: LoadCostOptions,
 ): Promise<{ credentials: Credentials; payer: CostPayer }> {
   if (options.payer === undefined) {
-    const credentials = await options.sourceCredentials();
+    const credentials = await crossbar.source.provider();
     const caller = await crossbar.callerIdentity(credentials);
     const known = crossbar.registry.accounts.find((a) => a.id === caller.accountId);
     return {
@@ -67,7 +63,10 @@ export async function loadCost(crossbar: CostCrossbar, options: LoadCostOptions)
   const key: CostCacheKey = {
     query: options.query,
     payer:
-      options.payer === undefined ? `source:${options.sourceLabel}` : `payer:${options.payer}:${options.sourceLabel}`,
+      // The source's label (`profile alice`) is in the key: two identities never share an answer.
+      options.payer === undefined
+        ? `source:${crossbar.source.label}`
+        : `payer:${options.payer}:${crossbar.source.label}`,
     endpoint: crossbar.endpoint,
   };
   const build = (data: Parameters<typeof buildCostReport>[1]) =>

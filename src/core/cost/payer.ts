@@ -1,4 +1,5 @@
 import { CrossbarError, isCrossbarError } from '../errors.js';
+import { DEFAULT_REGION } from '../config/registry.js';
 import type { RegistryAccount, RegistryRole } from '../config/registry.js';
 import type { Crossbar } from '../crossbar.js';
 
@@ -33,7 +34,6 @@ export function resolvePayerTarget(crossbar: Pick<Crossbar, 'resolveTarget' | 'r
   if (roleName === '')
     throw new CrossbarError('USAGE', `--payer '${text}' names no role after ':'`, {
       hint: 'use --payer ACCOUNT[:ROLE], e.g. --payer 111111111111:CostReader',
-      exitCode: 2,
     });
   const known = crossbar.registry.accounts.find(
     (a) => a.name === accountRef || a.id === accountRef || a.alias === accountRef,
@@ -64,7 +64,7 @@ export function resolvePayerTarget(crossbar: Pick<Crossbar, 'resolveTarget' | 'r
       name: accountRef,
       color: 'blue',
       tags: {},
-      regions: ['us-east-1'],
+      regions: [DEFAULT_REGION],
       roles: [role],
       defaultRole: role,
     },

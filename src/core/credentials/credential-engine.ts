@@ -85,7 +85,7 @@ export class CredentialEngine {
     this.#options = options;
     const config = options.registry.config;
     this.#endpoint = config.endpoint;
-    this.#region = config.source.region ?? 'us-east-1';
+    this.#region = options.registry.sourceRegion;
     this.#now = options.now ?? Date.now;
     this.#sts = options.stsClientFactory ?? stsClientFor;
     this.#source =
@@ -97,6 +97,11 @@ export class CredentialEngine {
         ...(this.#endpoint ? { endpoint: this.#endpoint } : {}),
         ...(options.mfaCodeProvider ? { mfaCodeProvider: options.mfaCodeProvider } : {}),
       });
+  }
+
+  /** The source identity's provider (its label names it in messages; resolving it may cost a network call). */
+  get source(): SourceProvider {
+    return this.#source;
   }
 
   /** The cache entry name of a target: source, endpoint and every hop's role, ExternalId, duration and MFA. */

@@ -1,3 +1,4 @@
+import { isUsageError } from '../errors.js';
 import { describe, expect, it } from 'vitest';
 import { explainAssumeRoleDenial, isGenericDenial, RoleDenialError, type AssumeRoleAttempt } from './explain-denial.js';
 
@@ -153,9 +154,9 @@ describe('explainAssumeRoleDenial', () => {
       roleArn: ROLE,
       sourceArn: SOURCE,
       hint: 'set external_id',
-      exitCode: 1,
       cause,
     });
+    expect(isUsageError(err)).toBe(false);
     expect(err.message).toBe(`Could not assume ${ROLE} from ${SOURCE}`);
   });
 });

@@ -1,3 +1,4 @@
+import { DEFAULT_REGION } from '../config/registry.js';
 import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { CrossbarError } from '../errors.js';
 import { redactCredentials, type Credentials, type RedactedCredentials } from './credentials.js';
@@ -40,7 +41,7 @@ export function resolveSourceProvider(options: SourceOptions): SourceProvider {
     ...(env['AWS_CONFIG_FILE'] ? { configFilepath: env['AWS_CONFIG_FILE'] } : {}),
   };
   const clientConfig = {
-    region: options.region ?? env['AWS_REGION'] ?? 'us-east-1',
+    region: options.region ?? env['AWS_REGION'] ?? DEFAULT_REGION,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
   };
   const mfa = options.mfaCodeProvider ? { mfaCodeProvider: options.mfaCodeProvider } : {};
@@ -119,7 +120,7 @@ function wrap(
 
 function sourceProviderError(err: unknown, label: string, hint: string, options: SourceOptions): CrossbarError {
   if (err instanceof CrossbarError) return err;
-  if (isUnreachable(err)) return endpointUnreachable(options.endpoint, options.region ?? 'us-east-1', err);
+  if (isUnreachable(err)) return endpointUnreachable(options.endpoint, options.region ?? DEFAULT_REGION, err);
   const { message } = awsErrorFacts(err);
   if (/expired|refresh/i.test(message)) {
     return new CrossbarError('CREDENTIALS_EXPIRED', `The credentials of ${label} have expired`, { hint, cause: err });

@@ -1,3 +1,4 @@
+import { DEFAULT_REGION } from '../config/registry.js';
 import { callOperation, findOperation, type AwsClient } from '../aws-clients/index.js';
 import { CrossbarError } from '../errors.js';
 import { DEFAULT_ENABLED_REGIONS, type OptInStatus, type RegionStatuses } from './regions.js';
@@ -10,7 +11,7 @@ function isStatus(value: unknown): value is OptInStatus {
 
 /** Where an account's DescribeRegions is asked: a region every account has, its own first one if it is such. */
 export function homeRegionOf(configured: readonly string[]): string {
-  return configured.find((r) => DEFAULT_ENABLED_REGIONS.includes(r)) ?? 'us-east-1';
+  return configured.find((r) => DEFAULT_ENABLED_REGIONS.includes(r)) ?? DEFAULT_REGION;
 }
 
 /**

@@ -17,7 +17,7 @@ import {
   looksLikeRegion,
   type RegionStatuses,
 } from './regions.js';
-import type { RunFanoutOptions, WorkContext } from './run-fanout.js';
+import type { FanoutEngineOptions, WorkContext } from './run-fanout.js';
 import {
   ALL_REGIONS,
   TargetFailure,
@@ -51,7 +51,7 @@ interface Attempt {
 export class FanoutEngine<T> {
   readonly done: Promise<void>;
   readonly channel: ResultChannel<TargetResult<T>>;
-  readonly #options: RunFanoutOptions<T>;
+  readonly #options: FanoutEngineOptions<T>;
   readonly #now: () => number;
   readonly #concurrency: number;
   readonly #timeoutMs: number;
@@ -62,7 +62,7 @@ export class FanoutEngine<T> {
   #finished = false;
   #resolveDone: () => void = () => {};
 
-  constructor(options: RunFanoutOptions<T>) {
+  constructor(options: FanoutEngineOptions<T>) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
     this.#concurrency = Math.max(1, options.concurrency ?? FANOUT_DEFAULTS.concurrency);

@@ -3,6 +3,7 @@ export {
   runFanout,
   collectFanout,
   FANOUT_DEFAULTS,
+  type FanoutRoot,
   type FanoutRun,
   type RunFanoutOptions,
   type WorkContext,

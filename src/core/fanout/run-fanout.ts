@@ -33,6 +33,17 @@ export interface WorkContext {
   ): Promise<OperationOutput>;
 }
 
+/**
+ * What a fan-out needs of the root (`createCrossbar`): where AWS is, the clock, and each account's credentials.
+ * A `Crossbar` is one; a test passes a small object with fakes.
+ */
+export interface FanoutRoot {
+  readonly endpoint?: string | undefined;
+  now?(): number;
+  /** Called once per account; every region of the account shares the answer. */
+  credentialsFor(account: FanoutAccount): Promise<Credentials>;
+}
+
 export interface RunFanoutOptions<T> {
   accounts: readonly FanoutAccount[];
   /**
@@ -41,9 +52,6 @@ export interface RunFanoutOptions<T> {
    */
   regions?: readonly string[] | 'all' | undefined;
   work(target: FanoutTarget, ctx: WorkContext): Promise<T>;
-  /** Called once per account; every region of the account shares the answer. */
-  credentialsFor(account: FanoutAccount): Promise<Credentials>;
-  endpoint?: string | undefined;
   /** Targets in flight at once (default 32). */
   concurrency?: number;
   /** Targets of one AWS account in flight at once (default 8). */
@@ -61,7 +69,22 @@ export interface RunFanoutOptions<T> {
   onProgress?: (progress: FanoutProgress) => void;
   /** Keep results for the async iterator (default true); false when only `onResult` is used on a long run. */
   buffer?: boolean;
+}
+
+/** The engine's own options: the run's, with the root's endpoint, clock and credentials. */
+export interface FanoutEngineOptions<T> extends RunFanoutOptions<T> {
+  credentialsFor(account: FanoutAccount): Promise<Credentials>;
+  endpoint?: string | undefined;
   now?: () => number;
+}
+
+function engineOptions<T>(root: FanoutRoot, options: RunFanoutOptions<T>): FanoutEngineOptions<T> {
+  return {
+    ...options,
+    credentialsFor: (account) => root.credentialsFor(account),
+    endpoint: root.endpoint,
+    ...(root.now ? { now: () => (root.now as () => number)() } : {}),
+  };
 }
 
 export interface FanoutRun<T> extends AsyncIterable<TargetResult<T>> {
@@ -70,8 +93,8 @@ export interface FanoutRun<T> extends AsyncIterable<TargetResult<T>> {
   progress(): FanoutProgress;
 }
 
-export function runFanout<T>(options: RunFanoutOptions<T>): FanoutRun<T> {
-  const engine = new FanoutEngine(options);
+export function runFanout<T>(root: FanoutRoot, options: RunFanoutOptions<T>): FanoutRun<T> {
+  const engine = new FanoutEngine(engineOptions(root, options));
   engine.start();
   return {
     done: engine.done,
@@ -81,8 +104,8 @@ export function runFanout<T>(options: RunFanoutOptions<T>): FanoutRun<T> {
 }
 
 /** Runs to the end and returns every result, in the order they finished. */
-export async function collectFanout<T>(options: RunFanoutOptions<T>): Promise<TargetResult<T>[]> {
+export async function collectFanout<T>(root: FanoutRoot, options: RunFanoutOptions<T>): Promise<TargetResult<T>[]> {
   const results: TargetResult<T>[] = [];
-  for await (const result of runFanout(options)) results.push(result);
+  for await (const result of runFanout(root, options)) results.push(result);
   return results;
 }

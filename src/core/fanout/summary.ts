@@ -1,4 +1,5 @@
-import { ALL_REGIONS, FAILURE_CODES, type FailureCode, type TargetResult } from './types.js';
+import type { ErrorCode } from '../errors.js';
+import { ALL_REGIONS, FAILURE_CODES, type TargetResult } from './types.js';
 
 /**
  * What a run amounts to: `47 ok, 3 failed (DENIED ×2, THROTTLED ×1)`, and the coverage grid (account × region →
@@ -8,11 +9,11 @@ export interface FanoutSummary {
   total: number;
   ok: number;
   failed: number;
-  byCode: Partial<Record<FailureCode, number>>;
+  byCode: Partial<Record<ErrorCode, number>>;
 }
 
 export function summarize(results: readonly TargetResult<unknown>[]): FanoutSummary {
-  const byCode: Partial<Record<FailureCode, number>> = {};
+  const byCode: Partial<Record<ErrorCode, number>> = {};
   let ok = 0;
   for (const r of results) {
     if (r.ok) ok += 1;
@@ -22,16 +23,22 @@ export function summarize(results: readonly TargetResult<unknown>[]): FanoutSumm
 }
 
 export function formatSummary(summary: FanoutSummary): string {
-  const codes = FAILURE_CODES.filter((c) => (summary.byCode[c] ?? 0) > 0).sort(
-    (a, b) => (summary.byCode[b] ?? 0) - (summary.byCode[a] ?? 0),
-  );
+  // The fan-out's own codes in their usual order, then any other code a target failed with; most frequent first.
+  const order = (code: ErrorCode) => {
+    const i = (FAILURE_CODES as readonly string[]).indexOf(code);
+    return i < 0 ? FAILURE_CODES.length : i;
+  };
+  const present = (Object.keys(summary.byCode) as ErrorCode[]).filter((c) => (summary.byCode[c] ?? 0) > 0);
+  const codes = present
+    .sort((a, b) => order(a) - order(b))
+    .sort((a, b) => (summary.byCode[b] ?? 0) - (summary.byCode[a] ?? 0));
   const detail = codes.map((c) => `${c} ×${summary.byCode[c] ?? 0}`).join(', ');
   return `${summary.ok} ok, ${summary.failed} failed${detail ? ` (${detail})` : ''}`;
 }
 
 export interface GridCell {
   ok: boolean;
-  code?: FailureCode;
+  code?: ErrorCode;
 }
 
 export interface GridRow {

@@ -1,20 +1,11 @@
 import type { RegistryAccount, RegistryRole } from '../config/registry.js';
+import type { ErrorCode } from '../errors.js';
 
 /**
  * The vocabulary of a run: a target is one account (+ role) in one region, and every target gets exactly one
  * result: ok with a value, or failed with a code, the AWS message and AWS's own error code.
  */
-export const FAILURE_CODES = [
-  'DENIED',
-  'THROTTLED',
-  'REGION_DISABLED',
-  'TIMEOUT',
-  'INTERRUPTED',
-  'NOT_FOUND',
-  'INVALID',
-  'ERROR',
-] as const;
-export type FailureCode = (typeof FAILURE_CODES)[number];
+export { FAILURE_CODES, type FailureCode } from '../errors.js';
 
 /** An account as a run reaches it: the registry account and the role whose credentials its calls use. */
 export interface FanoutAccount {
@@ -31,7 +22,7 @@ export interface FanoutTarget extends FanoutAccount {
 
 /** Why a target failed. Plain data, so that it prints and serializes as it is; the cause is kept for --debug. */
 export interface TargetError {
-  code: FailureCode;
+  code: ErrorCode;
   /** What happened: AWS's own message where it says it, crossbar's where AWS's would mislead. */
   message: string;
   /** AWS's error code (`AccessDenied`, `RequestLimitExceeded`), when AWS answered. */

@@ -7,7 +7,7 @@ import {
   type OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { colorFromTags, detectStage } from './detect-stage.js';
-import { mapBounded } from './map-bounded.js';
+import { mapBounded } from '../map-bounded.js';
 import { organizationError, type OrganizationErrorContext } from './organization-errors.js';
 import { createParentWalker, walkOrganizationTree, type Call } from './organization-tree.js';
 

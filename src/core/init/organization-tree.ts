@@ -5,7 +5,7 @@ import {
   paginateListOrganizationalUnitsForParent,
   type OrganizationsClient,
 } from '@aws-sdk/client-organizations';
-import { mapBounded } from './map-bounded.js';
+import { mapBounded } from '../map-bounded.js';
 
 /**
  * Where each account sits in the OU tree, as a path of OU names (`/Workloads/dev`; `/` directly under the root).

@@ -1,3 +1,4 @@
+import { DEFAULT_REGION } from '../config/registry.js';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { createSdkClient } from '../aws-clients/create-aws-client.js';
@@ -18,7 +19,7 @@ export interface OrganizationsClientOptions {
  */
 export function createOrganizationsClient(options: OrganizationsClientOptions): OrganizationsClient {
   return createSdkClient(OrganizationsClient, 'organizations', {
-    region: options.region ?? 'us-east-1',
+    region: options.region ?? DEFAULT_REGION,
     credentials: options.credentials,
     endpoint: options.endpoint,
     retryMode: 'adaptive',

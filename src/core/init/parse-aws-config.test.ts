@@ -1,3 +1,4 @@
+import { isUsageError } from '../errors.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,7 +59,7 @@ describe('parseAwsConfig', () => {
     const text = 'orphan = 1\n[profile a]\nno equals here\n[profile a]\n[profile b\n';
     const err = errorOf(() => parseAwsConfig(text, '/home/me/.aws/config'));
     expect(err.code).toBe('CONFIG_INVALID');
-    expect(err.exitCode).toBe(2);
+    expect(isUsageError(err)).toBe(true);
     // The wording is that of the shared AWS config check (src/core/aws-config); the lines are what matter here.
     expect(err.message.split('\n').map((l) => l.split(': ')[0])).toEqual(
       [1, 3, 4, 5].map((n) => `/home/me/.aws/config:${n}`),

@@ -1,3 +1,4 @@
+import { isUsageError } from '../errors.js';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,7 +38,7 @@ describe('writeConfigFile', () => {
     writeFileSync(path, '# mine, hand-written\n');
     const err = errorOf(() => writeConfigFile(path, 'accounts: []\n'));
     expect(err.code).toBe('USAGE');
-    expect(err.exitCode).toBe(2);
+    expect(isUsageError(err)).toBe(true);
     expect(err.message).toBe(`${path} exists: pass --force to replace it`);
     expect(readFileSync(path, 'utf8')).toBe('# mine, hand-written\n');
     expect(readdirSync(dir)).toEqual(['crossbar.yaml']);

@@ -1,4 +1,4 @@
-import { mapBounded } from '../init/map-bounded.js';
+import { mapBounded } from '../map-bounded.js';
 import type { SliceRow } from './inventory-store.js';
 import { isItem, itemsAt, type CallAws, type Item, type ResourceType, type SliceContext } from './resource-type.js';
 

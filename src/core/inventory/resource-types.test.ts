@@ -42,7 +42,6 @@ describe('resource types', () => {
     }
     expect(caught).toMatchObject({
       code: 'USAGE',
-      exitCode: 2,
       hint: expect.stringMatching(/^Did you mean 'lambda_functions'\? Types: ec2_instances, /) as unknown,
     });
   });

@@ -40,7 +40,6 @@ export function resolveResourceTypes(list: string | undefined): ResourceType[] {
       const suggestion = didYouMean(nearestNames(word, resourceTypeNames(), 2));
       throw new CrossbarError('USAGE', `Unknown resource type '${word}'`, {
         hint: `${suggestion ? `${suggestion} ` : ''}Types: ${resourceTypeNames().join(', ')} (or a service: ${[...new Set(RESOURCE_TYPES.map((t) => t.service))].join(', ')})`,
-        exitCode: 2,
       });
     }
     for (const t of matches) picked.add(t);

@@ -1,3 +1,4 @@
+import { DEFAULT_REGION } from '../config/registry.js';
 import { parseArn } from '../arn.js';
 import { ALL_REGIONS, DEFAULT_ENABLED_REGIONS, type FanoutAccount, type FanoutTarget } from '../fanout/index.js';
 import { WHOLE_ACCOUNT_REGION, type SliceKey } from './inventory-store.js';
@@ -9,7 +10,7 @@ import { GLOBAL_REGION, type ResourceType, type SliceContext } from './resource-
  * its first region (us-east-1 for `--regions all`, which every account has).
  */
 export function homeRegion(regions: readonly string[] | 'all'): string | undefined {
-  if (regions === 'all') return 'us-east-1';
+  if (regions === 'all') return DEFAULT_REGION;
   return regions.find((r) => DEFAULT_ENABLED_REGIONS.includes(r)) ?? regions[0];
 }
 

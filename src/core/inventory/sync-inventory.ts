@@ -1,10 +1,10 @@
+import type { ErrorCode } from '../errors.js';
 import { setMaxListeners } from 'node:events';
 import { callOperation, findOperation, type AwsClient } from '../aws-clients/index.js';
-import type { Credentials } from '../credentials/credentials.js';
 import {
   classifyError,
   runFanout,
-  type FailureCode,
+  type FanoutRoot,
   type FanoutAccount,
   type FanoutProgress,
   type FanoutTarget,
@@ -29,8 +29,6 @@ export interface SyncInventoryOptions {
   /** Region names or `all`; absent: each account's configured regions. */
   regions?: readonly string[] | 'all' | undefined;
   store: InventoryStore;
-  credentialsFor(account: FanoutAccount): Promise<Credentials>;
-  endpoint?: string | undefined;
   concurrency?: number;
   perAccount?: number;
   timeoutMs?: number;
@@ -39,7 +37,6 @@ export interface SyncInventoryOptions {
   onSlice?: (slice: SliceResult) => void;
   /** Progress in slices. */
   onProgress?: (progress: FanoutProgress) => void;
-  now?: () => number;
 }
 
 export type SliceResult = { key: SliceKey; ok: true; count: number } | { key: SliceKey; ok: false; error: TargetError };
@@ -48,7 +45,7 @@ export interface SyncReport {
   slices: number;
   ok: number;
   failed: number;
-  byCode: Partial<Record<FailureCode, number>>;
+  byCode: Partial<Record<ErrorCode, number>>;
   /** Rows written by this sync. */
   resources: number;
   /** AWS API calls made by the readers (pages and per-item calls; not AssumeRole or DescribeRegions). */
@@ -73,14 +70,14 @@ interface TargetState {
 }
 
 /** Engine verdicts that speak for every slice of the target, whatever each slice saw. */
-const TARGET_WIDE: ReadonlySet<FailureCode> = new Set(['REGION_DISABLED', 'TIMEOUT', 'INTERRUPTED']);
+const TARGET_WIDE: ReadonlySet<ErrorCode> = new Set(['REGION_DISABLED', 'TIMEOUT', 'INTERRUPTED']);
 
 function targetKey(t: FanoutTarget): string {
   return `${t.account.name}|${t.role.arn}|${t.region}`;
 }
 
-export async function syncInventory(options: SyncInventoryOptions): Promise<SyncReport> {
-  const now = options.now ?? Date.now;
+export async function syncInventory(root: FanoutRoot, options: SyncInventoryOptions): Promise<SyncReport> {
+  const now = () => (root.now ? root.now() : Date.now());
   const started = now();
   const plan = new SlicePlan(options.types, options.regions);
   const states = new Map<string, TargetState>();
@@ -210,11 +207,9 @@ export async function syncInventory(options: SyncInventoryOptions): Promise<Sync
     }
   };
 
-  const run = runFanout<TargetValue>({
+  const run = runFanout<TargetValue>(root, {
     accounts: options.accounts,
     regions: options.regions,
-    endpoint: options.endpoint,
-    credentialsFor: options.credentialsFor,
     work,
     buffer: false,
     onResult,
@@ -227,7 +222,6 @@ export async function syncInventory(options: SyncInventoryOptions): Promise<Sync
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
-    now,
   });
   await run.done;
   report.elapsedMs = now() - started;

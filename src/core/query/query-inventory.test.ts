@@ -1,3 +1,4 @@
+import { isUsageError } from '../errors.js';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,11 +47,12 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function failure(sql: string): { message: string; hint: string | undefined; exitCode: number } {
+  // The exit status the CLI gives this error (2 for usage errors), from the code, as report-error.ts maps it.
   try {
     queryInventory(path, sql);
   } catch (err) {
-    const e = err as { message: string; hint?: string; exitCode: number };
-    return { message: e.message, hint: e.hint, exitCode: e.exitCode };
+    const e = err as { message: string; hint?: string };
+    return { message: e.message, hint: e.hint, exitCode: isUsageError(err) ? 2 : 1 };
   }
   throw new Error(`expected ${sql} to be refused`);
 }

@@ -19,7 +19,7 @@ export interface QueryResult {
 }
 
 function usage(message: string, hint?: string): CrossbarError {
-  return new CrossbarError('USAGE', message, { exitCode: 2, ...(hint ? { hint } : {}) });
+  return new CrossbarError('USAGE', message, { ...(hint ? { hint } : {}) });
 }
 
 /** The statement's verb, past comments and blanks (and past a WITH clause): what the refusal names. */

@@ -1,5 +1,5 @@
 import { CrossbarError } from '../errors.js';
-import type { Registry, RegistryAccount, RegistryRole } from '../config/registry.js';
+import { homeRegion, type Registry, type RegistryAccount, type RegistryRole } from '../config/registry.js';
 import { closest } from '../suggest.js';
 
 /**
@@ -112,5 +112,5 @@ export function resolveTarget(registry: Registry, target: string): ResolvedTarge
       hint: `Its roles: ${account.roles.map((r) => r.key).join(', ')}`,
     });
   }
-  return { account, role, region: account.regions[0] ?? 'us-east-1' };
+  return { account, role, region: homeRegion(account) };
 }

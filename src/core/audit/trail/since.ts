@@ -21,7 +21,6 @@ export interface TrailWindow {
 const usage = (message: string) =>
   new CrossbarError('USAGE', message, {
     hint: `--since takes 7d, 24h, 90m or an ISO date such as 2026-01-31, at most ${TRAIL_HISTORY_DAYS} days back (CloudTrail's event history)`,
-    exitCode: 2,
   });
 
 function startOf(text: string, now: number): number {

@@ -1,3 +1,4 @@
+import { DEFAULT_REGION } from '../../config/registry.js';
 import { formatArn } from '../../arn.js';
 import { awsErrorFacts } from '../../credentials/sts-errors.js';
 import {
@@ -19,7 +20,7 @@ import {
 
 /** GetBucketLocation's answer: empty means us-east-1, `EU` is the old name of eu-west-1. */
 function locationRegion(constraint: unknown): string {
-  if (typeof constraint !== 'string' || constraint === '') return 'us-east-1';
+  if (typeof constraint !== 'string' || constraint === '') return DEFAULT_REGION;
   return constraint === 'EU' ? 'eu-west-1' : constraint;
 }
 
@@ -44,7 +45,7 @@ export const s3Buckets: ResourceType = {
   arnOf: (item, ctx) => formatArn({ partition: ctx.partition, service: 's3', resource: required(item, 'Name') }),
   nameOf: (item) => text(item['Name']),
   tagsOf: (item) => tagMap(item['TagSet']),
-  regionOf: (item) => text(item['BucketRegion']) ?? 'us-east-1',
+  regionOf: (item) => text(item['BucketRegion']) ?? DEFAULT_REGION,
   columns: [{ name: 'creation_date', type: 'TEXT', value: (i) => text(i['CreationDate']) }],
   // The bucket's region from ListBuckets (BucketRegion) or GetBucketLocation; its tags from that region.
   async enrich(entry, call, ctx) {

@@ -43,3 +43,24 @@ describe('mapBounded', () => {
     expect(await mapBounded([], 8, async () => 1)).toEqual([]);
   });
 });
+
+describe('mapBounded', () => {
+  it('never has more than the limit in flight and keeps the order', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const out = await mapBounded(
+      Array.from({ length: 20 }, (_, i) => i),
+      3,
+      async (n) => {
+        inFlight += 1;
+        peak = Math.max(peak, inFlight);
+        await new Promise((r) => setTimeout(r, 2 + (n % 4)));
+        inFlight -= 1;
+        return n * 2;
+      },
+    );
+    expect(peak).toBe(3);
+    expect(out).toEqual(Array.from({ length: 20 }, (_, i) => i * 2));
+    expect(await mapBounded([], 8, () => Promise.resolve(1))).toEqual([]);
+  });
+});
