@@ -182,7 +182,7 @@ function fromAwsConfig(ctx: CliContext, flags: InitFlags): Found {
     });
   const found = importAwsConfig(text, path);
   if (found.imported.length === 0) {
-    throw new CrossbarError('CONFIG_INVALID', `${path} has no role profiles (role_arn) to import`, {
+    throw new CrossbarError('NOT_FOUND', `${path} has no role profiles (role_arn) to import`, {
       hint: 'crossbar imports profiles such as [profile acme-prod-admin] with role_arn and source_profile; or use --from-organization',
     });
   }

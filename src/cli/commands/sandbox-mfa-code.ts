@@ -65,7 +65,7 @@ export async function fetchMfaCode(
   if (response.ok && isRecord(body) && typeof body.code === 'string') return body.code;
   const message =
     isRecord(body) && typeof body.error === 'string' ? body.error : `the sandbox answered HTTP ${response.status}`;
-  throw new CrossbarError('UNKNOWN_USER', message, {
+  throw new CrossbarError('SANDBOX', message, {
     hint: 'the demo organization has alice (with MFA) and bob in 111111111111',
   });
 }

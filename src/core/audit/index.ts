@@ -9,7 +9,14 @@ export {
   type RegistryIds,
 } from './trust-graph.js';
 export { collectAccount, type CallAws, type CollectMeta } from './collect-account.js';
-export { collectAccounts, runAudit, IAM_REGION, type AuditReport, type RunAuditOptions } from './run-audit.js';
+export {
+  collectAccounts,
+  runAudit,
+  IAM_REGION,
+  type AuditReport,
+  type AuditRoot,
+  type RunAuditOptions,
+} from './run-audit.js';
 export {
   evaluateRules,
   isAdminRole,
