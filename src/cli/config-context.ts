@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { loadConfigFile } from '../core/config/load-config.js';
+import { loadConfigFile } from '../core/config/index.js';
 import { homeOf, resolveConfigPath, resolveCrossbarHome } from '../core/config-location.js';
 import { createCrossbar, type Crossbar } from '../core/crossbar.js';
 import type { KeyStore, MfaCodeProvider } from '../core/credentials/index.js';

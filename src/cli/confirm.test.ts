@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RegistryAccount, RegistryRole } from '../core/config/registry.js';
+import type { RegistryAccount, RegistryRole } from '../core/config/index.js';
 import { confirmTarget } from './confirm.js';
 import type { CliIo } from './context.js';
 

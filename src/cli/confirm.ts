@@ -1,4 +1,4 @@
-import type { RegistryAccount, RegistryRole } from '../core/config/registry.js';
+import type { RegistryAccount, RegistryRole } from '../core/config/index.js';
 import { CrossbarError } from '../core/errors.js';
 import type { CliIo } from './context.js';
 import { canPrompt, terminalAsk, type AskLine } from './prompt.js';

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import type { Crossbar } from '../core/crossbar.js';
-import type { SourceIdentity } from '../core/credentials/credential-engine.js';
+import type { SourceIdentity } from '../core/credentials/index.js';
 import { CrossbarError } from '../core/errors.js';
-import { parseRegionList } from '../core/fanout/regions.js';
-import type { FanoutAccount, FanoutProgress } from '../core/fanout/types.js';
+import { parseRegionList } from '../core/fanout/index.js';
+import type { FanoutAccount, FanoutProgress } from '../core/fanout/index.js';
 import type { CliContext } from './context.js';
 import { openCrossbarFor, type HopFlags } from './open-crossbar.js';
 import { createProgressBar } from './render/progress.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { RegistryAccount } from '../../core/config/registry.js';
+import type { RegistryAccount } from '../../core/config/index.js';
 import type { CliContext } from '../context.js';
 import type { CliRuntime } from '../runtime.js';
 import { openCrossbarFor } from '../open-crossbar.js';

@@ -1,6 +1,6 @@
-import type { AuditReport } from '../../core/audit/run-audit.js';
-import { toSarif } from '../../core/audit/sarif.js';
-import { SEVERITIES, type Finding, type Severity } from '../../core/audit/types.js';
+import type { AuditReport } from '../../core/audit/index.js';
+import { toSarif } from '../../core/audit/index.js';
+import { SEVERITIES, type Finding, type Severity } from '../../core/audit/index.js';
 import type { CliContext } from '../context.js';
 import { render } from '../render/renderer.js';
 import { renderTable } from '../render/table.js';

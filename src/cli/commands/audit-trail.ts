@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Assumption, TrailReport, TrustUsage } from '../../core/audit/trail/index.js';
-import type { TrustEdge } from '../../core/audit/types.js';
+import type { TrustEdge } from '../../core/audit/index.js';
 import type { CliContext } from '../context.js';
 import {
   addFanoutFlags,

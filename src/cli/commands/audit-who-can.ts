@@ -36,9 +36,9 @@ function targetRoleArn(crossbar: Crossbar, text: string): string {
 
 async function runWhoCan(ctx: CliContext, command: Command, target: string, flags: WhoCanFlags): Promise<number> {
   const [{ collectAccounts }, { buildTrustGraph, orgViewOf }, { whoCan }] = await Promise.all([
-    import('../../core/audit/run-audit.js'),
-    import('../../core/audit/trust-graph.js'),
-    import('../../core/audit/who-can.js'),
+    import('../../core/audit/index.js'),
+    import('../../core/audit/index.js'),
+    import('../../core/audit/index.js'),
   ]);
   const { crossbar } = await openCrossbarFor(ctx, command, flags);
   const roleArn = targetRoleArn(crossbar, target);

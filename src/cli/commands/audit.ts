@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { homeOf } from '../../core/config-location.js';
 import { CrossbarError } from '../../core/errors.js';
-import { SEVERITIES, type Severity } from '../../core/audit/types.js';
+import { SEVERITIES, type Severity } from '../../core/audit/index.js';
 import type { CliContext } from '../context.js';
 import {
   addFanoutFlags,
@@ -75,9 +75,9 @@ export async function runAudit(
   );
   const limits = parseFanoutFlags(flags, AUDIT_FLAGS);
   const [{ runAudit: audit }, { printAuditReport, summaryLine }, { severityRank }] = await Promise.all([
-    import('../../core/audit/run-audit.js'),
+    import('../../core/audit/index.js'),
     import('./audit-output.js'),
-    import('../../core/audit/rules.js'),
+    import('../../core/audit/index.js'),
   ]);
   const fan = await openFanout(ctx, command, selector, flags, {
     includeSource: flags.source,

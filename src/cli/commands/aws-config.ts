@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import type { Registry } from '../../core/config/registry.js';
+import type { Registry } from '../../core/config/index.js';
 import { homeOf } from '../../core/config-location.js';
 import { CrossbarError } from '../../core/errors.js';
 import {

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { resolveRoleChain } from '../../core/credentials/index.js';
 import { CrossbarError } from '../../core/errors.js';
 import { partitionOfRegion, signInToConsole, switchRoleUrlFor } from '../../core/console/index.js';
-import type { ResolvedTarget } from '../../core/select/select-accounts.js';
+import type { ResolvedTarget } from '../../core/select/index.js';
 import type { CliContext } from '../context.js';
 import type { CliRuntime } from '../runtime.js';
 import { EXIT_OK } from '../report-error.js';

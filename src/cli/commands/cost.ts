@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { CostReport, CostRow } from '../../core/cost/types.js';
+import type { CostReport, CostRow } from '../../core/cost/index.js';
 import { CrossbarError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
 import type { CliRuntime } from '../runtime.js';

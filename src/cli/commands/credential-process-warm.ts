@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolveConfigPath, resolveCrossbarHome } from '../../core/config-location.js';
-import type { AccountCredentials } from '../../core/credentials/credentials.js';
+import type { AccountCredentials } from '../../core/credentials/index.js';
 import { readWarmCredentials, type WarmOptions, type WarmTarget } from '../../core/warm-credentials.js';
 import type { CliIo } from '../context.js';
 import { EXIT_OK } from '../report-error.js';

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import type { Crossbar } from '../../core/crossbar.js';
-import type { AccountCredentials } from '../../core/credentials/credentials.js';
+import type { AccountCredentials } from '../../core/credentials/index.js';
 import { ACCOUNT_VAR, childEnv, targetEnv } from '../../core/env-vars.js';
 import { CrossbarError } from '../../core/errors.js';
-import type { ResolvedTarget } from '../../core/select/select-accounts.js';
+import type { ResolvedTarget } from '../../core/select/index.js';
 import { confirmTarget } from '../confirm.js';
 import type { CliContext } from '../context.js';
 import type { CliRuntime } from '../runtime.js';

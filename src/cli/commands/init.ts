@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { formatProblem, parseConfig } from '../../core/config/load-config.js';
-import { buildRegistry, type Registry, DEFAULT_REGION } from '../../core/config/registry.js';
+import { formatProblem, parseConfig } from '../../core/config/index.js';
+import { buildRegistry, type Registry, DEFAULT_REGION } from '../../core/config/index.js';
 import { homeOf } from '../../core/config-location.js';
 import { CrossbarError } from '../../core/errors.js';
 import { readAwsConfig, resolveAwsConfigPath } from '../../core/aws-config/index.js';
 import { resolveSourceProvider, stsClientFor } from '../../core/credentials/index.js';
-import { stsFailure } from '../../core/credentials/assume-error.js';
-import { getCallerIdentity, type CallerIdentity } from '../../core/credentials/sts-calls.js';
+import { stsFailure } from '../../core/credentials/index.js';
+import { getCallerIdentity, type CallerIdentity } from '../../core/credentials/index.js';
 import {
   createOrganizationsClient,
   discoverOrganization,

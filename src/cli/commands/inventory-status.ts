@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { resolveCrossbarHome } from '../../core/config-location.js';
-import { inventoryPath } from '../../core/inventory/inventory-path.js';
-import type { SyncStatusRow } from '../../core/inventory/sync-status.js';
+import { inventoryPath } from '../../core/inventory/index.js';
+import type { SyncStatusRow } from '../../core/inventory/index.js';
 import type { CliContext } from '../context.js';
 import { finishFanout, openFanout, plural, SELECTOR_HELP, type FanoutFlags } from '../fanout-command.js';
 import { formatAge } from '../render/format.js';
@@ -78,7 +78,7 @@ export async function runInventoryStatus(
   selector: string | undefined,
   flags: StatusFlags,
 ): Promise<number> {
-  const { readSyncStatus } = await import('../../core/inventory/sync-status.js');
+  const { readSyncStatus } = await import('../../core/inventory/index.js');
   const db = inventoryPath(resolveCrossbarHome(ctx.io.env, ctx.io.cwd), ctx.io.cwd, flags.db);
   const rows = readSyncStatus(db);
   // A selector needs the registry; every slice in the database is shown without one.

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { RESOURCE_TYPES } from '../../core/inventory/resource-types.js';
+import { RESOURCE_TYPES } from '../../core/inventory/index.js';
 import type { CliContext } from '../context.js';
 import {
   addFanoutFlags,

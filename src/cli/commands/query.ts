@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { resolveCrossbarHome } from '../../core/config-location.js';
-import { inventoryPath } from '../../core/inventory/inventory-path.js';
+import { inventoryPath } from '../../core/inventory/index.js';
 import type { QueryResult, SqlCell } from '../../core/query/index.js';
 import type { CliContext } from '../context.js';
 import type { CliRuntime } from '../runtime.js';

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import type { Credentials } from '../../core/credentials/credentials.js';
+import type { Credentials } from '../../core/credentials/index.js';
 import { childEnv, targetEnv } from '../../core/env-vars.js';
 import { TargetFailure, type FanoutTarget } from '../../core/fanout/index.js';
 

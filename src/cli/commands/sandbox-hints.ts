@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { quoteShellWord } from '../../core/aws-config/shell-quote.js';
+import { quoteShellWord } from '../../core/aws-config/index.js';
 import type { SandboxConfigPaths } from '../write-files.js';
 
 /** Copy-pasteable commands for using a running sandbox, shared by `sandbox start` and `demo`. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import pc from 'picocolors';
-import type { RegistryAccount, RegistryRole } from '../../core/config/registry.js';
-import { RedactedAccountCredentials } from '../../core/credentials/credentials.js';
+import type { RegistryAccount, RegistryRole } from '../../core/config/index.js';
+import { RedactedAccountCredentials } from '../../core/credentials/index.js';
 import { renderPrompt, timeLeft } from './shell.js';
 
 const role: RegistryRole = {

@@ -1,6 +1,6 @@
 import pc from 'picocolors';
 import { describe, expect, it } from 'vitest';
-import type { CostReport } from '../../core/cost/types.js';
+import type { CostReport } from '../../core/cost/index.js';
 import { bar, renderCostChart, sparkline } from './chart.js';
 
 const report: CostReport = {

@@ -1,4 +1,4 @@
-import type { CostReport } from '../../core/cost/types.js';
+import type { CostReport } from '../../core/cost/index.js';
 import type { Colors } from '../context.js';
 import { paintStage } from './stage.js';
 import { visibleWidth } from './table.js';

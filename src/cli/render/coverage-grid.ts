@@ -1,6 +1,6 @@
-import type { CoverageGrid, GridCell } from '../../core/fanout/summary.js';
+import type { CoverageGrid, GridCell } from '../../core/fanout/index.js';
 import type { ErrorCode } from '../../core/errors.js';
-import { FAILURE_CODES } from '../../core/fanout/types.js';
+import { FAILURE_CODES } from '../../core/errors.js';
 import type { Colors } from '../context.js';
 import { paintStage } from './stage.js';
 import { renderTable } from './table.js';

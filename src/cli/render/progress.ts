@@ -1,4 +1,4 @@
-import type { FanoutProgress } from '../../core/fanout/types.js';
+import type { FanoutProgress } from '../../core/fanout/index.js';
 import type { Colors, CliStream } from '../context.js';
 import { formatDuration } from './format.js';
 

@@ -1,4 +1,4 @@
-import { colorForStage } from '../../core/config/registry.js';
+import { colorForStage } from '../../core/stage-colors.js';
 import type { Colors } from '../context.js';
 
 /**

@@ -1,4 +1,7 @@
 import { CrossbarError } from '../errors.js';
+import { colorForStage } from '../stage-colors.js';
+
+export { colorForStage } from '../stage-colors.js';
 import type { AccountConfig, Config, RoleConfig } from './schema.js';
 
 /**
@@ -47,21 +50,6 @@ export const DEFAULT_REGION = 'us-east-1';
 /** The region an account's single-region calls go to: its first configured region. */
 export function homeRegion(account: Pick<RegistryAccount, 'regions'>): string {
   return account.regions[0] ?? DEFAULT_REGION;
-}
-
-const STAGE_COLORS: Record<string, string> = {
-  dev: 'green',
-  development: 'green',
-  test: 'cyan',
-  qa: 'cyan',
-  staging: 'yellow',
-  stage: 'yellow',
-  prod: 'red',
-  production: 'red',
-};
-
-export function colorForStage(stage: string | undefined): string {
-  return (stage && STAGE_COLORS[stage.toLowerCase()]) || 'blue';
 }
 
 function partitionOf(accountArn: string | undefined): string {

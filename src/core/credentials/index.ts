@@ -52,3 +52,5 @@ export {
   type MfaCodeProvider,
   type SourceIdentity,
 } from './credential-engine.js';
+export { stsFailure, type StsFailureContext } from './assume-error.js';
+export { getCallerIdentity, type CallerIdentity } from './sts-calls.js';

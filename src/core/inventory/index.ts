@@ -18,3 +18,4 @@ export {
   type TargetValue,
 } from './sync-inventory.js';
 export { inventoryPath } from './inventory-path.js';
+export { readSyncStatus, type SyncStatusRow } from './sync-status.js';
