@@ -110,18 +110,12 @@ async function timeCrossbar(crossbar: Crossbar): Promise<Timed> {
     .map((account) => ({ account, role: account.defaultRole }));
   const started = performance.now();
   const cpu = process.cpuUsage();
-  const results = await collectFanout(
-    {
-      endpoint: crossbar.endpoint,
-      credentialsFor: (fa) => crossbar.credentials(fa),
-    },
-    {
-      accounts,
-      regions: REGIONS,
-      concurrency: CONCURRENCY,
-      work: (_target, ctx) => ctx.call('ec2', 'DescribeInstances'),
-    },
-  );
+  const results = await collectFanout(crossbar, {
+    accounts,
+    regions: REGIONS,
+    concurrency: CONCURRENCY,
+    work: (_target, ctx) => ctx.call('ec2', 'DescribeInstances'),
+  });
   const ms = performance.now() - started;
   const used = process.cpuUsage(cpu);
   const summary = summarize(results);

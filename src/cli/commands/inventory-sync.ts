@@ -61,23 +61,17 @@ export async function runInventorySync(
   const store = InventoryStore.open(db);
   const format = resolveOutputFormat(ctx.output, ctx.io.stdout.isTTY);
   const report = await withProgress(ctx, (onProgress) =>
-    syncInventory(
-      {
-        endpoint: fan.crossbar.endpoint,
-        credentialsFor: (fa) => fan.crossbar.credentials(fa),
-      },
-      {
-        accounts: fan.accounts,
-        types,
-        regions: limits.regions,
-        store,
-        concurrency: limits.concurrency,
-        perAccount: limits.perAccount,
-        timeoutMs: limits.timeoutMs,
-        signal: fan.signal,
-        onProgress,
-      },
-    ),
+    syncInventory(fan.crossbar, {
+      accounts: fan.accounts,
+      types,
+      regions: limits.regions,
+      store,
+      concurrency: limits.concurrency,
+      perAccount: limits.perAccount,
+      timeoutMs: limits.timeoutMs,
+      signal: fan.signal,
+      onProgress,
+    }),
   ).finally(() => store.close());
   printSyncReport(ctx, format, report, {
     db,

@@ -132,23 +132,17 @@ export async function runRun(
   // Machine formats stream: a line per target as it finishes.
   const out = createRenderer(format, { stdout: ctx.io.stdout, err: ctx.err }, runView(ctx, report));
   await withProgress(ctx, async (onProgress) => {
-    const run = runFanout<unknown>(
-      {
-        endpoint: fan.crossbar.endpoint,
-        credentialsFor: (fa) => fan.crossbar.credentials(fa),
-      },
-      {
-        accounts: fan.accounts,
-        regions: limits.regions,
-        concurrency: limits.concurrency,
-        perAccount: limits.perAccount,
-        perApiPerRegion: FANOUT_DEFAULTS.perApiPerRegion,
-        timeoutMs: limits.timeoutMs,
-        signal: fan.signal,
-        work: plan.work,
-        onProgress,
-      },
-    );
+    const run = runFanout<unknown>(fan.crossbar, {
+      accounts: fan.accounts,
+      regions: limits.regions,
+      concurrency: limits.concurrency,
+      perAccount: limits.perAccount,
+      perApiPerRegion: FANOUT_DEFAULTS.perApiPerRegion,
+      timeoutMs: limits.timeoutMs,
+      signal: fan.signal,
+      work: plan.work,
+      onProgress,
+    });
     for await (const result of run) {
       results.push(result);
       out.row(result);
