@@ -61,7 +61,9 @@ export function brokenRule(from: string, to: string): string | undefined {
     const parts = to.split('/');
     const topLevel = parts.length === 2;
     const areaIndex = parts.length >= 3 && parts.at(-1) === 'index.ts';
-    return topLevel || areaIndex ? undefined : `${fromRoom} imports core only through an index.ts or a top-level module`;
+    return topLevel || areaIndex
+      ? undefined
+      : `${fromRoom} imports core only through an index.ts or a top-level module`;
   }
   if (fromRoom === 'web' && toRoom !== 'web') return 'web talks to the server over HTTP only';
   return undefined;
