@@ -5,14 +5,14 @@ import { loadSourceContext, parseSince, runTrail } from '../../src/core/audit/tr
 import { loadConfigFile } from '../../src/core/config/load-config.js';
 import { createCrossbar } from '../../src/core/crossbar.js';
 import { keysOf, MANAGEMENT, PRODUCTION, STAGING } from '../helpers/sandbox-clients.js';
-import { startHopWorld, type HopWorld } from '../hop/world.js';
-import { FOREIGN, makeEvidence } from './world.js';
+import { startWorld, type World } from '../helpers/world.js';
+import { FOREIGN, makeEvidence } from './evidence.js';
 
 /**
  * `crossbar audit trail` end to end: the real CLI in-process, the real credential engine and SDK clients, the
  * sandbox's CloudTrail (LookupEvents) and IAM, after assumptions made through its real STS and federation.
  */
-let w: HopWorld;
+let w: World;
 const DAY = 86_400_000;
 
 interface Principal {
@@ -60,7 +60,7 @@ const edge = (list: EdgeJson[] | undefined, account: string, role: string, princ
   list?.find((e) => e.account === account && e.role === role && e.principal === principal);
 
 beforeAll(async () => {
-  w = await startHopWorld();
+  w = await startWorld();
   await makeEvidence(w.sb);
 }, 60_000);
 afterAll(() => w.stop());

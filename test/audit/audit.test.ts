@@ -5,14 +5,14 @@ import { RULE_LIST } from '../../src/core/audit/rules.js';
 import { trustDocument } from '../../src/sandbox/world/build-org.js';
 import { createRole } from '../../src/sandbox/world/iam-entities.js';
 import { ACME_EXTERNAL_ID, DEVELOPMENT, MANAGEMENT } from '../helpers/sandbox-clients.js';
-import { startHopWorld, type HopWorld } from '../hop/world.js';
+import { startWorld, type World } from '../helpers/world.js';
 
 /**
  * `crossbar audit` end to end against the sandbox's demo organization: the real CLI in-process, the real
  * credential engine and SDK clients. The expected findings are listed in full, so an extra or a missing
  * finding fails the test.
  */
-let w: HopWorld;
+let w: World;
 const TWIN = '666666666666';
 const TWIN_OPEN = '777777777777';
 
@@ -67,7 +67,7 @@ const twinAccounts = (yaml: string) =>
   );
 
 beforeAll(async () => {
-  w = await startHopWorld();
+  w = await startWorld();
   addTwin(TWIN, true);
   addTwin(TWIN_OPEN, false);
 });

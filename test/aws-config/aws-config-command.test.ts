@@ -4,20 +4,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BLOCK_BEGIN, BLOCK_END } from '../../src/core/aws-config/index.js';
 import { awsEnv, runAws } from './run-aws.js';
 import { crossbarCommand } from '../helpers/crossbar-bin.js';
-import { startHopWorld, type HopWorld } from '../helpers/cli-world.js';
+import { startWorld, type World } from '../helpers/world.js';
 
 /**
  * `crossbar aws-config` through `main()`: the diff, the merge into a hand-written ~/.aws/config, and the real AWS
  * CLI using the generated profiles in both modes against the sandbox.
  */
-let w: HopWorld;
+let w: World;
 let configPath: string;
 let handWritten: string;
 
 const busy = readFileSync(new URL('../init/fixtures/busy-aws-config.ini', import.meta.url), 'utf8');
 
 beforeAll(async () => {
-  w = await startHopWorld();
+  w = await startWorld({ crossbarHome: 'shared', env: { NO_COLOR: '1' } });
   configPath = join(w.home, '.aws', 'config');
   mkdirSync(dirname(configPath), { recursive: true });
   // Comments, [default], SSO, services, someone's own role profiles, the sandbox's people; no final newline.

@@ -1,12 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ALICE,
-  allowOrganizationAccess,
-  iamSnapshot,
-  MANAGEMENT,
-  startBootstrapWorld,
-  type BootstrapWorld,
-} from './world.js';
+import { startWorld, type World } from '../helpers/world.js';
+import { ALICE, allowOrganizationAccess, iamSnapshot, MANAGEMENT } from './iam.js';
 
 /**
  * `crossbar bootstrap --apply` on a generated organization of 20 accounts, through OrganizationAccountAccessRole,
@@ -16,7 +10,7 @@ import {
 const COUNT = 20;
 const ids = Array.from({ length: COUNT }, (_, i) => String(200_000_000_001 + i));
 const names = ids.map((_, i) => `account-${String(i + 1).padStart(4, '0')}`);
-let w: BootstrapWorld;
+let w: World;
 
 function orgConfig(role: string, extraAccounts: Record<string, unknown>[] = []): Record<string, unknown> {
   return {
@@ -43,7 +37,7 @@ interface PlanJson {
 }
 
 beforeAll(async () => {
-  w = await startBootstrapWorld(`generated:${COUNT}`);
+  w = await startWorld({ org: `generated:${COUNT}` });
   allowOrganizationAccess(w.sb.world);
 });
 afterAll(() => w.stop());

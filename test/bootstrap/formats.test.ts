@@ -2,7 +2,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ALICE, MANAGEMENT, startBootstrapWorld, type BootstrapWorld } from './world.js';
+import { startWorld, type World } from '../helpers/world.js';
+import { ALICE, MANAGEMENT } from './iam.js';
 import { at, parseHcl, type Hcl } from './hcl.js';
 
 /**
@@ -14,10 +15,10 @@ const MEMBERS = ['222222222222', '333333333333', '444444444444', '555555555555']
 const ACME = '555555555555';
 const ACME_EXTERNAL_ID = 'acme-crossbar-7f3a9c';
 const MFA = { Bool: { 'aws:MultiFactorAuthPresent': 'true' } };
-let w: BootstrapWorld;
+let w: World;
 
 beforeAll(async () => {
-  w = await startBootstrapWorld('demo');
+  w = await startWorld({ org: 'demo' });
 });
 afterAll(() => w.stop());
 

@@ -3,7 +3,8 @@ import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlias, parseAllDocuments, visit } from 'yaml';
-import { MANAGEMENT, startBootstrapWorld, type BootstrapWorld } from './world.js';
+import { startWorld, type World } from '../helpers/world.js';
+import { MANAGEMENT } from './iam.js';
 
 /**
  * What `crossbar bootstrap --format terraform|cloudformation` writes is clean by the tools' own measure:
@@ -22,7 +23,7 @@ const PROVIDER = existsSync(join(MIRROR, 'registry.terraform.io/hashicorp/aws'))
 const CFN_LINT = has('cfn-lint');
 const missing = (what: string, present: boolean) => (present ? '' : ` (skipped: ${what} is not installed)`);
 
-let w: BootstrapWorld;
+let w: World;
 const out: Record<'demo' | 'ops', string> = { demo: '', ops: '' };
 /** Terraform's environment: our own CLI config (not the machine's), no version check, no prompts. */
 let env: Record<string, string> = {};
@@ -84,7 +85,7 @@ async function generate(name: string, format: string, config?: string, extra: st
 }
 
 beforeAll(async () => {
-  w = await startBootstrapWorld('demo');
+  w = await startWorld({ org: 'demo' });
   writeTerraformConfig(join(w.dir, 'terraform.rc'));
   env = { TF_CLI_CONFIG_FILE: join(w.dir, 'terraform.rc'), CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
   const ops = w.config('ops', {

@@ -11,7 +11,7 @@ import {
   trustPolicy,
 } from '../../src/core/bootstrap/index.js';
 import { hclString } from '../../src/core/bootstrap/render-terraform.js';
-import { ALICE } from './world.js';
+import { ALICE } from './iam.js';
 
 /** The documents themselves: the group size limit and its wildcard fallback, and how IAM's copies compare. */
 function specFor(count: number, role = 'CrossbarReadOnly') {

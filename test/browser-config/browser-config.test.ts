@@ -1,12 +1,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHopWorld, type HopWorld } from '../helpers/cli-world.js';
+import { startWorld, type World } from '../helpers/world.js';
 
 /** `crossbar browser-config` through `main()`, on the registry `sandbox start --write-config` writes. */
-let w: HopWorld;
+let w: World;
 beforeAll(async () => {
-  w = await startHopWorld();
+  w = await startWorld({ crossbarHome: 'shared', env: { NO_COLOR: '1' } });
 });
 afterAll(async () => {
   await w.stop();

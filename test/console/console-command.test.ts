@@ -2,15 +2,15 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../cli/run-cli.js';
-import { startHopWorld, type HopWorld } from '../helpers/cli-world.js';
+import { startWorld, type World } from '../helpers/world.js';
 
 /**
  * `crossbar console` through `main()`: the federated sign-in URL from the engine's credentials, followed to the
  * sandbox's console page; the switch-role link; the guardrail; and the denied twin.
  */
-let w: HopWorld;
+let w: World;
 beforeAll(async () => {
-  w = await startHopWorld();
+  w = await startWorld({ crossbarHome: 'shared', env: { NO_COLOR: '1' } });
 });
 afterAll(async () => {
   await w.stop();

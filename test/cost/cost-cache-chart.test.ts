@@ -4,17 +4,17 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CostReport } from '../../src/core/cost/types.js';
 import { MANAGEMENT } from '../helpers/sandbox-clients.js';
-import { asBob, startHopWorld, type HopWorld } from '../hop/world.js';
+import { asBob, startWorld, type World } from '../helpers/world.js';
 
 /**
  * `crossbar cost`: the day's cache (0600 files, no Cost Explorer call on a hit, --refresh asks again), the
  * SVG and PNG charts, and the bad inputs: sessions without ce:GetCostAndUsage, and bad flags.
  */
-let w: HopWorld;
+let w: World;
 let ceCalls = 0;
 
 beforeAll(async () => {
-  w = await startHopWorld();
+  w = await startWorld();
   // Cost Explorer calls are not trailed: count them where the sandbox decides faults for every request.
   const decide = w.sb.faults.decide.bind(w.sb.faults);
   w.sb.faults.decide = (account, service, operation, now) => {

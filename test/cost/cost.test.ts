@@ -10,7 +10,7 @@ import {
   PRODUCTION,
   STAGING,
 } from '../helpers/sandbox-clients.js';
-import { startHopWorld, type HopWorld } from '../hop/world.js';
+import { startWorld, type World } from '../helpers/world.js';
 import { monthsRange, seededBill, sumBy, type BillEntry } from './expected.js';
 
 /**
@@ -18,12 +18,12 @@ import { monthsRange, seededBill, sumBy, type BillEntry } from './expected.js';
  * Cost Explorer client, against the sandbox's computed bill. Expected numbers come from the sandbox's own
  * `costOf`, summed day by day, and from an independent ungrouped GetCostAndUsage.
  */
-let w: HopWorld;
+let w: World;
 let bill13: BillEntry[];
 let range13: { start: string; end: string };
 
 beforeAll(async () => {
-  w = await startHopWorld();
+  w = await startWorld();
   range13 = monthsRange(w.sb.now(), 13);
   bill13 = seededBill(w.sb, range13.start, range13.end);
 });

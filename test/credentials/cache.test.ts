@@ -1,24 +1,23 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../../src/sandbox/server.js';
-import { startTestSandbox } from '../helpers/sandbox.js';
 import { cacheEntryPath } from '../../src/core/credentials/index.js';
-import { brokenKeyring, harness, memoryKeyring } from './setup.js';
+import { brokenKeyring, harness, memoryKeyring } from '../helpers/credentials.js';
+import { startWorld, type World } from '../helpers/world.js';
 
-let sb: Sandbox;
+let w: World;
 beforeAll(async () => {
-  sb = await startTestSandbox();
+  w = await startWorld({ awsFiles: 'keys' });
 });
 afterAll(async () => {
-  await sb.stop();
+  await w.stop();
 });
 
 const mode = (path: string) => statSync(path).mode & 0o777;
 
 describe('the credential cache', () => {
   it('serves a second call, even from another engine (process), with no STS call', async () => {
-    const h = harness(sb, 'alice');
+    const h = harness(w, 'alice');
     const first = await h.engine().getCredentials(h.target('development'));
     const calls = { ...h.counts };
     const second = await h.engine().getCredentials(h.target('development'));
@@ -36,7 +35,7 @@ describe('the credential cache', () => {
   });
 
   it('keeps entries encrypted in 0600 files in a 0700 directory', async () => {
-    const h = harness(sb, 'alice');
+    const h = harness(w, 'alice');
     const engine = h.engine();
     const target = h.target('development');
     const creds = await engine.getCredentials(target);
@@ -53,7 +52,7 @@ describe('the credential cache', () => {
   });
 
   it('treats a corrupted or foreign entry as a miss and replaces it', async () => {
-    const h = harness(sb, 'alice');
+    const h = harness(w, 'alice');
     const engine = h.engine();
     const target = h.target('development');
     const first = await engine.getCredentials(target);
@@ -73,7 +72,7 @@ describe('the credential cache', () => {
   });
 
   it('refreshes an entry with less than 5 minutes left, and keeps one with more', async () => {
-    const h = harness(sb, 'alice');
+    const h = harness(w, 'alice');
     const target = h.target('development');
     const first = await h.engine().getCredentials(target);
     const expiry = first.expiration?.getTime() ?? 0;
@@ -86,7 +85,7 @@ describe('the credential cache', () => {
   });
 
   it('shares one in-flight AssumeRole between concurrent calls in one process', async () => {
-    const h = harness(sb, 'alice');
+    const h = harness(w, 'alice');
     const engine = h.engine();
     const all = await Promise.all(Array.from({ length: 10 }, () => engine.getCredentials(h.target('staging'))));
     expect(new Set(all.map((c) => c.accessKeyId)).size).toBe(1);
@@ -96,13 +95,13 @@ describe('the credential cache', () => {
 
 describe('the cache key store', () => {
   it('auto falls back to a 0600 key file when the keyring fails', async () => {
-    const h = harness(sb, 'alice');
+    const h = harness(w, 'alice');
     await h.engine({ keyStore: 'auto', keyring: brokenKeyring }).getCredentials(h.target('development'));
     expect(mode(join(h.home, 'cache.key'))).toBe(0o600);
   });
 
   it('keeps the key in the keyring when one works, and no key file', async () => {
-    const h = harness(sb, 'alice');
+    const h = harness(w, 'alice');
     const keyring = memoryKeyring();
     const creds = await h.engine({ keyStore: 'auto', keyring }).getCredentials(h.target('development'));
     expect(existsSync(join(h.home, 'cache.key'))).toBe(false);
@@ -117,7 +116,7 @@ describe('the cache key store', () => {
   });
 
   it("keyStore 'keyring' refuses to fall back to a file", async () => {
-    const h = harness(sb, 'alice');
+    const h = harness(w, 'alice');
     await expect(
       h.engine({ keyStore: 'keyring', keyring: brokenKeyring }).getCredentials(h.target('development')),
     ).rejects.toThrow(/OS keyring is not available/);

@@ -1,22 +1,22 @@
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/server.js';
-import { startTestSandbox } from '../helpers/sandbox.js';
-import { DEVELOPMENT } from '../helpers/sandbox-clients.js';
-import { assumeRoleEvents, awsFiles, demoConfig } from './setup.js';
+import { assumeRoleEvents, DEVELOPMENT } from '../helpers/sandbox-clients.js';
+import { demoConfig } from '../helpers/credentials.js';
+import { startWorld, type World } from '../helpers/world.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/credential-process.ts', import.meta.url));
 const PROCESSES = 50;
 
+let w: World;
 let sb: Sandbox;
 beforeAll(async () => {
-  sb = await startTestSandbox();
+  w = await startWorld({ awsFiles: 'keys' });
+  sb = w.sb;
 });
 afterAll(async () => {
-  await sb.stop();
+  await w.stop();
 });
 
 interface Run {
@@ -46,15 +46,13 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
 
 describe('single-flight across processes', () => {
   it(`${PROCESSES} cold credential-process runs for one target make exactly one AssumeRole`, async () => {
-    const files = awsFiles(sb);
-    const config = join(files.dir, 'crossbar.yaml');
-    writeFileSync(config, demoConfig(sb.endpoint, { profile: 'alice' }));
-    const home = join(files.dir, 'crossbar-home');
+    const config = w.config('alice', demoConfig(sb.endpoint, { profile: 'alice' }));
+    const home = w.newHome();
     const env = {
       PATH: process.env['PATH'],
-      HOME: files.dir,
+      HOME: w.home,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      ...files.env,
+      ...w.awsEnv,
     };
     const before = assumeRoleEvents(sb, DEVELOPMENT).length;
 
@@ -71,15 +69,13 @@ describe('single-flight across processes', () => {
   }, 180_000);
 
   it('a denied target fails in every process, each with the same one-line error', async () => {
-    const files = awsFiles(sb);
-    const config = join(files.dir, 'crossbar.yaml');
-    writeFileSync(config, demoConfig(sb.endpoint, { profile: 'bob' }));
-    const home = join(files.dir, 'crossbar-home');
+    const config = w.config('bob', demoConfig(sb.endpoint, { profile: 'bob' }));
+    const home = w.newHome();
     const env = {
       PATH: process.env['PATH'],
-      HOME: files.dir,
+      HOME: w.home,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      ...files.env,
+      ...w.awsEnv,
     };
     const runs = await Promise.all(Array.from({ length: 5 }, () => run([config, 'production:admin', home], env)));
     expect(runs.map((r) => r.code)).toEqual([1, 1, 1, 1, 1]);

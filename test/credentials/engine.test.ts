@@ -3,18 +3,27 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { Sandbox } from '../../src/sandbox/server.js';
-import { startTestSandbox } from '../helpers/sandbox.js';
 import { RoleDenialError, stsClientFor, type Credentials } from '../../src/core/credentials/index.js';
 import { CrossbarError } from '../../src/core/errors.js';
-import { ALICE_MFA, CLIENT_ACME, DEVELOPMENT, MANAGEMENT, PRODUCTION } from '../helpers/sandbox-clients.js';
-import { assumeRoleEvents, harness } from './setup.js';
+import {
+  ALICE_MFA,
+  assumeRoleEvents,
+  CLIENT_ACME,
+  DEVELOPMENT,
+  MANAGEMENT,
+  PRODUCTION,
+} from '../helpers/sandbox-clients.js';
+import { harness } from '../helpers/credentials.js';
+import { startWorld, type World } from '../helpers/world.js';
 
+let w: World;
 let sb: Sandbox;
 beforeAll(async () => {
-  sb = await startTestSandbox();
+  w = await startWorld({ awsFiles: 'keys' });
+  sb = w.sb;
 });
 afterAll(async () => {
-  await sb.stop();
+  await w.stop();
 });
 
 async function callerArn(creds: Credentials): Promise<string | undefined> {
@@ -38,7 +47,7 @@ async function rejection(p: Promise<unknown>): Promise<CrossbarError> {
 
 describe('CredentialEngine: plain AssumeRole', () => {
   it('alice reaches development CrossbarReadOnly, and the credentials work with the SDK', async () => {
-    const h = harness(sb, 'alice');
+    const h = harness(w, 'alice');
     const creds = await h.engine().getCredentials(h.target('development'));
     expect(creds.accountId).toBe(DEVELOPMENT);
     expect(await callerArn(creds)).toBe(`arn:aws:sts::${DEVELOPMENT}:assumed-role/CrossbarReadOnly/alice`);
@@ -46,7 +55,7 @@ describe('CredentialEngine: plain AssumeRole', () => {
   });
 
   it('denies bob the production administrator role, naming the caller policy', async () => {
-    const h = harness(sb, 'bob');
+    const h = harness(w, 'bob');
     const err = await rejection(h.engine().getCredentials(h.target('production:admin')));
     expect(err).toBeInstanceOf(RoleDenialError);
     expect(err.code).toBe('ROLE_ASSUME_DENIED');
@@ -59,13 +68,13 @@ describe('CredentialEngine: plain AssumeRole', () => {
   });
 
   it('without the caller-policy probe, the same denial can only be explained by what was sent (MFA)', async () => {
-    const h = harness(sb, 'bob');
+    const h = harness(w, 'bob');
     const err = await rejection(h.engine({ probeCallerPolicy: false }).getCredentials(h.target('production:admin')));
     expect(err instanceof RoleDenialError && err.reason).toBe('MFA');
   });
 
   it('names the person in RoleSessionName and SourceIdentity, as CloudTrail records them', async () => {
-    const h = harness(sb, 'alice');
+    const h = harness(w, 'alice');
     const before = assumeRoleEvents(sb, PRODUCTION).length;
     await h.engine().getCredentials(h.target('production'));
     const events = assumeRoleEvents(sb, PRODUCTION);
@@ -89,7 +98,7 @@ describe('CredentialEngine: plain AssumeRole', () => {
   });
 
   it('uses source.identity when configured, sanitized to what AWS accepts', async () => {
-    const h = harness(sb, 'bob', { identity: 'Bób Smith (finance)' });
+    const h = harness(w, 'bob', { identity: 'Bób Smith (finance)' });
     const creds = await h.engine().getCredentials(h.target('development'));
     expect(await callerArn(creds)).toBe(`arn:aws:sts::${DEVELOPMENT}:assumed-role/CrossbarReadOnly/Bob-Smith-finance`);
     expect(assumeRoleEvents(sb, DEVELOPMENT).at(-1)).toMatchObject({
@@ -102,7 +111,7 @@ describe('CredentialEngine: SourceIdentity', () => {
   it('still reaches a role whose trust policy does not allow sts:SetSourceIdentity, named by the session name', async () => {
     const alice = sb.world.accounts[MANAGEMENT]?.iam.users['alice'];
     if (!alice) throw new Error('no alice');
-    const h = harness(sb, 'alice');
+    const h = harness(w, 'alice');
     // The denied twin first: alice's groups do not allow OrganizationAccountAccessRole.
     const err = await rejection(h.engine().getCredentials(h.target('production:org')));
     expect(err instanceof RoleDenialError && err.reason).toBe('caller policy');
@@ -132,7 +141,7 @@ describe('CredentialEngine: SourceIdentity', () => {
 
 describe('CredentialEngine: ExternalId', () => {
   it('reaches client-acme with its ExternalId', async () => {
-    const h = harness(sb, 'alice');
+    const h = harness(w, 'alice');
     const creds = await h.engine().getCredentials(h.target('client-acme'));
     expect(creds.accountId).toBe(CLIENT_ACME);
     expect(assumeRoleEvents(sb, CLIENT_ACME).at(-1)).toMatchObject({
@@ -141,7 +150,7 @@ describe('CredentialEngine: ExternalId', () => {
   });
 
   it('without the ExternalId the denial says ExternalId', async () => {
-    const h = harness(sb, 'alice');
+    const h = harness(w, 'alice');
     const err = await rejection(h.engine().getCredentials(h.target('acme-without-id')));
     expect(err instanceof RoleDenialError && err.reason).toBe('ExternalId');
     expect(err.hint).toContain('set external_id for this account');
@@ -150,7 +159,7 @@ describe('CredentialEngine: ExternalId', () => {
 
 describe('CredentialEngine: MFA', () => {
   it('opens one MFA session and reuses it for every MFA role, asking for one code', async () => {
-    const h = harness(sb, 'alice');
+    const h = harness(w, 'alice');
     const asked: string[] = [];
     const engine = h.engine({
       mfaCodeProvider: (serial) => {
@@ -175,7 +184,7 @@ describe('CredentialEngine: MFA', () => {
   });
 
   it('a wrong code is MFA_INVALID with a hint about the clock', async () => {
-    const h = harness(sb, 'alice');
+    const h = harness(w, 'alice');
     const good = sb.mfaCode('alice');
     const wrong = String((Number(good) + 500_000) % 1_000_000).padStart(6, '0');
     const err = await rejection(
@@ -188,14 +197,14 @@ describe('CredentialEngine: MFA', () => {
   });
 
   it('without a code provider an MFA role is MFA_REQUIRED, before any AssumeRole', async () => {
-    const h = harness(sb, 'alice');
+    const h = harness(w, 'alice');
     const err = await rejection(h.engine().getCredentials(h.target('production:admin')));
     expect(err.code).toBe('MFA_REQUIRED');
     expect(h.counts['AssumeRoleCommand']).toBeUndefined();
   });
 
   it('alice without mfa_serial configured is denied, and the reason is MFA', async () => {
-    const h = harness(sb, 'alice', { mfaSerial: null });
+    const h = harness(w, 'alice', { mfaSerial: null });
     const err = await rejection(h.engine().getCredentials(h.target('production:admin')));
     expect(err instanceof RoleDenialError && err.reason).toBe('MFA');
     expect(err.hint).toContain('set source.mfa_serial');
@@ -204,7 +213,7 @@ describe('CredentialEngine: MFA', () => {
 
 describe('CredentialEngine: role chains', () => {
   it('alice → management CrossbarHub → production CrossbarReadOnly, the second hop capped at one hour', async () => {
-    const h = harness(sb, 'alice');
+    const h = harness(w, 'alice');
     const hubEvents = assumeRoleEvents(sb, MANAGEMENT).length;
     const creds = await h.engine().getCredentials(h.target('production:hub-readonly'));
     expect(await callerArn(creds)).toBe(`arn:aws:sts::${PRODUCTION}:assumed-role/CrossbarReadOnly/alice`);
@@ -226,7 +235,7 @@ describe('CredentialEngine: role chains', () => {
   });
 
   it('a hop the hub role may not make is denied with the caller policy of the hub', async () => {
-    const h = harness(sb, 'alice');
+    const h = harness(w, 'alice');
     const err = await rejection(h.engine().getCredentials(h.target('production:hub-admin')));
     expect(err instanceof RoleDenialError && err.reason).toBe('caller policy');
     expect(err.message).toBe(
@@ -237,7 +246,7 @@ describe('CredentialEngine: role chains', () => {
 
 describe('CredentialEngine: bad source and endpoint', () => {
   it('a source profile that does not exist is CREDENTIALS_MISSING naming it', async () => {
-    const h = harness(sb, 'alice');
+    const h = harness(w, 'alice');
     const registry = { ...h.registry, config: { ...h.registry.config, source: { profile: 'nobody' } } };
     const err = await rejection(h.engine({ registry }).getCredentials(h.target('development')));
     expect(err.code).toBe('CREDENTIALS_MISSING');
@@ -246,7 +255,7 @@ describe('CredentialEngine: bad source and endpoint', () => {
   });
 
   it('expired env credentials are CREDENTIALS_EXPIRED; unknown keys are CREDENTIALS_MISSING', async () => {
-    const h = harness(sb, 'alice');
+    const h = harness(w, 'alice');
     const registry = { ...h.registry, config: { ...h.registry.config, source: {} } };
     const expired = {
       AWS_ACCESS_KEY_ID: 'ASIAEXPIRED',
@@ -272,7 +281,7 @@ describe('CredentialEngine: bad source and endpoint', () => {
       });
     });
     const dead = `http://127.0.0.1:${port}`;
-    const h = harness(sb, 'alice', { endpoint: dead });
+    const h = harness(w, 'alice', { endpoint: dead });
     const started = Date.now();
     const err = await rejection(h.engine().getCredentials(h.target('development')));
     expect(err.code).toBe('ENDPOINT_UNREACHABLE');
@@ -283,7 +292,7 @@ describe('CredentialEngine: bad source and endpoint', () => {
 
 describe('credentials never show their secrets', () => {
   it('JSON, inspect, spread and errors leave out the secret key and session token', async () => {
-    const h = harness(sb, 'alice');
+    const h = harness(w, 'alice');
     const creds = await h.engine().getCredentials(h.target('staging'));
     const secret = creds.secretAccessKey;
     const token = creds.sessionToken ?? '';

@@ -8,12 +8,19 @@ import {
   type TargetResult,
 } from '../../src/core/fanout/index.js';
 import type { FaultDecision } from '../../src/sandbox/faults.js';
-import { keysOf, startFanoutWorld, type FanoutWorld } from './world.js';
+import type { Registry } from '../../src/core/config/registry.js';
+import type { FanoutAccount } from '../../src/core/fanout/index.js';
+import type { Credentials } from '../../src/core/credentials/index.js';
+import { selectAccounts } from '../../src/core/select/select-accounts.js';
+import { startWorld, type World } from '../helpers/world.js';
 
 /** The engine against the in-process sandbox, with the real SDK, the real credential engine and injected faults. */
-let w: FanoutWorld;
+let w: World;
+const configs = { alice: '', bob: '' };
 beforeAll(async () => {
-  w = await startFanoutWorld();
+  w = await startWorld({ awsFiles: 'keys' });
+  configs.alice = w.config('fanout-alice', fanoutConfig(w.sb.endpoint, 'alice'));
+  configs.bob = w.config('fanout-bob', fanoutConfig(w.sb.endpoint, 'bob'));
 });
 afterAll(async () => {
   await w.stop();
@@ -23,6 +30,53 @@ beforeEach(() => {
 });
 
 const reachable = 'development,staging,production,client-acme';
+
+/**
+ * The demo organization as the fan-out tests see it: the four member accounts as the sandbox seeds them, plus
+ * two that cannot be reached (client-acme without its ExternalId, and an account outside the organization).
+ */
+function fanoutConfig(endpoint: string, profile: 'alice' | 'bob'): string {
+  return `organization: { name: acme, namespace: acme }
+source: { profile: ${profile} }
+endpoint: ${endpoint}
+defaults: { role: CrossbarReadOnly, regions: [us-east-1, eu-west-1] }
+accounts:
+  - { id: "222222222222", name: development, stage: dev }
+  - { id: "333333333333", name: staging, stage: staging }
+  - { id: "444444444444", name: production, stage: prod, roles: { admin: { name: administrator, mfa: required } } }
+  - { id: "555555555555", name: client-acme, stage: client, external_id: acme-crossbar-7f3a9c }
+  - { id: "555555555555", name: acme-without-id, stage: client }
+  - { id: "666666666666", name: outsider, stage: dev }
+`;
+}
+
+const registries = new Map<'alice' | 'bob', Registry>();
+function registry(who: 'alice' | 'bob'): Registry {
+  let r = registries.get(who);
+  if (!r) registries.set(who, (r = w.registry(configs[who])));
+  return r;
+}
+
+/** `credentialsFor` of alice's or bob's root with its own empty cache, recording the accounts it was asked for. */
+function engine(who: 'alice' | 'bob' = 'alice') {
+  const crossbar = w.crossbar(configs[who], { registry: registry(who) });
+  const calls: string[] = [];
+  const credentialsFor = (fa: FanoutAccount): Promise<Credentials> => {
+    calls.push(fa.account.name);
+    return crossbar.engine.getCredentials(fa);
+  };
+  return { credentialsFor, calls };
+}
+
+/** The selected accounts with their default role, as alice or bob sees them. */
+function accounts(selector: string, who: 'alice' | 'bob' = 'alice'): FanoutAccount[] {
+  return selectAccounts(registry(who), selector).map((account) => ({ account, role: account.defaultRole }));
+}
+
+/** `name/region` of every result, for exactly-once checks. */
+function keysOf(results: readonly { target: { account: { name: string }; region: string } }[]): string[] {
+  return results.map((r) => `${r.target.account.name}/${r.target.region}`);
+}
 
 /** DescribeInstances' instance count: the value every test below reads. */
 const instances = async (_t: unknown, ctx: { call(s: string, o: string): Promise<Record<string, unknown>> }) => {
@@ -55,7 +109,7 @@ function countThrottles(): { count: () => number; restore: () => void } {
 
 describe('fan-out across the demo organization', () => {
   it("reports every target exactly once, with values, and asks for each account's credentials once", async () => {
-    const { credentialsFor, calls } = w.engine();
+    const { credentialsFor, calls } = engine();
     const regions = ['us-east-1', 'eu-west-1', 'us-west-2'];
     const results = await collectFanout(
       {
@@ -63,7 +117,7 @@ describe('fan-out across the demo organization', () => {
         credentialsFor,
       },
       {
-        accounts: w.accounts(reachable),
+        accounts: accounts(reachable),
         regions,
         work: instances,
       },
@@ -79,7 +133,7 @@ describe('fan-out across the demo organization', () => {
   });
 
   it('under latency, 5xx errors and throttling every target is still reported once, and throttled ones end ok', async () => {
-    const { credentialsFor } = w.engine();
+    const { credentialsFor } = engine();
     const throttles = countThrottles();
     // Faults on EC2 only: STS (the credential engine's own retries) is not what this test is about.
     w.sb.faults.set({
@@ -95,7 +149,7 @@ describe('fan-out across the demo organization', () => {
           credentialsFor,
         },
         {
-          accounts: w.accounts(reachable),
+          accounts: accounts(reachable),
           regions,
           work: instances,
           maxAttempts: 10,
@@ -115,14 +169,14 @@ describe('fan-out across the demo organization', () => {
   });
 
   it('a denied account is reported DENIED with the reason in every region, not dropped', async () => {
-    const { credentialsFor } = w.engine('bob');
+    const { credentialsFor } = engine('bob');
     const results = await collectFanout(
       {
         endpoint: w.sb.endpoint,
         credentialsFor,
       },
       {
-        accounts: w.accounts('development,acme-without-id,outsider', 'bob'),
+        accounts: accounts('development,acme-without-id,outsider', 'bob'),
         regions: ['us-east-1', 'eu-west-1'],
         work: instances,
       },
@@ -145,8 +199,8 @@ describe('fan-out across the demo organization', () => {
   });
 
   it("a role the source may not assume is DENIED with AWS's reason; its allowed twin succeeds", async () => {
-    const { credentialsFor } = w.engine('bob');
-    const prod = w.accounts('production', 'bob')[0];
+    const { credentialsFor } = engine('bob');
+    const prod = accounts('production', 'bob')[0];
     if (!prod) throw new Error('no production');
     const admin = prod.account.roles.find((r) => r.key === 'admin');
     if (!admin) throw new Error('no admin role');
@@ -172,14 +226,14 @@ describe('fan-out across the demo organization', () => {
   });
 
   it('a region the account has not enabled is REGION_DISABLED; the account that opted in answers', async () => {
-    const { credentialsFor } = w.engine();
+    const { credentialsFor } = engine();
     const results = await collectFanout(
       {
         endpoint: w.sb.endpoint,
         credentialsFor,
       },
       {
-        accounts: w.accounts('development,production'),
+        accounts: accounts('development,production'),
         regions: ['eu-south-1', 'us-east-1'],
         work: instances,
       },
@@ -194,14 +248,14 @@ describe('fan-out across the demo organization', () => {
   });
 
   it('--regions all expands each account by its own opt-in status', async () => {
-    const { credentialsFor } = w.engine();
+    const { credentialsFor } = engine();
     const results = await collectFanout(
       {
         endpoint: w.sb.endpoint,
         credentialsFor,
       },
       {
-        accounts: w.accounts('development,production'),
+        accounts: accounts('development,production'),
         regions: 'all',
         work: instances,
       },
@@ -222,14 +276,14 @@ describe('fan-out across the demo organization', () => {
   });
 
   it('--regions all for a denied account reports the whole account once, and the grid fills its row', async () => {
-    const { credentialsFor } = w.engine('bob');
+    const { credentialsFor } = engine('bob');
     const results = await collectFanout(
       {
         endpoint: w.sb.endpoint,
         credentialsFor,
       },
       {
-        accounts: w.accounts('development,acme-without-id', 'bob'),
+        accounts: accounts('development,acme-without-id', 'bob'),
         regions: 'all',
         work: instances,
       },
@@ -243,14 +297,14 @@ describe('fan-out across the demo organization', () => {
   });
 
   it('a region that does not exist is INVALID with the closest names; the other regions run', async () => {
-    const { credentialsFor } = w.engine();
+    const { credentialsFor } = engine();
     const results = await collectFanout(
       {
         endpoint: w.sb.endpoint,
         credentialsFor,
       },
       {
-        accounts: w.accounts('development'),
+        accounts: accounts('development'),
         regions: ['us-east-1', 'eu-wst-1', 'xx-nowhere-1', 'Mars'],
         work: instances,
       },
@@ -264,9 +318,9 @@ describe('fan-out across the demo organization', () => {
   });
 
   it('a target slower than its timeout is TIMEOUT; the others finish', async () => {
-    const { credentialsFor } = w.engine();
+    const { credentialsFor } = engine();
     await credentialsFor(
-      w.accounts('development')[0] ??
+      accounts('development')[0] ??
         (() => {
           throw new Error();
         })(),
@@ -279,7 +333,7 @@ describe('fan-out across the demo organization', () => {
         credentialsFor,
       },
       {
-        accounts: w.accounts('development,staging'),
+        accounts: accounts('development,staging'),
         regions: ['us-east-1'],
         work: instances,
         timeoutMs: 400,
@@ -292,7 +346,7 @@ describe('fan-out across the demo organization', () => {
   });
 
   it('Ctrl-C mid-run keeps the finished results and reports every other target INTERRUPTED', async () => {
-    const { credentialsFor } = w.engine();
+    const { credentialsFor } = engine();
     w.sb.faults.set({ rules: [{ service: 'ec2', latencyMs: 300 }] });
     const stop = new AbortController();
     const regions = ['us-east-1', 'eu-west-1', 'us-west-2', 'eu-central-1'];
@@ -304,7 +358,7 @@ describe('fan-out across the demo organization', () => {
         credentialsFor,
       },
       {
-        accounts: w.accounts(reachable),
+        accounts: accounts(reachable),
         regions,
         work: instances,
         concurrency: 2,
@@ -327,7 +381,7 @@ describe('fan-out across the demo organization', () => {
   });
 
   it('bounds targets in flight globally and per account', async () => {
-    const { credentialsFor } = w.engine();
+    const { credentialsFor } = engine();
     let now = 0;
     let peak = 0;
     const perAccount = new Map<string, number>();
@@ -339,7 +393,7 @@ describe('fan-out across the demo organization', () => {
         credentialsFor,
       },
       {
-        accounts: w.accounts(reachable),
+        accounts: accounts(reachable),
         regions,
         concurrency: 5,
         perAccount: 2,
@@ -361,7 +415,7 @@ describe('fan-out across the demo organization', () => {
   });
 
   it('bounds calls of one API in one account and region', async () => {
-    const { credentialsFor } = w.engine();
+    const { credentialsFor } = engine();
     w.sb.faults.set({ rules: [{ service: 'ec2', latencyMs: 150 }] });
     const started = Date.now();
     const [result] = await collectFanout(
@@ -370,7 +424,7 @@ describe('fan-out across the demo organization', () => {
         credentialsFor,
       },
       {
-        accounts: w.accounts('development'),
+        accounts: accounts('development'),
         regions: ['us-east-1'],
         perApiPerRegion: 2,
         work: async (_t, ctx) => Promise.all(Array.from({ length: 6 }, () => ctx.call('ec2', 'DescribeInstances'))),

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { captureIo, waitFor } from '../cli/run-cli.js';
-import { startHopWorld, type HopWorld } from '../hop/world.js';
+import { startWorld, type World } from '../helpers/world.js';
 
 /**
  * `crossbar run` end to end, in-process, against the sandbox and the config `sandbox start --write-config`
  * writes: four member accounts, each with us-east-1 and eu-west-1.
  */
-let w: HopWorld;
+let w: World;
 beforeAll(async () => {
-  w = await startHopWorld();
+  w = await startWorld();
 });
 afterAll(async () => {
   await w.stop();

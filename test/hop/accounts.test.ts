@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_ACME, DEVELOPMENT, MANAGEMENT, PRODUCTION } from '../helpers/sandbox-clients.js';
-import { asBob, startHopWorld, type HopWorld } from './world.js';
+import { asBob, startWorld, type World } from '../helpers/world.js';
 
-let w: HopWorld;
+let w: World;
 beforeAll(async () => {
-  w = await startHopWorld();
+  w = await startWorld();
 });
 afterAll(() => w.stop());
 

@@ -4,12 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderProfiles } from '../../src/core/aws-config/index.js';
 import { formatProblem, parseConfig } from '../../src/core/config/load-config.js';
 import { buildRegistry } from '../../src/core/config/registry.js';
-import { PRODUCTION } from '../helpers/sandbox-clients.js';
-import { asBob, assumeRoleCount, CROSSBAR, runProcess, startHopWorld, type HopWorld } from './world.js';
+import { assumeRoleCount, PRODUCTION } from '../helpers/sandbox-clients.js';
+import { CROSSBAR, runProcess } from '../helpers/crossbar-bin.js';
+import { asBob, startWorld, type World } from '../helpers/world.js';
 
-let w: HopWorld;
+let w: World;
 beforeAll(async () => {
-  w = await startHopWorld();
+  w = await startWorld();
 });
 afterAll(() => w.stop());
 

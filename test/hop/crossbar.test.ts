@@ -8,12 +8,12 @@ import { stsClientFor, type StsClientFactory } from '../../src/core/credentials/
 import { roleTargets } from '../../src/core/reachability.js';
 import { sourceEnv } from '../../src/cli/config-context.js';
 import { DEVELOPMENT, PRODUCTION } from '../helpers/sandbox-clients.js';
-import { startHopWorld, type HopWorld } from './world.js';
+import { startWorld, type World } from '../helpers/world.js';
 
 /** The composition root with fakes where they tell something: who asked for an MFA code, which endpoint STS used. */
-let w: HopWorld;
+let w: World;
 beforeAll(async () => {
-  w = await startHopWorld();
+  w = await startWorld();
 });
 afterAll(() => w.stop());
 

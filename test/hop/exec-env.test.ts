@@ -3,11 +3,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEVELOPMENT, PRODUCTION } from '../helpers/sandbox-clients.js';
-import { runProcess, startHopWorld, type HopWorld } from './world.js';
+import { runProcess } from '../helpers/crossbar-bin.js';
+import { startWorld, type World } from '../helpers/world.js';
 
-let w: HopWorld;
+let w: World;
 beforeAll(async () => {
-  w = await startHopWorld();
+  w = await startWorld();
 });
 afterAll(() => w.stop());
 

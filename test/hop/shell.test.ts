@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEVELOPMENT, PRODUCTION } from '../helpers/sandbox-clients.js';
-import { CROSSBAR, runProcess, startHopWorld, type HopWorld } from './world.js';
+import { CROSSBAR, runProcess } from '../helpers/crossbar-bin.js';
+import { startWorld, type World } from '../helpers/world.js';
 
 /** `crossbar shell` in a real process, driven through a pipe on stdin as a script would drive it. */
-let w: HopWorld;
+let w: World;
 beforeAll(async () => {
-  w = await startHopWorld();
+  w = await startWorld();
 });
 afterAll(() => w.stop());
 

@@ -5,7 +5,7 @@ import { COMMANDS, type CommandEntry } from '../../src/cli/commands/index.js';
 import { buildProgram } from '../../src/cli/main.js';
 import type { CliRuntime } from '../../src/cli/runtime.js';
 import { captureIo } from '../cli/run-cli.js';
-import { REPO } from './world.js';
+import { REPO } from '../helpers/crossbar-bin.js';
 
 /**
  * `credential-process` answers a warm cache in main() before the command tree is built, but only if loading

@@ -5,12 +5,12 @@ import { parseConfig } from '../../src/core/config/load-config.js';
 import { buildRegistry } from '../../src/core/config/registry.js';
 import { startTestSandbox } from '../helpers/sandbox.js';
 import { DEVELOPMENT, readOnlySession, user } from '../helpers/sandbox-clients.js';
-import { startHopWorld, type HopWorld } from '../helpers/cli-world.js';
+import { startWorld, type World } from '../helpers/world.js';
 
 /** `crossbar init` through `main()`, against the sandbox's demo organization and hand-written AWS configs. */
-let w: HopWorld;
+let w: World;
 beforeAll(async () => {
-  w = await startHopWorld();
+  w = await startWorld({ crossbarHome: 'shared', env: { NO_COLOR: '1' } });
 });
 afterAll(async () => {
   await w.stop();

@@ -3,16 +3,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRODUCTION } from '../helpers/sandbox-clients.js';
-import { startHopWorld, type HopWorld } from '../hop/world.js';
+import { startWorld, type World } from '../helpers/world.js';
 import { readDb } from './expected.js';
 
 /** `crossbar query` end to end, over an inventory the real `inventory sync` wrote from the sandbox. */
-let w: HopWorld;
+let w: World;
 let home: string;
 let db: string;
 
 beforeAll(async () => {
-  w = await startHopWorld();
+  w = await startWorld();
   home = join(w.dir, 'query-home');
   db = join(home, 'inventory.db');
   const synced = await w.cli(['inventory', 'sync', '--types', 'ec2_instances,s3_buckets,iam_roles'], {

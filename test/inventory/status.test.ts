@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEVELOPMENT, STAGING } from '../helpers/sandbox-clients.js';
-import { startHopWorld, type HopWorld } from '../hop/world.js';
+import { startWorld, type World } from '../helpers/world.js';
 
 /**
  * `crossbar inventory status` after a real sync against the sandbox: the slices of sync_status with their age,
  * the failed one with its code; and its denied twins (no inventory yet, a selector that matches nothing).
  */
-let w: HopWorld;
+let w: World;
 let home: string;
 
 interface StatusRecord {
@@ -23,7 +23,7 @@ interface StatusRecord {
 }
 
 beforeAll(async () => {
-  w = await startHopWorld();
+  w = await startWorld();
   home = join(w.dir, 'status-home');
   // Lambda fails in development: one failed slice (us-east-1 only), the others ok.
   w.sb.faults.set({ rules: [{ account: DEVELOPMENT, service: 'lambda', errorRate: 1 }] });

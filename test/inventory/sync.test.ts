@@ -6,21 +6,21 @@ import { createUser } from '../../src/sandbox/world/iam-entities.js';
 import { workloadsIn } from '../../src/sandbox/world/workloads.js';
 import { CLIENT_ACME, DEVELOPMENT, PRODUCTION, STAGING } from '../helpers/sandbox-clients.js';
 import { captureIo, waitFor } from '../cli/run-cli.js';
-import { startHopWorld, type HopWorld } from '../hop/world.js';
+import { startWorld, type World } from '../helpers/world.js';
 import { countsIn, expectedCounts, readDb, type TypeCounts } from './expected.js';
 
 /**
  * `crossbar inventory sync` end to end: the real CLI (in-process), the real credential engine and SDK clients,
  * against the sandbox's demo organization (four member accounts × us-east-1, eu-west-1).
  */
-let w: HopWorld;
+let w: World;
 const MEMBERS = [DEVELOPMENT, STAGING, PRODUCTION, CLIENT_ACME];
 const REGIONS = ['us-east-1', 'eu-west-1'];
 /** 7 regional types × 2 regions + 3 global types, per account. */
 const SLICES_PER_ACCOUNT = 7 * 2 + 3;
 
 beforeAll(async () => {
-  w = await startHopWorld();
+  w = await startWorld();
   // Member accounts have no IAM users in the seed: an administrator made one, so that iam_users is not empty.
   const dev = w.sb.world.accounts[DEVELOPMENT];
   if (!dev) throw new Error('no development account');

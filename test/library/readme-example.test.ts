@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHopWorld, type HopWorld } from '../helpers/cli-world.js';
+import { startWorld, type World } from '../helpers/world.js';
 
 /**
  * The README's library example, run the way a user runs it: a project of their own with `crossbar-aws` in its
@@ -21,7 +21,7 @@ function readmeExample(): string {
   return block[1];
 }
 
-let w: HopWorld;
+let w: World;
 let project: string;
 
 beforeAll(async () => {
@@ -30,7 +30,7 @@ beforeAll(async () => {
     execFileSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
       cwd: REPO,
     });
-  w = await startHopWorld();
+  w = await startWorld({ crossbarHome: 'shared', env: { NO_COLOR: '1' } });
   project = mkdtempSync(join(tmpdir(), 'crossbar-library-user-'));
   mkdirSync(join(project, 'node_modules'));
   symlinkSync(REPO, join(project, 'node_modules', 'crossbar-aws'), 'dir');

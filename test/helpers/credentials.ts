@@ -1,15 +1,18 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { buildRegistry, type Registry } from '../../src/core/config/registry.js';
 import { formatProblem, parseConfig } from '../../src/core/config/load-config.js';
-import { stsClientFor, type StsClientFactory } from '../../src/core/credentials/index.js';
-import { CredentialEngine, type CredentialEngineOptions } from '../../src/core/credentials/index.js';
+import {
+  CredentialEngine,
+  stsClientFor,
+  type CredentialEngineOptions,
+  type KeyringSlot,
+  type StsClientFactory,
+} from '../../src/core/credentials/index.js';
 import { resolveTarget } from '../../src/core/select/select-accounts.js';
-import type { Sandbox } from '../../src/sandbox/server.js';
-import type { KeyringSlot } from '../../src/core/credentials/index.js';
-import { ALICE_MFA, user } from '../helpers/sandbox-clients.js';
+import { ALICE_MFA } from './sandbox-clients.js';
+import type { World } from './world.js';
+
+/* Fixtures of the credential engine's tests: the demo organization's crossbar.yaml, a counting STS, keyrings. */
 
 /** The demo organization as a crossbar.yaml: every account and role the credential tests reach. */
 export function demoConfig(
@@ -53,20 +56,6 @@ export function registryFrom(text: string): Registry {
   const parsed = parseConfig(text, 'crossbar.yaml');
   if (!parsed.config) throw new Error(parsed.problems.map(formatProblem).join('\n'));
   return buildRegistry(parsed.config);
-}
-
-/** A temp dir with an AWS credentials file holding the sandbox users' keys as profiles `alice` and `bob`. */
-export function awsFiles(sb: Sandbox): { dir: string; env: Record<string, string> } {
-  const dir = mkdtempSync(join(tmpdir(), 'crossbar-creds-'));
-  const credentials = (['alice', 'bob'] as const)
-    .map((name) => {
-      const u = user(sb, name);
-      return `[${name}]\naws_access_key_id = ${u.accessKeyId}\naws_secret_access_key = ${u.secretAccessKey}\n`;
-    })
-    .join('\n');
-  writeFileSync(join(dir, 'credentials'), credentials);
-  writeFileSync(join(dir, 'config'), '');
-  return { dir, env: { AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'), AWS_CONFIG_FILE: join(dir, 'config') } };
 }
 
 /** Counts STS operations as the SDK sends them (the wire, not the cache). */
@@ -114,45 +103,37 @@ export interface Harness {
   target(name: string): ReturnType<typeof resolveTarget>;
 }
 
-/** One user's view: crossbar.yaml for that profile, a fresh CROSSBAR_HOME, a counting STS factory. */
+/** One user's view of a `keys` world: crossbar.yaml for that profile, a fresh CROSSBAR_HOME, a counting STS factory. */
 export function harness(
-  sb: Sandbox,
+  w: World,
   who: 'alice' | 'bob',
   options: { mfaSerial?: string | null; identity?: string; endpoint?: string } = {},
 ): Harness {
-  const files = awsFiles(sb);
   const mfaSerial =
     options.mfaSerial === null ? undefined : (options.mfaSerial ?? (who === 'alice' ? ALICE_MFA : undefined));
   const registry = registryFrom(
-    demoConfig(options.endpoint ?? sb.endpoint, {
+    demoConfig(options.endpoint ?? w.sb.endpoint, {
       profile: who,
       ...(mfaSerial ? { mfaSerial } : {}),
       ...(options.identity ? { identity: options.identity } : {}),
     }),
   );
-  const home = join(files.dir, 'crossbar-home');
+  const home = w.newHome();
   const sts = countingSts();
   return {
     registry,
     home,
-    env: files.env,
+    env: w.awsEnv,
     counts: sts.counts,
     engine: (extra = {}) =>
       new CredentialEngine({
         registry,
         home,
-        env: files.env,
+        env: w.awsEnv,
         keyStore: 'file',
         stsClientFactory: sts.factory,
         ...extra,
       }),
     target: (name) => resolveTarget(registry, name),
   };
-}
-
-/** AssumeRole events recorded in an account's trail (us-east-1), newest last. */
-export function assumeRoleEvents(sb: Sandbox, accountId: string): Record<string, unknown>[] {
-  return (sb.world.accounts[accountId]?.trail['us-east-1'] ?? [])
-    .filter((e) => e.eventName === 'AssumeRole')
-    .map((e) => e.record);
 }

@@ -1,47 +1,9 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { stringify } from 'yaml';
-import type { SandboxConfigPaths } from '../../src/cli/write-files.js';
-import type { Sandbox } from '../../src/sandbox/server.js';
 import type { World } from '../../src/sandbox/world/types.js';
-import { startHopWorld } from '../hop/world.js';
+import { MANAGEMENT } from '../helpers/sandbox-clients.js';
 
-/**
- * A sandbox (demo or generated:N), the AWS profiles `sandbox start --write-config` writes for it, and crossbar.yaml
- * files the tests write themselves. Each CLI call runs in-process with a private HOME and CROSSBAR_HOME.
- */
-export const MANAGEMENT = '111111111111';
+/** The bootstrap tests' look at IAM: alice (the management account's user they run as), snapshots, access. */
+export { MANAGEMENT };
 export const ALICE = `arn:aws:iam::${MANAGEMENT}:user/alice`;
-
-export interface BootstrapWorld {
-  sb: Sandbox;
-  dir: string;
-  paths: SandboxConfigPaths;
-  /** Writes a crossbar.yaml (the endpoint is added) and returns its path. */
-  config(name: string, value: Record<string, unknown>): string;
-  cli(
-    argv: string[],
-    extra?: Record<string, string | undefined>,
-  ): Promise<{ code: number; stdout: string; stderr: string }>;
-  stop(): Promise<void>;
-}
-
-/** The hop tests' world (private HOME, CROSSBAR_HOME and AWS files), plus crossbar.yaml files of the test's own. */
-export async function startBootstrapWorld(org: string): Promise<BootstrapWorld> {
-  const w = await startHopWorld(org);
-  return {
-    sb: w.sb,
-    dir: w.dir,
-    paths: w.paths,
-    config(name, value) {
-      const path = join(w.dir, `${name}.yaml`);
-      writeFileSync(path, stringify({ ...value, endpoint: w.sb.endpoint }));
-      return path;
-    },
-    cli: w.cli,
-    stop: w.stop,
-  };
-}
 
 /**
  * What bootstrap may change, in every account: roles (trust, attached and inline policies), groups (policies)
