@@ -1,3 +1,4 @@
+import { sendOptions } from './aws-clients/send-options.js';
 import { mapBounded } from './map-bounded.js';
 import {
   DescribeOrganizationalUnitCommand,
@@ -41,7 +42,7 @@ class OuPaths {
   ) {}
 
   async parentOf(childId: string): Promise<{ id: string; type: string } | undefined> {
-    const out = await this.client.send(new ListParentsCommand({ ChildId: childId }), { abortSignal: this.signal });
+    const out = await this.client.send(new ListParentsCommand({ ChildId: childId }), sendOptions(this.signal));
     const parent = out.Parents?.[0];
     return parent?.Id && parent.Type ? { id: parent.Id, type: parent.Type } : undefined;
   }
@@ -57,9 +58,7 @@ class OuPaths {
 
   private async resolve(ouId: string): Promise<string> {
     const [ou, parent] = await Promise.all([
-      this.client.send(new DescribeOrganizationalUnitCommand({ OrganizationalUnitId: ouId }), {
-        abortSignal: this.signal,
-      }),
+      this.client.send(new DescribeOrganizationalUnitCommand({ OrganizationalUnitId: ouId }), sendOptions(this.signal)),
       this.parentOf(ouId),
     ]);
     const name = ou.OrganizationalUnit?.Name ?? ouId;
@@ -79,7 +78,7 @@ export async function tourOrganization(
     const id = account.Id ?? '';
     const [parent, tags] = await Promise.all([
       ous.parentOf(id),
-      client.send(new ListTagsForResourceCommand({ ResourceId: id }), { abortSignal: options.signal }),
+      client.send(new ListTagsForResourceCommand({ ResourceId: id }), sendOptions(options.signal)),
     ]);
     const tagsById = tagMap(tags.Tags);
     return {

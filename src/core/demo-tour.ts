@@ -1,6 +1,7 @@
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
 import { createSdkClient } from './aws-clients/create-aws-client.js';
+import { sendOptions } from './aws-clients/send-options.js';
 import { CrossbarError } from './errors.js';
 import { mapBounded } from './map-bounded.js';
 import { tourOrganization, type OrgAccountRow } from './demo-tour-organization.js';
@@ -84,7 +85,7 @@ function isServiceError(err: unknown): err is Error & { $metadata: unknown } {
 }
 
 async function callerIdentity(client: STSClient, signal: AbortSignal | undefined): Promise<CallerIdentity> {
-  const out = await client.send(new GetCallerIdentityCommand({}), { abortSignal: signal });
+  const out = await client.send(new GetCallerIdentityCommand({}), sendOptions(signal));
   return { arn: out.Arn ?? '', account: out.Account ?? '', userId: out.UserId ?? '' };
 }
 
@@ -118,7 +119,7 @@ export async function hop(options: DemoTourOptions, request: HopRequest): Promis
         ...(externalId ? { ExternalId: externalId } : {}),
         ...(serial ? { SerialNumber: serial, TokenCode: await options.mfaCodeProvider(serial) } : {}),
       }),
-      { abortSignal: options.signal },
+      sendOptions(options.signal),
     );
     const c = out.Credentials;
     if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken)

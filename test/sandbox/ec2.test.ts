@@ -39,7 +39,7 @@ afterAll(async () => {
 });
 
 const ec2 = (creds: AwsCredentialIdentity, region = 'us-east-1') => new EC2Client(clientConfig(sb, creds, region));
-const instancesOf = (out: { Reservations?: { Instances?: Instance[] }[] }) =>
+const instancesOf = (out: { Reservations?: { Instances?: Instance[] | undefined }[] | undefined }) =>
   (out.Reservations ?? []).flatMap((r) => r.Instances ?? []);
 const seeded = (accountId: string, region: string) => sb.world.accounts[accountId]?.instances[region] ?? [];
 const OPT_IN_COUNT = SANDBOX_REGIONS.filter((r) => r.optInRequired).length;

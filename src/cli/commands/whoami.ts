@@ -12,7 +12,7 @@ import { EXIT_OK } from '../report-error.js';
  * `crossbar whoami [TARGET]`: the source identity (GetCallerIdentity), or the identity crossbar gets in a target
  * account: the assumed-role ARN, the account's name and stage, and how long the session lasts.
  */
-type Fact = [key: string, value: string | null, painted?: string];
+type Fact = [key: string, value: string | null, painted?: string | undefined];
 
 function printFacts(ctx: CliContext, facts: Fact[]): void {
   const format = resolveOutputFormat(ctx.output, ctx.io.stdout.isTTY);

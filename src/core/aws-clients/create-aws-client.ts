@@ -1,5 +1,6 @@
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { Credentials } from '../credentials/credentials.js';
 import { isAwsClient, loadService } from './load-service.js';
 import { resolveService, type ServiceSpec } from './services.js';
@@ -35,7 +36,7 @@ export const DEFAULT_MAX_ATTEMPTS = 6;
 /** What every client is given: the SDK types each of these the same way in every client's configuration. */
 export interface SdkClientConfig {
   region: string;
-  credentials: AwsClientOptions['credentials'];
+  credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   maxAttempts: number;
   retryMode: 'adaptive' | 'standard';
   requestHandler: {
@@ -51,6 +52,18 @@ export interface SdkClientConfig {
 /** An SDK client class that a module imports for its typed commands (STS on the credential path, say). */
 export type SdkClientClass<C> = new (config: SdkClientConfig) => C;
 
+/**
+ * crossbar's credentials as the SDK types them. The SDK declares `sessionToken?: string` (absent, never
+ * `undefined`); crossbar's `RedactedCredentials` keeps the token in a private field behind a getter, which reads
+ * `undefined` when there is none, and the SDK's signer reads it exactly so. Copying the secret into a plain object
+ * would defeat the redaction, so the one place crossbar hands credentials to the SDK states the type instead.
+ */
+function sdkCredentials(
+  credentials: Credentials | (() => Promise<Credentials>),
+): AwsCredentialIdentity | AwsCredentialIdentityProvider {
+  return credentials as AwsCredentialIdentity | AwsCredentialIdentityProvider;
+}
+
 /** The SDK client configuration for these options: exported so that a test can read what a client gets. */
 export function clientConfig(spec: ServiceSpec, options: AwsClientOptions): SdkClientConfig {
   const requestHandler = {
@@ -61,7 +74,7 @@ export function clientConfig(spec: ServiceSpec, options: AwsClientOptions): SdkC
   };
   return {
     region: options.region,
-    credentials: options.credentials,
+    credentials: sdkCredentials(options.credentials),
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     retryMode: options.retryMode ?? 'adaptive',
     requestHandler,

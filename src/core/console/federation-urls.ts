@@ -6,9 +6,9 @@ import { partitionOfRegion, type Partition } from './partition.js';
  * A configured `endpoint` (the sandbox, or another AWS-compatible endpoint) serves `/federation` itself.
  */
 export interface FederationTarget {
-  partition?: Partition;
-  region?: string;
-  endpoint?: string;
+  partition?: Partition | undefined;
+  region?: string | undefined;
+  endpoint?: string | undefined;
 }
 
 export interface FederationUrls {
@@ -39,7 +39,7 @@ export function federationUrls(target: FederationTarget = {}): FederationUrls {
 }
 
 /** The console page to land on: `<console>/<service>/home?region=<region>`; the console home without a service. */
-export function consoleDestination(target: FederationTarget & { service?: string }): string {
+export function consoleDestination(target: FederationTarget & { service?: string | undefined }): string {
   const base = federationUrls({ ...target, endpoint: undefined }).console;
   const service = (target.service ?? 'console').replace(/^\/+|\/+$/g, '');
   const query = target.region ? `?region=${encodeURIComponent(target.region)}` : '';

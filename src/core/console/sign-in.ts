@@ -13,7 +13,7 @@ const MIN_CONSOLE_SESSION_SECONDS = 900;
 export interface ConsoleCredentials {
   accessKeyId: string;
   secretAccessKey: string;
-  sessionToken?: string;
+  sessionToken?: string | undefined;
 }
 
 /** The part of `fetch` used here; the global `fetch` fits, tests pass a fake. */
@@ -26,20 +26,20 @@ export interface SignInOptions {
   credentials: ConsoleCredentials;
   /** Who the credentials are, for messages: `production:CrossbarReadOnly`. */
   target: string;
-  region?: string;
-  partition?: Partition;
+  region?: string | undefined;
+  partition?: Partition | undefined;
   /** Console service to open (`ec2`, `s3`, …); the console home by default. */
-  service?: string;
+  service?: string | undefined;
   /** A configured endpoint (the sandbox) that serves `/federation`. */
-  endpoint?: string;
+  endpoint?: string | undefined;
   /** Seconds; defaults to the longest allowed. Ignored for chained credentials. */
-  sessionDuration?: number;
+  sessionDuration?: number | undefined;
   /** True when the credentials came from role chaining (a role assumed from another role's session). */
-  chained?: boolean;
+  chained?: boolean | undefined;
   /** Shown by AWS on the "session expired" page as where to sign in again. */
-  issuer?: string;
+  issuer?: string | undefined;
   fetch: FetchLike;
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 export async function signInToConsole(options: SignInOptions): Promise<string> {

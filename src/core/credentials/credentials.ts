@@ -4,8 +4,8 @@ import { inspect } from 'node:util';
 export interface Credentials {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
-  readonly sessionToken?: string;
-  readonly expiration?: Date;
+  readonly sessionToken?: string | undefined;
+  readonly expiration?: Date | undefined;
 }
 
 export type AccountCredentials = Credentials & { readonly accountId: string };
@@ -19,7 +19,7 @@ const REDACTED = '[redacted]';
  */
 export class RedactedCredentials implements Credentials {
   readonly accessKeyId: string;
-  readonly expiration?: Date;
+  readonly expiration?: Date | undefined;
   readonly #secretAccessKey: string;
   readonly #sessionToken: string | undefined;
 

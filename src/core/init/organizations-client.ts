@@ -1,14 +1,13 @@
 import { DEFAULT_REGION } from '../config/registry.js';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { createSdkClient } from '../aws-clients/create-aws-client.js';
+import { createSdkClient, type AwsClientOptions } from '../aws-clients/create-aws-client.js';
 
 export interface OrganizationsClientOptions {
-  credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  credentials: AwsClientOptions['credentials'];
   /** Organizations is global; its endpoint lives in us-east-1 (us-gov-west-1, cn-northwest-1 elsewhere). */
   region?: string;
   /** Only for the sandbox or another AWS-compatible endpoint (config `endpoint`). */
-  endpoint?: string;
+  endpoint?: string | undefined;
   maxAttempts?: number;
 }
 

@@ -30,7 +30,7 @@ export interface ResourceRequest {
   action: string;
   principal: RequestPrincipal;
   /** The resource acted on. Absent for trust policies, whose resource is the role itself. */
-  resource?: string;
+  resource?: string | undefined;
   context: ConditionContext;
 }
 

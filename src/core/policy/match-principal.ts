@@ -9,11 +9,11 @@ export interface RequestPrincipal {
   accountId: string;
   type: 'user' | 'assumed-role' | 'root' | 'service' | 'federated-user';
   /** For an assumed-role session: the role's own ARN, path included (`arn:aws:iam::A:role/path/Name`). */
-  roleArn?: string;
+  roleArn?: string | undefined;
   /** For a service principal: `ec2.amazonaws.com`. */
-  service?: string;
+  service?: string | undefined;
   /** For web-identity or SAML callers: the identity provider a `Federated` principal names. */
-  provider?: string;
+  provider?: string | undefined;
 }
 
 /** Does the Principal (or NotPrincipal) element name this caller? */

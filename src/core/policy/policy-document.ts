@@ -11,10 +11,10 @@ import { CrossbarError } from '../errors.js';
 export type Effect = 'Allow' | 'Deny';
 
 export interface PrincipalMap {
-  AWS?: string[];
-  Service?: string[];
-  Federated?: string[];
-  CanonicalUser?: string[];
+  AWS?: string[] | undefined;
+  Service?: string[] | undefined;
+  Federated?: string[] | undefined;
+  CanonicalUser?: string[] | undefined;
 }
 
 export type Principal = PrincipalMap | '*';
@@ -23,20 +23,20 @@ export type Principal = PrincipalMap | '*';
 export type ConditionBlock = Record<string, Record<string, string[]>>;
 
 export interface PolicyStatement {
-  Sid?: string;
+  Sid?: string | undefined;
   Effect: Effect;
-  Action?: string[];
-  NotAction?: string[];
-  Resource?: string[];
-  NotResource?: string[];
-  Principal?: Principal;
-  NotPrincipal?: Principal;
-  Condition?: ConditionBlock;
+  Action?: string[] | undefined;
+  NotAction?: string[] | undefined;
+  Resource?: string[] | undefined;
+  NotResource?: string[] | undefined;
+  Principal?: Principal | undefined;
+  NotPrincipal?: Principal | undefined;
+  Condition?: ConditionBlock | undefined;
 }
 
 export interface PolicyDocument {
-  Version?: string;
-  Id?: string;
+  Version?: string | undefined;
+  Id?: string | undefined;
   Statement: PolicyStatement[];
 }
 
@@ -47,7 +47,7 @@ export interface PolicyDocument {
 export type PolicyKind = 'identity' | 'trust' | 'resource';
 
 export interface ParsePolicyOptions {
-  kind?: PolicyKind;
+  kind?: PolicyKind | undefined;
 }
 
 const SYNTAX = 'Syntax errors in policy.';

@@ -10,7 +10,7 @@ export type TimestampFormat = 'iso8601' | 'unixTimestamp' | 'rfc822';
 
 export interface XmlNamespace {
   uri: string;
-  prefix?: string;
+  prefix?: string | undefined;
 }
 
 /**
@@ -20,17 +20,17 @@ export interface XmlNamespace {
  */
 export interface SerializationTraits {
   /** Element name (XML), JSON key, header name or query parameter name, depending on protocol and location. */
-  locationName?: string;
+  locationName?: string | undefined;
   /** EC2 only: the request parameter name, which wins over `locationName`. */
-  queryName?: string;
-  flattened?: boolean;
+  queryName?: string | undefined;
+  flattened?: boolean | undefined;
   /** `header`, `headers`, `querystring`, `uri` or `statusCode` for the REST protocols; absent for the body. */
-  location?: string;
-  timestampFormat?: TimestampFormat;
-  xmlAttribute?: boolean;
-  xmlNamespace?: XmlNamespace;
+  location?: string | undefined;
+  timestampFormat?: TimestampFormat | undefined;
+  xmlAttribute?: boolean | undefined;
+  xmlNamespace?: XmlNamespace | undefined;
   /** A header holding base64-encoded JSON (rest-json). */
-  jsonvalue?: boolean;
+  jsonvalue?: boolean | undefined;
 }
 
 export interface ShapeRef extends SerializationTraits {
@@ -39,19 +39,19 @@ export interface ShapeRef extends SerializationTraits {
 
 export interface OutputRef extends ShapeRef {
   /** Query protocol: the `<OpResult>` element wrapping the output members. */
-  resultWrapper?: string;
+  resultWrapper?: string | undefined;
 }
 
 export interface ErrorTrait {
   /** The wire code when it differs from the shape name (IAM `NoSuchEntityException` is sent as `NoSuchEntity`). */
-  code?: string;
-  httpStatusCode?: number;
-  senderFault?: boolean;
+  code?: string | undefined;
+  httpStatusCode?: number | undefined;
+  senderFault?: boolean | undefined;
 }
 
 interface ShapeBase extends SerializationTraits {
-  error?: ErrorTrait;
-  exception?: boolean;
+  error?: ErrorTrait | undefined;
+  exception?: boolean | undefined;
 }
 
 export interface StructureShape extends ShapeBase {
@@ -59,7 +59,7 @@ export interface StructureShape extends ShapeBase {
   members: Record<string, ShapeRef>;
   required: string[];
   /** REST protocols: the member that is the whole body. */
-  payload?: string;
+  payload?: string | undefined;
 }
 
 export interface ListShape extends ShapeBase {
@@ -85,14 +85,14 @@ export type Shape = StructureShape | ListShape | MapShape | ScalarShape;
 export interface HttpBinding {
   method: string;
   requestUri: string;
-  responseCode?: number;
+  responseCode?: number | undefined;
 }
 
 export interface OperationModel {
   name: string;
   http: HttpBinding;
-  input?: ShapeRef;
-  output?: OutputRef;
+  input?: ShapeRef | undefined;
+  output?: OutputRef | undefined;
   errors: ShapeRef[];
 }
 
@@ -103,13 +103,13 @@ export interface ServiceMetadata {
   apiVersion: string;
   endpointPrefix: string;
   serviceId: string;
-  signingName?: string;
+  signingName?: string | undefined;
   /** JSON protocol: `X-Amz-Target` is `<targetPrefix>.<Operation>`. */
-  targetPrefix?: string;
+  targetPrefix?: string | undefined;
   /** JSON protocol: the content type is `application/x-amz-json-<jsonVersion>`. */
-  jsonVersion?: string;
+  jsonVersion?: string | undefined;
   /** Query and EC2 protocols: the namespace of the response root element. */
-  xmlNamespace?: string;
+  xmlNamespace?: string | undefined;
 }
 
 export interface ServiceModel {
