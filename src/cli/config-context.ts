@@ -66,8 +66,8 @@ export function openCrossbar(ctx: CliContext, options: OpenOptions = {}): Opened
     config,
     env: sourceEnv(env),
     home: resolveCrossbarHome(env, cwd),
-    ...(mfaCodeProvider ? { mfaCodeProvider } : {}),
-    ...(keyStore ? { keyStore } : {}),
+    mfaCodeProvider,
+    keyStore,
   });
   return { crossbar, configPath };
 }

@@ -33,18 +33,18 @@ import type { FanoutAccount } from './fanout/types.js';
 export interface CrossbarOptions {
   config: Config;
   /** Built from `config` when absent. */
-  registry?: Registry;
+  registry?: Registry | undefined;
   /** The environment the source is resolved from (AWS_PROFILE, AWS_SHARED_CREDENTIALS_FILE, …). */
   env: Readonly<Record<string, string | undefined>>;
   /** CROSSBAR_HOME: the credential cache and the other state live under it. */
   home: string;
-  now?: () => number;
+  now?: (() => number) | undefined;
   /** How the engine asks a person for an MFA code; without one, an MFA role fails with MFA_REQUIRED. */
-  mfaCodeProvider?: MfaCodeProvider;
-  keyStore?: KeyStore;
-  keyring?: KeyringSlot;
-  stsClientFactory?: StsClientFactory;
-  source?: SourceProvider;
+  mfaCodeProvider?: MfaCodeProvider | undefined;
+  keyStore?: KeyStore | undefined;
+  keyring?: KeyringSlot | undefined;
+  stsClientFactory?: StsClientFactory | undefined;
+  source?: SourceProvider | undefined;
 }
 
 /** Who a target's credentials act as, as GetCallerIdentity says. */
@@ -118,10 +118,10 @@ export function createCrossbar(options: CrossbarOptions): Crossbar {
     env: options.env,
     now,
     stsClientFactory: stsFactory,
-    ...(options.mfaCodeProvider ? { mfaCodeProvider: options.mfaCodeProvider } : {}),
-    ...(options.keyStore ? { keyStore: options.keyStore } : {}),
-    ...(options.keyring ? { keyring: options.keyring } : {}),
-    ...(options.source ? { source: options.source } : {}),
+    mfaCodeProvider: options.mfaCodeProvider,
+    keyStore: options.keyStore,
+    keyring: options.keyring,
+    source: options.source,
   });
   const stsRegion = registry.sourceRegion;
 

@@ -25,10 +25,10 @@ export interface AuditRoot extends FanoutRoot {
 
 export interface RunAuditOptions {
   accounts: readonly FanoutAccount[];
-  concurrency?: number;
-  timeoutMs?: number;
-  signal?: AbortSignal;
-  onProgress?: (progress: FanoutProgress) => void;
+  concurrency?: number | undefined;
+  timeoutMs?: number | undefined;
+  signal?: AbortSignal | undefined;
+  onProgress?: ((progress: FanoutProgress) => void) | undefined;
   /** The shared credentials file to check for `[default]` keys; absent: not checked. */
   localCredentialsFile?: string | undefined;
 }
@@ -77,8 +77,8 @@ export async function collectAccounts(
     regions: [IAM_REGION],
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    signal: options.signal,
+    onProgress: options.onProgress,
     buffer: false,
     onResult,
     work: (target, ctx) =>

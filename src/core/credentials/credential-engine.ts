@@ -32,17 +32,17 @@ export interface CredentialEngineOptions {
   home: string;
   /** The environment the source is resolved from (AWS_PROFILE, AWS_ACCESS_KEY_ID, …). */
   env: Env;
-  mfaCodeProvider?: MfaCodeProvider;
-  keyStore?: KeyStore;
-  keyring?: KeyringSlot;
+  mfaCodeProvider?: MfaCodeProvider | undefined;
+  keyStore?: KeyStore | undefined;
+  keyring?: KeyringSlot | undefined;
   now?: () => number;
-  stsClientFactory?: StsClientFactory;
+  stsClientFactory?: StsClientFactory | undefined;
   /** Overrides the source resolved from `source.profile` and `env`. */
-  source?: SourceProvider;
+  source?: SourceProvider | undefined;
   /** Lifetime of the MFA session that every MFA role reuses (GetSessionToken; AWS's default is 12 h). */
-  mfaSessionSeconds?: number;
+  mfaSessionSeconds?: number | undefined;
   /** On a bare AccessDenied, read the caller's own IAM policies to tell `caller policy` apart (default true). */
-  probeCallerPolicy?: boolean;
+  probeCallerPolicy?: boolean | undefined;
 }
 
 export interface GetCredentialsOptions {

@@ -53,22 +53,22 @@ export interface RunFanoutOptions<T> {
   regions?: readonly string[] | 'all' | undefined;
   work(target: FanoutTarget, ctx: WorkContext): Promise<T>;
   /** Targets in flight at once (default 32). */
-  concurrency?: number;
+  concurrency?: number | undefined;
   /** Targets of one AWS account in flight at once (default 8). */
-  perAccount?: number;
+  perAccount?: number | undefined;
   /** Calls of one API in one account and region in flight at once (default 16). */
-  perApiPerRegion?: number;
+  perApiPerRegion?: number | undefined;
   /** Credential fetches (AssumeRole chains) in flight at once (default 16). */
-  credentialConcurrency?: number;
+  credentialConcurrency?: number | undefined;
   /** Per target, from its start (default 60 s); also bounds each account's credentials. */
-  timeoutMs?: number;
-  signal?: AbortSignal;
+  timeoutMs?: number | undefined;
+  signal?: AbortSignal | undefined;
   /** SDK attempts per call (default 6, adaptive retry mode). */
-  maxAttempts?: number;
-  onResult?: (result: TargetResult<T>) => void;
-  onProgress?: (progress: FanoutProgress) => void;
+  maxAttempts?: number | undefined;
+  onResult?: ((result: TargetResult<T>) => void) | undefined;
+  onProgress?: ((progress: FanoutProgress) => void) | undefined;
   /** Keep results for the async iterator (default true); false when only `onResult` is used on a long run. */
-  buffer?: boolean;
+  buffer?: boolean | undefined;
 }
 
 /** The engine's own options: the run's, with the root's endpoint, clock and credentials. */

@@ -34,9 +34,9 @@ export interface SyncInventoryOptions {
   timeoutMs?: number;
   maxAttempts?: number;
   signal?: AbortSignal;
-  onSlice?: (slice: SliceResult) => void;
+  onSlice?: ((slice: SliceResult) => void) | undefined;
   /** Progress in slices. */
-  onProgress?: (progress: FanoutProgress) => void;
+  onProgress?: ((progress: FanoutProgress) => void) | undefined;
 }
 
 export type SliceResult = { key: SliceKey; ok: true; count: number } | { key: SliceKey; ok: false; error: TargetError };
@@ -217,11 +217,11 @@ export async function syncInventory(root: FanoutRoot, options: SyncInventoryOpti
       knownTargets = p.total;
       emitProgress();
     },
-    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
-    ...(options.perAccount !== undefined ? { perAccount: options.perAccount } : {}),
-    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-    ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
+    concurrency: options.concurrency,
+    perAccount: options.perAccount,
+    timeoutMs: options.timeoutMs,
+    maxAttempts: options.maxAttempts,
+    signal: options.signal,
   });
   await run.done;
   report.elapsedMs = now() - started;

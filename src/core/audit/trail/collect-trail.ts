@@ -27,13 +27,13 @@ export interface CollectTrailOptions {
   /** Region names; absent: each account's configured regions. */
   regions?: readonly string[] | 'all' | undefined;
   window: TrailWindow;
-  concurrency?: number;
-  perAccount?: number;
-  timeoutMs?: number;
-  signal?: AbortSignal;
-  maxAttempts?: number;
-  onResult?: (result: TargetResult<TargetTrail>) => void;
-  onProgress?: (progress: FanoutProgress) => void;
+  concurrency?: number | undefined;
+  perAccount?: number | undefined;
+  timeoutMs?: number | undefined;
+  signal?: AbortSignal | undefined;
+  maxAttempts?: number | undefined;
+  onResult?: ((result: TargetResult<TargetTrail>) => void) | undefined;
+  onProgress?: ((progress: FanoutProgress) => void) | undefined;
 }
 
 function isLookedUpEvent(value: unknown): value is LookedUpEvent {
@@ -78,12 +78,12 @@ export async function collectTrail(
       results.push(result);
       options.onResult?.(result);
     },
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
-    ...(options.perAccount !== undefined ? { perAccount: options.perAccount } : {}),
-    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-    ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
+    onProgress: options.onProgress,
+    concurrency: options.concurrency,
+    perAccount: options.perAccount,
+    timeoutMs: options.timeoutMs,
+    maxAttempts: options.maxAttempts,
+    signal: options.signal,
   });
   await run.done;
   return results;

@@ -25,7 +25,7 @@ export interface RunTrailOptions {
   concurrency?: number;
   timeoutMs?: number;
   signal?: AbortSignal;
-  onProgress?: (progress: FanoutProgress) => void;
+  onProgress?: ((progress: FanoutProgress) => void) | undefined;
 }
 
 export interface TrailGap {
@@ -88,9 +88,9 @@ export async function runTrail(root: AuditRoot, options: RunTrailOptions): Promi
   };
   const common = {
     accounts: options.accounts,
-    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
-    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
+    concurrency: options.concurrency,
+    timeoutMs: options.timeoutMs,
+    signal: options.signal,
   };
   const [targets, iam] = await Promise.all([
     collectTrail(root, { ...common, regions: options.regions, window: options.window, onProgress: report('trail') }),
