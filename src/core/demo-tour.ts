@@ -22,9 +22,13 @@ export interface TourIdentity {
   mfaSerial?: string | undefined;
 }
 
+/** What the tour needs of the root: the endpoint it tours (a sandbox) and the region the source signs in. */
+export interface DemoTourRoot {
+  readonly endpoint: string | undefined;
+  readonly sourceRegion: string;
+}
+
 export interface DemoTourOptions {
-  endpoint: string;
-  region: string;
   /** The source identity everything starts from (alice in the demo). */
   source: TourIdentity;
   /** Someone with less access, for the denied twin (bob in the demo). */
@@ -39,6 +43,12 @@ export interface DemoTourOptions {
   concurrency?: number;
   /** Called as each step completes, so a terminal can show progress. */
   onStep?: (step: DemoStep) => void;
+}
+
+/** The options with the root's endpoint and region: what every step of the tour reads. */
+interface TourContext extends DemoTourOptions {
+  endpoint: string;
+  region: string;
 }
 
 export interface CallerIdentity {
@@ -75,7 +85,7 @@ export type DemoStep =
   | { kind: 'hops'; title: string; hops: HopRow[] };
 
 /** Clients from the one factory, with its retries and timeouts: the tour is the product, shown on an endpoint. */
-function sts(options: DemoTourOptions, credentials: Credentials): STSClient {
+function sts(options: TourContext, credentials: Credentials): STSClient {
   return createSdkClient(STSClient, 'sts', { endpoint: options.endpoint, region: options.region, credentials });
 }
 
@@ -98,7 +108,7 @@ interface HopRequest {
 }
 
 /** AssumeRole, then GetCallerIdentity with the new session: proof that the credentials work in that account. */
-export async function hop(options: DemoTourOptions, request: HopRequest): Promise<HopRow> {
+export async function hop(options: TourContext, request: HopRequest): Promise<HopRow> {
   const { from, account, role, withMfa, expect } = request;
   const externalId = options.externalIds[account.id];
   const serial = withMfa ? from.mfaSerial : undefined;
@@ -145,7 +155,12 @@ function wrap(what: string, err: unknown, endpoint: string): never {
   );
 }
 
-export async function runDemoTour(options: DemoTourOptions): Promise<DemoStep[]> {
+export async function runDemoTour(root: DemoTourRoot, tourOptions: DemoTourOptions): Promise<DemoStep[]> {
+  if (root.endpoint === undefined)
+    throw new CrossbarError('USAGE', 'The demo tour shows a sandbox, and this configuration names no endpoint', {
+      hint: 'run `crossbar demo`, or `crossbar sandbox start --write-config DIR` and use DIR/crossbar.yaml',
+    });
+  const options: TourContext = { ...tourOptions, endpoint: root.endpoint, region: root.sourceRegion };
   const steps: DemoStep[] = [];
   const add = (step: DemoStep) => {
     steps.push(step);

@@ -1,11 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asExpected, runDemoTour, type DemoStep, type DemoTourOptions } from '../../src/core/demo-tour.js';
+import {
+  asExpected,
+  runDemoTour,
+  type DemoStep,
+  type DemoTourOptions,
+  type DemoTourRoot,
+} from '../../src/core/demo-tour.js';
 import type { Sandbox } from '../../src/sandbox/server.js';
 import { startTestSandbox } from '../helpers/sandbox.js';
 
 /** The tour's data, straight from the core function, against a sandbox in-process. */
 describe('runDemoTour', () => {
   let sb: Sandbox;
+  let root: DemoTourRoot;
   let options: DemoTourOptions;
   beforeAll(async () => {
     sb = await startTestSandbox();
@@ -18,9 +25,8 @@ describe('runDemoTour', () => {
         mfaSerial: u.mfaSerial,
       };
     };
+    root = { endpoint: sb.endpoint, sourceRegion: 'us-east-1' };
     options = {
-      endpoint: sb.endpoint,
-      region: 'us-east-1',
       source: keys('alice'),
       other: keys('bob'),
       mfaCodeProvider: async () => sb.mfaCode('alice'),
@@ -33,7 +39,7 @@ describe('runDemoTour', () => {
 
   it('reports OU paths and stages from Organizations, and streams each step', async () => {
     const seen: DemoStep['kind'][] = [];
-    const steps = await runDemoTour({ ...options, onStep: (s) => seen.push(s.kind) });
+    const steps = await runDemoTour(root, { ...options, onStep: (s) => seen.push(s.kind) });
     expect(seen).toEqual(['organization', 'identity', 'hops', 'hops']);
     const org = steps[0];
     if (org?.kind !== 'organization') throw new Error('first step is not the organization');
@@ -52,14 +58,14 @@ describe('runDemoTour', () => {
   });
 
   it('notices when a hop does not come out as AWS would answer: no ExternalId for the client', async () => {
-    const steps = await runDemoTour({ ...options, externalIds: {} });
+    const steps = await runDemoTour(root, { ...options, externalIds: {} });
     const acme = steps.flatMap((s) => (s.kind === 'hops' ? s.hops : [])).find((h) => h.accountId === '555555555555');
     expect(acme?.result).toMatchObject({ ok: false, code: 'AccessDenied' });
     expect(acme && asExpected(acme)).toBe(false);
   });
 
   it("a wrong MFA code denies the MFA hop with AWS's message", async () => {
-    const steps = await runDemoTour({
+    const steps = await runDemoTour(root, {
       ...options,
       mfaCodeProvider: async () => ('000000' === sb.mfaCode('alice') ? '111111' : '000000'),
     });

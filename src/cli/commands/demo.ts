@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { fromIni } from '@aws-sdk/credential-providers';
 import { asExpected, runDemoTour, type DemoStep, type TourIdentity } from '../../core/demo-tour.js';
@@ -96,14 +96,27 @@ async function tour(
   const table = ctx.output === undefined || ctx.output === 'table';
   let index = 0;
   try {
-    return await runDemoTour({
-      endpoint: sandbox.endpoint,
-      region: info.region,
+    // The tour takes the root like every feature: its endpoint and source region come from the crossbar.yaml the
+    // demo just wrote, its ExternalIds from that config's registry.
+    const { createCrossbar } = await import('../../core/crossbar.js');
+    const { loadConfigFile } = await import('../../core/config/index.js');
+    const crossbar = createCrossbar({
+      config: loadConfigFile(paths.crossbarYaml),
+      env: {},
+      home: join(dirname(paths.crossbarYaml), 'crossbar-home'),
+    });
+    const externalIds = Object.fromEntries(
+      crossbar.registry.accounts.flatMap((a) => {
+        const id = a.roles.find((r) => r.externalId !== undefined)?.externalId;
+        return id === undefined ? [] : [[a.id, id]];
+      }),
+    );
+    return await runDemoTour(crossbar, {
       source: identity(info, paths, info.sourceUser),
       other: identity(info, paths, info.users.find((u) => u.userName !== info.sourceUser)?.userName ?? 'bob'),
       mfaCodeProvider: async (serial) =>
         sandbox.mfaCode(info.users.find((u) => u.mfaSerial === serial)?.userName ?? info.sourceUser),
-      externalIds: Object.fromEntries(info.accounts.flatMap((a) => (a.externalId ? [[a.id, a.externalId]] : []))),
+      externalIds,
       readOnlyRole: READ_ONLY_ROLE,
       adminRole: ADMIN_ROLE,
       signal,
