@@ -1,3 +1,5 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { captureIo, waitFor } from '../cli/run-cli.js';
@@ -279,6 +281,43 @@ describe('crossbar run', () => {
       value: { exitCode: 4 },
     });
     expect(String(staging?.value?.['stdout'])).toMatch(/^staging us-east-1 ASIA/);
+  });
+
+  it.each(['', ' ', ','])(
+    'an empty selector %j is a usage error: --exec runs nowhere (the twin: all runs everywhere)',
+    async (selector) => {
+      const marker = join(w.dir, `ran-${Buffer.from(selector).toString('hex') || 'empty'}`);
+      const r = await w.cli(['run', selector, '--exec', '--', 'sh', '-c', `echo "$CROSSBAR_ACCOUNT" >> ${marker}`]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('is empty: it names no account');
+      expect(r.stderr).toContain('pass all for every account');
+      expect(existsSync(marker)).toBe(false);
+      const twin = await w.cli([
+        'run',
+        'all',
+        '--regions',
+        'us-east-1',
+        '--exec',
+        '--',
+        'sh',
+        '-c',
+        `echo "$CROSSBAR_ACCOUNT" >> ${marker}`,
+      ]);
+      expect(twin.code).toBe(0);
+      expect(readFileSync(marker, 'utf8').trim().split('\n').sort()).toEqual([
+        'client-acme',
+        'development',
+        'production',
+        'staging',
+      ]);
+      rmSync(marker);
+    },
+  );
+
+  it('accounts check with an empty selector is a usage error too', async () => {
+    const r = await w.cli(['accounts', 'check', '']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('is empty: it names no account');
   });
 
   it('--exec with a command that does not exist fails each target with 127', async () => {

@@ -54,6 +54,12 @@ describe('selectAccounts', () => {
     }
   });
 
+  it.each(['', ' ', ',', ' , ,'])('an empty selector %j is a usage error, not every account', (sel) => {
+    expect(() => names(sel)).toThrow(
+      expect.objectContaining({ code: 'USAGE', message: expect.stringContaining('is empty') }),
+    );
+  });
+
   it('an unknown workspace is an error', () => {
     expect(() => names('workspace=nope')).toThrow(/Unknown workspace 'nope'/);
   });

@@ -55,8 +55,16 @@ function matchSelector(registry: Registry, account: RegistryAccount, selector: s
   return included && !excludes.some((t) => matchTerm(registry, account, t, depth));
 }
 
-/** The accounts a selector picks, in registry order. A selector that matches nothing is an error. */
+/**
+ * The accounts a selector picks, in registry order. A selector that matches nothing is an error. No selector at
+ * all (`undefined`: the command's default) means every account; a given selector that says nothing (`''`, `' '`,
+ * `','`, an unset shell variable) is a usage error, never "every account": that is only ever `all`.
+ */
 export function selectAccounts(registry: Registry, selector: string | undefined): RegistryAccount[] {
+  if (selector !== undefined && selector.split(',').every((term) => term.trim() === ''))
+    throw new CrossbarError('USAGE', `The account selector '${selector}' is empty: it names no account`, {
+      hint: 'Name the accounts (names, ids, globs, stage=prod, tag:team=x, workspace=w), or pass all for every account',
+    });
   const sel = selector?.trim() || 'all';
   const picked = registry.accounts.filter((a) => matchSelector(registry, a, sel));
   if (picked.length === 0) {
