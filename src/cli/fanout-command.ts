@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Crossbar } from '../core/crossbar.js';
 import type { SourceIdentity } from '../core/credentials/index.js';
 import { CrossbarError } from '../core/errors.js';
-import { parseRegionList } from '../core/fanout/index.js';
+import { invalidRegionMessage, looksLikeRegion, parseRegionList } from '../core/fanout/index.js';
 import type { FanoutAccount, FanoutProgress } from '../core/fanout/index.js';
 import type { CliContext } from './context.js';
 import { openCrossbarFor, type HopFlags } from './open-crossbar.js';
@@ -95,6 +95,12 @@ export function parseFanoutFlags(flags: FanoutFlags, spec: FanoutFlagSpec): Fano
   if (regions === 'all' && spec.regions?.all === false)
     throw new CrossbarError('USAGE', `--regions all is not supported by ${spec.name}`, {
       hint: 'name the regions, e.g. --regions us-east-1,eu-west-1',
+    });
+  // A name that cannot be a region is a typo: refused here, before any role is assumed, not once per target.
+  const malformed = Array.isArray(regions) ? regions.find((r) => !looksLikeRegion(r)) : undefined;
+  if (malformed !== undefined)
+    throw new CrossbarError('USAGE', invalidRegionMessage(malformed), {
+      hint: 'region names look like us-east-1 or eu-west-1; --regions all reads the regions enabled in each account',
     });
   if (Array.isArray(regions) && regions.length === 0)
     throw new CrossbarError('USAGE', '--regions is empty', {

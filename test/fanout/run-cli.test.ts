@@ -197,6 +197,17 @@ describe('crossbar run', () => {
     ).toBe(true);
   });
 
+  it.each([['nowhere-1'], ['us-east-1,Mars']])(
+    '--regions %s cannot be a region name: exit 2 before any role is assumed (a well-formed one is asked per target)',
+    async (regions) => {
+      const r = await w.cli(['run', 'all', '--regions', regions, '-o', 'ndjson', '--', 'ec2', 'describe-instances']);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/crossbar: The region '(nowhere-1|Mars)' does not exist/);
+      expect(r.stderr).toContain('hint: region names look like us-east-1');
+    },
+  );
+
   it('a region that does not exist is INVALID for its targets; the rest run', async () => {
     const r = await w.cli([
       'run',

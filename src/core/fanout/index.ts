@@ -22,6 +22,7 @@ export {
   DEFAULT_ENABLED_REGIONS,
   enabledRegions,
   invalidRegionMessage,
+  looksLikeRegion,
   isKnownRegion,
   isOptInRegion,
   KNOWN_REGIONS,
