@@ -1,6 +1,6 @@
-import { DEFAULT_REGION } from '../config/registry.js';
-import type { Registry } from '../config/registry.js';
+import { DEFAULT_REGION, type Registry } from '../config/registry.js';
 import {
+  clockOf,
   runFanout,
   type FanoutAccount,
   type FanoutProgress,
@@ -53,7 +53,7 @@ export async function collectAccounts(
   root: AuditRoot,
   options: RunAuditOptions,
 ): Promise<{ collected: CollectedAccount[]; notCovered: NotCovered[]; interrupted: boolean }> {
-  const now = () => (root.now ? root.now() : Date.now());
+  const now = clockOf(root);
   const collected: CollectedAccount[] = [];
   const notCovered: NotCovered[] = [];
   let interrupted = false;
@@ -96,7 +96,7 @@ export async function collectAccounts(
 }
 
 export async function runAudit(root: AuditRoot, options: RunAuditOptions): Promise<AuditReport> {
-  const now = () => (root.now ? root.now() : Date.now());
+  const now = clockOf(root);
   const started = now();
   const { collected, notCovered, interrupted } = await collectAccounts(root, options);
   const org = orgViewOf(collected);

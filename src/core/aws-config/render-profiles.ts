@@ -1,6 +1,5 @@
 import { CrossbarError } from '../errors.js';
-import { DEFAULT_REGION } from '../config/registry.js';
-import type { Registry, RegistryAccount, RegistryRole } from '../config/registry.js';
+import { homeRegion, type Registry, type RegistryAccount, type RegistryRole } from '../config/registry.js';
 import { resolveRoleChain, CHAINED_MAX_SECONDS } from '../credentials/role-chain.js';
 import { sanitizeSessionName } from '../credentials/session-name.js';
 import { shellCommand } from './shell-quote.js';
@@ -59,7 +58,7 @@ function renderSection(
     options.mode === 'credential-process'
       ? credentialProcessSettings(account, role, options)
       : roleArnSettings(registry, account, role, options);
-  settings.push(['region', options.region ?? account.regions[0] ?? DEFAULT_REGION]);
+  settings.push(['region', options.region ?? homeRegion(account)]);
   if (registry.config.endpoint) settings.push(['endpoint_url', registry.config.endpoint]);
   const lines = settings.map(([key, value]) => `${key} = ${checkValue(key, value, role.profileName)}`);
   return [`[profile ${role.profileName}]`, profileMarker(account, role), ...lines].join('\n');

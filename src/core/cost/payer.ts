@@ -1,6 +1,5 @@
 import { CrossbarError, isCrossbarError } from '../errors.js';
-import { DEFAULT_REGION } from '../config/registry.js';
-import type { RegistryAccount, RegistryRole } from '../config/registry.js';
+import { DEFAULT_REGION, type RegistryAccount, type RegistryRole } from '../config/registry.js';
 import type { Crossbar } from '../crossbar.js';
 
 /**

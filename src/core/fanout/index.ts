@@ -1,5 +1,6 @@
 /** The fan-out engine: one result per target (account × region), streamed, bounded, never throwing halfway. */
 export {
+  clockOf,
   runFanout,
   collectFanout,
   FANOUT_DEFAULTS,

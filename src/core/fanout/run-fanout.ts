@@ -78,12 +78,17 @@ export interface FanoutEngineOptions<T> extends RunFanoutOptions<T> {
   now?: () => number;
 }
 
+/** The root's clock, or the system's when the root has none (a test's small fake root). */
+export function clockOf(root: Pick<FanoutRoot, 'now'>): () => number {
+  return () => (root.now ? root.now() : Date.now());
+}
+
 function engineOptions<T>(root: FanoutRoot, options: RunFanoutOptions<T>): FanoutEngineOptions<T> {
   return {
     ...options,
     credentialsFor: (account) => root.credentialsFor(account),
     endpoint: root.endpoint,
-    ...(root.now ? { now: () => (root.now as () => number)() } : {}),
+    now: clockOf(root),
   };
 }
 

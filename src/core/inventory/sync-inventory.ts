@@ -3,6 +3,7 @@ import { setMaxListeners } from 'node:events';
 import { callOperation, findOperation, type AwsClient } from '../aws-clients/index.js';
 import {
   classifyError,
+  clockOf,
   runFanout,
   type FanoutRoot,
   type FanoutAccount,
@@ -77,7 +78,7 @@ function targetKey(t: FanoutTarget): string {
 }
 
 export async function syncInventory(root: FanoutRoot, options: SyncInventoryOptions): Promise<SyncReport> {
-  const now = () => (root.now ? root.now() : Date.now());
+  const now = clockOf(root);
   const started = now();
   const plan = new SlicePlan(options.types, options.regions);
   const states = new Map<string, TargetState>();

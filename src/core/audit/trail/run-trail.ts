@@ -1,4 +1,10 @@
-import type { FanoutAccount, FanoutProgress, TargetError, TargetResult } from '../../fanout/index.js';
+import {
+  clockOf,
+  type FanoutAccount,
+  type FanoutProgress,
+  type TargetError,
+  type TargetResult,
+} from '../../fanout/index.js';
 import { collectAccounts, type AuditRoot } from '../run-audit.js';
 import { buildTrustGraph, orgViewOf } from '../trust-graph.js';
 import type { TrustEdge } from '../types.js';
@@ -66,7 +72,7 @@ function gapOf(result: Extract<TargetResult<TargetTrail>, { ok: false }>): Trail
 }
 
 export async function runTrail(root: AuditRoot, options: RunTrailOptions): Promise<TrailReport> {
-  const now = () => (root.now ? root.now() : Date.now());
+  const now = clockOf(root);
   const started = now();
   let done = 0;
   let total = 0;
