@@ -158,6 +158,7 @@ export function createCrossbar(options: CrossbarOptions): Crossbar {
       mfa: 'none',
       confirm: false,
       profileName: '',
+      implicit: true,
       ...(externalId ? { externalId } : {}),
     };
   };

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatProblem, parseConfig } from '../../core/config/index.js';
@@ -10,6 +10,10 @@ import { resolveSourceProvider, stsClientFor } from '../../core/credentials/inde
 import { stsFailure } from '../../core/credentials/index.js';
 import { getCallerIdentity, type CallerIdentity } from '../../core/credentials/index.js';
 import {
+  externalIdsFromAwsConfig,
+  externalIdsFromConfig,
+  withKnownExternalIds,
+  type KnownExternalId,
   createOrganizationsClient,
   discoverOrganization,
   importAwsConfig,
@@ -147,7 +151,33 @@ function progressPrinter(ctx: CliContext): (event: DiscoveryProgress) => void {
   };
 }
 
-async function fromOrganization(ctx: CliContext, flags: InitFlags, endpoint: string | undefined): Promise<Found> {
+/**
+ * ExternalIds the person already has: role profiles of their AWS config, and the crossbar.yaml being replaced.
+ * A file that cannot be read is no reason to stop an import: it is noted and passed over.
+ */
+function knownExternalIds(ctx: CliContext, out: string): { known: KnownExternalId[]; notes: string[] } {
+  const known: KnownExternalId[] = [];
+  const notes: string[] = [];
+  const awsConfig = resolveAwsConfigPath(ctx.io.env, homeOf(ctx.io.env));
+  try {
+    const { text, exists } = readAwsConfig(awsConfig);
+    if (exists) known.push(...externalIdsFromAwsConfig(text, awsConfig));
+  } catch (err) {
+    notes.push(`ExternalIds not read from ${awsConfig}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (existsSync(out)) {
+    const previous = parseConfig(readFileSync(out, 'utf8'), out).config;
+    if (previous) known.push(...externalIdsFromConfig(previous.accounts, out));
+  }
+  return { known, notes };
+}
+
+async function fromOrganization(
+  ctx: CliContext,
+  flags: InitFlags,
+  endpoint: string | undefined,
+  out: string,
+): Promise<Found> {
   const region = flags.region ?? ctx.io.env.AWS_REGION ?? DEFAULT_REGION;
   const { credentials, caller, label } = await callerOf(ctx, flags, endpoint, region);
   ctx.err(`listing the organization as ${caller.arn} (${label})`);
@@ -160,9 +190,15 @@ async function fromOrganization(ctx: CliContext, flags: InitFlags, endpoint: str
       ...(endpoint ? { endpoint } : {}),
       onProgress: (event: DiscoveryProgress) => progress(event),
     });
-    const config = organizationToConfig(org, flags.namespace ? { namespace: flags.namespace } : {});
+    const discovered = organizationToConfig(org, flags.namespace ? { namespace: flags.namespace } : {});
+    const externalIds = knownExternalIds(ctx, out);
+    const { config, notes: externalIdNotes } = withKnownExternalIds(discovered, externalIds.known);
     const profile = flags.profile ?? ctx.io.env.AWS_PROFILE;
-    const notes = org.skipped.map((s) => `left out ${s.name} (${s.id}): ${s.status}, not ACTIVE`);
+    const notes = [
+      ...org.skipped.map((s) => `left out ${s.name} (${s.id}): ${s.status}, not ACTIVE`),
+      ...externalIds.notes,
+      ...externalIdNotes,
+    ];
     return {
       config: { ...config, ...(profile ? { source: { profile } } : {}) },
       notes,
@@ -275,7 +311,7 @@ export async function runInit(ctx: CliContext, command: Command, flags: InitFlag
   // Refuse early, before listing 5,000 accounts; writeConfigFile checks again, without racing.
   if (!flags.force && existsSync(out))
     throw usage(`${out} exists: pass --force to replace it`, 'or write elsewhere with --out FILE');
-  const found = mode === 'organization' ? await fromOrganization(ctx, flags, endpoint) : fromAwsConfig(ctx, flags);
+  const found = mode === 'organization' ? await fromOrganization(ctx, flags, endpoint, out) : fromAwsConfig(ctx, flags);
   const { text, registry } = renderChecked(found, generatedBy(flags), endpoint, out);
   writeConfigFile(out, text, { force: flags.force === true });
   printSummary(ctx, out, registry, found);

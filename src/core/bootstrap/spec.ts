@@ -153,7 +153,13 @@ export function resolveBootstrapSpec(registry: Registry, options: SpecOptions): 
     for (const role of account.roles) {
       const level = levelOf(account, role);
       const inAccount = parseArn(role.arn).accountId === account.id;
-      if (role.via !== undefined)
+      if (role.implicit === true && account.id === first.accountId)
+        skipped.push({
+          account: account.name,
+          role: role.key,
+          reason: "the source's own account: reached with the source identity, no role needed",
+        });
+      else if (role.via !== undefined)
         skipped.push({
           account: account.name,
           role: role.key,

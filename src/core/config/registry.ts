@@ -20,6 +20,11 @@ export interface RegistryRole {
   confirm: boolean;
   via?: string;
   profileName: string;
+  /**
+   * Not listed under the account's `roles:`: the default role by name, or one named on the command line. In the
+   * source's own account such a role is not assumed: the source identity reaches its own account as it is.
+   */
+  implicit?: boolean;
 }
 
 export interface RegistryAccount {
@@ -100,13 +105,16 @@ export function buildRegistry(config: Config): Registry {
   const namespace = config.organization?.namespace ?? config.organization?.name ?? 'crossbar';
   const accounts = config.accounts.map((a): RegistryAccount => {
     const configured = Object.entries(a.roles).map(([key, role]) => resolveRole(key, role, a, config, namespace));
-    const fallback = resolveRole(
-      config.defaults.role,
-      { name: config.defaults.role, mfa: 'none', confirm: false },
-      a,
-      config,
-      namespace,
-    );
+    const fallback: RegistryRole = {
+      ...resolveRole(
+        config.defaults.role,
+        { name: config.defaults.role, mfa: 'none', confirm: false },
+        a,
+        config,
+        namespace,
+      ),
+      implicit: true,
+    };
     // The default role is always reachable by name even when other roles are configured.
     const roles = configured.some((r) => r.name === fallback.name || r.key === fallback.key)
       ? configured

@@ -115,10 +115,29 @@ export class CredentialEngine {
   ): Promise<RedactedAccountCredentials> {
     const hops = resolveRoleChain(target, this.#options.registry);
     const name = this.#entryName(hops);
+    const own = await this.#sourceOwnAccount(target, hops, name);
+    if (own) return own;
     const creds = await this.#cachedOrFetch(name, 30_000, () => this.#assumeChain(hops, options));
     if (!(creds instanceof RedactedAccountCredentials))
       throw new CrossbarError('ERROR', `Cache entry ${name} holds no account`);
     return creds;
+  }
+
+  /**
+   * The source's own account (the management account, most often) reached through a role nobody configured for it
+   * (the default role, which AWS never creates there): the source identity as it is, not an AssumeRole that can
+   * only be denied. Checked after the cache, so a warm hit costs nothing; on a miss the source is resolved anyway.
+   */
+  async #sourceOwnAccount(
+    target: CredentialTarget,
+    hops: RoleHop[],
+    name: string,
+  ): Promise<RedactedAccountCredentials | undefined> {
+    if (target.role.implicit !== true || hops.length !== 1) return undefined;
+    if (await this.#readFresh(name)) return undefined;
+    const source = await this.#resolveSource();
+    if (source.identity.accountId !== target.account.id) return undefined;
+    return new RedactedAccountCredentials(source.credentials, target.account.id);
   }
 
   /** The source identity (one GetCallerIdentity per engine). */

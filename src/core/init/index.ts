@@ -20,3 +20,9 @@ export { renderInitConfig, type RenderInitConfigInput } from './render-init-conf
 export { writeConfigFile, type WriteConfigFileOptions } from './write-config-file.js';
 export { detectStage, normalizeStage, colorFromTags } from './detect-stage.js';
 export type { InitAccount, InitConfig, InitRole } from './init-config.js';
+export {
+  externalIdsFromAwsConfig,
+  externalIdsFromConfig,
+  withKnownExternalIds,
+  type KnownExternalId,
+} from './import-external-ids.js';
