@@ -151,7 +151,7 @@ describe('bootstrap --apply on generated:20', () => {
     const plan = JSON.parse(run.stdout) as PlanJson;
     expect(plan.changes).toBe(1);
     expect(plan.accounts.filter((a) => !a.nothingToDo).map((a) => [a.name, a.changes])).toEqual([
-      ['account-0007', ['update trust of CrossbarOps']],
+      ['account-0007', ['update trust of CrossbarOps (1 added, 1 removed: see below)']],
     ]);
     expect(JSON.parse(role.assumeRolePolicyDocument)).toMatchObject({ Statement: [{ Principal: { AWS: [ALICE] } }] });
   });

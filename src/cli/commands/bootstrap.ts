@@ -1,7 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import type { AppliedAccount, BootstrapPlan, BootstrapSpec, RenderedFile } from '../../core/bootstrap/index.js';
+import type {
+  AppliedAccount,
+  BootstrapAction,
+  BootstrapPlan,
+  BootstrapSpec,
+  RenderedFile,
+} from '../../core/bootstrap/index.js';
 import { CrossbarError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
 import type { CliRuntime } from '../runtime.js';
@@ -28,6 +34,8 @@ export interface BootstrapFlags {
   templates: 'yaml' | 'json';
   concurrency: string;
   mfaCode?: string;
+  replaceTrust?: boolean;
+  dropTrustConditions?: boolean;
 }
 
 /** The core of bootstrap pulls in the IAM client: loaded when the command runs, not when main registers it. */
@@ -85,9 +93,18 @@ interface PlanRow {
   change: string;
 }
 
+const MARK = { add: '+', remove: '-', keep: '=' } as const;
+
+/** An action, and under a trust update each statement it adds, removes or keeps a condition of. */
+function actionLines(core: Core, action: BootstrapAction): string[] {
+  const head = core.describeAction(action);
+  if (action.kind !== 'update-trust') return [head];
+  return [head, ...action.changes.map((c) => `  ${MARK[c.change]} ${c.text}`)];
+}
+
 function planRows(core: Core, plan: BootstrapPlan): PlanRow[] {
   return plan.accounts.flatMap((a) => {
-    const changes = a.actions.length === 0 ? ['nothing to do'] : a.actions.map(core.describeAction);
+    const changes = a.actions.length === 0 ? ['nothing to do'] : a.actions.flatMap((x) => actionLines(core, x));
     return [...changes, ...a.notes.map((n) => `note: ${n}`)].map((change) => ({
       account: a.name,
       id: a.accountId,
@@ -113,6 +130,7 @@ function planDocument(core: Core, plan: BootstrapPlan, applied: AppliedAccount[]
       name: a.name,
       side: a.side,
       changes: a.actions.map(core.describeAction),
+      trust: a.actions.flatMap((x) => (x.kind === 'update-trust' ? [{ role: x.role.name, changes: x.changes }] : [])),
       notes: a.notes,
       nothingToDo: a.actions.length === 0,
     })),
@@ -208,7 +226,12 @@ export async function runBootstrap(
         `reading IAM in ${new Set(spec.roles.map((r) => r.accountId)).size} accounts through ${flags.via}, and the source account ${spec.sourceAccountId}…`,
       ),
     );
-    const plan = await core.planBootstrap(spec, access, { concurrency, signal: ctx.signal });
+    const plan = await core.planBootstrap(spec, access, {
+      concurrency,
+      signal: ctx.signal,
+      replace: flags.replaceTrust === true,
+      dropConditions: flags.dropTrustConditions === true,
+    });
     if (plan.unreachable.length > 0) {
       // Machines get the document (with `unreachable`); a person gets the lines below, not an empty table.
       if (resolveOutputFormat(ctx.output, ctx.io.stdout.isTTY) === 'json')
@@ -278,6 +301,14 @@ export function defineBootstrapCommand(command: Command, runtime: CliRuntime): v
       '--add-user <name>',
       'put this source-account user in the groups (NAME, or NAME:readonly / NAME:admin; repeatable)',
       collect,
+    )
+    .option(
+      '--replace-trust',
+      "make each role's trust exactly crossbar's statement, removing the others (listed in the plan); default: merge",
+    )
+    .option(
+      '--drop-trust-conditions',
+      'allow dropping an ExternalId or MFA condition a role has today when crossbar.yaml does not ask for it',
     )
     .option('--concurrency <n>', 'accounts read or changed at once', '8')
     .option('--mfa-code <code>', 'the current MFA code, if the source or --via role needs one (also CROSSBAR_MFA_CODE)')

@@ -43,3 +43,4 @@ export {
 } from './plan.js';
 export { applyBootstrap, hasChanges, type AppliedAccount, type ApplyOptions } from './apply.js';
 export { createIamAccess, type ClosableIamAccess, type IamAccessOptions } from './iam-access.js';
+export { CROSSBAR_SID, mergeTrust, type MergedTrust, type MergeTrustOptions, type TrustChange } from './merge-trust.js';

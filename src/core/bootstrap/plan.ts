@@ -17,6 +17,7 @@ import {
   trustPolicy,
   type PolicyDocument,
 } from './policies.js';
+import { mergeTrust, type MergeTrustOptions, type TrustChange } from './merge-trust.js';
 import type { BootstrapGroup, BootstrapRole, BootstrapSpec } from './spec.js';
 
 /**
@@ -26,7 +27,7 @@ import type { BootstrapGroup, BootstrapRole, BootstrapSpec } from './spec.js';
  */
 export type BootstrapAction =
   | { kind: 'create-role'; role: BootstrapRole; trust: PolicyDocument }
-  | { kind: 'update-trust'; role: BootstrapRole; trust: PolicyDocument }
+  | { kind: 'update-trust'; role: BootstrapRole; trust: PolicyDocument; changes: TrustChange[] }
   | { kind: 'attach-policy'; role: BootstrapRole; policyArn: string }
   | { kind: 'create-group'; group: BootstrapGroup }
   | { kind: 'put-group-policy'; group: BootstrapGroup; document: PolicyDocument; wildcard: boolean; bytes: number }
@@ -61,7 +62,7 @@ export interface IamAccess {
   sourceIam(): Promise<IAMClient>;
 }
 
-export interface PlanOptions {
+export interface PlanOptions extends Pick<MergeTrustOptions, 'replace' | 'dropConditions'> {
   concurrency?: number;
   signal?: AbortSignal;
 }
@@ -84,8 +85,11 @@ export function describeAction(action: BootstrapAction): string {
   switch (action.kind) {
     case 'create-role':
       return `create role ${action.role.name} (${action.role.level}${action.role.mfa ? ', MFA' : ''}${action.role.externalId ? ', ExternalId' : ''})`;
-    case 'update-trust':
-      return `update trust of ${action.role.name}`;
+    case 'update-trust': {
+      const count = (c: TrustChange['change']) => action.changes.filter((x) => x.change === c).length;
+      const removes = count('remove');
+      return `update trust of ${action.role.name} (${count('add')} added, ${removes} removed${removes > 0 ? ': see below' : ''})`;
+    }
     case 'attach-policy':
       return `attach ${action.policyArn} to ${action.role.name}`;
     case 'create-group':
@@ -113,9 +117,10 @@ async function planRole(
   iam: IAMClient,
   role: BootstrapRole,
   principals: readonly string[],
-  signal?: AbortSignal,
+  options: PlanOptions,
 ): Promise<{ actions: BootstrapAction[]; notes: string[] }> {
   const trust = trustPolicy(role, principals);
+  const signal = options.signal;
   const send = signal ? { abortSignal: signal } : {};
   const current = await orMissing(iam.send(new GetRoleCommand({ RoleName: role.name }), send));
   if (!current?.Role) {
@@ -128,15 +133,23 @@ async function planRole(
     };
   }
   const actions: BootstrapAction[] = [];
-  const currentTrust = current.Role.AssumeRolePolicyDocument;
-  if (currentTrust === undefined || !samePolicy(decodePolicyText(currentTrust), trust))
-    actions.push({ kind: 'update-trust', role, trust });
+  const notes: string[] = [];
+  const text = current.Role.AssumeRolePolicyDocument;
+  const currentTrust = text === undefined ? { Version: '2012-10-17', Statement: [] } : decodePolicyText(text);
+  const merged = mergeTrust(currentTrust, trust, {
+    replace: options.replace,
+    dropConditions: options.dropConditions,
+    accountName: role.accountName,
+  });
+  if (!samePolicy(currentTrust, merged.document))
+    actions.push({ kind: 'update-trust', role, trust: merged.document, changes: merged.changes });
+  else notes.push(...merged.changes.filter((c) => c.change === 'keep').map((c) => `${role.name} ${c.text}`));
   const attached = await attachedPolicies(iam, role.name, signal);
   if (!attached.includes(role.managedPolicyArn))
     actions.push({ kind: 'attach-policy', role, policyArn: role.managedPolicyArn });
   // Detaching is not bootstrap's call: someone attached it, and removing access silently would surprise them.
   const extra = attached.filter((a) => a !== role.managedPolicyArn);
-  const notes = extra.length > 0 ? [`${role.name} also has ${extra.join(', ')} attached (left in place)`] : [];
+  if (extra.length > 0) notes.push(`${role.name} also has ${extra.join(', ')} attached (left in place)`);
   return { actions, notes };
 }
 
@@ -202,7 +215,7 @@ export async function planBootstrap(
       try {
         const iam = await access.targetIam(accountId);
         const planned = [];
-        for (const role of roles) planned.push(await planRole(iam, role, spec.principals, options.signal));
+        for (const role of roles) planned.push(await planRole(iam, role, spec.principals, options));
         return {
           accountId,
           name,
