@@ -175,6 +175,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       exitCode = await body(ctx);
     },
     runCommand: (commandArgv, commandIo) => main(commandArgv, commandIo),
+    argv,
   };
   const interrupted = new Promise<'interrupted'>((resolve) => {
     if (stop.signal.aborted) resolve('interrupted');

@@ -9,7 +9,7 @@ import {
   type KeyringSlot,
   type KeyStore,
   type MfaCodeProvider,
-  type RedactedAccountCredentials,
+  RedactedAccountCredentials,
   type SourceIdentity,
   type SourceProvider,
   type StsClientFactory,
@@ -22,7 +22,9 @@ import {
   type RoleTarget,
   type TargetResult,
 } from './reachability.js';
-import { resolveTarget, selectAccounts, type ResolvedTarget } from './select/select-accounts.js';
+import { resolveTarget, selectAccounts, type ExtraTarget, type ResolvedTarget } from './select/select-accounts.js';
+import { isCrossbarError } from './errors.js';
+import { resolveSourceTarget, sourceAccountOf, SOURCE_ROLE_KEY } from './source-target.js';
 import type { FanoutAccount } from './fanout/types.js';
 
 /**
@@ -66,7 +68,7 @@ export interface FanoutAccountOptions {
 }
 
 /** The role key of the source's own account in a fan-out: its calls use the source's credentials, not a role. */
-export const SOURCE_ROLE_KEY = '(source)';
+export { SOURCE_ROLE_KEY } from './source-target.js';
 
 export interface Crossbar {
   readonly config: Config;
@@ -81,6 +83,13 @@ export interface Crossbar {
   /** The source identity's credentials, resolved once from `source.profile` and the environment. */
   readonly source: SourceProvider;
   resolveTarget(text: string): ResolvedTarget;
+  /**
+   * A target as a person names it: what `resolveTarget` finds, else the source's own account by its id, its
+   * Organizations name or `management` (reached with the source identity; asks Organizations only then).
+   */
+  findTarget(text: string): Promise<ResolvedTarget>;
+  /** The source's own account as a target with its names, for pickers and completion (asks Organizations once). */
+  sourceTarget(): Promise<ExtraTarget>;
   selectAccounts(selector?: string): RegistryAccount[];
   /**
    * The role an account is reached with: `ref` by key or IAM name, else the account's default role. A role the
@@ -141,7 +150,7 @@ export function createCrossbar(options: CrossbarOptions): Crossbar {
   };
 
   const identityOf = async (target: ResolvedTarget): Promise<TargetIdentity> => {
-    const credentials = await engine.getCredentials(target);
+    const credentials = await targetCredentials(target);
     const caller = await callerIdentity(credentials);
     return { target, arn: caller.arn, accountId: caller.accountId, credentials };
   };
@@ -166,26 +175,42 @@ export function createCrossbar(options: CrossbarOptions): Crossbar {
   let sourceAccount: Promise<FanoutAccount> | undefined;
   const sourceAccountOnce = (): Promise<FanoutAccount> => {
     sourceAccount ??= engine.sourceIdentity().then((source): FanoutAccount => {
-      const role: RegistryRole = {
-        key: SOURCE_ROLE_KEY,
-        name: SOURCE_ROLE_KEY,
-        arn: source.arn,
-        mfa: 'none',
-        confirm: false,
-        profileName: '',
-      };
-      const account: RegistryAccount = {
-        id: source.accountId,
-        name: `source:${source.accountId}`,
-        color: 'blue',
-        tags: {},
-        regions: [stsRegion],
-        roles: [role],
-        defaultRole: role,
-      };
-      return { account, role };
+      const account = sourceAccountOf(source, stsRegion);
+      return { account, role: account.defaultRole };
     });
     return sourceAccount;
+  };
+
+  let sourceTarget: Promise<ExtraTarget> | undefined;
+  const sourceTargetOnce = (): Promise<ExtraTarget> => {
+    sourceTarget ??= engine
+      .sourceIdentity()
+      .then((identity) =>
+        resolveSourceTarget({ identity, credentials: () => engine.source.provider(), region: stsRegion, endpoint }),
+      );
+    sourceTarget.catch(() => {
+      sourceTarget = undefined;
+    });
+    return sourceTarget;
+  };
+
+  const findTarget = async (text: string): Promise<ResolvedTarget> => {
+    try {
+      return resolveTarget(registry, text);
+    } catch (err) {
+      if (!isCrossbarError(err) || err.code !== 'UNKNOWN_ACCOUNT') throw err;
+      const extra = await sourceTargetOnce().catch(() => undefined);
+      if (!extra) throw err;
+      return resolveTarget(registry, text, { extra: [extra] });
+    }
+  };
+
+  /** A target's credentials: the source's own for the source account, else the role's from the engine. */
+  const targetCredentials = async (
+    target: Pick<ResolvedTarget, 'account' | 'role'>,
+  ): Promise<RedactedAccountCredentials> => {
+    if (target.role.key !== SOURCE_ROLE_KEY) return engine.getCredentials(target);
+    return new RedactedAccountCredentials(await engine.source.provider(), target.account.id);
   };
 
   const probe = async (target: RoleTarget): Promise<Reach> => {
@@ -204,6 +229,8 @@ export function createCrossbar(options: CrossbarOptions): Crossbar {
     sourceRegion: stsRegion,
     source: engine.source,
     resolveTarget: (text) => resolveTarget(registry, text),
+    findTarget,
+    sourceTarget: sourceTargetOnce,
     selectAccounts: (selector) => selectAccounts(registry, selector),
     roleFor,
     roleArn,
@@ -220,7 +247,7 @@ export function createCrossbar(options: CrossbarOptions): Crossbar {
     },
     sourceAccount: sourceAccountOnce,
     credentialsFor: (fa) => (fa.role.key === SOURCE_ROLE_KEY ? engine.source.provider() : engine.getCredentials(fa)),
-    credentials: (target) => engine.getCredentials(target),
+    credentials: targetCredentials,
     cacheEntryFor: (target) => engine.cacheEntryFor(target),
     sourceIdentity: () => engine.sourceIdentity(),
     callerIdentity,

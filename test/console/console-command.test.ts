@@ -169,7 +169,7 @@ describe('crossbar console refuses', () => {
     const run = await w.cli(['console', 'prodution', '--print']);
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
-      "crossbar: Unknown account 'prodution'\nhint: Did you mean 'production'? See `crossbar accounts list`\n",
+      "crossbar: Unknown account 'prodution': no name, id, alias, stage or prefix matches\nhint: Did you mean 'production'? Accounts: development, staging, production, client-acme, management; stages: dev, staging, prod, client (see `crossbar accounts list`)\n",
     );
   });
 });

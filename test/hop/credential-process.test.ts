@@ -93,7 +93,8 @@ describe('crossbar credential-process', () => {
     expect(unknown).toEqual({
       code: 2,
       stdout: '',
-      stderr: "crossbar: Unknown account 'prodution' (Did you mean 'production'? See `crossbar accounts list`)\n",
+      stderr:
+        "crossbar: Unknown account 'prodution': no name, id, alias, stage or prefix matches (Did you mean 'production'? Accounts: development, staging, production, client-acme; stages: dev, staging, prod, client (see `crossbar accounts list`))\n",
     });
     const denied = await w.cli(['credential-process', 'production:admin'], {
       CROSSBAR_CONFIG: w.variant('bob', asBob),

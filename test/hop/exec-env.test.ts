@@ -229,7 +229,8 @@ describe('bad input: one clear line (and a hint), the right exit code, nothing p
     expect(account).toEqual({
       code: 2,
       stdout: '',
-      stderr: "crossbar: Unknown account 'prodution'\nhint: Did you mean 'production'? See `crossbar accounts list`\n",
+      stderr:
+        "crossbar: Unknown account 'prodution': no name, id, alias, stage or prefix matches\nhint: Did you mean 'production'? Accounts: development, staging, production, client-acme, management; stages: dev, staging, prod, client (see `crossbar accounts list`)\n",
     });
     const role = await w.cli(['env', 'production:admn']);
     expect(role).toEqual({

@@ -9,6 +9,7 @@ import type { CliRuntime } from '../runtime.js';
 import { EXIT_OK } from '../report-error.js';
 import { confirmTarget } from '../confirm.js';
 import { openCrossbarFor } from '../open-crossbar.js';
+import { commandTarget } from '../pick-target.js';
 
 /**
  * `crossbar console TARGET`: the AWS console of an account, signed in through a federated sign-in URL made
@@ -73,11 +74,11 @@ function printSwitchRole(ctx: CliContext, target: ResolvedTarget): number {
 export async function runConsole(
   ctx: CliContext,
   command: Command,
-  targetText: string,
+  targetText: string | undefined,
   flags: ConsoleFlags,
 ): Promise<number> {
   const { crossbar } = await openCrossbarFor(ctx, command, flags);
-  const target = crossbar.resolveTarget(targetText);
+  const target = await commandTarget(ctx, crossbar, targetText, 'console');
   if (flags.switchRole) return printSwitchRole(ctx, target);
   await confirmTarget(target, ctx.io, { yes: flags.yes === true, signal: ctx.signal });
   const credentials = await crossbar.credentials(target);
@@ -119,7 +120,7 @@ export async function runConsole(
 
 export function defineConsole(command: Command, runtime: CliRuntime): void {
   command
-    .argument('<target>', 'ACCOUNT[:ROLE] or a shortcut such as /switch-to-prod')
+    .argument('[target]', 'ACCOUNT[:ROLE], an id, a stage or a shortcut such as /switch-to-prod (on a terminal: pick)')
     .option('--service <service>', 'console service to open: ec2, s3, iam… (default: the console home)')
     .option('--region <region>', "console region (default: the target's region)")
     .option(
@@ -133,7 +134,7 @@ export function defineConsole(command: Command, runtime: CliRuntime): void {
     .option('-y, --yes', 'skip the confirmation of roles marked confirm: true')
     .option('--mfa-code <code>', 'the current MFA code, for roles that need MFA (or CROSSBAR_MFA_CODE)')
     .addHelpText('after', '\nThe browser is $BROWSER if set, else xdg-open, open or start.')
-    .action((target: string, flags: ConsoleFlags, command: Command) =>
+    .action((target: string | undefined, flags: ConsoleFlags, command: Command) =>
       runtime.run(command, (ctx) => runConsole(ctx, command, target, flags)),
     );
 }

@@ -9,6 +9,7 @@ import type { CliContext } from '../context.js';
 import type { CliRuntime } from '../runtime.js';
 import { openCrossbarFor, type HopFlags } from '../open-crossbar.js';
 import { runChild } from '../run-child.js';
+import { commandTarget } from '../pick-target.js';
 
 /**
  * `crossbar exec TARGET -- CMD...`: runs CMD with the target's credentials in the standard AWS variables (and
@@ -50,7 +51,7 @@ export function refuseNesting(env: Readonly<Record<string, string | undefined>>)
 export async function runExec(
   ctx: CliContext,
   command: Command,
-  targetText: string,
+  targetText: string | undefined,
   argv: readonly string[],
   flags: TargetFlags,
 ): Promise<number> {
@@ -59,7 +60,7 @@ export async function runExec(
   if (program === undefined)
     throw new CrossbarError('USAGE', 'exec needs a command to run', { hint: 'crossbar exec TARGET -- CMD [ARGS...]' });
   const { crossbar } = await openCrossbarFor(ctx, command, flags);
-  const target = crossbar.resolveTarget(targetText);
+  const target = await commandTarget(ctx, crossbar, targetText, 'exec');
   await confirmTarget(target, ctx.io, { yes: flags.yes === true, signal: ctx.signal });
   const credentials = await crossbar.credentials(target);
   const env = childEnv(ctx.io.env, varsFor(crossbar, target, credentials, flags.region));
@@ -75,14 +76,33 @@ export function addTargetOptions(command: Command): Command {
     .option('--mfa-code <code>', 'the current MFA code, for roles that need MFA (also CROSSBAR_MFA_CODE)');
 }
 
+/**
+ * `crossbar exec -- CMD` names no target: commander hands the first word after `--` to `[target]` all the same,
+ * so the words after `--` are counted: when they are all the operands, the target was left out (pick one).
+ */
+export function splitTargetAndCommand(
+  rawArgs: readonly string[],
+  target: string | undefined,
+  rest: readonly string[],
+): { target: string | undefined; argv: string[] } {
+  const operands = target === undefined ? [...rest] : [target, ...rest];
+  const dash = rawArgs.indexOf('--');
+  if (dash >= 0 && rawArgs.length - dash - 1 === operands.length) return { target: undefined, argv: operands };
+  return { target, argv: [...rest] };
+}
+
 export function defineExec(command: Command, runtime: CliRuntime): void {
   addTargetOptions(
     command
-      .argument('<target>', 'NAME[:ROLE] or a shortcut such as /switch-to-prod')
-      .argument('<command...>', 'the command and its arguments, after --'),
+      .argument('[target]', 'NAME[:ROLE], an id, a stage or a shortcut such as /switch-to-prod (on a terminal: pick)')
+      .argument('[command...]', 'the command and its arguments, after --'),
   )
-    .addHelpText('after', '\nExample:\n  crossbar exec production -- aws sts get-caller-identity')
-    .action((target: string, argv: string[], flags: TargetFlags, command: Command) =>
-      runtime.run(command, (ctx) => runExec(ctx, command, target, argv, flags)),
-    );
+    .addHelpText(
+      'after',
+      '\nExamples:\n  crossbar exec production -- aws sts get-caller-identity\n  crossbar exec prod -- aws s3 ls        (a stage or a unique prefix names its account)\n  crossbar exec -- aws s3 ls             (on a terminal: pick the account from a list)',
+    )
+    .action((target: string | undefined, argv: string[], flags: TargetFlags, command: Command) => {
+      const split = splitTargetAndCommand(runtime.argv, target, argv);
+      return runtime.run(command, (ctx) => runExec(ctx, command, split.target, split.argv, flags));
+    });
 }

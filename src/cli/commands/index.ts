@@ -59,7 +59,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     path: ['console'],
     description: 'open the AWS console of an account (federated sign-in through the role), or print the URL',
-    usage: '[options] <target>',
+    usage: '[options] [target]',
     load: async () => (await import('./console.js')).defineConsole,
   },
   {
@@ -155,13 +155,13 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     path: ['exec'],
     description: 'run a command with the credentials of an account (AWS_* and CROSSBAR_* variables set)',
-    usage: '[options] <target> <command...>',
+    usage: '[options] [target] -- <command...>',
     load: async () => (await import('./exec.js')).defineExec,
   },
   {
     path: ['env'],
     description: 'print the environment of an account as lines for your shell: eval "$(crossbar env development)"',
-    usage: '[options] <target>',
+    usage: '[options] [target]',
     load: async () => (await import('./env.js')).defineEnv,
   },
   {

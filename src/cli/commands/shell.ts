@@ -15,6 +15,7 @@ import { paintStage } from '../render/stage.js';
 import { EXIT_INTERRUPTED, exitCodeFor } from '../report-error.js';
 import { runChild } from '../run-child.js';
 import { pipeLines, terminalLines, type LineSource } from '../shell-input.js';
+import { commandTarget, targetText as targetText_ } from '../pick-target.js';
 import { refuseNesting, varsFor, type TargetFlags } from './exec.js';
 
 /**
@@ -83,7 +84,7 @@ function describe(s: Session): string {
 }
 
 async function switchTo(s: Session, text: string): Promise<void> {
-  const target = s.crossbar.resolveTarget(text);
+  const target = await s.crossbar.findTarget(text);
   await confirmTarget(target, s.ctx.io, {
     yes: s.flags.yes === true,
     signal: s.signal,
@@ -179,7 +180,11 @@ export async function runShell(
   const input = canPrompt(ctx.io) ? terminalLines(signal) : pipeLines(process.stdin, signal);
   const s: Session = { ctx, crossbar, input, flags, state: { cwd: ctx.io.cwd, status: 0 }, signal };
   try {
-    if (targetText !== undefined) await switchTo(s, targetText);
+    // No target on a terminal: pick one, as exec and env do; piped input may start with /use instead.
+    const start =
+      targetText ??
+      (input.interactive ? targetText_(await commandTarget(ctx, crossbar, undefined, 'shell')) : undefined);
+    if (start !== undefined) await switchTo(s, start);
     if (input.interactive) ctx.err(ctx.colors.dim('crossbar shell: /help for commands, /exit or Ctrl-D to leave'));
     for (;;) {
       const line = await input.next(renderPrompt(ctx.colors, s.state, crossbar.now()));

@@ -59,7 +59,7 @@ export async function runWhoami(
     ]);
     return EXIT_OK;
   }
-  const target = crossbar.resolveTarget(targetText);
+  const target = await crossbar.findTarget(targetText);
   const id = await crossbar.identityOf(target);
   const { account, role } = target;
   const expiration = id.credentials.expiration;

@@ -82,3 +82,85 @@ describe('resolveTarget', () => {
     expect(() => resolveTarget(reg, '/switch-to-mars')).toThrow("Unknown shortcut '/switch-to-mars'");
   });
 });
+
+describe('selectors: the documented patterns and their typos', () => {
+  it("ou=/Workloads/* (the --help example) selects the Workloads OU's accounts; a path that is not there selects none", () => {
+    expect(names('ou=/Workloads/*')).toEqual(['development', 'staging', 'production']);
+    expect(() => names('ou=/Workload/*')).toThrow(/No account matches/);
+  });
+
+  it.each(['tag:', 'tag:team', '!tag:', 'stage=', 'ou=', 'workspace=', 'development,tag:'])(
+    '%j is a syntax error (USAGE), not "no account matches"',
+    (sel) => {
+      expect(() => names(sel)).toThrow(
+        expect.objectContaining({ code: 'USAGE', message: expect.stringMatching(/is not a selector/) }),
+      );
+    },
+  );
+
+  it('tag:KEY= and names that merely start with a key word are still selectors', () => {
+    expect(names('tag:team=*')).toEqual(['development', 'staging', 'production']);
+    expect(() => names('stagehand')).toThrow(/No account matches 'stagehand'/);
+  });
+});
+
+describe('resolveTarget: stages, aliases and prefixes', () => {
+  function twoProd(): Registry {
+    const r = parseConfig(
+      `accounts:
+  - { id: "222222222222", name: development, stage: dev }
+  - { id: "444444444444", name: prod-eu, stage: prod }
+  - { id: "666666666666", name: prod-us, stage: prod }
+  - { id: "777777777777", name: sandbox-one, stage: sandbox }
+`,
+      'c.yaml',
+    );
+    if (!r.config) throw new Error(JSON.stringify(r.problems));
+    return buildRegistry(r.config);
+  }
+
+  it('a stage names the one account of that stage; a unique prefix names its account', () => {
+    const reg = registry();
+    expect(resolveTarget(reg, 'dev').account.name).toBe('development');
+    expect(resolveTarget(reg, 'client').account.name).toBe('client-acme');
+    expect(resolveTarget(reg, 'stag').account.name).toBe('staging');
+    expect(resolveTarget(reg, 'PRODUCTION').account.name).toBe('production');
+    expect(resolveTarget(reg, 'dev:CrossbarReadOnly').role.arn).toBe('arn:aws:iam::222222222222:role/CrossbarReadOnly');
+    expect(resolveTarget(twoProd(), 'sand').account.name).toBe('sandbox-one');
+  });
+
+  it('a stage or prefix that names several accounts lists the candidates (USAGE: exit 2), never a guess', () => {
+    expect(() => resolveTarget(twoProd(), 'prod')).toThrow(
+      expect.objectContaining({
+        code: 'USAGE',
+        message:
+          "'prod' is the stage of 2 accounts: prod-eu (444444444444, stage prod), prod-us (666666666666, stage prod)",
+      }),
+    );
+    expect(() => resolveTarget(twoProd(), 'prod-')).toThrow(
+      /'prod-' starts the name of 2 accounts: prod-eu .*, prod-us/,
+    );
+  });
+
+  it('an unknown account names what a target can be and lists the accounts and stages', () => {
+    try {
+      resolveTarget(twoProd(), 'qa');
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toMatchObject({ code: 'UNKNOWN_ACCOUNT', message: expect.stringContaining("Unknown account 'qa'") });
+      expect((err as { hint: string }).hint).toContain(
+        'Accounts: development, prod-eu, prod-us, sandbox-one; stages: dev, prod, sandbox',
+      );
+    }
+  });
+
+  it('an extra account (the source account) answers to its names, after every registry account', () => {
+    const reg = twoProd();
+    const management = { ...reg.accounts[0]!, id: '111111111111', name: 'management' };
+    const extra = [{ account: management, names: ['management', '111111111111'] }];
+    expect(resolveTarget(reg, 'management', { extra }).account.id).toBe('111111111111');
+    expect(resolveTarget(reg, '111111111111', { extra }).account.id).toBe('111111111111');
+    expect(resolveTarget(reg, 'manag', { extra }).account.id).toBe('111111111111');
+    expect(() => resolveTarget(reg, 'management')).toThrow(/Unknown account 'management'/);
+  });
+});

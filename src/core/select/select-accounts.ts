@@ -14,6 +14,39 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${escaped}$`, 'i');
 }
 
+/**
+ * `ou=/Workloads` and `ou=/Workloads/*` both mean the accounts of the Workloads OU and of every OU below it (the
+ * documented pattern reads as "under /Workloads", and an account sits directly in its OU); other globs match the
+ * whole path (`ou=/Clients/A*`).
+ */
+function matchOu(ou: string, pattern: string): boolean {
+  const base = pattern.replace(/\/\*+$/, '');
+  return ou === base || ou.startsWith(`${base}/`) || globToRegExp(pattern).test(ou);
+}
+
+const KEYED = /^(stage|ou|workspace|tag)\b/;
+
+/** A keyed term that says nothing (`tag:`, `tag:team`, `stage=`) is a typo to report, not a term that matches nothing. */
+function checkTerm(term: string): void {
+  const bare = term.startsWith('!') ? term.slice(1) : term;
+  if (!KEYED.test(bare)) return;
+  const valid =
+    /^stage!?=.+$/.test(bare) ||
+    /^ou=.+$/.test(bare) ||
+    /^workspace=.+$/.test(bare) ||
+    /^tag:[^=!]+!?=.*$/.test(bare) ||
+    // A plain account name that happens to start with a key word (`stagehand`, `outpost`) is a name glob.
+    !/^(stage|ou|workspace)[!=]|^tag:/.test(bare);
+  if (valid) return;
+  throw new CrossbarError(
+    'USAGE',
+    `'${term}' is not a selector: ${bare.startsWith('tag:') ? 'tag: needs a key and a value' : 'it needs a value'}`,
+    {
+      hint: 'Write tag:KEY=VALUE (tag:team=payments), stage=prod, ou=/Workloads/* or workspace=NAME',
+    },
+  );
+}
+
 function matchTerm(registry: Registry, account: RegistryAccount, term: string, depth: number): boolean {
   if (term === 'all' || term === '*') return true;
   let m = /^stage(!?=)(.+)$/.exec(term);
@@ -22,8 +55,7 @@ function matchTerm(registry: Registry, account: RegistryAccount, term: string, d
     return m[1] === '=' ? hit : !hit;
   }
   m = /^ou=(.+)$/.exec(term);
-  if (m)
-    return account.ou !== undefined && (globToRegExp(m[1] ?? '').test(account.ou) || account.ou.startsWith(`${m[1]}/`));
+  if (m) return account.ou !== undefined && matchOu(account.ou, m[1] ?? '');
   m = /^tag:([^=!]+)(!?=)(.*)$/.exec(term);
   if (m) {
     const value = account.tags[m[1] ?? ''];
@@ -66,6 +98,7 @@ export function selectAccounts(registry: Registry, selector: string | undefined)
       hint: 'Name the accounts (names, ids, globs, stage=prod, tag:team=x, workspace=w), or pass all for every account',
     });
   const sel = selector?.trim() || 'all';
+  for (const term of sel.split(',')) checkTerm(term.trim());
   const picked = registry.accounts.filter((a) => matchSelector(registry, a, sel));
   if (picked.length === 0) {
     const names = registry.accounts.map((a) => a.name);
@@ -86,8 +119,76 @@ export interface ResolvedTarget {
   shortcut?: string;
 }
 
-/** A single-account target: `NAME[:ROLE]`, an id or alias, or a shortcut such as `/switch-to-prod`. */
-export function resolveTarget(registry: Registry, target: string): ResolvedTarget {
+/**
+ * An account the registry does not list but a target may still name: the source's own account (the management
+ * account, reached with the source identity), known by the names in `names` (its id, its Organizations name,
+ * `management`).
+ */
+export interface ExtraTarget {
+  account: RegistryAccount;
+  names: readonly string[];
+}
+
+export interface ResolveOptions {
+  extra?: readonly ExtraTarget[] | undefined;
+}
+
+function describeAccount(a: RegistryAccount): string {
+  return `${a.name} (${a.id}${a.stage ? `, stage ${a.stage}` : ''})`;
+}
+
+/** One account from a tier of matches, or an error listing the candidates when the tier holds several. */
+function onlyOne(ref: string, how: string, matches: readonly RegistryAccount[]): RegistryAccount | undefined {
+  if (matches.length === 0) return undefined;
+  const [first] = matches;
+  if (matches.length === 1) return first;
+  const shown = matches.slice(0, 8).map(describeAccount);
+  throw new CrossbarError(
+    'USAGE',
+    `'${ref}' ${how} ${matches.length} accounts: ${shown.join(', ')}${matches.length > shown.length ? ', …' : ''}`,
+    {
+      hint: `Name one of them (e.g. ${first?.name ?? ref}), or run without a target on a terminal to pick one`,
+    },
+  );
+}
+
+/**
+ * The account a single target names, most precise first: a name, alias or id; an extra account's name; a stage
+ * (`prod` → production when it is the only prod account); a unique prefix of a name or alias (`prod`, `dev`).
+ * Several accounts at the first tier that matches is an error listing them: a target is never a guess.
+ */
+export function findAccount(
+  registry: Registry,
+  ref: string,
+  extra: readonly ExtraTarget[] = [],
+): RegistryAccount | undefined {
+  const { accounts } = registry;
+  const exact =
+    accounts.find((a) => a.name === ref) ??
+    accounts.find((a) => a.alias === ref) ??
+    accounts.find((a) => a.id === ref) ??
+    extra.find((e) => e.names.includes(ref))?.account;
+  if (exact) return exact;
+  const lower = ref.toLowerCase();
+  if (lower === '') return undefined;
+  const caseless = accounts.filter((a) => a.name.toLowerCase() === lower || a.alias?.toLowerCase() === lower);
+  const byStage = accounts.filter((a) => a.stage?.toLowerCase() === lower);
+  const byPrefix = [
+    ...accounts.filter((a) => a.name.toLowerCase().startsWith(lower) || a.alias?.toLowerCase().startsWith(lower)),
+    ...extra.filter((e) => e.names.some((n) => n.toLowerCase().startsWith(lower))).map((e) => e.account),
+  ];
+  return (
+    onlyOne(ref, 'names', caseless) ??
+    onlyOne(ref, 'is the stage of', byStage) ??
+    onlyOne(ref, 'starts the name of', byPrefix)
+  );
+}
+
+/**
+ * A single-account target: `NAME[:ROLE]` (a name, id, alias, stage or unique prefix), or a shortcut such as
+ * `/switch-to-prod`.
+ */
+export function resolveTarget(registry: Registry, target: string, options: ResolveOptions = {}): ResolvedTarget {
   if (target.startsWith('/')) {
     const sc = registry.config.shortcuts.find((s) => s.name === target);
     if (!sc) {
@@ -99,19 +200,23 @@ export function resolveTarget(registry: Registry, target: string): ResolvedTarge
         hint: near ? `Did you mean '${near}'? See \`crossbar shortcut list\`` : 'See `crossbar shortcut list`',
       });
     }
-    const resolved = resolveTarget(registry, sc.role ? `${sc.account}:${sc.role}` : sc.account);
+    const resolved = resolveTarget(registry, sc.role ? `${sc.account}:${sc.role}` : sc.account, options);
     return { ...resolved, region: sc.region ?? resolved.region, shortcut: sc.name };
   }
   const [accountRef = '', roleRef] = target.split(':');
-  const account = registry.accounts.find((a) => a.name === accountRef || a.id === accountRef || a.alias === accountRef);
+  const extra = options.extra ?? [];
+  const account = findAccount(registry, accountRef, extra);
   if (!account) {
-    const near = closest(
-      accountRef,
-      registry.accounts.map((a) => a.name),
+    const names = [...registry.accounts.map((a) => a.name), ...extra.map((e) => e.account.name)];
+    const near = closest(accountRef, names);
+    const stages = [...new Set(registry.accounts.flatMap((a) => (a.stage ? [a.stage] : [])))];
+    throw new CrossbarError(
+      'UNKNOWN_ACCOUNT',
+      `Unknown account '${accountRef}': no name, id, alias, stage or prefix matches`,
+      {
+        hint: `${near ? `Did you mean '${near}'? ` : ''}Accounts: ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', …' : ''}${stages.length > 0 ? `; stages: ${stages.join(', ')}` : ''} (see \`crossbar accounts list\`)`,
+      },
     );
-    throw new CrossbarError('UNKNOWN_ACCOUNT', `Unknown account '${accountRef}'`, {
-      hint: near ? `Did you mean '${near}'? See \`crossbar accounts list\`` : 'See `crossbar accounts list`',
-    });
   }
   const role =
     roleRef === undefined ? account.defaultRole : account.roles.find((r) => r.key === roleRef || r.name === roleRef);
