@@ -5,7 +5,7 @@ import { createCrossbar, type Crossbar } from '../core/crossbar.js';
 import type { KeyStore, MfaCodeProvider } from '../core/credentials/index.js';
 import { CrossbarError } from '../core/errors.js';
 import type { CliContext } from './context.js';
-import { canPrompt, terminalAsk } from './prompt.js';
+import { anyTerminalAsk } from './prompt.js';
 
 /**
  * Loads crossbar.yaml and builds the composition root for a command: where the file is (DESIGN.md's lookup),
@@ -32,9 +32,21 @@ export interface OpenedCrossbar {
 export function mfaCodeProviderFor(ctx: CliContext, flag: string | undefined): MfaCodeProvider | undefined {
   const given = flag ?? (ctx.io.env['CROSSBAR_MFA_CODE'] || undefined);
   if (given !== undefined) return () => Promise.resolve(given.trim());
-  if (!canPrompt(ctx.io)) return undefined;
-  const ask = terminalAsk(ctx.io, ctx.signal);
-  return (serial) => ask(`MFA code for ${serial}: `);
+  // Asked for only when a code is needed: opening the controlling terminal up front would cost every run.
+  return (serial) => {
+    const ask = anyTerminalAsk(ctx.io, ctx.signal);
+    if (!ask)
+      return Promise.reject(
+        new CrossbarError(
+          'MFA_REQUIRED',
+          `This role needs an MFA code from ${serial} and there is no terminal to ask on`,
+          {
+            hint: 'run `crossbar unlock ACCOUNT:ROLE` on a terminal first (the MFA session it opens serves later calls), or pass --mfa-code or set CROSSBAR_MFA_CODE',
+          },
+        ),
+      );
+    return ask(`MFA code for ${serial}: `);
+  };
 }
 
 function keyStoreFrom(value: string | undefined): KeyStore | undefined {

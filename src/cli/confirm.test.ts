@@ -21,7 +21,12 @@ const account: RegistryAccount = {
   roles: [],
   defaultRole: role(false),
 };
-const io: CliIo = { stdout: { write: () => true }, stderr: { write: () => true, isTTY: false }, env: {}, cwd: '/' };
+const io: CliIo = {
+  stdout: { write: () => true },
+  stderr: { write: () => true, isTTY: false },
+  env: { CROSSBAR_NO_TTY: '1' },
+  cwd: '/',
+};
 
 describe('confirmTarget', () => {
   it('does nothing for a role without confirm, or with --yes', async () => {
@@ -48,9 +53,8 @@ describe('confirmTarget', () => {
   it('without a terminal it refuses, naming the account and --yes', async () => {
     await expect(confirmTarget({ account, role: role(true) }, io)).rejects.toMatchObject({
       code: 'USAGE',
-      message:
-        "production:admin needs confirmation and there is no terminal to type 'production' on: pass --yes to go ahead",
-      hint: undefined,
+      message: "production:admin needs confirmation (confirm: true) and there is no terminal to type 'production' on",
+      hint: 'run `crossbar unlock production:admin` on a terminal first (it lasts an hour)',
     });
   });
 });

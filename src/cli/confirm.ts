@@ -1,19 +1,27 @@
 import type { RegistryAccount, RegistryRole } from '../core/config/index.js';
 import { CrossbarError } from '../core/errors.js';
+import { activeUnlock, recordGuardrailEvent } from '../core/unlocks.js';
 import type { CliIo } from './context.js';
-import { canPrompt, terminalAsk, type AskLine } from './prompt.js';
+import { anyTerminalAsk, type AskLine } from './prompt.js';
 
 /**
- * The guardrail of a role marked `confirm: true` (production admin): before `exec`, `env`, `shell` or `console`
- * uses it, the person types the account's name. Without a terminal to ask on it refuses unless `--yes`, so a
- * script never walks into production by accident.
+ * The guardrail of a role marked `confirm: true` (production admin): before `exec`, `env`, `shell`, `console`,
+ * `run` or `credential-process` uses it, the person types the account's name, on the terminal or, when stdin and
+ * stderr are pipes (credential-process under the AWS CLI), on the controlling terminal. A live `crossbar unlock`
+ * of the role stands for the confirmation. Without either it refuses, naming `crossbar unlock` (and `--yes` where
+ * the command has it), so that neither a script nor a warm cache walks into production unasked.
  */
 export interface ConfirmOptions {
-  /** `--yes`: the caller already decided. */
-  yes?: boolean;
-  /** How to ask; defaults to the terminal when there is one. */
-  ask?: AskLine;
-  signal?: AbortSignal;
+  /** `--yes`: the caller already decided. Undefined for a command that has no such flag (credential-process). */
+  yes?: boolean | undefined;
+  /** How to ask; defaults to the person's terminal when there is one. */
+  ask?: AskLine | undefined;
+  signal?: AbortSignal | undefined;
+  /** CROSSBAR_HOME, where unlocks are kept and the guardrail's events recorded. */
+  home?: string | undefined;
+  /** The command using the role, for the record. */
+  command?: string | undefined;
+  now?: number | undefined;
 }
 
 export async function confirmTarget(
@@ -23,11 +31,25 @@ export async function confirmTarget(
 ): Promise<void> {
   const { account, role } = target;
   if (!role.confirm || options.yes) return;
-  const ask = options.ask ?? (canPrompt(io) ? terminalAsk(io, options.signal) : undefined);
+  const label = `${account.name}:${role.key}`;
+  const now = options.now ?? Date.now();
+  const record = (event: 'use-unlock' | 'confirmed' | 'refused') => {
+    if (options.home === undefined) return;
+    const entry = { event, label, accountId: account.id, roleArn: role.arn };
+    recordGuardrailEvent(options.home, options.command ? { ...entry, command: options.command } : entry, now);
+  };
+  if (options.home !== undefined && activeUnlock(options.home, account.id, role.arn, now)) {
+    record('use-unlock');
+    return;
+  }
+  const ask = options.ask ?? anyTerminalAsk(io, options.signal);
   if (!ask) {
+    record('refused');
+    const orYes = options.yes === undefined ? '' : ', or pass --yes';
     throw new CrossbarError(
       'USAGE',
-      `${account.name}:${role.key} needs confirmation and there is no terminal to type '${account.name}' on: pass --yes to go ahead`,
+      `${label} needs confirmation (confirm: true) and there is no terminal to type '${account.name}' on`,
+      { hint: `run \`crossbar unlock ${label}\` on a terminal first (it lasts an hour)${orYes}` },
     );
   }
   const stage = account.stage ? `, stage ${account.stage}` : '';
@@ -35,6 +57,8 @@ export async function confirmTarget(
     `${account.name} (${account.id}${stage}) as ${role.key} needs confirmation. Type the account name to continue: `,
   );
   if (answer !== account.name) {
+    record('refused');
     throw new CrossbarError('USAGE', `'${answer}' is not '${account.name}': nothing was run`);
   }
+  record('confirmed');
 }

@@ -1,3 +1,4 @@
+import { openSync, writeSync } from 'node:fs';
 import type { CliIo } from './context.js';
 import { CrossbarError } from '../core/errors.js';
 
@@ -30,4 +31,44 @@ export function terminalAsk(io: CliIo, signal?: AbortSignal): AskLine {
       rl.close();
     }
   };
+}
+
+/**
+ * A prompt on the controlling terminal itself (`/dev/tty`), for a process whose stdin and stderr are pipes but
+ * which a person started from a terminal: `credential-process` under the AWS CLI or an SDK, which pipe both, as
+ * other credential helpers do. Undefined when there is no controlling terminal (cron, CI, a service).
+ */
+export function controllingTerminalAsk(signal?: AbortSignal): AskLine | undefined {
+  let fd: number;
+  try {
+    fd = openSync('/dev/tty', 'r+');
+  } catch {
+    return undefined;
+  }
+  return async (question) => {
+    const [{ createInterface }, tty] = await Promise.all([import('node:readline'), import('node:tty')]);
+    writeSync(fd, question);
+    // A tty stream reads without blocking a thread, and closing it leaves no read behind to hold the process.
+    const input = new tty.ReadStream(fd);
+    const rl = createInterface({ input, terminal: false });
+    try {
+      return await new Promise<string>((resolve, reject) => {
+        const onAbort = () => reject(new CrossbarError('INTERRUPTED', 'interrupted while waiting for input'));
+        if (signal?.aborted) onAbort();
+        signal?.addEventListener('abort', onAbort, { once: true });
+        rl.once('line', (line) => resolve(line.trim()));
+        rl.once('close', () => reject(new CrossbarError('USAGE', 'no answer: the terminal input ended')));
+      });
+    } finally {
+      rl.close();
+      input.destroy();
+    }
+  };
+}
+
+/** The person's terminal: stdin when it is one, else the controlling terminal; undefined when there is none. */
+export function anyTerminalAsk(io: CliIo, signal?: AbortSignal): AskLine | undefined {
+  if (canPrompt(io)) return terminalAsk(io, signal);
+  // CROSSBAR_NO_TTY=1: never reach past the pipes (tests run from a developer's terminal set it).
+  return io.env['CROSSBAR_NO_TTY'] === '1' ? undefined : controllingTerminalAsk(signal);
 }

@@ -5,6 +5,7 @@ import { ensurePrivateDir, writeFileAtomic } from './credentials/atomic-file.js'
 import { decryptEntry } from './credentials/cache-crypto.js';
 import { loadCacheKey, type KeyStore } from './credentials/cache-key.js';
 import { needsRefresh, RedactedAccountCredentials, REFRESH_MARGIN_MS } from './credentials/credentials.js';
+import { activeUnlock, recordGuardrailEvent } from './unlocks.js';
 
 /**
  * The warm path of `credential-process`. The AWS CLI and every SDK run it on each call, so a cache hit must not
@@ -42,10 +43,37 @@ function entryPath(home: string, name: string): string {
   return join(home, 'cache', `${name}.cache`);
 }
 
-export function recordTargetIndex(t: WarmTarget, entryName: string): void {
+/** A role behind the `confirm` guardrail: the warm path answers for it only while an unlock is live. */
+export interface WarmGuard {
+  accountId: string;
+  roleArn: string;
+}
+
+export function recordTargetIndex(t: WarmTarget, entryName: string, guard?: WarmGuard): void {
   ensurePrivateDir(t.home);
   ensurePrivateDir(join(t.home, 'cache'));
-  writeFileAtomic(indexPath(t.home, targetIndexKey(t)), JSON.stringify({ v: 1, entry: entryName }));
+  const index = { v: 1, entry: entryName, ...(guard ? { guard } : {}) };
+  writeFileAtomic(indexPath(t.home, targetIndexKey(t)), JSON.stringify(index));
+}
+
+/** True when the index names no guard, or its guard is unlocked now (the use is recorded). */
+function guardOpen(home: string, guard: unknown, now: number): boolean {
+  if (guard === undefined) return true;
+  if (!isRecord(guard)) return false;
+  const accountId = str(guard['accountId']);
+  const roleArn = str(guard['roleArn']);
+  if (!accountId || !roleArn) return false;
+  const unlock = activeUnlock(home, accountId, roleArn, now);
+  if (!unlock) return false;
+  const event = {
+    event: 'use-unlock',
+    label: unlock.label,
+    accountId,
+    roleArn,
+    command: 'credential-process',
+  } as const;
+  recordGuardrailEvent(home, event, now);
+  return true;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -97,6 +125,7 @@ export async function readWarmCredentials(
   const index = readJson(indexPath(t.home, targetIndexKey(t)));
   const name = index && index['v'] === 1 ? str(index['entry']) : undefined;
   if (!name || !/^[0-9a-f]{40}$/.test(name)) return undefined;
+  const now = (options.now ?? Date.now)();
   let blob: Buffer;
   try {
     blob = readFileSync(entryPath(t.home, name));
@@ -106,6 +135,7 @@ export async function readWarmCredentials(
   const { key } = await loadCacheKey({ home: t.home, keyStore: options.keyStore ?? 'auto' });
   const text = decryptEntry(key, name, blob);
   const creds = text === undefined ? undefined : parseCacheEntry(text);
-  if (!creds || needsRefresh(creds, (options.now ?? Date.now)(), REFRESH_MARGIN_MS)) return undefined;
-  return creds;
+  if (!creds || needsRefresh(creds, now, REFRESH_MARGIN_MS)) return undefined;
+  // Checked last, so that an unlock is recorded as used only when the cache answers.
+  return guardOpen(t.home, index?.['guard'], now) ? creds : undefined;
 }

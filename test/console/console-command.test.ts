@@ -57,7 +57,7 @@ describe('crossbar console --print', () => {
     const refused = await w.cli(['console', 'production:admin', '--print']);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toBe(
-      "crossbar: production:admin needs confirmation and there is no terminal to type 'production' on: pass --yes to go ahead\n",
+      "crossbar: production:admin needs confirmation (confirm: true) and there is no terminal to type 'production' on\nhint: run `crossbar unlock production:admin` on a terminal first (it lasts an hour), or pass --yes\n",
     );
     expect(refused.stdout).toBe('');
     const run = await w.cli(['console', 'production:admin', '--print', '--yes', '--mfa-code', w.sb.mfaCode('alice')]);

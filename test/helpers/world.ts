@@ -82,6 +82,8 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     CROSSBAR_HOME: options.crossbarHome === 'shared' ? sharedHome : newHome(),
     // The cache key in a 0600 file under CROSSBAR_HOME: tests never touch the developer's keyring.
     CROSSBAR_KEY_STORE: 'file',
+    // Never ask on the controlling terminal of whoever runs the tests; the terminal tests run under script(1).
+    CROSSBAR_NO_TTY: '1',
     CROSSBAR_CONFIG: paths.crossbarYaml,
     ...awsEnv,
     AWS_EC2_METADATA_DISABLED: 'true',

@@ -96,14 +96,15 @@ describe('crossbar credential-process', () => {
       stderr:
         "crossbar: Unknown account 'prodution': no name, id, alias, stage or prefix matches (Did you mean 'production'? Accounts: development, staging, production, client-acme; stages: dev, staging, prod, client (see `crossbar accounts list`))\n",
     });
-    const denied = await w.cli(['credential-process', 'production:admin'], {
+    // development's admin: production's asks for confirmation first (guardrails.test.ts).
+    const denied = await w.cli(['credential-process', 'development:admin'], {
       CROSSBAR_CONFIG: w.variant('bob', asBob),
     });
     expect(denied.code).toBe(1);
     expect(denied.stdout).toBe('');
     expect(denied.stderr.split('\n')).toHaveLength(2);
     expect(denied.stderr).toMatch(
-      /^crossbar: Could not assume arn:aws:iam::444444444444:role\/administrator from arn:aws:iam::111111111111:user\/bob \(A policy of .* must allow sts:AssumeRole on .*\)\n$/,
+      /^crossbar: Could not assume arn:aws:iam::222222222222:role\/administrator from arn:aws:iam::111111111111:user\/bob \(A policy of .* must allow sts:AssumeRole on .*\)\n$/,
     );
   });
 });
@@ -140,12 +141,12 @@ describe('the real AWS CLI through generated credential_process profiles', () =>
     });
   }, 60_000);
 
-  it("denied twin: bob's production admin profile fails with crossbar's one-line reason", async () => {
-    const out = await aws('demo-prod-admin', awsConfigFor(w.variant('bob', asBob)));
+  it("denied twin: bob's development admin profile fails with crossbar's one-line reason", async () => {
+    const out = await aws('demo-dev-admin', awsConfigFor(w.variant('bob', asBob)));
     expect(out.code).not.toBe(0);
     expect(out.stdout).toBe('');
     expect(out.stderr).toContain(
-      'crossbar: Could not assume arn:aws:iam::444444444444:role/administrator from arn:aws:iam::111111111111:user/bob',
+      'crossbar: Could not assume arn:aws:iam::222222222222:role/administrator from arn:aws:iam::111111111111:user/bob',
     );
   }, 60_000);
 });

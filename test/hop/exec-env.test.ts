@@ -94,7 +94,7 @@ describe('crossbar exec', () => {
       code: 2,
       stdout: '',
       stderr:
-        "crossbar: production:admin needs confirmation and there is no terminal to type 'production' on: pass --yes to go ahead\n",
+        "crossbar: production:admin needs confirmation (confirm: true) and there is no terminal to type 'production' on\nhint: run `crossbar unlock production:admin` on a terminal first (it lasts an hour), or pass --yes\n",
     });
     const yes = await w.cli([
       'exec',
@@ -119,7 +119,7 @@ describe('crossbar exec', () => {
     const none = await w.cli(['exec', 'development:admin', '--', 'true']);
     expect(none.code).toBe(1);
     expect(none.stderr).toBe(
-      'crossbar: This role needs an MFA code from arn:aws:iam::111111111111:mfa/alice\nhint: Run on a terminal to be prompted, or pass --mfa-code or set CROSSBAR_MFA_CODE\n',
+      'crossbar: This role needs an MFA code from arn:aws:iam::111111111111:mfa/alice and there is no terminal to ask on\nhint: run `crossbar unlock ACCOUNT:ROLE` on a terminal first (the MFA session it opens serves later calls), or pass --mfa-code or set CROSSBAR_MFA_CODE\n',
     );
     const wrong = await w.cli(['exec', 'development:admin', '--', 'true'], {
       CROSSBAR_MFA_CODE: w.mfaCode() === '000000' ? '111111' : '000000',

@@ -75,7 +75,7 @@ describe('crossbar shell', () => {
       ['/use production:admin', 'printf "%s\\n" "${CROSSBAR_ROLE-none}"'],
     );
     expect(refused.stderr).toContain(
-      "crossbar: production:admin needs confirmation and there is no terminal to type 'production' on: pass --yes to go ahead",
+      "crossbar: production:admin needs confirmation (confirm: true) and there is no terminal to type 'production' on",
     );
     expect(refused.stdout).toBe('');
     const allowed = await shell(

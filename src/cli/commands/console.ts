@@ -80,7 +80,12 @@ export async function runConsole(
   const { crossbar } = await openCrossbarFor(ctx, command, flags);
   const target = await commandTarget(ctx, crossbar, targetText, 'console');
   if (flags.switchRole) return printSwitchRole(ctx, target);
-  await confirmTarget(target, ctx.io, { yes: flags.yes === true, signal: ctx.signal });
+  await confirmTarget(target, ctx.io, {
+    yes: flags.yes === true,
+    signal: ctx.signal,
+    home: crossbar.home,
+    command: 'console',
+  });
   const credentials = await crossbar.credentials(target);
   // A role reached from another role's session (a `via` chain, or a source that is itself a role) is chained:
   // AWS refuses a SessionDuration for its console session. Otherwise signInToConsole asks for the longest (12 h),

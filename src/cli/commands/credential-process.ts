@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { isCrossbarError } from '../../core/errors.js';
+import { confirmTarget } from '../confirm.js';
 import { readWarmCredentials, recordTargetIndex } from '../../core/warm-credentials.js';
 import type { CliContext } from '../context.js';
 import type { CliRuntime } from '../runtime.js';
@@ -36,9 +37,12 @@ export async function runCredentialProcess(
     }
     const { crossbar } = await openCrossbarFor(ctx, command, flags);
     const resolved = crossbar.resolveTarget(target);
+    // No --yes here: a profile must not carry the answer. A live unlock, or the person at the terminal, gives it.
+    await confirmTarget(resolved, ctx.io, { home: crossbar.home, command: 'credential-process', signal: ctx.signal });
     const creds = await crossbar.credentials(resolved);
     try {
-      recordTargetIndex(warm, crossbar.cacheEntryFor(resolved));
+      const guard = resolved.role.confirm ? { accountId: resolved.account.id, roleArn: resolved.role.arn } : undefined;
+      recordTargetIndex(warm, crossbar.cacheEntryFor(resolved), guard);
     } catch {
       // The index only speeds up the next call; failing to write it must not fail this one.
     }

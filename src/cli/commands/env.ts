@@ -30,7 +30,12 @@ export async function runEnv(
     });
   const { crossbar } = await openCrossbarFor(ctx, command, flags);
   const target = await commandTarget(ctx, crossbar, targetText, 'env');
-  await confirmTarget(target, ctx.io, { yes: flags.yes === true, signal: ctx.signal });
+  await confirmTarget(target, ctx.io, {
+    yes: flags.yes === true,
+    signal: ctx.signal,
+    home: crossbar.home,
+    command: 'env',
+  });
   const credentials = await crossbar.credentials(target);
   ctx.io.stdout.write(renderEnvExports(varsFor(crossbar, target, credentials, flags.region), shell));
   return EXIT_OK;

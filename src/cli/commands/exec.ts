@@ -61,7 +61,12 @@ export async function runExec(
     throw new CrossbarError('USAGE', 'exec needs a command to run', { hint: 'crossbar exec TARGET -- CMD [ARGS...]' });
   const { crossbar } = await openCrossbarFor(ctx, command, flags);
   const target = await commandTarget(ctx, crossbar, targetText, 'exec');
-  await confirmTarget(target, ctx.io, { yes: flags.yes === true, signal: ctx.signal });
+  await confirmTarget(target, ctx.io, {
+    yes: flags.yes === true,
+    signal: ctx.signal,
+    home: crossbar.home,
+    command: 'exec',
+  });
   const credentials = await crossbar.credentials(target);
   const env = childEnv(ctx.io.env, varsFor(crossbar, target, credentials, flags.region));
   // From here Ctrl-C and SIGTERM are the child's business; main waits for its exit code.

@@ -171,6 +171,19 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./credential-process.js')).defineCredentialProcess,
   },
   {
+    path: ['unlock'],
+    description:
+      'confirm a guarded role once (confirm: true, MFA) so that credential-process and scripts may use it for a while',
+    usage: '[options] [target]',
+    load: async () => (await import('./unlock.js')).defineUnlock,
+  },
+  {
+    path: ['lock'],
+    description: 'end unlocks early: one role, or every one',
+    usage: '[target]',
+    load: async () => (await import('./unlock.js')).defineLock,
+  },
+  {
     path: ['shortcut'],
     description: 'named switches such as /switch-to-prod',
   },

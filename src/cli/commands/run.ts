@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { callOperation, findOperation, parseJsonInput, validateInput } from '../../core/aws-clients/index.js';
 import { CrossbarError } from '../../core/errors.js';
+import { activeUnlock, recordGuardrailEvent } from '../../core/unlocks.js';
 import {
   FANOUT_DEFAULTS,
   runFanout,
@@ -95,14 +96,22 @@ function execPlan(ctx: CliContext, words: readonly string[], endpoint: () => str
   };
 }
 
-function refuseUnconfirmed(accounts: readonly FanoutAccount[], yes: boolean): void {
-  const guarded = accounts.filter((a) => a.role.confirm);
-  if (guarded.length === 0 || yes) return;
+/** A run cannot ask account by account: every confirm: true role in it needs --yes or a live `crossbar unlock`. */
+function refuseUnconfirmed(accounts: readonly FanoutAccount[], yes: boolean, home: string, now: number): void {
+  if (yes) return;
+  const guarded = accounts.filter((a) => a.role.confirm && !activeUnlock(home, a.account.id, a.role.arn, now));
+  for (const a of accounts)
+    if (a.role.confirm && !guarded.includes(a)) {
+      const event = { event: 'use-unlock', label: `${a.account.name}:${a.role.key}`, command: 'run' } as const;
+      recordGuardrailEvent(home, { ...event, accountId: a.account.id, roleArn: a.role.arn }, now);
+    }
+  const first = guarded[0];
+  if (!first) return;
   throw new CrossbarError(
     'USAGE',
-    `The role ${guarded[0]?.role.key} of ${guarded.map((a) => a.account.name).join(', ')} is marked confirm: true`,
+    `The role ${first.role.key} of ${guarded.map((a) => a.account.name).join(', ')} is marked confirm: true`,
     {
-      hint: 'A run cannot ask account by account: pass --yes to go ahead, or pick another --role',
+      hint: `A run cannot ask account by account: run \`crossbar unlock ${first.account.name}:${first.role.key}\` first, pass --yes, or pick another --role`,
     },
   );
 }
@@ -121,7 +130,7 @@ export async function runRun(
   const plan = flags.exec ? execPlan(ctx, words, () => opened.endpoint) : await operationPlan(words, flags.paginate);
   const fan = await openFanout(ctx, command, selector, flags, {
     requireAccounts: false,
-    check: (accounts) => refuseUnconfirmed(accounts, flags.yes === true),
+    check: (accounts, crossbar) => refuseUnconfirmed(accounts, flags.yes === true, crossbar.home, crossbar.now()),
     banner: ({ accounts, source }) =>
       `run ${plan.label} on ${plural(accounts.length, 'account')} × ${regionText(limits.regions)} as ${source?.arn ?? ''}`,
   });

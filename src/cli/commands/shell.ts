@@ -88,6 +88,8 @@ async function switchTo(s: Session, text: string): Promise<void> {
   await confirmTarget(target, s.ctx.io, {
     yes: s.flags.yes === true,
     signal: s.signal,
+    home: s.crossbar.home,
+    command: 'shell',
     ...(s.input.ask ? { ask: s.input.ask } : {}),
   });
   const credentials = await s.crossbar.credentials(target);

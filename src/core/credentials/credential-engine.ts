@@ -254,7 +254,7 @@ export class CredentialEngine {
     const provider = options.mfaCodeProvider ?? this.#options.mfaCodeProvider;
     if (!provider) {
       throw new CrossbarError('MFA_REQUIRED', `This role needs an MFA code from ${serial}`, {
-        hint: 'Run on a terminal to be prompted, or pass --mfa-code or set CROSSBAR_MFA_CODE',
+        hint: 'run `crossbar unlock ACCOUNT:ROLE` on a terminal first (the MFA session it opens serves later calls), or pass --mfa-code or set CROSSBAR_MFA_CODE',
       });
     }
     return provider(serial);
