@@ -50,6 +50,27 @@ describe('crossbar demo', () => {
     expect(out.stdout).toContain('plan only: run with --apply to make these changes');
     expect(out.stdout).toContain('What to try next');
     expect(out.stdout).toContain('npx crossbar sandbox start --write-config ./sandbox');
+    // A story (issue 9 item 17): crossbar's own commands first, the raw API calls last, under the hood.
+    const steps = out.stdout.split('\n').filter((l) => /^\d+\. /.test(l));
+    expect(steps[0]).toBe('1. The registry: every account in crossbar.yaml, coloured by stage');
+    expect(out.stdout.indexOf('$ crossbar accounts list')).toBeLessThan(
+      out.stdout.indexOf('organizations ListAccounts'),
+    );
+    expect(out.stdout.indexOf('UNDER THE HOOD')).toBeLessThan(out.stdout.indexOf('sts AssumeRole'));
+    // Progress before its table, as on a terminal; the words and the denials explained where they appear.
+    expect(out.stdout).toMatch(/checking 8 account × role pairs as [^\n]+\n\s+ACCOUNT\s+ROLE\s+STATUS/);
+    expect(out.stdout).toContain('`admin` is the key of the IAM role `administrator`');
+    expect(out.stdout).toContain('The two denials are on purpose');
+    expect(out.stdout).toContain('A slice is one resource type in one account and region');
+    expect(out.stdout).toContain('↳ Denied on purpose');
+    const next = out.stdout.slice(out.stdout.indexOf('What to try next'));
+    for (const command of [
+      'crossbar shell production',
+      'crossbar exec staging --',
+      'crossbar exec /switch-to-prod',
+      'crossbar init --from-organization',
+    ])
+      expect(next).toContain(command);
     // Not a terminal: no colour codes, and no secrets anywhere.
     expect(out.stdout).not.toContain('\u001b[');
     // Access key ids may appear (the audit names bob's old key); secrets never do.

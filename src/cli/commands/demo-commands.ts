@@ -20,6 +20,10 @@ export interface DemoCommand {
   display?: string;
   /** Only when this program is on PATH (the aws CLI is optional on a newcomer's machine). */
   needs?: string;
+  /** Said after the output: why a denial is there, what a word means. */
+  note?: string;
+  /** The part of the story this command opens (Hop, Operate, See and secure). */
+  section?: string;
 }
 
 export interface DemoCommandResult {
@@ -27,6 +31,8 @@ export interface DemoCommandResult {
   exit: number;
   stdout: string;
   stderr: string;
+  /** stdout and stderr as a person at a terminal sees them: in the order they were written. */
+  transcript: string;
   skipped?: string;
 }
 
@@ -43,16 +49,18 @@ export function hopCommands(info: SandboxConfigInfo, mfaCode: () => string): Dem
   const ns = info.organization.namespace;
   return [
     {
-      title: 'The registry: every account, coloured by stage',
+      section: 'Hop: one identity into every account',
+      title: 'The registry: every account in crossbar.yaml, coloured by stage',
       argv: ['accounts', 'list', '--output', 'table'],
       expectExit: 0,
+      note: "ROLES are crossbar.yaml's names for them: CrossbarReadOnly is the default role, and `admin` is the key of the IAM role `administrator` (roles: { admin: { name: administrator, mfa: required } }); profiles use the key, ARNs the IAM name.",
     },
     {
-      title:
-        'The reachability matrix: can alice assume each role, and if not, why (exit 1: some admin roles are denied on purpose)',
+      title: 'Can alice get into each account and role, and if not, why',
       argv: ['accounts', 'check', '--output', 'table', '--mfa-code', mfaCode()],
       display: 'crossbar accounts check --mfa-code $(crossbar sandbox mfa-code alice)',
       expectExit: 1,
+      note: "The two denials are on purpose, and so is exit 1: alice's own IAM policy (her caller policy) lets her assume administrator in development and production only, so AWS refuses staging's and client-acme's before their trust policies are even read.",
     },
     {
       title: `A command with ${prod}'s credentials: crossbar exec`,
@@ -88,6 +96,7 @@ export function hopCommands(info: SandboxConfigInfo, mfaCode: () => string): Dem
 export function secureCommands(dir: string): DemoCommand[] {
   return [
     {
+      section: 'See and secure: the bill, the audit, the evidence',
       title: 'The consolidated bill by account, with month-over-month change and the top movers',
       argv: ['cost', '--by', 'account', '--months', '3', '--chart', `${dir}/bill.svg`, '--output', 'table'],
       expectExit: 0,
@@ -125,8 +134,9 @@ export function secureCommands(dir: string): DemoCommand[] {
 export function operateCommands(): DemoCommand[] {
   return [
     {
-      title:
-        'One read across every account and three regions, one result per target (exit 1: eu-south-1 is enabled in production only)',
+      section: 'Operate: one read across every account and region',
+      title: 'One read across every account and three regions, one result per account × region',
+      note: 'eu-south-1 is an opt-in region: AWS refuses calls there until an account enables it, and only production has. Those three failures (and exit 1) are the coverage grid doing its job.',
       argv: [
         'run',
         'all',
@@ -144,6 +154,7 @@ export function operateCommands(): DemoCommand[] {
       title: 'The inventory: ten resource types from every account and region into SQLite',
       argv: ['inventory', 'sync', '--output', 'table'],
       expectExit: 0,
+      note: 'A slice is one resource type in one account and region; each is synced and dated on its own, so a failure loses that slice only and `crossbar inventory status` shows how old each one is.',
     },
     {
       title: 'Query it with SQL',
@@ -159,12 +170,13 @@ export function operateCommands(): DemoCommand[] {
   ];
 }
 
-function capture(isTTY: boolean): CliStream & { text(): string } {
+function capture(isTTY: boolean, transcript: string[]): CliStream & { text(): string } {
   let text = '';
   return {
     isTTY,
     write(chunk: string) {
       text += chunk;
+      transcript.push(chunk);
       return true;
     },
     text: () => text,
@@ -218,18 +230,20 @@ export async function runDemoCommands(
         exit: command.expectExit,
         stdout: '',
         stderr: '',
+        transcript: '',
         skipped: `${command.needs} is not on PATH`,
       });
       continue;
     }
-    const stdout = capture(ctx.io.stdout.isTTY === true);
-    const stderr = capture(false);
+    const transcript: string[] = [];
+    const stdout = capture(ctx.io.stdout.isTTY === true, transcript);
+    const stderr = capture(false, transcript);
     const io = { stdout, stderr, env, cwd: ctx.io.cwd, signal: ctx.signal };
     const [first, ...rest] = command.argv;
     const exit = first?.startsWith('!')
       ? await runProgram(first.slice(1), rest, env, stdout, stderr)
       : await runCommand(command.argv, io);
-    results.push({ command, exit, stdout: stdout.text(), stderr: stderr.text() });
+    results.push({ command, exit, stdout: stdout.text(), stderr: stderr.text(), transcript: transcript.join('') });
   }
   return results;
 }
@@ -258,19 +272,24 @@ function runProgram(
 }
 
 export function renderDemoCommands(ctx: CliContext, results: DemoCommandResult[], firstIndex: number): void {
-  const { bold, dim, red } = ctx.colors;
+  const { bold, dim, red, cyan } = ctx.colors;
   results.forEach((r, i) => {
     const shown =
       r.command.display ??
       `${r.command.argv[0]?.startsWith('!') ? r.command.argv[0].slice(1) : 'crossbar'} ${r.command.argv.slice(r.command.argv[0]?.startsWith('!') ? 1 : 0).join(' ')}`;
+    if (r.command.section) {
+      ctx.out(bold(r.command.section.toUpperCase()));
+      ctx.out();
+    }
     ctx.out(`${bold(`${firstIndex + i}. ${r.command.title}`)}`);
     ctx.out(dim(`  $ ${shown}`));
     if (r.skipped) {
       ctx.out(dim(`  (skipped: ${r.skipped})`));
     } else {
-      for (const line of `${r.stdout}${r.stderr}`.trimEnd().split('\n')) ctx.out(`  ${line}`);
+      for (const line of r.transcript.trimEnd().split('\n')) ctx.out(`  ${line}`);
       if (r.exit !== r.command.expectExit) ctx.out(red(`  exit ${r.exit}, expected ${r.command.expectExit}`));
     }
+    if (r.command.note) ctx.out(cyan(`  ↳ ${r.command.note}`));
     ctx.out();
   });
 }

@@ -82,6 +82,12 @@ export function renderStep(ctx: CliContext, step: DemoStep, index: number, now =
       break;
     case 'hops': {
       ctx.io.stdout.write(renderOutput('table', hopColumns(ctx, now), step.hops, table));
+      if (step.hops.some((h) => !h.result.ok))
+        ctx.out(
+          ctx.colors.cyan(
+            '  ↳ Denied on purpose: the role trusts the management account only with MFA, so keys alone are refused, and bob has no policy that allows it at all. AWS says so in its own words:',
+          ),
+        );
       for (const h of step.hops)
         if (!h.result.ok)
           ctx.out(

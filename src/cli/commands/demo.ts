@@ -15,7 +15,7 @@ import { describeSandbox } from '../sandbox-info.js';
 import { sandboxConfigPaths, writeSandboxConfig, type SandboxConfigPaths } from '../write-files.js';
 import { renderStep, whatToTryNext } from './demo-render.js';
 import { launchSandbox, parseOrgFlag } from './sandbox-start.js';
-import { awsEnvPrefix } from './sandbox-hints.js';
+import { awsEnvPrefix, shellPath } from './sandbox-hints.js';
 import {
   demoEnv,
   demoSurprises,
@@ -53,6 +53,17 @@ function identity(info: SandboxConfigInfo, paths: SandboxConfigPaths, userName: 
   };
 }
 
+/** Who is who, before the first command: the story the tour tells. */
+function story(info: SandboxConfigInfo): string[] {
+  const members = info.accounts.map((a) => a.name);
+  return [
+    `  ${info.sourceUser} is an engineer with one IAM user in the management account. The organization has ${members.length} more accounts`,
+    `  (${members.join(', ')}); she reaches each through a role, read-only by default, administrator with MFA.`,
+    '  Everything below is crossbar commands as she would type them; the last part shows the same hops call by call.',
+  ];
+}
+
+/** The commands a newcomer can paste next, crossbar's own first; with --keep they point at the running sandbox. */
 function nextSteps(
   sandbox: Sandbox,
   paths: SandboxConfigPaths,
@@ -62,25 +73,21 @@ function nextSteps(
 ): string[] {
   // Without --keep this sandbox is gone when the demo ends: point at one the user starts on the default port.
   const target = keep ? paths : sandboxConfigPaths(resolve(cwd, 'sandbox'));
-  const env = awsEnvPrefix(target, cwd);
-  const prod = info.accounts.find((a) => a.stage === 'prod');
-  const mfa = info.users.find((u) => u.userName === info.sourceUser)?.mfaSerial;
+  const env = `CROSSBAR_CONFIG=${shellPath(target.crossbarYaml, cwd)} ${awsEnvPrefix(target, cwd)}`;
+  const prod = info.accounts.find((a) => a.stage === 'prod')?.name ?? 'production';
+  const staging = info.accounts.find((a) => a.stage === 'staging')?.name ?? 'staging';
   const endpointFlag = keep ? ` --endpoint ${sandbox.endpoint}` : '';
   return [
     ...(keep
       ? []
       : [`${CROSSBAR} sandbox start --write-config ./sandbox      # a sandbox that stays up, with these files`]),
-    `${env} aws --profile ${info.sourceUser} sts get-caller-identity`,
-    ...(prod
-      ? [
-          `${env} aws --profile bob sts assume-role --role-arn arn:aws:iam::${prod.id}:role/${READ_ONLY_ROLE} --role-session-name try`,
-        ]
-      : []),
-    ...(prod && mfa
-      ? [
-          `${env} aws --profile ${info.sourceUser} sts assume-role --role-arn arn:aws:iam::${prod.id}:role/${ADMIN_ROLE} --role-session-name admin --serial-number ${mfa} --token-code $(${CROSSBAR} sandbox mfa-code ${info.sourceUser}${endpointFlag})`,
-        ]
-      : []),
+    `export ${env}`,
+    `${CROSSBAR} shell ${prod}      # a shell with ${prod}'s read-only credentials, its stage in the prompt`,
+    `${CROSSBAR} exec ${staging} -- aws s3 ls      # any command, with another account's credentials`,
+    `${CROSSBAR} exec /switch-to-prod -- aws sts get-caller-identity      # a shortcut from crossbar.yaml`,
+    `${CROSSBAR} exec ${prod}:admin --mfa-code $(${CROSSBAR} sandbox mfa-code ${info.sourceUser}${endpointFlag}) -- aws sts get-caller-identity      # MFA, and the confirmation production admin asks for`,
+    `${CROSSBAR} run all -- s3 ListBuckets      # any read operation, every account`,
+    `${CROSSBAR} init --from-organization      # the real thing: run with your management account's credentials`,
     ...(keep ? [] : [`${CROSSBAR} demo --keep      # keep this demo's sandbox running`]),
     'npm test      # the test suite, against the sandbox, the AWS SDK and the AWS CLI',
   ];
@@ -92,9 +99,10 @@ async function tour(
   info: SandboxConfigInfo,
   paths: SandboxConfigPaths,
   signal: AbortSignal,
+  firstIndex: number,
 ): Promise<DemoStep[]> {
   const table = ctx.output === undefined || ctx.output === 'table';
-  let index = 0;
+  let index = firstIndex - 1;
   try {
     // The tour takes the root like every feature: its endpoint and source region come from the crossbar.yaml the
     // demo just wrote, its ExternalIds from that config's registry.
@@ -149,10 +157,9 @@ export async function runDemo(ctx: CliContext, flags: DemoFlags, runtime: CliRun
       );
       ctx.out(`  config   ${paths.crossbarYaml}  ${dim('+ aws/config, aws/credentials')}`);
       ctx.out();
+      for (const line of story(info)) ctx.out(line);
+      ctx.out();
     }
-    const steps = await tour(ctx, sandbox, info, paths, signal);
-    if (signal.aborted) throw new CrossbarError('INTERRUPTED', 'demo interrupted');
-    const surprises = steps.flatMap((s) => (s.kind === 'hops' ? s.hops.filter((h) => !asExpected(h)) : []));
     const sb = sandbox;
     const commands: DemoCommandResult[] = await runDemoCommands(
       ctx,
@@ -161,7 +168,17 @@ export async function runDemo(ctx: CliContext, flags: DemoFlags, runtime: CliRun
       (argv, io) => runtime.runCommand(argv, io),
     );
     if (signal.aborted) throw new CrossbarError('INTERRUPTED', 'demo interrupted');
-    if (table) renderDemoCommands(ctx, commands, steps.length + 1);
+    if (table) {
+      renderDemoCommands(ctx, commands, 1);
+      ctx.out(bold('UNDER THE HOOD: THE SAME HOPS, CALL BY CALL, WITH THE PLAIN AWS SDK'));
+      ctx.out(
+        dim('  No crossbar code below: the AWS SDK for JavaScript against the sandbox, as it would be against AWS.'),
+      );
+      ctx.out();
+    }
+    const steps = await tour(ctx, sandbox, info, paths, signal, commands.length + 1);
+    if (signal.aborted) throw new CrossbarError('INTERRUPTED', 'demo interrupted');
+    const surprises = steps.flatMap((s) => (s.kind === 'hops' ? s.hops.filter((h) => !asExpected(h)) : []));
     const odd = demoSurprises(commands);
     if (!table)
       ctx.out(

@@ -4,7 +4,7 @@ import type { SandboxConfigPaths } from '../write-files.js';
 
 /** Copy-pasteable commands for using a running sandbox, shared by `sandbox start` and `demo`. */
 
-function shellPath(path: string, cwd: string | undefined): string {
+export function shellPath(path: string, cwd: string | undefined): string {
   const rel = cwd ? relative(cwd, path) : path;
   const shown = rel && !rel.startsWith('..') ? (rel.startsWith('/') ? rel : `./${rel}`) : path;
   return quoteShellWord(shown);
