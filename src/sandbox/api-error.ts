@@ -5,12 +5,23 @@
 export class ApiError extends Error {
   readonly code: string;
   readonly status: number;
+  /** Extra elements of S3's `<Error>` body after `<Message>` (a redirect's `Endpoint` and `Bucket`). */
+  readonly fields: Readonly<Record<string, string>>;
+  /** Extra response headers (a redirect's `x-amz-bucket-region`). */
+  readonly headers: Readonly<Record<string, string>>;
 
-  constructor(code: string, message: string, status = 400) {
+  constructor(
+    code: string,
+    message: string,
+    status = 400,
+    extra: { fields?: Record<string, string>; headers?: Record<string, string> } = {},
+  ) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
     this.status = status;
+    this.fields = extra.fields ?? {};
+    this.headers = extra.headers ?? {};
   }
 
   get senderFault(): boolean {

@@ -7,6 +7,7 @@ import {
   isProtocolInputError,
   parseJsonInput,
   serializeError,
+  type WireError,
 } from './protocol/index.js';
 import {
   ApiError,
@@ -192,8 +193,15 @@ function modelOf(service: ServiceImpl): { model: ServiceModel; protocol: WirePro
   }
 }
 
-function errorShape(err: ApiError): { code: string; message: string; status: number; senderFault: boolean } {
-  return { code: err.code, message: err.message, status: err.status, senderFault: err.senderFault };
+function errorShape(err: ApiError): WireError {
+  return {
+    code: err.code,
+    message: err.message,
+    status: err.status,
+    senderFault: err.senderFault,
+    fields: err.fields,
+    headers: err.headers,
+  };
 }
 
 /** Unsigned requests still deserve the right protocol's "missing token" error: find the JSON service by its target prefix. */

@@ -127,7 +127,7 @@ describe('the client factory', () => {
     const config = clientConfig(resolveService('s3'), { region: 'us-east-1', credentials: creds });
     expect(config).not.toHaveProperty('endpoint');
     expect(config).not.toHaveProperty('forcePathStyle');
-    expect(config).toMatchObject({ region: 'us-east-1', retryMode: 'adaptive' });
+    expect(config).toMatchObject({ region: 'us-east-1', retryMode: 'adaptive', followRegionRedirects: true });
   });
 });
 

@@ -135,6 +135,45 @@ describe('crossbar run', () => {
     expect(roles(single.stdout)).toBe(1);
   });
 
+  it('a bucket-level operation follows the bucket to its region (S3 answers 301 PermanentRedirect elsewhere)', async () => {
+    // development-assets lives in eu-west-1; the target's region is us-east-1.
+    const r = await w.cli([
+      'run',
+      'development',
+      '--regions',
+      'us-east-1',
+      '-o',
+      'json',
+      '--',
+      's3',
+      'get-bucket-tagging',
+      '{"Bucket": "development-assets-222222222222"}',
+    ]);
+    expect(r.stderr).not.toContain('PermanentRedirect');
+    expect(r.code).toBe(0);
+    const results = (JSON.parse(r.stdout) as { results: Line[] }).results;
+    expect(results.map((x) => [x.region, x.status, x.value?.['TagSet']])).toEqual([
+      ['us-east-1', 'ok', [{ Key: 'stage', Value: 'dev' }]],
+    ]);
+  });
+
+  it('its twin: a bucket nobody owns is still NoSuchBucket, whatever the region', async () => {
+    const r = await w.cli([
+      'run',
+      'development',
+      '--regions',
+      'us-east-1',
+      '-o',
+      'ndjson',
+      '--',
+      's3',
+      'get-bucket-tagging',
+      '{"Bucket": "no-such-bucket-anywhere"}',
+    ]);
+    expect(r.code).toBe(1);
+    expect(ndjson(r.stdout)[0]?.error?.awsCode).toBe('NoSuchBucket');
+  });
+
   it('--regions all runs every region each account has enabled', async () => {
     const r = await w.cli([
       'run',

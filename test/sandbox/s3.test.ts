@@ -156,6 +156,59 @@ describe('GetBucketLocation and GetBucketTagging (path-style)', () => {
   });
 });
 
+describe('bucket regions (issue 9 item 21)', () => {
+  const assets = `development-assets-${DEVELOPMENT}`; // eu-west-1
+
+  it('answers a request signed for another region with 301 PermanentRedirect, as AWS does', async () => {
+    const res = await s3(dev)
+      .send(new GetBucketTaggingCommand({ Bucket: assets }))
+      .then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+    const err = res as {
+      name?: string;
+      Endpoint?: string;
+      Bucket?: string;
+      $metadata?: { httpStatusCode?: number };
+      $response?: { headers?: Record<string, string> };
+    };
+    expect(err.name).toBe('PermanentRedirect');
+    expect(err.$metadata?.httpStatusCode).toBe(301);
+    expect(err.$response?.headers?.['x-amz-bucket-region']).toBe('eu-west-1');
+    expect(err.Endpoint).toBe(`${assets}.s3.eu-west-1.amazonaws.com`);
+    expect(err.Bucket).toBe(assets);
+  });
+
+  it('answers the same request signed for the bucket region', async () => {
+    const out = await s3(dev, 'eu-west-1').send(new GetBucketTaggingCommand({ Bucket: assets }));
+    expect(out.TagSet).toEqual([{ Key: 'stage', Value: 'dev' }]);
+  });
+
+  it('lets an SDK client with followRegionRedirects follow it', async () => {
+    const client = new S3Client({ ...clientConfig(sb, dev), forcePathStyle: true, followRegionRedirects: true });
+    expect((await client.send(new GetBucketTaggingCommand({ Bucket: assets }))).TagSet).toEqual([
+      { Key: 'stage', Value: 'dev' },
+    ]);
+  });
+
+  it("redirects before it authorizes: another account's bucket in another region is a redirect too", async () => {
+    const other = await failure(
+      s3(dev, 'us-east-1').send(new GetBucketTaggingCommand({ Bucket: `production-assets-${PRODUCTION}` })),
+    );
+    expect(other).toMatchObject({ name: 'PermanentRedirect', status: 301 });
+    const denied = await failure(
+      s3(dev, 'eu-west-1').send(new GetBucketTaggingCommand({ Bucket: `production-assets-${PRODUCTION}` })),
+    );
+    expect(denied).toMatchObject({ name: 'AccessDenied', status: 403 });
+  });
+
+  it('still answers GetBucketLocation from any region', async () => {
+    const out = await s3(dev, 'ap-southeast-2').send(new GetBucketLocationCommand({ Bucket: assets }));
+    expect(out.LocationConstraint).toBe('eu-west-1');
+  });
+});
+
 describe('the AWS CLI', () => {
   it('s3api list-buckets with a member session', async () => {
     const out = await runAwsCli(sb, dev, ['s3api', 'list-buckets']);
@@ -190,6 +243,17 @@ describe('the AWS CLI', () => {
     ]);
     expect(out.stderr).toBe('');
     expect(JSON.parse(out.stdout)).toEqual({ LocationConstraint: 'eu-west-1' });
+  });
+
+  it('s3api get-bucket-tagging follows the redirect to the bucket region, as botocore does on AWS', async () => {
+    const out = await runAwsCli(sb, dev, [
+      's3api',
+      'get-bucket-tagging',
+      '--bucket',
+      `development-assets-${DEVELOPMENT}`,
+    ]);
+    expect(out.stderr).toBe('');
+    expect(JSON.parse(out.stdout)).toEqual({ TagSet: [{ Key: 'stage', Value: 'dev' }] });
   });
 
   it('s3 ls is denied for a role without the permission', async () => {

@@ -47,6 +47,7 @@ export interface SdkClientConfig {
   };
   endpoint?: string;
   forcePathStyle?: boolean;
+  followRegionRedirects?: boolean;
 }
 
 /** An SDK client class that a module imports for its typed commands (STS on the credential path, say). */
@@ -80,6 +81,9 @@ export function clientConfig(spec: ServiceSpec, options: AwsClientOptions): SdkC
     requestHandler,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.endpoint && spec.name === 's3' ? { forcePathStyle: true } : {}),
+    // A bucket answers only in its own region (301 PermanentRedirect naming it elsewhere): a fan-out that asks
+    // every account in one region for a bucket-level operation follows the redirect instead of failing.
+    ...(spec.name === 's3' ? { followRegionRedirects: true } : {}),
   };
 }
 

@@ -14,6 +14,10 @@ export interface WireError {
   status: number;
   /** Query protocol `<Type>`: Sender (the caller's fault) or Receiver. Defaults to status < 500. */
   senderFault?: boolean;
+  /** rest-xml only: more elements of `<Error>` after `<Message>`, such as a redirect's `Endpoint` and `Bucket`. */
+  fields?: Readonly<Record<string, string>>;
+  /** Headers the error adds, such as S3's `x-amz-bucket-region`. */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -25,7 +29,7 @@ export interface WireError {
  */
 export function serializeError(model: ServiceModel, err: WireError, requestId: string): EncodedResponse {
   const code = wireErrorCode(model, err.code);
-  const headers = baseHeaders(model, requestId);
+  const headers = { ...baseHeaders(model, requestId), ...err.headers };
   const text = (s: string) => escapeXml(s);
   switch (model.metadata.protocol) {
     case 'query': {
@@ -49,7 +53,10 @@ export function serializeError(model: ServiceModel, err: WireError, requestId: s
     }
     case 'rest-xml': {
       const hostId = headers['x-amz-id-2'] ?? '';
-      const error = `<Code>${text(code)}</Code><Message>${text(err.message)}</Message><RequestId>${text(requestId)}</RequestId><HostId>${text(hostId)}</HostId>`;
+      const fields = Object.entries(err.fields ?? {})
+        .map(([name, value]) => `<${name}>${text(value)}</${name}>`)
+        .join('');
+      const error = `<Code>${text(code)}</Code><Message>${text(err.message)}</Message>${fields}<RequestId>${text(requestId)}</RequestId><HostId>${text(hostId)}</HostId>`;
       return { status: err.status, headers, body: `${XML_DECLARATION}<Error>${error}</Error>` };
     }
   }

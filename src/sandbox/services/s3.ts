@@ -102,12 +102,37 @@ function listBuckets(ctx: HandlerContext, input: Record<string, unknown>) {
 }
 
 /**
+ * A bucket lives in one region, and S3 answers a request for it signed for another region with 301
+ * PermanentRedirect, naming the bucket's region in `x-amz-bucket-region` (which the SDKs follow when told to)
+ * and the endpoint to use in the body. AWS redirects before it authorizes, so the bucket may be anyone's.
+ * GetBucketLocation is the exception: it answers from any region, as it must to be useful.
+ */
+export function regionRedirect(bucket: S3Bucket): ApiError {
+  const host = bucket.region === 'us-east-1' ? 's3.amazonaws.com' : `s3.${bucket.region}.amazonaws.com`;
+  return new ApiError(
+    'PermanentRedirect',
+    'The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.',
+    301,
+    {
+      fields: { Endpoint: `${bucket.name}.${host}`, Bucket: bucket.name },
+      headers: { 'x-amz-bucket-region': bucket.region },
+    },
+  );
+}
+
+/**
  * A bucket the caller may read: its own, after the identity check. A bucket of another account has no
  * bucket policy here, so it is denied as AWS denies it; a name nobody owns is NoSuchBucket.
  */
 function ownBucket(ctx: HandlerContext, operation: keyof typeof OPERATIONS, input: Record<string, unknown>): S3Bucket {
   const name = str(input, 'Bucket') ?? '';
   const arn = `arn:aws:s3:::${name}`;
+  if (operation !== 'GetBucketLocation') {
+    const anywhere = Object.values(ctx.world.accounts)
+      .flatMap((a) => a.buckets)
+      .find((b) => b.name === name);
+    if (anywhere && anywhere.region !== ctx.region) throw regionRedirect(anywhere);
+  }
   const account = authorizeS3(ctx, operation, arn);
   const bucket = account?.buckets.find((b) => b.name === name);
   if (bucket) return bucket;
