@@ -1,12 +1,16 @@
-import { closeSync, linkSync, openSync, readFileSync, renameSync, statSync, utimesSync, writeSync } from 'node:fs';
+import { linkSync, readFileSync, renameSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { errnoOf, unlinkQuietly } from './atomic-file.js';
+import { createFileAtomic, errnoOf, unlinkQuietly } from './atomic-file.js';
+import { processStartedAt } from './process-start.js';
 
 export interface FileLockOptions<T> {
   /** While another process holds the lock, look for its result (e.g. the cache entry it is writing). */
   peek?: () => Promise<T | undefined>;
-  /** A lock whose holder stopped touching it this long ago is abandoned. */
+  /**
+   * The longest the locked operation can take. A lock taken longer ago than this is abandoned, and no waiter
+   * waits longer than this in all.
+   */
   staleMs?: number;
   /** Waiters poll with jitter between these two delays. */
   pollMinMs?: number;
@@ -14,18 +18,26 @@ export interface FileLockOptions<T> {
   now?: () => number;
 }
 
-interface LockOwner {
+/** What a lock file holds: who took it, where, and when. */
+export interface LockOwner {
   pid: number;
   host: string;
+  /** Epoch milliseconds when the lock was taken. */
+  startedAt: number;
   token: string;
 }
 
 const DEFAULT_STALE_MS = 30_000;
+/** /proc start times are counted from a boot time given in whole seconds. */
+const START_TIME_SLACK_MS = 2_000;
 
 /**
- * Runs `work` while holding a lock file created with O_EXCL, so that across processes only one runs at a time.
- * Waiters poll (25–50 ms with jitter) until `peek` finds the holder's result or the lock vanishes, and break a
- * lock whose holder died (same host, pid gone) or stopped its heartbeat for `staleMs`.
+ * Runs `work` while holding a lock file, so that across processes only one runs at a time. The lock appears
+ * atomically with its owner, host and start time already in it (written to a temp file, then linked), so an empty
+ * or unreadable lock is never one being taken: it is debris. Waiters poll (25–50 ms with jitter) until `peek`
+ * finds the holder's result or the lock goes, and break a lock that is debris, older than the operation can take,
+ * or (on this host) held by a process that is gone or is not the one that took it. A waiter never waits longer
+ * than `staleMs` in all: past that it takes the lock over.
  */
 export async function withFileLock<T>(
   lockPath: string,
@@ -34,10 +46,11 @@ export async function withFileLock<T>(
 ): Promise<T> {
   const staleMs = options.staleMs ?? DEFAULT_STALE_MS;
   const now = options.now ?? Date.now;
+  const giveUpAt = now() + staleMs;
   for (;;) {
-    const token = tryAcquire(lockPath);
-    if (token !== undefined) return holdWhile(lockPath, token, staleMs, work);
-    breakIfStale(lockPath, staleMs, now());
+    const token = tryAcquire(lockPath, now());
+    if (token !== undefined) return holdWhile(lockPath, token, work);
+    breakIfStale(lockPath, staleMs, now(), now() >= giveUpAt);
     const min = options.pollMinMs ?? 25;
     const max = options.pollMaxMs ?? 50;
     await sleep(min + Math.random() * (max - min));
@@ -48,57 +61,68 @@ export async function withFileLock<T>(
   }
 }
 
-function tryAcquire(lockPath: string): string | undefined {
-  let fd: number;
-  try {
-    fd = openSync(lockPath, 'wx', 0o600);
-  } catch (err) {
-    if (errnoOf(err) === 'EEXIST') return undefined;
-    throw err;
-  }
+function tryAcquire(lockPath: string, nowMs: number): string | undefined {
   const token = randomBytes(8).toString('hex');
-  try {
-    writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), token } satisfies LockOwner));
-  } finally {
-    closeSync(fd);
-  }
-  return token;
+  const owner: LockOwner = { pid: process.pid, host: hostname(), startedAt: nowMs, token };
+  return createFileAtomic(lockPath, JSON.stringify(owner)) ? token : undefined;
 }
 
-async function holdWhile<T>(lockPath: string, token: string, staleMs: number, work: () => Promise<T>): Promise<T> {
-  // The heartbeat keeps a slow holder (an MFA prompt, a slow STS) from being taken for a dead one.
-  const heartbeat = setInterval(
-    () => {
-      try {
-        const at = new Date();
-        utimesSync(lockPath, at, at);
-      } catch {
-        // the lock was broken by a waiter; finishing the work is still right
-      }
-    },
-    Math.max(1_000, Math.floor(staleMs / 3)),
-  );
-  heartbeat.unref();
+async function holdWhile<T>(lockPath: string, token: string, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } finally {
-    clearInterval(heartbeat);
-    if (readOwner(lockPath)?.token === token) unlinkQuietly(lockPath);
+    if (readLockOwner(lockPath)?.token === token) unlinkQuietly(lockPath);
   }
 }
 
-function readOwner(lockPath: string): LockOwner | undefined {
+type LockRead = { state: 'missing' } | { state: 'debris' } | { state: 'held'; owner: LockOwner };
+
+function readLock(lockPath: string): LockRead {
+  let text: string;
   try {
-    const parsed: unknown = JSON.parse(readFileSync(lockPath, 'utf8'));
-    if (!isRecord(parsed)) return undefined;
-    const { pid, host, token } = parsed;
-    return typeof pid === 'number' && typeof host === 'string' && typeof token === 'string'
-      ? { pid, host, token }
-      : undefined;
-  } catch {
-    // missing, or created but not yet written: the holder is alive and about to write it
-    return undefined;
+    text = readFileSync(lockPath, 'utf8');
+  } catch (err) {
+    return errnoOf(err) === 'ENOENT' ? { state: 'missing' } : { state: 'debris' };
   }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (!isRecord(parsed)) return { state: 'debris' };
+    const { pid, host, startedAt, token } = parsed;
+    return typeof pid === 'number' &&
+      typeof host === 'string' &&
+      typeof startedAt === 'number' &&
+      typeof token === 'string'
+      ? { state: 'held', owner: { pid, host, startedAt, token } }
+      : { state: 'debris' };
+  } catch {
+    return { state: 'debris' };
+  }
+}
+
+/** The owner a lock file names, if it is a well-formed lock. */
+export function readLockOwner(lockPath: string): LockOwner | undefined {
+  const read = readLock(lockPath);
+  return read.state === 'held' ? read.owner : undefined;
+}
+
+/**
+ * Whether a well-formed lock is abandoned: taken longer ago than the operation can take (or implausibly far in
+ * the future: a clock that far off cannot be trusted), or, on this host, naming a process that is gone or that
+ * started after the lock was taken (its pid was reused).
+ */
+export function isLockStale(
+  owner: LockOwner,
+  staleMs: number,
+  nowMs: number,
+  startOf: (pid: number) => number | undefined = processStartedAt,
+): boolean {
+  const age = nowMs - owner.startedAt;
+  if (age > staleMs || age < -staleMs) return true;
+  if (owner.host !== hostname()) return false;
+  if (owner.pid === process.pid) return false;
+  if (!isAlive(owner.pid)) return true;
+  const started = startOf(owner.pid);
+  return started !== undefined && started > owner.startedAt + START_TIME_SLACK_MS;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -115,27 +139,24 @@ function isAlive(pid: number): boolean {
 }
 
 /**
- * Removes an abandoned lock. The lock is renamed away first (atomic), then checked: if what was moved turns
- * out to be a fresh lock that replaced the stale one in between, it is put back.
+ * Removes an abandoned lock (or, with `force`, any lock: the waiter has waited as long as the operation can
+ * take). The lock is renamed away first (atomic), then checked: if what was moved turns out to be a different
+ * lock that replaced the judged one in between, it is put back.
  */
-function breakIfStale(lockPath: string, staleMs: number, nowMs: number): void {
-  let mtimeMs: number;
-  try {
-    mtimeMs = statSync(lockPath).mtimeMs;
-  } catch {
-    return;
-  }
-  const owner = readOwner(lockPath);
-  const dead = owner !== undefined && owner.host === hostname() && !isAlive(owner.pid);
-  if (!dead && nowMs - mtimeMs < staleMs) return;
+function breakIfStale(lockPath: string, staleMs: number, nowMs: number, force: boolean): void {
+  const judged = readLock(lockPath);
+  if (judged.state === 'missing') return;
+  if (!force && judged.state === 'held' && !isLockStale(judged.owner, staleMs, nowMs)) return;
   const moved = `${lockPath}.stale.${process.pid}.${randomBytes(4).toString('hex')}`;
   try {
     renameSync(lockPath, moved);
   } catch {
     return;
   }
-  const movedOwner = readOwner(moved);
-  if (owner !== undefined && movedOwner !== undefined && movedOwner.token !== owner.token) {
+  const movedRead = readLock(moved);
+  const sameLock =
+    movedRead.state !== 'held' || (judged.state === 'held' && movedRead.owner.token === judged.owner.token);
+  if (!sameLock) {
     try {
       // link, not rename: it fails rather than overwrite a lock taken in the meantime
       linkSync(moved, lockPath);
