@@ -410,6 +410,25 @@ describe('crossbar run', () => {
     expect(cli.stderr).toContain('interrupted: unfinished targets are reported INTERRUPTED');
   });
 
+  it('the progress bar never counts a target both done and in flight (issue 9 item 15)', async () => {
+    // Latency with jitter spreads the results out, so the bar is drawn many times while targets are in flight.
+    w.sb.faults.set({ latencyMs: 120, jitterMs: 100 });
+    const tty = captureIo(w.env());
+    tty.io.stderr.isTTY = true;
+    const args = ['run', 'all', '--regions', 'us-east-1,eu-west-1,eu-central-1', '-o', 'json'];
+    expect(await main([...args, '--', 'ec2', 'describe-vpcs'], tty.io)).toBe(0);
+    const frames = [...tty.stderr.matchAll(/(\d+)\/(\d+) done · (\d+) failed · (\d+) in flight/g)].map((m) => ({
+      done: Number(m[1]),
+      total: Number(m[2]),
+      inFlight: Number(m[4]),
+    }));
+    expect(frames.length).toBeGreaterThan(0);
+    for (const f of frames) expect(f.done + f.inFlight, JSON.stringify(f)).toBeLessThanOrEqual(f.total);
+    // The twin: the counter still counts, targets in flight are shown while they run (12 targets, 8 per account).
+    expect(frames.every((f) => f.total === 12)).toBe(true);
+    expect(frames.some((f) => f.inFlight > 0 && f.done > 0)).toBe(true);
+  });
+
   it('draws a progress bar on a terminal and erases it; none when stderr is not a terminal', async () => {
     const tty = captureIo(w.env());
     tty.io.stderr.isTTY = true;

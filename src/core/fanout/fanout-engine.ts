@@ -41,6 +41,8 @@ interface Attempt {
   signal: AbortSignal;
   t0: number;
   timedOut(): boolean;
+  /** Its result is reported (or, for an expansion, its targets queued): no longer counted as in flight. */
+  settled: boolean;
 }
 
 /**
@@ -58,7 +60,13 @@ export class FanoutEngine<T> {
   readonly #started: number;
   readonly #pool: ClientPool;
   readonly #queue: AccountQueue;
+  /**
+   * What progress shows. `inFlight` counts jobs started and not yet settled: a job leaves it when its result is
+   * reported, in the same step that counts it done, so that done + in flight never exceeds the total.
+   */
   readonly #counts = { total: 0, done: 0, ok: 0, failed: 0, inFlight: 0 };
+  /** Jobs holding a concurrency slot: released only once the job has cleaned up (clients returned). */
+  #running = 0;
   #finished = false;
   #resolveDone: () => void = () => {};
 
@@ -113,7 +121,15 @@ export class FanoutEngine<T> {
     return { ...this.#counts, elapsedMs, etaMs: rate > 0 ? Math.round((total - done) / rate) : undefined };
   }
 
-  #report(result: TargetResult<T>): void {
+  /** A started job leaves the in-flight count, once. */
+  #settle(attempt: Attempt | undefined): void {
+    if (!attempt || attempt.settled) return;
+    attempt.settled = true;
+    this.#counts.inFlight -= 1;
+  }
+
+  #report(result: TargetResult<T>, attempt?: Attempt): void {
+    this.#settle(attempt);
     this.#counts.done += 1;
     if (result.ok) this.#counts.ok += 1;
     else this.#counts.failed += 1;
@@ -126,8 +142,11 @@ export class FanoutEngine<T> {
     }
   }
 
-  #fail(target: FanoutTarget, error: TargetError, t0: number, value?: T): void {
-    this.#report({ target, ok: false, error, ms: this.#now() - t0, ...(value !== undefined ? { value } : {}) });
+  /** Fails a target: one that never started (Ctrl-C before it) from `t0`, a started one from its attempt's start. */
+  #fail(target: FanoutTarget, error: TargetError, from: Attempt | number, value?: T): void {
+    const attempt = typeof from === 'number' ? undefined : from;
+    const ms = this.#now() - (typeof from === 'number' ? from : from.t0);
+    this.#report({ target, ok: false, error, ms, ...(value !== undefined ? { value } : {}) }, attempt);
   }
 
   /** DescribeRegions of an account, once, from a region every account has. */
@@ -196,15 +215,15 @@ export class FanoutEngine<T> {
 
   async #runTarget(target: FanoutTarget, attempt: Attempt): Promise<void> {
     if (!looksLikeRegion(target.region))
-      return this.#fail(target, { code: 'INVALID', message: invalidRegionMessage(target.region) }, attempt.t0);
+      return this.#fail(target, { code: 'INVALID', message: invalidRegionMessage(target.region) }, attempt);
     let credentials: Credentials;
     try {
       credentials = await attempt.st.credentials();
       const invalid = await this.#unknownRegion(attempt, target.region);
-      if (invalid) return this.#fail(target, invalid, attempt.t0);
+      if (invalid) return this.#fail(target, invalid, attempt);
       if (attempt.signal.aborted) throw attempt.signal.reason;
     } catch (err) {
-      return this.#fail(target, this.#verdict(err, attempt), attempt.t0);
+      return this.#fail(target, this.#verdict(err, attempt), attempt);
     }
     const regions = new Set([target.region]);
     try {
@@ -212,7 +231,7 @@ export class FanoutEngine<T> {
         this.#options.work(target, this.#context(attempt, target, credentials, regions)),
         attempt.signal,
       );
-      this.#report({ target, ok: true, value, ms: this.#now() - attempt.t0 });
+      this.#report({ target, ok: true, value, ms: this.#now() - attempt.t0 }, attempt);
     } catch (err) {
       await this.#failed(target, attempt, err);
     } finally {
@@ -224,16 +243,16 @@ export class FanoutEngine<T> {
   async #failed(target: FanoutTarget, attempt: Attempt, err: unknown): Promise<void> {
     if (err instanceof TargetFailure) {
       const failure: TargetFailure<T> = err;
-      return this.#fail(target, failure.error, attempt.t0, failure.value);
+      return this.#fail(target, failure.error, attempt, failure.value);
     }
     if (
       !attempt.signal.aborted &&
       isUnknownCredentials(err) &&
       (await this.#regionDisabled(attempt.st, target.region))
     ) {
-      return this.#fail(target, classifyError(err, { regionDisabled: true }), attempt.t0);
+      return this.#fail(target, classifyError(err, { regionDisabled: true }), attempt);
     }
-    this.#fail(target, this.#verdict(err, attempt), attempt.t0);
+    this.#fail(target, this.#verdict(err, attempt), attempt);
   }
 
   /** `--regions all`: read the account's enabled regions, then queue one target per region. */
@@ -241,15 +260,18 @@ export class FanoutEngine<T> {
     try {
       await attempt.st.credentials();
       const regions = enabledRegions(await abortable(this.#regionsOf(attempt.st), attempt.signal));
+      // The expansion stood for one target; it leaves the count before its targets join the total.
+      this.#settle(attempt);
       this.#counts.total += regions.length - 1;
       this.#queue.addTargets(attempt.st, regions);
     } catch (err) {
-      this.#fail({ ...attempt.st.fa, region: ALL_REGIONS }, this.#verdict(err, attempt), attempt.t0);
+      this.#fail({ ...attempt.st.fa, region: ALL_REGIONS }, this.#verdict(err, attempt), attempt);
     }
   }
 
   #launch(st: AccountState, job: Job): void {
     this.#counts.inFlight += 1;
+    this.#running += 1;
     const runSignal = this.#options.signal;
     const controller = new AbortController();
     let expired = false;
@@ -259,21 +281,24 @@ export class FanoutEngine<T> {
     }, this.#timeoutMs);
     const onAbort = () => controller.abort(runSignal?.reason);
     runSignal?.addEventListener('abort', onAbort, { once: true });
-    const attempt: Attempt = { st, signal: controller.signal, t0: this.#now(), timedOut: () => expired };
+    const attempt: Attempt = {
+      st,
+      signal: controller.signal,
+      t0: this.#now(),
+      timedOut: () => expired,
+      settled: false,
+    };
     const body = job.kind === 'expand' ? this.#expand(attempt) : this.#runTarget(job.target, attempt);
     body
       .catch((err: unknown) => {
         // Unreachable by design (every path reports); a bug still yields a result rather than a lost target.
-        this.#fail(
-          job.kind === 'expand' ? { ...st.fa, region: ALL_REGIONS } : job.target,
-          classifyError(err),
-          attempt.t0,
-        );
+        this.#fail(job.kind === 'expand' ? { ...st.fa, region: ALL_REGIONS } : job.target, classifyError(err), attempt);
       })
       .finally(() => {
         clearTimeout(timer);
         runSignal?.removeEventListener('abort', onAbort);
-        this.#counts.inFlight -= 1;
+        this.#settle(attempt);
+        this.#running -= 1;
         this.#queue.finished(st);
         this.#pump();
       });
@@ -288,9 +313,9 @@ export class FanoutEngine<T> {
       }
     } else {
       this.#queue.prefetch();
-      for (const next of this.#queue.take(this.#concurrency - this.#counts.inFlight)) this.#launch(next.st, next.job);
+      for (const next of this.#queue.take(this.#concurrency - this.#running)) this.#launch(next.st, next.job);
     }
-    if (this.#counts.inFlight === 0 && this.#queue.isEmpty()) {
+    if (this.#running === 0 && this.#queue.isEmpty()) {
       this.#finished = true;
       this.channel.close();
       void this.#pool.destroy().finally(() => this.#resolveDone());
