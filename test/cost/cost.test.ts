@@ -218,7 +218,9 @@ describe('crossbar cost, other groupings', () => {
   it('-o table prints the table, the totals per period, the movers and the terminal chart', async () => {
     const out = await w.cli(['cost', '-o', 'table', '--by', 'account,service']);
     expect(out.code).toBe(0);
-    expect(out.stdout).toMatch(/^ACCOUNT\s+SERVICE\s+STAGE\s+\d{4}-\d{2}\s+\d{4}-\d{2}\s+CHANGE\s+%/m);
+    expect(out.stdout).toMatch(
+      /^ACCOUNT\s+SERVICE\s+STAGE(\s+\d{4}-\d{2}){6}\s+\d{4}-\d{2} TO DATE\s+TOTAL\s+CHANGE\s+%/m,
+    );
     expect(out.stdout).toContain('Totals per period');
     expect(out.stdout).toMatch(/Top movers.*\n\s+\+[\d,.]+\s+\+[\d.]+%\s+production \/ Amazon DynamoDB/);
     // The chart: the spike is this month's largest group, so its bar is the full 40 cells, then a 7-month sparkline.

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { CostReport, CostRow } from '../../core/cost/index.js';
+import type { CostChange, CostMonth, CostReport, CostRow } from '../../core/cost/index.js';
 import { CrossbarError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
 import type { CliRuntime } from '../runtime.js';
@@ -77,36 +77,65 @@ export function costColumns(report: CostReport): Column<CostRow>[] {
   ];
 }
 
+/** A month's column header: `2026-06`, `2026-07 TO DATE` (Cost Explorer's estimate), `2026-05 PART` (--from/--to). */
+function monthHeader(m: CostMonth): string {
+  return m.estimated ? `${m.month} TO DATE` : m.partial ? `${m.month} PART` : m.month;
+}
+
+/**
+ * The table: one column per month of the range, then TOTAL, which is the sum of exactly those columns (the
+ * month to date included, as its header says), then the change between the last two full months. A last row
+ * sums each column.
+ */
 function tableLines(report: CostReport, ctx: CliContext): string[] {
   const { colors } = ctx;
-  const last = report.periods.length - 1;
-  const lastPeriod = report.periods[last];
   const cmp = report.comparison;
+  const withStage = report.by.includes('account');
   const headers = [
     ...report.by.map((b) => b.toUpperCase()),
-    ...(report.by.includes('account') ? ['STAGE'] : []),
-    ...(cmp ? [cmp.previous, cmp.current, 'CHANGE', '%'] : []),
-    ...(lastPeriod?.estimated ? [`${lastPeriod.start.slice(0, 7)} TO DATE`] : []),
+    ...(withStage ? ['STAGE'] : []),
+    ...report.months.map(monthHeader),
     'TOTAL',
+    ...(cmp ? ['CHANGE', '%'] : []),
   ];
+  const changeCells = (change: CostChange | undefined) => {
+    if (!cmp) return [];
+    if (!change) return ['', ''];
+    return [(change.absolute > 0 ? colors.red : colors.green)(signed(change.absolute)), pct(change.percent)];
+  };
   const rows = report.rows.map((r) => {
     const paint = (t: string) => paintStage(colors, t, r.account?.stage, r.account?.color);
-    const change = r.change ? (r.change.absolute > 0 ? colors.red : colors.green)(signed(r.change.absolute)) : '';
     return [
       ...r.labels.map((l, i) => (report.by[i] === 'account' ? paint(l) : l)),
-      ...(report.by.includes('account') ? [paint(r.account?.stage ?? '')] : []),
-      ...(cmp ? [money(r.change?.previous ?? 0), money(r.change?.current ?? 0), change, pct(r.change?.percent)] : []),
-      ...(lastPeriod?.estimated ? [money(r.amounts[last] ?? 0)] : []),
+      ...(withStage ? [paint(r.account?.stage ?? '')] : []),
+      ...r.monthly.map((v) => money(v)),
       money(r.total),
+      ...changeCells(r.change),
     ];
   });
-  const numeric = new Set(headers.slice(report.by.length + (report.by.includes('account') ? 1 : 0)));
+  const previous = report.rows.reduce((s, r) => s + (r.change?.previous ?? 0), 0);
+  const current = report.rows.reduce((s, r) => s + (r.change?.current ?? 0), 0);
+  const footer = [
+    ...report.by.map((_, i) => (i === 0 ? 'TOTAL' : '')),
+    ...(withStage ? [''] : []),
+    ...report.months.map((m) => money(m.total)),
+    money(report.total),
+    ...changeCells({
+      previous,
+      current,
+      absolute: current - previous,
+      percent: previous === 0 ? null : ((current - previous) / previous) * 100,
+    }),
+  ];
+  const numeric = new Set(headers.slice(report.by.length + (withStage ? 1 : 0)));
   const columns = headers.map((h) => ({ header: h, align: numeric.has(h) ? ('right' as const) : ('left' as const) }));
+  const compared = cmp ? `; CHANGE is ${cmp.current} against ${cmp.previous}` : '';
   const lines = [
     colors.bold(
       `${report.metric} (${report.unit}) by ${report.by.join(', ')}, ${report.start} to ${report.end} (${report.granularity})`,
     ),
-    ...renderTable(columns, rows, { header: colors.bold }),
+    ...renderTable(columns, [...rows, footer], { header: colors.bold }),
+    colors.dim(`TOTAL is the sum of the ${report.months.length} month columns${compared}`),
   ];
   lines.push('', colors.bold('Totals per period'));
   lines.push(

@@ -16,12 +16,17 @@ const report: CostReport = {
     { start: '2026-05-01', end: '2026-06-01', estimated: false, total: 20 },
     { start: '2026-06-01', end: '2026-07-01', estimated: false, total: 40 },
   ],
+  months: [
+    { month: '2026-05', start: '2026-05-01', end: '2026-06-01', partial: false, estimated: false, total: 20 },
+    { month: '2026-06', start: '2026-06-01', end: '2026-07-01', partial: false, estimated: false, total: 40 },
+  ],
   rows: [
     {
       key: '2',
       labels: ['dev'],
       account: { id: '2', name: 'dev', stage: 'dev', color: 'green', inRegistry: true },
       amounts: [10, 10],
+      monthly: [10, 10],
       total: 20,
     },
     {
@@ -29,6 +34,7 @@ const report: CostReport = {
       labels: ['prod'],
       account: { id: '4', name: 'prod', stage: 'prod', color: 'red', inRegistry: true },
       amounts: [10, 30],
+      monthly: [10, 30],
       total: 40,
     },
   ],

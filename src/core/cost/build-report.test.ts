@@ -56,6 +56,13 @@ describe('buildCostReport', () => {
     // The month to date does not count as a change: dev's jump to 100 in July is not a mover.
     expect(byAccount.movers.map((m) => m.key)).toEqual(['444444444444', '222222222222', '999999999999']);
     expect(byAccount.periods.map((p) => p.total)).toEqual([110, 110, 100]);
+    // One column per month; the month to date is partial and estimated; each row's months sum to its total.
+    expect(byAccount.months.map((m) => [m.month, m.partial, m.estimated, m.total])).toEqual([
+      ['2026-05', false, false, 110],
+      ['2026-06', false, false, 110],
+      ['2026-07', true, true, 100],
+    ]);
+    for (const r of byAccount.rows) expect(r.monthly.reduce((a, b) => a + b, 0)).toBe(r.total);
     const byOu = buildCostReport(query([{ kind: 'ou' }]), data, { accounts: registry.accounts, now: NOW });
     expect(byOu.rows.map((r) => [r.key, r.total])).toEqual([
       ['/Workloads', 315],

@@ -6,6 +6,8 @@ import type {
   CostChange,
   CostData,
   CostGrouping,
+  CostMonth,
+  CostPeriod,
   CostQuery,
   CostReport,
   CostRow,
@@ -102,6 +104,30 @@ function fullMonths(query: CostQuery, months: string[], nowMs: number): string[]
   return months.filter((m) => m < current && query.start <= `${m}-01` && query.end >= `${nextMonth(m)}-01`);
 }
 
+/**
+ * The months of the periods, each with the indexes of its periods. A month is partial when the range does not
+ * cover it from its first day to the first of the next, or when it is not over at `nowMs`.
+ */
+function monthsOf(periods: readonly CostPeriod[], nowMs: number): (Omit<CostMonth, 'total'> & { periods: number[] })[] {
+  const current = new Date(nowMs).toISOString().slice(0, 7);
+  const months: (Omit<CostMonth, 'total'> & { periods: number[] })[] = [];
+  periods.forEach((p, i) => {
+    const month = monthOf(p.start);
+    let m = months.find((x) => x.month === month);
+    if (!m) {
+      m = { month, start: p.start, end: p.end, partial: false, estimated: false, periods: [] };
+      months.push(m);
+    }
+    if (p.start < m.start) m.start = p.start;
+    if (p.end > m.end) m.end = p.end;
+    m.estimated ||= p.estimated;
+    m.periods.push(i);
+  });
+  for (const m of months)
+    m.partial = m.start !== `${m.month}-01` || m.end !== `${nextMonth(m.month)}-01` || m.month >= current;
+  return months.sort((a, b) => a.month.localeCompare(b.month));
+}
+
 function changeOf(previous: number, current: number): CostChange {
   return {
     previous,
@@ -132,6 +158,7 @@ export function buildCostReport(query: CostQuery, data: CostData, options: Build
         key,
         labels: parts.map((p) => p.label),
         amounts: data.periods.map(() => 0),
+        monthly: [],
         total: 0,
         ...(account ? { account } : {}),
       };
@@ -141,7 +168,11 @@ export function buildCostReport(query: CostQuery, data: CostData, options: Build
     row.total += group.amount;
     periodTotals[group.period] = (periodTotals[group.period] ?? 0) + group.amount;
   }
-  const months = [...new Set(data.periods.map((p) => monthOf(p.start)))];
+  const columns = monthsOf(data.periods, options.now);
+  const monthTotal = (amounts: readonly number[], periods: readonly number[]) =>
+    periods.reduce((s, i) => s + (amounts[i] ?? 0), 0);
+  for (const row of rows.values()) row.monthly = columns.map((m) => monthTotal(row.amounts, m.periods));
+  const months = columns.map((m) => m.month);
   const full = fullMonths(query, months, options.now);
   const previous = full.at(-2);
   const current = full.at(-1);
@@ -163,6 +194,7 @@ export function buildCostReport(query: CostQuery, data: CostData, options: Build
     start: query.start,
     end: query.end,
     periods: data.periods.map((p, i) => ({ ...p, total: periodTotals[i] ?? 0 })),
+    months: columns.map(({ periods, ...m }) => ({ ...m, total: monthTotal(periodTotals, periods) })),
     rows: list,
     total: periodTotals.reduce((a, b) => a + b, 0),
     ...(previous && current ? { comparison: { previous, current } } : {}),

@@ -7,6 +7,7 @@ const rows: CostRow[] = Array.from({ length: 12 }, (_, i) => ({
   key: `s${i}`,
   labels: [`<Service & ${i}>`],
   amounts: [i + 1, i + 2],
+  monthly: [i + 1, i + 2],
   total: 2 * i + 3,
 }));
 const report: CostReport = {
@@ -22,6 +23,10 @@ const report: CostReport = {
   periods: [
     { start: '2026-05-30', end: '2026-05-31', estimated: false, total: 0 },
     { start: '2026-06-01', end: '2026-06-02', estimated: true, total: 0 },
+  ],
+  months: [
+    { month: '2026-05', start: '2026-05-30', end: '2026-05-31', partial: true, estimated: false, total: 0 },
+    { month: '2026-06', start: '2026-06-01', end: '2026-06-02', partial: true, estimated: true, total: 0 },
   ],
 };
 

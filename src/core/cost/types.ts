@@ -72,6 +72,21 @@ export interface CostChange {
   current: number;
 }
 
+/** One month of the range, as a column of the table. */
+export interface CostMonth {
+  /** `YYYY-MM`. */
+  month: string;
+  /** The part of the month in the range: YYYY-MM-DD, inclusive. */
+  start: string;
+  /** YYYY-MM-DD, exclusive. */
+  end: string;
+  /** The range covers the month only in part (it starts or ends inside it, or the month is not over). */
+  partial: boolean;
+  /** Some of it is Cost Explorer's estimate: the month to date. */
+  estimated: boolean;
+  total: number;
+}
+
 export interface CostRow {
   /** Stable identity of the group: its keys joined by ' / '. */
   key: string;
@@ -81,6 +96,9 @@ export interface CostRow {
   account?: CostAccountInfo;
   /** One amount per period. */
   amounts: number[];
+  /** One amount per month of `CostReport.months` (the periods of each month summed): the table's columns. */
+  monthly: number[];
+  /** The sum of `amounts`, and so of `monthly`: the whole range, no more and no less. */
   total: number;
   change?: CostChange;
 }
@@ -94,6 +112,11 @@ export interface CostReport {
   start: string;
   end: string;
   periods: (CostPeriod & { total: number })[];
+  /**
+   * The calendar months the range touches, in order: the table shows one column per month, so that TOTAL is
+   * the sum of the columns shown. The periods of a month (days with daily granularity) are summed into it.
+   */
+  months: CostMonth[];
   rows: CostRow[];
   total: number;
   /** The two months the change compares, `YYYY-MM`; absent with fewer than two full months. */
