@@ -8,7 +8,8 @@ import { ALICE_MFA, DEVELOPMENT, keysOf, PRODUCTION, roleArn, STAGING, sts } fro
 
 /**
  * The evidence `audit trail` should find, made through the sandbox's real STS and federation endpoints: alice
- * into production twice (read-only with SourceIdentity, administrator with MFA), bob into staging, alice's
+ * into production twice (read-only with SourceIdentity, administrator with MFA), bob into staging (and a denied
+ * attempt at production's administrator without MFA), alice's
  * console sign-in to development, and a principal of a foreign account (999999999999, outside the organization)
  * into production's vendor-monitoring role.
  */
@@ -96,6 +97,17 @@ export async function makeEvidence(sb: Sandbox): Promise<void> {
     TokenCode: sb.mfaCode('alice'),
   });
   await assumeAs(sb, keysOf(sb, 'bob'), { accountId: STAGING, role: 'CrossbarReadOnly', RoleSessionName: 'bob' });
+  // bob tries production's administrator without MFA: denied, and the attempt is evidence too.
+  await assumeAs(sb, keysOf(sb, 'bob'), {
+    accountId: PRODUCTION,
+    role: 'administrator',
+    RoleSessionName: 'bob-no-mfa',
+  }).then(
+    () => {
+      throw new Error('bob assumed administrator without MFA');
+    },
+    () => undefined,
+  );
   await consoleSignIn(sb);
   await foreignAssumption(sb);
 }

@@ -111,14 +111,14 @@ export async function failure(
   throw new Error('expected the call to fail, but it succeeded');
 }
 
-/** AssumeRole calls into an account, as its trail (us-east-1) recorded them. */
+/** Granted AssumeRole calls into an account, as its trail (us-east-1) recorded them (denied ones carry errorCode). */
 export function assumeRoleCount(sb: Sandbox, accountId: string): number {
-  return (sb.world.accounts[accountId]?.trail['us-east-1'] ?? []).filter((e) => e.eventName === 'AssumeRole').length;
+  return assumeRoleEvents(sb, accountId).length;
 }
 
-/** AssumeRole events recorded in an account's trail (us-east-1), newest last. */
+/** Granted AssumeRole events recorded in an account's trail (us-east-1), newest last. */
 export function assumeRoleEvents(sb: Sandbox, accountId: string): Record<string, unknown>[] {
   return (sb.world.accounts[accountId]?.trail['us-east-1'] ?? [])
-    .filter((e) => e.eventName === 'AssumeRole')
+    .filter((e) => e.eventName === 'AssumeRole' && e.record['errorCode'] === undefined)
     .map((e) => e.record);
 }

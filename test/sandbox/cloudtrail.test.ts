@@ -6,6 +6,7 @@ import {
   paginateLookupEvents,
   type Event,
 } from '@aws-sdk/client-cloudtrail';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { Sandbox } from '../../src/sandbox/server.js';
 import { startTestSandbox } from '../helpers/sandbox.js';
@@ -179,6 +180,63 @@ describe('LookupEvents', () => {
     const f = await failure(hub.send(new LookupEventsCommand({})));
     expect(f.name).toBe('AccessDeniedException');
     expect(f.message).toContain('is not authorized to perform: cloudtrail:LookupEvents');
+  });
+});
+
+describe('denied AssumeRole calls (issue 9 item 21)', () => {
+  type Rec = ReturnType<typeof record> & { errorCode?: string; errorMessage?: string; responseElements?: unknown };
+  const attempt = (who: AwsCredentialIdentity, accountId: string, role: string, session: string) =>
+    failure(
+      new STSClient(clientConfig(sb, who)).send(
+        new AssumeRoleCommand({ RoleArn: roleArn(accountId, role), RoleSessionName: session }),
+      ),
+    );
+  const events = async (creds: AwsCredentialIdentity, session: string): Promise<Rec[]> => {
+    const out = await trail(creds).send(new LookupEventsCommand(byName('AssumeRole')));
+    return (out.Events ?? [])
+      .map((e) => record(e) as Rec)
+      .filter((r) => r.requestParameters?.roleSessionName === session);
+  };
+
+  it("are recorded with errorCode and errorMessage in the caller's account and in the role's account that trusts it", async () => {
+    // bob into production's administrator without MFA: the trust policy names the management account but wants MFA.
+    const f = await attempt(keysOf(sb, 'bob'), PRODUCTION, 'administrator', 'bob-no-mfa');
+    expect(f).toMatchObject({ name: 'AccessDenied', status: 403 });
+    const [inProduction] = await events(prodCreds, 'bob-no-mfa');
+    expect(inProduction).toMatchObject({
+      errorCode: 'AccessDenied',
+      errorMessage: f.message,
+      userIdentity: { type: 'AWSAccount', accountId: MANAGEMENT },
+      requestParameters: { roleArn: roleArn(PRODUCTION, 'administrator'), roleSessionName: 'bob-no-mfa' },
+      recipientAccountId: PRODUCTION,
+    });
+    expect(inProduction?.responseElements).toBeNull();
+    const own = (sb.world.accounts[MANAGEMENT]?.trail['us-east-1'] ?? []).filter(
+      (e) => e.eventName === 'AssumeRole' && e.record['errorCode'] === 'AccessDenied',
+    );
+    expect(own.at(-1)?.record).toMatchObject({
+      userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::${MANAGEMENT}:user/bob` },
+      errorMessage: f.message,
+      recipientAccountId: MANAGEMENT,
+    });
+  });
+
+  it('its twin: a granted AssumeRole has no errorCode', async () => {
+    const granted = (await trail(prodCreds).send(new LookupEventsCommand(byName('AssumeRole')))).Events ?? [];
+    const alices = granted
+      .map((e) => record(e) as Rec)
+      .filter((r) => r.requestParameters?.roleSessionName === 'test-session');
+    expect(alices.length).toBeGreaterThan(0);
+    for (const r of alices) expect(r.errorCode).toBeUndefined();
+  });
+
+  it("a guessed role in an account that does not trust the caller is recorded only in the caller's account", async () => {
+    const dev = await readOnlySession(sb, DEVELOPMENT);
+    const before = (sb.world.accounts[PRODUCTION]?.trail['us-east-1'] ?? []).length;
+    await attempt(dev, PRODUCTION, 'no-such-role', 'guessing');
+    expect((sb.world.accounts[PRODUCTION]?.trail['us-east-1'] ?? []).length).toBe(before);
+    const [own] = await events(dev, 'guessing');
+    expect(own).toMatchObject({ errorCode: 'AccessDenied', recipientAccountId: DEVELOPMENT });
   });
 });
 

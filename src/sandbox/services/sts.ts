@@ -104,7 +104,20 @@ function trustContext(ctx: HandlerContext, input: Record<string, unknown>, prese
   return base;
 }
 
+/**
+ * AssumeRole, recorded in CloudTrail whether it succeeds or not: a denied attempt is evidence too, and AWS
+ * writes it with `errorCode` and `errorMessage` (never the MFA code).
+ */
 function assumeRole(ctx: HandlerContext, input: Record<string, unknown>) {
+  try {
+    return grantRole(ctx, input);
+  } catch (err) {
+    if (err instanceof ApiError && err.code === 'AccessDenied') recordDeniedAssumeRole(ctx, input, err);
+    throw err;
+  }
+}
+
+function grantRole(ctx: HandlerContext, input: Record<string, unknown>) {
   const roleArn = str(input, 'RoleArn') ?? '';
   const sessionName = str(input, 'RoleSessionName') ?? '';
   if (!SESSION_NAME_RE.test(sessionName)) {
@@ -271,6 +284,71 @@ function recordAssumeRole(
     userIdentity: { type: 'AWSAccount', principalId: ctx.caller.userId, accountId: ctx.caller.accountId },
   });
   ctx.recordEvent(ctx.caller.accountId, { ...event, recipientAccountId: ctx.caller.accountId, sharedEventID });
+}
+
+/**
+ * A denied AssumeRole: the caller's account records it with the full identity. The role's account records it
+ * too (as `AWSAccount`, like a granted call) only when the role exists and its trust policy names the caller's
+ * account, so that nobody can fill another account's trail by guessing role names.
+ */
+function recordDeniedAssumeRole(ctx: HandlerContext, input: Record<string, unknown>, err: ApiError): void {
+  const roleArn = str(input, 'RoleArn') ?? '';
+  const requestParameters: Record<string, unknown> = {
+    roleArn,
+    roleSessionName: str(input, 'RoleSessionName'),
+    ...(num(input, 'DurationSeconds') !== undefined ? { durationSeconds: num(input, 'DurationSeconds') } : {}),
+    ...(str(input, 'ExternalId') !== undefined ? { externalId: str(input, 'ExternalId') } : {}),
+    ...(str(input, 'SourceIdentity') !== undefined ? { sourceIdentity: str(input, 'SourceIdentity') } : {}),
+    ...(str(input, 'SerialNumber') !== undefined ? { serialNumber: str(input, 'SerialNumber') } : {}),
+  };
+  const event = {
+    eventName: 'AssumeRole',
+    eventSource: 'sts.amazonaws.com',
+    readOnly: true,
+    requestParameters,
+    errorCode: err.code,
+    errorMessage: err.message,
+  };
+  let roleAccount: string | undefined;
+  try {
+    roleAccount = parseArn(roleArn).accountId;
+  } catch {
+    roleAccount = undefined;
+  }
+  const role = roleAccount
+    ? Object.values(ctx.world.accounts[roleAccount]?.iam.roles ?? {}).find((r) => r.arn === roleArn)
+    : undefined;
+  if (
+    !roleAccount ||
+    roleAccount === ctx.caller.accountId ||
+    !role ||
+    !trustNamesAccount(role.assumeRolePolicyDocument, ctx.caller.accountId)
+  ) {
+    ctx.recordEvent(ctx.caller.accountId, { ...event, recipientAccountId: ctx.caller.accountId });
+    return;
+  }
+  const sharedEventID = `${ctx.requestId}-shared`;
+  ctx.recordEvent(roleAccount, {
+    ...event,
+    recipientAccountId: roleAccount,
+    sharedEventID,
+    userIdentity: { type: 'AWSAccount', principalId: ctx.caller.userId, accountId: ctx.caller.accountId },
+  });
+  ctx.recordEvent(ctx.caller.accountId, { ...event, recipientAccountId: ctx.caller.accountId, sharedEventID });
+}
+
+/** Whether any trust statement's principal is the account or one of its principals. */
+function trustNamesAccount(document: string, accountId: string): boolean {
+  try {
+    const statements: unknown = (JSON.parse(document) as { Statement?: unknown }).Statement;
+    const list = Array.isArray(statements) ? statements : [statements];
+    return list.some((st) => {
+      const principal = JSON.stringify((st as { Principal?: unknown } | null)?.Principal ?? '');
+      return principal.includes(`"${accountId}"`) || principal.includes(`::${accountId}:`);
+    });
+  } catch {
+    return false;
+  }
 }
 
 function getSessionToken(ctx: HandlerContext, input: Record<string, unknown>) {

@@ -43,6 +43,7 @@ export interface Assumption {
   principal: AssumptionPrincipal;
   mfa?: boolean;
   errorCode?: string;
+  errorMessage?: string;
   /** The role was in another account: this is the caller's copy, read because the role's account was not. */
   outgoing?: boolean;
 }
@@ -125,6 +126,7 @@ function toAssumption(
     ...(record.sessionName ? { sessionName: record.sessionName } : {}),
     ...(record.mfa !== undefined ? { mfa: record.mfa } : {}),
     ...(record.errorCode ? { errorCode: record.errorCode } : {}),
+    ...(record.errorMessage ? { errorMessage: record.errorMessage } : {}),
   };
 }
 

@@ -150,6 +150,7 @@ export function parseTrailEvent(
     (eventName === 'ConsoleLogin' && strAt(json, 'responseElements', 'ConsoleLogin') === 'Failure'
       ? 'Failure'
       : undefined);
+  const errorMessage = strAt(json, 'errorMessage');
   return {
     eventId: event.EventId ?? strAt(json, 'eventID') ?? '',
     eventName,
@@ -161,5 +162,6 @@ export function parseTrailEvent(
     ...(mfa !== undefined ? { mfa } : {}),
     ...(sharedEventId ? { sharedEventId } : {}),
     ...(errorCode ? { errorCode } : {}),
+    ...(errorCode && errorMessage ? { errorMessage } : {}),
   };
 }

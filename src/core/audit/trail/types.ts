@@ -41,4 +41,6 @@ export interface TrailRecord {
   sharedEventId?: string;
   /** Set when the call failed (AccessDenied…): a denied attempt is evidence too. */
   errorCode?: string;
+  /** CloudTrail's errorMessage of a failed call: which policy said no. */
+  errorMessage?: string;
 }
