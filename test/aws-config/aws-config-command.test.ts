@@ -135,6 +135,61 @@ describe('crossbar aws-config --write --mode role-arn', () => {
     expect(run.identity?.Arn).toMatch(/^arn:aws:sts::444444444444:assumed-role\/CrossbarReadOnly\//);
   });
 
+  it('names the session after the source user, so CloudTrail (read with the AWS CLI) shows alice, not botocore-session-N', async () => {
+    const text = readFileSync(configPath, 'utf8');
+    expect(text).toMatch(
+      /\[profile demo-prod-CrossbarReadOnly\]\n(?:.*\n)*?role_session_name = alice\n(?:.*\n)*?\[profile/,
+    );
+    const awsHome = mkdtempSync(join(w.dir, 'aws-home-'));
+    const env = awsEnv({ config: configPath, credentials: w.paths.awsCredentials, home: awsHome });
+    const identity = await runAws(['--profile', 'demo-prod-CrossbarReadOnly', 'sts', 'get-caller-identity'], env);
+    expect(identity.stderr).toBe('');
+    expect((JSON.parse(identity.stdout) as { Arn: string }).Arn).toBe(
+      'arn:aws:sts::444444444444:assumed-role/CrossbarReadOnly/alice',
+    );
+    const lookup = await runAws(
+      [
+        '--profile',
+        'demo-prod-CrossbarReadOnly',
+        'cloudtrail',
+        'lookup-events',
+        '--lookup-attributes',
+        'AttributeKey=EventName,AttributeValue=AssumeRole',
+        '--output',
+        'json',
+      ],
+      env,
+    );
+    expect(lookup.stderr).toBe('');
+    const events = (JSON.parse(lookup.stdout) as { Events: { Username?: string; CloudTrailEvent: string }[] }).Events;
+    const byCli = events
+      .map((e) => ({
+        username: e.Username,
+        record: JSON.parse(e.CloudTrailEvent) as { userAgent: string; requestParameters: { roleSessionName: string } },
+      }))
+      .filter((e) => e.record.userAgent.startsWith('aws-cli/'));
+    expect(byCli.length).toBeGreaterThan(0);
+    for (const e of byCli) expect(e.record.requestParameters.roleSessionName).toBe('alice');
+    expect(lookup.stdout).not.toContain('botocore-session');
+  });
+
+  it('--role-session-name sets another name, sanitized to what AWS accepts; an empty one is a usage error', async () => {
+    const plan = await crossbar([
+      '--output',
+      'json',
+      'aws-config',
+      '--mode',
+      'role-arn',
+      '--role-session-name',
+      'Alice Liddell',
+    ]);
+    expect(plan.code).toBe(0);
+    expect((JSON.parse(plan.stdout) as { diff: string }).diff).toContain('+role_session_name = Alice-Liddell\n');
+    const empty = await crossbar(['aws-config', '--mode', 'role-arn', '--role-session-name', ' ']);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('--role-session-name is empty');
+  });
+
   it("denied twin: bob as the source cannot get into production's administrator profile", async () => {
     const bobConfig = join(w.dir, 'bob-config');
     writeFileSync(

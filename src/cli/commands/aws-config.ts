@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { Registry } from '../../core/config/index.js';
@@ -35,6 +36,7 @@ export interface AwsConfigFlags {
   crossbarCommand?: string;
   sourceProfile?: string;
   region?: string;
+  roleSessionName?: string;
 }
 
 export interface AwsConfigPlan {
@@ -80,6 +82,7 @@ export function planAwsConfig(
     ...(configFlag ? { configPath: configFlag } : {}),
     ...(flags.sourceProfile ? { sourceProfile: flags.sourceProfile } : {}),
     ...(flags.region ? { region: flags.region } : {}),
+    ...(flags.roleSessionName ? { roleSessionName: flags.roleSessionName } : {}),
   };
   const profiles = renderProfiles(registry, options);
   const existing = readAwsConfig(path).text;
@@ -112,9 +115,44 @@ function reportStale(ctx: CliContext, m: MergeResult): void {
   );
 }
 
+/**
+ * role-arn profiles name their sessions so that CloudTrail shows the person, not `botocore-session-N`: the
+ * flag, else `source.identity`, else the name of the source identity (its IAM user), else the login name.
+ */
+async function roleSessionNameFor(
+  ctx: CliContext,
+  crossbar: Awaited<ReturnType<typeof openCrossbarFor>>['crossbar'],
+  flags: AwsConfigFlags,
+): Promise<string | undefined> {
+  if (flags.mode !== 'role-arn') return undefined;
+  if (flags.roleSessionName !== undefined) {
+    if (flags.roleSessionName.trim() === '')
+      throw new CrossbarError('USAGE', '--role-session-name is empty', { hint: 'e.g. --role-session-name alice' });
+    return flags.roleSessionName;
+  }
+  if (crossbar.registry.config.source.identity) return undefined;
+  try {
+    return (await crossbar.sourceIdentity()).name;
+  } catch {
+    const login = userInfo().username;
+    ctx.err(
+      ctx.colors.yellow(
+        `the source identity could not be read: role_session_name is your login name '${login}' (--role-session-name sets another)`,
+      ),
+    );
+    return login;
+  }
+}
+
 export async function runAwsConfig(ctx: CliContext, command: Command, flags: AwsConfigFlags): Promise<number> {
   const { crossbar, configPath } = await openCrossbarFor(ctx, command);
-  const plan = planAwsConfig(crossbar.registry, configPath, flags, ctx.io.env);
+  const sessionName = await roleSessionNameFor(ctx, crossbar, flags);
+  const plan = planAwsConfig(
+    crossbar.registry,
+    configPath,
+    { ...flags, ...(sessionName !== undefined ? { roleSessionName: sessionName } : {}) },
+    ctx.io.env,
+  );
   const { merged } = plan;
   const json = ctx.output === 'json' || ctx.output === 'ndjson';
   const summary = {
@@ -171,6 +209,10 @@ export function defineAwsConfig(command: Command, runtime: CliRuntime): void {
     )
     .option('--source-profile <name>', 'role-arn mode: the profile with your own keys (default: source.profile)')
     .option('--region <region>', "region of every profile (default: each account's first region)")
+    .option(
+      '--role-session-name <name>',
+      'role-arn mode: the session name CloudTrail shows (default: source.identity, else your IAM user name)',
+    )
     .addHelpText(
       'after',
       "\nThe file is AWS_CONFIG_FILE, else ~/.aws/config. Everything outside crossbar's marked block is kept byte for byte; crossbar never writes [default].",
