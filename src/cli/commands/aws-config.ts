@@ -10,6 +10,7 @@ import {
   renderProfiles,
   resolveAwsConfigPath,
   unifiedDiff,
+  withAwsConfigLock,
   writeAwsConfigAtomically,
   type AwsConfigMode,
   type MergeResult,
@@ -147,15 +148,18 @@ async function roleSessionNameFor(
 export async function runAwsConfig(ctx: CliContext, command: Command, flags: AwsConfigFlags): Promise<number> {
   const { crossbar, configPath } = await openCrossbarFor(ctx, command);
   const sessionName = await roleSessionNameFor(ctx, crossbar, flags);
-  const plan = planAwsConfig(
-    crossbar.registry,
-    configPath,
-    { ...flags, ...(sessionName !== undefined ? { roleSessionName: sessionName } : {}) },
-    ctx.io.env,
-  );
+  const planFlags = { ...flags, ...(sessionName !== undefined ? { roleSessionName: sessionName } : {}) };
+  const plan = () => planAwsConfig(crossbar.registry, configPath, planFlags, ctx.io.env);
+  if (!flags.write || flags.dryRun) return showPlan(ctx, flags, plan());
+  // Read, merge and write under one lock: a writer running at the same time merges into this one's result
+  // instead of both starting from the same old file and the last rename dropping the other's profiles.
+  const path = resolveAwsConfigPath(ctx.io.env, homeOf(ctx.io.env));
+  return withAwsConfigLock(path, () => Promise.resolve(writePlan(ctx, flags, plan())));
+}
+
+function summaryOf(plan: AwsConfigPlan, flags: AwsConfigFlags) {
   const { merged } = plan;
-  const json = ctx.output === 'json' || ctx.output === 'ndjson';
-  const summary = {
+  return {
     path: plan.path,
     mode: flags.mode,
     added: merged.added,
@@ -163,17 +167,26 @@ export async function runAwsConfig(ctx: CliContext, command: Command, flags: Aws
     removed: merged.removed,
     stale: merged.stale,
   };
-  if (!flags.write || flags.dryRun) {
-    if (json) ctx.out(JSON.stringify({ ...summary, written: false, diff: plan.diff }));
-    else if (plan.diff) ctx.io.stdout.write(paintDiff(ctx, plan.diff));
-    ctx.err(
-      plan.diff
-        ? `dry run: ${counts(merged)}; nothing written (pass --write to apply)`
-        : `${plan.path} is up to date: nothing to change`,
-    );
-    reportStale(ctx, merged);
-    return EXIT_OK;
-  }
+}
+
+function showPlan(ctx: CliContext, flags: AwsConfigFlags, plan: AwsConfigPlan): number {
+  const { merged } = plan;
+  if (ctx.output === 'json' || ctx.output === 'ndjson')
+    ctx.out(JSON.stringify({ ...summaryOf(plan, flags), written: false, diff: plan.diff }));
+  else if (plan.diff) ctx.io.stdout.write(paintDiff(ctx, plan.diff));
+  ctx.err(
+    plan.diff
+      ? `dry run: ${counts(merged)}; nothing written (pass --write to apply)`
+      : `${plan.path} is up to date: nothing to change`,
+  );
+  reportStale(ctx, merged);
+  return EXIT_OK;
+}
+
+function writePlan(ctx: CliContext, flags: AwsConfigFlags, plan: AwsConfigPlan): number {
+  const { merged } = plan;
+  const json = ctx.output === 'json' || ctx.output === 'ndjson';
+  const summary = summaryOf(plan, flags);
   if (plan.diff === '') {
     if (json) ctx.out(JSON.stringify({ ...summary, written: false }));
     else ctx.out(`${plan.path} is up to date: ${counts(merged)}`);

@@ -13,6 +13,7 @@ export {
   resolveAwsConfigPath,
   readAwsConfig,
   writeAwsConfigAtomically,
+  withAwsConfigLock,
   type WriteOptions,
   type WriteResult,
 } from './write-aws-config.js';

@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CrossbarError } from '../errors.js';
+import { withFileLock } from '../credentials/file-lock.js';
 
 /**
  * The only I/O of aws-config: find the file, read it, write it back safely. Writing keeps a private backup,
@@ -55,6 +56,20 @@ export function readAwsConfig(path: string): { text: string; exists: boolean } {
     );
   }
   return { text, exists: true };
+}
+
+/** A read-merge-write of the AWS config file takes milliseconds; a lock older than this was left behind. */
+const AWS_CONFIG_LOCK_STALE_MS = 10_000;
+
+/**
+ * Runs a read-merge-write of the AWS config file at `path` under a lock beside it (`<file>.crossbar-lock`), so
+ * that concurrent `aws-config --write` runs (two terminals, a script per workspace) each merge into what the
+ * previous one wrote instead of overwriting it. `work` must read the file inside.
+ */
+export async function withAwsConfigLock<T>(path: string, work: () => Promise<T>): Promise<T> {
+  const target = resolveTarget(path);
+  mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
+  return withFileLock(`${target}.crossbar-lock`, work, { staleMs: AWS_CONFIG_LOCK_STALE_MS });
 }
 
 export interface WriteOptions {
