@@ -35,6 +35,7 @@ export type ErrorCode =
   | 'CREDENTIALS_MISSING'
   | 'CREDENTIALS_EXPIRED'
   | 'ENDPOINT_UNREACHABLE'
+  | 'NOT_AWS'
   | 'SANDBOX';
 
 export interface CrossbarErrorOptions {

@@ -3,6 +3,7 @@ import type { Agent as HttpsAgent } from 'node:https';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { Credentials } from '../credentials/credentials.js';
 import { isAwsClient, loadService } from './load-service.js';
+import { addNonAwsAnswerCheck } from './non-aws-answer.js';
 import { resolveService, type ServiceSpec } from './services.js';
 import { knownSettings, learnSettings, pendingSettings } from './shared-settings.js';
 import type { AwsClient } from './types.js';
@@ -93,8 +94,13 @@ export async function createAwsClient(service: string | ServiceSpec, options: Aw
   const loaded = await loadService(spec);
   // Clients made at once (a fan-out's first wave) wait for the first one's settings rather than each look them up.
   const shared = pendingSettings(spec.name);
-  if (shared) return loaded.createClient({ ...(await shared), ...clientConfig(spec, options) });
+  if (shared) {
+    const client = loaded.createClient({ ...(await shared), ...clientConfig(spec, options) });
+    addNonAwsAnswerCheck(client);
+    return client;
+  }
   const client = loaded.createClient({ ...clientConfig(spec, options) });
+  addNonAwsAnswerCheck(client);
   learnSettings(spec.name, client);
   return client;
 }
@@ -107,6 +113,9 @@ export async function createAwsClient(service: string | ServiceSpec, options: Aw
 export function createSdkClient<C>(Client: SdkClientClass<C>, service: string, options: AwsClientOptions): C {
   const spec = resolveService(service);
   const client = new Client({ ...knownSettings(spec.name), ...clientConfig(spec, options) });
-  if (isAwsClient(client)) learnSettings(spec.name, client);
+  if (isAwsClient(client)) {
+    addNonAwsAnswerCheck(client);
+    learnSettings(spec.name, client);
+  }
   return client;
 }

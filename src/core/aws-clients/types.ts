@@ -18,7 +18,9 @@ export type Middleware = (next: MiddlewareHandler, context: { commandName?: stri
 export interface AwsClient {
   send(command: AwsCommand, options?: SendOptions): Promise<unknown>;
   destroy(): void;
-  readonly middlewareStack: { add(middleware: Middleware, options: { step: 'initialize'; name: string }): void };
+  readonly middlewareStack: {
+    add(middleware: Middleware, options: { step: 'initialize' | 'build'; name: string }): void;
+  };
   readonly config: unknown;
 }
 

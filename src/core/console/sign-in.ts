@@ -116,19 +116,7 @@ async function requestSigninToken(url: string, host: string, options: SignInOpti
       },
     );
   }
-  if (status !== 200) {
-    const detail = redact(summarize(body), options);
-    const expired = /expired/i.test(body);
-    throw new CrossbarError(
-      expired ? 'CREDENTIALS_EXPIRED' : 'DENIED',
-      `The sign-in endpoint ${host} refused the session of ${target} (HTTP ${status})${detail ? `: ${detail}` : ''}`,
-      {
-        hint: expired
-          ? 'The role session has expired; run the command again for fresh credentials'
-          : 'The console needs role session credentials; role-chained sessions cannot ask for a SessionDuration',
-      },
-    );
-  }
+  if (status !== 200) throw signinRefusal(status, body, host, options);
   const token = parseToken(body);
   if (!token) {
     throw new CrossbarError('ERROR', `The sign-in endpoint ${host} answered without a SigninToken for ${target}`, {
@@ -136,6 +124,50 @@ async function requestSigninToken(url: string, host: string, options: SignInOpti
     });
   }
   return token;
+}
+
+/**
+ * Why the sign-in endpoint did not give a token, named for what it is: an endpoint without federation (404: moto,
+ * LocalStack, a proxy), a server failure, an expired session, or a refusal whose own words say why. Role chaining
+ * is blamed only when the endpoint says so.
+ */
+function signinRefusal(status: number, body: string, host: string, options: SignInOptions): CrossbarError {
+  const { target } = options;
+  const detail = redact(summarize(body), options);
+  const said = detail ? `: ${detail}` : '';
+  if (status === 404 || status === 405 || status === 501) {
+    return new CrossbarError(
+      'NOT_FOUND',
+      `The federation endpoint ${host} answered HTTP ${status}: it has no console sign-in`,
+      {
+        hint: options.endpoint
+          ? `${options.endpoint} does not implement AWS federation (getSigninToken); crossbar's sandbox and AWS do, moto and LocalStack do not`
+          : 'Check the partition and any proxy between you and AWS',
+      },
+    );
+  }
+  if (status >= 500) {
+    return new CrossbarError(
+      'ERROR',
+      `The federation endpoint ${host} failed with HTTP ${status} for ${target}${said}`,
+      {
+        hint: 'Retry in a moment; if it persists, check the endpoint',
+      },
+    );
+  }
+  const expired = /expired/i.test(body);
+  const chaining = /chain/i.test(body);
+  return new CrossbarError(
+    expired ? 'CREDENTIALS_EXPIRED' : 'DENIED',
+    `The sign-in endpoint ${host} refused the session of ${target} (HTTP ${status})${said}`,
+    {
+      hint: expired
+        ? 'The role session has expired; run the command again for fresh credentials'
+        : chaining
+          ? 'Role-chained sessions cannot ask for a SessionDuration: the console session lasts as long as the credentials'
+          : "The console needs role session credentials (from AssumeRole), not an IAM user's own keys",
+    },
+  );
 }
 
 function parseToken(body: string): string | undefined {

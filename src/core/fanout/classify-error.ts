@@ -106,7 +106,8 @@ function codeOfAws(name: string, status: number | undefined): FailureCode {
 
 function crossbarFailure(err: CrossbarError): TargetError {
   const code = FROM_CROSSBAR[err.code] ?? 'ERROR';
-  const facts = err.cause === undefined ? undefined : awsErrorFacts(err.cause);
+  // A non-AWS answer has no AWS code: the SDK's SyntaxError is not one.
+  const facts = err.cause === undefined || err.code === 'NOT_AWS' ? undefined : awsErrorFacts(err.cause);
   const reason =
     err instanceof RoleDenialError
       ? err.reason
