@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { CrossbarError } from './errors.js';
 
 /**
@@ -16,9 +16,33 @@ export function homeOf(env: Env): string {
 }
 
 export function resolveCrossbarHome(env: Env, cwd: string): string {
-  const home = env['CROSSBAR_HOME'];
-  if (home) return isAbsolute(home) ? home : resolve(cwd, home);
-  return join(homeOf(env), '.crossbar');
+  const given = env['CROSSBAR_HOME'];
+  const home = given ? (isAbsolute(given) ? given : resolve(cwd, given)) : join(homeOf(env), '.crossbar');
+  checkStateDirectory(home, given ? 'CROSSBAR_HOME' : "crossbar's state directory");
+  return home;
+}
+
+/**
+ * The state directory must be a directory, or be creatable as one: a file in its place (or in the place of a
+ * parent) would surface later as a raw ENOTDIR from deep inside the cache. Checked once, named once.
+ */
+export function checkStateDirectory(home: string, label: string): void {
+  for (let path = home; ; path = dirname(path)) {
+    const stat = statQuietly(path);
+    if (stat) {
+      if (stat.isDirectory()) return;
+      throw new CrossbarError(
+        'CONFIG_INVALID',
+        path === home
+          ? `${label} ${home} is a file, not a directory`
+          : `${label} ${home} cannot be a directory: ${path} is a file`,
+        {
+          hint: 'Point CROSSBAR_HOME at a directory (crossbar creates it if missing), or move the file out of the way',
+        },
+      );
+    }
+    if (dirname(path) === path) return;
+  }
 }
 
 export interface ConfigLookup {
@@ -52,4 +76,13 @@ export function resolveConfigPath(lookup: ConfigLookup): string {
   throw new CrossbarError('CONFIG_NOT_FOUND', `No crossbar.yaml found (looked for ${candidates.join(' and ')})`, {
     hint: 'Create one with `crossbar init`, pass --config FILE or set CROSSBAR_CONFIG; `crossbar sandbox start --write-config DIR` writes one for the sandbox',
   });
+}
+
+/** A stat that says "not there" for a missing path and for one under a file (ENOTDIR): the walk goes up. */
+function statQuietly(path: string): ReturnType<typeof statSync> | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
 }

@@ -32,10 +32,13 @@ export function handleAdmin(req: RawRequest, deps: AdminDeps): HttpAnswer | unde
       });
     case 'GET /_sandbox/mfa-code': {
       const user = req.query.get('user') ?? '';
+      const account = req.query.get('account') ?? deps.world.organization.masterAccountId;
       try {
-        return json(200, { user, code: deps.mfaCode(user, req.query.get('account') ?? undefined) });
+        return json(200, { user, code: deps.mfaCode(user, account) });
       } catch (err) {
-        return json(404, { error: err instanceof Error ? err.message : String(err) });
+        // Who does have a device there, so that the CLI can name the choices.
+        const users = Object.values(deps.world.accounts[account]?.iam.mfaDevices ?? {}).map((d) => d.userName);
+        return json(404, { error: err instanceof Error ? err.message : String(err), account, users });
       }
     }
     case 'GET /_sandbox/faults':

@@ -26,17 +26,19 @@ describe('crossbar sandbox mfa-code', () => {
     expect(JSON.parse(out.stdout)).toEqual({ user: 'alice', code: expect.stringMatching(/^\d{6}$/) as unknown });
   });
 
-  it("a user without an MFA device exits 1 with the sandbox's message", async () => {
+  it('a user without an MFA device is a usage error (exit 2) naming the users that have one', async () => {
     const out = await runCli(['sandbox', 'mfa-code', 'bob', '--endpoint', sb.endpoint]);
-    expect(out.code).toBe(1);
-    expect(out.stderr.split('\n')[0]).toBe('crossbar: User bob has no MFA device in account 111111111111');
+    expect(out.code).toBe(2);
+    expect(out.stderr).toBe(
+      "crossbar: the sandbox has no user 'bob' with an MFA device in 111111111111\nhint: users with an MFA device there: alice\n",
+    );
     expect(out.stdout).toBe('');
   });
 
-  it('an unknown user exits 1 too', async () => {
+  it('an unknown user exits 2 too', async () => {
     const out = await runCli(['sandbox', 'mfa-code', 'mallory', '--endpoint', sb.endpoint]);
-    expect(out.code).toBe(1);
-    expect(out.stderr).toContain('mallory');
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain("no user 'mallory'");
   });
 
   it('a dead endpoint is one line and exit 1', async () => {

@@ -266,7 +266,11 @@ export async function runBootstrap(
     ctx.err(
       `${unfinished.length > 0 ? ctx.colors.red('✗') : ctx.colors.green('✓')} ${done} changes applied in ${applied.filter((a) => a.done.length > 0).length} accounts, ${failed} failed${notStarted > 0 ? `, ${notStarted} not started` : ''}; check with \`crossbar accounts check\``,
     );
-    return unfinished.length > 0 ? EXIT_FAILED : EXIT_OK;
+    if (unfinished.length > 0) return EXIT_FAILED;
+    // The apply did what it planned; whether the source can now use it is the question the person came with.
+    const { reportReachability } = await import('./bootstrap-reach.js');
+    const reached = await reportReachability(ctx, crossbar, accounts, spec, flags.addUser ?? []);
+    return reached ? EXIT_OK : EXIT_FAILED;
   } finally {
     access.close();
   }

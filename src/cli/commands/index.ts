@@ -194,6 +194,18 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./shortcut-list.js')).defineShortcutList,
   },
   {
+    path: ['shortcut', 'add'],
+    description: 'add a shortcut to crossbar.yaml: crossbar shortcut add /switch-to-prod production:admin',
+    usage: '[options] <name> <target>',
+    load: async () => (await import('./shortcut-edit.js')).defineShortcutAdd,
+  },
+  {
+    path: ['shortcut', 'remove'],
+    description: 'remove a shortcut from crossbar.yaml',
+    usage: '<name>',
+    load: async () => (await import('./shortcut-edit.js')).defineShortcutRemove,
+  },
+  {
     path: ['shell'],
     description:
       'an interactive shell in one account at a time: /switch-to-prod switches, commands run with its credentials',

@@ -3,6 +3,7 @@ import { CrossbarError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
 import type { CliRuntime } from '../runtime.js';
 import { EXIT_OK } from '../report-error.js';
+import { configFlag } from '../open-crossbar.js';
 
 /** `crossbar sandbox mfa-code USER`: the current TOTP of a sandbox user's virtual MFA device. */
 export interface MfaCodeFlags {
@@ -12,9 +13,16 @@ export interface MfaCodeFlags {
 
 export const DEFAULT_ENDPOINT = 'http://127.0.0.1:4566';
 
-/** `--endpoint`, else CROSSBAR_ENDPOINT, else the sandbox's default address. */
-export function resolveEndpoint(flag: string | undefined, env: Record<string, string | undefined>): string {
-  const text = flag ?? (env.CROSSBAR_ENDPOINT || undefined) ?? DEFAULT_ENDPOINT;
+/**
+ * `--endpoint`, else CROSSBAR_ENDPOINT, else the `endpoint:` of crossbar.yaml (the one `--config` or
+ * CROSSBAR_CONFIG names, as every other command finds it), else the sandbox's default address.
+ */
+export function resolveEndpoint(
+  flag: string | undefined,
+  env: Record<string, string | undefined>,
+  configured?: string,
+): string {
+  const text = flag ?? (env.CROSSBAR_ENDPOINT || undefined) ?? configured ?? DEFAULT_ENDPOINT;
   let url: URL;
   try {
     url = new URL(text);
@@ -63,6 +71,14 @@ export async function fetchMfaCode(
     );
   }
   if (response.ok && isRecord(body) && typeof body.code === 'string') return body.code;
+  if (response.status === 404 && isRecord(body) && Array.isArray(body.users)) {
+    const users = body.users.filter((u): u is string => typeof u === 'string');
+    const where = typeof body.account === 'string' ? body.account : (account ?? 'the management account');
+    throw new CrossbarError('UNKNOWN_USER', `the sandbox has no user '${user}' with an MFA device in ${where}`, {
+      hint:
+        users.length > 0 ? `users with an MFA device there: ${users.join(', ')}` : 'no user there has an MFA device',
+    });
+  }
   const message =
     isRecord(body) && typeof body.error === 'string' ? body.error : `the sandbox answered HTTP ${response.status}`;
   throw new CrossbarError('SANDBOX', message, {
@@ -70,8 +86,26 @@ export async function fetchMfaCode(
   });
 }
 
-export async function runMfaCode(ctx: CliContext, user: string, flags: MfaCodeFlags): Promise<number> {
-  const endpoint = resolveEndpoint(flags.endpoint, ctx.io.env);
+/** The endpoint of crossbar.yaml, when there is a readable one; any doubt leaves it to the default. */
+async function configuredEndpoint(ctx: CliContext, command: Command): Promise<string | undefined> {
+  try {
+    const { resolveConfigPath } = await import('../../core/config-location.js');
+    const { loadConfigFile } = await import('../../core/config/index.js');
+    return loadConfigFile(resolveConfigPath({ flag: configFlag(command), env: ctx.io.env, cwd: ctx.io.cwd })).endpoint;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function runMfaCode(
+  ctx: CliContext,
+  command: Command,
+  user: string,
+  flags: MfaCodeFlags,
+): Promise<number> {
+  const configured =
+    flags.endpoint || ctx.io.env.CROSSBAR_ENDPOINT ? undefined : await configuredEndpoint(ctx, command);
+  const endpoint = resolveEndpoint(flags.endpoint, ctx.io.env, configured);
   const code = await fetchMfaCode(endpoint, user, flags.account, ctx.signal);
   if (ctx.output === 'json' || ctx.output === 'ndjson') ctx.out(JSON.stringify({ user, code }));
   else ctx.out(code);
@@ -81,9 +115,12 @@ export async function runMfaCode(ctx: CliContext, user: string, flags: MfaCodeFl
 export function defineSandboxMfaCode(command: Command, runtime: CliRuntime): void {
   command
     .argument('<user>', 'the IAM user, e.g. alice')
-    .option('--endpoint <url>', `the sandbox (default: $CROSSBAR_ENDPOINT, else ${DEFAULT_ENDPOINT})`)
+    .option(
+      '--endpoint <url>',
+      `the sandbox (default: $CROSSBAR_ENDPOINT, else the endpoint of crossbar.yaml, else ${DEFAULT_ENDPOINT})`,
+    )
     .option('--account <id>', 'the account of the user (default: the management account)')
     .action((user: string, flags: MfaCodeFlags, command: Command) =>
-      runtime.run(command, (ctx) => runMfaCode(ctx, user, flags)),
+      runtime.run(command, (ctx) => runMfaCode(ctx, command, user, flags)),
     );
 }

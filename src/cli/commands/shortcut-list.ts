@@ -7,6 +7,7 @@ import { resolveOutputFormat, type Column } from '../render/output.js';
 import { renderOutput } from '../render/renderer.js';
 import { paintStage } from '../render/stage.js';
 import { EXIT_OK } from '../report-error.js';
+import { CrossbarError } from '../../core/errors.js';
 
 /** `crossbar shortcut list`: the named switches of seed 000 (`/switch-to-prod`), with where each one goes. */
 interface ShortcutRow {
@@ -58,5 +59,15 @@ export async function runShortcutList(ctx: CliContext, command: Command): Promis
 
 /** `shortcut list`, the default of the `shortcut` group. */
 export function defineShortcutList(command: Command, runtime: CliRuntime): void {
-  command.action((_flags: unknown, command: Command) => runtime.run(command, (ctx) => runShortcutList(ctx, command)));
+  // `shortcut frobnicate` lands here as the group's default: name the subcommands instead of commander's
+  // "too many arguments for 'list'".
+  command.argument('[words...]').action((words: string[], _flags: unknown, command: Command) =>
+    runtime.run(command, (ctx) => {
+      if (words.length > 0)
+        throw new CrossbarError('USAGE', `unknown shortcut command '${words[0] ?? ''}'`, {
+          hint: 'crossbar shortcut list | add NAME ACCOUNT[:ROLE] [--region R] | remove NAME',
+        });
+      return runShortcutList(ctx, command);
+    }),
+  );
 }

@@ -114,3 +114,63 @@ accounts:
     expect(new Set(admins.map((x) => x?.arn))).toEqual(new Set(['arn:aws:iam::323330167063:role/cpco-root-admin']));
   });
 });
+
+describe('config errors that name the real problem (issue 9 item 16)', () => {
+  const two = (second: string) =>
+    `accounts:
+  - { id: "222222222222", name: development, stage: dev }
+${second}
+`;
+
+  it('two accounts with the same id are a problem naming both lines; the virtual root (one entry per stage) is not', () => {
+    const r = parseConfig(two('  - { id: "222222222222", name: dev-copy, stage: dev }'), 'c.yaml');
+    expect(r.problems.map(formatProblem)).toEqual([
+      expect.stringMatching(
+        /^c\.yaml:3:11 accounts\[1\]\.id: account id "222222222222" of 'dev-copy' is also the id of 'development' \(accounts\[0\]\).*; the other is at line 2$/,
+      ),
+    ]);
+    expect(parseConfig(two('  - { id: "222222222222", name: root }'), 'c.yaml').problems).toEqual([]);
+    expect(parseConfig(two('  - { id: "222222222222", name: testing, stage: testing }'), 'c.yaml').problems).toEqual(
+      [],
+    );
+  });
+
+  it('a workspace naming an unknown account is a problem; selectors, globs and known names are fine', () => {
+    const text = (
+      accounts: string,
+    ) => `${two('  - { id: "444444444444", name: production, alias: prod, stage: prod }')}workspaces:
+  - { name: w, accounts: [${accounts}] }
+`;
+    expect(
+      parseConfig(text('development, prod, "!production", "stage!=prod", "dev*", all, "444444444444"'), 'c.yaml')
+        .problems,
+    ).toEqual([]);
+    expect(parseConfig(text('develpment'), 'c.yaml').problems.map(formatProblem)).toEqual([
+      expect.stringContaining("workspace 'w' names unknown account 'develpment' (did you mean 'development'?)"),
+    ]);
+    expect(parseConfig(text('"development,staging"'), 'c.yaml').problems.map((p) => p.message)).toEqual([
+      expect.stringContaining("unknown account 'staging'"),
+    ]);
+  });
+
+  it('a YAML alias bomb is a config problem at the first alias, not a crash', () => {
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x]',
+      'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]',
+      'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]',
+      'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]',
+      '',
+    ].join('\n');
+    const r = parseConfig(bomb, 'c.yaml');
+    expect(r.problems.map(formatProblem)).toEqual([
+      expect.stringMatching(/^c\.yaml:2:8 \(root\): YAML: aliases \(\*name\) expand past 100 nodes/),
+    ]);
+    // A few aliases, as people use them, are fine.
+    expect(
+      parseConfig(
+        'defaults: { regions: &r [us-east-1] }\naccounts:\n  - { id: "222222222222", name: a, regions: *r }\n',
+        'c.yaml',
+      ).problems,
+    ).toEqual([]);
+  });
+});

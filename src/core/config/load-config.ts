@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument, isNode, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { CrossbarError } from '../errors.js';
 import { configSchema, type Config } from './schema.js';
@@ -60,7 +60,15 @@ export function parseConfig(
       }),
     };
   }
-  const result = configSchema.safeParse(doc.toJS() ?? {});
+  let value: unknown;
+  try {
+    // An alias bomb (a billion laughs) expands exponentially: the yaml library stops it at MAX_ALIASES.
+    value = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (err) {
+    if (!(err instanceof ReferenceError)) throw err;
+    return { problems: [{ file, ...firstAlias(doc, counter), path: '', message: ALIAS_MESSAGE }] };
+  }
+  const result = configSchema.safeParse(value ?? {});
   if (!result.success) {
     const problems = result.error.issues.map((issue) => toProblem(doc, counter, file, issue));
     return { problems: problems.sort((a, b) => a.line - b.line || a.col - b.col) };
@@ -69,10 +77,27 @@ export function parseConfig(
     file,
     ...locate(doc, counter, p.path),
     path: pathText(p.path),
-    message: p.message,
+    message: p.other ? `${p.message}; the other is at line ${locate(doc, counter, p.other).line}` : p.message,
   }));
   if (semantic.length > 0) return { problems: semantic };
   return { config: result.data, problems: [] };
+}
+
+/** More alias expansions than any hand-written crossbar.yaml needs: past this, the file is an attack or a mistake. */
+export const MAX_ALIASES = 100;
+const ALIAS_MESSAGE = `YAML: aliases (*name) expand past ${MAX_ALIASES} nodes, as an alias bomb does: write the values out, or use fewer aliases`;
+
+function firstAlias(doc: Document, counter: LineCounter): { line: number; col: number } {
+  let at: number | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      at = node.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  if (at === undefined) return { line: 1, col: 1 };
+  const pos = counter.linePos(at);
+  return { line: pos.line, col: pos.col };
 }
 
 function toProblem(doc: Document, counter: LineCounter, file: string, issue: z.core.$ZodIssue): ConfigProblem {
@@ -110,13 +135,30 @@ function knownKeysAt(path: readonly PropertyKey[]): string[] {
   return KEYS[String(first)] ?? [];
 }
 
+interface Reference {
+  path: (string | number)[];
+  message: string;
+  /** Another place the message names (`line N` is filled in once the document is at hand). */
+  other?: (string | number)[];
+}
+
+/**
+ * A workspace's terms that name one account (no glob, no key, not `all`) must name a known one: a typo there
+ * would silently give the workspace one account less.
+ */
+function plainNames(selector: string): string[] {
+  return selector
+    .split(',')
+    .map((t) => t.trim().replace(/^!/, ''))
+    .filter((t) => t !== '' && t !== 'all' && !/[*?=:]/.test(t));
+}
+
 /** Cross-references zod cannot see: duplicate accounts, shortcuts and workspaces naming unknown accounts. */
-function checkReferences(config: Config): { path: (string | number)[]; message: string }[] {
-  const problems: { path: (string | number)[]; message: string }[] = [];
+function checkReferences(config: Config): Reference[] {
+  const problems: Reference[] = [];
   const seenNames = new Map<string, number>();
+  const seenIds = new Map<string, number[]>();
   config.accounts.forEach((a, i) => {
-    // The same id may appear twice on purpose: seed 003's single-account "virtual root" gives every
-    // stage its own name while all point at one account.
     const dupName = seenNames.get(a.name);
     if (dupName !== undefined)
       problems.push({
@@ -124,8 +166,32 @@ function checkReferences(config: Config): { path: (string | number)[]; message: 
         message: `account name '${a.name}' is already used by accounts[${dupName}]`,
       });
     seenNames.set(a.name, i);
+    // The same id may appear twice on purpose only as seed 003's single-account "virtual root": one entry per
+    // stage (a stage of its own, or none for the root itself). Two entries of one id and one stage are the same
+    // account listed twice (a copied block whose id was not changed).
+    const same = (seenIds.get(a.id) ?? []).find((j) => config.accounts[j]?.stage === a.stage);
+    const prior = same === undefined ? undefined : config.accounts[same];
+    if (prior && same !== undefined)
+      problems.push({
+        path: ['accounts', i, 'id'],
+        other: ['accounts', same, 'id'],
+        message: `account id "${a.id}" of '${a.name}' is also the id of '${prior.name}' (accounts[${same}])${a.stage ? `, both stage ${a.stage}` : ''}: list an account once, with an alias for a second name (one account serving several stages gives each entry its own stage)`,
+      });
+    seenIds.set(a.id, [...(seenIds.get(a.id) ?? []), i]);
   });
   const known = (ref: string) => config.accounts.some((a) => a.name === ref || a.id === ref || a.alias === ref);
+  const names = config.accounts.map((a) => a.name);
+  config.workspaces.forEach((w, i) => {
+    w.accounts.forEach((selector, j) => {
+      for (const name of plainNames(selector).filter((n) => !known(n))) {
+        const near = closest(name, names);
+        problems.push({
+          path: ['workspaces', i, 'accounts', j],
+          message: `workspace '${w.name}' names unknown account '${name}'${near ? ` (did you mean '${near}'?)` : ''}: use a name, id or alias from accounts, or a selector such as stage=prod`,
+        });
+      }
+    });
+  });
   config.shortcuts.forEach((s, i) => {
     if (!known(s.account))
       problems.push({
@@ -147,6 +213,10 @@ export function loadConfigFile(file: string): Config {
       cause,
     });
   }
+  if (isBlankYaml(text))
+    throw new CrossbarError('CONFIG_INVALID', `${file} is empty: it lists no accounts`, {
+      hint: 'Start with `crossbar init` (from your AWS Organization or the role profiles in ~/.aws/config), or try `crossbar demo` first',
+    });
   const parsed = parseConfig(text, file);
   if (!parsed.config) {
     throw new CrossbarError('CONFIG_INVALID', parsed.problems.map(formatProblem).join('\n'), {
@@ -154,4 +224,9 @@ export function loadConfigFile(file: string): Config {
     });
   }
   return parsed.config;
+}
+
+/** Nothing but blank lines, comments and document markers: a file that was created and never written. */
+function isBlankYaml(text: string): boolean {
+  return text.split(/\r?\n/).every((line) => /^\s*(#.*)?$/.test(line) || /^(---|\.\.\.)\s*$/.test(line));
 }

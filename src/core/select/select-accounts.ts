@@ -97,6 +97,10 @@ export function selectAccounts(registry: Registry, selector: string | undefined)
     throw new CrossbarError('USAGE', `The account selector '${selector}' is empty: it names no account`, {
       hint: 'Name the accounts (names, ids, globs, stage=prod, tag:team=x, workspace=w), or pass all for every account',
     });
+  if (registry.accounts.length === 0)
+    throw new CrossbarError('CONFIG_INVALID', 'crossbar.yaml lists no accounts: there is nothing to select', {
+      hint: 'Add accounts under `accounts:`, or write them with `crossbar init` (from your AWS Organization or ~/.aws/config)',
+    });
   const sel = selector?.trim() || 'all';
   for (const term of sel.split(',')) checkTerm(term.trim());
   const picked = registry.accounts.filter((a) => matchSelector(registry, a, sel));
