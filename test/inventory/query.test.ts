@@ -88,7 +88,7 @@ describe('crossbar query', () => {
     const out = await query(['SELECT * FROM lambda']);
     expect(out.code).toBe(2);
     expect(out.stderr).toBe(
-      "crossbar: no such table: lambda; the inventory has dynamodb_tables, ec2_instances, ec2_security_groups, ec2_volumes, ec2_vpcs, iam_roles, iam_users, lambda_functions, rds_instances, resources, s3_buckets, sync_status\nhint: Did you mean 'lambda_functions'?\n",
+      "crossbar: no such table: lambda; the inventory has dynamodb_tables, ec2_instances, ec2_security_groups, ec2_volumes, ec2_vpcs, iam_roles, iam_users, lambda_functions, rds_instances, resources, s3_buckets, sync_runs, sync_status\nhint: Did you mean 'lambda_functions'?\n",
     );
   });
 

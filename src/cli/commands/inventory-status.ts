@@ -9,15 +9,26 @@ import { resolveOutputFormat, type Column } from '../render/output.js';
 import { render, tableText } from '../render/renderer.js';
 import { paintStage } from '../render/stage.js';
 import type { CliRuntime } from '../runtime.js';
+import { EXIT_FAILED, EXIT_OK } from '../report-error.js';
+import {
+  lastRunLine,
+  needsAttention,
+  RUN_TABLE_KEYS,
+  runColumns,
+  runRecords,
+  type RunRecord,
+} from './inventory-runs.js';
 
 /**
  * `crossbar inventory status [SELECTOR] [--db FILE]`: the `sync_status` table of the inventory, one row per
  * account × region × type that a sync has read, with its age and, for a failed slice, its code and message.
- * Exit 1 when any selected slice failed, 0 otherwise, 2 for bad usage (no inventory yet, an unknown selector).
+ * A line on stderr says what became of the latest sync (`sync_runs`); `--runs` lists the recent syncs instead.
+ * Exit 1 when any selected slice failed or the latest sync did not finish, 0 otherwise, 2 for bad usage (no inventory yet, an unknown selector).
  * It reads only the database: no AWS call, and no crossbar.yaml unless a selector needs the registry.
  */
 interface StatusFlags extends FanoutFlags {
   db?: string;
+  runs?: boolean;
 }
 
 interface Slice extends SyncStatusRow {
@@ -78,9 +89,11 @@ export async function runInventoryStatus(
   selector: string | undefined,
   flags: StatusFlags,
 ): Promise<number> {
-  const { readSyncStatus } = await import('../../core/inventory/index.js');
+  const { readSyncRuns, readSyncStatus } = await import('../../core/inventory/index.js');
   const db = inventoryPath(resolveCrossbarHome(ctx.io.env, ctx.io.cwd), ctx.io.cwd, flags.db);
   const rows = readSyncStatus(db);
+  const runs = runRecords(readSyncRuns(db), Date.now());
+  if (flags.runs) return showRuns(ctx, runs);
   // A selector needs the registry; every slice in the database is shown without one.
   const selected =
     selector === undefined
@@ -113,29 +126,61 @@ export async function runInventoryStatus(
   );
   if (slices.length === 0)
     ctx.err(ctx.colors.dim(`no slice of ${selector ?? 'any account'} in ${db} yet: run crossbar inventory sync`));
+  const lastRun = lastRunLine(ctx, runs[0]);
+  if (lastRun) ctx.err(lastRun);
   return finishFanout(ctx, {
-    failed: slices.some((s) => s.status !== 'ok'),
+    failed: slices.some((s) => s.status !== 'ok') || needsAttention(runs[0]),
     text: summaryText(slices),
     interrupted: false,
   });
+}
+
+/** `--runs`: the recent syncs instead of the slices; exit 1 when the latest one did not finish. */
+function showRuns(ctx: CliContext, runs: readonly RunRecord[]): number {
+  const all = runColumns(ctx);
+  render(
+    resolveOutputFormat(ctx.output, ctx.io.stdout.isTTY),
+    { stdout: ctx.io.stdout, err: ctx.err },
+    {
+      columns: all,
+      table: (shown) =>
+        shown.length === 0
+          ? ''
+          : tableText(
+              all.filter((c) => RUN_TABLE_KEYS.has(c.key)),
+              shown,
+              { header: ctx.colors.bold },
+            ),
+    },
+    runs,
+  );
+  const lastRun = lastRunLine(ctx, runs[0]);
+  if (lastRun) ctx.err(lastRun);
+  else ctx.err(ctx.colors.dim('no sync recorded yet: run crossbar inventory sync'));
+  return needsAttention(runs[0]) ? EXIT_FAILED : EXIT_OK;
 }
 
 export function defineInventoryStatus(command: Command, runtime: CliRuntime): void {
   command
     .argument('[selector]', SELECTOR_HELP)
     .option('--db <file>', 'the inventory database (default: $CROSSBAR_HOME/inventory.db)')
+    .option('--runs', 'list the recent syncs (finished, interrupted, failed, running or killed) instead of the slices')
     .addHelpText(
       'after',
       [
         '',
         'One row per slice (account × region × type) the syncs have read: ok with its age and item count, or',
-        'failed with its code and message (a failed slice keeps the rows of its last good sync).',
+        'failed with its code and message (a failed slice keeps the rows of its last good sync). A line on stderr',
+        'says what became of the latest sync: finished, interrupted, failed, still running, or killed (started',
+        'and never finished, its process gone).',
         '',
         'Examples:',
         '  crossbar inventory status',
         '  crossbar inventory status stage=prod -o csv > status.csv',
+        '  crossbar inventory status --runs',
         '',
-        'Exit 1 when any selected slice failed, 0 when all are ok, 2 when there is no inventory yet.',
+        'Exit 1 when any selected slice failed or the latest sync did not finish, 0 when all are ok, 2 when there',
+        'is no inventory yet.',
       ].join('\n'),
     )
     .action((selector: string | undefined, flags: StatusFlags, cmd: Command) =>

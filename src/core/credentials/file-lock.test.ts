@@ -4,7 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isLockStale, withFileLock, type LockOwner } from './file-lock.js';
-import { processStartedAt } from './process-start.js';
+import { processStartedAt } from '../process-liveness.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'crossbar-lock-'));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

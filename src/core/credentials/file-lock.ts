@@ -2,7 +2,7 @@ import { linkSync, readFileSync, renameSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { createFileAtomic, errnoOf, unlinkQuietly } from './atomic-file.js';
-import { processStartedAt } from './process-start.js';
+import { isWriterGone, processStartedAt } from '../process-liveness.js';
 
 export interface FileLockOptions<T> {
   /** While another process holds the lock, look for its result (e.g. the cache entry it is writing). */
@@ -28,8 +28,6 @@ export interface LockOwner {
 }
 
 const DEFAULT_STALE_MS = 30_000;
-/** /proc start times are counted from a boot time given in whole seconds. */
-const START_TIME_SLACK_MS = 2_000;
 
 /**
  * Runs `work` while holding a lock file, so that across processes only one runs at a time. The lock appears
@@ -118,24 +116,11 @@ export function isLockStale(
 ): boolean {
   const age = nowMs - owner.startedAt;
   if (age > staleMs || age < -staleMs) return true;
-  if (owner.host !== hostname()) return false;
-  if (owner.pid === process.pid) return false;
-  if (!isAlive(owner.pid)) return true;
-  const started = startOf(owner.pid);
-  return started !== undefined && started > owner.startedAt + START_TIME_SLACK_MS;
+  return isWriterGone({ pid: owner.pid, host: owner.host, since: owner.startedAt }, startOf) === true;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return errnoOf(err) === 'EPERM';
-  }
 }
 
 /**

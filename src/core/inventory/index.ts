@@ -2,6 +2,9 @@
 export {
   InventoryStore,
   WHOLE_ACCOUNT_REGION,
+  type RunEnd,
+  type RunOutcome,
+  type RunStart,
   type SliceFailure,
   type SliceKey,
   type SliceRow,
@@ -18,4 +21,4 @@ export {
   type TargetValue,
 } from './sync-inventory.js';
 export { inventoryPath } from './inventory-path.js';
-export { readSyncStatus, type SyncStatusRow } from './sync-status.js';
+export { readSyncRuns, readSyncStatus, type SyncRunRow, type SyncStatusRow } from './sync-status.js';

@@ -61,6 +61,7 @@ describe('InventoryStore', () => {
       'rds_instances',
       'resources',
       's3_buckets',
+      'sync_runs',
       'sync_status',
     ]);
     expect(read<{ journal_mode: string }>('PRAGMA journal_mode')[0]?.journal_mode).toBe('wal');

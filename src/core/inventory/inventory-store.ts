@@ -8,9 +8,12 @@ import {
   createIndexSql,
   createTableSql,
   deleteSliceSql,
+  FINISH_RUN_SQL,
+  INSERT_RUN_SQL,
   insertSql,
   quoteIdentifier,
   resourcesViewSql,
+  SYNC_RUNS_SQL,
   SYNC_STATUS_SQL,
   UPSERT_FAILED_SQL,
   UPSERT_OK_SQL,
@@ -51,6 +54,28 @@ export interface SliceFailure {
 
 /** The region of a slice whose account's regions were never read (`--regions all` refused at the account). */
 export const WHOLE_ACCOUNT_REGION = '*';
+
+/** What `sync_runs` records when a sync starts. */
+export interface RunStart {
+  startedAt: string;
+  pid: number;
+  host: string;
+  accounts: number;
+  types: readonly string[];
+}
+
+export type RunOutcome = 'finished' | 'interrupted' | 'failed';
+
+/** What `sync_runs` records when a sync ends. */
+export interface RunEnd {
+  finishedAt: string;
+  outcome: RunOutcome;
+  slices: number;
+  ok: number;
+  failed: number;
+  resources: number;
+  error?: string | undefined;
+}
 
 interface TypeStatements {
   remove: Database.Statement;
@@ -163,6 +188,20 @@ export class InventoryStore {
     tx();
   }
 
+  /** Records that a sync started; its id completes the record with `finishRun`. */
+  beginRun(run: RunStart): number {
+    const result = this.#db
+      .prepare(INSERT_RUN_SQL)
+      .run(run.startedAt, run.pid, run.host, run.accounts, run.types.join(','));
+    return Number(result.lastInsertRowid);
+  }
+
+  finishRun(id: number, end: RunEnd): void {
+    this.#db
+      .prepare(FINISH_RUN_SQL)
+      .run(end.finishedAt, end.outcome, end.slices, end.ok, end.failed, end.resources, end.error ?? null, id);
+  }
+
   close(): void {
     if (this.#db.open) this.#db.close();
   }
@@ -172,6 +211,7 @@ export class InventoryStore {
 function migrate(db: Database.Database, types: readonly ResourceType[]): void {
   db.transaction(() => {
     db.exec(SYNC_STATUS_SQL);
+    db.exec(SYNC_RUNS_SQL);
     for (const type of types) {
       db.exec(createTableSql(type));
       for (const sql of createIndexSql(type)) db.exec(sql);

@@ -70,6 +70,33 @@ export const SYNC_STATUS_SQL = `CREATE TABLE IF NOT EXISTS sync_status (
   PRIMARY KEY (account_id, region, type)
 )`;
 
+/**
+ * One row per `inventory sync`: written when it starts (who, where, what), completed when it ends. A row that
+ * was never completed and whose process is gone is a sync that was killed (SIGKILL, OOM, a closed laptop).
+ * `outcome` is `finished` (every slice has an outcome, failed ones included), `interrupted` (Ctrl-C, SIGTERM) or
+ * `failed` (crossbar itself failed halfway); NULL while the sync runs, and forever when it was killed.
+ */
+export const SYNC_RUNS_SQL = `CREATE TABLE IF NOT EXISTS sync_runs (
+  id INTEGER PRIMARY KEY,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  outcome TEXT,
+  pid INTEGER NOT NULL,
+  host TEXT NOT NULL,
+  accounts INTEGER NOT NULL,
+  types TEXT NOT NULL,
+  slices INTEGER,
+  ok INTEGER,
+  failed INTEGER,
+  resources INTEGER,
+  error TEXT
+)`;
+
+export const INSERT_RUN_SQL = `INSERT INTO sync_runs (started_at, pid, host, accounts, types) VALUES (?, ?, ?, ?, ?)`;
+
+export const FINISH_RUN_SQL = `UPDATE sync_runs SET finished_at = ?, outcome = ?, slices = ?, ok = ?, failed = ?, resources = ?, error = ?
+WHERE id = ?`;
+
 /** Every resource of every type in one place: `SELECT type, count(*) FROM resources GROUP BY type`. */
 export function resourcesViewSql(types: readonly ResourceType[]): string[] {
   const selects = types.map(

@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../errors.js';
 import { setMaxListeners } from 'node:events';
+import { hostname } from 'node:os';
 import { callOperation, findOperation, type AwsClient } from '../aws-clients/index.js';
 import {
   classifyError,
@@ -13,7 +14,7 @@ import {
   type TargetResult,
   type WorkContext,
 } from '../fanout/index.js';
-import type { InventoryStore, SliceKey } from './inventory-store.js';
+import type { InventoryStore, RunOutcome, SliceKey } from './inventory-store.js';
 import { readSlice } from './read-slice.js';
 import type { CallAws, ResourceType } from './resource-type.js';
 import { SlicePlan, sliceContext } from './slice-plan.js';
@@ -96,6 +97,25 @@ export async function syncInventory(root: FanoutRoot, options: SyncInventoryOpti
   };
   let knownTargets = 0;
   let inFlight = 0;
+  // The run is on record before the first call: a sync that never gets to finishRun (killed) is still seen.
+  const runId = options.store.beginRun({
+    startedAt: new Date(started).toISOString(),
+    pid: process.pid,
+    host: hostname(),
+    accounts: options.accounts.length,
+    types: options.types.map((t) => t.name),
+  });
+  const finishRun = (outcome: RunOutcome, error?: string): void => {
+    options.store.finishRun(runId, {
+      finishedAt: new Date(now()).toISOString(),
+      outcome,
+      slices: report.slices,
+      ok: report.ok,
+      failed: report.failed,
+      resources: report.resources,
+      error,
+    });
+  };
 
   // Known up front unless `--regions all` discovers the targets as it goes.
   const fixedTotal = options.regions === 'all' ? undefined : plan.expectedSlices(options.accounts, 0);
@@ -224,8 +244,14 @@ export async function syncInventory(root: FanoutRoot, options: SyncInventoryOpti
     maxAttempts: options.maxAttempts,
     signal: options.signal,
   });
-  await run.done;
+  try {
+    await run.done;
+  } catch (err) {
+    finishRun('failed', err instanceof Error ? err.message : String(err));
+    throw err;
+  }
   report.elapsedMs = now() - started;
   report.interrupted = options.signal?.aborted === true;
+  finishRun(report.interrupted ? 'interrupted' : 'finished');
   return report;
 }

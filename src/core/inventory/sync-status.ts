@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { CrossbarError } from '../errors.js';
+import { isWriterGone } from '../process-liveness.js';
 
 /**
- * The `sync_status` table read back: one row per slice (account × region × type) that a sync has touched, with
+ * The `sync_status` and `sync_runs` tables read back: one row per slice (account × region × type) that a sync has touched, with
  * when it was last read, whether that worked, and if not, why. `crossbar inventory status` prints it.
  */
 export interface SyncStatusRow {
@@ -34,16 +35,89 @@ function text(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
 }
 
-/** Reads the table read-only; no inventory yet is a usage error that says how to make one. */
-export function readSyncStatus(path: string): SyncStatusRow[] {
+/** One `inventory sync` as `sync_runs` recorded it, and what became of it. */
+export interface SyncRunRow {
+  id: number;
+  /**
+   * `running`: not finished, its process is alive; `killed`: not finished and its process is gone (it never got
+   * to say how it ended); `unfinished`: not finished, started on another host, so nobody here can tell.
+   */
+  state: 'finished' | 'interrupted' | 'failed' | 'running' | 'killed' | 'unfinished';
+  startedAt: string;
+  finishedAt: string | null;
+  pid: number;
+  host: string;
+  accounts: number;
+  types: string[];
+  slices: number | null;
+  ok: number | null;
+  failed: number | null;
+  resources: number | null;
+  error: string | null;
+}
+
+function openReadonly(path: string): Database.Database {
   if (!existsSync(path))
     throw new CrossbarError('USAGE', `no inventory at ${path}`, {
       hint: 'run crossbar inventory sync first',
     });
-  const db = new Database(path, { readonly: true, fileMustExist: true });
+  return new Database(path, { readonly: true, fileMustExist: true });
+}
+
+function hasTable(db: Database.Database, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+}
+
+function count(value: unknown): number | null {
+  return typeof value === 'number' ? value : null;
+}
+
+function runState(r: Record<string, unknown>, pid: number, host: string, startedAt: string): SyncRunRow['state'] {
+  const outcome = r['outcome'];
+  if (outcome === 'finished' || outcome === 'interrupted' || outcome === 'failed') return outcome;
+  const gone = isWriterGone({ pid, host, since: Date.parse(startedAt) });
+  return gone === undefined ? 'unfinished' : gone ? 'killed' : 'running';
+}
+
+/** The most recent syncs, newest first (none for an inventory older than the `sync_runs` table). */
+export function readSyncRuns(path: string, limit = 20): SyncRunRow[] {
+  const db = openReadonly(path);
   try {
-    const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sync_status'").get();
-    if (hasTable === undefined) return [];
+    if (!hasTable(db, 'sync_runs')) return [];
+    return db
+      .prepare('SELECT * FROM sync_runs ORDER BY id DESC LIMIT ?')
+      .all(limit)
+      .filter(isRecord)
+      .map((r): SyncRunRow => {
+        const pid = Number(r['pid']);
+        const host = String(r['host']);
+        const startedAt = String(r['started_at']);
+        return {
+          id: Number(r['id']),
+          state: runState(r, pid, host, startedAt),
+          startedAt,
+          finishedAt: text(r['finished_at']),
+          pid,
+          host,
+          accounts: Number(r['accounts']),
+          types: String(r['types']).split(',').filter(Boolean),
+          slices: count(r['slices']),
+          ok: count(r['ok']),
+          failed: count(r['failed']),
+          resources: count(r['resources']),
+          error: text(r['error']),
+        };
+      });
+  } finally {
+    db.close();
+  }
+}
+
+/** Reads the table read-only; no inventory yet is a usage error that says how to make one. */
+export function readSyncStatus(path: string): SyncStatusRow[] {
+  const db = openReadonly(path);
+  try {
+    if (!hasTable(db, 'sync_status')) return [];
     return db
       .prepare(SELECT_SQL)
       .all()

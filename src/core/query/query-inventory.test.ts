@@ -102,7 +102,7 @@ describe('queryInventory', () => {
   it('an unknown table lists the tables there are, with the closest one', () => {
     const f = failure('SELECT * FROM ec2_instance');
     expect(f.message).toBe(
-      'no such table: ec2_instance; the inventory has dynamodb_tables, ec2_instances, ec2_security_groups, ec2_volumes, ec2_vpcs, iam_roles, iam_users, lambda_functions, rds_instances, resources, s3_buckets, sync_status',
+      'no such table: ec2_instance; the inventory has dynamodb_tables, ec2_instances, ec2_security_groups, ec2_volumes, ec2_vpcs, iam_roles, iam_users, lambda_functions, rds_instances, resources, s3_buckets, sync_runs, sync_status',
     );
     expect(f.hint).toBe("Did you mean 'ec2_instances'?");
   });
