@@ -1,6 +1,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { createAwsClient, type AwsClientOptions } from './create-aws-client.js';
+import { createRateLimiter, type RateLimiter } from './retry-strategy.js';
 import { resolveService, type ServiceSpec } from './services.js';
 import type { AwsClient, Middleware } from './types.js';
 
@@ -20,6 +21,8 @@ export interface PooledClientRequest {
 export interface ClientPoolOptions {
   endpoint?: string | undefined;
   maxAttempts?: number;
+  /** No new attempt of a call starts this long after its first. */
+  retryBudgetMs?: number;
   requestTimeoutMs?: number;
   /** Sockets per agent; above the fan-out's concurrency so that no call waits for a socket. */
   maxSockets?: number;
@@ -30,6 +33,12 @@ export interface ClientPoolOptions {
 export class ClientPool {
   readonly #options: ClientPoolOptions;
   readonly #clients = new Map<string, Promise<AwsClient>>();
+  /**
+   * One adaptive rate limiter per service, account and region, the scope AWS throttles: every client of the scope
+   * shares it, and it outlives the clients (which are released per target), so what one target learned about
+   * the rate paces the next. A few hundred bytes each, so they are kept for the pool's life.
+   */
+  readonly #limiters = new Map<string, RateLimiter>();
   readonly #httpAgent: HttpAgent;
   readonly #httpsAgent: HttpsAgent;
 
@@ -60,11 +69,21 @@ export class ClientPool {
     return client;
   }
 
+  /** The rate limiter of a throttling scope. */
+  limiter(service: string, accountKey: string, region: string): RateLimiter {
+    const key = [resolveService(service).name, accountKey, region].join('|');
+    let limiter = this.#limiters.get(key);
+    if (!limiter) this.#limiters.set(key, (limiter = createRateLimiter()));
+    return limiter;
+  }
+
   #create(service: ServiceSpec, request: PooledClientRequest): Promise<AwsClient> {
     return createAwsClient(service, {
       region: request.region,
       credentials: request.credentials,
       endpoint: this.#options.endpoint,
+      rateLimiter: this.limiter(service.name, request.accountKey, request.region),
+      ...(this.#options.retryBudgetMs !== undefined ? { retryBudgetMs: this.#options.retryBudgetMs } : {}),
       httpAgent: this.#httpAgent,
       httpsAgent: this.#httpsAgent,
       ...(this.#options.maxAttempts !== undefined ? { maxAttempts: this.#options.maxAttempts } : {}),

@@ -1,9 +1,10 @@
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryStrategyV2 } from '@smithy/types';
 import type { Credentials } from '../credentials/credentials.js';
 import { isAwsClient, loadService } from './load-service.js';
 import { addNonAwsAnswerCheck } from './non-aws-answer.js';
+import { createRateLimiter, createRetryStrategy, type RateLimiter } from './retry-strategy.js';
 import { resolveService, type ServiceSpec } from './services.js';
 import { knownSettings, learnSettings, pendingSettings } from './shared-settings.js';
 import type { AwsClient } from './types.js';
@@ -25,6 +26,13 @@ export interface AwsClientOptions {
   maxAttempts?: number;
   /** `adaptive` adds the SDK's client-side rate limiter to standard retries: what a fan-out wants. */
   retryMode?: 'adaptive' | 'standard';
+  /**
+   * Adaptive mode's token bucket, shared by every client that calls one throttling scope (an account's API in a
+   * region); absent, the client gets its own.
+   */
+  rateLimiter?: RateLimiter | undefined;
+  /** No new attempt of a call starts this long after its first (default 30 s). */
+  retryBudgetMs?: number;
   requestTimeoutMs?: number;
   connectionTimeoutMs?: number;
   /** Keep-alive agents shared by many clients, so that calls to one regional endpoint reuse connections. */
@@ -33,6 +41,7 @@ export interface AwsClientOptions {
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 6;
+export const DEFAULT_RETRY_BUDGET_MS = 30_000;
 
 /** What every client is given: the SDK types each of these the same way in every client's configuration. */
 export interface SdkClientConfig {
@@ -40,6 +49,8 @@ export interface SdkClientConfig {
   credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   maxAttempts: number;
   retryMode: 'adaptive' | 'standard';
+  /** The SDK's strategy for `retryMode`, with crossbar's time budget and its record of why it gave up. */
+  retryStrategy: RetryStrategyV2;
   requestHandler: {
     requestTimeout?: number;
     connectionTimeout: number;
@@ -74,11 +85,20 @@ export function clientConfig(spec: ServiceSpec, options: AwsClientOptions): SdkC
     ...(options.httpAgent ? { httpAgent: options.httpAgent } : {}),
     ...(options.httpsAgent ? { httpsAgent: options.httpsAgent } : {}),
   };
+  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const retryMode = options.retryMode ?? 'adaptive';
+  const retryStrategy = createRetryStrategy({
+    maxAttempts,
+    budgetMs: options.retryBudgetMs ?? DEFAULT_RETRY_BUDGET_MS,
+    rateLimiter: retryMode === 'adaptive' ? (options.rateLimiter ?? createRateLimiter()) : undefined,
+    service: spec.clientClass.replace(/Client$/, ''),
+  });
   return {
     region: options.region,
     credentials: sdkCredentials(options.credentials),
-    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-    retryMode: options.retryMode ?? 'adaptive',
+    maxAttempts,
+    retryMode,
+    retryStrategy,
     requestHandler,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.endpoint && spec.name === 's3' ? { forcePathStyle: true } : {}),

@@ -4,11 +4,22 @@ export {
   createSdkClient,
   clientConfig,
   DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_RETRY_BUDGET_MS,
   type AwsClientOptions,
   type SdkClientClass,
   type SdkClientConfig,
 } from './create-aws-client.js';
 export { ClientPool, type ClientPoolOptions, type PooledClientRequest } from './client-pool.js';
+export {
+  createRateLimiter,
+  createRetryStrategy,
+  describeRetries,
+  formatBudget,
+  retryReportOf,
+  type RateLimiter,
+  type RetryBudget,
+  type RetryReport,
+} from './retry-strategy.js';
 export { findOperation, operationNames, type ResolvedOperation } from './find-operation.js';
 export {
   callOperation,

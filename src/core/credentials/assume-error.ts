@@ -1,3 +1,4 @@
+import { describeRetries, retryReportOf } from '../aws-clients/retry-strategy.js';
 import { parseArn } from '../arn.js';
 import { CrossbarError } from '../errors.js';
 import { probeCallerPolicy } from './caller-policy.js';
@@ -16,6 +17,9 @@ export interface StsFailureContext {
   bySource: boolean;
 }
 
+const THROTTLED_HINT =
+  'AWS limits the STS calls of one account per second: try a lower --concurrency (e.g. --concurrency 8), or again later';
+
 /** Failures common to every STS call: no answer, bad source credentials, throttling. */
 export function stsFailure(err: unknown, ctx: StsFailureContext, what: string): CrossbarError {
   if (err instanceof CrossbarError) return err;
@@ -23,9 +27,17 @@ export function stsFailure(err: unknown, ctx: StsFailureContext, what: string): 
   const bad = ctx.bySource ? sourceCredentialsError(err, ctx.sourceLabel) : undefined;
   if (bad) return bad;
   const { name, message } = awsErrorFacts(err);
+  const retries = retryReportOf(err);
   if (/Throttl|TooManyRequests|RequestLimitExceeded/i.test(name)) {
-    return new CrossbarError('THROTTLED', `${what} was throttled by STS`, {
-      hint: 'Wait a moment and retry, or lower --concurrency',
+    return new CrossbarError(
+      'THROTTLED',
+      retries ? `${what} ${describeRetries(retries)}` : `${what} was throttled by STS`,
+      { hint: THROTTLED_HINT, cause: err },
+    );
+  }
+  if (retries) {
+    return new CrossbarError('ERROR', `${what} ${describeRetries(retries)}`, {
+      hint: `STS kept failing (${name}${message ? `: ${message}` : ''}); try again later`,
       cause: err,
     });
   }

@@ -1,3 +1,4 @@
+import { createRateLimiter, type RateLimiter } from '../aws-clients/retry-strategy.js';
 import { parseArn } from '../arn.js';
 import { CrossbarError } from '../errors.js';
 import type { Registry, RegistryAccount, RegistryRole } from '../config/registry.js';
@@ -64,6 +65,15 @@ interface ResolvedSource {
 }
 
 const MFA_LOCK_STALE_MS = 120_000;
+const SOURCE_SCOPE = 'source';
+
+function accountOf(arn: string): string {
+  try {
+    return parseArn(arn).accountId;
+  } catch {
+    return arn;
+  }
+}
 
 /**
  * Gets credentials for a target, owning the encrypted on-disk cache: one MFA session reused by every MFA role,
@@ -220,10 +230,26 @@ export class CredentialEngine {
    */
   readonly #stsClients = new WeakMap<Credentials, ReturnType<StsClientFactory>>();
 
-  async #withSts<T>(credentials: Credentials, call: (sts: ReturnType<StsClientFactory>) => Promise<T>): Promise<T> {
+  /**
+   * One adaptive rate limiter per calling account, the scope AWS throttles STS by: `source` for the source
+   * identity and its MFA session (a cold fan-out's every AssumeRole), the account id for a hop of a role chain.
+   */
+  readonly #stsLimiters = new Map<string, RateLimiter>();
+
+  async #withSts<T>(
+    credentials: Credentials,
+    scope: string,
+    call: (sts: ReturnType<StsClientFactory>) => Promise<T>,
+  ): Promise<T> {
     let sts = this.#stsClients.get(credentials);
     if (!sts) {
-      sts = this.#sts(credentials, { region: this.#region, ...(this.#endpoint ? { endpoint: this.#endpoint } : {}) });
+      let rateLimiter = this.#stsLimiters.get(scope);
+      if (!rateLimiter) this.#stsLimiters.set(scope, (rateLimiter = createRateLimiter()));
+      sts = this.#sts(credentials, {
+        region: this.#region,
+        rateLimiter,
+        ...(this.#endpoint ? { endpoint: this.#endpoint } : {}),
+      });
       this.#stsClients.set(credentials, sts);
     }
     return call(sts);
@@ -236,7 +262,7 @@ export class CredentialEngine {
     if (this.#resolvedSource) return this.#resolvedSource;
     const resolving = (async () => {
       const credentials = await this.#source.provider();
-      const caller = await this.#withSts(credentials, getCallerIdentity).catch((err: unknown) => {
+      const caller = await this.#withSts(credentials, SOURCE_SCOPE, getCallerIdentity).catch((err: unknown) => {
         throw stsFailure(err, this.#failureContext(true), `GetCallerIdentity of ${this.#source.label}`);
       });
       const name = sanitizeSessionName(this.#options.registry.config.source.identity ?? identityFromArn(caller.arn));
@@ -267,7 +293,7 @@ export class CredentialEngine {
     return this.#cachedOrFetch(name, MFA_LOCK_STALE_MS, async () => {
       const code = await this.#mfaCode(serial, options);
       const durationSeconds = this.#options.mfaSessionSeconds ?? 43_200;
-      return this.#withSts(source.credentials, (sts) => getMfaSession(sts, { serial, code, durationSeconds })).catch(
+      return this.#withSts(source.credentials, SOURCE_SCOPE, (sts) => getMfaSession(sts, { serial, code, durationSeconds })).catch(
         (err: unknown) => {
           throw stsFailure(err, this.#failureContext(true), `GetSessionToken with ${serial}`);
         },
@@ -315,6 +341,7 @@ export class CredentialEngine {
         attempt,
         source,
         index === 0 && caller === source.credentials,
+        index === 0 ? SOURCE_SCOPE : accountOf(callerArn),
       );
       caller = assumed.credentials;
       callerArn = assumed.arn;
@@ -330,9 +357,10 @@ export class CredentialEngine {
     attempt: AssumeRoleAttempt,
     source: ResolvedSource,
     bySource: boolean,
+    scope: string,
   ): Promise<AssumedRole> {
     try {
-      return await this.#withSts(caller, (sts) => assumeRole(sts, request));
+      return await this.#withSts(caller, scope, (sts) => assumeRole(sts, request));
     } catch (err) {
       throw await assumeRoleFailure(
         err,

@@ -1,5 +1,6 @@
 import { STSClient } from '@aws-sdk/client-sts';
 import { createSdkClient } from '../aws-clients/create-aws-client.js';
+import type { RateLimiter, RetryBudget } from '../aws-clients/retry-strategy.js';
 import type { Credentials } from './credentials.js';
 
 export interface StsClientOptions {
@@ -8,6 +9,10 @@ export interface StsClientOptions {
   endpoint?: string;
   /** SDK attempts per call; the SDK's own retry strategy does the retrying. */
   maxAttempts?: number;
+  /** No new attempt of a call starts this long after its first. */
+  retryBudgetMs?: number;
+  /** The token bucket of the caller's account: every STS client of one caller shares it. */
+  rateLimiter?: RateLimiter | undefined;
   /** A dead endpoint must fail fast rather than hang a credential-process call. */
   connectionTimeoutMs?: number;
   requestTimeoutMs?: number;
@@ -17,17 +22,26 @@ export interface StsClientOptions {
 export type StsClientFactory = (credentials: Credentials, options: StsClientOptions) => STSClient;
 
 /**
+ * The credential path's retry budget. AWS throttles STS per calling account, and a cold fan-out sends every
+ * AssumeRole from the one source account, so throttling there is the rule rather than the exception: the calls
+ * are paced by the shared adaptive rate limiter, and each may be retried (backoff with full jitter, 1 s base
+ * for throttles) up to 8 attempts within 30 s, which leaves room inside a fan-out target's 60 s timeout.
+ */
+export const STS_RETRY_BUDGET: RetryBudget = { maxAttempts: 8, budgetMs: 30_000 };
+
+/**
  * An STS client for one set of credentials, from the one client factory (its endpoint kept, its settings looked
- * up once per process). The credential path keeps its own figures: few attempts, in standard mode (an AssumeRole
- * is one call, not a fan-out to pace), and short timeouts.
+ * up once per process), in adaptive mode with the credential path's budget and short connection timeouts.
  */
 export const stsClientFor: StsClientFactory = (credentials, options) =>
   createSdkClient(STSClient, 'sts', {
     region: options.region,
     credentials,
     endpoint: options.endpoint,
-    maxAttempts: options.maxAttempts ?? 3,
-    retryMode: 'standard',
+    maxAttempts: options.maxAttempts ?? STS_RETRY_BUDGET.maxAttempts,
+    retryBudgetMs: options.retryBudgetMs ?? STS_RETRY_BUDGET.budgetMs,
+    retryMode: 'adaptive',
+    ...(options.rateLimiter ? { rateLimiter: options.rateLimiter } : {}),
     connectionTimeoutMs: options.connectionTimeoutMs ?? 3_000,
     requestTimeoutMs: options.requestTimeoutMs ?? 15_000,
   });

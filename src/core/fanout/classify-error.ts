@@ -1,3 +1,4 @@
+import { describeRetries, retryReportOf } from '../aws-clients/retry-strategy.js';
 import { RoleDenialError } from '../credentials/explain-denial.js';
 import { awsErrorFacts } from '../credentials/sts-errors.js';
 import { isCrossbarError, type CrossbarError, type ErrorCode } from '../errors.js';
@@ -160,6 +161,20 @@ export function classifyError(err: unknown, context: { regionDisabled?: boolean 
     };
   }
   const code = codeOfAws(facts.name, facts.status);
+  const retries = retryReportOf(err);
+  if (retries) {
+    // The SDK retried to the end of its budget: say so, with AWS's own words beside.
+    return {
+      code,
+      message: describeRetries(retries),
+      ...(facts.name !== 'Error' ? { awsCode: facts.name, awsMessage: facts.message } : {}),
+      hint:
+        code === 'THROTTLED'
+          ? 'AWS limits the calls of one account per second: try a lower --concurrency or --per-account, or again later'
+          : 'AWS kept failing for this target: try again later',
+      cause: err,
+    };
+  }
   return {
     code,
     message: facts.message || facts.name,

@@ -1,4 +1,10 @@
-import { callOperation, ClientPool, findOperation, type Middleware } from '../aws-clients/index.js';
+import {
+  callOperation,
+  ClientPool,
+  DEFAULT_RETRY_BUDGET_MS,
+  findOperation,
+  type Middleware,
+} from '../aws-clients/index.js';
 import type { Credentials } from '../credentials/credentials.js';
 import { CrossbarError } from '../errors.js';
 import { abortable, withTimeout } from './abortable.js';
@@ -87,6 +93,8 @@ export class FanoutEngine<T> {
       maxSockets: Math.max(64, this.#concurrency * 4),
       // No single request outlives its target: an abandoned one must not hold a socket forever.
       requestTimeoutMs: this.#timeoutMs,
+      // A call gives up retrying well inside its target's timeout, so that the target says why.
+      retryBudgetMs: Math.min(DEFAULT_RETRY_BUDGET_MS, this.#timeoutMs / 2),
       ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
       middleware: (r) => limitCalls(limiter, `${r.accountKey}|${r.region}|${r.service}`),
     });

@@ -1,0 +1,176 @@
+import { DefaultRateLimiter, MAXIMUM_RETRY_DELAY, Retry, StandardRetryStrategy } from '@smithy/core/retry';
+import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from '@smithy/types';
+
+/**
+ * The SDK's adaptive retry mode, assembled from the SDK's own parts (its standard strategy decides what is
+ * retryable and keeps the retry quota; its CUBIC rate limiter paces the calls; the backoff is its formula,
+ * exponential with full jitter), with two things added:
+ * - a time budget beside the attempts: no attempt starts once `budgetMs` has passed since the first, and no
+ *   backoff sleeps past it, so a fault that persists ends in a clear failure rather than in the target's timeout;
+ * - a record of why the SDK gave up (attempts, time or quota; how many answers were throttles and which 5xx),
+ *   kept beside the error so that the message can say "throttled by STS 8 times over 21 s; gave up".
+ * The rate limiter is passed in, so that every client calling one throttling scope (an account's STS, an
+ * account's EC2 in a region) shares one token bucket: a fan-out makes one client per target, and a bucket per
+ * client would never learn the rate.
+ */
+export interface RetryBudget {
+  /** Attempts per call, the first included. */
+  maxAttempts: number;
+  /** No new attempt after this long since the first one started. */
+  budgetMs: number;
+}
+
+/** What the retries of one call saw before the SDK gave up. */
+export interface RetryReport {
+  attempts: number;
+  throttles: number;
+  /** AWS's error codes of the other retryable failures (5xx, timeouts), in order. */
+  errors: string[];
+  elapsedMs: number;
+  gaveUp: 'attempts' | 'time' | 'quota';
+  budget: RetryBudget;
+  /** The service as AWS names it (`STS`, `EC2`), when the strategy was told. */
+  service?: string | undefined;
+}
+
+/** The rate limiter of one throttling scope, shared by the clients that call it. */
+export type RateLimiter = DefaultRateLimiter;
+
+export function createRateLimiter(): RateLimiter {
+  return new DefaultRateLimiter();
+}
+
+const reports = new WeakMap<object, RetryReport>();
+
+/** Why the retries of the call that threw `err` stopped, when they stopped for a budget (not a 4xx). */
+export function retryReportOf(err: unknown): RetryReport | undefined {
+  return typeof err === 'object' && err !== null ? reports.get(err) : undefined;
+}
+
+interface CallLog {
+  started: number;
+  throttles: number;
+  errors: string[];
+}
+
+export interface RetryStrategyOptions extends RetryBudget {
+  /** Adaptive mode's token bucket; absent: standard retries without client-side rate limiting. */
+  rateLimiter?: RateLimiter | undefined;
+  /** Names the service in messages (`STS`, `EC2`). */
+  service?: string | undefined;
+  now?: () => number;
+  random?: () => number;
+}
+
+/**
+ * A refused connection or an unknown host is not a busy service: a few attempts tell a blip from a dead endpoint
+ * (the sandbox not running), and more would only make `credential-process` slow to say so.
+ */
+const MAX_UNANSWERED_ATTEMPTS = 3;
+
+/** Whether the failed attempt got an HTTP answer at all. */
+function answered(info: RetryErrorInfo): boolean {
+  return info.error?.$metadata?.httpStatusCode !== undefined;
+}
+
+function errorName(info: RetryErrorInfo): string {
+  const name = info.error?.name;
+  return typeof name === 'string' && name !== '' ? name : info.errorType;
+}
+
+/** The SDK's backoff is computed here (below), so the SDK's own strategy is given one that never waits. */
+const NO_BACKOFF = { computeNextBackoffDelay: () => 0, setDelayBase: () => {} };
+
+export function createRetryStrategy(options: RetryStrategyOptions): RetryStrategyV2 {
+  const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
+  const budget: RetryBudget = { maxAttempts: options.maxAttempts, budgetMs: options.budgetMs };
+  const limiter = options.rateLimiter;
+  // Attempts, the retry quota and what is retryable: the SDK's standard strategy decides.
+  const sdk: RetryStrategyV2 = new StandardRetryStrategy({ maxAttempts: options.maxAttempts, backoff: NO_BACKOFF });
+  const calls = new WeakMap<RetryToken, CallLog>();
+
+  const giveUp = (info: RetryErrorInfo, log: CallLog, attempts: number, gaveUp: RetryReport['gaveUp']): void => {
+    if (info.error)
+      reports.set(info.error, {
+        attempts,
+        throttles: log.throttles,
+        errors: log.errors,
+        elapsedMs: now() - log.started,
+        gaveUp,
+        budget,
+        service: options.service,
+      });
+  };
+
+  return {
+    async acquireInitialRetryToken(scope: string): Promise<RetryToken> {
+      const token = await sdk.acquireInitialRetryToken(scope);
+      await limiter?.getSendToken();
+      // The budget starts with the first attempt, not while the call waited its turn in the rate limiter.
+      calls.set(token, { started: now(), throttles: 0, errors: [] });
+      return token;
+    },
+
+    async refreshRetryTokenForRetry(token: RetryToken, info: RetryErrorInfo): Promise<RetryToken> {
+      // The limiter learns from every answer, as in the SDK's adaptive strategy.
+      limiter?.updateClientSendingRate(info);
+      const log = calls.get(token) ?? { started: now(), throttles: 0, errors: [] };
+      const retryable = info.errorType === 'THROTTLING' || info.errorType === 'TRANSIENT';
+      if (info.errorType === 'THROTTLING') log.throttles += 1;
+      else if (retryable) log.errors.push(errorName(info));
+      const attempts = token.getRetryCount() + 1;
+      const left = options.budgetMs - (now() - log.started);
+      const unanswered = retryable && attempts >= MAX_UNANSWERED_ATTEMPTS && !answered(info);
+      if (retryable && (unanswered || left <= 0)) {
+        giveUp(info, log, attempts, unanswered ? 'attempts' : 'time');
+        throw new Error('No retry token available: the retry budget is spent');
+      }
+      let next: RetryToken;
+      try {
+        next = await sdk.refreshRetryTokenForRetry(token, info);
+      } catch (err) {
+        if (retryable) giveUp(info, log, attempts, attempts >= options.maxAttempts ? 'attempts' : 'quota');
+        throw err;
+      }
+      // The SDK's backoff: exponential with full jitter, from 1 s for throttles (50 ms otherwise), at most 20 s,
+      // and never past the budget, so that a call that gives up does so on time.
+      const base = info.errorType === 'THROTTLING' ? Retry.throttlingDelay() : Retry.delay();
+      const ceiling = Math.min(base * 2 ** token.getRetryCount(), MAXIMUM_RETRY_DELAY, Math.max(0, left));
+      const delay = Math.floor(random() * ceiling);
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+      await limiter?.getSendToken();
+      calls.set(next, log);
+      return next;
+    },
+
+    recordSuccess(token: RetryToken): void {
+      limiter?.updateClientSendingRate({});
+      sdk.recordSuccess(token);
+    },
+  };
+}
+
+/** "8 attempts or 30 s", for messages. */
+export function formatBudget(budget: RetryBudget): string {
+  return `${budget.maxAttempts} attempts or ${Math.round(budget.budgetMs / 1000)} s`;
+}
+
+/**
+ * What the retries of a failed call came to, for a message: "throttled by STS 8 times over 21 s; gave up (retry
+ * budget: 8 attempts or 30 s)" or "failed 6 times (InternalError ×6) over 3 s; …".
+ */
+export function describeRetries(report: RetryReport): string {
+  const who = `by ${report.service ?? 'AWS'}`;
+  const seconds = `${Math.max(1, Math.round(report.elapsedMs / 1000))} s`;
+  const why =
+    report.gaveUp === 'quota'
+      ? `gave up (the client's retry quota is spent: AWS kept failing)`
+      : `gave up (retry budget: ${formatBudget(report.budget)})`;
+  if (report.errors.length === 0) return `throttled ${who} ${report.throttles} times over ${seconds}; ${why}`;
+  const counts = new Map<string, number>();
+  for (const e of report.errors) counts.set(e, (counts.get(e) ?? 0) + 1);
+  const list = [...counts].map(([name, n]) => `${name} ×${n}`).join(', ');
+  const throttled = report.throttles > 0 ? `, throttled ×${report.throttles}` : '';
+  return `failed ${report.attempts} times (${list}${throttled}) over ${seconds}; ${why}`;
+}
