@@ -1,0 +1,85 @@
+import type { RetryErrorInfo, RetryErrorType } from '@smithy/types';
+import { describe, expect, it } from 'vitest';
+import { createRetryStrategy, describeRetries, retryReportOf, type RetryReport } from './retry-strategy.js';
+
+/** An SDK error as the retry middleware hands it over: a name and, when AWS answered, an HTTP status. */
+class FakeSdkError extends Error {
+  declare cause?: Error;
+  $metadata: { httpStatusCode?: number } = {};
+}
+
+function failure(name: string, errorType: RetryErrorType, status?: number, code?: string): RetryErrorInfo {
+  const error = new FakeSdkError(name);
+  error.name = name;
+  if (status !== undefined) error.$metadata = { httpStatusCode: status };
+  if (code !== undefined) Object.assign(error, { code });
+  return { error, errorType };
+}
+
+/** Drives one call through the strategy as the SDK's retry middleware does, until it succeeds or gives up. */
+async function drive(
+  options: { maxAttempts: number; budgetMs: number },
+  answers: RetryErrorInfo[],
+  clock = { t: 0, perAttemptMs: 0 },
+): Promise<{ attempts: number; report: RetryReport | undefined }> {
+  const strategy = createRetryStrategy({ ...options, now: () => clock.t, random: () => 0, service: 'STS' });
+  let token = await strategy.acquireInitialRetryToken('');
+  let attempts = 0;
+  for (const answer of answers) {
+    attempts += 1;
+    clock.t += clock.perAttemptMs;
+    try {
+      token = await strategy.refreshRetryTokenForRetry(token, answer);
+    } catch {
+      return { attempts, report: retryReportOf(answer.error) };
+    }
+  }
+  strategy.recordSuccess(token);
+  return { attempts: attempts + 1, report: undefined };
+}
+
+const throttle = () => failure('Throttling', 'THROTTLING', 400);
+const unavailable = () => failure('ServiceUnavailable', 'TRANSIENT', 503);
+
+describe('the retry strategy of every SDK client', () => {
+  it('retries throttling and 5xx until an attempt succeeds, within the budget', async () => {
+    const r = await drive({ maxAttempts: 8, budgetMs: 30_000 }, [throttle(), unavailable(), throttle(), throttle()]);
+    expect(r).toEqual({ attempts: 5, report: undefined });
+  });
+
+  it('denied twin: a throttle that persists gives up after the attempts, and says how often and how long', async () => {
+    const answers = Array.from({ length: 20 }, throttle);
+    const r = await drive({ maxAttempts: 8, budgetMs: 30_000 }, answers, { t: 0, perAttemptMs: 2_500 });
+    expect(r.attempts).toBe(8);
+    expect(r.report).toMatchObject({ attempts: 8, throttles: 8, errors: [], gaveUp: 'attempts', elapsedMs: 20_000 });
+    expect(describeRetries(r.report as RetryReport)).toBe(
+      'throttled by STS 8 times over 20 s; gave up (retry budget: 8 attempts or 30 s)',
+    );
+  });
+
+  it('gives up when the time budget is spent, before the attempts are', async () => {
+    const answers = Array.from({ length: 20 }, unavailable);
+    const r = await drive({ maxAttempts: 8, budgetMs: 10_000 }, answers, { t: 0, perAttemptMs: 4_000 });
+    expect(r.attempts).toBe(3);
+    expect(r.report).toMatchObject({
+      attempts: 3,
+      gaveUp: 'time',
+      errors: Array.from({ length: 3 }, () => 'ServiceUnavailable'),
+    });
+    expect(describeRetries(r.report as RetryReport)).toBe(
+      'failed 3 times (ServiceUnavailable ×3) over 12 s; gave up (retry budget: 8 attempts or 10 s)',
+    );
+  });
+
+  it('a refused connection is tried 3 times, not the whole budget', async () => {
+    const refused = () => failure('Error', 'TRANSIENT', undefined, 'ECONNREFUSED');
+    const r = await drive({ maxAttempts: 8, budgetMs: 30_000 }, Array.from({ length: 8 }, refused));
+    expect(r.attempts).toBe(3);
+    expect(r.report).toMatchObject({ gaveUp: 'attempts', attempts: 3 });
+  });
+
+  it('a 4xx is not retried and carries no retry report: it is an answer, not a fault', async () => {
+    const r = await drive({ maxAttempts: 8, budgetMs: 30_000 }, [failure('AccessDenied', 'CLIENT_ERROR', 403)]);
+    expect(r).toEqual({ attempts: 1, report: undefined });
+  });
+});
