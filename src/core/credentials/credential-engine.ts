@@ -293,11 +293,11 @@ export class CredentialEngine {
     return this.#cachedOrFetch(name, MFA_LOCK_STALE_MS, async () => {
       const code = await this.#mfaCode(serial, options);
       const durationSeconds = this.#options.mfaSessionSeconds ?? 43_200;
-      return this.#withSts(source.credentials, SOURCE_SCOPE, (sts) => getMfaSession(sts, { serial, code, durationSeconds })).catch(
-        (err: unknown) => {
-          throw stsFailure(err, this.#failureContext(true), `GetSessionToken with ${serial}`);
-        },
-      );
+      return this.#withSts(source.credentials, SOURCE_SCOPE, (sts) =>
+        getMfaSession(sts, { serial, code, durationSeconds }),
+      ).catch((err: unknown) => {
+        throw stsFailure(err, this.#failureContext(true), `GetSessionToken with ${serial}`);
+      });
     });
   }
 
