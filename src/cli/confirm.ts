@@ -2,7 +2,7 @@ import type { RegistryAccount, RegistryRole } from '../core/config/index.js';
 import { CrossbarError } from '../core/errors.js';
 import { activeUnlock, recordGuardrailEvent } from '../core/unlocks.js';
 import type { CliIo } from './context.js';
-import { anyTerminalAsk, type AskLine } from './prompt.js';
+import { anyTerminalAsk, canPrompt, terminalAsk, type AskLine } from './prompt.js';
 
 /**
  * The guardrail of a role marked `confirm: true` (production admin): before `exec`, `env`, `shell`, `console`,
@@ -61,4 +61,61 @@ export async function confirmTarget(
     throw new CrossbarError('USAGE', `'${answer}' is not '${account.name}': nothing was run`);
   }
   record('confirmed');
+}
+
+/** What `run --allow-writes` is about to send, for the confirmation. */
+export interface WritePlan {
+  /** `iam CreateUser`. */
+  operation: string;
+  parameters: unknown;
+  accounts: readonly { account: RegistryAccount; role: RegistryRole }[];
+  /** `in us-east-1, eu-west-1`, `once per account (global)`. */
+  where: string;
+}
+
+export interface WriteConfirmOptions {
+  yes?: boolean | undefined;
+  ask?: AskLine | undefined;
+  signal?: AbortSignal | undefined;
+  /** Called once per account with the decision, for the trail. */
+  record?: ((event: 'write-confirmed' | 'write-refused', target: WritePlan['accounts'][number]) => void) | undefined;
+}
+
+/**
+ * The confirmation of a write `run` sends with --allow-writes: the operation, its parameters and every account
+ * (with its stage and role) on stderr, then `yes` typed on the terminal. `--yes` stands for it; without a
+ * terminal and without `--yes` nothing is sent (usage error, exit 2).
+ */
+export async function confirmWrite(io: CliIo, plan: WritePlan, options: WriteConfirmOptions = {}): Promise<void> {
+  const record = (event: 'write-confirmed' | 'write-refused') => {
+    for (const a of plan.accounts) options.record?.(event, a);
+  };
+  const count = `${plan.accounts.length} account${plan.accounts.length === 1 ? '' : 's'}`;
+  const what = `${plan.operation} ${JSON.stringify(plan.parameters ?? {})}`;
+  if (options.yes) {
+    record('write-confirmed');
+    return;
+  }
+  const ask = options.ask ?? (canPrompt(io) ? terminalAsk(io, options.signal) : undefined);
+  if (!ask) {
+    record('write-refused');
+    throw new CrossbarError(
+      'USAGE',
+      `run --allow-writes would send ${what} to ${count} and there is no terminal to confirm on: nothing was sent`,
+      { hint: 'add --yes to send it without asking' },
+    );
+  }
+  const lines = plan.accounts.map(({ account, role }) => {
+    const stage = account.stage ? `, ${account.stage}` : '';
+    return `  ${account.name} (${account.id}${stage}) as ${role.key}`;
+  });
+  io.stderr.write(
+    `This may change things. run would send\n  ${what}\nto ${count}, ${plan.where}:\n${lines.join('\n')}\n`,
+  );
+  const answer = await ask('Type yes to send it: ');
+  if (answer !== 'yes') {
+    record('write-refused');
+    throw new CrossbarError('USAGE', `'${answer}' is not 'yes': nothing was sent`);
+  }
+  record('write-confirmed');
 }

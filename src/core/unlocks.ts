@@ -64,9 +64,13 @@ function writeUnlocks(home: string, unlocks: readonly Unlock[], now: number): vo
   writeFileAtomic(unlocksPath(home), `${JSON.stringify({ v: 1, unlocks: live }, null, 2)}\n`);
 }
 
-/** One line of `guardrails.jsonl`: what was unlocked, locked or used, by whom, when. No secret. */
+/**
+ * One line of `guardrails.jsonl`: what was unlocked, locked or used, by whom, when; and every write `run` was
+ * allowed to send (`write-confirmed`, `write-refused`, then `write` per target with its outcome). No secret:
+ * a write names its parameters, never their values.
+ */
 export interface GuardrailEvent {
-  event: 'unlock' | 'lock' | 'use-unlock' | 'confirmed' | 'refused';
+  event: 'unlock' | 'lock' | 'use-unlock' | 'confirmed' | 'refused' | 'write-confirmed' | 'write-refused' | 'write';
   label: string;
   accountId: string;
   roleArn: string;
@@ -74,6 +78,11 @@ export interface GuardrailEvent {
   until?: number;
   /** The command that used the role (credential-process, exec, …). */
   command?: string;
+  /** A write: `iam CreateUser`, the names of its parameters, where it went and how it ended (`ok` or a code). */
+  operation?: string;
+  parameters?: string[];
+  region?: string;
+  outcome?: string;
 }
 
 export function recordGuardrailEvent(home: string, event: GuardrailEvent, now: number): void {

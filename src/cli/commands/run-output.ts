@@ -65,8 +65,15 @@ export function summarizeValue(value: unknown): string {
   return clip(scalars.map(([k, v]) => `${k}=${String(v)}`).join(' ') || JSON.stringify(value));
 }
 
+/** `global` for a global operation's one target per account (called in the partition's global region). */
 function regionOf(r: RunRow): string {
+  if (r.target.global) return 'global';
   return r.target.region === ALL_REGIONS ? 'all' : r.target.region;
+}
+
+/** The table's region: `global (us-east-1)` says both that it covers the account and where it was asked. */
+function regionCell(r: RunRow): string {
+  return r.target.global ? `global (${r.target.region})` : regionOf(r);
 }
 
 /** The machine record of one result: what JSON, NDJSON and CSV carry. */
@@ -77,6 +84,7 @@ export function resultRecord(r: RunRow): Record<string, unknown> {
     name: account.name,
     stage: account.stage ?? null,
     region: regionOf(r),
+    ...(r.target.global ? { calledIn: r.target.region } : {}),
     role: role.key,
     status: r.ok ? 'ok' : r.error.code,
     ms: r.ms,
@@ -110,7 +118,7 @@ function tableColumns(ctx: CliContext): Column<RunRow>[] {
       value: (r) => r.target.account.stage ?? null,
       cell: (r) => paint(r, r.target.account.stage ?? ''),
     },
-    { key: 'region', header: 'REGION', value: regionOf },
+    { key: 'region', header: 'REGION', value: regionCell },
     {
       key: 'status',
       header: 'STATUS',

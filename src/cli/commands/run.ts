@@ -1,5 +1,12 @@
 import type { Command } from 'commander';
-import { callOperation, findOperation, parseJsonInput, validateInput } from '../../core/aws-clients/index.js';
+import {
+  callOperation,
+  findOperation,
+  isGlobalOperation,
+  operationAccess,
+  parseJsonInput,
+  validateInput,
+} from '../../core/aws-clients/index.js';
 import { CrossbarError } from '../../core/errors.js';
 import { activeUnlock, recordGuardrailEvent } from '../../core/unlocks.js';
 import {
@@ -9,6 +16,7 @@ import {
   type FanoutTarget,
   type WorkContext,
 } from '../../core/fanout/index.js';
+import { confirmWrite } from '../confirm.js';
 import type { CliContext } from '../context.js';
 import {
   addFanoutFlags,
@@ -39,6 +47,7 @@ export interface RunFlags extends FanoutFlags {
   paginate: boolean;
   exec?: boolean;
   yes?: boolean;
+  allowWrites?: boolean;
 }
 
 const RUN_FLAGS: FanoutFlagSpec = {
@@ -54,10 +63,18 @@ const RUN_FLAGS: FanoutFlagSpec = {
 interface RunPlan {
   label: string;
   describe: Record<string, unknown>;
+  /** A call that may change something (not a read by the service model): sent only with --allow-writes. */
+  write?: { parameters: string[] };
+  /** Answers for the whole account: once per account, in the partition's global region. */
+  global?: boolean;
   work(target: FanoutTarget, ctx: WorkContext): Promise<unknown>;
 }
 
-async function operationPlan(words: readonly string[], paginate: boolean): Promise<RunPlan> {
+/**
+ * `run` is read-only unless told otherwise: an operation the service model does not show to be a read is refused
+ * (exit 2, before any AWS call) without --allow-writes.
+ */
+async function operationPlan(words: readonly string[], paginate: boolean, allowWrites: boolean): Promise<RunPlan> {
   const [service, operation, json, ...extra] = words;
   if (service === undefined || operation === undefined) {
     throw new CrossbarError('USAGE', 'run needs SERVICE OPERATION after --', {
@@ -70,9 +87,25 @@ async function operationPlan(words: readonly string[], paginate: boolean): Promi
     });
   const op = await findOperation(service, operation);
   const input = validateInput(op, parseJsonInput(json));
+  const label = `${op.service.name} ${op.name}`;
+  const access = operationAccess(op);
+  if (!access.read && !allowWrites)
+    throw new CrossbarError('USAGE', `${label} may change things (${access.why}); run is read-only: nothing was sent`, {
+      hint: `pass --allow-writes to send it: crossbar asks to confirm, showing the accounts (--yes where nobody can answer)`,
+    });
+  const global = isGlobalOperation(op.service, op.name);
   return {
-    label: `${op.service.name} ${op.name}`,
-    describe: { service: op.service.name, operation: op.name, parameters: input, paginate },
+    label,
+    ...(access.read ? {} : { write: { parameters: Object.keys(input) } }),
+    ...(global ? { global } : {}),
+    describe: {
+      service: op.service.name,
+      operation: op.name,
+      parameters: input,
+      paginate,
+      access: access.read ? 'read' : 'write',
+      ...(global ? { scope: 'global' } : {}),
+    },
     work: async (_target, ctx) =>
       callOperation(await ctx.client(op.service.name), op, input, { paginate, signal: ctx.signal }),
   };
@@ -93,6 +126,18 @@ function execPlan(ctx: CliContext, words: readonly string[], endpoint: () => str
         work.credentials,
         work.signal,
       ),
+  };
+}
+
+/** What the trail records of a write: the account, the role, the operation and the names of its parameters. */
+function writeEntry(a: FanoutAccount, operation: string, parameters: string[]) {
+  return {
+    label: `${a.account.name}:${a.role.key}`,
+    accountId: a.account.id,
+    roleArn: a.role.arn,
+    command: 'run',
+    operation,
+    parameters,
   };
 }
 
@@ -127,14 +172,35 @@ export async function runRun(
   // Everything that can be checked without AWS is checked before the first call.
   // The exec plan is checked now; the endpoint its commands get is known once the root is open.
   const opened: { endpoint?: string | undefined } = {};
-  const plan = flags.exec ? execPlan(ctx, words, () => opened.endpoint) : await operationPlan(words, flags.paginate);
+  const plan = flags.exec
+    ? execPlan(ctx, words, () => opened.endpoint)
+    : await operationPlan(words, flags.paginate, flags.allowWrites === true);
+  const where = plan.global
+    ? 'once each (global: it answers for the whole account)'
+    : `× ${regionText(limits.regions)}`;
+  const sendWhere = plan.global ? 'once per account (global)' : `in ${regionText(limits.regions)}`;
   const fan = await openFanout(ctx, command, selector, flags, {
     requireAccounts: false,
     check: (accounts, crossbar) => refuseUnconfirmed(accounts, flags.yes === true, crossbar.home, crossbar.now()),
     banner: ({ accounts, source }) =>
-      `run ${plan.label} on ${plural(accounts.length, 'account')} × ${regionText(limits.regions)} as ${source?.arn ?? ''}`,
+      `run ${plan.label} on ${plural(accounts.length, 'account')} ${where} as ${source?.arn ?? ''}`,
   });
   opened.endpoint = fan.crossbar.endpoint;
+  if (plan.global && limits.regions !== undefined)
+    ctx.err(ctx.colors.dim(`${plan.label} is global: one call per account; --regions does not apply`));
+  const home = fan.crossbar.home;
+  const write = plan.write;
+  if (write && fan.accounts.length > 0)
+    await confirmWrite(
+      ctx.io,
+      { operation: plan.label, parameters: plan.describe['parameters'], accounts: fan.accounts, where: sendWhere },
+      {
+        yes: flags.yes === true,
+        signal: fan.signal,
+        record: (event, a) =>
+          recordGuardrailEvent(home, { event, ...writeEntry(a, plan.label, write.parameters) }, fan.crossbar.now()),
+      },
+    );
   const format = resolveOutputFormat(ctx.output, ctx.io.stdout.isTTY);
   const results: RunRow[] = [];
   const report = runReport(plan.describe, fan.accounts);
@@ -149,11 +215,24 @@ export async function runRun(
       perApiPerRegion: FANOUT_DEFAULTS.perApiPerRegion,
       timeoutMs: limits.timeoutMs,
       signal: fan.signal,
+      global: plan.global,
       work: plan.work,
       onProgress,
     });
     for await (const result of run) {
       results.push(result);
+      // Every write sent is recorded with its outcome, target by target (no parameter values: they may be secret).
+      if (write)
+        recordGuardrailEvent(
+          home,
+          {
+            event: 'write',
+            ...writeEntry(result.target, plan.label, write.parameters),
+            region: result.target.region,
+            outcome: result.ok ? 'ok' : result.error.code,
+          },
+          fan.crossbar.now(),
+        );
       out.row(result);
     }
     await run.done;
@@ -179,7 +258,11 @@ export function defineRunCommand(command: Command, runtime: CliRuntime): void {
   addFanoutFlags(command, RUN_FLAGS)
     .option('--no-paginate', 'one request per target instead of following every page')
     .option('--exec', "run the command after -- once per target, with that target's credentials in AWS_* variables")
-    .option('--yes', 'go ahead with roles marked confirm: true')
+    .option(
+      '--allow-writes',
+      'send an operation that may change things (not a read by the service model), after a confirmation',
+    )
+    .option('--yes', 'go ahead without asking: roles marked confirm: true, and the confirmation of --allow-writes')
     .addHelpText(
       'after',
       [
@@ -189,6 +272,10 @@ export function defineRunCommand(command: Command, runtime: CliRuntime): void {
         `  crossbar run stage=prod --regions all -- ec2 DescribeVpcs '{"Filters":[{"Name":"is-default","Values":["false"]}]}'`,
         '  crossbar run all -o json -- s3 list-buckets',
         '  crossbar run stage!=prod --exec -- aws sts get-caller-identity',
+        '',
+        'run is read-only: an operation the service model does not show to be a read (Describe*, List*, Get*,',
+        'Search*, Lookup*, HTTP GET) needs --allow-writes, asks to confirm and is recorded in',
+        'CROSSBAR_HOME/guardrails.jsonl. Global operations (IAM, Organizations, S3 ListBuckets) run once per account.',
         '',
         'Every target (account × region) gets exactly one result: ok, or DENIED, THROTTLED, REGION_DISABLED, TIMEOUT,',
         "INVALID, NOT_FOUND, ERROR with AWS's message. Ctrl-C stops new work; what finished is printed and the rest",

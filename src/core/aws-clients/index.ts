@@ -29,6 +29,14 @@ export {
   type OperationOutput,
 } from './call-operation.js';
 export { parseJsonInput, validateInput } from './validate-input.js';
-export { resolveService, serviceNames, SERVICES, type ServiceSpec } from './services.js';
+export {
+  globalRegionOf,
+  isGlobalOperation,
+  resolveService,
+  serviceNames,
+  SERVICES,
+  type ServiceSpec,
+} from './services.js';
+export { operationAccess, READ_VERBS, type OperationAccess } from './operation-access.js';
 export { didYouMean, nearestNames, normalizeName } from './suggest.js';
 export type { AwsClient, AwsCommand, Middleware, SendOptions } from './types.js';

@@ -13,6 +13,11 @@ export interface ServiceSpec {
   aliases: readonly string[];
   /** IAM, Organizations and Cost Explorer have one endpoint; their calls are signed for us-east-1. */
   global?: boolean;
+  /**
+   * Operations of a regional service that answer the same in every region, for the whole account: S3's
+   * ListBuckets lists every bucket of the account wherever it is asked.
+   */
+  globalOperations?: readonly string[];
 }
 
 export const SERVICES: readonly ServiceSpec[] = [
@@ -26,7 +31,13 @@ export const SERVICES: readonly ServiceSpec[] = [
     global: true,
   },
   { name: 'ec2', package: '@aws-sdk/client-ec2', clientClass: 'EC2Client', aliases: [] },
-  { name: 's3', package: '@aws-sdk/client-s3', clientClass: 'S3Client', aliases: ['s3api'] },
+  {
+    name: 's3',
+    package: '@aws-sdk/client-s3',
+    clientClass: 'S3Client',
+    aliases: ['s3api'],
+    globalOperations: ['ListBuckets'],
+  },
   { name: 'lambda', package: '@aws-sdk/client-lambda', clientClass: 'LambdaClient', aliases: [] },
   { name: 'rds', package: '@aws-sdk/client-rds', clientClass: 'RDSClient', aliases: [] },
   { name: 'cloudtrail', package: '@aws-sdk/client-cloudtrail', clientClass: 'CloudTrailClient', aliases: [] },
@@ -69,4 +80,23 @@ export function resolveService(name: string): ServiceSpec {
   throw new CrossbarError('USAGE', `Unknown service '${name}'`, {
     hint: `${suggestion ? `${suggestion} ` : ''}crossbar ships clients for ${serviceNames().join(', ')}`,
   });
+}
+
+/** The region a partition's global services answer in: us-east-1 on AWS, us-gov-west-1, cn-north-1. */
+const GLOBAL_REGIONS: Readonly<Record<string, string>> = {
+  aws: 'us-east-1',
+  'aws-us-gov': 'us-gov-west-1',
+  'aws-cn': 'cn-north-1',
+};
+
+export function globalRegionOf(partition: string): string {
+  return GLOBAL_REGIONS[partition] ?? 'us-east-1';
+}
+
+/**
+ * An operation whose answer is the account's whatever the region (IAM, Organizations, Cost Explorer, S3's
+ * ListBuckets): a run calls it once per account, in the partition's global region, not once per region.
+ */
+export function isGlobalOperation(service: ServiceSpec, operation: string): boolean {
+  return service.global === true || (service.globalOperations ?? []).includes(operation);
 }

@@ -1,3 +1,5 @@
+import { globalRegionOf } from '../aws-clients/index.js';
+import { isArn, parseArn } from '../arn.js';
 import type { Credentials } from '../credentials/credentials.js';
 import type { RegionStatuses } from './regions.js';
 import type { FanoutAccount, FanoutTarget } from './types.js';
@@ -31,6 +33,8 @@ export interface AccountQueueOptions {
   accounts: readonly FanoutAccount[];
   /** Absent: each account's configured regions. */
   regions: readonly string[] | 'all' | undefined;
+  /** One target per account, in its partition's global region, whatever `regions` says. */
+  global?: boolean | undefined;
   perAccount: number;
   credentialConcurrency: number;
   /** Startable jobs to keep ready beyond the free slots. */
@@ -38,6 +42,10 @@ export interface AccountQueueOptions {
   fetchCredentials(fa: FanoutAccount): Promise<Credentials>;
   /** A fetch settled: jobs may be startable now. */
   onSettled(): void;
+}
+
+function partitionOfRole(roleArn: string): string {
+  return isArn(roleArn) ? parseArn(roleArn).partition : 'aws';
 }
 
 export class AccountQueue {
@@ -63,8 +71,9 @@ export class AccountQueue {
       seen.add(key);
       const regions = options.regions ?? fa.account.regions;
       // A target is an account in a region: a region named twice is still one target.
-      const jobs: Job[] =
-        regions === 'all'
+      const jobs: Job[] = options.global
+        ? [{ kind: 'target', target: { ...fa, region: globalRegionOf(partitionOfRole(fa.role.arn)), global: true } }]
+        : regions === 'all'
           ? [{ kind: 'expand' }]
           : [...new Set(regions)].map((region) => ({ kind: 'target', target: { ...fa, region } }));
       const entry: Entry = { key, fa, jobs, settled: false, credentials: () => this.#fetch(entry) };

@@ -101,6 +101,7 @@ export class FanoutEngine<T> {
     this.#queue = new AccountQueue({
       accounts: options.accounts,
       regions: options.regions,
+      global: options.global,
       perAccount: Math.max(1, options.perAccount ?? FANOUT_DEFAULTS.perAccount),
       credentialConcurrency: Math.max(1, options.credentialConcurrency ?? FANOUT_DEFAULTS.credentialConcurrency),
       // Enough accounts ahead that their credentials are in hand before a slot frees up for them.

@@ -51,6 +51,11 @@ export interface RunFanoutOptions<T> {
    * each account's own configured regions.
    */
   regions?: readonly string[] | 'all' | undefined;
+  /**
+   * The work answers for the whole account (a global operation: `isGlobalOperation`): one target per account in
+   * its partition's global region, whatever `regions` says.
+   */
+  global?: boolean | undefined;
   work(target: FanoutTarget, ctx: WorkContext): Promise<T>;
   /** Targets in flight at once (default 32). */
   concurrency?: number | undefined;

@@ -60,7 +60,9 @@ export interface CoverageGrid {
  * could not be read) fills every column of its row.
  */
 export function coverageGrid(results: readonly TargetResult<unknown>[]): CoverageGrid {
-  const regions = [...new Set(results.map((r) => r.target.region).filter((r) => r !== ALL_REGIONS))].sort();
+  // A global operation's target covers the account: its column is `global`, not the region it was asked in.
+  const columnOf = (r: TargetResult<unknown>) => (r.target.global ? 'global' : r.target.region);
+  const regions = [...new Set(results.map(columnOf).filter((r) => r !== ALL_REGIONS))].sort();
   const rows = new Map<string, GridRow>();
   const wholeAccount = new Map<string, GridCell>();
   for (const r of results) {
@@ -79,7 +81,7 @@ export function coverageGrid(results: readonly TargetResult<unknown>[]): Coverag
     }
     const cell: GridCell = r.ok ? { ok: true } : { ok: false, code: r.error.code };
     if (r.target.region === ALL_REGIONS) wholeAccount.set(key, cell);
-    else row.cells[r.target.region] = cell;
+    else row.cells[columnOf(r)] = cell;
   }
   for (const [key, cell] of wholeAccount) {
     const row = rows.get(key);

@@ -18,6 +18,11 @@ export const ALL_REGIONS = '*';
 
 export interface FanoutTarget extends FanoutAccount {
   region: string;
+  /**
+   * The call answers for the whole account (IAM, Organizations, S3's ListBuckets): one target per account,
+   * in `region`, the partition's global region.
+   */
+  global?: true;
 }
 
 /** Why a target failed. Plain data, so that it prints and serializes as it is; the cause is kept for --debug. */
