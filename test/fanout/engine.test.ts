@@ -45,7 +45,7 @@ accounts:
   - { id: "333333333333", name: staging, stage: staging }
   - { id: "444444444444", name: production, stage: prod, roles: { admin: { name: administrator, mfa: required } } }
   - { id: "555555555555", name: client-acme, stage: client, external_id: acme-crossbar-7f3a9c }
-  - { id: "555555555555", name: acme-without-id, stage: client }
+  - { id: "555555555555", name: acme-without-id, stage: client-no-external-id }
   - { id: "666666666666", name: outsider, stage: dev }
 `;
 }
