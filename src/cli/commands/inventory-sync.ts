@@ -29,6 +29,7 @@ import type { CliRuntime } from '../runtime.js';
 export interface InventorySyncFlags extends FanoutFlags {
   types?: string;
   db?: string;
+  includeEnvValues?: boolean;
 }
 
 const SYNC_FLAGS: FanoutFlagSpec = {
@@ -59,6 +60,12 @@ export async function runInventorySync(
       `inventory sync of ${plural(types.length, 'type')} in ${plural(accounts.length, 'account')} × ${regionText(limits.regions)} as ${source?.arn ?? ''} → ${(db = inventoryPath(crossbar.home, ctx.io.cwd, flags.db))}`,
   });
   const store = InventoryStore.open(db);
+  if (flags.includeEnvValues)
+    ctx.err(
+      ctx.colors.yellow(
+        `Lambda environment variable values (often secrets) are stored in ${db}; without --include-env-values only their keys are`,
+      ),
+    );
   const format = resolveOutputFormat(ctx.output, ctx.io.stdout.isTTY);
   const report = await withProgress(ctx, (onProgress) =>
     syncInventory(fan.crossbar, {
@@ -66,6 +73,7 @@ export async function runInventorySync(
       types,
       regions: limits.regions,
       store,
+      includeEnvValues: flags.includeEnvValues === true,
       concurrency: limits.concurrency,
       perAccount: limits.perAccount,
       timeoutMs: limits.timeoutMs,
@@ -95,7 +103,11 @@ export function defineInventorySync(command: Command, runtime: CliRuntime): void
       '--types <list>',
       'comma-separated resource types or services (ec2_instances,lambda_functions or ec2,iam); default: all',
     )
-    .option('--db <file>', 'the inventory database (default: $CROSSBAR_HOME/inventory.db)');
+    .option('--db <file>', 'the inventory database (default: $CROSSBAR_HOME/inventory.db)')
+    .option(
+      '--include-env-values',
+      'also store the values of Lambda environment variables, which often hold secrets (default: keys only)',
+    );
   addFanoutFlags(command, SYNC_FLAGS)
     .addHelpText(
       'after',
@@ -111,6 +123,9 @@ export function defineInventorySync(command: Command, runtime: CliRuntime): void
         '',
         'A slice (account × region × type) read in full replaces its rows; a failed slice keeps its old rows and is',
         'recorded in the sync_status table (the coverage grid). Exit 1 when any slice failed.',
+        '',
+        'The database is private (0600). Lambda environment variables are stored by key only (the env_keys column',
+        'and raw, with null values) unless --include-env-values asks for their values too.',
       ].join('\n'),
     )
     .action((selector: string | undefined, flags: InventorySyncFlags, cmd: Command) =>

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { CrossbarError } from '../errors.js';
@@ -104,12 +104,15 @@ export class InventoryStore {
   static open(path: string): InventoryStore {
     let db: Database.Database | undefined;
     try {
-      mkdirSync(dirname(path), { recursive: true });
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      createPrivately(path);
       db = new Database(path);
       // SQLite-only tuning: readers never block the writer; NORMAL is durable across crashes in WAL mode.
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma('busy_timeout = 10000');
+      // Deleted rows (a slice replaced) are overwritten, not left readable in free pages of the file.
+      db.pragma('secure_delete = ON');
       migrate(db, RESOURCE_TYPES);
       return new InventoryStore(path, db);
     } catch (err) {
@@ -204,6 +207,22 @@ export class InventoryStore {
 
   close(): void {
     if (this.#db.open) this.#db.close();
+  }
+}
+
+/**
+ * The inventory holds what an organization runs and where: private to its owner, like the credential cache.
+ * The file is created 0600 before SQLite opens it, and SQLite gives its -wal and -shm files the database's mode;
+ * an inventory made looser by an older crossbar (0644) is tightened, its -wal and -shm included.
+ */
+function createPrivately(path: string): void {
+  closeSync(openSync(path, 'a', 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      chmodSync(file, 0o600);
+    } catch {
+      // -wal and -shm exist only while a connection has the database open
+    }
   }
 }
 

@@ -1,6 +1,14 @@
 import { mapBounded } from '../map-bounded.js';
 import type { SliceRow } from './inventory-store.js';
-import { isItem, itemsAt, type CallAws, type Item, type ResourceType, type SliceContext } from './resource-type.js';
+import {
+  isItem,
+  itemsAt,
+  type CallAws,
+  type Item,
+  type ReadOptions,
+  type ResourceType,
+  type SliceContext,
+} from './resource-type.js';
 
 /**
  * Reads one slice: the type's list operation (every page), then its per-item calls a few at a time, and the
@@ -22,10 +30,16 @@ export function toRow(type: ResourceType, item: Item, ctx: SliceContext): SliceR
   };
 }
 
-export async function readSlice(type: ResourceType, call: CallAws, ctx: SliceContext): Promise<SliceRow[]> {
+export async function readSlice(
+  type: ResourceType,
+  call: CallAws,
+  ctx: SliceContext,
+  options: ReadOptions = {},
+): Promise<SliceRow[]> {
   const output = await call(type.service, type.operation, type.input ?? {});
   const entries = itemsAt(output, type.listMember);
   const enrich = type.enrich;
   const items = enrich ? await mapBounded(entries, ENRICH_CONCURRENCY, (entry) => enrich(entry, call, ctx)) : entries;
-  return items.filter(isItem).map((item) => toRow(type, item, ctx));
+  const redact = options.includeEnvValues ? undefined : type.redact;
+  return items.filter(isItem).map((item) => toRow(type, redact ? redact(item) : item, ctx));
 }

@@ -60,6 +60,17 @@ export interface ResourceType {
    * per-item answers, so `raw` keeps everything AWS said. Undefined drops the entry (deleted meanwhile).
    */
   enrich?(entry: unknown, call: CallAws, ctx: SliceContext): Promise<Item | undefined>;
+  /**
+   * Removes what must not be stored by default (secrets AWS hands back, such as Lambda environment values),
+   * before the row is made: from `raw` and every column alike. Skipped when the sync asks for them explicitly.
+   */
+  redact?(item: Item): Item;
+}
+
+/** What a sync stores beyond the defaults. */
+export interface ReadOptions {
+  /** Keep Lambda environment variable values (only their keys are stored otherwise). */
+  includeEnvValues?: boolean | undefined;
 }
 
 /** The region of the rows and `sync_status` of a global type's slice. */

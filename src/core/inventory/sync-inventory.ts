@@ -31,6 +31,8 @@ export interface SyncInventoryOptions {
   /** Region names or `all`; absent: each account's configured regions. */
   regions?: readonly string[] | 'all' | undefined;
   store: InventoryStore;
+  /** Store Lambda environment variable values too (secrets on real AWS); by default only their keys. */
+  includeEnvValues?: boolean | undefined;
   concurrency?: number;
   perAccount?: number;
   timeoutMs?: number;
@@ -185,7 +187,7 @@ export async function syncInventory(root: FanoutRoot, options: SyncInventoryOpti
       types.map(async (type) => {
         inFlight += 1;
         try {
-          const rows = await readSlice(type, call, sliceCtx);
+          const rows = await readSlice(type, call, sliceCtx, { includeEnvValues: options.includeEnvValues });
           if (state.closed || ctx.signal.aborted) return;
           const key = plan.sliceKey(type, target);
           options.store.replaceSlice(key, rows, new Date(now()).toISOString());

@@ -31,11 +31,26 @@ export const lambdaFunctions: ResourceType = {
     { name: 'architecture', type: 'TEXT', value: (i) => text(at(i, 'Architectures', '0')) },
     { name: 'role', type: 'TEXT', value: (i) => text(i['Role']) },
     { name: 'last_modified', type: 'TEXT', value: (i) => text(i['LastModified']) },
+    {
+      name: 'env_keys',
+      type: 'TEXT',
+      value: (i) => {
+        const variables = at(i, 'Environment', 'Variables');
+        return isItem(variables) ? JSON.stringify(Object.keys(variables).sort()) : null;
+      },
+    },
   ],
   async enrich(entry, call) {
     if (!isItem(entry)) return undefined;
     const out = await call('lambda', 'ListTags', { Resource: required(entry, 'FunctionArn') });
     return { ...entry, Tags: isItem(out['Tags']) ? out['Tags'] : {} };
+  },
+  // Environment variables hold secrets on real AWS (database passwords, API keys): keys only, values null.
+  redact(item) {
+    const environment = item['Environment'];
+    if (!isItem(environment) || !isItem(environment['Variables'])) return item;
+    const keysOnly = Object.fromEntries(Object.keys(environment['Variables']).map((k) => [k, null]));
+    return { ...item, Environment: { ...environment, Variables: keysOnly } };
   },
 };
 
