@@ -2,6 +2,7 @@ import pc from 'picocolors';
 import type { Command } from 'commander';
 import { parseOutputFormat, type OutputFormat } from './render/output.js';
 import { CrossbarError } from '../core/errors.js';
+import type { RunningProgram } from './self-command.js';
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
@@ -21,6 +22,11 @@ export interface CliIo {
    * to SIGINT and SIGTERM of the process itself.
    */
   signal?: AbortSignal;
+  /**
+   * The program running (node, its flags, the bin script), when this is a real process: `aws-config` writes it
+   * into `credential_process` when `crossbar` on PATH is not this program. Absent in-process (tests, a library).
+   */
+  program?: RunningProgram | undefined;
 }
 
 /** What every command receives: the io, the global options resolved once, and the stop signal. */

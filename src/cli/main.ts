@@ -8,6 +8,7 @@ import { EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, fromCommanderError, reportError 
 import { tryWarmCredentialProcess } from './commands/credential-process-warm.js';
 import { COMMANDS, findCommand, type CommandEntry } from './commands/index.js';
 import type { CliRuntime } from './runtime.js';
+import { runningProgram } from './self-command.js';
 
 /**
  * The crossbar CLI. `main` is the one exit point: every command returns its exit code here, every error
@@ -26,7 +27,13 @@ function packageVersion(): string {
 }
 
 export function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    program: runningProgram(),
+  };
 }
 
 /**

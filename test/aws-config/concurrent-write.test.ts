@@ -65,7 +65,7 @@ describe('crossbar aws-config --write, many at once', () => {
       );
       for (const run of runs) {
         // Other writers' profiles are stale to this crossbar.yaml, and said to be: nothing else on stderr.
-        expect(run.stderr.replace(/^stale: .*\n/gm, '')).toBe('');
+        expect(run.stderr.replace(/^(stale: |credential_process runs ).*\n/gm, '')).toBe('');
         expect(run.code).toBe(0);
         expect(run.stdout).toMatch(/^wrote /);
       }

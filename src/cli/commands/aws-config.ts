@@ -20,6 +20,7 @@ import type { CliContext } from '../context.js';
 import type { CliRuntime } from '../runtime.js';
 import { EXIT_OK } from '../report-error.js';
 import { openCrossbarFor } from '../open-crossbar.js';
+import { resolveSelfCommand } from '../self-command.js';
 
 /**
  * `crossbar aws-config`: a `~/.aws/config` profile for every account × role, inside crossbar's marked block and
@@ -35,6 +36,8 @@ export interface AwsConfigFlags {
   mode: AwsConfigMode;
   prune?: boolean;
   crossbarCommand?: string;
+  /** The words themselves (this program's absolute paths), which may hold spaces a --crossbar-command cannot. */
+  crossbarCommandWords?: string[];
   sourceProfile?: string;
   region?: string;
   roleSessionName?: string;
@@ -75,7 +78,7 @@ export function planAwsConfig(
   env: Record<string, string | undefined>,
 ): AwsConfigPlan {
   const path = resolveAwsConfigPath(env, homeOf(env));
-  const words = crossbarCommandWords(flags.crossbarCommand);
+  const words = flags.crossbarCommandWords ?? crossbarCommandWords(flags.crossbarCommand);
   const configFlag = configFlagFor(crossbarYaml, env);
   const options: RenderProfilesOptions = {
     mode: flags.mode,
@@ -145,10 +148,23 @@ async function roleSessionNameFor(
   }
 }
 
+/** credential-process mode without --crossbar-command: this program, by absolute path unless PATH finds it. */
+function selfCommandFlag(ctx: CliContext, flags: AwsConfigFlags): string[] | undefined {
+  if (flags.mode !== 'credential-process' || flags.crossbarCommand !== undefined || !ctx.io.program) return undefined;
+  const self = resolveSelfCommand(ctx.io.program, ctx.io.env);
+  ctx.err(ctx.colors.dim(self.note));
+  return self.words;
+}
+
 export async function runAwsConfig(ctx: CliContext, command: Command, flags: AwsConfigFlags): Promise<number> {
   const { crossbar, configPath } = await openCrossbarFor(ctx, command);
   const sessionName = await roleSessionNameFor(ctx, crossbar, flags);
-  const planFlags = { ...flags, ...(sessionName !== undefined ? { roleSessionName: sessionName } : {}) };
+  const selfWords = selfCommandFlag(ctx, flags);
+  const planFlags = {
+    ...flags,
+    ...(sessionName !== undefined ? { roleSessionName: sessionName } : {}),
+    ...(selfWords ? { crossbarCommandWords: selfWords } : {}),
+  };
   const plan = () => planAwsConfig(crossbar.registry, configPath, planFlags, ctx.io.env);
   if (!flags.write || flags.dryRun) return showPlan(ctx, flags, plan());
   // Read, merge and write under one lock: a writer running at the same time merges into this one's result
@@ -218,7 +234,7 @@ export function defineAwsConfig(command: Command, runtime: CliRuntime): void {
     .option('--prune', 'remove the profiles of accounts no longer in crossbar.yaml')
     .option(
       '--crossbar-command <cmd>',
-      'the program credential_process runs, e.g. "node /opt/crossbar/bin/crossbar.js" (default: crossbar)',
+      'the program credential_process runs, e.g. "node /opt/crossbar/bin/crossbar.js" (default: crossbar when it is this program on PATH, else this program by absolute path)',
     )
     .option('--source-profile <name>', 'role-arn mode: the profile with your own keys (default: source.profile)')
     .option('--region <region>', "region of every profile (default: each account's first region)")
