@@ -8,8 +8,9 @@ import type { FanoutAccount, FanoutProgress, FanoutTarget, TargetResult } from '
  * as it finishes, and never a throw halfway. Concurrency is bounded three ways: globally (targets in flight),
  * per AWS account (targets in flight), and per account × region × API (calls in flight: the unit AWS
  * throttles). Credentials are fetched once per account, ahead of the work and outside its slots, so that
- * STS latency overlaps with the calls of accounts already reached. The SDK's adaptive retries absorb
- * throttling and 5xx; each target has a timeout; an aborted signal (Ctrl-C) stops new work, aborts calls in
+ * STS latency overlaps with the calls of accounts already reached. Throttling and 5xx are retried within a
+ * budget, and the calls of one account, region and service share one adaptive rate limiter, so the run slows
+ * to the rate AWS allows rather than fail (aws-clients/retry-strategy.ts); each target has a timeout; an aborted signal (Ctrl-C) stops new work, aborts calls in
  * flight and reports every unfinished target as INTERRUPTED, so "exactly one result per target" always holds.
  */
 export { FANOUT_DEFAULTS } from './fanout-engine.js';
