@@ -20,7 +20,7 @@
  * sample and the load average are printed. dist/ is built first (`bin/crossbar.js` runs it).
  *
  * Run: npm run bench:fanout [-- --accounts 200 --latency 50 --concurrency 32 --runs 3 --sample-accounts 3
- *      --error-rate 0.05 --sts-throttle 100 --ec2-throttle 3]
+ *      --error-rate 0.05 --sts-throttle 50 --ec2-throttle 3]
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,7 +40,7 @@ const CONCURRENCY = numberFlag('concurrency', 32);
 const SAMPLE_ACCOUNTS = numberFlag('sample-accounts', 3);
 const RUNS = Math.max(1, numberFlag('runs', 3));
 const ERROR_RATE = numberFlag('error-rate', 0.05);
-const STS_THROTTLE = numberFlag('sts-throttle', 100);
+const STS_THROTTLE = numberFlag('sts-throttle', 50);
 const EC2_THROTTLE = numberFlag('ec2-throttle', 3);
 const REGIONS = ['us-east-1', 'eu-west-1', 'us-west-2', 'eu-central-1'];
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -101,6 +101,25 @@ async function startSandbox(dir: string): Promise<SandboxChild> {
       : undefined;
   if (!endpoint) throw new Error(`sandbox printed no endpoint: ${line}`);
   return { endpoint, stop: () => proc.kill('SIGTERM') };
+}
+
+type FaultCounts = Record<string, { requests: number; throttled: number; errors: number }>;
+
+/** What the sandbox's faults did since they were set: proof that the faults row met throttling and errors. */
+async function faultStats(endpoint: string): Promise<FaultCounts> {
+  const res = await fetch(`${endpoint}/_sandbox/faults/stats`);
+  if (!res.ok) throw new Error(`reading fault stats: HTTP ${res.status}`);
+  return (await res.json()) as FaultCounts;
+}
+
+function describeCounts(counts: FaultCounts): string {
+  const sum = (pick: (key: string) => boolean, field: 'throttled' | 'errors') =>
+    Object.entries(counts)
+      .filter(([key]) => pick(key))
+      .reduce((n, [, c]) => n + c[field], 0);
+  const assume = counts['sts:AssumeRole'];
+  const ec2 = (key: string) => key.startsWith('ec2:');
+  return `answered: AssumeRole ${assume?.throttled ?? 0} throttled of ${assume?.requests ?? 0}, EC2 ${sum(ec2, 'throttled')} throttled, ${sum(() => true, 'errors')} 500s`;
 }
 
 /** The sandbox's faults, set through its admin endpoint (the token buckets start full). */
@@ -244,6 +263,7 @@ async function main(): Promise<void> {
     const cold: RunResult[] = [];
     const warm: RunResult[] = [];
     const faults: RunResult[] = [];
+    const counts: FaultCounts[] = [];
     for (let round = 0; round < RUNS; round += 1) {
       for (let i = 0; i < 3; i += 1) node.push((await timeRun([process.execPath, '-e', '0'], process.env)).ms);
       await setFaults(sandbox.endpoint, {});
@@ -252,6 +272,7 @@ async function main(): Promise<void> {
       warm.push(await crossbarRun(envWith(home)));
       await setFaults(sandbox.endpoint, FAULTS);
       faults.push(await crossbarRun(envWith(newHome())));
+      counts.push(await faultStats(sandbox.endpoint));
       process.stderr.write(`round ${round + 1}/${RUNS}\n`);
     }
     await setFaults(sandbox.endpoint, {});
@@ -279,6 +300,7 @@ async function main(): Promise<void> {
     const vsBound = (ms: number, bound: number) =>
       `${x(ms, bound)} (less node: ${x(ms - nodeMs, bound)}) ${(ms - nodeMs) / bound <= 1.5 ? 'met' : 'MISSED'}`;
     const faultsRatio = bestFaults.ms / bestCold.ms;
+    const bestFaultsCounts = counts[faults.indexOf(bestFaults)] ?? {};
 
     console.log(
       `bench/fanout: \`crossbar run all --regions ${REGIONS.join(',')} -- ec2 DescribeInstances\` as a whole process (node bin/crossbar.js), ${ACCOUNTS} accounts × ${REGIONS.length} regions = ${targets} targets, concurrency ${CONCURRENCY}; sandbox in its own process, ${LATENCY} ms latency per request`,
@@ -288,6 +310,9 @@ async function main(): Promise<void> {
     );
     console.log(
       `best of ${RUNS} rounds, interleaved; samples: node -e 0 ${node.map((m) => `${m.toFixed(0)} ms`).join(', ')}; cold ${samples(cold)}; warm ${samples(warm)}; faults ${samples(faults)}; load average at start ${load.toFixed(2)} on ${availableParallelism()} cores`,
+    );
+    console.log(
+      `the sandbox under faults, per run: ${counts.map((c, i) => `${s(faults[i]?.ms ?? 0)} run: ${describeCounts(c)}`).join('; ')}`,
     );
     console.log(
       `AWS CLI loop: a sample of ${loop.calls} calls (${SAMPLE_ACCOUNTS} whole accounts × ${REGIONS.length} regions; ${loop.failures} failed) at ${loop.perCallMs.toFixed(0)} ms per call, extrapolated to ${targets}`,
@@ -336,7 +361,7 @@ async function main(): Promise<void> {
           [
             `crossbar, cold cache, faults (${ERROR_RATE * 100}% 500s, STS ${STS_THROTTLE}/s, EC2 ${EC2_THROTTLE}/s)`,
             s(bestFaults.ms),
-            result(faults),
+            `${result(faults)}; ${describeCounts(bestFaultsCounts)}`,
             `${faultsRatio.toFixed(2)}× ${faultsRatio <= 2 ? 'met' : 'MISSED'}`,
             vsLoop(bestFaults.ms),
             '-',

@@ -43,6 +43,8 @@ export function handleAdmin(req: RawRequest, deps: AdminDeps): HttpAnswer | unde
     }
     case 'GET /_sandbox/faults':
       return json(200, deps.faults.get());
+    case 'GET /_sandbox/faults/stats':
+      return json(200, deps.faults.stats());
     case 'PUT /_sandbox/faults': {
       try {
         const parsed: unknown = JSON.parse(req.body.toString('utf8') || '{}');

@@ -28,10 +28,14 @@ interface Bucket {
   last: number;
 }
 
+/** What the faults did since they were last set, per `service:Operation`: for benchmarks to show, not guess. */
+export type FaultCounts = Record<string, { requests: number; throttled: number; errors: number }>;
+
 export class FaultInjector {
   private faults: Faults;
   private readonly buckets = new Map<string, Bucket>();
   private readonly random: () => number;
+  private counts: FaultCounts = {};
 
   constructor(faults: Faults = {}, random: () => number = Math.random) {
     this.faults = faults;
@@ -41,6 +45,20 @@ export class FaultInjector {
   set(faults: Faults): void {
     this.faults = faults;
     this.buckets.clear();
+    this.counts = {};
+  }
+
+  /** Requests, throttles and injected errors per `service:Operation` since the faults were last set. */
+  stats(): FaultCounts {
+    return this.counts;
+  }
+
+  private count(service: string, operation: string, fail: FaultDecision['fail']): void {
+    const key = `${service}:${operation}`;
+    const c = (this.counts[key] ??= { requests: 0, throttled: 0, errors: 0 });
+    c.requests += 1;
+    if (fail === 'throttle') c.throttled += 1;
+    if (fail === 'error') c.errors += 1;
   }
 
   get(): Faults {
@@ -48,6 +66,12 @@ export class FaultInjector {
   }
 
   decide(account: string, service: string, operation: string, nowMs: number): FaultDecision {
+    const decision = this.decideOnce(account, service, operation, nowMs);
+    this.count(service, operation, decision.fail);
+    return decision;
+  }
+
+  private decideOnce(account: string, service: string, operation: string, nowMs: number): FaultDecision {
     const rule = this.faults.rules?.find(
       (r) =>
         (r.account === undefined || r.account === account) &&

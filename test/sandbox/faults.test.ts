@@ -139,4 +139,15 @@ describe('faults on demand', () => {
     const bad = await fetch(`${sb.endpoint}/_sandbox/faults`, { method: 'PUT', body: 'nope' });
     expect(bad.status).toBe(400);
   });
+
+  it('counts what the faults did per API since they were set, over HTTP; setting them starts the count again', async () => {
+    const dev = await readOnlySession(sb, DEVELOPMENT);
+    sb.faults.set({ throttleRps: 1 });
+    const client = new EC2Client({ endpoint: sb.endpoint, region: 'us-east-1', credentials: dev, maxAttempts: 1 });
+    await Promise.allSettled(Array.from({ length: 3 }, () => client.send(new DescribeInstancesCommand({}))));
+    const stats = async () => (await fetch(`${sb.endpoint}/_sandbox/faults/stats`)).json() as Promise<unknown>;
+    expect(await stats()).toEqual({ 'ec2:DescribeInstances': { requests: 3, throttled: 2, errors: 0 } });
+    sb.faults.set({});
+    expect(await stats()).toEqual({});
+  });
 });
