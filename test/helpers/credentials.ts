@@ -48,7 +48,7 @@ accounts:
       hub-admin: { name: administrator, via: "management:hub" }
       org: OrganizationAccountAccessRole
   - { id: "555555555555", name: client-acme, external_id: acme-crossbar-7f3a9c }
-  - { id: "555555555555", name: acme-without-id }
+  - { id: "555555555555", name: acme-without-id, stage: no-external-id }
 `;
 }
 
