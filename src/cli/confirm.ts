@@ -63,6 +63,12 @@ export async function confirmTarget(
   record('confirmed');
 }
 
+/** ` (UserName, Path)`: the parameters by name only, for messages that may end up in a log (a value may be secret). */
+function named(parameters: unknown): string {
+  const names = typeof parameters === 'object' && parameters !== null ? Object.keys(parameters) : [];
+  return names.length > 0 ? ` (${names.join(', ')})` : '';
+}
+
 /** What `run --allow-writes` is about to send, for the confirmation. */
 export interface WritePlan {
   /** `iam CreateUser`. */
@@ -101,7 +107,7 @@ export async function confirmWrite(io: CliIo, plan: WritePlan, options: WriteCon
     record('write-refused');
     throw new CrossbarError(
       'USAGE',
-      `run --allow-writes would send ${what} to ${count} and there is no terminal to confirm on: nothing was sent`,
+      `run --allow-writes would send ${plan.operation}${named(plan.parameters)} to ${count} and there is no terminal to confirm on: nothing was sent`,
       { hint: 'add --yes to send it without asking' },
     );
   }

@@ -130,9 +130,11 @@ describe('run is read-only by default (item 6)', () => {
     const out = await w.cli(createUser('not-without-yes', '--allow-writes', '--mfa-code', w.mfaCode()));
     expect(out.code).toBe(2);
     expect(out.stderr).toContain(
-      'run --allow-writes would send iam CreateUser {"UserName":"not-without-yes"} to 1 account and there is no terminal to confirm on: nothing was sent',
+      'run --allow-writes would send iam CreateUser (UserName) to 1 account and there is no terminal to confirm on: nothing was sent',
     );
     expect(out.stderr).toContain('add --yes to send it without asking');
+    // The error names the parameters, never their values (one may be a password).
+    expect(out.stderr).not.toContain('not-without-yes');
     // Only the source check (GetCallerIdentity) reached AWS: no role assumed, no IAM call.
     const calls = trailEvents()
       .filter((e) => !before.has(e.eventId))
