@@ -98,7 +98,9 @@ async function addCommands(
     const name = entry.path.at(-1) ?? '';
     const parent = entry.path.length === 1 ? program : byPath.get(entry.path.slice(0, -1).join(' '));
     if (!parent) throw new Error(`the command table lists ${entry.path.join(' ')} before its group`);
-    const command = parent.command(name, entry.isDefault ? { isDefault: true } : {}).description(entry.description);
+    const command = parent
+      .command(name, { ...(entry.isDefault ? { isDefault: true } : {}), ...(entry.hidden ? { hidden: true } : {}) })
+      .description(entry.description);
     byPath.set(entry.path.join(' '), command);
     if (toLoad.has(entry) && entry.load) (await entry.load())(command, runtime);
     else if (entry.load) terms.set(command, entry.usage ? `${name} ${entry.usage}` : name);
@@ -182,6 +184,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       exitCode = await body(ctx);
     },
     runCommand: (commandArgv, commandIo) => main(commandArgv, commandIo),
+    program: (words) => buildProgram(io, runtime, words),
     argv,
   };
   const interrupted = new Promise<'interrupted'>((resolve) => {

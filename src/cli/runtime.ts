@@ -7,6 +7,8 @@ import type { CliContext, CliIo } from './context.js';
  */
 export interface CliRuntime {
   run(command: Command, body: (ctx: CliContext) => Promise<number>): Promise<void>;
+  /** The commander tree with the command `words` names loaded (its options known): what completion lists. */
+  program(words: readonly string[]): Promise<Command>;
   /** The words the CLI was run with (what commander parsed), for the few commands that read where `--` was. */
   readonly argv: readonly string[];
   /** Runs another crossbar command in-process with its own io, as `crossbar demo` runs crossbar's commands. */

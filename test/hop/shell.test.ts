@@ -1,9 +1,14 @@
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEVELOPMENT, PRODUCTION } from '../helpers/sandbox-clients.js';
-import { CROSSBAR, runProcess } from '../helpers/crossbar-bin.js';
+import { CROSSBAR, REPO, runProcess } from '../helpers/crossbar-bin.js';
 import { startWorld, type World } from '../helpers/world.js';
 
-/** `crossbar shell` in a real process, driven through a pipe on stdin as a script would drive it. */
+/**
+ * `crossbar shell` (issue 9 item 14): the person's own shell as a subshell with the account's credentials, a
+ * prompt marker, and no nesting. Driven in a real process through a pipe (a script on stdin), and through a
+ * pseudo-terminal for the interactive prompt.
+ */
 let w: World;
 beforeAll(async () => {
   w = await startWorld();
@@ -11,85 +16,87 @@ beforeAll(async () => {
 afterAll(() => w.stop());
 
 function shell(args: string[], lines: string[], extra: Record<string, string | undefined> = {}) {
-  return runProcess([...CROSSBAR, 'shell', ...args], w.env({ NO_COLOR: '1', SHELL: '/bin/sh', ...extra }), {
+  return runProcess([...CROSSBAR, 'shell', ...args], w.env({ NO_COLOR: '1', SHELL: '/bin/bash', ...extra }), {
     input: `${lines.join('\n')}\n`,
     cwd: w.dir,
   });
 }
 
 describe('crossbar shell', () => {
-  it('/switch-to-prod then the AWS CLI runs in production; /use switches again; commands see the exec variables', async () => {
+  it('runs $SHELL with the credentials: `cd /tmp && pwd` works, the AWS CLI is the account, exit codes come back', async () => {
     const out = await shell(
-      [],
+      ['development'],
       [
-        '/switch-to-prod',
+        'cd /tmp && pwd',
+        'echo "key=${AWS_ACCESS_KEY_ID:0:4} account=$CROSSBAR_ACCOUNT shell=$CROSSBAR_SHELL"',
         'aws sts get-caller-identity --query Account --output text',
-        '/use development',
-        'printf "%s %s %s\\n" "$CROSSBAR_ACCOUNT" "$CROSSBAR_ROLE" "${AWS_PROFILE-none}"',
-        '/whoami',
-        'cd /',
-        'pwd',
-        '/exit',
-        'echo never',
+        'exit 3',
       ],
-      { AWS_PROFILE: 'alice' },
     );
-    expect(out.stderr).not.toContain('crossbar:');
-    expect(out.code).toBe(0);
     expect(out.stdout.split('\n')).toEqual([
-      PRODUCTION,
-      'development CrossbarReadOnly none',
-      expect.stringMatching(
-        new RegExp(
-          `^arn:aws:sts::${DEVELOPMENT}:assumed-role/CrossbarReadOnly/alice in development:CrossbarReadOnly \\(${DEVELOPMENT}, dev, (59m|1h 0m) left\\)$`,
-        ),
-      ) as unknown,
-      '/',
+      '/tmp',
+      'key=ASIA account=development shell=development:CrossbarReadOnly dev',
+      DEVELOPMENT,
       '',
     ]);
-    expect(out.stderr).toMatch(/^→ production:CrossbarReadOnly \(444444444444, prod, (59m|1h 0m) left\)$/m);
-    expect(out.stderr).toMatch(/^→ development:CrossbarReadOnly \(222222222222, dev, (59m|1h 0m) left\)$/m);
-  }, 60_000);
-
-  it('starts in the TARGET given; an unknown shortcut is reported and the session goes on; the last status is the exit code', async () => {
-    const out = await shell(
-      ['staging'],
-      ['/switch-to-nowhere', 'printf "%s\\n" "$CROSSBAR_ACCOUNT"', 'sh -c "exit 3"'],
-    );
-    expect(out.stdout).toBe('staging\n');
-    expect(out.stderr).toContain("crossbar: Unknown shortcut '/switch-to-nowhere'\nhint: See `crossbar shortcut list`");
+    expect(out.stderr).toContain('crossbar shell: development:CrossbarReadOnly dev (222222222222, credentials for');
     expect(out.code).toBe(3);
   }, 60_000);
 
-  it('without an account, a command is refused with what to do', async () => {
-    const out = await shell([], ['echo hi']);
-    expect(out.stdout).toBe('');
-    expect(out.stderr).toContain(
-      'crossbar: no account yet\nhint: switch with a shortcut such as /switch-to-dev, or /use NAME[:ROLE]',
+  it('refuses to nest: crossbar shell inside crossbar shell is exit 2 and runs nothing', async () => {
+    const out = await shell(
+      ['staging'],
+      [`${CROSSBAR.map((a) => `'${a}'`).join(' ')} shell production <<< 'echo inner-ran'`, 'echo "nested=$?"'],
     );
+    expect(out.stdout).toBe('nested=2\n');
+    expect(out.stderr).toContain(
+      'crossbar: already inside crossbar shell for staging:CrossbarReadOnly staging: exit that shell first',
+    );
+    const exec = await shell(['development'], ['echo hi'], { CROSSBAR_ACCOUNT: 'production' });
+    expect(exec.code).toBe(2);
+    expect(exec.stdout).toBe('');
   }, 60_000);
 
-  it('a confirm: true role is refused on a pipe without --yes, and reached with it', async () => {
-    const refused = await shell(
-      ['--mfa-code', w.mfaCode()],
-      ['/use production:admin', 'printf "%s\\n" "${CROSSBAR_ROLE-none}"'],
-    );
-    expect(refused.stderr).toContain(
-      "crossbar: production:admin needs confirmation (confirm: true) and there is no terminal to type 'production' on",
-    );
+  it('a stage names its account; a confirm: true role is refused on a pipe without --yes, and reached with it', async () => {
+    const refused = await shell(['prod:admin', '--mfa-code', w.mfaCode()], ['echo ran']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('needs confirmation');
     expect(refused.stdout).toBe('');
     const allowed = await shell(
-      ['--yes', '--mfa-code', w.mfaCode()],
-      ['/use production:admin', 'aws sts get-caller-identity --query Arn --output text'],
+      ['prod:admin', '--yes', '--mfa-code', w.mfaCode()],
+      ['aws sts get-caller-identity --query Arn --output text'],
     );
     expect(allowed.stdout).toBe(`arn:aws:sts::${PRODUCTION}:assumed-role/administrator/alice\n`);
   }, 60_000);
 
-  it('refuses to start inside crossbar exec', async () => {
-    const out = await shell(['development'], ['echo hi'], { CROSSBAR_ACCOUNT: 'production' });
+  it('no target without a terminal is a usage error', async () => {
+    const out = await shell([], ['echo ran']);
     expect(out.code).toBe(2);
-    expect(out.stderr.split('\n')[0]).toBe(
-      'crossbar: already inside crossbar exec for production: exit that shell first',
-    );
+    expect(out.stderr).toContain('shell needs a target');
+  }, 60_000);
+
+  it('on a terminal, the prompt carries the marker in front of the prompt of ~/.bashrc', async () => {
+    const line = [...CROSSBAR, 'shell', 'production'].map((a) => `'${a}'`).join(' ');
+    const output = await new Promise<string>((resolve, reject) => {
+      const child = spawn('script', ['-qfec', line, '/dev/null'], {
+        cwd: REPO,
+        env: { ...w.env({ SHELL: '/bin/bash', TERM: 'xterm' }) } as NodeJS.ProcessEnv,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let text = '';
+      let sent = false;
+      child.stdout.on('data', (d: Buffer) => {
+        text += d.toString();
+        if (!sent && text.includes('exit to leave')) {
+          sent = true;
+          setTimeout(() => child.stdin.write('echo "in=$CROSSBAR_ACCOUNT"\rexit\r'), 500);
+        }
+      });
+      child.on('error', reject);
+      child.on('close', () => resolve(text));
+      setTimeout(() => child.kill('SIGKILL'), 30_000).unref();
+    });
+    expect(output).toContain('\u001b[31m[production:CrossbarReadOnly prod]\u001b[0m');
+    expect(output).toContain('in=production');
   }, 60_000);
 });

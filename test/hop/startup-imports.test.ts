@@ -69,7 +69,12 @@ describe('the startup path of the CLI', () => {
   });
 
   it('the table-driven program loads only the module of the command being run', async () => {
-    const runtime: CliRuntime = { run: () => Promise.resolve(), runCommand: () => Promise.resolve(0), argv: [] };
+    const runtime: CliRuntime = {
+      run: () => Promise.resolve(),
+      runCommand: () => Promise.resolve(0),
+      argv: [],
+      program: () => Promise.reject(new Error('unused')),
+    };
     const loadsFor = async (argv: string[]): Promise<string[]> => {
       const loaded: string[] = [];
       const table = COMMANDS.map((entry): CommandEntry => {

@@ -17,6 +17,8 @@ export interface CommandEntry {
   usage?: string;
   /** The group's default subcommand: `crossbar accounts stage=prod` runs `accounts list`. */
   isDefault?: boolean;
+  /** Left out of --help and of completion (`__complete`, which the completion scripts call). */
+  hidden?: boolean;
   /** Absent for a group that only holds subcommands (`sandbox`). */
   load?: () => Promise<DefineCommand>;
 }
@@ -211,6 +213,24 @@ export const COMMANDS: readonly CommandEntry[] = [
       'an interactive shell in one account at a time: /switch-to-prod switches, commands run with its credentials',
     usage: '[options] [target]',
     load: async () => (await import('./shell.js')).defineShell,
+  },
+  {
+    path: ['shell-init'],
+    description: 'a shell function that switches the current shell: eval "$(crossbar shell-init bash)", then xb NAME',
+    usage: '<shell>',
+    load: async () => (await import('./shell-init.js')).defineShellInit,
+  },
+  {
+    path: ['completion'],
+    description: 'tab completion of commands, flags, accounts and shortcuts: source <(crossbar completion bash)',
+    usage: '<shell>',
+    load: async () => (await import('./completion.js')).defineCompletion,
+  },
+  {
+    path: ['__complete'],
+    description: 'the completions of a command line (for the completion scripts)',
+    hidden: true,
+    load: async () => (await import('./complete.js')).defineComplete,
   },
 ];
 
