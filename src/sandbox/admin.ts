@@ -4,7 +4,7 @@ import type { RawRequest } from './auth/sigv4-verify.js';
 import type { World } from './world/types.js';
 
 /**
- * The sandbox's own endpoints under /_sandbox/: health, the current MFA code (sandbox only, loopback only),
+ * The sandbox's own endpoints under /_sandbox/: health, an unused MFA code (sandbox only, loopback only),
  * faults and the clock. They exist for the CLI and tests; AWS has nothing like them.
  */
 export interface AdminDeps {

@@ -78,6 +78,37 @@ export function signatureMismatchError(protocol: WireProtocol): ApiError {
   }
 }
 
+/** The Authorization header leaves out the host: AWS refuses to verify it at all. */
+export function hostNotSignedError(protocol: WireProtocol): ApiError {
+  const message = "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.";
+  return protocol === 'json' || protocol === 'rest-json'
+    ? new ApiError('IncompleteSignatureException', message, 400)
+    : new ApiError('IncompleteSignature', message, 403);
+}
+
+/**
+ * A credential scope naming a region AWS does not have. AWS has no endpoint there; the sandbox answers
+ * `InvalidRegion` for it, as its regional services do (region-check.ts), so that a typo is not mistaken for a
+ * disabled region or bad credentials.
+ */
+export function unknownScopeRegionError(region: string): ApiError {
+  return new ApiError(
+    'InvalidRegion',
+    `Credential should be scoped to a valid region: '${region}' is not an AWS region.`,
+    400,
+  );
+}
+
+/** S3 checks a declared payload hash against the body it received, before the signature. */
+export function contentSha256MismatchError(declared: string, computed: string): ApiError {
+  return new ApiError(
+    'XAmzContentSHA256Mismatch',
+    "The provided 'x-amz-content-sha256' header does not match what was computed.",
+    400,
+    { fields: { ClientComputedContentSHA256: declared, S3ComputedContentSHA256: computed } },
+  );
+}
+
 export function missingAuthError(protocol: WireProtocol): ApiError {
   switch (protocol) {
     case 'json':

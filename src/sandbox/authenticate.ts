@@ -1,12 +1,22 @@
 import {
   ApiError,
+  contentSha256MismatchError,
   expiredTokenError,
+  hostNotSignedError,
+  unknownScopeRegionError,
   invalidTokenError,
   signatureMismatchError,
   type WireProtocol,
 } from './api-error.js';
 import { callerFor, principalExists, type Caller } from './auth/caller.js';
-import { header, verifySignature, type RawRequest, type SignedRequestInfo } from './auth/sigv4-verify.js';
+import {
+  header,
+  isUnsignedPayload,
+  sha256Hex,
+  verifySignature,
+  type RawRequest,
+  type SignedRequestInfo,
+} from './auth/sigv4-verify.js';
 import type { World } from './world/types.js';
 
 const MAX_SKEW_MS = 15 * 60_000;
@@ -22,6 +32,13 @@ export async function authenticate(
   protocol: WireProtocol,
   nowMs: number,
 ): Promise<Caller> {
+  if (!world.regions.some((r) => r.name === info.region)) throw unknownScopeRegionError(info.region);
+  if (!info.signedHeaders.includes('host')) throw hostNotSignedError(protocol);
+  const declared = header(req.headers, 'x-amz-content-sha256');
+  if (info.service === 's3' && declared !== undefined && !isUnsignedPayload(declared)) {
+    const computed = sha256Hex(req.body);
+    if (declared !== computed) throw contentSha256MismatchError(declared, computed);
+  }
   const longTerm = world.accessKeys[info.accessKeyId];
   const session = longTerm ? undefined : world.sessions[info.accessKeyId];
   if (!longTerm && !session) throw invalidTokenError(protocol);

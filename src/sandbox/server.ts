@@ -9,7 +9,7 @@ import { ALL_SERVICES } from './services/index.js';
 import type { ServiceImpl } from './service.js';
 import { buildWorld, parseOrgSpec, type OrgSpec } from './world/seed-orgs.js';
 import type { World } from './world/types.js';
-import { totpFor } from './totp.js';
+import { TOTP_STEP_MS, totpFor } from './totp.js';
 
 export interface SandboxOptions {
   /** 0 picks a free port. Default 4566. */
@@ -21,6 +21,11 @@ export interface SandboxOptions {
   faults?: Faults;
   /** Persist the world here and restore it on the next start. */
   statePath?: string;
+  /**
+   * Derive access keys, secrets and MFA secrets from this text, so that every sandbox started with it has the
+   * same ones (a demo script, a test that compares two sandboxes). Without it they are random per sandbox.
+   */
+  seed?: string;
   /** The sandbox clock, for tests of expiry. Defaults to the real clock plus any `advanceClock`. */
   now?: () => number;
   /** Where the sandbox reports its own failures; never the request's secrets. */
@@ -46,25 +51,32 @@ export interface Sandbox {
   /** Moves the sandbox clock forward (expiry tests). */
   advanceClock(ms: number): void;
   now(): number;
-  /** The current TOTP of a user's virtual MFA device. */
+  /** A TOTP code of a user's virtual MFA device that was neither used nor handed out before (see startSandbox). */
   mfaCode(userName: string, accountId?: string): string;
   /** The management account's users with their first active access key. */
   users(): SandboxUser[];
   stop(): Promise<void>;
 }
 
-function resolveWorld(org: SandboxOptions['org'], now: number, statePath: string | undefined): World {
+function resolveWorld(
+  org: SandboxOptions['org'],
+  now: number,
+  statePath: string | undefined,
+  seed: string | undefined,
+): World {
   if (statePath) {
     const restored = loadStateFile(statePath);
     if (restored) return restored;
   }
-  if (org === undefined) return buildWorld({ kind: 'demo' }, now);
+  const build = (spec: OrgSpec) =>
+    seed === undefined ? buildWorld(spec, now) : buildWorld(spec, now, undefined, seed);
+  if (org === undefined) return build({ kind: 'demo' });
   if (typeof org === 'string') {
     const spec = parseOrgSpec(org);
     if (!spec) throw new Error(`Unknown organization '${org}': use 'demo' or 'generated:N' with N from 1 to 5000`);
-    return buildWorld(spec, now);
+    return build(spec);
   }
-  if ('kind' in org) return buildWorld(org, now);
+  if ('kind' in org) return build(org);
   return org;
 }
 
@@ -110,7 +122,7 @@ export function listUsers(world: World): SandboxUser[] {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   let offset = 0;
   const now = options.now ?? (() => Date.now() + offset);
-  const world = resolveWorld(options.org, now(), options.statePath);
+  const world = resolveWorld(options.org, now(), options.statePath, options.seed);
   const faults = new FaultInjector(options.faults ?? {});
   const services = new Map<string, ServiceImpl>(ALL_SERVICES.map((s) => [s.signingName, s]));
   const log = options.log ?? (() => {});
@@ -129,10 +141,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         save();
       }, 500);
   };
+  // The authenticator the tests and `crossbar sandbox mfa-code` use: never the same code twice, and never a spent
+  // one. AWS accepts a code one step ahead (clock drift), so the next code is handed out at once; past that the
+  // sandbox clock moves to the next step, as a person would wait for it.
+  const handedOut = new Map<string, number>();
   const mfaCode = (userName: string, accountId = world.organization.masterAccountId) => {
     const device = Object.values(world.accounts[accountId]?.iam.mfaDevices ?? {}).find((d) => d.userName === userName);
     if (!device) throw new Error(`User ${userName} has no MFA device in account ${accountId}`);
-    return totpFor(device.secret, now());
+    const current = Math.floor(now() / TOTP_STEP_MS);
+    const spent = Math.max(device.lastUsedStep ?? -Infinity, handedOut.get(device.serialNumber) ?? -Infinity);
+    const step = Math.max(current, spent + 1);
+    if (step > current + 1) offset += (step - 1 - current) * TOTP_STEP_MS;
+    handedOut.set(device.serialNumber, step);
+    return totpFor(device.secret, step * TOTP_STEP_MS);
   };
   const deps = {
     world,

@@ -13,3 +13,16 @@ export function verifyTotp(secret: string, code: string, atMs: number): boolean 
   const totp = new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' });
   return totp.validate({ token: code, timestamp: atMs, window: 1 }) !== null;
 }
+
+export const TOTP_STEP_MS = 30_000;
+
+/**
+ * The time step a code belongs to (current, or one either side for clock drift), or undefined when it is not a
+ * valid code now. A code is good once: the caller compares the step with the device's last used one.
+ */
+export function totpStep(secret: string, code: string, atMs: number): number | undefined {
+  if (!/^\d{6}$/.test(code)) return undefined;
+  const totp = new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' });
+  const delta = totp.validate({ token: code, timestamp: atMs, window: 1 });
+  return delta === null ? undefined : Math.floor(atMs / TOTP_STEP_MS) + delta;
+}

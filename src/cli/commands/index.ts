@@ -42,7 +42,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     path: ['sandbox', 'mfa-code'],
-    description: 'print the current MFA code (TOTP) of a sandbox user; sandbox only, AWS has no such thing',
+    description: 'print an unused MFA code (TOTP) of a sandbox user; sandbox only, AWS has no such thing',
     usage: '[options] <user>',
     load: async () => (await import('./sandbox-mfa-code.js')).defineSandboxMfaCode,
   },

@@ -5,7 +5,7 @@ import type { CliRuntime } from '../runtime.js';
 import { EXIT_OK } from '../report-error.js';
 import { configFlag } from '../open-crossbar.js';
 
-/** `crossbar sandbox mfa-code USER`: the current TOTP of a sandbox user's virtual MFA device. */
+/** `crossbar sandbox mfa-code USER`: a TOTP of a sandbox user's virtual MFA device that was not used or handed out yet. */
 export interface MfaCodeFlags {
   endpoint?: string;
   account?: string;

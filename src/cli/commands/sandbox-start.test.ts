@@ -18,6 +18,7 @@ describe('parseStartFlags', () => {
           throttle: '10',
           writeConfig: 'sb',
           state: 'state.json',
+          seed: 'demo',
         },
         '/work',
       ),
@@ -28,6 +29,7 @@ describe('parseStartFlags', () => {
       faults: { latencyMs: 20, jitterMs: 5, errorRate: 0.1, throttleRps: 10 },
       writeConfig: '/work/sb',
       statePath: '/work/state.json',
+      seed: 'demo',
     });
     expect(parseStartFlags(base, '/work')).toEqual({ port: 4566, host: '127.0.0.1', org: 'demo', faults: {} });
   });
@@ -44,6 +46,7 @@ describe('parseStartFlags', () => {
     [{ errorRate: '1.5' }, /--error-rate must be a probability from 0 to 1/],
     [{ errorRate: '-0.1' }, /--error-rate must be/],
     [{ throttle: '0' }, /--throttle must be requests per second, more than 0/],
+    [{ seed: ' ' }, /--seed is empty/],
   ])('rejects %o as a usage error (exit 2)', (flags, message) => {
     expect(() => parseStartFlags({ ...base, ...flags }, '/work')).toThrow(message);
     try {

@@ -24,6 +24,7 @@ export interface StartFlags {
   throttle?: string;
   writeConfig?: string;
   state?: string;
+  seed?: string;
   json?: boolean;
 }
 
@@ -34,6 +35,7 @@ export interface StartPlan {
   faults: Faults;
   writeConfig?: string;
   statePath?: string;
+  seed?: string;
 }
 
 const usage = (message: string, hint?: string) => new CrossbarError('USAGE', message, { ...(hint ? { hint } : {}) });
@@ -58,6 +60,13 @@ export function parseOrgFlag(org: string): string {
       `use --org demo or --org generated:N with N from 1 to ${MAX_GENERATED_ACCOUNTS}`,
     );
   return org;
+}
+
+/** `--seed TEXT`: any non-empty text; the same text gives the same keys. */
+function seedFlag(text: string): string {
+  if (text.trim() === '')
+    throw usage('--seed is empty', 'e.g. --seed demo: every sandbox started with it has the same keys');
+  return text;
 }
 
 /** Validates the flags before anything listens: every mistake is one line and exit code 2. */
@@ -87,6 +96,7 @@ export function parseStartFlags(flags: StartFlags, cwd: string): StartPlan {
     faults,
     ...(flags.writeConfig ? { writeConfig: resolve(cwd, flags.writeConfig) } : {}),
     ...(flags.state ? { statePath: resolve(cwd, flags.state) } : {}),
+    ...(flags.seed !== undefined ? { seed: seedFlag(flags.seed) } : {}),
   };
 }
 
@@ -104,6 +114,7 @@ export async function launchSandbox(plan: StartPlan, log: (line: string) => void
       faults: plan.faults,
       log,
       ...(plan.statePath ? { statePath: plan.statePath } : {}),
+      ...(plan.seed !== undefined ? { seed: plan.seed } : {}),
     });
   } catch (cause) {
     switch (errnoOf(cause)) {
@@ -222,6 +233,7 @@ export function defineSandboxStart(command: Command, runtime: CliRuntime): void 
     .option('--throttle <rps>', 'requests per second per account and API before throttling')
     .option('--write-config <dir>', 'write DIR/crossbar.yaml and AWS CLI profiles in DIR/aws/ for this sandbox')
     .option('--state <file>', 'keep the organization in FILE across restarts')
+    .option('--seed <text>', 'derive the access keys and MFA secrets from TEXT (default: new ones every start)')
     .option(
       '--json',
       "print one JSON object with the endpoint and the users' access keys (secrets included: you asked)",

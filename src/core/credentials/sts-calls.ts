@@ -69,6 +69,12 @@ export async function getMfaSession(sts: STSClient, request: MfaSessionRequest):
 /** MFA failures of GetSessionToken or AssumeRole as MFA_INVALID; undefined for any other error. */
 export function mfaError(err: unknown, serial: string): CrossbarError | undefined {
   const { message } = awsErrorFacts(err);
+  if (/already (been )?used/i.test(message)) {
+    return new CrossbarError('MFA_INVALID', `The MFA code for ${serial} was already used`, {
+      hint: 'AWS accepts each code once: wait for the next code of your authenticator (up to 30 s) and try again',
+      cause: err,
+    });
+  }
   if (/invalid MFA one time pass code/i.test(message)) {
     return new CrossbarError('MFA_INVALID', `The MFA code for ${serial} was not accepted`, {
       hint: MFA_HINT,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
@@ -48,9 +49,23 @@ function queryObject(query: URLSearchParams): Record<string, string | string[]> 
   return out;
 }
 
+/** S3's payload hashes that are not a hash of the body: allowed as sent, as AWS allows them (S3 only). */
+export function isUnsignedPayload(value: string): boolean {
+  return value === 'UNSIGNED-PAYLOAD' || value.startsWith('STREAMING-');
+}
+
+export function sha256Hex(body: Buffer): string {
+  return createHash('sha256').update(body).digest('hex');
+}
+
 /**
  * Recomputes the SigV4 signature with the SDK's own signer over exactly the headers the client signed, and
  * compares. We verify with @smithy/signature-v4 rather than re-implementing the canonical request.
+ *
+ * The payload hash is the hash of the body received, never the `x-amz-content-sha256` header's word for it
+ * (the signer would take the header): a request whose body was swapped after signing fails to verify. Only
+ * S3's UNSIGNED-PAYLOAD and STREAMING-* values stand as sent; S3 checks a declared hash before this
+ * (`XAmzContentSHA256Mismatch`, in authenticate).
  */
 export async function verifySignature(
   req: RawRequest,
@@ -67,6 +82,9 @@ export async function verifySignature(
     if (value === undefined) return false;
     headers[name] = value;
   }
+  const declared = headers['x-amz-content-sha256'];
+  if (declared !== undefined && !(info.service === 's3' && isUnsignedPayload(declared)))
+    headers['x-amz-content-sha256'] = sha256Hex(req.body);
   const signer = new SignatureV4({
     credentials: {
       accessKeyId: info.accessKeyId,

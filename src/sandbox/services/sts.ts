@@ -5,7 +5,7 @@ import { authorizeCaller, cachedPolicy, principalContext } from '../authorize.js
 import type { Caller } from '../auth/caller.js';
 import { newSecretKey, newSessionToken, newUniqueId } from '../world/ids.js';
 import type { PrincipalRef, SessionRecord, World } from '../world/types.js';
-import { verifyTotp } from '../totp.js';
+import { totpStep } from '../totp.js';
 import { num, str, type HandlerContext, type ServiceImpl } from '../service.js';
 
 const HOUR = 3600;
@@ -48,9 +48,20 @@ function checkMfa(ctx: HandlerContext, input: Record<string, unknown>): string |
       403,
     );
   }
-  if (!verifyTotp(device.secret, code, ctx.now())) {
+  const step = totpStep(device.secret, code, ctx.now());
+  if (step === undefined) {
     throw new ApiError('AccessDenied', 'MultiFactorAuthentication failed with invalid MFA one time pass code. ', 403);
   }
+  // AWS accepts each code once: a code already used (or one older than it) is refused until the next one.
+  if (device.lastUsedStep !== undefined && step <= device.lastUsedStep) {
+    throw new ApiError(
+      'AccessDenied',
+      'MultiFactorAuthentication failed with invalid MFA one time pass code. The code was already used: wait for the next one.',
+      403,
+    );
+  }
+  device.lastUsedStep = step;
+  ctx.markDirty();
   return isoSeconds(ctx.now());
 }
 

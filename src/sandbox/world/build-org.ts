@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Ec2Instance, SandboxAccount, World } from './types.js';
 import { SANDBOX_REGIONS } from './regions.js';
 import { newLowerId, newResourceId } from './ids.js';
@@ -68,11 +69,12 @@ function emptyAccount(
   };
 }
 
-export function createWorld(seed: number, now: number): World {
+export function createWorld(seed: number, now: number, secretSeed = randomBytes(16).toString('hex')): World {
   const orgId = 'o-sandbox0001';
   const world: World = {
     version: 1,
     seed,
+    secretSeed,
     organization: {
       id: orgId,
       arn: `arn:aws:organizations::${MANAGEMENT_ACCOUNT_ID}:organization/${orgId}`,

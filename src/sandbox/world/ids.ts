@@ -5,13 +5,20 @@ const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const LOWER = 'abcdefghijklmnopqrstuvwxyz0123456789';
 const SECRET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
-/** Deterministic pseudo-random text from the world's seed and counter, so a seed rebuilds the same org. */
+/** The kinds that are credentials: drawn from the world's secret seed, not its public one. */
+const SECRET_KINDS = new Set(['AKIA', 'ASIA', 'secret', 'token', 'totp']);
+
+/**
+ * Deterministic pseudo-random text from the world's seed and counter, so a seed rebuilds the same org. Keys,
+ * secrets, tokens and MFA secrets come from the secret seed instead, which differs between sandboxes.
+ */
 function draw(world: World, kind: string, length: number, alphabet: string): string {
   world.nextId += 1;
+  const seed = SECRET_KINDS.has(kind) ? (world.secretSeed ?? String(world.seed)) : String(world.seed);
   let out = '';
   let round = 0;
   while (out.length < length) {
-    const digest = createHash('sha256').update(`${world.seed}:${world.nextId}:${kind}:${round}`).digest();
+    const digest = createHash('sha256').update(`${seed}:${world.nextId}:${kind}:${round}`).digest();
     for (const byte of digest) {
       if (out.length >= length) break;
       out += alphabet[byte % alphabet.length];

@@ -77,8 +77,13 @@ export function parseOrgSpec(text: string): OrgSpec | undefined {
   return { kind: 'generated', count };
 }
 
-export function buildWorld(spec: OrgSpec, now: number, seed = 20261123): World {
-  const world = createWorld(seed, now);
+/**
+ * The organization of a spec. Its names, ids and bill come from `seed` (the same every time); its keys and
+ * secrets from `secretSeed`: random unless given (`crossbar sandbox start --seed`), so two sandboxes share keys
+ * only when asked to.
+ */
+export function buildWorld(spec: OrgSpec, now: number, seed = 20261123, secretSeed?: string): World {
+  const world = secretSeed === undefined ? createWorld(seed, now) : createWorld(seed, now, `fixed:${secretSeed}`);
   const members = spec.kind === 'demo' ? [...DEMO_MEMBERS] : generatedMembers(spec.count);
   seedManagement(world, spec.kind === 'demo' ? members : [], now);
   for (const member of members) seedMember(world, member, now);

@@ -7,6 +7,11 @@ export interface World {
   /** Bumped whenever the shape changes, so an old state file is refused instead of misread. */
   version: 1;
   seed: number;
+  /**
+   * What access keys, secrets, session tokens and MFA secrets are drawn from: random per sandbox unless a seed
+   * was asked for, so that one sandbox's keys mean nothing to another. Absent in older state files (then `seed`).
+   */
+  secretSeed?: string;
   organization: OrganizationInfo;
   ous: Record<string, OrgUnit>;
   /** Insertion order is the organization's account order. */
@@ -158,6 +163,8 @@ export interface MfaDevice {
   secret: string;
   userName?: string;
   enableDate?: string;
+  /** The TOTP time step of the last code accepted: that code and every earlier one are spent. */
+  lastUsedStep?: number;
 }
 
 export interface AccessKeyRecord {
