@@ -6,6 +6,7 @@ import type { KeyStore, MfaCodeProvider } from '../core/credentials/index.js';
 import { CrossbarError } from '../core/errors.js';
 import type { CliContext } from './context.js';
 import { anyTerminalAsk } from './prompt.js';
+import { keyringNotice, warnLooseModes } from './secret-mode-warnings.js';
 
 /**
  * Loads crossbar.yaml and builds the composition root for a command: where the file is (DESIGN.md's lookup),
@@ -74,12 +75,15 @@ export function openCrossbar(ctx: CliContext, options: OpenOptions = {}): Opened
   const config = loadConfigFile(configPath);
   const mfaCodeProvider = mfaCodeProviderFor(ctx, options.mfaCode);
   const keyStore = keyStoreFrom(env['CROSSBAR_KEY_STORE']);
+  const home = resolveCrossbarHome(env, cwd);
+  warnLooseModes(ctx, home);
   const crossbar = createCrossbar({
     config,
     env: sourceEnv(env),
-    home: resolveCrossbarHome(env, cwd),
+    home,
     mfaCodeProvider,
     keyStore,
+    onKeyringUnavailable: keyringNotice(ctx),
   });
   return { crossbar, configPath };
 }

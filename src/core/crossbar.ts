@@ -45,6 +45,8 @@ export interface CrossbarOptions {
   mfaCodeProvider?: MfaCodeProvider | undefined;
   keyStore?: KeyStore | undefined;
   keyring?: KeyringSlot | undefined;
+  /** Told when the keyring was wanted but unavailable, so the cache key went to a file instead. */
+  onKeyringUnavailable?: ((keyFile: string) => void) | undefined;
   stsClientFactory?: StsClientFactory | undefined;
   source?: SourceProvider | undefined;
 }
@@ -130,6 +132,7 @@ export function createCrossbar(options: CrossbarOptions): Crossbar {
     mfaCodeProvider: options.mfaCodeProvider,
     keyStore: options.keyStore,
     keyring: options.keyring,
+    onKeyringUnavailable: options.onKeyringUnavailable,
     source: options.source,
   });
   const stsRegion = registry.sourceRegion;

@@ -94,10 +94,34 @@ describe('the credential cache', () => {
 });
 
 describe('the cache key store', () => {
-  it('auto falls back to a 0600 key file when the keyring fails', async () => {
+  it('auto falls back to a 0600 key file when the keyring fails, and says so once', async () => {
     const h = harness(w, 'alice');
-    await h.engine({ keyStore: 'auto', keyring: brokenKeyring }).getCredentials(h.target('development'));
+    const told: string[] = [];
+    const onKeyringUnavailable = (file: string) => told.push(file);
+    const engine = h.engine({ keyStore: 'auto', keyring: brokenKeyring, onKeyringUnavailable });
+    await engine.getCredentials(h.target('development'));
+    await engine.getCredentials(h.target('staging'));
     expect(mode(join(h.home, 'cache.key'))).toBe(0o600);
+    expect(told).toEqual([join(h.home, 'cache.key')]);
+    // The next process keeps the file without asking the keyring again: nothing to say.
+    await h
+      .engine({ keyStore: 'auto', keyring: brokenKeyring, onKeyringUnavailable })
+      .getCredentials(h.target('production'));
+    expect(told).toHaveLength(1);
+  });
+
+  it('denied twins: no keyring notice when the keyring works, or when the file store is chosen', async () => {
+    const told: string[] = [];
+    const onKeyringUnavailable = (file: string) => told.push(file);
+    const a = harness(w, 'alice');
+    await a
+      .engine({ keyStore: 'auto', keyring: memoryKeyring(), onKeyringUnavailable })
+      .getCredentials(a.target('development'));
+    const b = harness(w, 'alice');
+    await b
+      .engine({ keyStore: 'file', keyring: brokenKeyring, onKeyringUnavailable })
+      .getCredentials(b.target('development'));
+    expect(told).toEqual([]);
   });
 
   it('keeps the key in the keyring when one works, and no key file', async () => {

@@ -25,6 +25,8 @@ export interface CacheKeyOptions {
 export interface CacheKey {
   key: Buffer;
   store: 'file' | 'keyring';
+  /** `auto` wanted the keyring, found it unavailable and created the key file instead: worth saying, once. */
+  keyringUnavailable?: true;
 }
 
 const KEYRING_TIMEOUT_MS = 1_500;
@@ -114,6 +116,7 @@ export async function loadCacheKey(options: CacheKeyOptions): Promise<CacheKey> 
         });
       }
     }
-    return { key: createKeyFile(file), store: 'file' };
+    const key = createKeyFile(file);
+    return options.keyStore === 'auto' ? { key, store: 'file', keyringUnavailable: true } : { key, store: 'file' };
   });
 }

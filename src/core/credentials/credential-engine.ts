@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { createRateLimiter, type RateLimiter } from '../aws-clients/retry-strategy.js';
 import { parseArn } from '../arn.js';
 import { CrossbarError } from '../errors.js';
@@ -44,6 +45,8 @@ export interface CredentialEngineOptions {
   mfaSessionSeconds?: number | undefined;
   /** On a bare AccessDenied, read the caller's own IAM policies to tell `caller policy` apart (default true). */
   probeCallerPolicy?: boolean | undefined;
+  /** Told when the keyring was wanted but unavailable, so the cache key went to a file instead. */
+  onKeyringUnavailable?: ((keyFile: string) => void) | undefined;
 }
 
 export interface GetCredentialsOptions {
@@ -173,7 +176,10 @@ export class CredentialEngine {
       keyStore: this.#options.keyStore ?? 'auto',
       ...(this.#options.keyring ? { keyring: this.#options.keyring } : {}),
     }).then(
-      (k) => k.key,
+      (k) => {
+        if (k.keyringUnavailable) this.#options.onKeyringUnavailable?.(join(this.#options.home, 'cache.key'));
+        return k.key;
+      },
       (err: unknown) => {
         this.#key = undefined;
         throw err;
