@@ -14,6 +14,8 @@ describe('operationAccess', () => {
     ['s3', 'HeadBucket', 'the service model binds it to HTTP HEAD'],
     ['cloudtrail', 'LookupEvents', 'its name starts with Lookup'],
     ['sts', 'GetCallerIdentity', 'its name starts with Get'],
+    ['dynamodb', 'Scan', "AWS's documentation classes it as a read"],
+    ['dynamodb', 'Query', "AWS's documentation classes it as a read"],
   ])('%s %s reads: %s', async (service, operation, why) => {
     expect(await access(service, operation)).toEqual({ read: true, why });
   });
@@ -26,6 +28,7 @@ describe('operationAccess', () => {
     ['s3', 'PutBucketPolicy'],
     ['lambda', 'Invoke'],
     ['dynamodb', 'PutItem'],
+    ['dynamodb', 'ExecuteStatement'],
     ['organizations', 'CloseAccount'],
   ])('%s %s is a write', async (service, operation) => {
     const result = await access(service, operation);

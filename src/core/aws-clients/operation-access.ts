@@ -12,8 +12,10 @@ import type { ResolvedOperation } from './find-operation.js';
  * - except when the model says the call creates something: an input member with the `idempotencyToken` trait
  *   (a `ClientToken`) is only ever on operations that make things.
  *
- * Anything else (Create, Put, Delete, Update, Run, Terminate, Invoke, …, and reads the model cannot vouch for,
- * such as DynamoDB's Scan) counts as a write.
+ * - a short list of documented reads the first three cannot see (DynamoDB's Scan and Query).
+ *
+ * Anything else (Create, Put, Delete, Update, Run, Terminate, Invoke, …, and reads none of these vouch for)
+ * counts as a write.
  */
 export interface OperationAccess {
   read: boolean;
@@ -62,7 +64,20 @@ function hasIdempotencyToken(input: unknown): boolean {
   });
 }
 
+/**
+ * Reads whose names carry no read verb and whose model says nothing (JSON protocols bind everything to POST):
+ * AWS's documentation and IAM's action table class each as Read. Short on purpose; an operation missing here errs
+ * on the safe side (it needs --allow-writes).
+ */
+const DOCUMENTED_READS: Readonly<Record<string, readonly string[]>> = {
+  dynamodb: ['Scan', 'Query', 'BatchGetItem', 'TransactGetItems'],
+  iam: ['SimulatePrincipalPolicy', 'SimulateCustomPolicy'],
+  sts: ['DecodeAuthorizationMessage'],
+};
+
 export function operationAccess(op: ResolvedOperation): OperationAccess {
+  if (DOCUMENTED_READS[op.service.name]?.includes(op.name))
+    return { read: true, why: "AWS's documentation classes it as a read" };
   const schema = operationSchema(op);
   const traits = schema?.[3];
   if (isRecord(traits) && 'readonly' in traits) return { read: true, why: 'the service model marks it readonly' };
