@@ -39,6 +39,7 @@ describe('crossbar __complete', () => {
     expect(await complete('crossbar ex')).toEqual(['exec']);
     expect(await complete('crossbar accounts ')).toEqual(['list', 'check']);
     expect(await complete('crossbar exec pro')).toEqual(['production']);
+    expect(await complete('xb stag')).toEqual(['staging']);
     expect(await complete('crossbar exec production:')).toEqual(['production:CrossbarReadOnly', 'production:admin']);
     expect(await complete('crossbar shell /switch-to-')).toEqual([
       '/switch-to-prod',

@@ -24,7 +24,8 @@ export function splitLine(line: string): Completion {
   const words = line.split(/\s+/).filter((w, i, all) => w !== '' || i === all.length - 1);
   const current = /\s$/.test(line) ? '' : (words.pop() ?? '');
   if (/\s$/.test(line) && words.at(-1) === '') words.pop();
-  return { before: words.slice(1), current };
+  // `xb` (shell-init) is `crossbar env`: it completes as env does.
+  return { before: words[0] === 'xb' ? ['env', ...words.slice(1)] : words.slice(1), current };
 }
 
 /** The deepest entry of the table the typed words name, and the words that were not options. */
