@@ -7,3 +7,4 @@ export {
   type QueryResult,
   type SqlCell,
 } from './query-inventory.js';
+export { streamQuery, type StreamQueryOptions, type StreamQueryResult } from './stream-query.js';

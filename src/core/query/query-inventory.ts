@@ -79,11 +79,44 @@ function uniqueNames(names: readonly string[]): string[] {
   });
 }
 
-function cell(value: unknown): SqlCell {
+export function cell(value: unknown): SqlCell {
   if (value === null || typeof value === 'string' || typeof value === 'number') return value;
   if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
   if (Buffer.isBuffer(value)) return value.toString('hex');
   return String(value);
+}
+
+/** Prepares one statement and checks it reads only; what it would return is not run yet. */
+export function prepareReadOnly(db: Database.Database, sql: string): { stmt: Database.Statement; columns: string[] } {
+  if (sql.trim() === '')
+    throw usage(
+      'query needs an SQL statement',
+      `e.g. crossbar query "SELECT account_name, region, count(*) FROM ec2_instances GROUP BY 1, 2"`,
+    );
+  let stmt: Database.Statement;
+  try {
+    stmt = db.prepare(sql);
+  } catch (err) {
+    throw explain(err, db, sql);
+  }
+  if (!stmt.readonly || !stmt.reader) throw refused(sql);
+  return { stmt, columns: uniqueNames(stmt.columns().map((c) => c.name)) };
+}
+
+/** Opens the inventory read-only (query_only too); no inventory yet is a usage error that says how to make one. */
+export function openInventoryReadOnly(path: string): Database.Database {
+  if (!existsSync(path)) throw usage(`no inventory at ${path}: run \`crossbar inventory sync\` first`);
+  let db: Database.Database;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+  } catch (err) {
+    throw usage(
+      `Cannot open the inventory at ${path}: ${sqliteMessage(err)}`,
+      'Pass the inventory with --db FILE, or run `crossbar inventory sync` to create it',
+    );
+  }
+  db.pragma('query_only = ON');
+  return db;
 }
 
 /** Runs one read-only statement on an open connection. */
@@ -114,18 +147,8 @@ export function runQuery(db: Database.Database, sql: string): QueryResult {
 
 /** Opens the inventory read-only and runs `sql`; no inventory yet is a usage error that says how to make one. */
 export function queryInventory(path: string, sql: string): QueryResult {
-  if (!existsSync(path)) throw usage(`no inventory at ${path}: run \`crossbar inventory sync\` first`);
-  let db: Database.Database;
+  const db = openInventoryReadOnly(path);
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true });
-  } catch (err) {
-    throw usage(
-      `Cannot open the inventory at ${path}: ${sqliteMessage(err)}`,
-      'Pass the inventory with --db FILE, or run `crossbar inventory sync` to create it',
-    );
-  }
-  try {
-    db.pragma('query_only = ON');
     return runQuery(db, sql);
   } finally {
     db.close();
