@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { loadConfigFile } from '../core/config/index.js';
 import { homeOf, resolveConfigPath, resolveCrossbarHome } from '../core/config-location.js';
 import { createCrossbar, type Crossbar } from '../core/crossbar.js';
 import type { KeyStore, MfaCodeProvider } from '../core/credentials/index.js';
 import { CrossbarError } from '../core/errors.js';
+import { loadRegistryCached } from '../core/registry-cache.js';
 import type { CliContext } from './context.js';
 import { anyTerminalAsk } from './prompt.js';
 import { keyringNotice, warnLooseModes } from './secret-mode-warnings.js';
@@ -69,16 +69,19 @@ export function sourceEnv(env: Readonly<Record<string, string | undefined>>): Re
   };
 }
 
-export function openCrossbar(ctx: CliContext, options: OpenOptions = {}): OpenedCrossbar {
+export async function openCrossbar(ctx: CliContext, options: OpenOptions = {}): Promise<OpenedCrossbar> {
   const { env, cwd } = ctx.io;
   const configPath = resolveConfigPath({ flag: options.config, env, cwd });
-  const config = loadConfigFile(configPath);
+  const home = resolveCrossbarHome(env, cwd);
+  // Parsed once per edit of the file, not once per command (registry-cache.ts).
+  const registry = await loadRegistryCached(configPath, { home });
   const mfaCodeProvider = mfaCodeProviderFor(ctx, options.mfaCode);
   const keyStore = keyStoreFrom(env['CROSSBAR_KEY_STORE']);
   const home = resolveCrossbarHome(env, cwd);
   warnLooseModes(ctx, home);
   const crossbar = createCrossbar({
-    config,
+    config: registry.config,
+    registry,
     env: sourceEnv(env),
     home,
     mfaCodeProvider,

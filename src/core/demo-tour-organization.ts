@@ -1,13 +1,10 @@
 import { sendOptions } from './aws-clients/send-options.js';
 import { mapBounded } from './map-bounded.js';
-import {
-  DescribeOrganizationalUnitCommand,
-  ListParentsCommand,
-  ListTagsForResourceCommand,
-  OrganizationsClient,
-  paginateListAccounts,
-  type Tag,
-} from '@aws-sdk/client-organizations';
+import type { OrganizationsClient, Tag } from '@aws-sdk/client-organizations';
+import { requireSdk } from './aws-clients/require-sdk.js';
+
+const { DescribeOrganizationalUnitCommand, ListParentsCommand, ListTagsForResourceCommand, paginateListAccounts } =
+  requireSdk('@aws-sdk/client-organizations');
 
 /**
  * The organization as AWS Organizations reports it: every account with its OU path and tags. Read through

@@ -1,10 +1,14 @@
-import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
+import type { STSClientConfig } from '@aws-sdk/client-sts';
 import { createSdkClient } from './aws-clients/create-aws-client.js';
 import { sendOptions } from './aws-clients/send-options.js';
 import { CrossbarError } from './errors.js';
 import { mapBounded } from './map-bounded.js';
 import { tourOrganization, type OrgAccountRow } from './demo-tour-organization.js';
+import { requireSdk } from './aws-clients/require-sdk.js';
+
+const { OrganizationsClient } = requireSdk('@aws-sdk/client-organizations');
+const { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } = requireSdk('@aws-sdk/client-sts');
+type STSClient = InstanceType<typeof STSClient>;
 
 export { type OrgAccountRow } from './demo-tour-organization.js';
 

@@ -2,6 +2,7 @@ import type { RegistryAccount, RegistryRole } from './config/registry.js';
 import type { Credentials } from './credentials/credentials.js';
 import type { SourceIdentity } from './credentials/credential-engine.js';
 import type { ExtraTarget } from './select/select-accounts.js';
+import { requireSdk } from './aws-clients/require-sdk.js';
 
 /**
  * The source's own account as a target. crossbar.yaml lists the accounts reached through a role; the account the
@@ -29,8 +30,9 @@ export interface OrganizationView {
 
 /** DescribeOrganization and DescribeAccount with the source; any refusal (not in an organization, no rights) is silence. */
 async function describeInOrganization(input: SourceTargetInput): Promise<OrganizationView | undefined> {
-  const { OrganizationsClient, DescribeOrganizationCommand, DescribeAccountCommand } =
-    await import('@aws-sdk/client-organizations');
+  const { OrganizationsClient, DescribeOrganizationCommand, DescribeAccountCommand } = requireSdk(
+    '@aws-sdk/client-organizations',
+  );
   const { createSdkClient } = await import('./aws-clients/create-aws-client.js');
   const client = createSdkClient(OrganizationsClient, 'organizations', {
     region: input.region,

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensurePrivateDir, writeFileAtomic } from './credentials/atomic-file.js';
 import { decryptEntry } from './credentials/cache-crypto.js';
+import { parseCacheEntry } from './credentials/credential-cache.js';
 import { loadCacheKey, type KeyStore } from './credentials/cache-key.js';
 import { needsRefresh, RedactedAccountCredentials, REFRESH_MARGIN_MS } from './credentials/credentials.js';
 import { activeUnlock, recordGuardrailEvent } from './unlocks.js';
@@ -91,27 +92,6 @@ function readJson(path: string): Record<string, unknown> | undefined {
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
 
-/** The cache entry format of credential-cache.ts, checked by hand: zod alone costs half the budget to load. */
-export function parseCacheEntry(text: string): RedactedAccountCredentials | undefined {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (!isRecord(raw) || raw['v'] !== 1) return undefined;
-  const accessKeyId = str(raw['accessKeyId']);
-  const secretAccessKey = str(raw['secretAccessKey']);
-  const accountId = str(raw['accountId']);
-  const expiration = new Date(str(raw['expiration']) ?? Number.NaN);
-  const sessionToken = str(raw['sessionToken']);
-  if (!accessKeyId || !secretAccessKey || !accountId || Number.isNaN(expiration.getTime())) return undefined;
-  return new RedactedAccountCredentials(
-    { accessKeyId, secretAccessKey, expiration, ...(sessionToken ? { sessionToken } : {}) },
-    accountId,
-  );
-}
-
 export interface WarmOptions {
   now?: () => number;
   keyStore?: KeyStore;
@@ -134,7 +114,9 @@ export async function readWarmCredentials(
   }
   const { key } = await loadCacheKey({ home: t.home, keyStore: options.keyStore ?? 'auto' });
   const text = decryptEntry(key, name, blob);
-  const creds = text === undefined ? undefined : parseCacheEntry(text);
+  const parsed = text === undefined ? undefined : parseCacheEntry(text);
+  // The engine writes the account of every target entry; one without is not a target's.
+  const creds = parsed instanceof RedactedAccountCredentials ? parsed : undefined;
   if (!creds || needsRefresh(creds, now, REFRESH_MARGIN_MS)) return undefined;
   // Checked last, so that an unlock is recorded as used only when the cache answers.
   return guardOpen(t.home, index?.['guard'], now) ? creds : undefined;

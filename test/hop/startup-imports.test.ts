@@ -54,9 +54,35 @@ describe('the startup path of the CLI', () => {
     expect(heavy).toEqual([]);
   });
 
-  it('the walk does see heavy packages where they are: the config loader the commands import lazily', () => {
+  it('the walk does see heavy packages where they are: the yaml loader, which a cached crossbar.yaml skips', () => {
+    const { packages } = reachablePackages(join(REPO, 'src/core/config/load-config.ts'));
+    expect([...packages.keys()]).toEqual(expect.arrayContaining(['yaml', 'zod']));
+  });
+
+  it('opening the root (config-context.ts) statically reaches neither yaml, zod nor the AWS SDK', () => {
     const { packages } = reachablePackages(join(REPO, 'src/cli/config-context.ts'));
-    expect([...packages.keys()]).toEqual(expect.arrayContaining(['yaml', 'zod', '@aws-sdk/client-sts']));
+    const heavy = [...packages.keys()].filter((p) => p === 'yaml' || p === 'zod' || /^@(aws-sdk|smithy)\//.test(p));
+    expect(heavy).toEqual([]);
+  });
+
+  it('no module of src/core or src/cli imports an AWS SDK package as ESM: they are CommonJS, loaded by require-sdk.ts', () => {
+    const offenders: string[] = [];
+    for (const room of ['src/core', 'src/cli']) {
+      for (const f of readdirSync(join(REPO, room), { recursive: true, encoding: 'utf8' })) {
+        if (!f.endsWith('.ts') || f.endsWith('.test.ts')) continue;
+        const text = readFileSync(join(REPO, room, f), 'utf8');
+        const specs = [
+          ...staticImports(join(REPO, room, f)),
+          ...[...text.matchAll(/(?<!typeof )import\(\s*'([^']+)'\s*\)/g)].map((m) => m[1] ?? ''),
+        ];
+        for (const spec of specs) if (/^@(aws-sdk|smithy)\//.test(spec)) offenders.push(`${room}/${f}: ${spec}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+    // The twin: the walk does find such an import where one is (the test helpers import the SDK directly).
+    expect(staticImports(join(REPO, 'test/helpers/sandbox-clients.ts')).some((s) => s.startsWith('@aws-sdk/'))).toBe(
+      true,
+    );
   });
 
   it('main.ts and the command table statically reach no command module but the warm credential-process path', () => {

@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { fromIni } from '@aws-sdk/credential-providers';
 import { asExpected, runDemoTour, type DemoStep, type TourIdentity } from '../../core/demo-tour.js';
 import { ADMIN_ROLE, READ_ONLY_ROLE, type SandboxConfigInfo } from '../../core/sandbox-config.js';
 import { CrossbarError } from '../../core/errors.js';
@@ -26,6 +25,9 @@ import {
   runDemoCommands,
   type DemoCommandResult,
 } from './demo-commands.js';
+import { requireSdk } from '../../core/aws-clients/index.js';
+
+const { fromIni } = requireSdk('@aws-sdk/credential-providers');
 
 /**
  * `crossbar demo`: a sandbox on a free port, its config in a temp folder, and a tour through the real AWS SDK

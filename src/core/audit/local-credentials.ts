@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
-import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import { RULES } from './rules.js';
 import type { Finding } from './types.js';
+import { requireSdk } from '../aws-clients/require-sdk.js';
+
+const { loadSharedConfigFiles } = requireSdk('@smithy/shared-ini-file-loader');
 
 /**
  * Seed 004: "It is safer to not set a [default] profile as the CLI will use that when you do not specify

@@ -39,4 +39,5 @@ export {
 } from './services.js';
 export { operationAccess, READ_VERBS, type OperationAccess } from './operation-access.js';
 export { didYouMean, nearestNames, normalizeName } from './suggest.js';
+export { requireSdk, type SdkPackages } from './require-sdk.js';
 export type { AwsClient, AwsCommand, Middleware, SendOptions } from './types.js';

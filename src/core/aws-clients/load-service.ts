@@ -1,5 +1,6 @@
 import { CrossbarError } from '../errors.js';
 import type { AwsClient, AwsCommand, CreateCommand, Paginator } from './types.js';
+import { requirePackage } from './require-sdk.js';
 import type { ServiceSpec } from './services.js';
 import { normalizeName } from './suggest.js';
 
@@ -53,11 +54,12 @@ export function isAwsClient(value: unknown): value is AwsClient {
 
 const loaded = new Map<string, Promise<LoadedService>>();
 
-async function importService(spec: ServiceSpec): Promise<LoadedService> {
+function importService(spec: ServiceSpec): LoadedService {
   let mod: unknown;
   try {
-    // The specifier is data (SERVICES), so a package is only loaded when a command needs it.
-    mod = await import(spec.package);
+    // The specifier is data (SERVICES), so a package is only loaded when a command needs it; require(), not
+    // import(): the SDK's packages are CommonJS (require-sdk.ts says why that matters).
+    mod = requirePackage(spec.package);
   } catch (cause) {
     throw new CrossbarError('ERROR', `The AWS SDK package ${spec.package} is not installed`, {
       hint: `Install it with \`npm install ${spec.package}\``,
@@ -100,7 +102,7 @@ async function importService(spec: ServiceSpec): Promise<LoadedService> {
 export function loadService(spec: ServiceSpec): Promise<LoadedService> {
   let promise = loaded.get(spec.name);
   if (!promise) {
-    promise = importService(spec);
+    promise = new Promise<LoadedService>((resolve) => resolve(importService(spec)));
     promise.catch(() => loaded.delete(spec.name));
     loaded.set(spec.name, promise);
   }

@@ -1,16 +1,18 @@
-import {
-  AddUserToGroupCommand,
-  AttachRolePolicyCommand,
-  CreateGroupCommand,
-  CreateRoleCommand,
-  type IAMClient,
-  PutGroupPolicyCommand,
-  UpdateAssumeRolePolicyCommand,
-} from '@aws-sdk/client-iam';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import { classifyError } from '../fanout/classify-error.js';
 import { mapBounded } from '../map-bounded.js';
 import { describeAction, type AccountPlan, type BootstrapAction, type BootstrapPlan, type IamAccess } from './plan.js';
 import { GROUP_POLICY_NAME } from './policies.js';
+import { requireSdk } from '../aws-clients/require-sdk.js';
+
+const {
+  AddUserToGroupCommand,
+  AttachRolePolicyCommand,
+  CreateGroupCommand,
+  CreateRoleCommand,
+  PutGroupPolicyCommand,
+  UpdateAssumeRolePolicyCommand,
+} = requireSdk('@aws-sdk/client-iam');
 
 /**
  * Carries out a plan. One result per account; an account stops at its first failed change and says which, the

@@ -1,10 +1,13 @@
-import { IAMClient } from '@aws-sdk/client-iam';
 import { createAwsClient } from '../aws-clients/index.js';
 import type { RegistryAccount, RegistryRole } from '../config/registry.js';
 import type { Crossbar } from '../crossbar.js';
 import type { Credentials } from '../credentials/index.js';
 import { CrossbarError } from '../errors.js';
 import type { IamAccess } from './plan.js';
+import { requireSdk } from '../aws-clients/require-sdk.js';
+
+const { IAMClient } = requireSdk('@aws-sdk/client-iam');
+type IAMClient = InstanceType<typeof IAMClient>;
 
 /**
  * IAM clients for `--apply`: in each target account through a role crossbar can already use there (`--via`,

@@ -1,11 +1,4 @@
-import {
-  GetGroupCommand,
-  GetGroupPolicyCommand,
-  GetRoleCommand,
-  GetUserCommand,
-  type IAMClient,
-  paginateListAttachedRolePolicies,
-} from '@aws-sdk/client-iam';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import { awsErrorFacts } from '../credentials/sts-errors.js';
 import { classifyError } from '../fanout/classify-error.js';
 import { mapBounded } from '../map-bounded.js';
@@ -19,6 +12,10 @@ import {
 } from './policies.js';
 import { mergeTrust, type MergeTrustOptions, type TrustChange } from './merge-trust.js';
 import type { BootstrapGroup, BootstrapRole, BootstrapSpec } from './spec.js';
+import { requireSdk } from '../aws-clients/require-sdk.js';
+
+const { GetGroupCommand, GetGroupPolicyCommand, GetRoleCommand, GetUserCommand, paginateListAttachedRolePolicies } =
+  requireSdk('@aws-sdk/client-iam');
 
 /**
  * The plan of `--apply`: the current IAM state of every account, read first, compared with the spec. Every

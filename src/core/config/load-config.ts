@@ -204,6 +204,11 @@ function checkReferences(config: Config): Reference[] {
 
 /** Reads and validates a config file, throwing one CrossbarError that lists every problem. */
 export function loadConfigFile(file: string): Config {
+  return loadConfigText(file).config;
+}
+
+/** loadConfigFile, with the text it read (the registry cache keys its entry by it). */
+export function loadConfigText(file: string): { text: string; config: Config } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -223,7 +228,7 @@ export function loadConfigFile(file: string): Config {
       hint: `Fix ${parsed.problems.length === 1 ? 'this problem' : `these ${parsed.problems.length} problems`} in ${file}`,
     });
   }
-  return parsed.config;
+  return { text, config: parsed.config };
 }
 
 /** Nothing but blank lines, comments and document markers: a file that was created and never written. */

@@ -1,15 +1,15 @@
 import { DEFAULT_REGION } from '../config/registry.js';
-import {
-  CostExplorerClient,
-  GetCostAndUsageCommand,
-  type GetCostAndUsageCommandOutput,
-} from '@aws-sdk/client-cost-explorer';
+import type { GetCostAndUsageCommandOutput } from '@aws-sdk/client-cost-explorer';
 import { createAwsClient } from '../aws-clients/index.js';
 import type { Credentials } from '../credentials/credentials.js';
 import { awsErrorFacts, endpointUnreachable, isUnreachable } from '../credentials/sts-errors.js';
 import { CrossbarError } from '../errors.js';
 import { ceGroupByFor } from './cost-options.js';
 import type { CostData, CostQuery } from './types.js';
+import { requireSdk } from '../aws-clients/require-sdk.js';
+
+const { CostExplorerClient, GetCostAndUsageCommand } = requireSdk('@aws-sdk/client-cost-explorer');
+type CostExplorerClient = InstanceType<typeof CostExplorerClient>;
 
 /**
  * One GetCostAndUsage question to the payer account, every page (NextPageToken) merged. The SDK has no

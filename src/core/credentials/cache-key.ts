@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { AsyncEntry } from '@napi-rs/keyring';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CrossbarError } from '../errors.js';
@@ -33,10 +34,13 @@ const KEYRING_TIMEOUT_MS = 1_500;
 
 /** The OS keyring through @napi-rs/keyring, each call bounded so a hung keyring daemon cannot hang us. */
 export function osKeyring(service = 'crossbar', account = 'cache-key'): KeyringSlot {
-  const entry = import('@napi-rs/keyring').then(({ AsyncEntry }) => new AsyncEntry(service, account));
+  // Loaded on the first get or set, not when the slot is made: a key read from a file never pays for the native
+  // module (~70 ms of every warm credential-process call before it was lazy).
+  let entry: Promise<AsyncEntry> | undefined;
+  const open = () => (entry ??= import('@napi-rs/keyring').then(({ AsyncEntry }) => new AsyncEntry(service, account)));
   return {
-    get: async () => (await entry).getPassword(AbortSignal.timeout(KEYRING_TIMEOUT_MS)),
-    set: async (value) => (await entry).setPassword(value, AbortSignal.timeout(KEYRING_TIMEOUT_MS)),
+    get: async () => (await open()).getPassword(AbortSignal.timeout(KEYRING_TIMEOUT_MS)),
+    set: async (value) => (await open()).setPassword(value, AbortSignal.timeout(KEYRING_TIMEOUT_MS)),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { EntityType, IAMClient } from '@aws-sdk/client-iam';
 import { createSdkClient } from '../aws-clients/create-aws-client.js';
+import { requireSdk } from '../aws-clients/require-sdk.js';
 import { parseArn } from '../arn.js';
 import { evaluateIdentityPolicies, parsePolicyDocument, type PolicyDocument } from '../policy/index.js';
 import type { Credentials } from './credentials.js';
@@ -30,7 +31,7 @@ interface Documents {
  * read or parsed gives 'unknown', never an error: this only refines an explanation.
  */
 export async function probeCallerPolicy(probe: CallerPolicyProbe): Promise<'allow' | 'deny' | 'unknown'> {
-  const sdk: Iam = await import('@aws-sdk/client-iam');
+  const sdk: Iam = requireSdk('@aws-sdk/client-iam');
   // One attempt and short timeouts: this only refines an explanation, and the person is waiting for it.
   const iam = createSdkClient(sdk.IAMClient, 'iam', {
     region: probe.region,

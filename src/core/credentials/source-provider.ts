@@ -1,5 +1,5 @@
 import { DEFAULT_REGION } from '../config/registry.js';
-import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { requireSdk } from '../aws-clients/require-sdk.js';
 import { CrossbarError } from '../errors.js';
 import { redactCredentials, type Credentials, type RedactedCredentials } from './credentials.js';
 import { awsErrorFacts, endpointUnreachable, isUnreachable } from './sts-errors.js';
@@ -51,7 +51,7 @@ export function resolveSourceProvider(options: SourceOptions): SourceProvider {
     return wrap(
       label,
       `profile:${profile}:${files.filepath ?? ''}`,
-      fromIni({ profile, ...files, ...mfa, clientConfig }),
+      requireSdk('@aws-sdk/credential-providers').fromIni({ profile, ...files, ...mfa, clientConfig }),
       options,
       profileHint(profile),
     );
@@ -81,7 +81,7 @@ export function resolveSourceProvider(options: SourceOptions): SourceProvider {
   return wrap(
     'the default credential chain',
     'chain',
-    fromNodeProviderChain({ ...files, ...mfa, clientConfig }),
+    requireSdk('@aws-sdk/credential-providers').fromNodeProviderChain({ ...files, ...mfa, clientConfig }),
     options,
     'Set source.profile in crossbar.yaml, export AWS_PROFILE, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY',
   );

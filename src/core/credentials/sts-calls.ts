@@ -1,9 +1,5 @@
-import {
-  AssumeRoleCommand,
-  GetCallerIdentityCommand,
-  GetSessionTokenCommand,
-  type STSClient,
-} from '@aws-sdk/client-sts';
+import type { STSClient } from '@aws-sdk/client-sts';
+import { requireSdk } from '../aws-clients/require-sdk.js';
 import { CrossbarError } from '../errors.js';
 import { RedactedCredentials } from './credentials.js';
 import { awsErrorFacts } from './sts-errors.js';
@@ -34,7 +30,7 @@ export interface CallerIdentity {
 }
 
 export async function getCallerIdentity(sts: STSClient): Promise<CallerIdentity> {
-  const out = await sts.send(new GetCallerIdentityCommand({}));
+  const out = await sts.send(new (requireSdk('@aws-sdk/client-sts').GetCallerIdentityCommand)({}));
   if (!out.Arn || !out.Account) throw new CrossbarError('ERROR', 'GetCallerIdentity returned no identity');
   return { arn: out.Arn, accountId: out.Account };
 }
@@ -54,7 +50,7 @@ export async function getMfaSession(sts: STSClient, request: MfaSessionRequest):
     throw new CrossbarError('MFA_INVALID', `'${code}' is not an MFA code for ${request.serial}`, { hint: MFA_HINT });
   try {
     const out = await sts.send(
-      new GetSessionTokenCommand({
+      new (requireSdk('@aws-sdk/client-sts').GetSessionTokenCommand)({
         SerialNumber: request.serial,
         TokenCode: code,
         DurationSeconds: request.durationSeconds,
@@ -115,7 +111,7 @@ export interface AssumedRole {
 export async function assumeRole(sts: STSClient, request: AssumeRoleRequest): Promise<AssumedRole> {
   const send = async (withSourceIdentity: boolean): Promise<AssumedRole> => {
     const out = await sts.send(
-      new AssumeRoleCommand({
+      new (requireSdk('@aws-sdk/client-sts').AssumeRoleCommand)({
         RoleArn: request.roleArn,
         RoleSessionName: request.sessionName,
         DurationSeconds: request.durationSeconds,

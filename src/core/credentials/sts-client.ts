@@ -1,6 +1,7 @@
-import { STSClient } from '@aws-sdk/client-sts';
+import type { STSClient } from '@aws-sdk/client-sts';
 import { createSdkClient } from '../aws-clients/create-aws-client.js';
 import type { RateLimiter, RetryBudget } from '../aws-clients/retry-strategy.js';
+import { requireSdk } from '../aws-clients/require-sdk.js';
 import type { Credentials } from './credentials.js';
 
 export interface StsClientOptions {
@@ -34,7 +35,7 @@ export const STS_RETRY_BUDGET: RetryBudget = { maxAttempts: 8, budgetMs: 30_000 
  * up once per process), in adaptive mode with the credential path's budget and short connection timeouts.
  */
 export const stsClientFor: StsClientFactory = (credentials, options) =>
-  createSdkClient(STSClient, 'sts', {
+  createSdkClient(requireSdk('@aws-sdk/client-sts').STSClient, 'sts', {
     region: options.region,
     credentials,
     endpoint: options.endpoint,

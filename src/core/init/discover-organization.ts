@@ -1,15 +1,12 @@
-import {
-  DescribeOrganizationCommand,
-  paginateListAccounts,
-  paginateListRoots,
-  paginateListTagsForResource,
-  type Account,
-  type OrganizationsClient,
-} from '@aws-sdk/client-organizations';
+import type { Account, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { colorFromTags, detectStage } from './detect-stage.js';
 import { mapBounded } from '../map-bounded.js';
 import { organizationError, type OrganizationErrorContext } from './organization-errors.js';
 import { createParentWalker, walkOrganizationTree, type Call } from './organization-tree.js';
+import { requireSdk } from '../aws-clients/require-sdk.js';
+
+const { DescribeOrganizationCommand, paginateListAccounts, paginateListRoots, paginateListTagsForResource } =
+  requireSdk('@aws-sdk/client-organizations');
 
 /** One ACTIVE account of the organization, as AWS describes it; names are AWS's, not yet crossbar.yaml's. */
 export interface DiscoveredAccount {

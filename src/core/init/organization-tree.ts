@@ -1,11 +1,13 @@
-import {
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { mapBounded } from '../map-bounded.js';
+import { requireSdk } from '../aws-clients/require-sdk.js';
+
+const {
   DescribeOrganizationalUnitCommand,
   ListParentsCommand,
   paginateListChildren,
   paginateListOrganizationalUnitsForParent,
-  type OrganizationsClient,
-} from '@aws-sdk/client-organizations';
-import { mapBounded } from '../map-bounded.js';
+} = requireSdk('@aws-sdk/client-organizations');
 
 /**
  * Where each account sits in the OU tree, as a path of OU names (`/Workloads/dev`; `/` directly under the root).

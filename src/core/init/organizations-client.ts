@@ -1,6 +1,9 @@
 import { DEFAULT_REGION } from '../config/registry.js';
-import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { createSdkClient, type AwsClientOptions } from '../aws-clients/create-aws-client.js';
+import { requireSdk } from '../aws-clients/require-sdk.js';
+
+const { OrganizationsClient } = requireSdk('@aws-sdk/client-organizations');
+type OrganizationsClient = InstanceType<typeof OrganizationsClient>;
 
 export interface OrganizationsClientOptions {
   credentials: AwsClientOptions['credentials'];

@@ -1,0 +1,87 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CROSSBAR, REPO, runProcess } from '../helpers/crossbar-bin.js';
+import { startWorld, type CliEnv, type World } from '../helpers/world.js';
+
+/**
+ * What a real `crossbar` process loads, package by package: the process runs with a preload
+ * (fixtures/trace-packages.mjs) that records every package asked for through require() (how the AWS SDK is loaded)
+ * or an ESM import. The static walk (startup-imports.test.ts) cannot see a dynamic import made too early; this can.
+ * Each case is measured against its twin, in which the package is loaded, so that the trace is known to see it.
+ */
+const TRACER = join(REPO, 'test/hop/fixtures/trace-packages.mjs');
+const HEAVY = ['@aws-sdk/client-iam', '@aws-sdk/client-organizations', '@napi-rs/keyring', 'yaml', 'zod'];
+
+let w: World;
+let traces: string;
+beforeAll(async () => {
+  w = await startWorld();
+  traces = mkdtempSync(join(tmpdir(), 'crossbar-trace-'));
+});
+afterAll(async () => {
+  await w.stop();
+  rmSync(traces, { recursive: true, force: true });
+});
+
+let n = 0;
+async function packagesLoadedBy(argv: string[], env: CliEnv): Promise<{ packages: string[]; code: number | null }> {
+  n += 1;
+  const out = join(traces, `trace-${n}.txt`);
+  const [node = 'node', ...rest] = CROSSBAR;
+  const r = await runProcess([node, '--import', TRACER, ...rest, ...argv], { ...env, CROSSBAR_TRACE_PACKAGES: out });
+  let text = '';
+  try {
+    text = readFileSync(out, 'utf8');
+  } catch {
+    // nothing loaded through the hooks at all
+  }
+  return { packages: [...new Set(text.split('\n').filter(Boolean))].sort(), code: r.code };
+}
+
+const heavyIn = (packages: readonly string[]) => packages.filter((p) => HEAVY.includes(p) || p.startsWith('@aws-sdk/'));
+
+describe('what a crossbar process loads', () => {
+  it('--version loads commander and picocolors, and no AWS SDK, keyring, yaml or zod', async () => {
+    const { packages, code } = await packagesLoadedBy(['--version'], w.env());
+    expect(code).toBe(0);
+    expect(packages).toEqual(expect.arrayContaining(['commander', 'picocolors']));
+    expect(heavyIn(packages)).toEqual([]);
+  });
+
+  it('a warm credential-process with the key in a file loads no AWS SDK, keyring, yaml or zod; a keyring key store loads the keyring', async () => {
+    const env = w.env();
+    const cold = await packagesLoadedBy(['credential-process', 'production'], env);
+    expect(cold.code).toBe(0);
+    expect(cold.packages).toEqual(expect.arrayContaining(['@aws-sdk/client-sts', 'yaml', 'zod']));
+    const warm = await packagesLoadedBy(['credential-process', 'production'], env);
+    expect(warm.code).toBe(0);
+    expect(heavyIn(warm.packages)).toEqual([]);
+    // The twin: a key store that is the keyring does load it (and may fail without a keyring daemon: no matter).
+    const keyring = await packagesLoadedBy(
+      ['credential-process', 'production'],
+      w.env({ CROSSBAR_KEY_STORE: 'keyring' }),
+    );
+    expect(keyring.packages).toContain('@napi-rs/keyring');
+  });
+
+  it('run -- ec2 loads the EC2 and STS clients and neither IAM nor Organizations, nor the keyring; yaml and zod only while crossbar.yaml is not cached', async () => {
+    const env = w.env();
+    const argv = ['run', 'production', '--regions', 'us-east-1', '-o', 'json', '--', 'ec2', 'DescribeInstances'];
+    const first = await packagesLoadedBy(argv, env);
+    expect(first.code).toBe(0);
+    expect(first.packages).toEqual(
+      expect.arrayContaining(['@aws-sdk/client-ec2', '@aws-sdk/client-sts', 'yaml', 'zod']),
+    );
+    const second = await packagesLoadedBy(argv, env);
+    expect(second.code).toBe(0);
+    expect(second.packages).toEqual(expect.arrayContaining(['@aws-sdk/client-ec2', '@aws-sdk/client-sts']));
+    expect(second.packages.filter((p) => HEAVY.includes(p))).toEqual([]);
+    // The twin: without its registry entry, crossbar.yaml is parsed again with yaml and zod.
+    const cache = join(env['CROSSBAR_HOME'] ?? '', 'cache');
+    for (const f of readdirSync(cache)) if (f.startsWith('registry-')) rmSync(join(cache, f));
+    const parsed = await packagesLoadedBy(argv, env);
+    expect(parsed.packages).toEqual(expect.arrayContaining(['yaml', 'zod']));
+  });
+});
