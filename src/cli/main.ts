@@ -1,40 +1,17 @@
 import { setMaxListeners } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Help, Option } from 'commander';
 import pc from 'picocolors';
 import { colorEnabled, createContext, type CliContext, type CliIo } from './context.js';
 import { OUTPUT_FORMATS } from './render/output.js';
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, fromCommanderError, reportError } from './report-error.js';
-import { tryWarmCredentialProcess } from './commands/credential-process-warm.js';
+import { packageVersion, processIo, tryFastPath } from './fast-path.js';
 import { COMMANDS, findCommand, type CommandEntry } from './commands/index.js';
 import type { CliRuntime } from './runtime.js';
-import { runningProgram } from './self-command.js';
 
 /**
  * The crossbar CLI. `main` is the one exit point: every command returns its exit code here, every error
  * is printed here (report-error.ts), and nothing below calls process.exit.
  */
-
-function packageVersion(): string {
-  try {
-    const pkg: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
-    return typeof pkg === 'object' && pkg !== null && 'version' in pkg && typeof pkg.version === 'string'
-      ? pkg.version
-      : '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
-}
-
-export function processIo(): CliIo {
-  return {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    env: process.env,
-    cwd: process.cwd(),
-    program: runningProgram(),
-  };
-}
 
 /**
  * Ctrl-C and SIGTERM abort `stop`. A second Ctrl-C while a command is shutting down means "now": that is the
@@ -156,10 +133,17 @@ function commandPathOf(program: Command, argv: readonly string[]): string {
   return names.join(' ');
 }
 
-export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
-  // credential-process runs on every AWS call: a warm cache answers before anything else is built.
-  const warm = await tryWarmCredentialProcess(argv, io);
-  if (warm !== undefined) return warm;
+export { processIo } from './fast-path.js';
+
+export interface MainOptions {
+  /** The entry point tried the fast paths already (before it loaded this module): no second try. */
+  fastPathTried?: boolean;
+}
+
+export async function main(argv: string[], io: CliIo = processIo(), options: MainOptions = {}): Promise<number> {
+  // --version, and credential-process, which runs on every AWS call: a warm cache answers before anything is built.
+  const fast = options.fastPathTried ? undefined : await tryFastPath(argv, io);
+  if (fast !== undefined) return fast;
   const stop = new AbortController();
   // Every in-flight AWS call listens to this signal; a fan-out has hundreds at once, which is not a leak.
   setMaxListeners(0, stop.signal);

@@ -1,16 +1,14 @@
 import { CommanderError } from 'commander';
 import { CrossbarError, isCrossbarError, USAGE_CODES } from '../core/errors.js';
 import type { CliContext } from './context.js';
+import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE } from './exit-codes.js';
 
 /**
  * The one mapping from errors to what the user sees and the exit code: one or two lines on stderr
  * (`crossbar: …` and `hint: …`), a stack only with --debug. Exit codes are DESIGN.md's: 2 usage, 1 failure,
  * 130 interrupted.
  */
-export const EXIT_OK = 0;
-export const EXIT_FAILED = 1;
-export const EXIT_USAGE = 2;
-export const EXIT_INTERRUPTED = 130;
+export { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 
 /**
  * The one mapping from an error to the CLI's exit status: 2 for usage and configuration errors (the request was

@@ -47,7 +47,7 @@ function reachablePackages(entry: string): { packages: Map<string, string>; file
 describe('the startup path of the CLI', () => {
   it('main.ts statically reaches no package but commander and picocolors', () => {
     const { packages, files } = reachablePackages(join(REPO, 'src/cli/main.ts'));
-    expect(files).toBeGreaterThan(10);
+    expect(files).toBeGreaterThan(5);
     const heavy = [...packages]
       .filter(([name]) => !ALLOWED_PACKAGES.has(name))
       .map(([name, from]) => `${name} (imported by ${from})`);
@@ -85,13 +85,23 @@ describe('the startup path of the CLI', () => {
     );
   });
 
-  it('main.ts and the command table statically reach no command module but the warm credential-process path', () => {
+  it('main.ts and the command table statically reach no command module, not even the warm credential-process path', () => {
     const { files } = reachableFiles(join(REPO, 'src/cli/main.ts'));
     const commandModules = [...files]
       .map((f) => relative(REPO, f))
       .filter((f) => f.startsWith('src/cli/commands/'))
       .sort();
-    expect(commandModules).toEqual(['src/cli/commands/credential-process-warm.ts', 'src/cli/commands/index.ts']);
+    expect(commandModules).toEqual(['src/cli/commands/index.ts']);
+  });
+
+  it('the fast paths the entry points try before main.ts (--version, warm credential-process) reach no package at all', () => {
+    for (const entry of ['src/cli/fast-path.ts', 'src/cli/commands/credential-process-warm.ts']) {
+      const { packages, files } = reachablePackages(join(REPO, entry));
+      expect(files).toBeGreaterThan(1);
+      expect([...packages.keys()]).toEqual([]);
+    }
+    // The twin: main.ts does reach commander.
+    expect([...reachablePackages(join(REPO, 'src/cli/main.ts')).packages.keys()]).toContain('commander');
   });
 
   it('the table-driven program loads only the module of the command being run', async () => {

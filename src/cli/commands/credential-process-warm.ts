@@ -3,7 +3,7 @@ import { resolveConfigPath, resolveCrossbarHome } from '../../core/config-locati
 import type { AccountCredentials } from '../../core/credentials/index.js';
 import { readWarmCredentials, type WarmOptions, type WarmTarget } from '../../core/warm-credentials.js';
 import type { CliIo } from '../context.js';
-import { EXIT_OK } from '../report-error.js';
+import { EXIT_OK } from '../exit-codes.js';
 
 /**
  * The warm path of `crossbar credential-process TARGET`, which main() tries before it builds the command tree:
