@@ -18,6 +18,7 @@ export interface SdkPackages {
   '@aws-sdk/client-cost-explorer': typeof import('@aws-sdk/client-cost-explorer');
   '@aws-sdk/credential-providers': typeof import('@aws-sdk/credential-providers');
   '@smithy/shared-ini-file-loader': typeof import('@smithy/shared-ini-file-loader');
+  '@smithy/core/retry': typeof import('@smithy/core/retry');
 }
 
 /** A package of SdkPackages, loaded once per process (require caches it). */

@@ -1,5 +1,6 @@
-import { DefaultRateLimiter, MAXIMUM_RETRY_DELAY, Retry, StandardRetryStrategy } from '@smithy/core/retry';
+import type { DefaultRateLimiter } from '@smithy/core/retry';
 import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from '@smithy/types';
+import { requireSdk } from './require-sdk.js';
 
 /**
  * The SDK's adaptive retry mode, assembled from the SDK's own parts (its standard strategy decides what is
@@ -37,7 +38,7 @@ export interface RetryReport {
 export type RateLimiter = DefaultRateLimiter;
 
 export function createRateLimiter(): RateLimiter {
-  return new DefaultRateLimiter();
+  return new (requireSdk('@smithy/core/retry').DefaultRateLimiter)();
 }
 
 const reports = new WeakMap<object, RetryReport>();
@@ -87,6 +88,7 @@ export function createRetryStrategy(options: RetryStrategyOptions): RetryStrateg
   const budget: RetryBudget = { maxAttempts: options.maxAttempts, budgetMs: options.budgetMs };
   const limiter = options.rateLimiter;
   // Attempts, the retry quota and what is retryable: the SDK's standard strategy decides.
+  const { MAXIMUM_RETRY_DELAY, Retry, StandardRetryStrategy } = requireSdk('@smithy/core/retry');
   const sdk: RetryStrategyV2 = new StandardRetryStrategy({ maxAttempts: options.maxAttempts, backoff: NO_BACKOFF });
   const calls = new WeakMap<RetryToken, CallLog>();
 
