@@ -73,12 +73,12 @@ export async function openCrossbar(ctx: CliContext, options: OpenOptions = {}): 
   const { env, cwd } = ctx.io;
   const configPath = resolveConfigPath({ flag: options.config, env, cwd });
   const home = resolveCrossbarHome(env, cwd);
+  // Before anything writes under home (the registry cache would tighten a loose home without a word).
+  warnLooseModes(ctx, home);
   // Parsed once per edit of the file, not once per command (registry-cache.ts).
   const registry = await loadRegistryCached(configPath, { home });
   const mfaCodeProvider = mfaCodeProviderFor(ctx, options.mfaCode);
   const keyStore = keyStoreFrom(env['CROSSBAR_KEY_STORE']);
-  const home = resolveCrossbarHome(env, cwd);
-  warnLooseModes(ctx, home);
   const crossbar = createCrossbar({
     config: registry.config,
     registry,
