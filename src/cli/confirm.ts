@@ -1,6 +1,6 @@
 import type { RegistryAccount, RegistryRole } from '../core/config/index.js';
 import { CrossbarError } from '../core/errors.js';
-import { activeUnlock, recordGuardrailEvent } from '../core/unlocks.js';
+import { activeUnlock, recordGuardrailEvent, type Unlock } from '../core/unlocks.js';
 import type { CliIo } from './context.js';
 import { anyTerminalAsk, canPrompt, terminalAsk, type AskLine } from './prompt.js';
 
@@ -24,6 +24,25 @@ export interface ConfirmOptions {
   now?: number | undefined;
 }
 
+/**
+ * True when a live unlock of the target's role stands for its confirmation; the use is recorded. `unlocks`: the
+ * file read once by a caller that checks many targets (a run).
+ */
+export function useUnlock(
+  home: string,
+  target: { account: RegistryAccount; role: RegistryRole },
+  now: number,
+  command: string | undefined,
+  unlocks?: readonly Unlock[],
+): boolean {
+  const { account, role } = target;
+  if (!activeUnlock(home, account.id, role.arn, now, unlocks)) return false;
+  const label = `${account.name}:${role.key}`;
+  const entry = { event: 'use-unlock', label, accountId: account.id, roleArn: role.arn } as const;
+  recordGuardrailEvent(home, command ? { ...entry, command } : entry, now);
+  return true;
+}
+
 export async function confirmTarget(
   target: { account: RegistryAccount; role: RegistryRole },
   io: CliIo,
@@ -33,15 +52,12 @@ export async function confirmTarget(
   if (!role.confirm || options.yes) return;
   const label = `${account.name}:${role.key}`;
   const now = options.now ?? Date.now();
-  const record = (event: 'use-unlock' | 'confirmed' | 'refused') => {
+  const record = (event: 'confirmed' | 'refused') => {
     if (options.home === undefined) return;
     const entry = { event, label, accountId: account.id, roleArn: role.arn };
     recordGuardrailEvent(options.home, options.command ? { ...entry, command: options.command } : entry, now);
   };
-  if (options.home !== undefined && activeUnlock(options.home, account.id, role.arn, now)) {
-    record('use-unlock');
-    return;
-  }
+  if (options.home !== undefined && useUnlock(options.home, target, now, options.command)) return;
   const ask = options.ask ?? anyTerminalAsk(io, options.signal);
   if (!ask) {
     record('refused');

@@ -13,23 +13,32 @@ export function canPrompt(io: CliIo): boolean {
   return io.stderr.isTTY === true && process.stdin.isTTY === true;
 }
 
+/** The next line of `input`, trimmed; Ctrl-C (the signal) or the end of the input rejects. */
+async function readOneLine(
+  input: NodeJS.ReadableStream,
+  signal: AbortSignal | undefined,
+  ended: string,
+): Promise<string> {
+  const { createInterface } = await import('node:readline');
+  const rl = createInterface({ input, terminal: false });
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      const onAbort = () => reject(new CrossbarError('INTERRUPTED', 'interrupted while waiting for input'));
+      if (signal?.aborted) onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      rl.once('line', (line) => resolve(line.trim()));
+      rl.once('close', () => reject(new CrossbarError('USAGE', ended)));
+    });
+  } finally {
+    rl.close();
+  }
+}
+
 /** Reads one line from the process's stdin (the terminal echoes it in its normal, cooked mode). */
 export function terminalAsk(io: CliIo, signal?: AbortSignal): AskLine {
   return async (question) => {
-    const { createInterface } = await import('node:readline');
     io.stderr.write(question);
-    const rl = createInterface({ input: process.stdin, terminal: false });
-    try {
-      return await new Promise<string>((resolve, reject) => {
-        const onAbort = () => reject(new CrossbarError('INTERRUPTED', 'interrupted while waiting for input'));
-        if (signal?.aborted) onAbort();
-        signal?.addEventListener('abort', onAbort, { once: true });
-        rl.once('line', (line) => resolve(line.trim()));
-        rl.once('close', () => reject(new CrossbarError('USAGE', 'no answer: the input ended')));
-      });
-    } finally {
-      rl.close();
-    }
+    return readOneLine(process.stdin, signal, 'no answer: the input ended');
   };
 }
 
@@ -46,21 +55,13 @@ export function controllingTerminalAsk(signal?: AbortSignal): AskLine | undefine
     return undefined;
   }
   return async (question) => {
-    const [{ createInterface }, tty] = await Promise.all([import('node:readline'), import('node:tty')]);
+    const tty = await import('node:tty');
     writeSync(fd, question);
     // A tty stream reads without blocking a thread, and closing it leaves no read behind to hold the process.
     const input = new tty.ReadStream(fd);
-    const rl = createInterface({ input, terminal: false });
     try {
-      return await new Promise<string>((resolve, reject) => {
-        const onAbort = () => reject(new CrossbarError('INTERRUPTED', 'interrupted while waiting for input'));
-        if (signal?.aborted) onAbort();
-        signal?.addEventListener('abort', onAbort, { once: true });
-        rl.once('line', (line) => resolve(line.trim()));
-        rl.once('close', () => reject(new CrossbarError('USAGE', 'no answer: the terminal input ended')));
-      });
+      return await readOneLine(input, signal, 'no answer: the terminal input ended');
     } finally {
-      rl.close();
       input.destroy();
     }
   };

@@ -54,8 +54,14 @@ export function readUnlocks(home: string): Unlock[] {
   }
 }
 
-export function activeUnlock(home: string, accountId: string, roleArn: string, now: number): Unlock | undefined {
-  return readUnlocks(home).find((u) => u.accountId === accountId && u.roleArn === roleArn && u.until > now);
+export function activeUnlock(
+  home: string,
+  accountId: string,
+  roleArn: string,
+  now: number,
+  unlocks: readonly Unlock[] = readUnlocks(home),
+): Unlock | undefined {
+  return unlocks.find((u) => u.accountId === accountId && u.roleArn === roleArn && u.until > now);
 }
 
 function writeUnlocks(home: string, unlocks: readonly Unlock[], now: number): void {

@@ -107,23 +107,7 @@ export async function runInventoryStatus(
   const slices = rows
     .filter((r) => selected === undefined || selected.has(r.accountId))
     .map((r): Slice => ({ ...r, ageMs: now - Date.parse(r.syncedAt) }));
-  const all = columns(ctx);
-  render(
-    resolveOutputFormat(ctx.output, ctx.io.stdout.isTTY),
-    { stdout: ctx.io.stdout, err: ctx.err },
-    {
-      columns: all,
-      table: (shown) =>
-        shown.length === 0
-          ? ''
-          : tableText(
-              all.filter((c) => TABLE_KEYS.has(c.key)),
-              shown,
-              { header: ctx.colors.bold },
-            ),
-    },
-    slices,
-  );
+  renderRows(ctx, columns(ctx), TABLE_KEYS, slices);
   if (slices.length === 0)
     ctx.err(ctx.colors.dim(`no slice of ${selector ?? 'any account'} in ${db} yet: run crossbar inventory sync`));
   const lastRun = lastRunLine(ctx, runs[0]);
@@ -135,9 +119,8 @@ export async function runInventoryStatus(
   });
 }
 
-/** `--runs`: the recent syncs instead of the slices; exit 1 when the latest one did not finish. */
-function showRuns(ctx: CliContext, runs: readonly RunRecord[]): number {
-  const all = runColumns(ctx);
+/** Every column for machines; on a table only the `tableKeys` ones, and nothing at all for no rows. */
+function renderRows<T>(ctx: CliContext, all: Column<T>[], tableKeys: ReadonlySet<string>, rows: readonly T[]): void {
   render(
     resolveOutputFormat(ctx.output, ctx.io.stdout.isTTY),
     { stdout: ctx.io.stdout, err: ctx.err },
@@ -147,13 +130,18 @@ function showRuns(ctx: CliContext, runs: readonly RunRecord[]): number {
         shown.length === 0
           ? ''
           : tableText(
-              all.filter((c) => RUN_TABLE_KEYS.has(c.key)),
+              all.filter((c) => tableKeys.has(c.key)),
               shown,
               { header: ctx.colors.bold },
             ),
     },
-    runs,
+    rows,
   );
+}
+
+/** `--runs`: the recent syncs instead of the slices; exit 1 when the latest one did not finish. */
+function showRuns(ctx: CliContext, runs: readonly RunRecord[]): number {
+  renderRows(ctx, runColumns(ctx), RUN_TABLE_KEYS, runs);
   const lastRun = lastRunLine(ctx, runs[0]);
   if (lastRun) ctx.err(lastRun);
   else ctx.err(ctx.colors.dim('no sync recorded yet: run crossbar inventory sync'));

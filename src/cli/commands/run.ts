@@ -8,7 +8,7 @@ import {
   validateInput,
 } from '../../core/aws-clients/index.js';
 import { CrossbarError } from '../../core/errors.js';
-import { activeUnlock, recordGuardrailEvent } from '../../core/unlocks.js';
+import { readUnlocks, recordGuardrailEvent } from '../../core/unlocks.js';
 import {
   FANOUT_DEFAULTS,
   runFanout,
@@ -16,7 +16,7 @@ import {
   type FanoutTarget,
   type WorkContext,
 } from '../../core/fanout/index.js';
-import { confirmWrite } from '../confirm.js';
+import { confirmWrite, useUnlock } from '../confirm.js';
 import type { CliContext } from '../context.js';
 import {
   addFanoutFlags,
@@ -144,12 +144,8 @@ function writeEntry(a: FanoutAccount, operation: string, parameters: string[]) {
 /** A run cannot ask account by account: every confirm: true role in it needs --yes or a live `crossbar unlock`. */
 function refuseUnconfirmed(accounts: readonly FanoutAccount[], yes: boolean, home: string, now: number): void {
   if (yes) return;
-  const guarded = accounts.filter((a) => a.role.confirm && !activeUnlock(home, a.account.id, a.role.arn, now));
-  for (const a of accounts)
-    if (a.role.confirm && !guarded.includes(a)) {
-      const event = { event: 'use-unlock', label: `${a.account.name}:${a.role.key}`, command: 'run' } as const;
-      recordGuardrailEvent(home, { ...event, accountId: a.account.id, roleArn: a.role.arn }, now);
-    }
+  const unlocks = readUnlocks(home);
+  const guarded = accounts.filter((a) => a.role.confirm && !useUnlock(home, a, now, 'run', unlocks));
   const first = guarded[0];
   if (!first) return;
   throw new CrossbarError(

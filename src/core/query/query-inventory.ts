@@ -121,20 +121,8 @@ export function openInventoryReadOnly(path: string): Database.Database {
 
 /** Runs one read-only statement on an open connection. */
 export function runQuery(db: Database.Database, sql: string): QueryResult {
-  if (sql.trim() === '')
-    throw usage(
-      'query needs an SQL statement',
-      `e.g. crossbar query "SELECT account_name, region, count(*) FROM ec2_instances GROUP BY 1, 2"`,
-    );
-  let stmt: Database.Statement;
+  const { stmt, columns } = prepareReadOnly(db, sql);
   try {
-    stmt = db.prepare(sql);
-  } catch (err) {
-    throw explain(err, db, sql);
-  }
-  if (!stmt.readonly || !stmt.reader) throw refused(sql);
-  try {
-    const columns = uniqueNames(stmt.columns().map((c) => c.name));
     const rows = stmt
       .raw(true)
       .all()
