@@ -36,7 +36,14 @@ export type ErrorCode =
   | 'CREDENTIALS_EXPIRED'
   | 'ENDPOINT_UNREACHABLE'
   | 'NOT_AWS'
-  | 'SANDBOX';
+  | 'SANDBOX'
+  // The team server's answers (crossbar serve): who is calling, and may they.
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'CSRF'
+  | 'CONFLICT'
+  | 'LOCKED'
+  | 'PAYLOAD_TOO_LARGE';
 
 export interface CrossbarErrorOptions {
   hint?: string;

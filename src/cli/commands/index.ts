@@ -221,6 +221,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./shell-init.js')).defineShellInit,
   },
   {
+    path: ['serve'],
+    description: 'the team server: workspaces, members, credentials vended per member, runs and a tamper-evident trail',
+    usage: '[options]',
+    load: async () => (await import('./serve.js')).defineServe,
+  },
+  {
     path: ['completion'],
     description: 'tab completion of commands, flags, accounts and shortcuts: source <(crossbar completion bash)',
     usage: '<shell>',

@@ -1,0 +1,83 @@
+import type { Command } from 'commander';
+import { resolveCrossbarHome } from '../../core/config-location.js';
+import { CrossbarError } from '../../core/errors.js';
+import { openTeamDb } from '../../core/team/index.js';
+import { createApp, issueSetupToken, listen } from '../../server/index.js';
+import type { CliContext } from '../context.js';
+import { waitForAbort } from '../context.js';
+import type { CliRuntime } from '../runtime.js';
+import { EXIT_OK } from '../report-error.js';
+
+interface ServeFlags {
+  port: string;
+  host: string;
+  db?: string;
+  publicUrl?: string;
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port < 0 || port > 65535)
+    throw new CrossbarError('USAGE', `--port must be a port number from 0 to 65535 (got '${text}')`, {
+      hint: 'crossbar serve --port 7300',
+    });
+  return port;
+}
+
+/**
+ * `crossbar serve`: the team server. Opens (and migrates) the database, prints the one-time setup link while no
+ * owner exists, listens until Ctrl-C or SIGTERM, then stops taking requests, lets those in flight finish, and
+ * closes the database.
+ */
+export async function runServe(ctx: CliContext, flags: ServeFlags): Promise<number> {
+  const port = parsePort(flags.port);
+  const home = resolveCrossbarHome(ctx.io.env, ctx.io.cwd);
+  const signal = ctx.handleInterrupts();
+  const store = await openTeamDb({ url: flags.db, home });
+  const publicUrl = (
+    flags.publicUrl ?? `http://${flags.host.includes(':') ? `[${flags.host}]` : flags.host}:${port}`
+  ).replace(/\/$/, '');
+  const deps = { store, now: Date.now, home, publicUrl, log: (line: string) => ctx.err(`crossbar serve: ${line}`) };
+  const app = createApp(deps);
+  let server;
+  try {
+    server = await listen(app, { port, host: flags.host });
+  } catch (err) {
+    await store.close();
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new CrossbarError('USAGE', `cannot listen on ${flags.host}:${port}: ${code ?? String(err)}`, {
+      hint:
+        code === 'EADDRINUSE' ? 'another program uses that port: pick another with --port' : 'check --host and --port',
+      cause: err,
+    });
+  }
+  if (flags.publicUrl === undefined) deps.publicUrl = server.url;
+  const { bold, cyan, dim } = ctx.colors;
+  ctx.out(`${bold('crossbar serve')} listening on ${cyan(server.url)}`);
+  ctx.out(
+    `  database      ${store.location} (${store.kind}${store.migrated.length ? `, migrated: ${store.migrated.join(', ')}` : ''})`,
+  );
+  const setupToken = await issueSetupToken(store);
+  if (setupToken) {
+    ctx.out();
+    ctx.out(`  No owner yet. Create one (this token works once, and only until the next start):`);
+    ctx.out(`    ${cyan(`${deps.publicUrl}/setup#${setupToken}`)}`);
+    ctx.out(`    or: crossbar login --server ${deps.publicUrl} --setup ${setupToken}`);
+  }
+  ctx.out();
+  ctx.out(dim('Press Ctrl-C to stop.'));
+  await waitForAbort(signal);
+  ctx.err(dim('crossbar serve: stopping (finishing requests in flight)…'));
+  await server.close();
+  await store.close();
+  return EXIT_OK;
+}
+
+export function defineServe(command: Command, runtime: CliRuntime): void {
+  command
+    .option('--port <port>', 'port to listen on (0 = a free one)', '7300')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--db <url>', 'postgres://… for PostgreSQL, or a SQLite file (default: CROSSBAR_HOME/team.db)')
+    .option('--public-url <url>', 'the URL people reach the server at, for links (default: http://HOST:PORT)')
+    .action((flags: ServeFlags, cmd: Command) => runtime.run(cmd, (ctx) => runServe(ctx, flags)));
+}

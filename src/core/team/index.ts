@@ -1,0 +1,68 @@
+/**
+ * The team area: the database of `crossbar serve` (users, sessions, tokens, workspaces, members, shortcuts, runs)
+ * and its tamper-evident trail. The HTTP API is in src/server; this is what it stands on, usable without it
+ * (`crossbar trail verify --db …`).
+ */
+export type {
+  TeamDatabase,
+  TeamDb,
+  WorkspaceRole,
+  UsersTable,
+  WorkspacesTable,
+  MembersTable,
+  ShortcutsTable,
+  TrailTable,
+  RunsTable,
+} from './team-schema.js';
+export { TEAM_MIGRATIONS } from './team-migrations.js';
+export {
+  openTeamDb,
+  defaultTeamDbPath,
+  redactDbUrl,
+  type TeamStore,
+  type TeamDbKind,
+  type OpenTeamDbOptions,
+} from './open-team-db.js';
+export {
+  GENESIS_HASH,
+  canonicalJson,
+  entryContent,
+  hashEntry,
+  scrubDetails,
+  type TrailEntry,
+  type TrailEvent,
+} from './trail-chain.js';
+export { appendTrail, SERVER_CHAIN } from './append-trail.js';
+export { newId, newToken, hashToken, sameSecret, isoAt } from './team-ids.js';
+export {
+  WorkspaceConnectionSchema,
+  WorkspaceRoleSchema,
+  WORKSPACE_ROLES,
+  MemberLimitSchema,
+  WorkspaceInputSchema,
+  ShortcutInputSchema,
+  WorkspaceNameSchema,
+  type WorkspaceConnection,
+  type MemberLimit,
+  type WorkspaceInput,
+  type ShortcutInput,
+} from './workspace-model.js';
+export {
+  WORKSPACE_ACTIONS,
+  roleMay,
+  leastRoleFor,
+  outranks,
+  limitsAllow,
+  type WorkspaceAction,
+} from './permissions.js';
+export { hashPassword, verifyPassword, decoyHash, checkPasswordStrength, MIN_PASSWORD_LENGTH } from './passwords.js';
+export {
+  createUser,
+  findUserByName,
+  findUserById,
+  countUsers,
+  publicUser,
+  USERNAME_RE,
+  type NewUser,
+  type UserRow,
+} from './users.js';

@@ -1,0 +1,19 @@
+import type { TeamStore } from '../core/team/index.js';
+
+/**
+ * What the app is built from: the database, the clock, and the pieces each area adds (vending, runs). Tests build
+ * their own (an in-memory clock, a sandbox); `crossbar serve` builds the real one. createApp never listens.
+ */
+export interface ServerDeps {
+  store: TeamStore;
+  now: () => number;
+  /** CROSSBAR_HOME of the server: its key file and default database live there. */
+  home: string;
+  /** The URL people reach the server at, for links (setup, device login). */
+  publicUrl: string;
+  /** Session lifetime (default 12 h) and idle limit (default 2 h). */
+  sessionTtlMs?: number;
+  sessionIdleMs?: number;
+  /** Where the server's own log lines go (unexpected failures); `crossbar serve` writes them to stderr. */
+  log?: (line: string) => void;
+}
