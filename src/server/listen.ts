@@ -33,11 +33,13 @@ function closeGracefully(server: Server, graceMs: number): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => server.closeAllConnections(), graceMs);
     timer.unref();
+    // Idle keep-alive connections would hold close() open: close them now, and each one as its last request ends.
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
     server.close(() => {
       clearTimeout(timer);
+      clearInterval(sweep);
       resolve();
     });
-    // Idle keep-alive connections would hold close() open; in-flight ones finish first.
     server.closeIdleConnections();
   });
 }
