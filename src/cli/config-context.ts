@@ -50,7 +50,7 @@ export function mfaCodeProviderFor(ctx: CliContext, flag: string | undefined): M
   };
 }
 
-function keyStoreFrom(value: string | undefined): KeyStore | undefined {
+export function keyStoreFrom(value: string | undefined): KeyStore | undefined {
   if (value === undefined || value === '') return undefined;
   if (value === 'file' || value === 'keyring' || value === 'auto') return value;
   throw new CrossbarError('USAGE', `CROSSBAR_KEY_STORE must be file, keyring or auto (got '${value}')`);

@@ -30,6 +30,8 @@ const STATUS: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   ENDPOINT_UNREACHABLE: 502,
   NOT_AWS: 502,
   TIMEOUT: 504,
+  /** The server was started without what the request needs (a crossbar.yaml for workspaces). */
+  CONFIG_NOT_FOUND: 503,
 };
 
 export interface ErrorBody {

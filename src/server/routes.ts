@@ -3,10 +3,16 @@ import type { AppEnv } from './app-env.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerAuthRoutes } from './routes/auth-routes.js';
 import { registerTokenRoutes } from './routes/token-routes.js';
+import { registerWorkspaceRoutes } from './routes/workspace-routes.js';
+import { registerMemberRoutes } from './routes/member-routes.js';
+import { registerShortcutRoutes } from './routes/shortcut-routes.js';
 
 /** Every route module of the API, in one list: adding an area is one module and one line here. */
 export const ROUTES: readonly ((app: Hono<AppEnv>) => void)[] = [
   registerHealthRoutes,
   registerAuthRoutes,
   registerTokenRoutes,
+  registerWorkspaceRoutes,
+  registerMemberRoutes,
+  registerShortcutRoutes,
 ];

@@ -1,3 +1,4 @@
+import type { Crossbar } from '../core/crossbar.js';
 import type { TeamStore } from '../core/team/index.js';
 
 /**
@@ -16,4 +17,10 @@ export interface ServerDeps {
   sessionIdleMs?: number;
   /** Where the server's own log lines go (unexpected failures); `crossbar serve` writes them to stderr. */
   log?: (line: string) => void;
+  /**
+   * The server's crossbar root (`crossbar serve --config FILE`): the registry workspaces select their accounts
+   * and roles from, the source identity and the credential engine vending uses, the endpoint. Without one (no
+   * crossbar.yaml) the workspace routes that need the registry answer 503 CONFIG_NOT_FOUND.
+   */
+  crossbar?: Crossbar | undefined;
 }

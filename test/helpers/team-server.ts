@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
+import type { Crossbar } from '../../src/core/crossbar.js';
 import { openTeamDb, type TeamStore } from '../../src/core/team/index.js';
 import { createApp, issueSetupToken, type AppEnv, type ServerDeps } from '../../src/server/index.js';
 
@@ -30,7 +31,12 @@ export const PASSWORDS: Readonly<Record<string, string>> = {
 };
 
 export async function startTeamWorld(
-  options: { dbUrl?: string | undefined; extend?: (deps: ServerDeps) => ServerDeps } = {},
+  options: {
+    dbUrl?: string | undefined;
+    /** The server's crossbar root (its registry, source and endpoint), e.g. `world.crossbar()` over a sandbox. */
+    crossbar?: Crossbar | undefined;
+    extend?: (deps: ServerDeps) => ServerDeps;
+  } = {},
 ): Promise<TeamWorld> {
   const home = mkdtempSync(join(tmpdir(), 'crossbar-team-'));
   const store = await openTeamDb({ url: options.dbUrl, home });
@@ -40,7 +46,13 @@ export async function startTeamWorld(
       clock.now += ms;
     },
   };
-  const base: ServerDeps = { store, now: () => clock.now, home, publicUrl: 'http://127.0.0.1:7300' };
+  const base: ServerDeps = {
+    store,
+    now: () => clock.now,
+    home,
+    publicUrl: 'http://127.0.0.1:7300',
+    ...(options.crossbar ? { crossbar: options.crossbar } : {}),
+  };
   const deps = options.extend ? options.extend(base) : base;
   const app = createApp(deps);
   const setupToken = (await issueSetupToken(store)) ?? '';
@@ -162,4 +174,26 @@ export async function tokenClient(world: TeamWorld, from: ApiClient, name = 'tes
   const client = world.anonymous();
   client.token = made.body.token;
   return client;
+}
+
+/** Creates a workspace through `owner` (a server owner); throws unless it is created. */
+export async function makeWorkspace(
+  owner: ApiClient,
+  body: { name: string; accounts: string[]; roles?: string[]; description?: string; connection?: unknown },
+): Promise<void> {
+  const made = await owner.post('/api/workspaces', body);
+  if (made.status !== 201) throw new Error(`workspace ${body.name}: ${made.status} ${JSON.stringify(made.body)}`);
+}
+
+/** Adds `username` to a workspace (or changes their role) through `admin`; throws unless it works. */
+export async function addMember(
+  admin: ApiClient,
+  workspace: string,
+  username: string,
+  role: 'owner' | 'admin' | 'operator' | 'viewer',
+  limits: { accounts: string; roles: string[] }[] = [],
+): Promise<void> {
+  const put = await admin.put(`/api/workspaces/${workspace}/members/${username}`, { role, limits });
+  if (put.status !== 200 && put.status !== 201)
+    throw new Error(`member ${username} of ${workspace}: ${put.status} ${JSON.stringify(put.body)}`);
 }

@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import { resolveCrossbarHome } from '../../core/config-location.js';
 import { CrossbarError } from '../../core/errors.js';
 import { openTeamDb } from '../../core/team/index.js';
-import { createApp, issueSetupToken, listen } from '../../server/index.js';
+import { createApp, issueSetupToken, listen, type ServerDeps } from '../../server/index.js';
+import { configFlag } from '../open-crossbar.js';
+import { openServerCrossbar } from '../serve-crossbar.js';
 import type { CliContext } from '../context.js';
 import { waitForAbort } from '../context.js';
 import type { CliRuntime } from '../runtime.js';
@@ -29,15 +31,23 @@ function parsePort(text: string): number {
  * owner exists, listens until Ctrl-C or SIGTERM, then stops taking requests, lets those in flight finish, and
  * closes the database.
  */
-export async function runServe(ctx: CliContext, flags: ServeFlags): Promise<number> {
+export async function runServe(ctx: CliContext, flags: ServeFlags, config?: string): Promise<number> {
   const port = parsePort(flags.port);
   const home = resolveCrossbarHome(ctx.io.env, ctx.io.cwd);
   const signal = ctx.handleInterrupts();
+  const opened = await openServerCrossbar(ctx, config);
   const store = await openTeamDb({ url: flags.db, home });
   const publicUrl = (
     flags.publicUrl ?? `http://${flags.host.includes(':') ? `[${flags.host}]` : flags.host}:${port}`
   ).replace(/\/$/, '');
-  const deps = { store, now: Date.now, home, publicUrl, log: (line: string) => ctx.err(`crossbar serve: ${line}`) };
+  const deps: ServerDeps = {
+    store,
+    now: Date.now,
+    home,
+    publicUrl,
+    log: (line: string) => ctx.err(`crossbar serve: ${line}`),
+    crossbar: opened?.crossbar,
+  };
   const app = createApp(deps);
   let server;
   try {
@@ -56,6 +66,11 @@ export async function runServe(ctx: CliContext, flags: ServeFlags): Promise<numb
   ctx.out(`${bold('crossbar serve')} listening on ${cyan(server.url)}`);
   ctx.out(
     `  database      ${store.location} (${store.kind}${store.migrated.length ? `, migrated: ${store.migrated.join(', ')}` : ''})`,
+  );
+  ctx.out(
+    opened
+      ? `  registry      ${opened.configPath} (${opened.crossbar.registry.accounts.length} accounts)`
+      : `  registry      ${dim('none: no crossbar.yaml found, workspaces reach no account (pass --config FILE)')}`,
   );
   const setupToken = await issueSetupToken(store);
   if (setupToken) {
@@ -79,5 +94,5 @@ export function defineServe(command: Command, runtime: CliRuntime): void {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--db <url>', 'postgres://… for PostgreSQL, or a SQLite file (default: CROSSBAR_HOME/team.db)')
     .option('--public-url <url>', 'the URL people reach the server at, for links (default: http://HOST:PORT)')
-    .action((flags: ServeFlags, cmd: Command) => runtime.run(cmd, (ctx) => runServe(ctx, flags)));
+    .action((flags: ServeFlags, cmd: Command) => runtime.run(cmd, (ctx) => runServe(ctx, flags, configFlag(cmd))));
 }

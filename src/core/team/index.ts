@@ -42,6 +42,10 @@ export {
   WorkspaceInputSchema,
   ShortcutInputSchema,
   WorkspaceNameSchema,
+  WorkspacePatchSchema,
+  MemberInputSchema,
+  type WorkspacePatch,
+  type MemberInput,
   type WorkspaceConnection,
   type MemberLimit,
   type WorkspaceInput,
@@ -66,3 +70,30 @@ export {
   type NewUser,
   type UserRow,
 } from './users.js';
+export {
+  findWorkspace,
+  findMembership,
+  listMemberships,
+  createWorkspace,
+  updateWorkspace,
+  deleteWorkspace,
+  adoptOrphanWorkspaces,
+  workspaceFromRow,
+  type WorkspaceRecord,
+  type MemberRecord,
+  type Membership,
+  type WorkspaceChange,
+} from './workspace-store.js';
+export { listMembers, putMember, removeMember, type ListedMember, type MemberChange } from './members.js';
+export { listShortcuts, addShortcut, removeShortcut, type ShortcutRecord } from './shortcuts.js';
+export {
+  reachedAccounts,
+  inSelector,
+  accountRole,
+  workspaceRolesIn,
+  usableRoles,
+  checkWorkspaceReach,
+  checkLimits,
+  shortcutTarget,
+  shortcutProblems,
+} from './workspace-reach.js';

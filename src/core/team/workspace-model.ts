@@ -48,18 +48,45 @@ const NAME = z
   .max(64)
   .regex(/^[a-z0-9][a-z0-9._-]*$/i, 'letters, digits, dot, dash and underscore, starting with a letter or digit');
 
+const DESCRIPTION = z.string().max(1024);
+/** Registry selectors (`stage!=prod`, `production`): the accounts the workspace reaches. */
+const ACCOUNT_SELECTORS = z.array(z.string().min(1).max(512)).min(1).max(256);
+/** The registry role keys members may use; empty = every role the accounts define. */
+const ROLE_KEYS = z.array(z.string().min(1).max(128)).max(64);
+
 export const WorkspaceInputSchema = z
   .object({
     name: NAME,
-    description: z.string().max(1024).default(''),
+    description: DESCRIPTION.default(''),
     connection: WorkspaceConnectionSchema.default({ kind: 'source' }),
-    /** Registry selectors (`stage!=prod`, `production`): the accounts the workspace reaches. */
-    accounts: z.array(z.string().min(1).max(512)).min(1).max(256),
-    /** The registry role keys members may use; empty = every role the accounts define. */
-    roles: z.array(z.string().min(1).max(128)).max(64).default([]),
+    accounts: ACCOUNT_SELECTORS,
+    roles: ROLE_KEYS.default([]),
   })
   .strict();
 export type WorkspaceInput = z.infer<typeof WorkspaceInputSchema>;
+
+/** `PATCH /api/workspaces/:ws`: what may change (not the name: the CLI and the trail know it by it). */
+export const WorkspacePatchSchema = z
+  .object({
+    description: DESCRIPTION.optional(),
+    connection: WorkspaceConnectionSchema.optional(),
+    accounts: ACCOUNT_SELECTORS.optional(),
+    roles: ROLE_KEYS.optional(),
+  })
+  .strict()
+  .refine((patch) => Object.values(patch).some((v) => v !== undefined), {
+    message: 'nothing to change: send description, connection, accounts or roles',
+  });
+export type WorkspacePatch = z.infer<typeof WorkspacePatchSchema>;
+
+/** `PUT /api/workspaces/:ws/members/:user`: the member's workspace role and per-account limits. */
+export const MemberInputSchema = z
+  .object({
+    role: z.enum(WORKSPACE_ROLES),
+    limits: z.array(MemberLimitSchema).max(64).default([]),
+  })
+  .strict();
+export type MemberInput = z.infer<typeof MemberInputSchema>;
 
 export const ShortcutInputSchema = z
   .object({
