@@ -1,0 +1,346 @@
+/**
+ * bench/server: the team server under load, as `crossbar serve` runs it (the built CLI in its own process, a
+ * sandbox in another), on SQLite and on a real PostgreSQL. 50 members, each with their own API token, each a
+ * closed-loop client over keep-alive connections:
+ * - a vended credential, warm (POST /api/workspaces/platform/credentials: the member's permission checked, the
+ *   member's own cached AssumeRole answered);
+ * - a permission-checked read (GET /api/workspaces/platform: membership, role, the workspace's accounts);
+ * - baselines in the same run: GET /healthz (the HTTP stack alone, no database, no auth), and the CLI's own warm
+ *   cache (`crossbar credential-process development`, whole processes, and the same through the server).
+ * Requests per second, p50 / p99 latency, and the server's RSS (VmRSS after the load, VmHWM peak).
+ * Targets: warm vend p99 < 20 ms on SQLite; the server adds < 5 ms p50 to a hop compared with the CLI's own
+ * warm cache.
+ *
+ * Run: npm run bench:server [-- --seconds 10] [-- --clients 50]
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { numberFlag, table } from '../lib/load.js';
+import { startTestPostgres, type TestPostgres } from '../../test/helpers/postgres.js';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = join(REPO, 'bin/crossbar.js');
+const SECONDS = numberFlag('seconds', 10);
+const CLIENTS = numberFlag('clients', 50);
+const WORKSPACE = 'platform';
+const ACCOUNT = 'development';
+const ROLE = 'CrossbarReadOnly';
+
+function build(): void {
+  process.stderr.write('building dist/ (npm run build)…\n');
+  spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (!existsSync(join(REPO, 'dist/cli/main.js'))) throw new Error('the build produced no dist/cli/main.js');
+}
+
+async function firstLine(proc: ChildProcess, match: RegExp, what: string): Promise<string[]> {
+  const lines: string[] = [];
+  return new Promise((resolve, reject) => {
+    if (!proc.stdout) return reject(new Error('no stdout'));
+    createInterface({ input: proc.stdout }).on('line', (line) => {
+      lines.push(line);
+      if (match.test(line)) resolve(lines);
+    });
+    proc.once('exit', (code) => reject(new Error(`${what} exited with ${code}:\n${lines.join('\n')}`)));
+  });
+}
+
+interface Sandbox {
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  stop(): void;
+}
+
+async function startSandbox(): Promise<Sandbox> {
+  const dir = mkdtempSync(join(tmpdir(), 'crossbar-bench-server-'));
+  const proc = spawn(process.execPath, [BIN, 'sandbox', 'start', '--port', '0', '--write-config', dir, '--json'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await firstLine(proc, /^\{/, 'the sandbox');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    AWS_CONFIG_FILE: join(dir, 'aws/config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'aws/credentials'),
+    CROSSBAR_CONFIG: join(dir, 'crossbar.yaml'),
+    NO_COLOR: '1',
+  };
+  return { dir, env, stop: () => proc.kill('SIGTERM') };
+}
+
+interface Server {
+  url: string;
+  setupToken: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+async function startServer(sandbox: Sandbox, dbUrl: string | undefined): Promise<Server> {
+  const home = mkdtempSync(join(tmpdir(), 'crossbar-bench-home-'));
+  const args = [BIN, 'serve', '--port', '0', '--config', join(sandbox.dir, 'crossbar.yaml')];
+  if (dbUrl) args.push('--db', dbUrl);
+  const proc = spawn(process.execPath, args, {
+    env: { ...sandbox.env, CROSSBAR_HOME: home },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = await firstLine(proc, /Ctrl-C/, 'crossbar serve');
+  const url = /listening on (http:\/\/\S+)/.exec(lines.join('\n'))?.[1];
+  const setupToken = /setup#(xbsetup_\S+)/.exec(lines.join('\n'))?.[1];
+  if (!url || !setupToken || proc.pid === undefined) throw new Error(`unexpected serve output:\n${lines.join('\n')}`);
+  return {
+    url,
+    setupToken,
+    pid: proc.pid,
+    stop: () =>
+      new Promise((resolve) => {
+        proc.once('exit', () => {
+          rmSync(home, { recursive: true, force: true });
+          resolve();
+        });
+        proc.kill('SIGTERM');
+      }),
+  };
+}
+
+async function api<T>(
+  url: string,
+  method: string,
+  path: string,
+  auth: { token?: string; cookie?: string; csrf?: string },
+  body?: unknown,
+): Promise<T> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (auth.token) headers['authorization'] = `Bearer ${auth.token}`;
+  if (auth.cookie) headers['cookie'] = auth.cookie;
+  if (auth.csrf) headers['x-csrf-token'] = auth.csrf;
+  const init: RequestInit = { method, headers };
+  if (body !== undefined) init.body = JSON.stringify(body);
+  const response = await fetch(`${url}${path}`, init);
+  const text = await response.text();
+  if (response.status >= 400) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  const cookie = response.headers.get('set-cookie')?.split(';')[0];
+  const parsed = JSON.parse(text) as T & { cookie?: string };
+  if (cookie) parsed.cookie = cookie;
+  return parsed;
+}
+
+/** The owner, CLIENTS operators of `platform` with their own API tokens. */
+async function populate(server: Server): Promise<string[]> {
+  const owner = await api<{ csrf_token: string; cookie: string }>(
+    server.url,
+    'POST',
+    '/api/setup',
+    {},
+    {
+      token: server.setupToken,
+      username: 'alice',
+      password: 'alice-bench-password-1',
+    },
+  );
+  const auth = { cookie: owner.cookie, csrf: owner.csrf_token };
+  await api(server.url, 'POST', '/api/workspaces', auth, { name: WORKSPACE, accounts: ['stage!=prod'] });
+  const tokens: string[] = [];
+  for (let i = 0; i < CLIENTS; i++) {
+    const username = `member${String(i).padStart(2, '0')}`;
+    await api(server.url, 'POST', '/api/users', auth, { username, password: `${username}-bench-password` });
+    await api(server.url, 'PUT', `/api/workspaces/${WORKSPACE}/members/${username}`, auth, { role: 'operator' });
+    const session = await api<{ cookie: string; csrf_token: string }>(
+      server.url,
+      'POST',
+      '/api/session',
+      {},
+      {
+        username,
+        password: `${username}-bench-password`,
+      },
+    );
+    const made = await api<{ token: string }>(
+      server.url,
+      'POST',
+      '/api/tokens',
+      { cookie: session.cookie, csrf: session.csrf_token },
+      { name: 'bench' },
+    );
+    tokens.push(made.token);
+  }
+  return tokens;
+}
+
+interface LoadStats {
+  requests: number;
+  errors: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  firstError?: string;
+}
+
+/** Closed loop: one worker per token, each sending its next request when the last answered, for `seconds`. */
+async function load(
+  url: string,
+  tokens: readonly string[],
+  method: string,
+  path: string,
+  body: unknown,
+  seconds: number,
+): Promise<LoadStats> {
+  const agent = new Agent({ keepAlive: true, maxSockets: tokens.length });
+  const target = new URL(`${url}${path}`);
+  const payload = body === undefined ? '' : JSON.stringify(body);
+  const latencies: number[] = [];
+  let errors = 0;
+  let firstError: string | undefined;
+  const deadline = Date.now() + seconds * 1000;
+  const one = (token: string) =>
+    new Promise<void>((resolve) => {
+      const start = process.hrtime.bigint();
+      const req = request(
+        {
+          hostname: target.hostname,
+          port: target.port,
+          path: target.pathname,
+          method,
+          agent,
+          headers: {
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(payload),
+          },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (d: Buffer) => (text += d.toString()));
+          res.on('end', () => {
+            latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
+            if ((res.statusCode ?? 500) >= 400) {
+              errors += 1;
+              firstError ??= `${res.statusCode}: ${text.slice(0, 200)}`;
+            }
+            resolve();
+          });
+        },
+      );
+      req.on('error', (err) => {
+        errors += 1;
+        firstError ??= err.message;
+        resolve();
+      });
+      req.end(payload);
+    });
+  const started = Date.now();
+  await Promise.all(
+    tokens.map(async (token) => {
+      while (Date.now() < deadline) await one(token);
+    }),
+  );
+  const elapsed = (Date.now() - started) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+  const stats: LoadStats = {
+    requests: latencies.length,
+    errors,
+    rps: latencies.length / elapsed,
+    p50: at(0.5),
+    p99: at(0.99),
+  };
+  if (firstError) stats.firstError = firstError;
+  return stats;
+}
+
+function rssMb(pid: number): { rss: number; hwm: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
+  return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
+}
+
+const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-');
+
+async function benchDatabase(
+  sandbox: Sandbox,
+  kind: string,
+  dbUrl: string | undefined,
+): Promise<(string | number)[][]> {
+  const server = await startServer(sandbox, dbUrl);
+  try {
+    process.stderr.write(`${kind}: ${CLIENTS} members…\n`);
+    const tokens = await populate(server);
+    const vendBody = { account: ACCOUNT, role: ROLE, purpose: 'credentials' };
+    // Warm every member's own credentials once: the load measures the warm path.
+    await Promise.all(
+      tokens.map((token) => api(server.url, 'POST', `/api/workspaces/${WORKSPACE}/credentials`, { token }, vendBody)),
+    );
+    const cases: [string, string, string, unknown][] = [
+      ['GET /healthz (HTTP alone)', 'GET', '/healthz', undefined],
+      ['permission-checked read', 'GET', `/api/workspaces/${WORKSPACE}`, undefined],
+      ['vended credential, warm', 'POST', `/api/workspaces/${WORKSPACE}/credentials`, vendBody],
+    ];
+    const rows: (string | number)[][] = [];
+    for (const [name, method, path, body] of cases) {
+      process.stderr.write(`${kind}: ${name} for ${SECONDS} s…\n`);
+      const stats = await load(server.url, tokens, method, path, body, SECONDS);
+      const mem = rssMb(server.pid);
+      if (stats.firstError) process.stderr.write(`  first error: ${stats.firstError}\n`);
+      rows.push([
+        kind,
+        name,
+        CLIENTS,
+        Math.round(stats.rps),
+        ms(stats.p50),
+        ms(stats.p99),
+        stats.errors,
+        mem.rss.toFixed(0),
+        mem.hwm.toFixed(0),
+      ]);
+    }
+    // One client alone: what one hop through the server costs, next to the CLI's own warm cache (below).
+    const single = await load(
+      server.url,
+      tokens.slice(0, 1),
+      'POST',
+      `/api/workspaces/${WORKSPACE}/credentials`,
+      vendBody,
+      3,
+    );
+    rows.push([
+      kind,
+      'vended credential, warm, 1 client',
+      1,
+      Math.round(single.rps),
+      ms(single.p50),
+      ms(single.p99),
+      single.errors,
+      '-',
+      '-',
+    ]);
+    return rows;
+  } finally {
+    await server.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  build();
+  const sandbox = await startSandbox();
+  let pg: TestPostgres | undefined;
+  try {
+    const rows = await benchDatabase(sandbox, 'sqlite', undefined);
+    pg = await startTestPostgres();
+    rows.push(...(await benchDatabase(sandbox, 'postgres', pg.url)));
+    process.stdout.write(
+      `\nbench/server: ${CLIENTS} members, closed loop, ${SECONDS} s per case (load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})\n\n`,
+    );
+    process.stdout.write(
+      `${table(['db', 'case', 'clients', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'RSS MB', 'peak RSS MB'], rows)}\n`,
+    );
+  } finally {
+    await pg?.stop();
+    sandbox.stop();
+    rmSync(sandbox.dir, { recursive: true, force: true });
+  }
+}
+
+await main();
