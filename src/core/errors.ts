@@ -43,7 +43,9 @@ export type ErrorCode =
   | 'CSRF'
   | 'CONFLICT'
   | 'LOCKED'
-  | 'PAYLOAD_TOO_LARGE';
+  | 'PAYLOAD_TOO_LARGE'
+  // A guarded role (crossbar.yaml `confirm: true`, production) asked for without saying so.
+  | 'CONFIRM_REQUIRED';
 
 export interface CrossbarErrorOptions {
   hint?: string;

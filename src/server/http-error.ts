@@ -21,6 +21,7 @@ const STATUS: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   DENIED: 403,
   FORBIDDEN: 403,
   CSRF: 403,
+  CONFIRM_REQUIRED: 403,
   ROLE_ASSUME_DENIED: 403,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,

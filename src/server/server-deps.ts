@@ -1,5 +1,6 @@
 import type { Crossbar } from '../core/crossbar.js';
-import type { TeamStore } from '../core/team/index.js';
+import type { KeyStore } from '../core/credentials/index.js';
+import type { TeamStore, Vending } from '../core/team/index.js';
 
 /**
  * What the app is built from: the database, the clock, and the pieces each area adds (vending, runs). Tests build
@@ -23,4 +24,8 @@ export interface ServerDeps {
    * crossbar.yaml) the workspace routes that need the registry answer 503 CONFIG_NOT_FOUND.
    */
   crossbar?: Crossbar | undefined;
+  /** Where the server key (it seals the members' TOTP secrets) lives: `auto` (default), `file` or `keyring`. */
+  keyStore?: KeyStore;
+  /** Credentials vended per member (core/team/vending.ts); without it the credentials route answers 503. */
+  vending?: Vending;
 }

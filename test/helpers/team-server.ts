@@ -52,6 +52,8 @@ export async function startTeamWorld(
     home,
     publicUrl: 'http://127.0.0.1:7300',
     ...(options.crossbar ? { crossbar: options.crossbar } : {}),
+    // The server key in CROSSBAR_HOME/server.key: tests never touch the developer's keyring.
+    keyStore: 'file',
   };
   const deps = options.extend ? options.extend(base) : base;
   const app = createApp(deps);

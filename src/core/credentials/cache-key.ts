@@ -21,6 +21,10 @@ export interface CacheKeyOptions {
   keyStore: KeyStore;
   /** Defaults to @napi-rs/keyring's entry service 'crossbar', account 'cache-key'. */
   keyring?: KeyringSlot;
+  /** The key file under `home` (default `cache.key`; the team server's is `server.key`). */
+  fileName?: string;
+  /** What the key protects, for messages (default 'the credential cache key'). */
+  label?: string;
 }
 
 export interface CacheKey {
@@ -77,7 +81,7 @@ async function createInKeyring(slot: KeyringSlot): Promise<Buffer | undefined> {
   }
 }
 
-function createKeyFile(path: string): Buffer {
+function createKeyFile(path: string, label: string): Buffer {
   const existing = readKeyFile(path);
   if (existing) return existing;
   // An unreadable key file (wrong length) is replaced: the entries it encrypted become cache misses.
@@ -85,7 +89,7 @@ function createKeyFile(path: string): Buffer {
   createFileAtomic(path, `${randomBytes(CACHE_KEY_BYTES).toString('base64')}\n`);
   const key = readKeyFile(path);
   if (!key)
-    throw new CrossbarError('ERROR', `Could not create the cache key ${path}`, {
+    throw new CrossbarError('ERROR', `Could not create ${label} ${path}`, {
       hint: 'Check that CROSSBAR_HOME is writable',
     });
   return key;
@@ -97,7 +101,8 @@ function createKeyFile(path: string): Buffer {
  * so that concurrent first runs agree on one key instead of each encrypting with its own.
  */
 export async function loadCacheKey(options: CacheKeyOptions): Promise<CacheKey> {
-  const file = join(options.home, 'cache.key');
+  const file = join(options.home, options.fileName ?? 'cache.key');
+  const label = options.label ?? 'the credential cache key';
   const slot = options.keyring ?? osKeyring();
   const fromFile = options.keyStore === 'keyring' ? undefined : readKeyFile(file);
   if (fromFile) return { key: fromFile, store: 'file' };
@@ -115,12 +120,12 @@ export async function loadCacheKey(options: CacheKeyOptions): Promise<CacheKey> 
       const created = (await readKeyring(slot)) ?? (await createInKeyring(slot));
       if (created) return { key: created, store: 'keyring' };
       if (options.keyStore === 'keyring') {
-        throw new CrossbarError('ERROR', 'The OS keyring is not available to hold the credential cache key', {
+        throw new CrossbarError('ERROR', `The OS keyring is not available to hold ${label}`, {
           hint: 'Start a keyring (Secret Service, Keychain, Credential Manager) or use the file key store',
         });
       }
     }
-    const key = createKeyFile(file);
+    const key = createKeyFile(file, label);
     return options.keyStore === 'auto' ? { key, store: 'file', keyringUnavailable: true } : { key, store: 'file' };
   });
 }

@@ -53,6 +53,32 @@ export interface GetCredentialsOptions {
   mfaCodeProvider?: MfaCodeProvider;
 }
 
+/** Who a session is assumed for when it is not the source's own person: the team server's member. */
+export interface AssumeAsOptions {
+  /** RoleSessionName and SourceIdentity of every hop (sanitized as AWS requires). */
+  name: string;
+  /** DurationSeconds of the last hop (the role's own duration otherwise; capped at one hour when chained). */
+  durationSeconds?: number | undefined;
+  /** The code of the source's own MFA device, when a hop needs MFA and the MFA session is not open yet. */
+  mfaCodeProvider?: MfaCodeProvider | undefined;
+}
+
+/** A session assumed for someone: never cached by the engine, never from the source's own account. */
+export interface AssumedSession {
+  credentials: RedactedAccountCredentials;
+  /** The assumed-role ARN of the last hop (arn:aws:sts::ACCOUNT:assumed-role/ROLE/NAME). */
+  arn: string;
+  /** Obtained by role chaining (its caller was itself a role session): the console refuses a SessionDuration. */
+  chained: boolean;
+}
+
+interface Person {
+  name: string;
+  /** Refuse a role whose trust policy does not allow sts:SetSourceIdentity instead of dropping SourceIdentity. */
+  strict: boolean;
+  lastHopSeconds?: number | undefined;
+}
+
 /** Who the source is: its ARN and account, and the person's name used for session names and SourceIdentity. */
 export interface SourceIdentity {
   arn: string;
@@ -130,7 +156,11 @@ export class CredentialEngine {
     const name = this.#entryName(hops);
     const own = await this.#sourceOwnAccount(target, hops, name);
     if (own) return own;
-    const creds = await this.#cachedOrFetch(name, 30_000, () => this.#assumeChain(hops, options));
+    const creds = await this.#cachedOrFetch(
+      name,
+      30_000,
+      async () => (await this.#assumeChain(hops, options)).credentials,
+    );
     if (!(creds instanceof RedactedAccountCredentials))
       throw new CrossbarError('ERROR', `Cache entry ${name} holds no account`);
     return creds;
@@ -151,6 +181,19 @@ export class CredentialEngine {
     const source = await this.#resolveSource();
     if (source.identity.accountId !== target.account.id) return undefined;
     return new RedactedAccountCredentials(source.credentials, target.account.id);
+  }
+
+  /**
+   * Assumes a target's role chain for someone else than the source's person (the team server vends a member's own
+   * session): RoleSessionName and SourceIdentity are `name` on every hop, and a trust policy that refuses
+   * sts:SetSourceIdentity is an error, never a session without the name. Nothing is cached here (the caller keeps
+   * its own cache per person); the source and its MFA session are, as for every call.
+   */
+  async assumeAs(target: CredentialTarget, options: AssumeAsOptions): Promise<AssumedSession> {
+    const hops = resolveRoleChain(target, this.#options.registry);
+    const name = sanitizeSessionName(options.name);
+    const mfa = options.mfaCodeProvider ? { mfaCodeProvider: options.mfaCodeProvider } : {};
+    return this.#assumeChain(hops, mfa, { name, strict: true, lastHopSeconds: options.durationSeconds });
   }
 
   /** The source identity (one GetCallerIdentity per engine). */
@@ -307,13 +350,15 @@ export class CredentialEngine {
     });
   }
 
-  async #assumeChain(hops: RoleHop[], options: GetCredentialsOptions): Promise<RedactedAccountCredentials> {
+  async #assumeChain(hops: RoleHop[], options: GetCredentialsOptions, person?: Person): Promise<AssumedSession> {
     const source = await this.#resolveSource();
+    const who = person?.name ?? source.identity.name;
     const serial = this.#options.registry.config.source.mfa_serial;
     const needsMfa = serial !== undefined && hops.some((h) => h.role.mfa === 'required');
     let caller: RedactedCredentials = source.credentials;
     let callerArn = source.identity.arn;
     let firstHopMfa: AssumeRoleRequest['mfa'];
+    let chainedAtLast = false;
     if (needsMfa && source.identity.assumedRole) {
       // A role session cannot call GetSessionToken: the code goes with the first AssumeRole instead.
       firstHopMfa = { serial, code: await this.#mfaCode(serial, options) };
@@ -323,13 +368,16 @@ export class CredentialEngine {
     const mfaPresent = needsMfa;
     for (const [index, hop] of hops.entries()) {
       const chained = hop.chained || source.identity.assumedRole;
+      chainedAtLast = chained;
+      const wanted = index === hops.length - 1 ? (person?.lastHopSeconds ?? hop.durationSeconds) : hop.durationSeconds;
       const request: AssumeRoleRequest = {
         roleArn: hop.role.arn,
-        sessionName: source.identity.name,
-        sourceIdentity: source.identity.name,
-        durationSeconds: chained ? Math.min(hop.durationSeconds, CHAINED_MAX_SECONDS) : hop.durationSeconds,
+        sessionName: who,
+        sourceIdentity: who,
+        durationSeconds: chained ? Math.min(wanted, CHAINED_MAX_SECONDS) : wanted,
         ...(hop.role.externalId !== undefined ? { externalId: hop.role.externalId } : {}),
         ...(index === 0 && firstHopMfa ? { mfa: firstHopMfa } : {}),
+        ...(person?.strict === true ? { requireSourceIdentity: true } : {}),
       };
       const attempt: AssumeRoleAttempt = {
         roleArn: hop.role.arn,
@@ -354,7 +402,11 @@ export class CredentialEngine {
     }
     const last = hops[hops.length - 1];
     if (!last) throw new CrossbarError('ERROR', 'A role chain has no hops');
-    return new RedactedAccountCredentials(caller, parseArn(last.role.arn).accountId);
+    return {
+      credentials: new RedactedAccountCredentials(caller, parseArn(last.role.arn).accountId),
+      arn: callerArn,
+      chained: chainedAtLast,
+    };
   }
 
   async #assumeHop(

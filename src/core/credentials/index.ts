@@ -46,6 +46,8 @@ export { cacheEntryPath, cacheDir } from './credential-cache.js';
 export { withFileLock, type FileLockOptions } from './file-lock.js';
 export {
   CredentialEngine,
+  type AssumeAsOptions,
+  type AssumedSession,
   type CredentialEngineOptions,
   type CredentialTarget,
   type GetCredentialsOptions,

@@ -93,6 +93,11 @@ export interface AssumeRoleRequest {
   externalId?: string;
   durationSeconds: number;
   mfa?: { serial: string; code: string };
+  /**
+   * Fail instead of retrying without SourceIdentity when the trust policy refuses sts:SetSourceIdentity: the team
+   * server vends a session only when CloudTrail names the member in it.
+   */
+  requireSourceIdentity?: boolean;
 }
 
 export interface AssumedRole {
@@ -106,7 +111,8 @@ export interface AssumedRole {
 /**
  * AssumeRole. SourceIdentity is what makes CloudTrail name the person across every later hop, but a trust
  * policy must allow sts:SetSourceIdentity for it; when one does not, the call is retried once without it (the
- * session name still carries the name) rather than lock the person out.
+ * session name still carries the name) rather than lock the person out, unless `requireSourceIdentity` says that
+ * a session without it must not exist (the team server's vending).
  */
 export async function assumeRole(sts: STSClient, request: AssumeRoleRequest): Promise<AssumedRole> {
   const send = async (withSourceIdentity: boolean): Promise<AssumedRole> => {
@@ -132,6 +138,18 @@ export async function assumeRole(sts: STSClient, request: AssumeRoleRequest): Pr
     return await send(true);
   } catch (err) {
     if (request.sourceIdentity === undefined || !/SetSourceIdentity/.test(awsErrorFacts(err).message)) throw err;
+    if (request.requireSourceIdentity === true) throw sourceIdentityRefused(request, err);
     return send(false);
   }
+}
+
+function sourceIdentityRefused(request: AssumeRoleRequest, cause: unknown): CrossbarError {
+  return new CrossbarError(
+    'ROLE_ASSUME_DENIED',
+    `The trust policy of ${request.roleArn} does not allow sts:SetSourceIdentity, so the role cannot be assumed as ${request.sourceIdentity ?? ''} with that name in CloudTrail`,
+    {
+      hint: "Add sts:SetSourceIdentity beside sts:AssumeRole in the trust policy statement that lets the server's principal in; the server vends no session CloudTrail cannot name",
+      cause,
+    },
+  );
 }

@@ -97,3 +97,21 @@ export {
   shortcutTarget,
   shortcutProblems,
 } from './workspace-reach.js';
+export { loadServerKey, sealSecret, openSecret, type ServerKeyOptions } from './server-key.js';
+export { newTotpSecret, totpUri, totpCode, totpStepOf, TOTP_PERIOD_MS } from './member-totp.js';
+export {
+  secondFactorFresh,
+  vendNeeds,
+  vendRefusal,
+  SECOND_FACTOR_MAX_AGE_MS,
+  type VendNeeds,
+  type VendOffer,
+} from './vend-guard.js';
+export { VendCache, type VendKey, type Vended, type VendCacheOptions } from './vend-cache.js';
+export {
+  createConnectionEngine,
+  connectionKey,
+  CONNECTION_SESSION_NAME,
+  type ConnectionContext,
+} from './connection-engine.js';
+export { Vending, type VendingOptions, type VendRequest, type VendResult } from './vending.js';
