@@ -115,3 +115,35 @@ export {
   type ConnectionContext,
 } from './connection-engine.js';
 export { Vending, type VendingOptions, type VendRequest, type VendResult } from './vending.js';
+export {
+  createChainCheck,
+  type ChainCheck,
+  type ChainCheckOptions,
+  type ChainHead,
+  type ChainVerification,
+  type TrailBreak,
+  type TrailBreakReason,
+} from './check-chain.js';
+export { trailRecord, entryFromRow, entryFromRecord, TrailRecordSchema, type TrailRecord } from './trail-record.js';
+export { loadTrailHeads, headDocument, parseHeadFile, type HeadDocument, type NamedHead } from './trail-heads.js';
+export { verifyTrail, byChain, type VerifyTrailOptions, type TrailVerification } from './verify-trail.js';
+export { verifyTrailExport, type VerifyExportOptions } from './verify-export.js';
+export {
+  listTrail,
+  encodeTrailCursor,
+  decodeTrailCursor,
+  TRAIL_LIST_MAX,
+  type TrailCursor,
+  type TrailQuery,
+  type TrailPage,
+} from './list-trail.js';
+export {
+  exportTrail,
+  csvField,
+  TRAIL_EXPORT_FORMATS,
+  type TrailExportFormat,
+  type ExportTrailOptions,
+  type ExportHeader,
+} from './export-trail.js';
+export { parseTrailSince } from './trail-since.js';
+export { trailChainNames, resolveTrailChain } from './trail-chains.js';

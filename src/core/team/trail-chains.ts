@@ -1,0 +1,24 @@
+import { CrossbarError } from '../errors.js';
+import { SERVER_CHAIN } from './append-trail.js';
+import type { TeamStore } from './open-team-db.js';
+
+/** The workspaces' names by chain (a workspace's chain is its id); a deleted workspace's chain has none. */
+export async function trailChainNames(store: TeamStore): Promise<Map<string, string>> {
+  const rows = await store.db.selectFrom('workspaces').select(['id', 'name']).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/**
+ * The chain a person names: `server`, a workspace's name, or a chain id (a deleted workspace's chain keeps its
+ * entries and its id). For a database read directly (`--db`); the server finds workspaces through membership.
+ */
+export async function resolveTrailChain(store: TeamStore, name: string): Promise<string> {
+  if (name === SERVER_CHAIN) return SERVER_CHAIN;
+  const workspace = await store.db.selectFrom('workspaces').select('id').where('name', '=', name).executeTakeFirst();
+  if (workspace) return workspace.id;
+  const chain = await store.db.selectFrom('trail_heads').select('chain').where('chain', '=', name).executeTakeFirst();
+  if (chain) return chain.chain;
+  throw new CrossbarError('NOT_FOUND', `no workspace or trail chain named ${name}`, {
+    hint: '`crossbar trail verify --db …` lists every chain',
+  });
+}
