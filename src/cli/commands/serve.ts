@@ -5,6 +5,7 @@ import { openTeamDb } from '../../core/team/index.js';
 import { createApp, issueSetupToken, listen, type ServerDeps } from '../../server/index.js';
 import { configFlag } from '../open-crossbar.js';
 import { openServerCrossbar } from '../serve-crossbar.js';
+import { readImport, runImport } from '../serve-import.js';
 import type { CliContext } from '../context.js';
 import { waitForAbort } from '../context.js';
 import type { CliRuntime } from '../runtime.js';
@@ -15,6 +16,7 @@ interface ServeFlags {
   host: string;
   db?: string;
   publicUrl?: string;
+  import?: string;
 }
 
 function parsePort(text: string): number {
@@ -35,8 +37,17 @@ export async function runServe(ctx: CliContext, flags: ServeFlags, config?: stri
   const port = parsePort(flags.port);
   const home = resolveCrossbarHome(ctx.io.env, ctx.io.cwd);
   const signal = ctx.handleInterrupts();
-  const opened = await openServerCrossbar(ctx, config);
+  const toImport = flags.import === undefined ? undefined : readImport(ctx, flags.import);
+  // With nothing else found, the file being imported is the server's registry too.
+  const opened = await openServerCrossbar(ctx, config, toImport?.path);
   const store = await openTeamDb({ url: flags.db, home });
+  let imported: string[] = [];
+  try {
+    if (toImport) imported = await runImport(store, opened?.crossbar.registry, toImport.config, Date.now);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   const publicUrl = (
     flags.publicUrl ?? `http://${flags.host.includes(':') ? `[${flags.host}]` : flags.host}:${port}`
   ).replace(/\/$/, '');
@@ -72,6 +83,10 @@ export async function runServe(ctx: CliContext, flags: ServeFlags, config?: stri
       ? `  registry      ${opened.configPath} (${opened.crossbar.registry.accounts.length} accounts)`
       : `  registry      ${dim('none: no crossbar.yaml found, workspaces reach no account (pass --config FILE)')}`,
   );
+  if (toImport) {
+    ctx.out(`  import        ${toImport.path}`);
+    for (const line of imported) ctx.out(`                ${line}`);
+  }
   const setupToken = await issueSetupToken(store);
   if (setupToken) {
     ctx.out();
@@ -93,6 +108,7 @@ export function defineServe(command: Command, runtime: CliRuntime): void {
     .option('--port <port>', 'port to listen on (0 = a free one)', '7300')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--db <url>', 'postgres://… for PostgreSQL, or a SQLite file (default: CROSSBAR_HOME/team.db)')
+    .option('--import <file>', "seed workspaces, members and shortcuts from a crossbar.yaml's workspaces: (idempotent)")
     .option('--public-url <url>', 'the URL people reach the server at, for links (default: http://HOST:PORT)')
     .action((flags: ServeFlags, cmd: Command) => runtime.run(cmd, (ctx) => runServe(ctx, flags, configFlag(cmd))));
 }

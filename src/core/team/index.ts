@@ -97,6 +97,7 @@ export {
   shortcutTarget,
   shortcutProblems,
 } from './workspace-reach.js';
+export { importWorkspaces, IMPORT_ACTOR, type ImportLine, type ImportOptions } from './import-workspaces.js';
 export { loadServerKey, sealSecret, openSecret, type ServerKeyOptions } from './server-key.js';
 export { newTotpSecret, totpUri, totpCode, totpStepOf, TOTP_PERIOD_MS } from './member-totp.js';
 export {

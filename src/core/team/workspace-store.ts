@@ -200,9 +200,13 @@ export async function deleteWorkspace(store: TeamStore, id: string): Promise<voi
 
 /**
  * Makes `userId` the owner of every workspace that has no member (imported before the server had an owner):
- * called when setup creates the first owner. Returns the names adopted.
+ * called when setup creates the first owner. Returns the workspaces adopted.
  */
-export async function adoptOrphanWorkspaces(store: TeamStore, userId: string, now: number): Promise<string[]> {
+export async function adoptOrphanWorkspaces(
+  store: TeamStore,
+  userId: string,
+  now: number,
+): Promise<{ id: string; name: string }[]> {
   return store.db.transaction().execute(async (trx) => {
     const orphans = await trx
       .selectFrom('workspaces')
@@ -226,6 +230,6 @@ export async function adoptOrphanWorkspaces(store: TeamStore, userId: string, no
           added_by: userId,
         })
         .execute();
-    return orphans.map((ws) => ws.name);
+    return orphans;
   });
 }

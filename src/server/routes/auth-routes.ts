@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import { z } from 'zod';
 import { CrossbarError } from '../../core/errors.js';
 import {
+  adoptOrphanWorkspaces,
   countUsers,
   createUser,
   decoyHash,
@@ -79,6 +80,20 @@ export function registerAuthRoutes(app: Hono<AppEnv>): void {
     );
     await consumeSetupToken(store);
     await trail(c, user.username, 'setup.owner_created', 'ok', {});
+    // Workspaces imported before there was an owner (`crossbar serve --import`) become the first owner's.
+    for (const ws of await adoptOrphanWorkspaces(store, user.id, now()))
+      await recordTrail(
+        c,
+        {
+          actor: user.username,
+          action: 'member.added',
+          outcome: 'ok',
+          workspace: ws.name,
+          target: user.username,
+          details: { role: 'owner', via: 'setup' },
+        },
+        ws.id,
+      );
     const session = await startSession(c, user.id);
     return c.json({ user: publicUser(user), csrf_token: session.csrfToken, expires_at: session.expiresAt }, 201);
   });
