@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendTrail, openTeamDb, type TeamStore } from '../../src/core/team/index.js';
+import { appendTrail, openTeamDb, TEAM_MIGRATIONS, type TeamStore } from '../../src/core/team/index.js';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres.js';
 
 let pg: TestPostgres;
@@ -29,7 +29,9 @@ describe.each(databases)('the team database on %s', (kind, makeUrl) => {
     const dbHome = mkdtempSync(join(home, `${kind}-`));
     const first: TeamStore = await openTeamDb({ url, home: dbHome });
     expect(first.kind).toBe(kind);
-    expect(first.migrated).toEqual(['0001_team']);
+    // every migration, in order (each area adds its own: 0002_runs, …)
+    expect(first.migrated).toEqual(Object.keys(TEAM_MIGRATIONS).sort());
+    expect(first.migrated[0]).toBe('0001_team');
     await first.close();
     const second = await openTeamDb({ url, home: dbHome });
     expect(second.migrated).toEqual([]);

@@ -39,6 +39,8 @@ export interface SyncInventoryOptions {
   maxAttempts?: number;
   signal?: AbortSignal;
   onSlice?: ((slice: SliceResult) => void) | undefined;
+  /** Each target (account × region) once it is done, after its slices were reported (the server's run events). */
+  onTarget?: ((result: TargetResult<TargetValue>) => void) | undefined;
   /** Progress in slices. */
   onProgress?: ((progress: FanoutProgress) => void) | undefined;
 }
@@ -214,7 +216,15 @@ export async function syncInventory(root: FanoutRoot, options: SyncInventoryOpti
     const state = states.get(key);
     states.delete(key);
     if (state) state.closed = true;
-    if (result.ok) return;
+    if (!result.ok) recordFailedSlices(result, state);
+    try {
+      options.onTarget?.(result);
+    } catch {
+      // A listener's bug must not lose the other targets.
+    }
+  };
+
+  const recordFailedSlices = (result: Extract<TargetResult<TargetValue>, { ok: false }>, state?: TargetState): void => {
     const syncedAt = new Date(now()).toISOString();
     for (const type of plan.typesFor(result.target)) {
       const outcome = state?.outcomes.get(type.name);

@@ -13,6 +13,7 @@ export type {
   ShortcutsTable,
   TrailTable,
   RunsTable,
+  RunResultsTable,
 } from './team-schema.js';
 export { TEAM_MIGRATIONS } from './team-migrations.js';
 export {
@@ -148,3 +149,34 @@ export {
 } from './export-trail.js';
 export { parseTrailSince } from './trail-since.js';
 export { trailChainNames, resolveTrailChain } from './trail-chains.js';
+export {
+  RunRequestSchema,
+  RunOperationRequestSchema,
+  RunSyncRequestSchema,
+  runLabel,
+  type RunRequest,
+  type RunOperationRequest,
+  type RunSyncRequest,
+} from './run-request.js';
+export {
+  insertRun,
+  appendRunResult,
+  touchRun,
+  setRunTargetCount,
+  endRun,
+  interruptAbandonedRuns,
+  findRun,
+  listRuns,
+  readRunResults,
+  countRunResults,
+  type RunStatus,
+  type RunRecord,
+  type RunResultRecord,
+  type RunCursor,
+  type NewRun,
+  type NewRunResult,
+} from './run-store.js';
+export { selectWorkspaceTargets, type WorkspaceTargetsInput } from './workspace-targets.js';
+export { planRun, expectedTargets, type RunPlan } from './run-plan.js';
+export { executeRun, type ExecuteRunOptions, type RunEnd } from './execute-run.js';
+export { redactOutput, storedValue, REDACTED, MAX_STORED_VALUE_BYTES } from './redact-output.js';

@@ -147,4 +147,23 @@ export const TEAM_MIGRATIONS: Readonly<Record<string, Migration>> = {
         .execute();
     },
   },
+  /**
+   * Runs through the server (issue 10 item 5): which server process runs a run and when it last said so (a server
+   * that stopped mid-run leaves `running` rows; the next start marks them interrupted), how many targets it has,
+   * AWS's own error code of a failed target, and the index the newest-first list reads. One column per ALTER: SQLite adds one at a time.
+   */
+  '0002_runs': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('runs').addColumn('runner', 'text').execute();
+      await db.schema.alterTable('runs').addColumn('heartbeat_at', 'text').execute();
+      await db.schema.alterTable('runs').addColumn('target_count', 'integer').execute();
+      await db.schema.alterTable('run_results').addColumn('aws_code', 'text').execute();
+      await db.schema
+        .createIndex('runs_workspace_started')
+        .on('runs')
+        .columns(['workspace_id', 'started_at'])
+        .execute();
+      await db.schema.createIndex('runs_status').on('runs').columns(['status']).execute();
+    },
+  },
 };

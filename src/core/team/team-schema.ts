@@ -164,6 +164,12 @@ export interface RunsTable {
   ok_count: number;
   failed_count: number;
   summary: string | null;
+  /** The server process running it (0002): its next start interrupts what it left running. */
+  runner: string | null;
+  /** Last sign of life of a running run (0002): a run whose runner went quiet is interrupted by any server. */
+  heartbeat_at: string | null;
+  /** Targets known at the start (accounts × regions); null while `regions: all` discovers them (0002). */
+  target_count: number | null;
 }
 
 export interface RunResultsTable {
@@ -176,6 +182,8 @@ export interface RunResultsTable {
   code: string | null;
   message: string | null;
   value_json: string | null;
+  /** AWS's own error code of a failed target (`AuthFailure`, `UnauthorizedOperation`), when AWS answered (0002). */
+  aws_code: string | null;
 }
 
 export type { Generated };
