@@ -6,6 +6,7 @@ import { registerTokenRoutes } from './routes/token-routes.js';
 import { registerWorkspaceRoutes } from './routes/workspace-routes.js';
 import { registerMemberRoutes } from './routes/member-routes.js';
 import { registerShortcutRoutes } from './routes/shortcut-routes.js';
+import { registerTrailRoutes } from './routes/trail-routes.js';
 import { registerTotpRoutes } from './routes/totp-routes.js';
 
 /** Every route module of the API, in one list: adding an area is one module and one line here. */
@@ -16,5 +17,6 @@ export const ROUTES: readonly ((app: Hono<AppEnv>) => void)[] = [
   registerWorkspaceRoutes,
   registerMemberRoutes,
   registerShortcutRoutes,
+  registerTrailRoutes,
   registerTotpRoutes,
 ];
