@@ -7,6 +7,7 @@ import { loadRegistryCached } from '../core/registry-cache.js';
 import type { CliContext } from './context.js';
 import { anyTerminalAsk } from './prompt.js';
 import { keyringNotice, warnLooseModes } from './secret-mode-warnings.js';
+import { workspaceStateText } from './team/server-state.js';
 
 /**
  * Loads crossbar.yaml and builds the composition root for a command: where the file is (DESIGN.md's lookup),
@@ -23,7 +24,10 @@ export interface OpenOptions {
 
 export interface OpenedCrossbar {
   crossbar: Crossbar;
+  /** crossbar.yaml, or server.json when the accounts and credentials are a team server's workspace's. */
   configPath: string;
+  /** Set when the root is a workspace of a team server (`crossbar workspace use`): credentials are vended. */
+  workspace?: { url: string; name: string; username: string };
 }
 
 /**
@@ -71,10 +75,15 @@ export function sourceEnv(env: Readonly<Record<string, string | undefined>>): Re
 
 export async function openCrossbar(ctx: CliContext, options: OpenOptions = {}): Promise<OpenedCrossbar> {
   const { env, cwd } = ctx.io;
-  const configPath = resolveConfigPath({ flag: options.config, env, cwd });
   const home = resolveCrossbarHome(env, cwd);
   // Before anything writes under home (the registry cache would tighten a loose home without a word).
   warnLooseModes(ctx, home);
+  // A current workspace of a team server, and no --config: its accounts, and credentials vended by the server.
+  if (options.config === undefined && workspaceStateText(home) !== undefined) {
+    const { openWorkspaceCrossbar } = await import('./team/workspace-crossbar.js');
+    return openWorkspaceCrossbar(ctx, home, options);
+  }
+  const configPath = resolveConfigPath({ flag: options.config, env, cwd });
   // Parsed once per edit of the file, not once per command (registry-cache.ts).
   const registry = await loadRegistryCached(configPath, { home });
   const mfaCodeProvider = mfaCodeProviderFor(ctx, options.mfaCode);

@@ -43,13 +43,33 @@ export function useUnlock(
   return true;
 }
 
+/**
+ * Guarded roles confirmed in this process (typed, an unlock, or --yes): a team server asks its own question
+ * (`confirm: true` in the request), which the confirmation already given answers.
+ */
+const confirmedHere = new Set<string>();
+
+export function confirmedInProcess(target: { account: RegistryAccount; role: RegistryRole }): boolean {
+  return confirmedHere.has(`${target.account.id} ${target.role.arn}`);
+}
+
 export async function confirmTarget(
   target: { account: RegistryAccount; role: RegistryRole },
   io: CliIo,
   options: ConfirmOptions = {},
 ): Promise<void> {
+  if (!target.role.confirm) return;
+  await confirmGuarded(target, io, options);
+  confirmedHere.add(`${target.account.id} ${target.role.arn}`);
+}
+
+async function confirmGuarded(
+  target: { account: RegistryAccount; role: RegistryRole },
+  io: CliIo,
+  options: ConfirmOptions,
+): Promise<void> {
   const { account, role } = target;
-  if (!role.confirm || options.yes) return;
+  if (options.yes) return;
   const label = `${account.name}:${role.key}`;
   const now = options.now ?? Date.now();
   const record = (event: 'confirmed' | 'refused') => {

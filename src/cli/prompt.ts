@@ -73,3 +73,42 @@ export function anyTerminalAsk(io: CliIo, signal?: AbortSignal): AskLine | undef
   // CROSSBAR_NO_TTY=1: never reach past the pipes (tests run from a developer's terminal set it).
   return io.env['CROSSBAR_NO_TTY'] === '1' ? undefined : controllingTerminalAsk(signal);
 }
+
+/**
+ * A secret typed on the terminal without echo (a password): stdin in raw mode, one character at a time, Enter ends,
+ * Backspace erases, Ctrl-C interrupts and Ctrl-D on an empty line ends the input. Undefined without a terminal on
+ * stdin and stderr (no one to ask, and a pipe would echo nothing anyway).
+ */
+export function hiddenAsk(io: CliIo, signal?: AbortSignal): AskLine | undefined {
+  if (!canPrompt(io)) return undefined;
+  const stdin = process.stdin;
+  return (question) =>
+    new Promise<string>((resolve, reject) => {
+      io.stderr.write(question);
+      let typed = '';
+      const finish = (result: () => void) => {
+        stdin.off('data', onData);
+        signal?.removeEventListener('abort', onAbort);
+        stdin.setRawMode(false);
+        stdin.pause();
+        io.stderr.write('\n');
+        result();
+      };
+      const onAbort = () =>
+        finish(() => reject(new CrossbarError('INTERRUPTED', 'interrupted while waiting for input')));
+      const onData = (chunk: Buffer) => {
+        for (const char of chunk.toString('utf8')) {
+          if (char === '\r' || char === '\n') return finish(() => resolve(typed));
+          if (char === '\u0003') return onAbort();
+          if (char === '\u0004' && typed === '')
+            return finish(() => reject(new CrossbarError('USAGE', 'no answer: the input ended')));
+          if (char === '\u007f' || char === '\b') typed = [...typed].slice(0, -1).join('');
+          else if (char >= ' ') typed += char;
+        }
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      stdin.setRawMode(true);
+      stdin.resume();
+      stdin.on('data', onData);
+    });
+}

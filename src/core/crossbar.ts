@@ -10,6 +10,7 @@ import {
   type KeyStore,
   type MfaCodeProvider,
   RedactedAccountCredentials,
+  type RemoteCredentials,
   type SourceIdentity,
   type SourceProvider,
   type StsClientFactory,
@@ -49,6 +50,11 @@ export interface CrossbarOptions {
   onKeyringUnavailable?: ((keyFile: string) => void) | undefined;
   stsClientFactory?: StsClientFactory | undefined;
   source?: SourceProvider | undefined;
+  /**
+   * Every target's credentials from elsewhere (a team server's workspace) instead of the source and STS; the
+   * source's own account is then not a target.
+   */
+  remote?: RemoteCredentials | undefined;
 }
 
 /** Who a target's credentials act as, as GetCallerIdentity says. */
@@ -134,6 +140,7 @@ export function createCrossbar(options: CrossbarOptions): Crossbar {
     keyring: options.keyring,
     onKeyringUnavailable: options.onKeyringUnavailable,
     source: options.source,
+    remote: options.remote,
   });
   const stsRegion = registry.sourceRegion;
 
@@ -201,7 +208,7 @@ export function createCrossbar(options: CrossbarOptions): Crossbar {
     try {
       return resolveTarget(registry, text);
     } catch (err) {
-      if (!isCrossbarError(err) || err.code !== 'UNKNOWN_ACCOUNT') throw err;
+      if (!isCrossbarError(err) || err.code !== 'UNKNOWN_ACCOUNT' || options.remote) throw err;
       const extra = await sourceTargetOnce().catch(() => undefined);
       if (!extra) throw err;
       return resolveTarget(registry, text, { extra: [extra] });
@@ -242,7 +249,8 @@ export function createCrossbar(options: CrossbarOptions): Crossbar {
         account,
         role: roleFor(account, fanoutOptions.role),
       }));
-      if (fanoutOptions.includeSource === true && (selector === undefined || selector === 'all')) {
+      const wholeOrg = selector === undefined || selector === 'all';
+      if (fanoutOptions.includeSource === true && wholeOrg && !options.remote) {
         const source = await sourceAccountOnce();
         if (!accounts.some((a) => a.account.id === source.account.id)) accounts.unshift(source);
       }

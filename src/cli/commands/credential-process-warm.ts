@@ -4,6 +4,7 @@ import type { AccountCredentials } from '../../core/credentials/index.js';
 import { readWarmCredentials, type WarmOptions, type WarmTarget } from '../../core/warm-credentials.js';
 import type { CliIo } from '../context.js';
 import { EXIT_OK } from '../exit-codes.js';
+import { serverStatePath, workspaceStateText } from '../team/server-state.js';
 
 /**
  * The warm path of `crossbar credential-process TARGET`, which main() tries before it builds the command tree:
@@ -21,10 +22,17 @@ export function credentialProcessJson(creds: AccountCredentials): string {
   });
 }
 
+/**
+ * What keys the target index: crossbar.yaml's path and text, or, with a current workspace of a team server and no
+ * --config, server.json's (the server, the member, their token's id and the workspace).
+ */
 export function warmTarget(io: CliIo, config: string | undefined, target: string): WarmTarget {
+  const home = resolveCrossbarHome(io.env, io.cwd);
+  const server = config === undefined ? workspaceStateText(home) : undefined;
+  if (server !== undefined) return { home, configPath: serverStatePath(home), configText: server, target, env: io.env };
   const configPath = resolveConfigPath({ flag: config, env: io.env, cwd: io.cwd });
   return {
-    home: resolveCrossbarHome(io.env, io.cwd),
+    home,
     configPath,
     configText: readFileSync(configPath, 'utf8'),
     target,

@@ -227,6 +227,64 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./serve.js')).defineServe,
   },
   {
+    path: ['login'],
+    description: 'sign the CLI in to a team server (crossbar serve): approve a code in the browser, or give a token',
+    usage: '[options]',
+    load: async () => (await import('./login.js')).defineLogin,
+  },
+  {
+    path: ['logout'],
+    description: "revoke the CLI's token on the team server and forget it",
+    load: async () => (await import('./logout.js')).defineLogout,
+  },
+  {
+    path: ['workspace'],
+    description: 'the workspaces of the team server: who may use which accounts and roles, and the current one',
+  },
+  {
+    path: ['workspace', 'list'],
+    description: 'your workspaces on the server, with your role in each (the current one marked)',
+    isDefault: true,
+    load: async () => (await import('./workspace-list.js')).defineWorkspaceList,
+  },
+  {
+    path: ['workspace', 'create'],
+    description:
+      'create a workspace on the server (server owners): crossbar workspace create platform --accounts stage!=prod',
+    usage: '[options] <name>',
+    load: async () => (await import('./workspace-create.js')).defineWorkspaceCreate,
+  },
+  {
+    path: ['workspace', 'show'],
+    description: 'a workspace: its accounts and the roles you may use, its shortcuts and members',
+    usage: '[name]',
+    load: async () => (await import('./workspace-show.js')).defineWorkspaceShow,
+  },
+  {
+    path: ['workspace', 'use'],
+    description: 'make a workspace current: exec, env, console, run and credential-process then go through the server',
+    usage: '[options] [name]',
+    load: async () => (await import('./workspace-use.js')).defineWorkspaceUse,
+  },
+  {
+    path: ['workspace', 'add-member'],
+    description: 'add a user of the server to a workspace with a role (viewer, operator, admin, owner)',
+    usage: '[options] <user>',
+    load: async () => (await import('./workspace-members.js')).defineAddMember,
+  },
+  {
+    path: ['workspace', 'remove-member'],
+    description: 'remove a member from a workspace',
+    usage: '[options] <user>',
+    load: async () => (await import('./workspace-members.js')).defineRemoveMember,
+  },
+  {
+    path: ['workspace', 'set-role'],
+    description: "change a member's role (and limits) in a workspace",
+    usage: '[options] <user> <role>',
+    load: async () => (await import('./workspace-members.js')).defineSetRole,
+  },
+  {
     path: ['completion'],
     description: 'tab completion of commands, flags, accounts and shortcuts: source <(crossbar completion bash)',
     usage: '<shell>',

@@ -9,10 +9,13 @@ import type { CliRuntime } from '../runtime.js';
 import { configFlag } from '../open-crossbar.js';
 import { EXIT_OK } from '../report-error.js';
 import { writeFileAtomic } from '../write-files.js';
+import { serverWorkspace } from '../team/signed-in.js';
 
 /**
  * `crossbar shortcut add NAME TARGET` and `shortcut remove NAME`: shortcuts live in crossbar.yaml, and these edit
- * it in place (comments and layout kept), validated as a whole before the file is replaced atomically.
+ * it in place (comments and layout kept), validated as a whole before the file is replaced atomically. With a
+ * current workspace of a team server (and no --config) they change the workspace's shortcuts on the server instead;
+ * the line printed says which.
  */
 interface AddFlags {
   region?: string;
@@ -47,6 +50,11 @@ export async function runShortcutAdd(
     throw new CrossbarError('USAGE', 'a shortcut goes to an account, not to another shortcut', {
       hint: `crossbar shortcut add ${name} ACCOUNT[:ROLE]`,
     });
+  if (serverWorkspace(ctx, configFlag(command) !== undefined)) {
+    const { addServerShortcut } = await import('../team/server-shortcuts.js');
+    ctx.err(await addServerShortcut(ctx, name, targetText, flags.region));
+    return EXIT_OK;
+  }
   const path = configPathOf(ctx, command);
   const registry = buildRegistry(loadConfigFile(path));
   // A stage, alias or prefix is resolved now: the file names the account, so that it reads plainly.
@@ -67,6 +75,11 @@ export async function runShortcutAdd(
 
 export async function runShortcutRemove(ctx: CliContext, command: Command, nameText: string): Promise<number> {
   const name = shortcutName(nameText);
+  if (serverWorkspace(ctx, configFlag(command) !== undefined)) {
+    const { removeServerShortcut } = await import('../team/server-shortcuts.js');
+    ctx.err(await removeServerShortcut(ctx, name));
+    return EXIT_OK;
+  }
   const path = configPathOf(ctx, command);
   write(path, removeShortcut(readFileSync(path, 'utf8'), path, name));
   ctx.err(`removed ${name} from ${path}`);

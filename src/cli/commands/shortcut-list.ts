@@ -45,15 +45,20 @@ function columns(ctx: CliContext): Column<ShortcutRow>[] {
 }
 
 export async function runShortcutList(ctx: CliContext, command: Command): Promise<number> {
-  const { crossbar } = await openCrossbarFor(ctx, command);
+  const { crossbar, configPath, workspace } = await openCrossbarFor(ctx, command);
   const rows = crossbar.config.shortcuts.map((s): ShortcutRow => {
     const target = crossbar.resolveTarget(s.name);
     return { name: s.name, account: target.account, role: target.role.key, region: target.region };
   });
   const format = resolveOutputFormat(ctx.output, ctx.io.stdout.isTTY);
   ctx.io.stdout.write(renderOutput(format, columns(ctx), rows, { header: ctx.colors.bold }));
-  if (rows.length === 0 && format === 'table')
-    ctx.err(ctx.colors.dim('no shortcuts yet: add them under `shortcuts:` in crossbar.yaml'));
+  if (format === 'table') {
+    // Say whose shortcuts these are: a team server's workspace, or crossbar.yaml.
+    const where = workspace ? `workspace ${workspace.name} on ${workspace.url}` : configPath;
+    if (rows.length > 0) ctx.err(ctx.colors.dim(`shortcuts of ${where}`));
+    else if (workspace) ctx.err(ctx.colors.dim(`no shortcuts yet in ${where}: crossbar shortcut add NAME TARGET`));
+    else ctx.err(ctx.colors.dim('no shortcuts yet: add them under `shortcuts:` in crossbar.yaml'));
+  }
   return EXIT_OK;
 }
 

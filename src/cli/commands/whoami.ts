@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import type { CliRuntime } from '../runtime.js';
-import { openCrossbarFor, type HopFlags } from '../open-crossbar.js';
+import { configFlag, openCrossbarFor, type HopFlags } from '../open-crossbar.js';
+import { isCrossbarError } from '../../core/errors.js';
 import { formatDuration } from '../render/format.js';
 import { resolveOutputFormat, type Column } from '../render/output.js';
 import { render } from '../render/renderer.js';
@@ -12,7 +13,7 @@ import { EXIT_OK } from '../report-error.js';
  * `crossbar whoami [TARGET]`: the source identity (GetCallerIdentity), or the identity crossbar gets in a target
  * account: the assumed-role ARN, the account's name and stage, and how long the session lasts.
  */
-type Fact = [key: string, value: string | null, painted?: string | undefined];
+export type Fact = [key: string, value: string | null, painted?: string | undefined];
 
 function printFacts(ctx: CliContext, facts: Fact[]): void {
   const format = resolveOutputFormat(ctx.output, ctx.io.stdout.isTTY);
@@ -46,11 +47,27 @@ export async function runWhoami(
   targetText: string | undefined,
   flags: HopFlags,
 ): Promise<number> {
-  const { crossbar } = await openCrossbarFor(ctx, command, flags);
   if (targetText === undefined) {
+    const { serverFacts } = await import('../team/server-facts.js');
+    const server = await serverFacts(ctx, configFlag(command) !== undefined);
+    // With a current workspace the AWS identities are the server's to vend, per target: `whoami TARGET` shows one.
+    if (server?.local === false) {
+      printFacts(ctx, server.facts);
+      return EXIT_OK;
+    }
+    const opened = await openCrossbarFor(ctx, command, flags).catch((err: unknown) => {
+      if (server && isCrossbarError(err) && err.code === 'CONFIG_NOT_FOUND') return undefined;
+      throw err;
+    });
+    if (!opened) {
+      printFacts(ctx, server?.facts ?? []);
+      return EXIT_OK;
+    }
+    const { crossbar } = opened;
     const source = await crossbar.sourceIdentity();
     const profile = crossbar.config.source.profile ?? ctx.io.env['AWS_PROFILE'];
     printFacts(ctx, [
+      ...(server?.facts ?? []),
       ['arn', source.arn],
       ['accountId', source.accountId],
       ['identity', source.name],
@@ -59,6 +76,7 @@ export async function runWhoami(
     ]);
     return EXIT_OK;
   }
+  const { crossbar } = await openCrossbarFor(ctx, command, flags);
   const target = await crossbar.findTarget(targetText);
   const id = await crossbar.identityOf(target);
   const { account, role } = target;

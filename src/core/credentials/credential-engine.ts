@@ -28,6 +28,20 @@ export interface CredentialTarget {
   role: RegistryRole;
 }
 
+/**
+ * Credentials from elsewhere than the source and STS: the team server vends them to a member (crossbar serve). The
+ * engine caches them (encrypted), single-flights them within and across processes and refreshes them as it does its
+ * own; the remote decides who may have what.
+ */
+export interface RemoteCredentials {
+  /** What names the cache entries besides the target: the server, the member and the workspace. */
+  cacheKey: string;
+  /** The remote's credentials for a target, and whether they may be cached (not when a person confirmed this one use). */
+  fetch(target: CredentialTarget): Promise<{ credentials: RedactedAccountCredentials; cache: boolean }>;
+  /** Who asks, in place of the source identity. */
+  identity(): Promise<SourceIdentity>;
+}
+
 export interface CredentialEngineOptions {
   registry: Registry;
   /** CROSSBAR_HOME: the cache lives in `<home>/cache`. */
@@ -47,6 +61,8 @@ export interface CredentialEngineOptions {
   probeCallerPolicy?: boolean | undefined;
   /** Told when the keyring was wanted but unavailable, so the cache key went to a file instead. */
   onKeyringUnavailable?: ((keyFile: string) => void) | undefined;
+  /** Every target's credentials come from here instead (the team server); the source is not used. */
+  remote?: RemoteCredentials | undefined;
 }
 
 export interface GetCredentialsOptions {
@@ -145,6 +161,8 @@ export class CredentialEngine {
 
   /** The cache entry name of a target: source, endpoint and every hop's role, ExternalId, duration and MFA. */
   cacheEntryFor(target: CredentialTarget): string {
+    const { remote } = this.#options;
+    if (remote) return remoteEntryName(remote, target);
     return this.#entryName(resolveRoleChain(target, this.#options.registry));
   }
 
@@ -152,6 +170,8 @@ export class CredentialEngine {
     target: CredentialTarget,
     options: GetCredentialsOptions = {},
   ): Promise<RedactedAccountCredentials> {
+    const { remote } = this.#options;
+    if (remote) return this.#remoteCredentials(remote, target);
     const hops = resolveRoleChain(target, this.#options.registry);
     const name = this.#entryName(hops);
     const own = await this.#sourceOwnAccount(target, hops, name);
@@ -196,9 +216,28 @@ export class CredentialEngine {
     return this.#assumeChain(hops, mfa, { name, strict: true, lastHopSeconds: options.durationSeconds });
   }
 
-  /** The source identity (one GetCallerIdentity per engine). */
+  /** The source identity (one GetCallerIdentity per engine), or the remote's member. */
   async sourceIdentity(): Promise<SourceIdentity> {
+    if (this.#options.remote) return this.#options.remote.identity();
     return (await this.#resolveSource()).identity;
+  }
+
+  async #remoteCredentials(remote: RemoteCredentials, target: CredentialTarget): Promise<RedactedAccountCredentials> {
+    const once = new WeakSet<RedactedCredentials>();
+    // The remote may ask the person for a code (TOTP) or a confirmation: waiters allow it the time, as for MFA.
+    const creds = await this.#cachedOrFetch(
+      remoteEntryName(remote, target),
+      MFA_LOCK_STALE_MS,
+      async () => {
+        const answer = await remote.fetch(target);
+        if (!answer.cache) once.add(answer.credentials);
+        return answer.credentials;
+      },
+      (fresh) => !once.has(fresh),
+    );
+    if (!(creds instanceof RedactedAccountCredentials))
+      throw new CrossbarError('ERROR', `The cache entry of ${target.account.name}:${target.role.key} holds no account`);
+    return creds;
   }
 
   #entryName(hops: RoleHop[]): string {
@@ -244,6 +283,7 @@ export class CredentialEngine {
     name: string,
     staleMs: number,
     fetch: () => Promise<RedactedCredentials>,
+    keep: (fresh: RedactedCredentials) => boolean = () => true,
   ): Promise<RedactedCredentials> {
     const hit = await this.#readFresh(name);
     if (hit) return hit;
@@ -258,7 +298,7 @@ export class CredentialEngine {
           const raced = await this.#readFresh(name);
           if (raced) return raced;
           const fresh = await fetch();
-          writeCacheEntry({ home, key: await this.#cacheKey() }, name, fresh);
+          if (keep(fresh)) writeCacheEntry({ home, key: await this.#cacheKey() }, name, fresh);
           return fresh;
         },
         { peek: () => this.#readFresh(name), staleMs },
@@ -434,4 +474,9 @@ export class CredentialEngine {
       );
     }
   }
+}
+
+/** A remote's cache entry: the remote (server, member, workspace), the account and the role. */
+function remoteEntryName(remote: RemoteCredentials, target: CredentialTarget): string {
+  return cacheEntryName(['remote', 1, remote.cacheKey, target.account.id, target.role.key]);
 }

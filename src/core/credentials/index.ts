@@ -52,6 +52,7 @@ export {
   type CredentialTarget,
   type GetCredentialsOptions,
   type MfaCodeProvider,
+  type RemoteCredentials,
   type SourceIdentity,
 } from './credential-engine.js';
 export { stsFailure, type StsFailureContext } from './assume-error.js';

@@ -87,6 +87,8 @@ export function registerWorkspaceRoutes(app: Hono<AppEnv>): void {
       limits: member.limits,
       accounts: accounts.map((a) => accountJson(a, usableRoles(registry, a, workspace.roles, member.limits))),
       shortcuts: shortcuts.map((s) => shortcutJson(s, accounts.find((a) => a.name === s.account)?.id)),
+      // Where vended credentials work when it is not AWS itself (a sandbox): the CLI sets AWS_ENDPOINT_URL from it.
+      ...(registry.config.endpoint ? { endpoint: registry.config.endpoint } : {}),
     });
   });
 
