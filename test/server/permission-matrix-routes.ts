@@ -153,7 +153,15 @@ export const WORKSPACE_ROUTES: MatrixRoute[] = [
         'shortcut',
       ),
   },
-  // credentials (vending), runs, trail: add their routes here as they land.
+  // trail (src/server/routes/trail-routes.ts): a workspace's chain is for its admins and owners
+  ...(['', '/verify', '/export', '/head'] as const).map((sub): MatrixRoute => ({
+    name: `GET trail${sub}`,
+    method: 'GET',
+    path: (ws) => `/api/trail${sub}?workspace=${ws}`,
+    action: 'trail.read',
+    ok: 200,
+  })),
+  // credentials (vending), runs: add their routes here as they land.
 ];
 
 /** The routes outside any workspace that the attack tests cover too (who may: any user / a server owner). */
