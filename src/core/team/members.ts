@@ -104,7 +104,8 @@ async function keepAnOwner(store: TeamStore, trx: TeamDb, workspaceId: string, l
     .selectFrom('members')
     .select('user_id')
     .where('workspace_id', '=', workspaceId)
-    .where('role', '=', 'owner');
+    .where('role', '=', 'owner')
+    .orderBy('user_id'); // one lock order for every writer: no deadlock between two of them
   if (store.kind === 'postgres') query = query.forUpdate();
   const owners = await query.execute();
   if (owners.every((o) => o.user_id === leaving))
