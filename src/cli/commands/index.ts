@@ -285,6 +285,35 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./workspace-members.js')).defineSetRole,
   },
   {
+    path: ['trail'],
+    description: "the team server's tamper-evident trail: who did what (not CloudTrail: that is `audit trail`)",
+  },
+  {
+    path: ['trail', 'list'],
+    description: 'the newest trail entries, filtered by workspace, time, member and action',
+    usage: '[options]',
+    isDefault: true,
+    load: async () => (await import('./trail-list.js')).defineTrailList,
+  },
+  {
+    path: ['trail', 'verify'],
+    description: 'verify the hash chains (of the server, a database or an export); exit 1 names the first broken entry',
+    usage: '[options]',
+    load: async () => (await import('./trail-verify.js')).defineTrailVerify,
+  },
+  {
+    path: ['trail', 'export'],
+    description: "export the trail as jsonl (verifiable offline) or csv, with each chain's head",
+    usage: '[options]',
+    load: async () => (await import('./trail-export.js')).defineTrailExport,
+  },
+  {
+    path: ['trail', 'head'],
+    description: "each chain's head, to keep elsewhere and verify against later (trail verify --head)",
+    usage: '[options]',
+    load: async () => (await import('./trail-head.js')).defineTrailHead,
+  },
+  {
     path: ['completion'],
     description: 'tab completion of commands, flags, accounts and shortcuts: source <(crossbar completion bash)',
     usage: '<shell>',

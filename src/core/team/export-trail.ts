@@ -70,19 +70,14 @@ export async function exportTrail(
   let count = 0;
   const exported: NamedHead[] = [];
   for (const chain of options.chains) {
+    // A chain without a head (its trail_heads row deleted) is exported whole and without a head line: the
+    // offline check then says so, as verifyTrail does.
     const head = heads.get(chain);
-    if (!head) continue;
     let after = options.since ? (await firstSeqSince(store, chain, options.since)) - 1 : 0;
     for (;;) {
-      const rows = await store.db
-        .selectFrom('trail')
-        .selectAll()
-        .where('chain', '=', chain)
-        .where('seq', '>', after)
-        .where('seq', '<=', head.seq)
-        .orderBy('seq')
-        .limit(pageSize)
-        .execute();
+      let query = store.db.selectFrom('trail').selectAll().where('chain', '=', chain).where('seq', '>', after);
+      if (head) query = query.where('seq', '<=', head.seq);
+      const rows = await query.orderBy('seq').limit(pageSize).execute();
       let chunk = '';
       for (const row of rows) chunk += line({ type: 'entry', ...trailRecord(entryFromRow(row)) });
       if (chunk) await options.write(chunk);
@@ -91,7 +86,7 @@ export async function exportTrail(
       if (!last || rows.length < pageSize) break;
       after = Number(last.seq);
     }
-    exported.push({ chain, seq: head.seq, hash: head.hash });
+    if (head) exported.push({ chain, seq: head.seq, hash: head.hash });
   }
   let tail = '';
   for (const head of exported) tail += line({ type: 'head', ...head });

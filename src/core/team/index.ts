@@ -128,7 +128,8 @@ export {
 } from './check-chain.js';
 export { trailRecord, entryFromRow, entryFromRecord, TrailRecordSchema, type TrailRecord } from './trail-record.js';
 export { loadTrailHeads, headDocument, parseHeadFile, type HeadDocument, type NamedHead } from './trail-heads.js';
-export { verifyTrail, byChain, type VerifyTrailOptions, type TrailVerification } from './verify-trail.js';
+export { byChain } from './chain-order.js';
+export { verifyTrail, type VerifyTrailOptions, type TrailVerification } from './verify-trail.js';
 export { verifyTrailExport, type VerifyExportOptions } from './verify-export.js';
 export {
   listTrail,
@@ -148,7 +149,8 @@ export {
   type ExportHeader,
 } from './export-trail.js';
 export { parseTrailSince } from './trail-since.js';
-export { trailChainNames, resolveTrailChain } from './trail-chains.js';
+export { trailChainNames, trailChains, resolveTrailChain } from './trail-chains.js';
+export { openTeamDbReadOnly } from './open-team-db-read-only.js';
 export {
   RunRequestSchema,
   RunOperationRequestSchema,

@@ -1,6 +1,7 @@
 import { CrossbarError } from '../errors.js';
 import { SERVER_CHAIN } from './append-trail.js';
 import type { TeamStore } from './open-team-db.js';
+import { byChain } from './chain-order.js';
 
 /** The workspaces' names by chain (a workspace's chain is its id); a deleted workspace's chain has none. */
 export async function trailChainNames(store: TeamStore): Promise<Map<string, string>> {
@@ -21,4 +22,13 @@ export async function resolveTrailChain(store: TeamStore, name: string): Promise
   throw new CrossbarError('NOT_FOUND', `no workspace or trail chain named ${name}`, {
     hint: '`crossbar trail verify --db …` lists every chain',
   });
+}
+
+/** Every chain of the database: those with a head and those with entries (a chain whose head row was deleted). */
+export async function trailChains(store: TeamStore): Promise<string[]> {
+  const [heads, entries] = await Promise.all([
+    store.db.selectFrom('trail_heads').select('chain').execute(),
+    store.db.selectFrom('trail').select('chain').distinct().execute(),
+  ]);
+  return [...new Set([...heads, ...entries].map((r) => r.chain))].sort(byChain);
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CrossbarError } from '../errors.js';
 import { createChainCheck, type ChainCheck, type ChainHead } from './check-chain.js';
 import type { TrailVerification } from './verify-trail.js';
-import { byChain } from './verify-trail.js';
+import { byChain } from './chain-order.js';
 import { entryFromRecord, TrailRecordSchema } from './trail-record.js';
 
 const HeaderSchema = z.object({ type: z.literal('export'), since: z.string().nullable() });

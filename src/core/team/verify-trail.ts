@@ -5,11 +5,11 @@ import {
   type ChainVerification,
   type TrailBreak,
 } from './check-chain.js';
-import { SERVER_CHAIN } from './append-trail.js';
 import type { TeamStore } from './open-team-db.js';
 import { loadTrailHeads } from './trail-heads.js';
 import { entryFromRow } from './trail-record.js';
-import { trailChainNames } from './trail-chains.js';
+import { trailChainNames, trailChains } from './trail-chains.js';
+import { byChain } from './chain-order.js';
 
 export interface VerifyTrailOptions {
   /** The chains to check (workspace ids, `server`); default: every chain the database holds or a head names. */
@@ -43,7 +43,8 @@ export interface TrailVerification {
  */
 export async function verifyTrail(store: TeamStore, options: VerifyTrailOptions = {}): Promise<TrailVerification> {
   const heads = await loadTrailHeads(store, options.chains);
-  const chains = options.chains ?? (await allChains(store, heads, options.anchors));
+  const chains =
+    options.chains ?? [...new Set([...(await trailChains(store)), ...(options.anchors?.keys() ?? [])])].sort(byChain);
   const names = await trailChainNames(store);
   const results: TrailVerification['chains'] = [];
   for (const chain of chains) {
@@ -104,23 +105,4 @@ async function maxSeq(store: TeamStore, chain: string): Promise<number> {
     .where('chain', '=', chain)
     .executeTakeFirst();
   return Number(row?.max ?? 0);
-}
-
-/** Every chain: those with a head, those with entries (a chain whose head row was deleted), and the anchored. */
-async function allChains(
-  store: TeamStore,
-  heads: ReadonlyMap<string, ChainHead>,
-  anchors: ReadonlyMap<string, ChainHead> | undefined,
-): Promise<string[]> {
-  const rows = await store.db.selectFrom('trail').select('chain').distinct().execute();
-  const all = new Set([...heads.keys(), ...rows.map((r) => r.chain), ...(anchors?.keys() ?? [])]);
-  return [...all].sort(byChain);
-}
-
-/** The server's chain first, then the workspaces' chains in a stable order. */
-export function byChain(a: string, b: string): number {
-  if (a === b) return 0;
-  if (a === SERVER_CHAIN) return -1;
-  if (b === SERVER_CHAIN) return 1;
-  return a < b ? -1 : 1;
 }
