@@ -8,6 +8,7 @@ import { registerMemberRoutes } from './routes/member-routes.js';
 import { registerShortcutRoutes } from './routes/shortcut-routes.js';
 import { registerTrailRoutes } from './routes/trail-routes.js';
 import { registerTotpRoutes } from './routes/totp-routes.js';
+import { registerCredentialRoutes } from './routes/credential-routes.js';
 
 /** Every route module of the API, in one list: adding an area is one module and one line here. */
 export const ROUTES: readonly ((app: Hono<AppEnv>) => void)[] = [
@@ -19,4 +20,5 @@ export const ROUTES: readonly ((app: Hono<AppEnv>) => void)[] = [
   registerShortcutRoutes,
   registerTrailRoutes,
   registerTotpRoutes,
+  registerCredentialRoutes,
 ];

@@ -1,5 +1,5 @@
 import type { Crossbar } from '../core/crossbar.js';
-import type { KeyStore } from '../core/credentials/index.js';
+import type { Env, KeyStore, MfaCodeProvider } from '../core/credentials/index.js';
 import type { TeamStore, Vending } from '../core/team/index.js';
 
 /**
@@ -26,6 +26,16 @@ export interface ServerDeps {
   crossbar?: Crossbar | undefined;
   /** Where the server key (it seals the members' TOTP secrets) lives: `auto` (default), `file` or `keyring`. */
   keyStore?: KeyStore;
-  /** Credentials vended per member (core/team/vending.ts); without it the credentials route answers 503. */
+  /**
+   * Credentials vended per member (core/team/vending.ts). Built from `crossbar`, `env` and `sourceMfaCode` on first
+   * use when not given (tests give their own to count STS calls).
+   */
   vending?: Vending;
+  /** The server's environment, for workspace connections of kind `env` (its keys) and `profile` (its AWS files). */
+  env?: Env;
+  /**
+   * The code of the server source's MFA device, for roles whose trust policy needs AWS MFA. Without it such a role
+   * is reached only while an MFA session is open in the server's CROSSBAR_HOME cache; else MFA_REQUIRED.
+   */
+  sourceMfaCode?: MfaCodeProvider;
 }

@@ -3,6 +3,7 @@ import { resolveCrossbarHome } from '../../core/config-location.js';
 import { CrossbarError } from '../../core/errors.js';
 import { openTeamDb } from '../../core/team/index.js';
 import { createApp, issueSetupToken, listen, type ServerDeps } from '../../server/index.js';
+import { keyStoreFrom, sourceEnv } from '../config-context.js';
 import { configFlag } from '../open-crossbar.js';
 import { openServerCrossbar } from '../serve-crossbar.js';
 import { readImport, runImport } from '../serve-import.js';
@@ -58,6 +59,10 @@ export async function runServe(ctx: CliContext, flags: ServeFlags, config?: stri
     publicUrl,
     log: (line: string) => ctx.err(`crossbar serve: ${line}`),
     crossbar: opened?.crossbar,
+    // Vending: workspace connections of kind env/profile read the server's environment; the server key (it seals
+    // the members' TOTP secrets) is CROSSBAR_HOME/server.key unless CROSSBAR_KEY_STORE says keyring or auto.
+    env: sourceEnv(ctx.io.env),
+    keyStore: keyStoreFrom(ctx.io.env['CROSSBAR_KEY_STORE']) ?? 'file',
   };
   const app = createApp(deps);
   let server;
