@@ -161,7 +161,16 @@ export const WORKSPACE_ROUTES: MatrixRoute[] = [
     action: 'trail.read',
     ok: 200,
   })),
-  // credentials (vending), runs: add their routes here as they land.
+  // credentials (src/server/routes/credential-routes.ts): the member's own session, through the sandbox
+  {
+    name: 'POST credentials',
+    method: 'POST',
+    path: (ws) => `/api/workspaces/${ws}/credentials`,
+    action: 'credentials.vend',
+    body: () => ({ account: 'development', role: 'CrossbarReadOnly', purpose: 'credentials' }),
+    ok: 200,
+  },
+  // runs: add their routes here as they land.
 ];
 
 /** The routes outside any workspace that the attack tests cover too (who may: any user / a server owner). */
@@ -173,4 +182,7 @@ export const SERVER_ROUTES: { name: string; method: MatrixRoute['method']; path:
     path: '/api/workspaces',
     body: () => ({ name: `made-${Math.random().toString(36).slice(2, 8)}`, accounts: ['development'] }),
   },
+  // the member's own TOTP (src/server/routes/totp-routes.ts)
+  { name: 'POST second factor', method: 'POST', path: '/api/me/second-factor', body: () => ({ code: '123456' }) },
+  { name: 'POST totp confirm', method: 'POST', path: '/api/me/totp/confirm', body: () => ({ code: '123456' }) },
 ];

@@ -28,23 +28,35 @@ const str = (value: unknown, key: string): string | undefined => {
   return typeof v === 'string' && v !== '' ? v : undefined;
 };
 
-/** Checked by hand, not with zod: credential-process's cold path should not pay for it. */
+/**
+ * Checked by hand, not with zod: credential-process's cold path should not pay for it. The server answers
+ * `{ credentials: { AccessKeyId, SecretAccessKey, SessionToken, Expiration }, account_id, … }` (the names of STS
+ * and of credential_process), and `{ url, account_id, expires_at }` for the console (docs/SERVER.md, Vending).
+ */
 export const parseVend: Parse<VendAnswer> = (value) => {
   const creds =
     typeof value === 'object' && value !== null ? (value as Record<string, unknown>)['credentials'] : undefined;
-  const accessKeyId = str(creds, 'access_key_id');
-  const secretAccessKey = str(creds, 'secret_access_key');
-  const sessionToken = str(creds, 'session_token');
-  const expiration = str(creds, 'expiration');
-  const accountId = str(value, 'account_id') ?? str(creds, 'account_id');
+  const accessKeyId = str(creds, 'AccessKeyId');
+  const secretAccessKey = str(creds, 'SecretAccessKey');
+  const sessionToken = str(creds, 'SessionToken');
+  const expiration = str(creds, 'Expiration') ?? str(value, 'expires_at');
+  const accountId = str(value, 'account_id');
+  const consoleUrl = str(value, 'url');
+  if (consoleUrl && accountId && expiration) {
+    // A console answer carries no keys: the sign-in URL is the member's session.
+    const none = new RedactedAccountCredentials(
+      { accessKeyId: '', secretAccessKey: '', expiration: new Date(expiration) },
+      accountId,
+    );
+    return { credentials: none, consoleUrl };
+  }
   if (!accessKeyId || !secretAccessKey || !accountId || !expiration || Number.isNaN(Date.parse(expiration)))
-    throw new Error('credentials: access_key_id, secret_access_key, expiration and account_id expected');
+    throw new Error('credentials: AccessKeyId, SecretAccessKey, Expiration and account_id expected');
   const credentials = new RedactedAccountCredentials(
     { accessKeyId, secretAccessKey, expiration: new Date(expiration), ...(sessionToken ? { sessionToken } : {}) },
     accountId,
   );
-  const consoleUrl = str(value, 'console_url');
-  return consoleUrl ? { credentials, consoleUrl } : { credentials };
+  return { credentials };
 };
 
 /**
