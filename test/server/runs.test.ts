@@ -196,6 +196,29 @@ describe.each(databases)('runs through the server on %s', (_kind, dbUrl) => {
     expect(run.summary).toBe('2 ok, 2 failed (REGION_DISABLED ×2)');
   });
 
+  it("a role the account refuses is a DENIED target with AWS's message; the other accounts answer", async () => {
+    // a member with no vended session yet (sessions are cached per member), and staging's role trusting nobody here
+    const erin = await signIn(world, 'erin', alice);
+    await addMember(alice, 'platform', 'erin', 'operator');
+    const role = sandbox.sb.world.accounts['333333333333']?.iam.roles['CrossbarReadOnly'];
+    if (!role) throw new Error('no CrossbarReadOnly in staging');
+    const original = role.assumeRolePolicyDocument;
+    role.assumeRolePolicyDocument = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::999999999999:root' }, Action: 'sts:AssumeRole' }],
+    });
+    try {
+      const { events, run } = await runToEnd(erin, { ...DESCRIBE, regions: ['us-east-1'] });
+      const byAccount = new Map(events.filter((e) => e.event === 'target').map((e) => [e.data['account'], e.data]));
+      expect(byAccount.get('development')).toMatchObject({ ok: true });
+      expect(byAccount.get('staging')).toMatchObject({ ok: false, code: 'DENIED' });
+      expect(String(byAccount.get('staging')?.['message'])).toMatch(/not authorized to perform: sts:AssumeRole/);
+      expect(run).toMatchObject({ status: 'finished', counts: { ok: 1, failed: 1 } });
+    } finally {
+      role.assumeRolePolicyDocument = original;
+    }
+  });
+
   it('a viewer may read runs but not start one: 403 with no AWS call, in the trail', async () => {
     await runHubOf(world.deps).idle();
     sandbox.sb.faults.set({});
