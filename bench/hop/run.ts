@@ -8,6 +8,8 @@
  * - a one-target `crossbar run production -- ec2 DescribeInstances`, with both configs, the 5,000-account one also
  *   with crossbar.yaml's parsed registry dropped before (registry-cache.ts);
  * - `crossbar exec production -- true`;
+ * - `crossbar credential-process production` with a current workspace of a team server (`crossbar serve` as a child
+ *   process over the sandbox): warm (the local cache answers; the server is not asked) and cold (a vend);
  * - `aws sts get-caller-identity` through the generated credential-process profile, and through a native
  *   role-arn profile of the same role with the AWS CLI's own assume-role cache (~/.aws/cli/cache) warm;
  * - baselines: `node -e 0` and the AWS CLI with the source user's static keys.
@@ -28,6 +30,7 @@ import { renderProfiles } from '../../src/core/aws-config/index.js';
 import { formatProblem, parseConfig } from '../../src/core/config/load-config.js';
 import { buildRegistry } from '../../src/core/config/registry.js';
 import { table } from '../lib/load.js';
+import { startBenchTeamServer } from './team-server.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
@@ -137,6 +140,8 @@ function timeRun(
 interface Case {
   name: string;
   argv: readonly string[];
+  /** The case's own environment (the team server's member), else the bench's. */
+  env?: NodeJS.ProcessEnv;
   before?: () => void;
   /** What stdout must contain: a case that fails is not a measurement. */
   expect: string;
@@ -153,6 +158,7 @@ async function main(): Promise<void> {
   build();
   const dir = mkdtempSync(join(tmpdir(), 'crossbar-bench-hop-'));
   const sandbox = await startSandbox(join(dir, 'sandbox'));
+  let stopTeam = (): void => {};
   try {
     const configPath = join(dir, 'sandbox', 'crossbar.yaml');
     const awsConfigPath = join(dir, 'aws-config');
@@ -198,6 +204,8 @@ async function main(): Promise<void> {
     const WARM = 'crossbar credential-process, warm cache';
     const VERSION = 'crossbar --version';
     const VIA_CROSSBAR = 'aws …, crossbar credential-process profile';
+    const WARM_WS = 'crossbar credential-process, warm cache, current workspace (team server)';
+    const COLD_WS = 'crossbar credential-process, cold cache, current workspace (vended by the server)';
     const NATIVE = 'aws …, native role-arn profile, CLI cache warm';
     const cases: Case[] = [
       { name: NODE, argv: [process.execPath, '-e', '0'], expect: '' },
@@ -223,9 +231,31 @@ async function main(): Promise<void> {
       { name: NATIVE, argv: aws('demo-prod-CrossbarReadOnly-native'), expect: '444444444444' },
       { name: VIA_CROSSBAR, argv: aws('demo-prod-CrossbarReadOnly'), expect: '444444444444' },
     ];
+    // An older CLI (--cli) may predate the team server: its cases are left out.
+    const team = existsSync(join(CLI_DIR, 'dist/cli/commands/login.js'))
+      ? await startBenchTeamServer(BIN, dir, env)
+      : undefined;
+    if (team) {
+      const memberHome = team.env['CROSSBAR_HOME'] ?? '';
+      const dropMemberCache = () => {
+        for (const f of readdirSync(join(memberHome, 'cache')))
+          if (f.endsWith('.cache')) rmSync(join(memberHome, 'cache', f));
+      };
+      cases.push(
+        { name: WARM_WS, argv: cli('credential-process', TARGET), env: team.env, expect: PROD },
+        {
+          name: COLD_WS,
+          argv: cli('credential-process', TARGET),
+          env: team.env,
+          before: dropMemberCache,
+          expect: PROD,
+        },
+      );
+    }
+    stopTeam = () => team?.stop();
     // Warm both caches (crossbar's and the AWS CLI's ~/.aws/cli/cache) and check every case works before timing.
     for (const c of cases) {
-      const r = await timeRun(c.argv, env);
+      const r = await timeRun(c.argv, c.env ?? env);
       if (r.code !== 0 || !r.stdout.includes(c.expect))
         throw new Error(`${c.name} failed (exit ${r.code}): ${r.stderr || r.stdout}`);
     }
@@ -233,7 +263,7 @@ async function main(): Promise<void> {
     for (let round = 0; round < RUNS; round += 1) {
       for (const c of cases) {
         c.before?.();
-        const r = await timeRun(c.argv, env);
+        const r = await timeRun(c.argv, c.env ?? env);
         if (r.code !== 0 || !r.stdout.includes(c.expect))
           throw new Error(`${c.name} failed in round ${round} (exit ${r.code}): ${r.stderr}`);
         times.get(c.name)?.push(r.ms);
@@ -248,6 +278,8 @@ async function main(): Promise<void> {
       [VERSION, `target ≤ 1.5× node: ${verdict(med(VERSION) <= 1.5 * node)}`],
       [WARM, `target ≤ 2× node and < 150 ms: ${verdict(med(WARM) <= 2 * node && med(WARM) < 150)}`],
       [`${WARM}, ${LARGE} accounts`, `${(med(`${WARM}, ${LARGE} accounts`) / med(WARM)).toFixed(2)}× 5 accounts`],
+      [WARM_WS, `${(med(WARM_WS) / med(WARM)).toFixed(2)}× warm without a server`],
+      [COLD_WS, `${(med(COLD_WS) - med(WARM_WS)).toFixed(0)} ms more than warm (a vend)`],
       [
         'crossbar credential-process, cold cache',
         `${(med('crossbar credential-process, cold cache') / med(WARM)).toFixed(1)}× warm`,
@@ -276,6 +308,7 @@ async function main(): Promise<void> {
       JSON.stringify(Object.fromEntries(times), null, 2),
     );
   } finally {
+    stopTeam();
     sandbox.stop();
     rmSync(dir, { recursive: true, force: true });
   }

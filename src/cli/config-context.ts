@@ -5,6 +5,7 @@ import type { KeyStore, MfaCodeProvider } from '../core/credentials/index.js';
 import { CrossbarError } from '../core/errors.js';
 import { loadRegistryCached } from '../core/registry-cache.js';
 import type { CliContext } from './context.js';
+import type { ResolvedTarget } from '../core/select/index.js';
 import { anyTerminalAsk } from './prompt.js';
 import { keyringNotice, warnLooseModes } from './secret-mode-warnings.js';
 import { workspaceStateText } from './team/server-state.js';
@@ -27,7 +28,13 @@ export interface OpenedCrossbar {
   /** crossbar.yaml, or server.json when the accounts and credentials are a team server's workspace's. */
   configPath: string;
   /** Set when the root is a workspace of a team server (`crossbar workspace use`): credentials are vended. */
-  workspace?: { url: string; name: string; username: string };
+  workspace?: {
+    url: string;
+    name: string;
+    username: string;
+    /** A console sign-in URL for a target, made by the server (its session, its federation endpoint). */
+    consoleUrl(target: ResolvedTarget, region: string): Promise<string>;
+  };
 }
 
 /**

@@ -9,7 +9,6 @@ import { registerShortcutRoutes } from './routes/shortcut-routes.js';
 import { registerTrailRoutes } from './routes/trail-routes.js';
 import { registerTotpRoutes } from './routes/totp-routes.js';
 import { registerCredentialRoutes } from './routes/credential-routes.js';
-import { registerRunRoutes } from './routes/run-routes.js';
 
 /** Every route module of the API, in one list: adding an area is one module and one line here. */
 export const ROUTES: readonly ((app: Hono<AppEnv>) => void)[] = [
@@ -22,5 +21,4 @@ export const ROUTES: readonly ((app: Hono<AppEnv>) => void)[] = [
   registerTrailRoutes,
   registerTotpRoutes,
   registerCredentialRoutes,
-  registerRunRoutes,
 ];

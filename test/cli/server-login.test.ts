@@ -1,9 +1,15 @@
 import { readFileSync, statSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from './run-cli.js';
-import { crossbarCli, lines, startCrossbar, startServedTeam, type ServedTeam } from '../helpers/team-cli.js';
+import {
+  closedPortUrl,
+  crossbarCli,
+  lines,
+  startCrossbar,
+  startServedTeam,
+  type ServedTeam,
+} from '../helpers/team-cli.js';
 import { PASSWORDS, startTeamWorld } from '../helpers/team-server.js';
 import { listen } from '../../src/server/index.js';
 
@@ -17,15 +23,6 @@ beforeAll(async () => {
   t = await startServedTeam();
 }, 30_000);
 afterAll(async () => t?.close());
-
-/** The URL of a port nothing listens on (it was free a moment ago). */
-async function closedPort(): Promise<string> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return `http://127.0.0.1:${port}`;
-}
 
 const home = (env: Record<string, string | undefined>) => env['CROSSBAR_HOME'] ?? '';
 
@@ -123,7 +120,7 @@ describe('crossbar login', () => {
   }, 30_000);
 
   it('a server that does not answer is one line naming the URL, exit 1', async () => {
-    const dead = await closedPort();
+    const dead = await closedPortUrl();
     const down = await crossbarCli(['login', '--server', dead], t.cliEnv());
     expect(down.code).toBe(1);
     expect(lines(down.stderr)).toEqual([

@@ -133,7 +133,13 @@ describe('crossbar workspace', () => {
     const list = await as('carol', ['workspace', 'list', '-o', 'json']);
     expect(json(list.stdout)).toEqual([expect.objectContaining({ name: 'platform', current: true })]);
     const whoami = await as('carol', ['whoami', '-o', 'json']);
-    expect(json(whoami.stdout)).toMatchObject({ user: 'carol', workspace: 'platform' });
+    expect(json(whoami.stdout)).toEqual({
+      server: t.url,
+      user: 'carol',
+      serverRole: 'member',
+      workspace: 'platform',
+      workspaceRole: 'operator',
+    });
   }, 60_000);
 });
 

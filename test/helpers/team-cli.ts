@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { listen, type Listening } from '../../src/server/index.js';
+import { listen, type Listening, type ServerDeps } from '../../src/server/index.js';
 import { CROSSBAR, REPO, runProcess, type ProcessResult } from './crossbar-bin.js';
 import { setupOwner, signIn, startTeamWorld, tokenClient, type ApiClient, type TeamWorld } from './team-server.js';
 import type { CliEnv, World } from './world.js';
@@ -10,7 +11,8 @@ import type { CliEnv, World } from './world.js';
 /**
  * A team server served on a free port (the real app over a real socket, as `crossbar serve` serves it), for tests
  * that run the real CLI in child processes against it. With a sandbox world, the server's registry, source and
- * endpoint are the sandbox's (`crossbar serve --config` of the sandbox's crossbar.yaml).
+ * endpoint are the sandbox's (`crossbar serve --config` of the sandbox's crossbar.yaml). The CLI users have no AWS
+ * files or keys of their own: what they reach, the server vends.
  */
 export interface ServedTeam {
   team: TeamWorld;
@@ -27,8 +29,14 @@ export interface ServedTeam {
   close(): Promise<void>;
 }
 
-export async function startServedTeam(world?: World): Promise<ServedTeam> {
-  const team = await startTeamWorld(world ? { crossbar: world.crossbar() } : {});
+export async function startServedTeam(
+  world?: World,
+  options: { extend?: (deps: ServerDeps) => ServerDeps } = {},
+): Promise<ServedTeam> {
+  const team = await startTeamWorld({
+    ...(world ? { crossbar: world.crossbar() } : {}),
+    ...(options.extend ? { extend: options.extend } : {}),
+  });
   const server = await listen(team.app, { port: 0 });
   team.deps.publicUrl = server.url;
   const alice = await setupOwner(team);
@@ -51,7 +59,6 @@ export async function startServedTeam(world?: World): Promise<ServedTeam> {
         NO_COLOR: '1',
         AWS_EC2_METADATA_DISABLED: 'true',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        ...(world ? world.awsEnv : {}),
         ...extra,
       };
     },
@@ -94,4 +101,13 @@ export function startCrossbar(
 /** The non-empty lines of a process's stderr. */
 export function lines(text: string): string[] {
   return text.split('\n').filter((l) => l.trim() !== '');
+}
+
+/** The URL of a port nothing listens on (it was free a moment ago). */
+export async function closedPortUrl(): Promise<string> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return `http://127.0.0.1:${port}`;
 }

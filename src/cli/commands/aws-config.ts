@@ -71,15 +71,19 @@ export function crossbarCommandWords(text: string | undefined): string[] | undef
   return words;
 }
 
+/**
+ * `crossbarYaml` undefined: the profiles are a team server workspace's, and their `crossbar credential-process`
+ * finds the workspace in CROSSBAR_HOME (no --config, which would make it local).
+ */
 export function planAwsConfig(
   registry: Registry,
-  crossbarYaml: string,
+  crossbarYaml: string | undefined,
   flags: AwsConfigFlags,
   env: Record<string, string | undefined>,
 ): AwsConfigPlan {
   const path = resolveAwsConfigPath(env, homeOf(env));
   const words = flags.crossbarCommandWords ?? crossbarCommandWords(flags.crossbarCommand);
-  const configFlag = configFlagFor(crossbarYaml, env);
+  const configFlag = crossbarYaml === undefined ? undefined : configFlagFor(crossbarYaml, env);
   const options: RenderProfilesOptions = {
     mode: flags.mode,
     ...(words ? { crossbarCommand: words } : {}),
@@ -157,7 +161,15 @@ function selfCommandFlag(ctx: CliContext, flags: AwsConfigFlags): string[] | und
 }
 
 export async function runAwsConfig(ctx: CliContext, command: Command, flags: AwsConfigFlags): Promise<number> {
-  const { crossbar, configPath } = await openCrossbarFor(ctx, command);
+  const { crossbar, configPath, workspace } = await openCrossbarFor(ctx, command);
+  if (workspace && flags.mode !== 'credential-process')
+    throw new CrossbarError(
+      'USAGE',
+      `with the current workspace ${workspace.name}, profiles get credentials from the server`,
+      {
+        hint: 'use --mode credential-process (the default); role-arn profiles need your own AWS keys and crossbar.yaml (--config)',
+      },
+    );
   const sessionName = await roleSessionNameFor(ctx, crossbar, flags);
   const selfWords = selfCommandFlag(ctx, flags);
   const planFlags = {
@@ -165,7 +177,7 @@ export async function runAwsConfig(ctx: CliContext, command: Command, flags: Aws
     ...(sessionName !== undefined ? { roleSessionName: sessionName } : {}),
     ...(selfWords ? { crossbarCommandWords: selfWords } : {}),
   };
-  const plan = () => planAwsConfig(crossbar.registry, configPath, planFlags, ctx.io.env);
+  const plan = () => planAwsConfig(crossbar.registry, workspace ? undefined : configPath, planFlags, ctx.io.env);
   if (!flags.write || flags.dryRun) return showPlan(ctx, flags, plan());
   // Read, merge and write under one lock: a writer running at the same time merges into this one's result
   // instead of both starting from the same old file and the last rename dropping the other's profiles.

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { resolveRoleChain } from '../../core/credentials/index.js';
 import { CrossbarError } from '../../core/errors.js';
-import { partitionOfRegion, signInToConsole, switchRoleUrlFor } from '../../core/console/index.js';
+import { consoleDestination, partitionOfRegion, signInToConsole, switchRoleUrlFor } from '../../core/console/index.js';
+import type { Crossbar } from '../../core/crossbar.js';
 import type { ResolvedTarget } from '../../core/select/index.js';
 import type { CliContext } from '../context.js';
 import type { CliRuntime } from '../runtime.js';
@@ -71,13 +72,48 @@ function printSwitchRole(ctx: CliContext, target: ResolvedTarget): number {
   return EXIT_OK;
 }
 
+/** The federated sign-in URL of the engine's credentials for the target. */
+async function localSignIn(
+  crossbar: Crossbar,
+  target: ResolvedTarget,
+  region: string,
+  service: string | undefined,
+): Promise<string> {
+  const credentials = await crossbar.credentials(target);
+  // A role reached from another role's session (a `via` chain, or a source that is itself a role) is chained:
+  // AWS refuses a SessionDuration for its console session. Otherwise signInToConsole asks for the longest (12 h),
+  // whatever the role's own duration: the console session outlives the credentials it was made from.
+  const source = await crossbar.sourceIdentity();
+  const chained = resolveRoleChain(target, crossbar.registry).length > 1 || source.assumedRole;
+  const { endpoint } = crossbar;
+  return signInToConsole({
+    credentials,
+    target: label(target),
+    region,
+    partition: partitionOfRegion(region),
+    chained,
+    fetch,
+    ...(service ? { service } : {}),
+    ...(endpoint ? { endpoint } : {}),
+  });
+}
+
+/** The server's sign-in URL lands on the console home; the page asked for is its Destination (not signed). */
+function withDestination(url: string, region: string, service: string | undefined): string {
+  if (!service) return url;
+  const parsed = new URL(url);
+  if (!parsed.searchParams.has('Destination')) return url;
+  parsed.searchParams.set('Destination', consoleDestination({ region, service, partition: partitionOfRegion(region) }));
+  return parsed.toString();
+}
+
 export async function runConsole(
   ctx: CliContext,
   command: Command,
   targetText: string | undefined,
   flags: ConsoleFlags,
 ): Promise<number> {
-  const { crossbar } = await openCrossbarFor(ctx, command, flags);
+  const { crossbar, workspace } = await openCrossbarFor(ctx, command, flags);
   const target = await commandTarget(ctx, crossbar, targetText, 'console');
   if (flags.switchRole) return printSwitchRole(ctx, target);
   await confirmTarget(target, ctx.io, {
@@ -86,24 +122,11 @@ export async function runConsole(
     home: crossbar.home,
     command: 'console',
   });
-  const credentials = await crossbar.credentials(target);
-  // A role reached from another role's session (a `via` chain, or a source that is itself a role) is chained:
-  // AWS refuses a SessionDuration for its console session. Otherwise signInToConsole asks for the longest (12 h),
-  // whatever the role's own duration: the console session outlives the credentials it was made from.
-  const source = await crossbar.sourceIdentity();
-  const chained = resolveRoleChain(target, crossbar.registry).length > 1 || source.assumedRole;
   const region = flags.region ?? target.region;
-  const { endpoint } = crossbar;
-  const url = await signInToConsole({
-    credentials,
-    target: label(target),
-    region,
-    partition: partitionOfRegion(region),
-    chained,
-    fetch,
-    ...(flags.service ? { service: flags.service } : {}),
-    ...(endpoint ? { endpoint } : {}),
-  });
+  // With a current workspace the server signs in to the console as the member; --service picks the page.
+  const url = workspace
+    ? withDestination(await workspace.consoleUrl(target, region), region, flags.service)
+    : await localSignIn(crossbar, target, region, flags.service);
   if (flags.print) {
     ctx.out(url);
     return EXIT_OK;

@@ -29,7 +29,8 @@ export function credentialProcessJson(creds: AccountCredentials): string {
 export function warmTarget(io: CliIo, config: string | undefined, target: string): WarmTarget {
   const home = resolveCrossbarHome(io.env, io.cwd);
   const server = config === undefined ? workspaceStateText(home) : undefined;
-  if (server !== undefined) return { home, configPath: serverStatePath(home), configText: server, target, env: io.env };
+  // The environment that picks a local source (AWS_PROFILE, the AWS files) does not matter to the server's credentials.
+  if (server !== undefined) return { home, configPath: serverStatePath(home), configText: server, target, env: {} };
   const configPath = resolveConfigPath({ flag: config, env: io.env, cwd: io.cwd });
   return {
     home,

@@ -1,7 +1,8 @@
 import type { CliContext } from '../context.js';
 import type { Fact } from '../commands/whoami.js';
 import { parseSession } from './auth-answers.js';
-import { currentSignIn, openSignedIn } from './signed-in.js';
+import { currentSignIn, openSignedIn, wsPath } from './signed-in.js';
+import { parseDetail } from './workspace-answers.js';
 
 /**
  * What `crossbar whoami` says of the team server when signed in: the server, the member, their server role and the
@@ -22,5 +23,9 @@ export async function serverFacts(
     ['serverRole', session.user.server_role],
     ['workspace', state.workspace ?? null],
   ];
+  if (state.workspace) {
+    const detail = await client.get(wsPath(state.workspace), parseDetail);
+    facts.push(['workspaceRole', detail.role]);
+  }
   return { facts, local: configGiven || state.workspace === undefined };
 }

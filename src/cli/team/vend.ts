@@ -6,6 +6,7 @@ import {
 } from '../../core/credentials/index.js';
 import { CrossbarError } from '../../core/errors.js';
 import { confirmedInProcess, confirmTarget } from '../confirm.js';
+import { anyTerminalAsk } from '../prompt.js';
 import type { CliContext } from '../context.js';
 import { isServerAnswer, type Parse } from './server-client.js';
 import { wsPath, type SignedIn } from './signed-in.js';
@@ -18,61 +19,59 @@ import { wsPath, type SignedIn } from './signed-in.js';
  */
 export type VendPurpose = 'credentials' | 'console';
 
-export interface VendAnswer {
-  credentials: RedactedAccountCredentials;
-  consoleUrl?: string;
-}
-
-const str = (value: unknown, key: string): string | undefined => {
+const field = (value: unknown, key: string): string | undefined => {
   const v = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
   return typeof v === 'string' && v !== '' ? v : undefined;
 };
 
 /**
- * Checked by hand, not with zod: credential-process's cold path should not pay for it. The server answers
- * `{ credentials: { AccessKeyId, SecretAccessKey, SessionToken, Expiration }, account_id, … }` (the names of STS
- * and of credential_process), and `{ url, account_id, expires_at }` for the console (docs/SERVER.md, Vending).
+ * `{ credentials: { AccessKeyId, SecretAccessKey, SessionToken, Expiration }, account_id, … }` (STS's names, as
+ * credential_process has them). Checked by hand, not with zod: credential-process's cold path should not pay for it.
  */
-export const parseVend: Parse<VendAnswer> = (value) => {
+export const parseVended: Parse<RedactedAccountCredentials> = (value) => {
   const creds =
     typeof value === 'object' && value !== null ? (value as Record<string, unknown>)['credentials'] : undefined;
-  const accessKeyId = str(creds, 'AccessKeyId');
-  const secretAccessKey = str(creds, 'SecretAccessKey');
-  const sessionToken = str(creds, 'SessionToken');
-  const expiration = str(creds, 'Expiration') ?? str(value, 'expires_at');
-  const accountId = str(value, 'account_id');
-  const consoleUrl = str(value, 'url');
-  if (consoleUrl && accountId && expiration) {
-    // A console answer carries no keys: the sign-in URL is the member's session.
-    const none = new RedactedAccountCredentials(
-      { accessKeyId: '', secretAccessKey: '', expiration: new Date(expiration) },
-      accountId,
-    );
-    return { credentials: none, consoleUrl };
-  }
+  const accessKeyId = field(creds, 'AccessKeyId');
+  const secretAccessKey = field(creds, 'SecretAccessKey');
+  const sessionToken = field(creds, 'SessionToken');
+  const expiration = field(creds, 'Expiration');
+  const accountId = field(value, 'account_id');
   if (!accessKeyId || !secretAccessKey || !accountId || !expiration || Number.isNaN(Date.parse(expiration)))
     throw new Error('credentials: AccessKeyId, SecretAccessKey, Expiration and account_id expected');
-  const credentials = new RedactedAccountCredentials(
+  return new RedactedAccountCredentials(
     { accessKeyId, secretAccessKey, expiration: new Date(expiration), ...(sessionToken ? { sessionToken } : {}) },
     accountId,
   );
-  return { credentials };
 };
+
+/** `{ url, account_id, expires_at }`: a console sign-in URL, the member's session (a secret for them only). */
+export const parseConsoleUrl: Parse<string> = (value) => {
+  const url = field(value, 'url');
+  if (!url || !/^https?:\/\//.test(url)) throw new Error('url: a sign-in URL expected');
+  return url;
+};
+
+export interface VendRequest {
+  target: CredentialTarget;
+  purpose: VendPurpose;
+  /** The console's region. */
+  region?: string | undefined;
+}
 
 /**
  * Asks the server for a target, answering a confirmation or a second factor once each. `once` is true when the
  * person confirmed for this request only (the server asked where the workspace did not say the role is guarded):
  * such credentials are not cached.
  */
-export async function vendFor(
+export async function vendFor<T>(
   ctx: CliContext,
   signed: SignedIn,
   workspace: string,
-  target: CredentialTarget,
-  purpose: VendPurpose,
+  request: VendRequest,
+  parse: Parse<T>,
   totpCode: MfaCodeProvider | undefined,
-  extra: Record<string, string> = {},
-): Promise<VendAnswer & { once: boolean }> {
+): Promise<{ value: T; once: boolean }> {
+  const { target } = request;
   const guarded = { account: target.account, role: { ...target.role, confirm: true } };
   let confirm = target.role.confirm && confirmedInProcess(target);
   let once = false;
@@ -80,26 +79,33 @@ export async function vendFor(
   const body = () => ({
     account: target.account.name,
     role: target.role.key,
-    purpose,
-    ...extra,
+    purpose: request.purpose,
+    ...(request.region ? { region: request.region } : {}),
     ...(confirm ? { confirm: true } : {}),
     ...(totp !== undefined ? { totp_code: totp } : {}),
   });
   for (;;) {
     try {
-      const answer = await signed.client.post(wsPath(workspace, '/credentials'), body(), parseVend);
-      return { ...answer, once };
+      return { value: await signed.client.post(wsPath(workspace, '/credentials'), body(), parse), once };
     } catch (err) {
       if (isServerAnswer(err, 'CONFIRM_REQUIRED') && !confirm) {
-        await confirmTarget(guarded, ctx.io, { signal: ctx.signal, home: undefined });
+        await confirmTarget(guarded, ctx.io, { signal: ctx.signal });
         once = !target.role.confirm;
         confirm = true;
-      } else if (isServerAnswer(err, 'MFA_REQUIRED') && totp === undefined) {
-        if (!totpCode) throw err;
-        totp = await totpCode(`your authenticator (${signed.state.username} on ${signed.state.url})`);
+      } else if (isServerAnswer(err, 'MFA_REQUIRED') && totp === undefined && totpCode) {
+        // No authenticator enrolled: no code to ask for, and the server's hint says how to enrol one.
+        if (!(await totpEnrolled(signed))) throw err;
+        totp = await totpCode(`${signed.state.username} on ${signed.state.url}`);
       } else throw err;
     }
   }
+}
+
+async function totpEnrolled(signed: SignedIn): Promise<boolean> {
+  const session = await signed.client.get('/api/session', (value) => value);
+  const user =
+    typeof session === 'object' && session !== null ? (session as Record<string, unknown>)['user'] : undefined;
+  return typeof user === 'object' && user !== null && (user as Record<string, unknown>)['totp_enrolled'] === true;
 }
 
 /** The engine's remote: every target's credentials from the workspace, the member as the identity. */
@@ -113,16 +119,30 @@ export function vendingRemote(
   return {
     cacheKey: JSON.stringify([url, username, workspace]),
     async fetch(target) {
-      const answer = await vendFor(ctx, signed, workspace, target, 'credentials', totpCode);
-      return { credentials: answer.credentials, cache: !answer.once };
+      const request = { target, purpose: 'credentials' } as const;
+      const { value, once } = await vendFor(ctx, signed, workspace, request, parseVended, totpCode);
+      return { credentials: value, cache: !once };
     },
     identity: () =>
       Promise.resolve({ arn: `${url}/users/${username}`, accountId: '', name: username, assumedRole: false }),
   };
 }
 
-export function noConsoleUrl(url: string): CrossbarError {
-  return new CrossbarError('ERROR', `the crossbar server at ${url} answered without a console sign-in URL`, {
-    hint: 'the server and this CLI may be different versions',
-  });
+/**
+ * The member's own TOTP code when the server asks for a second factor: --mfa-code, else CROSSBAR_MFA_CODE, else asked
+ * on the terminal (the controlling one under the AWS CLI); without any, one line saying how to give it.
+ */
+export function totpProviderFor(ctx: CliContext, flag: string | undefined, who: string): MfaCodeProvider {
+  const given = flag ?? (ctx.io.env['CROSSBAR_MFA_CODE'] || undefined);
+  if (given !== undefined) return () => Promise.resolve(given.trim());
+  return async () => {
+    const ask = anyTerminalAsk(ctx.io, ctx.signal);
+    if (!ask)
+      throw new CrossbarError(
+        'MFA_REQUIRED',
+        `the server asks for ${who}'s authenticator code (an admin role) and there is no terminal to ask on`,
+        { hint: 'pass --mfa-code CODE or set CROSSBAR_MFA_CODE (the code of your own authenticator app)' },
+      );
+    return ask(`Authenticator code for ${who}: `);
+  };
 }

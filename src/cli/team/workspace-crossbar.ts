@@ -1,16 +1,10 @@
 import { createCrossbar } from '../../core/crossbar.js';
-import {
-  keyStoreFrom,
-  mfaCodeProviderFor,
-  sourceEnv,
-  type OpenedCrossbar,
-  type OpenOptions,
-} from '../config-context.js';
+import { keyStoreFrom, sourceEnv, type OpenedCrossbar, type OpenOptions } from '../config-context.js';
 import type { CliContext } from '../context.js';
 import { keyringNotice } from '../secret-mode-warnings.js';
 import { serverStatePath } from './server-state.js';
 import { openSignedIn, wsPath } from './signed-in.js';
-import { vendingRemote } from './vend.js';
+import { parseConsoleUrl, totpProviderFor, vendFor, vendingRemote } from './vend.js';
 import { parseDetail } from './workspace-answers.js';
 import { workspaceRegistry } from './workspace-registry.js';
 
@@ -29,7 +23,7 @@ export async function openWorkspaceCrossbar(
   const workspace = state.workspace ?? '';
   const detail = await client.get(wsPath(workspace), parseDetail);
   const registry = workspaceRegistry(detail);
-  const totpCode = mfaCodeProviderFor(ctx, options.mfaCode);
+  const totpCode = totpProviderFor(ctx, options.mfaCode, `${state.username} on ${state.url}`);
   const crossbar = createCrossbar({
     config: registry.config,
     registry,
@@ -42,6 +36,14 @@ export async function openWorkspaceCrossbar(
   return {
     crossbar,
     configPath: serverStatePath(home),
-    workspace: { url: state.url, name: detail.workspace.name, username: state.username },
+    workspace: {
+      url: state.url,
+      name: detail.workspace.name,
+      username: state.username,
+      consoleUrl: async (target, region) => {
+        const request = { target, purpose: 'console', region } as const;
+        return (await vendFor(ctx, signed, detail.workspace.name, request, parseConsoleUrl, totpCode)).value;
+      },
+    },
   };
 }

@@ -156,7 +156,6 @@ export {
   RunOperationRequestSchema,
   RunSyncRequestSchema,
   runLabel,
-  storableRequest,
   type RunRequest,
   type RunOperationRequest,
   type RunSyncRequest,
@@ -178,7 +177,6 @@ export {
   type RunCursor,
   type NewRun,
   type NewRunResult,
-  type AbandonedRun,
 } from './run-store.js';
 export { selectWorkspaceTargets, type WorkspaceTargetsInput } from './workspace-targets.js';
 export { planRun, expectedTargets, type RunPlan } from './run-plan.js';
