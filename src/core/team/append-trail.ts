@@ -1,21 +1,71 @@
 import type { TeamStore } from './open-team-db.js';
+import type { TeamDb } from './team-schema.js';
 import { GENESIS_HASH, hashEntry, scrubDetails, type TrailEntry, type TrailEvent } from './trail-chain.js';
 
 /** The chain of entries that belong to no workspace: sign-ins, tokens, users. */
 export const SERVER_CHAIN = 'server';
 
+/** Entries written in one transaction at most: far below SQLite's and PostgreSQL's limits on bound values. */
+const MAX_BATCH = 200;
+
+interface Pending {
+  event: TrailEvent;
+  at: string;
+  resolve: (entry: TrailEntry) => void;
+  reject: (err: unknown) => void;
+}
+
+interface ChainQueue {
+  pending: Pending[];
+  flushing: boolean;
+}
+
+const queues = new WeakMap<TeamStore, Map<string, ChainQueue>>();
+
 /**
- * Appends one event to its chain (the workspace's id, or `server`) inside one transaction: the chain's head row
- * is locked (PostgreSQL `FOR UPDATE`; SQLite serialises writers), the entry gets the next sequence number and the
- * head's hash as its `prev_hash`, and the head moves. Two writers never fork a chain.
+ * Appends one event to its chain (the workspace's id, or `server`). Events of one chain that arrive while a
+ * write is in progress are written together by the next one (group commit): one transaction locks the chain's
+ * head (PostgreSQL `FOR UPDATE`, so that other server processes wait too; SQLite serialises writers), gives each
+ * entry the next sequence number and the previous entry's hash, inserts them all and moves the head. Two writers
+ * never fork a chain, and fifty members asking at once cost one transaction, not fifty. The promise settles once
+ * the entry is committed.
  */
-export async function appendTrail(
+export function appendTrail(
   store: TeamStore,
   chain: string,
   event: TrailEvent,
   now: () => number = Date.now,
 ): Promise<TrailEntry> {
-  return store.db.transaction().execute(async (trx) => {
+  let chains = queues.get(store);
+  if (!chains) queues.set(store, (chains = new Map()));
+  let queue = chains.get(chain);
+  if (!queue) chains.set(chain, (queue = { pending: [], flushing: false }));
+  const q = queue;
+  return new Promise<TrailEntry>((resolve, reject) => {
+    q.pending.push({ event, at: new Date(now()).toISOString(), resolve, reject });
+    if (!q.flushing) void flush(store, chain, q);
+  });
+}
+
+async function flush(store: TeamStore, chain: string, queue: ChainQueue): Promise<void> {
+  queue.flushing = true;
+  try {
+    while (queue.pending.length > 0) {
+      const batch = queue.pending.splice(0, MAX_BATCH);
+      try {
+        const entries = await writeBatch(store, chain, batch);
+        batch.forEach((p, i) => p.resolve(entries[i] as TrailEntry));
+      } catch (err) {
+        for (const p of batch) p.reject(err);
+      }
+    }
+  } finally {
+    queue.flushing = false;
+  }
+}
+
+function writeBatch(store: TeamStore, chain: string, batch: readonly Pending[]): Promise<TrailEntry[]> {
+  return store.db.transaction().execute(async (trx: TeamDb) => {
     await trx
       .insertInto('trail_heads')
       .values({ chain, seq: 0, hash: GENESIS_HASH })
@@ -24,38 +74,46 @@ export async function appendTrail(
     let headQuery = trx.selectFrom('trail_heads').select(['seq', 'hash']).where('chain', '=', chain);
     if (store.kind === 'postgres') headQuery = headQuery.forUpdate();
     const head = await headQuery.executeTakeFirstOrThrow();
-    const unhashed: Omit<TrailEntry, 'hash'> = {
-      chain,
-      seq: Number(head.seq) + 1,
-      at: new Date(now()).toISOString(),
-      actor: event.actor,
-      action: event.action,
-      workspace: event.workspace ?? null,
-      target: event.target ?? null,
-      outcome: event.outcome,
-      address: event.address ?? null,
-      details: scrubDetails(event.details),
-      prevHash: head.hash,
-    };
-    const entry: TrailEntry = { ...unhashed, hash: hashEntry(unhashed) };
+    let seq = Number(head.seq);
+    let prevHash = head.hash;
+    const entries = batch.map(({ event, at }): TrailEntry => {
+      const unhashed: Omit<TrailEntry, 'hash'> = {
+        chain,
+        seq: (seq += 1),
+        at,
+        actor: event.actor,
+        action: event.action,
+        workspace: event.workspace ?? null,
+        target: event.target ?? null,
+        outcome: event.outcome,
+        address: event.address ?? null,
+        details: scrubDetails(event.details),
+        prevHash,
+      };
+      const entry = { ...unhashed, hash: hashEntry(unhashed) };
+      prevHash = entry.hash;
+      return entry;
+    });
     await trx
       .insertInto('trail')
-      .values({
-        chain: entry.chain,
-        seq: entry.seq,
-        at: entry.at,
-        actor: entry.actor,
-        action: entry.action,
-        workspace: entry.workspace,
-        target: entry.target,
-        outcome: entry.outcome,
-        address: entry.address,
-        details_json: JSON.stringify(entry.details),
-        prev_hash: entry.prevHash,
-        hash: entry.hash,
-      })
+      .values(
+        entries.map((entry) => ({
+          chain: entry.chain,
+          seq: entry.seq,
+          at: entry.at,
+          actor: entry.actor,
+          action: entry.action,
+          workspace: entry.workspace,
+          target: entry.target,
+          outcome: entry.outcome,
+          address: entry.address,
+          details_json: JSON.stringify(entry.details),
+          prev_hash: entry.prevHash,
+          hash: entry.hash,
+        })),
+      )
       .execute();
-    await trx.updateTable('trail_heads').set({ seq: entry.seq, hash: entry.hash }).where('chain', '=', chain).execute();
-    return entry;
+    await trx.updateTable('trail_heads').set({ seq, hash: prevHash }).where('chain', '=', chain).execute();
+    return entries;
   });
 }
