@@ -4,3 +4,5 @@ export { listen, type Listening } from './listen.js';
 export type { ServerDeps } from './server-deps.js';
 export type { AppEnv, Principal } from './app-env.js';
 export { issueSetupToken } from './auth/setup-token.js';
+export { runHubOf, recoverRuns } from './runs/run-hub-of.js';
+export type { RunHub } from './runs/run-hub.js';

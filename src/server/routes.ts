@@ -9,6 +9,7 @@ import { registerShortcutRoutes } from './routes/shortcut-routes.js';
 import { registerTrailRoutes } from './routes/trail-routes.js';
 import { registerTotpRoutes } from './routes/totp-routes.js';
 import { registerCredentialRoutes } from './routes/credential-routes.js';
+import { registerRunRoutes } from './routes/run-routes.js';
 
 /** Every route module of the API, in one list: adding an area is one module and one line here. */
 export const ROUTES: readonly ((app: Hono<AppEnv>) => void)[] = [
@@ -21,4 +22,5 @@ export const ROUTES: readonly ((app: Hono<AppEnv>) => void)[] = [
   registerTrailRoutes,
   registerTotpRoutes,
   registerCredentialRoutes,
+  registerRunRoutes,
 ];

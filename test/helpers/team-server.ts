@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Hono } from 'hono';
 import type { Crossbar } from '../../src/core/crossbar.js';
 import { openTeamDb, type TeamStore } from '../../src/core/team/index.js';
-import { createApp, issueSetupToken, type AppEnv, type ServerDeps } from '../../src/server/index.js';
+import { createApp, issueSetupToken, runHubOf, type AppEnv, type ServerDeps } from '../../src/server/index.js';
 
 /**
  * A team server for tests, in-process: its own CROSSBAR_HOME, SQLite there or a PostgreSQL database, a clock the
@@ -67,6 +67,8 @@ export async function startTeamWorld(
     clock,
     anonymous: () => new ApiClient((input, init) => app.request(input, init)),
     async close() {
+      // Runs still going end interrupted before their database closes.
+      await runHubOf(deps).stopAll();
       await store.close();
       rmSync(home, { recursive: true, force: true });
     },

@@ -1,4 +1,4 @@
-import type { WorkspaceAction } from '../../src/core/team/index.js';
+import { endRun, insertRun, RunRequestSchema, type WorkspaceAction } from '../../src/core/team/index.js';
 import type { ApiClient, TeamWorld } from '../helpers/team-server.js';
 
 /**
@@ -35,6 +35,27 @@ export interface MatrixContext {
 async function must(answer: Promise<{ status: number; body: unknown }>, what: string): Promise<void> {
   const { status, body } = await answer;
   if (status >= 300) throw new Error(`${what}: ${status} ${JSON.stringify(body)}`);
+}
+
+/** A finished run `run-WS` of the workspace, recorded as a run through the server records it. */
+async function finishedRun({ world, ws }: MatrixContext): Promise<void> {
+  const { store } = world;
+  const workspace = await store.db
+    .selectFrom('workspaces')
+    .select('id')
+    .where('name', '=', ws)
+    .executeTakeFirstOrThrow();
+  const at = new Date(world.clock.now).toISOString();
+  await insertRun(store, {
+    id: `run-${ws}`,
+    workspaceId: workspace.id,
+    userId: 'matrix',
+    request: RunRequestSchema.parse({ kind: 'run', selector: 'all', service: 'sts', operation: 'GetCallerIdentity' }),
+    startedAt: at,
+    runner: 'matrix',
+    targetCount: 0,
+  });
+  await endRun(store, `run-${ws}`, { status: 'finished', finishedAt: at, summary: '0 ok, 0 failed' });
 }
 
 const addDave =
@@ -170,7 +191,38 @@ export const WORKSPACE_ROUTES: MatrixRoute[] = [
     body: () => ({ account: 'development', role: 'CrossbarReadOnly', purpose: 'credentials' }),
     ok: 200,
   },
-  // runs: add their routes here as they land.
+  // runs (src/server/routes/run-routes.ts): a viewer reads them, an operator starts one
+  { name: 'GET runs', method: 'GET', path: (ws) => `/api/workspaces/${ws}/runs`, action: 'runs.read', ok: 200 },
+  {
+    name: 'POST run',
+    method: 'POST',
+    path: (ws) => `/api/workspaces/${ws}/runs`,
+    action: 'runs.start',
+    body: () => ({
+      kind: 'run',
+      selector: 'development',
+      regions: ['us-east-1'],
+      service: 'sts',
+      operation: 'GetCallerIdentity',
+    }),
+    ok: 202,
+  },
+  {
+    name: 'GET run',
+    method: 'GET',
+    path: (ws) => `/api/workspaces/${ws}/runs/run-${ws}`,
+    action: 'runs.read',
+    ok: 200,
+    prepare: finishedRun,
+  },
+  {
+    name: 'GET run events',
+    method: 'GET',
+    path: (ws) => `/api/workspaces/${ws}/runs/run-${ws}/events`,
+    action: 'runs.read',
+    ok: 200,
+    prepare: finishedRun,
+  },
 ];
 
 /** The routes outside any workspace that the attack tests cover too (who may: any user / a server owner). */

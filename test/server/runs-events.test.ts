@@ -12,7 +12,7 @@ import {
   RunRequestSchema,
   type TeamStore,
 } from '../../src/core/team/index.js';
-import type { AppEnv, ServerDeps } from '../../src/server/index.js';
+import { listen, type AppEnv, type ServerDeps } from '../../src/server/index.js';
 import { RunHub } from '../../src/server/runs/run-hub.js';
 import { streamRunEvents } from '../../src/server/runs/stream-run-events.js';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres.js';
@@ -205,6 +205,25 @@ describe.each(databases)('run events on %s', (_kind, dbUrl) => {
     await run.end(false);
     const rest = await until(events, 'summary');
     expect(rest.map((e) => e.event)).toEqual(['target', 'progress', 'summary']);
+  });
+
+  it('streams over a real socket as targets finish, not when the run ends', async () => {
+    const server = await listen(app, { port: 0 });
+    try {
+      const run = await newRun(2);
+      const response = await fetch(`${server.url}/events/${run.id}`);
+      expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
+      const events = sseEvents(response);
+      await until(events, 'progress');
+      await run.result(true);
+      // the first target arrives while the run is still running
+      expect((await until(events, 'progress')).map((e) => e.event)).toEqual(['target', 'progress']);
+      await run.result(true);
+      await run.end();
+      expect((await until(events, 'summary')).at(-1)?.data).toMatchObject({ status: 'finished', ok: 2 });
+    } finally {
+      await server.close(1000);
+    }
   });
 
   it('never skips or repeats a target written while the client connects', async () => {

@@ -173,8 +173,9 @@ describe.each(databases)('runs on %s', (_kind, dbUrl) => {
       .set({ heartbeat_at: at(200) })
       .where('id', '=', 'alive')
       .execute();
-    const ids = await interruptAbandonedRuns(store, { runner: 'here', staleBefore: at(100), at: at(220) });
-    expect(ids.sort()).toEqual(['mine', 'quiet']);
+    const ended = await interruptAbandonedRuns(store, { runner: 'here', staleBefore: at(100), at: at(220) });
+    expect(ended.map((r) => r.id).sort()).toEqual(['mine', 'quiet']);
+    expect(ended[0]?.workspaceId).toBe('ws-platform');
     expect(await findRun(store, 'ws-platform', 'mine')).toMatchObject({
       status: 'interrupted',
       summary: 'interrupted: the server stopped while it ran',

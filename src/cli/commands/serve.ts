@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { resolveCrossbarHome } from '../../core/config-location.js';
 import { CrossbarError } from '../../core/errors.js';
 import { openTeamDb } from '../../core/team/index.js';
-import { createApp, issueSetupToken, listen, type ServerDeps } from '../../server/index.js';
+import { createApp, issueSetupToken, listen, recoverRuns, runHubOf, type ServerDeps } from '../../server/index.js';
 import { keyStoreFrom, sourceEnv } from '../config-context.js';
 import { configFlag } from '../open-crossbar.js';
 import { openServerCrossbar } from '../serve-crossbar.js';
@@ -65,6 +65,11 @@ export async function runServe(ctx: CliContext, flags: ServeFlags, config?: stri
     keyStore: keyStoreFrom(ctx.io.env['CROSSBAR_KEY_STORE']) ?? 'file',
   };
   const app = createApp(deps);
+  // Runs this server left running when it stopped are interrupted now, each with a line in its workspace's trail.
+  const interrupted = await recoverRuns(deps).catch(async (err: unknown) => {
+    await store.close();
+    throw err;
+  });
   let server;
   try {
     server = await listen(app, { port, host: flags.host });
@@ -88,6 +93,7 @@ export async function runServe(ctx: CliContext, flags: ServeFlags, config?: stri
       ? `  registry      ${opened.configPath} (${opened.crossbar.registry.accounts.length} accounts)`
       : `  registry      ${dim('none: no crossbar.yaml found, workspaces reach no account (pass --config FILE)')}`,
   );
+  if (interrupted > 0) ctx.out(`  runs          ${interrupted} left running at the last stop, now marked interrupted`);
   if (toImport) {
     ctx.out(`  import        ${toImport.path}`);
     for (const line of imported) ctx.out(`                ${line}`);
@@ -103,6 +109,8 @@ export async function runServe(ctx: CliContext, flags: ServeFlags, config?: stri
   ctx.out(dim('Press Ctrl-C to stop.'));
   await waitForAbort(signal);
   ctx.err(dim('crossbar serve: stopping (finishing requests in flight)…'));
+  // Runs first: each ends interrupted with its unfinished targets recorded, and its event streams close.
+  await runHubOf(deps).stopAll();
   await server.close();
   await store.close();
   return EXIT_OK;

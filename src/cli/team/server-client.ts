@@ -174,12 +174,7 @@ export class ServerClient {
       response = await fetcher(`${this.url}${path}`, init);
       text = await response.text();
     } catch (err) {
-      if (signal?.aborted) throw new CrossbarError('INTERRUPTED', 'interrupted', { cause: err });
-      throw new CrossbarError(
-        'ENDPOINT_UNREACHABLE',
-        `the crossbar server at ${this.url} does not answer (${networkCode(err)})`,
-        { hint: 'check that `crossbar serve` runs there and the URL is right', cause: err },
-      );
+      throw this.#unreachable(err);
     }
     let parsed: unknown;
     try {
@@ -193,19 +188,81 @@ export class ServerClient {
     }
     onHeaders?.(response.headers);
     if (response.ok) return checked(parse, parsed, `${method} ${this.url}${path}`);
+    throw this.#answerError(response.status, parsed, path);
+  }
+
+  /**
+   * GETs an answer that is not one JSON document (a trail export: jsonl or csv), as text a chunk at a time as it
+   * arrives. The timeout covers the wait for the answer to start, not its length; an error answer is reported as
+   * `request` reports it; a body cut short (the server failed halfway) throws rather than ending early.
+   */
+  async *stream(path: string): AsyncGenerator<string> {
+    const { token, signal, timeoutMs = 30_000, fetcher = fetch } = this.#options;
+    const headers: Record<string, string> = {};
+    if (token !== undefined) headers['authorization'] = `Bearer ${token}`;
+    const start = new AbortController();
+    const timer = setTimeout(() => start.abort(new DOMException('timed out', 'TimeoutError')), timeoutMs);
+    let response: Response;
+    try {
+      response = await fetcher(`${this.url}${path}`, {
+        method: 'GET',
+        headers,
+        signal: signal ? AbortSignal.any([signal, start.signal]) : start.signal,
+      });
+    } catch (err) {
+      throw this.#unreachable(err);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (!response.ok || !response.body) {
+      const text = await response.text().catch(() => '');
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      }
+      throw this.#answerError(response.status, parsed, path);
+    }
+    const decoder = new TextDecoder();
+    try {
+      for await (const chunk of response.body) yield decoder.decode(chunk, { stream: true });
+    } catch (err) {
+      if (signal?.aborted) throw new CrossbarError('INTERRUPTED', 'interrupted', { cause: err });
+      throw new CrossbarError('ERROR', `the answer of ${this.url}${path} was cut short (${networkCode(err)})`, {
+        hint: 'the server failed halfway (its log says why): try again',
+        cause: err,
+      });
+    }
+    const rest = decoder.decode();
+    if (rest) yield rest;
+  }
+
+  #unreachable(err: unknown): CrossbarError {
+    if (this.#options.signal?.aborted) return new CrossbarError('INTERRUPTED', 'interrupted', { cause: err });
+    return new CrossbarError(
+      'ENDPOINT_UNREACHABLE',
+      `the crossbar server at ${this.url} does not answer (${networkCode(err)})`,
+      { hint: 'check that `crossbar serve` runs there and the URL is right', cause: err },
+    );
+  }
+
+  /** The error an answer with a failure status stands for: the server's own code, message and hint. */
+  #answerError(status: number, parsed: unknown, path: string): CrossbarError {
+    const { token } = this.#options;
     const error = errorOf(parsed);
     if (!error)
-      throw new CrossbarError('ERROR', `${this.url}${path} answered HTTP ${response.status} without an error`, {
+      return new CrossbarError('ERROR', `${this.url}${path} answered HTTP ${status} without an error`, {
         hint: 'check the --server URL',
       });
-    if (error.code === 'UNAUTHENTICATED' && token !== undefined && response.status === 401)
-      throw new ServerAnswerError(
-        response.status,
+    if (error.code === 'UNAUTHENTICATED' && token !== undefined && status === 401)
+      return new ServerAnswerError(
+        status,
         error.code,
         `the crossbar server at ${this.url} no longer accepts this sign-in (${error.message})`,
         `run \`crossbar login --server ${this.url}\``,
       );
-    throw new ServerAnswerError(response.status, error.code, error.message, error.hint);
+    return new ServerAnswerError(status, error.code, error.message, error.hint);
   }
 
   get<T>(path: string, parse: Parse<T>): Promise<T> {

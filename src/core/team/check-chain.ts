@@ -36,7 +36,7 @@ export interface ChainVerification {
   head: ChainHead | null;
   /** The first entry checked: 1, unless an export starts later (its first prev_hash is then taken on trust). */
   from_seq: number;
-  first_broken?: TrailBreak;
+  first_broken?: TrailBreak | undefined;
 }
 
 export interface ChainCheckOptions {

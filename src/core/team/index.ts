@@ -156,6 +156,7 @@ export {
   RunOperationRequestSchema,
   RunSyncRequestSchema,
   runLabel,
+  storableRequest,
   type RunRequest,
   type RunOperationRequest,
   type RunSyncRequest,
@@ -177,6 +178,7 @@ export {
   type RunCursor,
   type NewRun,
   type NewRunResult,
+  type AbandonedRun,
 } from './run-store.js';
 export { selectWorkspaceTargets, type WorkspaceTargetsInput } from './workspace-targets.js';
 export { planRun, expectedTargets, type RunPlan } from './run-plan.js';

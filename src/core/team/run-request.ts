@@ -13,6 +13,16 @@ const TARGETS = {
   selector: z.string().trim().min(1).max(512),
   regions: z.union([z.literal('all'), z.array(REGION).min(1).max(40)]).optional(),
   role: z.string().min(1).max(128).optional(),
+  /** A guarded role (`confirm: true` in crossbar.yaml, production) runs only when the request says so. */
+  confirm: z.boolean().default(false),
+  /**
+   * The member's current TOTP code, for a run with an admin role when the session has no fresh second factor.
+   * Spent once, and never stored with the run (`storableRequest`).
+   */
+  totp_code: z
+    .string()
+    .regex(/^\s*\d{6}\s*$/, 'a 6-digit code')
+    .optional(),
 };
 
 export const RunOperationRequestSchema = z
@@ -45,4 +55,10 @@ export type RunSyncRequest = z.infer<typeof RunSyncRequestSchema>;
 export function runLabel(request: RunRequest): string {
   if (request.kind === 'run') return `${request.service} ${request.operation}`;
   return `sync ${request.types.length > 0 ? request.types.join(',') : 'all types'}`;
+}
+
+/** The request as the run keeps it: without the TOTP code it may carry. */
+export function storableRequest(request: RunRequest): RunRequest {
+  const { totp_code: _code, ...rest } = request;
+  return rest;
 }

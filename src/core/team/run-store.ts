@@ -139,35 +139,41 @@ export async function endRun(
   return Number(updated.numUpdatedRows) > 0;
 }
 
+export interface AbandonedRun {
+  id: string;
+  workspaceId: string;
+  workspaceName: string;
+  summary: string;
+}
+
 /**
  * Marks `running` runs that nobody runs any more as interrupted, at a server's start: those this runner left
  * (it stopped mid-run), and any whose heartbeat is older than `staleBefore` (a server elsewhere that died).
- * Returns their ids.
+ * Returns the runs it ended (a run another server ended meanwhile is not among them).
  */
 export async function interruptAbandonedRuns(
   store: TeamStore,
   options: { runner: string; staleBefore: string; at: string },
-): Promise<string[]> {
+): Promise<AbandonedRun[]> {
   const rows = await store.db
     .selectFrom('runs')
-    .select('id')
-    .where('status', '=', 'running')
+    .innerJoin('workspaces', 'workspaces.id', 'runs.workspace_id')
+    .select(['runs.id as id', 'runs.workspace_id as workspace_id', 'workspaces.name as workspace_name'])
+    .where('runs.status', '=', 'running')
     .where((eb) =>
       eb.or([
-        eb('runner', '=', options.runner),
-        eb('heartbeat_at', '<', options.staleBefore),
-        eb('runner', 'is', null),
+        eb('runs.runner', '=', options.runner),
+        eb('runs.heartbeat_at', '<', options.staleBefore),
+        eb('runs.runner', 'is', null),
       ]),
     )
     .execute();
-  const ids = rows.map((r) => r.id);
-  for (const id of ids)
-    await endRun(store, id, {
-      status: 'interrupted',
-      finishedAt: options.at,
-      summary: 'interrupted: the server stopped while it ran',
-    });
-  return ids;
+  const summary = 'interrupted: the server stopped while it ran';
+  const ended: AbandonedRun[] = [];
+  for (const row of rows)
+    if (await endRun(store, row.id, { status: 'interrupted', finishedAt: options.at, summary }))
+      ended.push({ id: row.id, workspaceId: row.workspace_id, workspaceName: row.workspace_name, summary });
+  return ended;
 }
 
 type RunRow = RunsTable & { username: string | null };

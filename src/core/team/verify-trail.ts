@@ -28,7 +28,7 @@ export interface TrailVerification {
   checked: number;
   chains: (ChainVerification & { workspace: string | null })[];
   /** The first break of the first broken chain (the server's chain first, then by workspace). */
-  first_broken?: TrailBreak;
+  first_broken?: TrailBreak | undefined;
 }
 
 /**
