@@ -1,5 +1,4 @@
 import { CrossbarError } from '../errors.js';
-import { SERVER_CHAIN } from './append-trail.js';
 import type { TeamStore } from './open-team-db.js';
 import { byChain } from './chain-order.js';
 
@@ -10,11 +9,11 @@ export async function trailChainNames(store: TeamStore): Promise<Map<string, str
 }
 
 /**
- * The chain a person names: `server`, a workspace's name, or a chain id (a deleted workspace's chain keeps its
- * entries and its id). For a database read directly (`--db`); the server finds workspaces through membership.
+ * The chain of a workspace a person names: its name, or a chain id (a deleted workspace's chain keeps its entries
+ * and its id). For a database read directly (`--db`); the server finds workspaces through membership. The
+ * server's own chain is asked for apart (`--server-chain`), so a workspace may be called `server`.
  */
 export async function resolveTrailChain(store: TeamStore, name: string): Promise<string> {
-  if (name === SERVER_CHAIN) return SERVER_CHAIN;
   const workspace = await store.db.selectFrom('workspaces').select('id').where('name', '=', name).executeTakeFirst();
   if (workspace) return workspace.id;
   const chain = await store.db.selectFrom('trail_heads').select('chain').where('chain', '=', name).executeTakeFirst();
