@@ -80,7 +80,9 @@ interface Server {
 
 async function startServer(sandbox: Sandbox, dbUrl: string | undefined): Promise<Server> {
   const home = mkdtempSync(join(tmpdir(), 'crossbar-bench-home-'));
-  const args = [BIN, 'serve', '--port', '0', '--config', join(sandbox.dir, 'crossbar.yaml')];
+  // BENCH_SERVER_NODE_ARGS: flags for the server's node (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof), to see where it spends.
+  const nodeArgs = (process.env['BENCH_SERVER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const args = [...nodeArgs, BIN, 'serve', '--port', '0', '--config', join(sandbox.dir, 'crossbar.yaml')];
   if (dbUrl) args.push('--db', dbUrl);
   const proc = spawn(process.execPath, args, {
     env: { ...sandbox.env, CROSSBAR_HOME: home },

@@ -63,6 +63,17 @@ describe('crossbar demo', () => {
     expect(out.stdout).toContain('The two denials are on purpose');
     expect(out.stdout).toContain('A slice is one resource type in one account and region');
     expect(out.stdout).toContain('↳ Denied on purpose');
+    // The team (seed 000's hybrid setup): bob (viewer) refused where carol (operator) gets her own session, which
+    // CloudTrail names; the server's trail holds both and verifies; no token is printed.
+    const team = out.stdout.slice(out.stdout.indexOf('SHARE: A TEAM SERVER'), out.stdout.indexOf('UNDER THE HOOD'));
+    expect(team).toMatch(/credentials\.vend in platform needs the operator role; bob is viewer/);
+    expect(team).toMatch(/arn:aws:sts::222222222222:assumed-role\/CrossbarReadOnly\/carol/);
+    expect(team).toMatch(/AssumeRole\s+development\s+us-east-1\s+CrossbarReadOnly\s+carol\s+carol/);
+    expect(team).toMatch(/carol\s+credentials\.vend\s+development:CrossbarReadOnly\s+ok/);
+    expect(team).toMatch(/bob\s+credentials\.vend\s+denied/);
+    expect(team).toMatch(/trail verified: 3 chains, \d+ entries/);
+    expect(team).toContain('--token $CAROL_TOKEN');
+    expect(team).not.toMatch(/xbt_[A-Za-z0-9_-]{20}/);
     const next = out.stdout.slice(out.stdout.indexOf('What to try next'));
     for (const command of [
       'crossbar shell production',

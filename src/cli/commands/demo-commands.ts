@@ -24,6 +24,8 @@ export interface DemoCommand {
   note?: string;
   /** The part of the story this command opens (Hop, Operate, See and secure). */
   section?: string;
+  /** Set over the tour's environment for this command: another person's CROSSBAR_HOME. */
+  env?: Record<string, string | undefined>;
 }
 
 export interface DemoCommandResult {
@@ -238,10 +240,11 @@ export async function runDemoCommands(
     const transcript: string[] = [];
     const stdout = capture(ctx.io.stdout.isTTY === true, transcript);
     const stderr = capture(false, transcript);
-    const io = { stdout, stderr, env, cwd: ctx.io.cwd, signal: ctx.signal };
+    const commandEnv = command.env ? { ...env, ...command.env } : env;
+    const io = { stdout, stderr, env: commandEnv, cwd: ctx.io.cwd, signal: ctx.signal };
     const [first, ...rest] = command.argv;
     const exit = first?.startsWith('!')
-      ? await runProgram(first.slice(1), rest, env, stdout, stderr)
+      ? await runProgram(first.slice(1), rest, commandEnv, stdout, stderr)
       : await runCommand(command.argv, io);
     results.push({ command, exit, stdout: stdout.text(), stderr: stderr.text(), transcript: transcript.join('') });
   }

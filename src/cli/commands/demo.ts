@@ -15,6 +15,7 @@ import { sandboxConfigPaths, writeSandboxConfig, type SandboxConfigPaths } from 
 import { renderStep, whatToTryNext } from './demo-render.js';
 import { launchSandbox, parseOrgFlag } from './sandbox-start.js';
 import { awsEnvPrefix, shellPath } from './sandbox-hints.js';
+import { startDemoTeam, type DemoTeam } from './demo-team.js';
 import {
   demoEnv,
   demoSurprises,
@@ -89,6 +90,7 @@ function nextSteps(
     `${CROSSBAR} exec /switch-to-prod -- aws sts get-caller-identity      # a shortcut from crossbar.yaml`,
     `${CROSSBAR} exec ${prod}:admin --mfa-code $(${CROSSBAR} sandbox mfa-code ${info.sourceUser}${endpointFlag}) -- aws sts get-caller-identity      # MFA, and the confirmation production admin asks for`,
     `${CROSSBAR} run all -- s3 ListBuckets      # any read operation, every account`,
+    `${CROSSBAR} serve --import ${shellPath(target.crossbarYaml, cwd)}      # the team server: workspaces, members, credentials vended per member`,
     `${CROSSBAR} init --from-organization      # the real thing: run with your management account's credentials`,
     ...(keep ? [] : [`${CROSSBAR} demo --keep      # keep this demo's sandbox running`]),
     'npm test      # the test suite, against the sandbox, the AWS SDK and the AWS CLI',
@@ -147,6 +149,7 @@ export async function runDemo(ctx: CliContext, flags: DemoFlags, runtime: CliRun
   const table = ctx.output === undefined || ctx.output === 'table';
   const dir = mkdtempSync(join(tmpdir(), 'crossbar-demo-'));
   let sandbox: Sandbox | undefined;
+  let team: DemoTeam | undefined;
   try {
     sandbox = await launchSandbox({ port: 0, host: '127.0.0.1', org, faults: {} }, (line) => ctx.err(line));
     const info = describeSandbox(sandbox, org);
@@ -163,12 +166,18 @@ export async function runDemo(ctx: CliContext, flags: DemoFlags, runtime: CliRun
       ctx.out();
     }
     const sb = sandbox;
+    const env = demoEnv(ctx.io.env, dir, paths);
+    const run = (argv: string[], io: Parameters<CliRuntime['runCommand']>[1]) => runtime.runCommand(argv, io);
     const commands: DemoCommandResult[] = await runDemoCommands(
       ctx,
       [...hopCommands(info, () => sb.mfaCode(info.sourceUser)), ...operateCommands(), ...secureCommands(dir)],
-      demoEnv(ctx.io.env, dir, paths),
-      (argv, io) => runtime.runCommand(argv, io),
+      env,
+      run,
     );
+    if (!signal.aborted) {
+      team = await startDemoTeam(dir, paths, env);
+      commands.push(...(await runDemoCommands(ctx, team.commands, env, run)));
+    }
     if (signal.aborted) throw new CrossbarError('INTERRUPTED', 'demo interrupted');
     if (table) {
       renderDemoCommands(ctx, commands, 1);
@@ -224,6 +233,7 @@ export async function runDemo(ctx: CliContext, flags: DemoFlags, runtime: CliRun
     }
     return EXIT_OK;
   } finally {
+    await team?.stop();
     await sandbox?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
