@@ -320,6 +320,22 @@ describe.each(databases)('runs through the server on %s', (_kind, dbUrl) => {
     }
   });
 
+  it('regions: all runs in the regions each account has enabled; the total is known at the end', async () => {
+    const { events, run } = await runToEnd(carol, {
+      kind: 'run',
+      selector: 'development',
+      regions: 'all',
+      service: 'sts',
+      operation: 'GetCallerIdentity',
+    });
+    const targets = events.filter((e) => e.event === 'target');
+    expect(targets.length).toBeGreaterThan(2);
+    // development has not enabled eu-south-1: it is not among its targets
+    expect(targets.map((e) => e.data['region'])).not.toContain('eu-south-1');
+    expect(events.at(-1)?.data).toMatchObject({ status: 'finished', total: targets.length });
+    expect(run).toMatchObject({ status: 'finished', counts: { ok: targets.length, total: targets.length } });
+  });
+
   it("a sync reads the inventory into the server's own inventory", async () => {
     const { run, results } = await runToEnd(carol, {
       kind: 'sync',
