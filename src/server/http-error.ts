@@ -27,7 +27,10 @@ const STATUS: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   PAYLOAD_TOO_LARGE: 413,
   THROTTLED: 429,
   LOCKED: 423,
-  CREDENTIALS_EXPIRED: 401,
+  // The server's own connection into AWS failed (its source's keys missing or expired): the member's request was
+  // fine and their token is good, so not a 401 their client would take for "sign in again".
+  CREDENTIALS_EXPIRED: 502,
+  CREDENTIALS_MISSING: 502,
   ENDPOINT_UNREACHABLE: 502,
   NOT_AWS: 502,
   TIMEOUT: 504,
