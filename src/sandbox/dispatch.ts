@@ -141,11 +141,15 @@ export async function dispatchAws(
     located = locate(req, service);
     if (!info) throw missingAuthError(located.protocol);
     const caller = await authenticate(deps.world, req, info, located.protocol, deps.now());
-    const decision = deps.faults.decide(caller.accountId, service.signingName, located.operation, Date.now());
+    const region = service.global ? 'us-east-1' : info.region;
+    // Throttling buckets are per account and region, as AWS's are.
+    const decision = deps.faults.decide(
+      { account: caller.accountId, region, service: service.signingName, operation: located.operation },
+      Date.now(),
+    );
     if (decision.delayMs > 0) await deps.sleep(decision.delayMs);
     if (decision.fail === 'throttle') throw throttlingError(located.protocol);
     if (decision.fail === 'error') throw internalError(located.protocol);
-    const region = service.global ? 'us-east-1' : info.region;
     const ctx = handlerContext(deps, located, caller, region, requestId, meta);
     touchAccessKey(deps, caller.accessKeyId, service.signingName, region);
     if (!service.selfAuthorized?.has(located.operation)) {

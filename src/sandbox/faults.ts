@@ -1,6 +1,8 @@
 /**
- * Faults on demand: latency with jitter, 5xx error rates and throttling per account and API, so that retries,
- * partial failure and benchmarks meet realistic conditions. Settable at start and changed live by tests.
+ * Faults on demand: latency with jitter, 5xx error rates and throttling per account, region and API (as AWS
+ * throttles: EC2's buckets, STS's and most others are per account and region; a global service's region is
+ * us-east-1), so that retries, partial failure and benchmarks meet realistic conditions. Settable at start and
+ * changed live by tests.
  */
 export interface FaultRule {
   account?: string;
@@ -9,13 +11,30 @@ export interface FaultRule {
   latencyMs?: number;
   jitterMs?: number;
   errorRate?: number;
-  /** Requests per second allowed per account and API before AWS's throttling error. */
+  /**
+   * Requests per second allowed per account, region and API before AWS's throttling error: a token bucket refilled
+   * at this rate. With a capacity below 1 nothing passes, which is how tests make a throttle persist.
+   */
   throttleRps?: number;
+  /**
+   * The bucket's capacity, in requests: AWS's buckets have one apart from their refill rate. Default: one second's
+   * worth (`throttleRps`). A small one models an account whose API is already busy with other callers.
+   */
+  throttleBurst?: number;
 }
 
 export interface Faults extends Omit<FaultRule, 'account' | 'service' | 'operation'> {
   /** More specific settings; the first matching rule's fields override the global ones. */
   rules?: FaultRule[];
+}
+
+/** One request as the faults see it: who calls, where, and what. */
+export interface FaultCall {
+  account: string;
+  /** The region the request is for (its SigV4 scope; us-east-1 for a global service). */
+  region: string;
+  service: string;
+  operation: string;
 }
 
 export interface FaultDecision {
@@ -65,13 +84,13 @@ export class FaultInjector {
     return this.faults;
   }
 
-  decide(account: string, service: string, operation: string, nowMs: number): FaultDecision {
-    const decision = this.decideOnce(account, service, operation, nowMs);
-    this.count(service, operation, decision.fail);
+  decide(call: FaultCall, nowMs: number): FaultDecision {
+    const decision = this.decideOnce(call, nowMs);
+    this.count(call.service, call.operation, decision.fail);
     return decision;
   }
 
-  private decideOnce(account: string, service: string, operation: string, nowMs: number): FaultDecision {
+  private decideOnce({ account, region, service, operation }: FaultCall, nowMs: number): FaultDecision {
     const rule = this.faults.rules?.find(
       (r) =>
         (r.account === undefined || r.account === account) &&
@@ -82,17 +101,20 @@ export class FaultInjector {
     const jitter = rule?.jitterMs ?? this.faults.jitterMs ?? 0;
     const delayMs = Math.max(0, latency + (jitter > 0 ? (this.random() * 2 - 1) * jitter : 0));
     const rps = rule?.throttleRps ?? this.faults.throttleRps;
-    if (rps !== undefined && rps > 0 && !this.take(`${account}/${service}/${operation}`, rps, nowMs))
-      return { delayMs, fail: 'throttle' };
+    if (rps !== undefined && rps > 0) {
+      const burst = rule?.throttleBurst ?? this.faults.throttleBurst ?? rps;
+      if (!this.take(`${account}/${region}/${service}/${operation}`, rps, burst, nowMs))
+        return { delayMs, fail: 'throttle' };
+    }
     const errorRate = rule?.errorRate ?? this.faults.errorRate ?? 0;
     if (errorRate > 0 && this.random() < errorRate) return { delayMs, fail: 'error' };
     return { delayMs };
   }
 
-  /** A token bucket per account and API, refilled at `rps` with a burst of one second's worth. */
-  private take(key: string, rps: number, nowMs: number): boolean {
-    const bucket = this.buckets.get(key) ?? { tokens: rps, last: nowMs };
-    bucket.tokens = Math.min(rps, bucket.tokens + ((nowMs - bucket.last) / 1000) * rps);
+  /** A token bucket per account, region and API, refilled at `rps` up to `burst` tokens; it starts full. */
+  private take(key: string, rps: number, burst: number, nowMs: number): boolean {
+    const bucket = this.buckets.get(key) ?? { tokens: burst, last: nowMs };
+    bucket.tokens = Math.min(burst, bucket.tokens + ((nowMs - bucket.last) / 1000) * rps);
     bucket.last = nowMs;
     this.buckets.set(key, bucket);
     if (bucket.tokens < 1) return false;

@@ -17,9 +17,9 @@ beforeAll(async () => {
   w = await startWorld();
   // Cost Explorer calls are not trailed: count them where the sandbox decides faults for every request.
   const decide = w.sb.faults.decide.bind(w.sb.faults);
-  w.sb.faults.decide = (account, service, operation, now) => {
-    if (service === 'ce' && operation === 'GetCostAndUsage') ceCalls += 1;
-    return decide(account, service, operation, now);
+  w.sb.faults.decide = (call, now) => {
+    if (call.service === 'ce' && call.operation === 'GetCostAndUsage') ceCalls += 1;
+    return decide(call, now);
   };
 });
 afterAll(() => w.stop());

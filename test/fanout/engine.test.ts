@@ -135,7 +135,9 @@ describe('fan-out across the demo organization', () => {
   it('under latency, 5xx errors and throttling every target is still reported once, and throttled ones end ok', async () => {
     const { credentialsFor } = engine();
     const throttles = countThrottles();
-    // Faults on EC2 only: STS (the credential engine's own retries) is not what this test is about.
+    // Faults on EC2 only: STS (the credential engine's own retries) is not what this test is about. The sandbox,
+    // as AWS, throttles per account and region: each target reads its instances four times at once, past the
+    // bucket's burst of two.
     w.sb.faults.set({
       latencyMs: 15,
       jitterMs: 10,
@@ -151,13 +153,19 @@ describe('fan-out across the demo organization', () => {
         {
           accounts: accounts(reachable),
           regions,
-          work: instances,
+          work: async (t, ctx) => {
+            const counts = await Promise.all([1, 2, 3, 4].map(() => instances(t, ctx)));
+            if (new Set(counts).size !== 1) throw new Error(`four reads disagree: ${counts.join(', ')}`);
+            return counts[0] ?? 0;
+          },
           maxAttempts: 10,
         },
       );
       expect(results).toHaveLength(20);
       expect(new Set(keysOf(results)).size).toBe(20);
-      expect(throttles.count()).toBeGreaterThan(0);
+      // At least two of every target's four reads were throttled at first (a burst of two per account and region).
+      expect(throttles.count()).toBeGreaterThanOrEqual(40);
+      expect(byKey(results).get('development/us-east-1')).toMatchObject({ ok: true, value: 3 });
       expect(
         results
           .filter((r) => !r.ok)

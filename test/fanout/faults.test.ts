@@ -31,7 +31,7 @@ function countAnswers(): { count: (key: string) => number; restore: () => void }
   const counts = new Map<string, number>();
   faults.decide = (...args: Parameters<typeof original>): FaultDecision => {
     const d = original(...args);
-    const key = `${args[1]}/${args[2]} ${d.fail ?? 'ok'}`;
+    const key = `${args[0].service}/${args[0].operation} ${d.fail ?? 'ok'}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
     return d;
   };

@@ -57,7 +57,47 @@ describe('faults on demand', () => {
     let i = 0;
     const seq = [0, 1, 0.5];
     const f = new FaultInjector({ latencyMs: 100, jitterMs: 40 }, () => seq[i++ % seq.length] ?? 0.5);
-    expect([0, 1, 2].map(() => f.decide('1', 'sts', 'X', 0).delayMs)).toEqual([60, 140, 100]);
+    const call = { account: '1', region: 'us-east-1', service: 'sts', operation: 'X' };
+    expect([0, 1, 2].map(() => f.decide(call, 0).delayMs)).toEqual([60, 140, 100]);
+  });
+
+  it('a throttling bucket is per account, region and API, as AWS keeps them', () => {
+    const f = new FaultInjector({ throttleRps: 2 });
+    const call = { account: '1', region: 'us-east-1', service: 'ec2', operation: 'DescribeInstances' };
+    const fails = (c: typeof call, n: number) => Array.from({ length: n }, () => f.decide(c, 0).fail ?? 'ok');
+    // A burst of one second's worth, then throttled until the bucket refills.
+    expect(fails(call, 3)).toEqual(['ok', 'ok', 'throttle']);
+    expect(f.decide(call, 500).fail).toBeUndefined();
+    expect(f.decide(call, 500).fail).toBe('throttle');
+    // Another region, account or API of the same caller has a bucket of its own.
+    expect(fails({ ...call, region: 'eu-west-1' }, 3)).toEqual(['ok', 'ok', 'throttle']);
+    expect(fails({ ...call, account: '2' }, 2)).toEqual(['ok', 'ok']);
+    expect(fails({ ...call, operation: 'DescribeVpcs' }, 2)).toEqual(['ok', 'ok']);
+    expect(f.stats()).toEqual({
+      'ec2:DescribeInstances': { requests: 10, throttled: 3, errors: 0 },
+      'ec2:DescribeVpcs': { requests: 2, throttled: 0, errors: 0 },
+    });
+  });
+
+  it("a bucket's capacity can be set apart from its refill rate, as AWS's buckets have both", () => {
+    const call = { account: '1', region: 'us-east-1', service: 'ec2', operation: 'DescribeInstances' };
+    const f = new FaultInjector({ rules: [{ service: 'ec2', throttleRps: 5, throttleBurst: 1 }] });
+    // One request, then none until a fifth of a second has refilled one token.
+    expect([f.decide(call, 0).fail, f.decide(call, 100).fail, f.decide(call, 200).fail]).toEqual([
+      undefined,
+      'throttle',
+      undefined,
+    ]);
+    // The twin: without a capacity, one second's worth (five) passes at once.
+    const g = new FaultInjector({ rules: [{ service: 'ec2', throttleRps: 5 }] });
+    expect(Array.from({ length: 6 }, () => g.decide(call, 0).fail ?? 'ok')).toEqual([
+      'ok',
+      'ok',
+      'ok',
+      'ok',
+      'ok',
+      'throttle',
+    ]);
   });
 
   it('error rate 1 answers 5xx in each protocol family; 0 answers normally', async () => {
@@ -85,7 +125,7 @@ describe('faults on demand', () => {
     await expect(sts(sb, dev).send(new GetCallerIdentityCommand({}))).resolves.toHaveProperty('Account', DEVELOPMENT);
   });
 
-  it("throttles per account and API with AWS's throttling errors, and other APIs and accounts still pass", async () => {
+  it("throttles per account, region and API with AWS's throttling errors; other APIs, regions and accounts pass", async () => {
     const dev = await readOnlySession(sb, DEVELOPMENT);
     const prod = await readOnlySession(sb, PRODUCTION);
     sb.faults.set({ throttleRps: 2 });
@@ -100,8 +140,12 @@ describe('faults on demand', () => {
         (r) => r.status === 'rejected' && (r.reason as { name?: string }).name === 'RequestLimitExceeded',
       ),
     ).toBe(true);
-    // A different API in the same account, and the same API in another account, have their own budgets.
+    // A different API in the same account, the same API in another region of the account (AWS's buckets are per
+    // region) and the same API in another account have their own budgets.
     await expect(new IAMClient(clientConfig(sb, dev)).send(new ListRolesCommand({}))).resolves.toHaveProperty('Roles');
+    await expect(
+      new EC2Client(clientConfig(sb, dev, 'eu-west-1')).send(new DescribeInstancesCommand({})),
+    ).resolves.toHaveProperty('Reservations');
     await expect(new EC2Client(clientConfig(sb, prod)).send(new DescribeInstancesCommand({}))).resolves.toHaveProperty(
       'Reservations',
     );

@@ -230,7 +230,7 @@ export function defineSandboxStart(command: Command, runtime: CliRuntime): void 
     .option('--latency <ms>', 'added latency per request')
     .option('--jitter <ms>', 'random latency of up to ± this much')
     .option('--error-rate <p>', 'share of requests that fail with a 500, from 0 to 1')
-    .option('--throttle <rps>', 'requests per second per account and API before throttling')
+    .option('--throttle <rps>', 'requests per second per account, region and API before throttling')
     .option('--write-config <dir>', 'write DIR/crossbar.yaml and AWS CLI profiles in DIR/aws/ for this sandbox')
     .option('--state <file>', 'keep the organization in FILE across restarts')
     .option('--seed <text>', 'derive the access keys and MFA secrets from TEXT (default: new ones every start)')
