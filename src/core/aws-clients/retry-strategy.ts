@@ -1,6 +1,7 @@
 import type { DefaultRateLimiter } from '@smithy/core/retry';
 import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from '@smithy/types';
 import { requireSdk } from './require-sdk.js';
+import { retryWait } from './retry-wait.js';
 
 /**
  * The SDK's adaptive retry mode, assembled from the SDK's own parts (its standard strategy decides what is
@@ -140,8 +141,11 @@ export function createRetryStrategy(options: RetryStrategyOptions): RetryStrateg
       const base = info.errorType === 'THROTTLING' ? Retry.throttlingDelay() : Retry.delay();
       const ceiling = Math.min(base * 2 ** token.getRetryCount(), MAXIMUM_RETRY_DELAY, Math.max(0, left));
       const delay = Math.floor(random() * ceiling);
-      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-      await limiter?.getSendToken();
+      // The wait sends nothing: a fan-out lends the target's slot to another target meanwhile (retry-wait.ts).
+      await retryWait(async () => {
+        if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+        await limiter?.getSendToken();
+      });
       calls.set(next, log);
       return next;
     },

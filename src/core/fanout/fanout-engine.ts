@@ -3,7 +3,10 @@ import {
   ClientPool,
   DEFAULT_RETRY_BUDGET_MS,
   findOperation,
+  withoutRetryWaitListener,
+  withRetryWaitListener,
   type Middleware,
+  type RetryWaitListener,
 } from '../aws-clients/index.js';
 import type { Credentials } from '../credentials/credentials.js';
 import { CrossbarError } from '../errors.js';
@@ -49,6 +52,10 @@ interface Attempt {
   timedOut(): boolean;
   /** Its result is reported (or, for an expansion, its targets queued): no longer counted as in flight. */
   settled: boolean;
+  /** It holds one of the `concurrency` slots (not while a call of it waits to retry). */
+  holdsSlot: boolean;
+  /** Its body has ended: it needs no slot any more. */
+  ended: boolean;
 }
 
 /**
@@ -73,6 +80,13 @@ export class FanoutEngine<T> {
   readonly #counts = { total: 0, done: 0, ok: 0, failed: 0, inFlight: 0 };
   /** Jobs holding a concurrency slot: released only once the job has cleaned up (clients returned). */
   #running = 0;
+  /**
+   * Jobs started that hold no slot because a call of theirs waits to retry (a throttle's backoff can be seconds,
+   * and it sends nothing meanwhile). With them, at most twice `concurrency` jobs are started at once.
+   */
+  #lent = 0;
+  /** Jobs whose retry wait is over, waiting for a slot: served before any new job starts. */
+  readonly #resuming: { attempt: Attempt; resume: () => void }[] = [];
   #finished = false;
   #resolveDone: () => void = () => {};
 
@@ -278,6 +292,38 @@ export class FanoutEngine<T> {
     }
   }
 
+  /**
+   * What a job's calls tell the engine of their retry waits: a wait lends the job's slot to the next job; a wait
+   * that ends takes a slot back (ahead of new jobs) before its retry is sent. A job with several calls at once
+   * (inventory) lends its slot on the first wait, and the others go on meanwhile: they were sent already.
+   */
+  #retryWaitListener(attempt: Attempt): RetryWaitListener {
+    return {
+      waiting: () => {
+        if (attempt.ended || !attempt.holdsSlot) return;
+        attempt.holdsSlot = false;
+        this.#running -= 1;
+        this.#lent += 1;
+        this.#pump();
+      },
+      resumed: () => {
+        if (attempt.ended || attempt.holdsSlot) return Promise.resolve();
+        return new Promise<void>((resolve) => {
+          this.#resuming.push({ attempt, resume: resolve });
+          this.#pump();
+        });
+      },
+    };
+  }
+
+  /** A job whose wait is over takes a slot back. */
+  #takeBack(attempt: Attempt): void {
+    if (attempt.ended || attempt.holdsSlot) return;
+    attempt.holdsSlot = true;
+    this.#lent -= 1;
+    this.#running += 1;
+  }
+
   #launch(st: AccountState, job: Job): void {
     this.#counts.inFlight += 1;
     this.#running += 1;
@@ -296,8 +342,12 @@ export class FanoutEngine<T> {
       t0: this.#now(),
       timedOut: () => expired,
       settled: false,
+      holdsSlot: true,
+      ended: false,
     };
-    const body = job.kind === 'expand' ? this.#expand(attempt) : this.#runTarget(job.target, attempt);
+    const body = withRetryWaitListener(this.#retryWaitListener(attempt), () =>
+      job.kind === 'expand' ? this.#expand(attempt) : this.#runTarget(job.target, attempt),
+    );
     body
       .catch((err: unknown) => {
         // Unreachable by design (every path reports); a bug still yields a result rather than a lost target.
@@ -307,24 +357,48 @@ export class FanoutEngine<T> {
         clearTimeout(timer);
         runSignal?.removeEventListener('abort', onAbort);
         this.#settle(attempt);
-        this.#running -= 1;
+        attempt.ended = true;
+        if (attempt.holdsSlot) this.#running -= 1;
+        else this.#lent -= 1;
         this.#queue.finished(st);
         this.#pump();
       });
   }
 
+  /**
+   * Starts whatever may start now. Outside any job's async context: what it starts (credential fetches, jobs) must
+   * not tell the job that happened to call it of their retry waits.
+   */
   #pump(): void {
+    withoutRetryWaitListener(() => this.#pumpNow());
+  }
+
+  #pumpNow(): void {
     if (this.#finished) return;
     if (this.#options.signal?.aborted) {
       for (const { st, job } of this.#queue.drain()) {
         const target = job.kind === 'expand' ? { ...st.fa, region: ALL_REGIONS } : job.target;
         this.#fail(target, { code: 'INTERRUPTED', message: 'Interrupted before this target started' }, this.#now());
       }
+      // Their calls see the aborted signal once they go on.
+      for (const { attempt, resume } of this.#resuming.splice(0)) {
+        this.#takeBack(attempt);
+        resume();
+      }
     } else {
+      while (this.#running < this.#concurrency && this.#resuming.length > 0) {
+        const { attempt, resume } = this.#resuming.shift() ?? {};
+        if (attempt) this.#takeBack(attempt);
+        resume?.();
+      }
       this.#queue.prefetch();
-      for (const next of this.#queue.take(this.#concurrency - this.#running)) this.#launch(next.st, next.job);
+      // New jobs only into free slots, and at most twice `concurrency` started: the rest wait their turn even when
+      // every started job is waiting to retry.
+      const started = this.#running + this.#lent;
+      const free = Math.max(0, Math.min(this.#concurrency - this.#running, 2 * this.#concurrency - started));
+      if (this.#resuming.length === 0) for (const next of this.#queue.take(free)) this.#launch(next.st, next.job);
     }
-    if (this.#running === 0 && this.#queue.isEmpty()) {
+    if (this.#running === 0 && this.#lent === 0 && this.#queue.isEmpty()) {
       this.#finished = true;
       this.channel.close();
       void this.#pool.destroy().finally(() => this.#resolveDone());

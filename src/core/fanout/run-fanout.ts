@@ -10,8 +10,11 @@ import type { FanoutAccount, FanoutProgress, FanoutTarget, TargetResult } from '
  * throttles). Credentials are fetched once per account, ahead of the work and outside its slots, so that
  * STS latency overlaps with the calls of accounts already reached. Throttling and 5xx are retried within a
  * budget, and the calls of one account, region and service share one adaptive rate limiter, so the run slows
- * to the rate AWS allows rather than fail (aws-clients/retry-strategy.ts); each target has a timeout; an aborted signal (Ctrl-C) stops new work, aborts calls in
- * flight and reports every unfinished target as INTERRUPTED, so "exactly one result per target" always holds.
+ * to the rate AWS allows rather than fail (aws-clients/retry-strategy.ts). A target whose call waits to retry
+ * (a throttle's backoff: seconds) lends its slot to the next target and takes one back, ahead of new targets,
+ * before the retry; with those, at most twice `concurrency` targets are started at once. Each target has a
+ * timeout; an aborted signal (Ctrl-C) stops new work, aborts calls in flight and reports every unfinished target
+ * as INTERRUPTED, so "exactly one result per target" always holds.
  */
 export { FANOUT_DEFAULTS } from './fanout-engine.js';
 export { TargetFailure } from './types.js';
