@@ -94,6 +94,8 @@ describe('the startup path of the CLI', () => {
     expect(commandModules).toEqual(['src/cli/commands/index.ts']);
   });
 
+  // bin/crossbar.js runs these from the build's bundle (scripts/bundle-fast-path.mjs), made of these same sources;
+  // startup-modules.test.ts runs the bundle and traces what it loads.
   it('the fast paths the entry points try before main.ts (--version, warm credential-process) reach no package at all', () => {
     for (const entry of ['src/cli/fast-path.ts', 'src/cli/commands/credential-process-warm.ts']) {
       const { packages, files } = reachablePackages(join(REPO, entry));

@@ -1,6 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CROSSBAR, REPO, runProcess } from '../helpers/crossbar-bin.js';
 import { startWorld, type CliEnv, type World } from '../helpers/world.js';
@@ -26,18 +27,39 @@ afterAll(async () => {
 });
 
 let n = 0;
-async function packagesLoadedBy(argv: string[], env: CliEnv): Promise<{ packages: string[]; code: number | null }> {
+const linesOf = (path: string): string[] => {
+  try {
+    return readFileSync(path, 'utf8').split('\n').filter(Boolean);
+  } catch {
+    return []; // nothing loaded through the hooks at all
+  }
+};
+
+/** A process of `entry` (crossbar from source by default) traced: the packages it loaded and its file modules. */
+async function traced(
+  argv: string[],
+  env: CliEnv,
+  entry: readonly string[] = CROSSBAR,
+): Promise<{ packages: string[]; files: string[]; code: number | null; stdout: string }> {
   n += 1;
   const out = join(traces, `trace-${n}.txt`);
-  const [node = 'node', ...rest] = CROSSBAR;
-  const r = await runProcess([node, '--import', TRACER, ...rest, ...argv], { ...env, CROSSBAR_TRACE_PACKAGES: out });
-  let text = '';
-  try {
-    text = readFileSync(out, 'utf8');
-  } catch {
-    // nothing loaded through the hooks at all
-  }
-  return { packages: [...new Set(text.split('\n').filter(Boolean))].sort(), code: r.code };
+  const files = join(traces, `files-${n}.txt`);
+  const [node = 'node', ...rest] = entry;
+  const r = await runProcess([node, '--import', TRACER, ...rest, ...argv], {
+    ...env,
+    CROSSBAR_TRACE_PACKAGES: out,
+    CROSSBAR_TRACE_FILES: files,
+  });
+  return {
+    packages: [...new Set(linesOf(out))].sort(),
+    files: linesOf(files).map((url) => fileURLToPath(url)),
+    code: r.code,
+    stdout: r.stdout,
+  };
+}
+
+async function packagesLoadedBy(argv: string[], env: CliEnv): Promise<{ packages: string[]; code: number | null }> {
+  return traced(argv, env);
 }
 
 const heavyIn = (packages: readonly string[]) => packages.filter((p) => HEAVY.includes(p) || p.startsWith('@aws-sdk/'));
@@ -69,6 +91,47 @@ describe('what a crossbar process loads', () => {
       w.env({ CROSSBAR_KEY_STORE: 'keyring' }),
     );
     expect(keyring.packages).toContain('@napi-rs/keyring');
+  });
+
+  it("bin/crossbar.js answers --version and a warm credential-process from the build's bundle: one module past the bin for --version, two for credential-process, and no package", async () => {
+    // What `npm run build` makes (scripts/bundle-fast-path.mjs), beside a copy of the bin and package.json (which
+    // makes the bin ESM and gives --version), as an installed package has them.
+    const pkg = join(traces, 'bundled');
+    mkdirSync(join(pkg, 'bin'), { recursive: true });
+    const bundled = await runProcess(
+      [process.execPath, join(REPO, 'scripts/bundle-fast-path.mjs'), '--outdir', join(pkg, 'dist/fast')],
+      { PATH: process.env['PATH'] },
+    );
+    expect(bundled.stderr).toBe('');
+    expect(readdirSync(join(pkg, 'dist/fast')).sort()).toEqual(['credential-process-warm.js', 'fast-path.js']);
+    copyFileSync(join(REPO, 'bin/crossbar.js'), join(pkg, 'bin/crossbar.js'));
+    copyFileSync(join(REPO, 'package.json'), join(pkg, 'package.json'));
+    const bin = ['node', join(pkg, 'bin/crossbar.js')];
+    const own = (files: string[]) => files.filter((f) => f.startsWith(pkg)).map((f) => relative(pkg, f));
+
+    const version = await traced(['--version'], w.env(), bin);
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    expect(own(version.files)).toEqual(['bin/crossbar.js', 'dist/fast/fast-path.js']);
+    expect(version.packages).toEqual([]);
+
+    // A warm cache (filled by a full run from source, whose index the bundle reads alike) answers from the bundle.
+    const env = w.env();
+    const cold = await traced(['credential-process', 'production'], env);
+    expect(cold.code).toBe(0);
+    const warm = await traced(['credential-process', 'production'], env, bin);
+    expect(warm.code).toBe(0);
+    expect(JSON.parse(warm.stdout)).toEqual(JSON.parse(cold.stdout));
+    expect(own(warm.files)).toEqual([
+      'bin/crossbar.js',
+      'dist/fast/fast-path.js',
+      'dist/fast/credential-process-warm.js',
+    ]);
+    expect(warm.packages).toEqual([]);
+    // The twin: the same warm answer from the sources, unbundled, loads a module per file (the trace sees them).
+    const unbundled = await traced(['credential-process', 'production'], env);
+    expect(unbundled.code).toBe(0);
+    expect(unbundled.files.filter((f) => f.startsWith(join(REPO, 'src/'))).length).toBeGreaterThan(10);
   });
 
   it('run -- ec2 loads the EC2 and STS clients and neither IAM nor Organizations, nor the keyring; yaml and zod only while crossbar.yaml is not cached', async () => {
