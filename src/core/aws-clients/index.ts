@@ -20,12 +20,7 @@ export {
   type RetryBudget,
   type RetryReport,
 } from './retry-strategy.js';
-export {
-  retryWait,
-  withRetryWaitListener,
-  withoutRetryWaitListener,
-  type RetryWaitListener,
-} from './retry-wait.js';
+export { retryWait, withRetryWaitListener, withoutRetryWaitListener, type RetryWaitListener } from './retry-wait.js';
 export { findOperation, operationNames, type ResolvedOperation } from './find-operation.js';
 export {
   callOperation,
