@@ -1,6 +1,12 @@
 import type { RetryErrorInfo, RetryErrorType } from '@smithy/types';
 import { describe, expect, it } from 'vitest';
-import { createRetryStrategy, describeRetries, retryReportOf, type RetryReport } from './retry-strategy.js';
+import {
+  createRateLimiter,
+  createRetryStrategy,
+  describeRetries,
+  retryReportOf,
+  type RetryReport,
+} from './retry-strategy.js';
 
 /** An SDK error as the retry middleware hands it over: a name and, when AWS answered, an HTTP status. */
 class FakeSdkError extends Error {
@@ -81,5 +87,39 @@ describe('the retry strategy of every SDK client', () => {
   it('a 4xx is not retried and carries no retry report: it is an answer, not a fault', async () => {
     const r = await drive({ maxAttempts: 8, budgetMs: 30_000 }, [failure('AccessDenied', 'CLIENT_ERROR', 403)]);
     expect(r).toEqual({ attempts: 1, report: undefined });
+  });
+
+  it('a burst of throttles of calls sent before the shared limiter cut its rate cuts it once, not once each', async () => {
+    const clock = { t: 0 };
+    const limiter = createRateLimiter();
+    const signals: string[] = [];
+    const learn = limiter.updateClientSendingRate.bind(limiter);
+    limiter.updateClientSendingRate = (info) => {
+      signals.push('errorType' in info && typeof info.errorType === 'string' ? info.errorType : 'ok');
+      learn(info);
+    };
+    // The limiter's own waits are not what this is about.
+    limiter.getSendToken = () => Promise.resolve();
+    const strategy = createRetryStrategy({
+      maxAttempts: 8,
+      budgetMs: 30_000,
+      rateLimiter: limiter,
+      now: () => clock.t,
+      random: () => 0,
+    });
+    // Three calls in flight together; all three are throttled.
+    const inFlight = await Promise.all([1, 2, 3].map(() => strategy.acquireInitialRetryToken('')));
+    clock.t = 100;
+    const retries = [];
+    for (const token of inFlight) retries.push(await strategy.refreshRetryTokenForRetry(token, throttle()));
+    expect(signals).toEqual(['THROTTLING']);
+    // The twin: a retry sent after the cut and throttled again is a new signal, and a 5xx always counts.
+    clock.t = 200;
+    const [first] = retries;
+    if (!first) throw new Error('no retry token');
+    await strategy.refreshRetryTokenForRetry(first, throttle());
+    const late = await strategy.acquireInitialRetryToken('');
+    await strategy.refreshRetryTokenForRetry(late, unavailable());
+    expect(signals).toEqual(['THROTTLING', 'THROTTLING', 'TRANSIENT']);
   });
 });
