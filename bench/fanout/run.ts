@@ -384,7 +384,7 @@ async function main(): Promise<void> {
             vsBound(bestWarm.ms, warmBound),
           ],
           [
-            `crossbar, cold cache, faults (${ERROR_RATE * 100}% 500s, STS ${STS_THROTTLE}/s, EC2 ${EC2_BURST} then ${EC2_THROTTLE}/s per account×region)`,
+            `crossbar, cold cache, faults (${ERROR_RATE * 100}% 500s, STS ${STS_THROTTLE}/s, EC2 bucket of ${EC2_BURST} refilled ${EC2_THROTTLE}/s per account×region)`,
             s(bestFaults.ms),
             `${result(faults)}; ${describeCounts(bestFaultsCounts)}`,
             `${faultsRatio.toFixed(2)}× ${faultsRatio <= 2 ? 'met' : 'MISSED'}`,
