@@ -1,6 +1,6 @@
 import type { TeamStore } from './open-team-db.js';
 import type { TeamDb } from './team-schema.js';
-import { GENESIS_HASH, hashEntry, scrubDetails, type TrailEntry, type TrailEvent } from './trail-chain.js';
+import { entryFields, GENESIS_HASH, hashEntry, scrubDetails, type TrailEntry, type TrailEvent } from './trail-chain.js';
 
 /** The chain of entries that belong to no workspace: sign-ins, tokens, users. */
 export const SERVER_CHAIN = 'server';
@@ -97,20 +97,10 @@ function writeBatch(store: TeamStore, chain: string, batch: readonly Pending[]):
     await trx
       .insertInto('trail')
       .values(
-        entries.map((entry) => ({
-          chain: entry.chain,
-          seq: entry.seq,
-          at: entry.at,
-          actor: entry.actor,
-          action: entry.action,
-          workspace: entry.workspace,
-          target: entry.target,
-          outcome: entry.outcome,
-          address: entry.address,
-          details_json: JSON.stringify(entry.details),
-          prev_hash: entry.prevHash,
-          hash: entry.hash,
-        })),
+        entries.map((entry) => {
+          const { details, ...fields } = entryFields(entry);
+          return { ...fields, details_json: JSON.stringify(details), hash: entry.hash };
+        }),
       )
       .execute();
     await trx.updateTable('trail_heads').set({ seq, hash: prevHash }).where('chain', '=', chain).execute();

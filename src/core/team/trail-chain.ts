@@ -14,6 +14,22 @@ export interface TrailEvent {
   details?: Record<string, unknown> | undefined;
 }
 
+/** An entry with the database's and the API's field names (`prev_hash`, not `prevHash`). */
+export interface TrailRecordFields {
+  chain: string;
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  workspace: string | null;
+  target: string | null;
+  outcome: string;
+  address: string | null;
+  details: Record<string, unknown>;
+  prev_hash: string;
+  hash: string;
+}
+
 export interface TrailEntry {
   chain: string;
   seq: number;
@@ -39,9 +55,12 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
-/** The content an entry's hash covers: every field but the hash itself, the previous hash included. */
-export function entryContent(entry: Omit<TrailEntry, 'hash'>): string {
-  return canonicalJson({
+/**
+ * An entry's fields under their stored names (`prev_hash`), without its hash: what the hash covers, and the shape
+ * the database row, the API and `trail export` build on. Listed one by one, so a full entry's hash never slips in.
+ */
+export function entryFields(entry: Omit<TrailEntry, 'hash'>): Omit<TrailRecordFields, 'hash'> {
+  return {
     chain: entry.chain,
     seq: entry.seq,
     at: entry.at,
@@ -53,7 +72,12 @@ export function entryContent(entry: Omit<TrailEntry, 'hash'>): string {
     address: entry.address,
     details: entry.details,
     prev_hash: entry.prevHash,
-  });
+  };
+}
+
+/** The content an entry's hash covers: every field but the hash itself, the previous hash included. */
+export function entryContent(entry: Omit<TrailEntry, 'hash'>): string {
+  return canonicalJson(entryFields(entry));
 }
 
 export function hashEntry(entry: Omit<TrailEntry, 'hash'>): string {

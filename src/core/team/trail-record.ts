@@ -1,41 +1,15 @@
 import { z } from 'zod';
 import type { TrailTable } from './team-schema.js';
-import type { TrailEntry } from './trail-chain.js';
+import { entryFields, type TrailEntry, type TrailRecordFields } from './trail-chain.js';
 
 /**
  * A trail entry as the world sees it: the API's answers, `trail export` (jsonl and csv) and the offline check of an
  * export all use this one shape, with the database's column names (`prev_hash`, not `prevHash`).
  */
-export interface TrailRecord {
-  chain: string;
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  workspace: string | null;
-  target: string | null;
-  outcome: string;
-  address: string | null;
-  details: Record<string, unknown>;
-  prev_hash: string;
-  hash: string;
-}
+export type TrailRecord = TrailRecordFields;
 
 export function trailRecord(entry: TrailEntry): TrailRecord {
-  return {
-    chain: entry.chain,
-    seq: entry.seq,
-    at: entry.at,
-    actor: entry.actor,
-    action: entry.action,
-    workspace: entry.workspace,
-    target: entry.target,
-    outcome: entry.outcome,
-    address: entry.address,
-    details: entry.details,
-    prev_hash: entry.prevHash,
-    hash: entry.hash,
-  };
+  return { ...entryFields(entry), hash: entry.hash };
 }
 
 /**
