@@ -19,7 +19,7 @@ export function createApp(deps: ServerDeps): Hono<AppEnv> {
     c.set('address', callerAddress(c));
     c.set('principal', undefined);
     await next();
-    c.header('Cache-Control', 'no-store');
+    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('Referrer-Policy', 'no-referrer');
   });

@@ -6,3 +6,4 @@ export type { AppEnv, Principal } from './app-env.js';
 export { issueSetupToken } from './auth/setup-token.js';
 export { runHubOf, recoverRuns } from './runs/run-hub-of.js';
 export type { RunHub } from './runs/run-hub.js';
+export { findWebRoot } from './web-root.js';

@@ -10,6 +10,7 @@ import { registerTrailRoutes } from './routes/trail-routes.js';
 import { registerTotpRoutes } from './routes/totp-routes.js';
 import { registerCredentialRoutes } from './routes/credential-routes.js';
 import { registerRunRoutes } from './routes/run-routes.js';
+import { registerWebRoutes } from './routes/web-routes.js';
 
 /** Every route module of the API, in one list: adding an area is one module and one line here. */
 export const ROUTES: readonly ((app: Hono<AppEnv>) => void)[] = [
@@ -23,4 +24,6 @@ export const ROUTES: readonly ((app: Hono<AppEnv>) => void)[] = [
   registerTotpRoutes,
   registerCredentialRoutes,
   registerRunRoutes,
+  // Last: the web UI answers every other GET with the app.
+  registerWebRoutes,
 ];

@@ -38,4 +38,6 @@ export interface ServerDeps {
    * is reached only while an MFA session is open in the server's CROSSBAR_HOME cache; else MFA_REQUIRED.
    */
   sourceMfaCode?: MfaCodeProvider;
+  /** The built web UI (dist/web, `findWebRoot()`); without it the pages say to run `npm run build`. */
+  webRoot?: string | undefined;
 }

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import type { Hono } from 'hono';
 import type { Crossbar } from '../../src/core/crossbar.js';
 import { openTeamDb, type TeamStore } from '../../src/core/team/index.js';
-import { createApp, issueSetupToken, runHubOf, type AppEnv, type ServerDeps } from '../../src/server/index.js';
+import {
+  createApp,
+  findWebRoot,
+  issueSetupToken,
+  runHubOf,
+  type AppEnv,
+  type ServerDeps,
+} from '../../src/server/index.js';
 
 /**
  * A team server for tests, in-process: its own CROSSBAR_HOME, SQLite there or a PostgreSQL database, a clock the
@@ -54,6 +61,7 @@ export async function startTeamWorld(
     ...(options.crossbar ? { crossbar: options.crossbar } : {}),
     // The server key in CROSSBAR_HOME/server.key: tests never touch the developer's keyring.
     keyStore: 'file',
+    webRoot: findWebRoot(),
   };
   const deps = options.extend ? options.extend(base) : base;
   const app = createApp(deps);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadConfigFile } from '../../core/config/index.js';
 import { createCrossbar } from '../../core/crossbar.js';
 import { importWorkspaces, openTeamDb, type TeamStore } from '../../core/team/index.js';
-import { createApp, issueSetupToken, listen, type Listening } from '../../server/index.js';
+import { createApp, findWebRoot, issueSetupToken, listen, type Listening } from '../../server/index.js';
 import { sourceEnv } from '../config-context.js';
 import type { SandboxConfigPaths } from '../write-files.js';
 import type { DemoCommand } from './demo-commands.js';
@@ -66,7 +66,7 @@ export async function startDemoTeam(
   const store: TeamStore = await openTeamDb({ home });
   let server: Listening | undefined;
   try {
-    const deps = { store, now: Date.now, home, publicUrl: 'http://127.0.0.1', crossbar };
+    const deps = { store, now: Date.now, home, publicUrl: 'http://127.0.0.1', crossbar, webRoot: findWebRoot() };
     const app = createApp(deps);
     server = await listen(app, { port: 0 });
     deps.publicUrl = server.url;

@@ -2,7 +2,15 @@ import type { Command } from 'commander';
 import { resolveCrossbarHome } from '../../core/config-location.js';
 import { CrossbarError } from '../../core/errors.js';
 import { openTeamDb } from '../../core/team/index.js';
-import { createApp, issueSetupToken, listen, recoverRuns, runHubOf, type ServerDeps } from '../../server/index.js';
+import {
+  createApp,
+  findWebRoot,
+  issueSetupToken,
+  listen,
+  recoverRuns,
+  runHubOf,
+  type ServerDeps,
+} from '../../server/index.js';
 import { keyStoreFrom, sourceEnv } from '../config-context.js';
 import { configFlag } from '../open-crossbar.js';
 import { openServerCrossbar } from '../serve-crossbar.js';
@@ -63,6 +71,7 @@ export async function runServe(ctx: CliContext, flags: ServeFlags, config?: stri
     // the members' TOTP secrets) is CROSSBAR_HOME/server.key unless CROSSBAR_KEY_STORE says keyring or auto.
     env: sourceEnv(ctx.io.env),
     keyStore: keyStoreFrom(ctx.io.env['CROSSBAR_KEY_STORE']) ?? 'file',
+    webRoot: findWebRoot(),
   };
   const app = createApp(deps);
   // Runs this server left running when it stopped are interrupted now, each with a line in its workspace's trail.
