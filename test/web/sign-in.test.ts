@@ -85,7 +85,9 @@ describe('web UI: first start, sign-in, sign-out, the workspace selector (issue 
     it('shows bob only the workspace he is a member of', async () => {
       const { context, page } = await web.signedIn('bob');
       await page.waitForURL(/\/w\/platform\/accounts$/);
-      expect(await page.getByRole('combobox', { name: 'Workspace' }).locator('option').allTextContents()).toEqual(['platform']);
+      expect(await page.getByRole('combobox', { name: 'Workspace' }).locator('option').allTextContents()).toEqual([
+        'platform',
+      ]);
       await page.goto('/w/production/accounts');
       await expect.poll(() => page.getByRole('alert').first().textContent()).toMatch(/production/);
       await context.close();
