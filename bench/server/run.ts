@@ -11,7 +11,10 @@
  * Targets: warm vend p99 < 20 ms on SQLite; the server adds < 5 ms p50 to a hop compared with the CLI's own
  * warm cache.
  *
- * Run: npm run bench:server [-- --seconds 10] [-- --clients 50]
+ * The load comes from wrk (Debian's `wrk`, a C load generator, when on PATH) so that the two cores go to the server;
+ * `--node-load` uses a Node http.request loop in this process instead (as before; it costs the server a core).
+ *
+ * Run: npm run bench:server [-- --seconds 10] [-- --clients 50] [-- --node-load]
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -22,6 +25,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { numberFlag, table } from '../lib/load.js';
 import { startTestPostgres, type TestPostgres } from '../../test/helpers/postgres.js';
+import { hasWrk, wrkLoad } from './wrk-load.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(REPO, 'bin/crossbar.js');
@@ -30,10 +34,12 @@ const CLIENTS = numberFlag('clients', 50);
 const WORKSPACE = 'platform';
 const ACCOUNT = 'development';
 const ROLE = 'CrossbarReadOnly';
+/** `wrk` (default when on PATH: Debian's wrk, a load generator in C) or `node` (this process, http.request). */
+const LOADER = process.argv.includes('--node-load') ? 'node' : 'wrk';
 
 function build(): void {
   process.stderr.write('building dist/ (npm run build)…\n');
-  spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO, stdio: ['ignore', 'inherit', 'inherit'] });
+  spawnSync('npm', ['run', 'build'], { cwd: REPO, stdio: ['ignore', 'inherit', 'inherit'] });
   if (!existsSync(join(REPO, 'dist/cli/main.js'))) throw new Error('the build produced no dist/cli/main.js');
 }
 
@@ -265,6 +271,7 @@ async function benchDatabase(
   sandbox: Sandbox,
   kind: string,
   dbUrl: string | undefined,
+  loader: 'wrk' | 'node',
 ): Promise<(string | number)[][]> {
   const server = await startServer(sandbox, dbUrl);
   try {
@@ -283,7 +290,10 @@ async function benchDatabase(
     const rows: (string | number)[][] = [];
     for (const [name, method, path, body] of cases) {
       process.stderr.write(`${kind}: ${name} for ${SECONDS} s…\n`);
-      const stats = await load(server.url, tokens, method, path, body, SECONDS);
+      const stats =
+        loader === 'wrk'
+          ? await wrkLoad(server.url, tokens, method, path, body, SECONDS, CLIENTS)
+          : await load(server.url, tokens, method, path, body, SECONDS);
       const mem = rssMb(server.pid);
       if (stats.firstError) process.stderr.write(`  first error: ${stats.firstError}\n`);
       rows.push([
@@ -326,14 +336,17 @@ async function benchDatabase(
 
 async function main(): Promise<void> {
   build();
+  const loader = LOADER === 'wrk' && (await hasWrk()) ? 'wrk' : 'node';
+  if (loader === 'node' && LOADER === 'wrk')
+    process.stderr.write('wrk is not on PATH (apt-get install -y wrk): the load comes from this Node process\n');
   const sandbox = await startSandbox();
   let pg: TestPostgres | undefined;
   try {
-    const rows = await benchDatabase(sandbox, 'sqlite', undefined);
+    const rows = await benchDatabase(sandbox, 'sqlite', undefined, loader);
     pg = await startTestPostgres();
-    rows.push(...(await benchDatabase(sandbox, 'postgres', pg.url)));
+    rows.push(...(await benchDatabase(sandbox, 'postgres', pg.url, loader)));
     process.stdout.write(
-      `\nbench/server: ${CLIENTS} members, closed loop, ${SECONDS} s per case (load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})\n\n`,
+      `\nbench/server: ${CLIENTS} members, closed loop from ${loader === 'wrk' ? 'wrk' : 'Node'}, ${SECONDS} s per case (load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})\n\n`,
     );
     process.stdout.write(
       `${table(['db', 'case', 'clients', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'RSS MB', 'peak RSS MB'], rows)}\n`,
