@@ -1,7 +1,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot, seriousA11yViolations } from '../helpers/browser.js';
-import { PASSWORDS } from '../helpers/team-server.js';
+import { PASSWORDS, setupOwner } from '../helpers/team-server.js';
 import { startWebWorld, type WebWorld } from '../helpers/web-world.js';
 
 /**
@@ -102,6 +102,44 @@ describe('web UI: accessibility and layout of every page, both themes, desktop a
       await settle(page);
       expect(new URL(page.url()).pathname).toBe(path);
       await sweep(page, `${name}-${suffix}`, viewport.width);
+    });
+  });
+
+  describe('before and just after the first start', () => {
+    let first: WebWorld;
+    beforeAll(async () => {
+      first = await startWebWorld({ setup: false });
+    }, 120_000);
+    afterAll(() => first?.close());
+
+    it('the setup page, then the owner’s "no workspace yet" page', { timeout: 90_000 }, async () => {
+      const contexts = await Promise.all(
+        COMBOS.map(({ viewport, scheme }) =>
+          first.browser.newContext({ viewport, colorScheme: scheme, baseURL: first.url }),
+        ),
+      );
+      try {
+        for (const [i, { viewport, scheme }] of COMBOS.entries()) {
+          const page = await contexts[i]!.newPage();
+          page.setDefaultTimeout(20_000);
+          await page.goto('/setup');
+          await page.getByRole('heading', { name: 'Set up crossbar' }).waitFor();
+          await sweep(page, `setup-${viewport.width}-${scheme}`, viewport.width);
+        }
+        await setupOwner(first.team, 'alice');
+        for (const [i, { viewport, scheme }] of COMBOS.entries()) {
+          const page = contexts[i]!.pages()[0]!;
+          await page.goto('/');
+          await page.getByLabel('Username').fill('alice');
+          await page.getByLabel('Password').fill(PASSWORDS['alice'] ?? '');
+          await page.getByRole('button', { name: 'Sign in' }).click();
+          await page.getByRole('heading', { name: 'No workspace yet' }).waitFor();
+          await settle(page);
+          await sweep(page, `no-workspace-${viewport.width}-${scheme}`, viewport.width);
+        }
+      } finally {
+        await Promise.all(contexts.map((c) => c.close()));
+      }
     });
   });
 });

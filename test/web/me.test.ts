@@ -26,6 +26,7 @@ describe('web UI: the Me page, TOTP enrolment and API tokens (issue 11 item 1)',
     web = await startWebWorld();
   }, 120_000);
   afterAll(() => web?.close());
+  let secretOfAlice = '';
 
   const enrolledAt = async (username: string) =>
     (
@@ -52,6 +53,7 @@ describe('web UI: the Me page, TOTP enrolment and API tokens (issue 11 item 1)',
       await page.getByRole('button', { name: 'Set up TOTP' }).click();
       const secret = (await page.getByTestId('totp-secret').textContent()) ?? '';
       expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+      secretOfAlice = secret;
       const qr = page.getByRole('img', { name: /QR code/ });
       await qr.waitFor();
       await expect.poll(() => qr.getAttribute('src')).toMatch(/^data:image\/png;base64,/);
@@ -81,6 +83,31 @@ describe('web UI: the Me page, TOTP enrolment and API tokens (issue 11 item 1)',
 
       await page.getByRole('link', { name: /Back to workspace/ }).click();
       await page.getByRole('navigation', { name: 'Workspace pages' }).waitFor();
+      await context.close();
+    },
+  );
+
+  it(
+    'removes the TOTP only with a fresh second factor: a session without one is asked for the current code',
+    { timeout: 90_000 },
+    async () => {
+      expect(await enrolledAt('alice')).not.toBeNull(); // enrolled by the test above
+      const { context, page } = await web.signedIn('alice');
+      page.setDefaultTimeout(20_000);
+      await page.goto('/me');
+      await expect.poll(() => page.getByTestId('totp-status').textContent()).toMatch(/Status: enrolled/);
+      // denied: this new session never proved a second factor, so the server asks for one
+      await page.getByRole('button', { name: 'Remove TOTP' }).click();
+      await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/second factor from the last 5 minutes/);
+      expect(await enrolledAt('alice')).not.toBeNull();
+      await screenshot(page, 'me-totp-remove-asks-code');
+      expect(await seriousA11yViolations(page)).toEqual([]);
+
+      // allowed: with the authenticator's code (the next step's: the current one may be spent by the enrolment)
+      await page.getByLabel('Current code from your authenticator').fill(codeAt(secretOfAlice, Date.now() + 30_000));
+      await page.getByRole('button', { name: 'Remove TOTP' }).click();
+      await expect.poll(() => page.getByTestId('totp-status').textContent()).toMatch(/not enrolled/);
+      expect(await enrolledAt('alice')).toBeNull();
       await context.close();
     },
   );

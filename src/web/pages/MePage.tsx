@@ -12,7 +12,7 @@ import './me/me.css';
  */
 export function MePage() {
   const { pathname } = useLocation();
-  if (pathname !== '/me') return <MeSections />;
+  if (pathname !== '/me') return <Embedded />;
   return <MeScreen />;
 }
 
@@ -43,6 +43,21 @@ function MeScreen() {
         <MeSections />
       </main>
     </div>
+  );
+}
+
+/** Under "No workspace yet": the sections and a way out (that page offers signing out). */
+function Embedded() {
+  const { signOut } = useSession();
+  return (
+    <>
+      <MeSections />
+      <p>
+        <button type="button" onClick={() => void signOut()}>
+          Sign out
+        </button>
+      </p>
+    </>
   );
 }
 
