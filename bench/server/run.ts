@@ -7,6 +7,8 @@
  * - a permission-checked read (GET /api/workspaces/platform: membership, role, the workspace's accounts);
  * - baselines in the same run: GET /healthz (the HTTP stack alone, no database, no auth), and the CLI's own warm
  *   cache (`crossbar credential-process development`, whole processes, and the same through the server).
+ * - the same vend in an open loop: the members together at a fixed rate (--open-rates=250,500 by default), latency
+ *   counted from when each request was due — what a team sees at that load, beside the closed loop's most.
  * Requests per second, p50 / p99 latency, and the server's RSS (VmRSS after the load, VmHWM peak).
  * Targets: warm vend p99 < 20 ms on SQLite; the server adds < 5 ms p50 to a hop compared with the CLI's own
  * warm cache.
@@ -31,6 +33,11 @@ const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(REPO, 'bin/crossbar.js');
 const SECONDS = numberFlag('seconds', 10);
 const CLIENTS = numberFlag('clients', 50);
+/** Offered rates (requests per second, all members together) of the open-loop vend cases. */
+const OPEN_RATES = (process.argv.find((a) => a.startsWith('--open-rates='))?.slice(13) ?? '250,500')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 const WORKSPACE = 'platform';
 const ACCOUNT = 'development';
 const ROLE = 'CrossbarReadOnly';
@@ -259,6 +266,89 @@ async function load(
   return stats;
 }
 
+/**
+ * Open loop: the members together send `rate` requests per second on a fixed schedule (each member every
+ * clients / rate seconds, staggered), whether or not the last one answered, for `seconds`. Latency is counted from
+ * when a request was due, not when it left, so a server that falls behind is charged for the queue (no coordinated
+ * omission). This is the latency a team sees at a given load; the closed loop above is the most the server does.
+ */
+async function openLoad(
+  url: string,
+  tokens: readonly string[],
+  method: string,
+  path: string,
+  body: unknown,
+  seconds: number,
+  rate: number,
+): Promise<LoadStats> {
+  const agent = new Agent({ keepAlive: true, maxSockets: tokens.length * 4 });
+  const target = new URL(`${url}${path}`);
+  const payload = body === undefined ? '' : JSON.stringify(body);
+  const latencies: number[] = [];
+  let errors = 0;
+  let firstError: string | undefined;
+  const period = (tokens.length / rate) * 1000;
+  const started = performance.now();
+  const one = (token: string, due: number) =>
+    new Promise<void>((resolve) => {
+      const req = request(
+        {
+          hostname: target.hostname,
+          port: target.port,
+          path: target.pathname,
+          method,
+          agent,
+          headers: {
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(payload),
+          },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (d: Buffer) => (text += d.toString()));
+          res.on('end', () => {
+            latencies.push(performance.now() - due);
+            if ((res.statusCode ?? 500) >= 400) {
+              errors += 1;
+              firstError ??= `${res.statusCode}: ${text.slice(0, 200)}`;
+            }
+            resolve();
+          });
+        },
+      );
+      req.on('error', (err) => {
+        errors += 1;
+        firstError ??= err.message;
+        resolve();
+      });
+      req.end(payload);
+    });
+  const inFlight: Promise<void>[] = [];
+  await Promise.all(
+    tokens.map(async (token, i) => {
+      for (let due = started + (i * period) / tokens.length; due < started + seconds * 1000; due += period) {
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        inFlight.push(one(token, due));
+      }
+    }),
+  );
+  await Promise.all(inFlight);
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+  const stats: LoadStats = {
+    requests: latencies.length,
+    errors,
+    rps: latencies.length / seconds,
+    p50: at(0.5),
+    p99: at(0.99),
+  };
+  if (firstError) stats.firstError = firstError;
+  return stats;
+}
+
 function rssMb(pid: number): { rss: number; hwm: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
@@ -304,6 +394,32 @@ async function benchDatabase(
         ms(stats.p50),
         ms(stats.p99),
         stats.errors,
+        mem.rss.toFixed(0),
+        mem.hwm.toFixed(0),
+      ]);
+    }
+    // Open loop: the 50 members at a fixed total rate, latency from when each request was due.
+    for (const rate of OPEN_RATES) {
+      process.stderr.write(`${kind}: vended credential, warm, ${rate}/s offered for ${SECONDS} s…\n`);
+      const open = await openLoad(
+        server.url,
+        tokens,
+        'POST',
+        `/api/workspaces/${WORKSPACE}/credentials`,
+        vendBody,
+        SECONDS,
+        rate,
+      );
+      if (open.firstError) process.stderr.write(`  first error: ${open.firstError}\n`);
+      const mem = rssMb(server.pid);
+      rows.push([
+        kind,
+        `vended credential, warm, open loop ${rate}/s`,
+        CLIENTS,
+        Math.round(open.rps),
+        ms(open.p50),
+        ms(open.p99),
+        open.errors,
         mem.rss.toFixed(0),
         mem.hwm.toFixed(0),
       ]);
