@@ -10,6 +10,8 @@ import { registerTrailRoutes } from './routes/trail-routes.js';
 import { registerTotpRoutes } from './routes/totp-routes.js';
 import { registerCredentialRoutes } from './routes/credential-routes.js';
 import { registerRunRoutes } from './routes/run-routes.js';
+import { registerCostRoutes } from './routes/cost-routes.js';
+import { registerFindingsRoutes } from './routes/findings-routes.js';
 import { registerWebRoutes } from './routes/web-routes.js';
 
 /** Every route module of the API, in one list: adding an area is one module and one line here. */
@@ -24,6 +26,8 @@ export const ROUTES: readonly ((app: Hono<AppEnv>) => void)[] = [
   registerTotpRoutes,
   registerCredentialRoutes,
   registerRunRoutes,
+  registerCostRoutes,
+  registerFindingsRoutes,
   // Last: the web UI answers every other GET with the app.
   registerWebRoutes,
 ];

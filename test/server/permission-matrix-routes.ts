@@ -182,6 +182,28 @@ export const WORKSPACE_ROUTES: MatrixRoute[] = [
     action: 'trail.read',
     ok: 200,
   })),
+  // cost and findings (src/server/routes/cost-routes.ts, findings-routes.ts): every member reads them
+  {
+    name: 'GET cost',
+    method: 'GET',
+    path: (ws) => `/api/workspaces/${ws}/cost?by=service&months=2`,
+    action: 'cost.read',
+    ok: 200,
+  },
+  {
+    name: 'GET findings',
+    method: 'GET',
+    path: (ws) => `/api/workspaces/${ws}/findings`,
+    action: 'findings.read',
+    ok: 200,
+  },
+  {
+    name: 'GET who-can',
+    method: 'GET',
+    path: (ws) => `/api/workspaces/${ws}/who-can?account=development&role=admin`,
+    action: 'findings.read',
+    ok: 200,
+  },
   // credentials (src/server/routes/credential-routes.ts): the member's own session, through the sandbox
   {
     name: 'POST credentials',

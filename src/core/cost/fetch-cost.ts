@@ -95,9 +95,11 @@ async function ceClient(options: FetchCostOptions): Promise<CostExplorerClient> 
 }
 
 export async function fetchCost(query: CostQuery, options: FetchCostOptions): Promise<CostData> {
-  const client = await ceClient(options);
   const groupBy = ceGroupByFor(query.by);
   const data: CostData = { groupBy, periods: [], groups: [], unit: 'USD', accountNames: {} };
+  // A filter on no account is no question: Cost Explorer would refuse an empty Values list.
+  if (query.accounts?.length === 0) return data;
+  const client = await ceClient(options);
   const periodIndex = new Map<string, number>();
   try {
     let token: string | undefined;
@@ -108,6 +110,7 @@ export async function fetchCost(query: CostQuery, options: FetchCostOptions): Pr
           Granularity: query.granularity === 'daily' ? 'DAILY' : 'MONTHLY',
           Metrics: [query.metric],
           GroupBy: groupBy,
+          ...(query.accounts ? { Filter: { Dimensions: { Key: 'LINKED_ACCOUNT', Values: query.accounts } } } : {}),
           ...(token ? { NextPageToken: token } : {}),
         }),
         options.signal ? { abortSignal: options.signal } : {},

@@ -29,6 +29,11 @@ export interface CostQuery {
   end: string;
   granularity: Granularity;
   metric: CostMetric;
+  /**
+   * Only these linked accounts (Cost Explorer's Filter on LINKED_ACCOUNT): the team server's view of one
+   * workspace, which must never show the spend of accounts outside it. Absent: the whole bill.
+   */
+  accounts?: string[];
 }
 
 /** A Cost Explorer group definition, as GetCostAndUsage takes it. */

@@ -3,7 +3,7 @@ import type { MemberLimit } from './workspace-model.js';
 
 /**
  * What each workspace role may do: one table, read by every route and by the permission-matrix test. A viewer
- * sees; an operator also hops and runs; an admin also manages shortcuts, members below owner, and reads the trail;
+ * sees (the workspace, its members, runs, the bill and the audit's findings of its accounts); an operator also hops and runs; an admin also manages shortcuts, members below owner, and reads the trail;
  * an owner also changes the workspace itself, its owners, and deletes it.
  */
 export const WORKSPACE_ACTIONS = [
@@ -11,6 +11,8 @@ export const WORKSPACE_ACTIONS = [
   'members.read',
   'shortcuts.read',
   'runs.read',
+  'cost.read',
+  'findings.read',
   'credentials.vend',
   'runs.start',
   'shortcuts.write',
@@ -28,6 +30,10 @@ const LEAST_ROLE: Readonly<Record<WorkspaceAction, WorkspaceRole>> = {
   'members.read': 'viewer',
   'shortcuts.read': 'viewer',
   'runs.read': 'viewer',
+  // The bill and the audit of the workspace's own accounts, read by the server: what a FinOps person or a
+  // reviewer needs without any credentials of their own. Separate actions so that either can be raised alone.
+  'cost.read': 'viewer',
+  'findings.read': 'viewer',
   'credentials.vend': 'operator',
   'runs.start': 'operator',
   'shortcuts.write': 'admin',

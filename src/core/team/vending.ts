@@ -1,6 +1,11 @@
 import type { RegistryAccount, RegistryRole } from '../config/registry.js';
 import { signInToConsole, type FetchLike } from '../console/index.js';
-import { type CredentialEngine, type MfaCodeProvider, type RedactedAccountCredentials } from '../credentials/index.js';
+import {
+  type CredentialEngine,
+  type MfaCodeProvider,
+  type RedactedAccountCredentials,
+  type RedactedCredentials,
+} from '../credentials/index.js';
 import { connectionKey, createConnectionEngine, type ConnectionContext } from './connection-engine.js';
 import { VendCache, type Vended } from './vend-cache.js';
 import type { WorkspaceConnection } from './workspace-model.js';
@@ -98,6 +103,15 @@ export class Vending {
       expiration?.getTime() ??
       this.#options.crossbar.now() + (request.durationSeconds ?? request.role.duration ?? 3600) * 1000;
     return { value: { credentials: assumed.credentials, chained: assumed.chained }, expiresAt };
+  }
+
+  /**
+   * The connection's own credentials (the server's source, a profile, env keys or the connection role's session),
+   * for what the server asks in the connection's own account on a member's behalf: Cost Explorer in the payer
+   * account. They stay in the server, as every connection credential does.
+   */
+  connectionCredentials(connection: WorkspaceConnection): Promise<RedactedCredentials> {
+    return this.#engine(connection).source.provider();
   }
 
   #engine(connection: WorkspaceConnection): CredentialEngine {

@@ -1,5 +1,4 @@
 import { CrossbarError, isCrossbarError } from '../../core/errors.js';
-import type { FanoutRoot } from '../../core/fanout/index.js';
 import { inventoryPath } from '../../core/inventory/index.js';
 import {
   appendTrail,
@@ -17,7 +16,7 @@ import {
 import type { AppContext } from '../app-env.js';
 import { requireUser } from '../auth/authenticate.js';
 import { readJson } from '../read-json.js';
-import { vendingOf } from '../vending-of.js';
+import { memberRoot } from '../member-root.js';
 import { recordWorkspaceTrail, workspaceFor, type WorkspaceAccess } from '../workspace-access.js';
 import { prepareRun, type PreparedRun } from './prepare-run.js';
 import { runHubOf } from './run-hub-of.js';
@@ -129,26 +128,6 @@ function describeRequest(request: RunRequest): Record<string, unknown> {
     regions: request.regions ?? 'configured',
     ...(request.role !== undefined ? { role: request.role } : {}),
     ...(request.kind === 'run' ? { parameters: Object.keys(request.params) } : { types: request.types }),
-  };
-}
-
-/**
- * The member's root for the fan-out: each account's credentials vended for them through the workspace's
- * connection (RoleSessionName and SourceIdentity = the member, cached per member, never shared), the server's
- * endpoint and clock.
- */
-function memberRoot(c: AppContext, access: WorkspaceAccess): FanoutRoot {
-  const vending = vendingOf(c);
-  const crossbar = c.get('deps').crossbar;
-  if (!crossbar) throw new CrossbarError('ERROR', 'the server vends without a crossbar root');
-  const member = { id: access.member.userId, username: access.member.username };
-  const workspace = { id: access.workspace.id, name: access.workspace.name, connection: access.workspace.connection };
-  return {
-    endpoint: crossbar.endpoint,
-    now: () => crossbar.now(),
-    credentialsFor: async (fa) =>
-      (await vending.vend({ member, workspace, account: fa.account, role: fa.role, purpose: 'credentials' }))
-        .credentials,
   };
 }
 
