@@ -12,6 +12,7 @@ import { registerCredentialRoutes } from './routes/credential-routes.js';
 import { registerRunRoutes } from './routes/run-routes.js';
 import { registerCostRoutes } from './routes/cost-routes.js';
 import { registerFindingsRoutes } from './routes/findings-routes.js';
+import { registerInventoryRoutes } from './routes/inventory-routes.js';
 import { registerWebRoutes } from './routes/web-routes.js';
 
 /** Every route module of the API, in one list: adding an area is one module and one line here. */
@@ -28,6 +29,7 @@ export const ROUTES: readonly ((app: Hono<AppEnv>) => void)[] = [
   registerRunRoutes,
   registerCostRoutes,
   registerFindingsRoutes,
+  registerInventoryRoutes,
   // Last: the web UI answers every other GET with the app.
   registerWebRoutes,
 ];

@@ -245,6 +245,22 @@ export const WORKSPACE_ROUTES: MatrixRoute[] = [
     ok: 200,
     prepare: finishedRun,
   },
+  // the inventory (src/server/routes/inventory-routes.ts): every read viewer+, SQL included
+  ...(['types', 'resources', 'coverage'] as const).map((part): MatrixRoute => ({
+    name: `GET inventory ${part}`,
+    method: 'GET',
+    path: (ws) => `/api/workspaces/${ws}/inventory/${part}`,
+    action: 'inventory.read',
+    ok: 200,
+  })),
+  {
+    name: 'POST inventory query',
+    method: 'POST',
+    path: (ws) => `/api/workspaces/${ws}/inventory/query`,
+    action: 'inventory.read',
+    body: () => ({ sql: 'SELECT count(*) FROM resources' }),
+    ok: 200,
+  },
 ];
 
 /** The routes outside any workspace that the attack tests cover too (who may: any user / a server owner). */

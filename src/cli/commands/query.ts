@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { resolveCrossbarHome } from '../../core/config-location.js';
 import { inventoryPath } from '../../core/inventory/index.js';
-import type { SqlCell } from '../../core/query/index.js';
+import { QUERY_LIMITS, type SqlCell } from '../../core/query/index.js';
 import type { CliContext } from '../context.js';
 import type { CliRuntime } from '../runtime.js';
 import { resolveOutputFormat, type Column } from '../render/output.js';
@@ -20,8 +20,8 @@ interface QueryFlags {
   timeout?: string;
 }
 
-const DEFAULT_MAX_ROWS = 10_000;
-const DEFAULT_TIMEOUT_SECONDS = 30;
+const DEFAULT_MAX_ROWS = QUERY_LIMITS.maxRows;
+const DEFAULT_TIMEOUT_SECONDS = QUERY_LIMITS.timeoutSeconds;
 
 /** A table cell on one line and of a readable width: `raw` JSON is for `-o json`. */
 const CELL_WIDTH = 60;

@@ -20,5 +20,14 @@ export {
   type SyncReport,
   type TargetValue,
 } from './sync-inventory.js';
-export { inventoryPath } from './inventory-path.js';
+export { inventoryPath, workspaceInventoryPath } from './inventory-path.js';
+export {
+  readInventoryOverview,
+  readInventoryResources,
+  type InventoryOverview,
+  type ResourceFilter,
+  type ResourcePage,
+  type ResourceRow,
+  type TypeCount,
+} from './read-inventory.js';
 export { readSyncRuns, readSyncStatus, type SyncRunRow, type SyncStatusRow } from './sync-status.js';

@@ -205,6 +205,24 @@ export class InventoryStore {
       .run(end.finishedAt, end.outcome, end.slices, end.ok, end.failed, end.resources, end.error ?? null, id);
   }
 
+  /**
+   * Deletes every row (resources and `sync_status`) of the accounts not in `keep`, in one transaction; returns how
+   * many resources went. The team server keeps a workspace's inventory to the workspace's accounts with it when an
+   * account has left the workspace (`secure_delete` overwrites them in the file).
+   */
+  forgetAccountsExcept(keep: readonly string[]): number {
+    const ids = JSON.stringify(keep);
+    const outside = 'account_id NOT IN (SELECT value FROM json_each(?))';
+    const tx = this.#db.transaction(() => {
+      let removed = 0;
+      for (const type of RESOURCE_TYPES)
+        removed += this.#db.prepare(`DELETE FROM ${quoteIdentifier(type.name)} WHERE ${outside}`).run(ids).changes;
+      this.#db.prepare(`DELETE FROM sync_status WHERE ${outside}`).run(ids);
+      return removed;
+    });
+    return tx();
+  }
+
   close(): void {
     if (this.#db.open) this.#db.close();
   }

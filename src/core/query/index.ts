@@ -8,3 +8,4 @@ export {
   type SqlCell,
 } from './query-inventory.js';
 export { streamQuery, type StreamQueryOptions, type StreamQueryResult } from './stream-query.js';
+export { QUERY_LIMITS } from './query-limits.js';

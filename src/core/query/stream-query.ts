@@ -16,6 +16,12 @@ export interface StreamQueryOptions {
   /** Wall time allowed; past it the query ends with `stopped: 'timeout'`. */
   timeoutMs: number;
   signal?: AbortSignal | undefined;
+  /**
+   * The accounts the query may read (the team server: a workspace's). The statement then runs inside one read
+   * transaction that first checks that no table holds a row of another account, so the rows it reads are exactly
+   * those the check saw (WAL snapshot); a database holding any other account refuses with CONFLICT and runs nothing.
+   */
+  accounts?: readonly string[] | undefined;
 }
 
 export interface StreamQueryResult {
@@ -30,16 +36,29 @@ const BATCH_ROWS = 500;
 
 /** The child: plain CommonJS run with `node -e`, so that it needs neither the build nor a TypeScript loader. */
 const CHILD = `
-const [mod, path, sql, batch] = process.argv.slice(1);
+const [mod, path, sql, batch, accounts] = process.argv.slice(1);
 const Database = require(mod);
 const cell = (v) => v === null || typeof v === 'string' || typeof v === 'number' ? v
   : typeof v === 'bigint' ? (Number.isSafeInteger(Number(v)) ? Number(v) : v.toString())
   : Buffer.isBuffer(v) ? v.toString('hex') : String(v);
 const send = (message) => new Promise((resolve) => process.send(message, resolve));
+const foreignAccount = (db) => {
+  const tables = db.prepare("SELECT m.name FROM sqlite_master m WHERE m.type = 'table' AND EXISTS "
+    + "(SELECT 1 FROM pragma_table_info(m.name) c WHERE c.name = 'account_id')").pluck().all();
+  if (tables.length === 0) return false;
+  const check = tables.map((t) => 'SELECT 1 FROM "' + t.replace(/"/g, '""')
+    + '" WHERE account_id NOT IN (SELECT value FROM json_each(?))').join(' UNION ALL ');
+  return db.prepare(check + ' LIMIT 1').get(...tables.map(() => accounts)) !== undefined;
+};
 (async () => {
   try {
     const db = new Database(path, { readonly: true, fileMustExist: true });
     db.pragma('query_only = ON');
+    if (accounts !== undefined) {
+      // One read transaction: the check and the statement see the same snapshot of the file.
+      db.exec('BEGIN');
+      if (foreignAccount(db)) { await send({ foreign: true }); process.disconnect(); return; }
+    }
     let rows = [];
     for (const row of db.prepare(sql).raw(true).iterate()) {
       rows.push(row.map(cell));
@@ -54,6 +73,7 @@ const send = (message) => new Promise((resolve) => process.send(message, resolve
 `;
 
 interface ChildMessage {
+  foreign?: boolean;
   rows?: SqlCell[][];
   done?: boolean;
   error?: string;
@@ -73,7 +93,9 @@ export async function streamQuery(path: string, sql: string, options: StreamQuer
   }
   const started = Date.now();
   const nativeModule = createRequire(import.meta.url).resolve('better-sqlite3');
-  const child = spawn(process.execPath, ['-e', CHILD, nativeModule, path, sql, String(BATCH_ROWS)], {
+  const args = [nativeModule, path, sql, String(BATCH_ROWS)];
+  if (options.accounts) args.push(JSON.stringify(options.accounts));
+  const child = spawn(process.execPath, ['-e', CHILD, ...args], {
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     env: {},
   });
@@ -99,6 +121,13 @@ export async function streamQuery(path: string, sql: string, options: StreamQuer
     options.signal?.addEventListener('abort', onAbort, { once: true });
     child.on('message', (message: unknown) => {
       if (!isChildMessage(message)) return;
+      if (message.foreign)
+        return finish(
+          undefined,
+          new CrossbarError('CONFLICT', 'the inventory holds accounts this query may not read: nothing was run', {
+            hint: 'their rows are removed before the query runs again',
+          }),
+        );
       if (message.error !== undefined)
         return finish(undefined, new CrossbarError('USAGE', `SQL error: ${message.error}`));
       for (const row of message.rows ?? []) {

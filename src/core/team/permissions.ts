@@ -13,6 +13,7 @@ export const WORKSPACE_ACTIONS = [
   'runs.read',
   'cost.read',
   'findings.read',
+  'inventory.read',
   'credentials.vend',
   'runs.start',
   'shortcuts.write',
@@ -34,6 +35,7 @@ const LEAST_ROLE: Readonly<Record<WorkspaceAction, WorkspaceRole>> = {
   // reviewer needs without any credentials of their own. Separate actions so that either can be raised alone.
   'cost.read': 'viewer',
   'findings.read': 'viewer',
+  'inventory.read': 'viewer',
   'credentials.vend': 'operator',
   'runs.start': 'operator',
   'shortcuts.write': 'admin',

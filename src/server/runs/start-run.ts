@@ -1,5 +1,5 @@
 import { CrossbarError, isCrossbarError } from '../../core/errors.js';
-import { inventoryPath } from '../../core/inventory/index.js';
+import { workspaceInventoryPath } from '../../core/inventory/index.js';
 import {
   appendTrail,
   executeRun,
@@ -84,7 +84,7 @@ async function launch(
         now: deps.now,
         signal,
         targetCount: prepared.targetCount,
-        inventoryPath: inventoryPath(deps.home, deps.home),
+        inventoryPath: workspaceInventoryPath(deps.home, workspace.id),
         onStored: () => hub.notify(id),
         ...(prepared.plan.kind === 'sync' ? { timeoutMs: 120_000 } : {}),
       });
