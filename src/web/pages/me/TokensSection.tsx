@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { del, post, seg, type ApiError } from '../../api.js';
 import { ErrorLine } from '../../components/ErrorLine.js';
+import { TableScroll } from '../../components/TableScroll.js';
 import { useApi } from '../../use-api.js';
 import { asApiError } from './errors.js';
 
@@ -91,7 +92,7 @@ export function TokensSection() {
       <ErrorLine error={tokens.error} />
       {rows.length === 0 && !tokens.loading ? <p className="muted">No tokens yet.</p> : null}
       {rows.length > 0 ? (
-        <div className="table-wrap">
+        <TableScroll label="Your API tokens">
           <table className="token-table">
             <caption className="visually-hidden">Your API tokens</caption>
             <thead>
@@ -137,7 +138,7 @@ export function TokensSection() {
               })}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       ) : null}
     </section>
   );
