@@ -13,6 +13,8 @@ import { registerRunRoutes } from './routes/run-routes.js';
 import { registerCostRoutes } from './routes/cost-routes.js';
 import { registerFindingsRoutes } from './routes/findings-routes.js';
 import { registerInventoryRoutes } from './routes/inventory-routes.js';
+import { registerOperationRoutes } from './routes/operation-routes.js';
+import { registerSelectionRoutes } from './routes/selection-routes.js';
 import { registerWebRoutes } from './routes/web-routes.js';
 
 /** Every route module of the API, in one list: adding an area is one module and one line here. */
@@ -30,6 +32,8 @@ export const ROUTES: readonly ((app: Hono<AppEnv>) => void)[] = [
   registerCostRoutes,
   registerFindingsRoutes,
   registerInventoryRoutes,
+  registerOperationRoutes,
+  registerSelectionRoutes,
   // Last: the web UI answers every other GET with the app.
   registerWebRoutes,
 ];

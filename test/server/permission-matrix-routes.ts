@@ -261,6 +261,14 @@ export const WORKSPACE_ROUTES: MatrixRoute[] = [
     body: () => ({ sql: 'SELECT count(*) FROM resources' }),
     ok: 200,
   },
+  // what a run's selector picks (src/server/routes/selection-routes.ts): a viewer may ask
+  {
+    name: 'GET selection',
+    method: 'GET',
+    path: (ws) => `/api/workspaces/${ws}/selection?selector=all`,
+    action: 'runs.read',
+    ok: 200,
+  },
 ];
 
 /** The routes outside any workspace that the attack tests cover too (who may: any user / a server owner). */
@@ -272,6 +280,8 @@ export const SERVER_ROUTES: { name: string; method: MatrixRoute['method']; path:
     path: '/api/workspaces',
     body: () => ({ name: `made-${Math.random().toString(36).slice(2, 8)}`, accounts: ['development'] }),
   },
+  // the run form's operation picker (src/server/routes/operation-routes.ts): any signed-in user
+  { name: 'GET operations', method: 'GET', path: '/api/operations?service=sts' },
   // the member's own TOTP (src/server/routes/totp-routes.ts)
   { name: 'POST second factor', method: 'POST', path: '/api/me/second-factor', body: () => ({ code: '123456' }) },
   { name: 'POST totp confirm', method: 'POST', path: '/api/me/totp/confirm', body: () => ({ code: '123456' }) },

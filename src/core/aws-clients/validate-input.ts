@@ -17,7 +17,7 @@ import { didYouMean, nearestNames } from './suggest.js';
 type Kind =
   'string' | 'number' | 'boolean' | 'timestamp' | 'blob' | 'document' | 'list' | 'map' | 'structure' | 'unknown';
 
-interface Shape {
+export interface Shape {
   kind: Kind;
   members?: { names: string[]; refs: unknown[]; required: number };
   value?: unknown;
@@ -45,7 +45,7 @@ function simpleKind(n: number): Shape {
   return { kind: 'unknown' };
 }
 
-function shapeOf(ref: unknown): Shape {
+export function shapeOf(ref: unknown): Shape {
   const s = deref(ref);
   if (typeof s === 'number') return simpleKind(s);
   if (!Array.isArray(s) || s.length < 5) return { kind: 'unknown' };

@@ -181,6 +181,6 @@ export {
   type AbandonedRun,
 } from './run-store.js';
 export { selectWorkspaceTargets, type WorkspaceTargetsInput } from './workspace-targets.js';
-export { planRun, expectedTargets, type RunPlan } from './run-plan.js';
+export { planRun, expectedTargets, requireReadOperation, type RunPlan } from './run-plan.js';
 export { executeRun, type ExecuteRunOptions, type RunEnd } from './execute-run.js';
 export { redactOutput, storedValue, REDACTED, MAX_STORED_VALUE_BYTES } from './redact-output.js';

@@ -36,13 +36,7 @@ export async function planRun(request: RunRequest): Promise<RunPlan> {
   const operation = await findOperation(request.service, request.operation);
   const input = validateInput(operation, request.params);
   const label = `${operation.service.name} ${operation.name}`;
-  const access = operationAccess(operation);
-  if (!access.read)
-    throw new CrossbarError(
-      'FORBIDDEN',
-      `${label} may change things (${access.why}); runs through the server only read: nothing was sent`,
-      { hint: 'send writes with the crossbar CLI and your own vended credentials (crossbar run --allow-writes)' },
-    );
+  requireReadOperation(operation);
   return {
     kind: 'run',
     label,
@@ -51,6 +45,17 @@ export async function planRun(request: RunRequest): Promise<RunPlan> {
     paginate: request.paginate,
     global: isGlobalOperation(operation.service, operation.name),
   };
+}
+
+/** FORBIDDEN unless the service model shows the operation only reads: the server has no `--allow-writes`. */
+export function requireReadOperation(operation: ResolvedOperation): void {
+  const access = operationAccess(operation);
+  if (access.read) return;
+  throw new CrossbarError(
+    'FORBIDDEN',
+    `${operation.service.name} ${operation.name} may change things (${access.why}); runs through the server only read: nothing was sent`,
+    { hint: 'send writes with the crossbar CLI and your own vended credentials (crossbar run --allow-writes)' },
+  );
 }
 
 /**
