@@ -1,4 +1,5 @@
 import type { RegistryAccount, RegistryRole } from '../core/config/index.js';
+import { switchRoleUrlFor } from '../core/console/index.js';
 import type { ListedMember, ShortcutRecord, WorkspaceConnection, WorkspaceRecord } from '../core/team/index.js';
 
 /**
@@ -32,7 +33,14 @@ export function accountJson(account: RegistryAccount, roles: readonly RegistryRo
     ou: account.ou ?? null,
     tags: account.tags,
     regions: account.regions,
-    roles: roles.map((r) => ({ key: r.key, name: r.name, confirm: r.confirm, mfa: r.mfa })),
+    // The console's switch-role link, as `crossbar console --switch-role` builds it (seed 004: stage colour).
+    roles: roles.map((r) => ({
+      key: r.key,
+      name: r.name,
+      confirm: r.confirm,
+      mfa: r.mfa,
+      switch_role_url: switchRoleUrlFor(account, r),
+    })),
   };
 }
 

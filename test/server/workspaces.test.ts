@@ -25,7 +25,7 @@ const databases: [string, () => Promise<string | undefined>][] = [
 
 interface Detail {
   role: string;
-  accounts: { name: string; roles: { key: string }[] }[];
+  accounts: { name: string; roles: { key: string; switch_role_url?: string }[] }[];
   shortcuts: { name: string; account: string; role: string; account_id?: string }[];
 }
 
@@ -81,6 +81,16 @@ describe.each(databases)('workspaces on %s', (_kind, dbUrl) => {
       staging: ['CrossbarReadOnly'],
       'client-acme': ['CrossbarReadOnly'],
     });
+    // Each role with the console's switch-role link, as `crossbar console --switch-role` prints it (seed 004).
+    const links = Object.fromEntries(
+      detail.body.accounts.flatMap((a) => a.roles.map((r) => [`${a.name}:${r.key}`, r.switch_role_url])),
+    );
+    expect(links['development:admin']).toBe(
+      'https://signin.aws.amazon.com/switchrole?roleName=administrator&account=222222222222&displayName=development%3Aadmin&color=b7ca9d',
+    );
+    expect(links['staging:CrossbarReadOnly']).toBe(
+      'https://signin.aws.amazon.com/switchrole?roleName=CrossbarReadOnly&account=333333333333&displayName=staging&color=efda95',
+    );
     const owner = await alice.get<Detail>('/api/workspaces/production');
     expect(owner.body.accounts).toEqual([
       expect.objectContaining({ name: 'production', roles: [expect.objectContaining({ key: 'CrossbarReadOnly' })] }),
