@@ -29,7 +29,10 @@ export interface AccountRole {
   key: string;
   name: string;
   confirm: boolean;
-  mfa: boolean;
+  /** crossbar.yaml's `mfa`: `required` for an admin role. */
+  mfa: string;
+  /** The console's switch-role link (seed 004), as `crossbar console --switch-role` builds it. */
+  switch_role_url?: string;
 }
 
 export interface WorkspaceAccount {
@@ -65,4 +68,6 @@ export interface WorkspaceDetail {
   limits?: unknown;
   accounts: WorkspaceAccount[];
   shortcuts: Shortcut[];
+  /** Where vended credentials work when it is not AWS itself (a sandbox). */
+  endpoint?: string;
 }

@@ -35,7 +35,13 @@ export async function startWebWorld(options: { world?: WorldOptions; setup?: boo
   let server: Listening | undefined;
   let browser: Browser | undefined;
   try {
-    team = await startTeamWorld({ crossbar: world.crossbar() });
+    // The server's source answers its MFA device (the sandbox's alice) for admin roles' AssumeRole, as `crossbar
+    // serve` does with its configured MFA code provider.
+    const theWorld = world;
+    team = await startTeamWorld({
+      crossbar: world.crossbar(),
+      extend: (deps) => ({ ...deps, sourceMfaCode: () => Promise.resolve(theWorld.mfaCode()) }),
+    });
     // The pages run on the real clock (the browser's session cookie expires against it).
     team.clock.now = Date.now();
     const clockTick = setInterval(() => team && (team.clock.now = Date.now()), 100);
