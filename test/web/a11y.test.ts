@@ -42,6 +42,20 @@ async function horizontalOverflow(page: Page): Promise<{ scrollWidth: number; in
   return sizes.scrollWidth <= sizes.innerWidth + 1 ? undefined : sizes;
 }
 
+/** The keyboard's way in: the first Tab lands on "Skip to content", drawn with a focus outline. */
+async function skipLinkFirst(page: Page): Promise<{ text: string; outline: boolean }> {
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.keyboard.press('Tab');
+  const focused = await page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    const style = el ? getComputedStyle(el) : undefined;
+    return { text: el?.textContent?.trim() ?? '', outline: !!style && style.outlineStyle !== 'none' };
+  });
+  await page.keyboard.press('Escape');
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  return focused;
+}
+
 /** Screenshot, axe and (at phone width) the overflow check of the page as it is now. */
 async function sweep(page: Page, name: string, width: number): Promise<void> {
   await screenshot(page, name);
@@ -116,6 +130,10 @@ describe('web UI: accessibility and layout of every page, both themes, desktop a
           ? page.getByRole('link', { name: /Back to workspace/ })
           : page.getByRole('navigation', { name: 'Workspace pages' });
       expect(await landmark.count()).toBe(1);
+      expect.soft(await skipLinkFirst(page), `${name}-${suffix}: the first Tab`).toEqual({
+        text: 'Skip to content',
+        outline: true,
+      });
       await sweep(page, `${name}-${suffix}`, viewport.width);
     });
   });
