@@ -15,6 +15,7 @@ import { registerFindingsRoutes } from './routes/findings-routes.js';
 import { registerInventoryRoutes } from './routes/inventory-routes.js';
 import { registerOperationRoutes } from './routes/operation-routes.js';
 import { registerSelectionRoutes } from './routes/selection-routes.js';
+import { registerChangeRoutes } from './routes/change-routes.js';
 import { registerWebRoutes } from './routes/web-routes.js';
 
 /** Every route module of the API, in one list: adding an area is one module and one line here. */
@@ -34,6 +35,7 @@ export const ROUTES: readonly ((app: Hono<AppEnv>) => void)[] = [
   registerInventoryRoutes,
   registerOperationRoutes,
   registerSelectionRoutes,
+  registerChangeRoutes,
   // Last: the web UI answers every other GET with the app.
   registerWebRoutes,
 ];

@@ -17,6 +17,7 @@ import type { AppContext } from './app-env.js';
 import { requireUser } from './auth/authenticate.js';
 import { forbidden, notFound } from './http-error.js';
 import { recordTrail } from './record-trail.js';
+import { CHANGE_ACTION, workspaceChangesOf } from './changes/workspace-changes.js';
 
 /** A caller's way into one workspace: the workspace and their membership of it. */
 export interface WorkspaceAccess {
@@ -65,17 +66,27 @@ export async function requireAction(c: AppContext, access: WorkspaceAccess, acti
   );
 }
 
-/** Records an event in the workspace's own chain, as the member. */
-export function recordWorkspaceTrail(
+/**
+ * Records an event in the workspace's own chain, as the member. A change that succeeded (`member.*`, `shortcut.*`,
+ * `workspace.*`) is then announced to the workspace's open pages (`GET …/changes`), once it is in the trail.
+ */
+export async function recordWorkspaceTrail(
   c: AppContext,
   access: WorkspaceAccess,
   event: Omit<TrailEvent, 'actor' | 'workspace' | 'address'>,
 ): Promise<unknown> {
-  return recordTrail(
+  const entry = await recordTrail(
     c,
     { ...event, actor: access.member.username, workspace: access.workspace.name },
     access.workspace.id,
   );
+  if (event.outcome === 'ok' && CHANGE_ACTION.test(event.action))
+    workspaceChangesOf(c.get('deps')).publish(access.workspace.id, {
+      action: event.action,
+      target: event.target ?? null,
+      at: entry.at,
+    });
+  return entry;
 }
 
 /** The server's registry (`crossbar serve --config`): without one, workspaces reach nothing, and say why. */
