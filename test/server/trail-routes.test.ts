@@ -130,6 +130,13 @@ describe.each(databases)('the trail routes on %s', (_kind, dbUrl) => {
     expect(signIns.body.entries.every((e) => e.actor === 'bob' && e.action === 'auth.sign_in')).toBe(true);
     const prefixed = await alice.get<Listed>('/api/trail?action=member.*');
     expect(new Set(prefixed.body.entries.map((e) => e.action))).toEqual(new Set(['member.added']));
+    const aboutBob = (await alice.get<Listed>('/api/trail?target=bob')).body.entries;
+    expect(aboutBob.length).toBeGreaterThan(0);
+    expect(aboutBob.every((e) => e.target === 'bob')).toBe(true);
+    const aboutB = (await alice.get<Listed>('/api/trail?target=b*&action=member.added')).body.entries;
+    expect(aboutB.length).toBeGreaterThanOrEqual(aboutBob.filter((e) => e.action === 'member.added').length);
+    expect(aboutB.every((e) => e.target?.startsWith('b'))).toBe(true);
+    expect((await alice.get<Listed>('/api/trail?target=b')).body.entries).toEqual([]);
     world.clock.advance(90 * 60_000); // within the sessions' idle limit (2 h)
     await appendTrail(
       world.store,

@@ -18,6 +18,8 @@ export interface TrailQuery {
   who?: string | undefined;
   /** The action, exactly, or a prefix ending in `*` (`auth.*`). */
   action?: string | undefined;
+  /** The target, exactly, or a prefix ending in `*` (`development*`: the account, and `development:role`). */
+  target?: string | undefined;
   /** At most this many entries (default 100, at most 1000). */
   limit?: number | undefined;
   before?: TrailCursor | undefined;
@@ -38,12 +40,14 @@ export async function listTrail(store: TeamStore, query: TrailQuery): Promise<Tr
   let select = store.db.selectFrom('trail').selectAll().where('chain', 'in', query.chains);
   if (query.since) select = select.where('at', '>=', query.since);
   if (query.who) select = select.where('actor', '=', query.who);
-  if (query.action) {
-    const prefix = query.action.endsWith('*') ? query.action.slice(0, -1) : undefined;
+  for (const column of ['action', 'target'] as const) {
+    const wanted = query[column];
+    if (!wanted) continue;
+    const prefix = wanted.endsWith('*') ? wanted.slice(0, -1) : undefined;
     select =
       prefix === undefined
-        ? select.where('action', '=', query.action)
-        : select.where((eb) => eb(eb.fn('substr', ['action', eb.lit(1), eb.lit(prefix.length)]), '=', prefix));
+        ? select.where(column, '=', wanted)
+        : select.where((eb) => eb(eb.fn('substr', [column, eb.lit(1), eb.lit(prefix.length)]), '=', prefix));
   }
   const before = query.before;
   if (before)

@@ -23,6 +23,7 @@ const ListQuerySchema = TrailScopeQuerySchema.extend({
   since: z.string().max(64).optional(),
   who: z.string().min(1).max(128).optional(),
   action: z.string().min(1).max(128).optional(),
+  target: z.string().min(1).max(256).optional(),
   limit: z.coerce.number().int().min(1).max(TRAIL_LIST_MAX).optional(),
   before: z.string().max(512).optional(),
 }).strict();
@@ -35,7 +36,7 @@ const ScopeOnlySchema = TrailScopeQuerySchema.strict();
 /**
  * The trail, for those who may read it (a workspace's admins and owners its chain; server owners the server's):
  * - `GET /api/trail` the newest entries first, filtered (`workspace`, `chain=server`, `since`, `who`, `action`,
- *   `limit`), with `next` to pass as `before` for older ones;
+ *   `target`, `limit`), with `next` to pass as `before` for older ones;
  * - `GET /api/trail/verify` every chain in scope verified (`{ ok, checked, chains, first_broken? }`);
  * - `GET /api/trail/export?format=jsonl|csv` the chains, whole or from `since`, with each chain's head (streamed);
  * - `GET /api/trail/head` the heads, to keep elsewhere and check later (`crossbar trail verify --head FILE`).
@@ -56,6 +57,7 @@ export function registerTrailRoutes(app: Hono<AppEnv>): void {
       since: query.since === undefined ? undefined : parseTrailSince(query.since, now()),
       who: query.who,
       action: query.action,
+      target: query.target,
       limit: query.limit,
       before,
     });
