@@ -2,6 +2,7 @@ import { createContext, useContext, useEffect, type ReactNode } from 'react';
 import { useApi, type Loaded } from './use-api.js';
 import { seg } from './api.js';
 import type { WorkspaceDetail, WorkspaceSummary } from './types.js';
+import { useWorkspaceChanges } from './use-workspace-changes.js';
 
 const LAST = 'crossbar.workspace';
 
@@ -28,6 +29,8 @@ export interface WorkspaceState {
   list: Loaded<{ workspaces: WorkspaceSummary[] }>;
   detail: Loaded<WorkspaceDetail>;
   summary: WorkspaceSummary | undefined;
+  /** Moves on each change to the workspace announced by the server (members, shortcuts, the workspace itself). */
+  changes: number;
 }
 
 const WorkspaceContext = createContext<WorkspaceState | undefined>(undefined);
@@ -42,11 +45,18 @@ export function WorkspaceProvider({
   children: ReactNode;
 }) {
   const detail = useApi<WorkspaceDetail>(`/api/workspaces/${seg(name)}`);
+  // Another member's change (a role, a limit, a removal) reaches this page at once: the detail and list are re-read.
+  const changes = useWorkspaceChanges(name, () => {
+    detail.reload();
+    list.reload();
+  });
   useEffect(() => {
     if (detail.data) rememberWorkspace(name);
   }, [detail.data, name]);
   const summary = list.data?.workspaces.find((w) => w.name === name);
-  return <WorkspaceContext.Provider value={{ name, list, detail, summary }}>{children}</WorkspaceContext.Provider>;
+  return (
+    <WorkspaceContext.Provider value={{ name, list, detail, summary, changes }}>{children}</WorkspaceContext.Provider>
+  );
 }
 
 export function useWorkspace(): WorkspaceState {
