@@ -220,7 +220,7 @@ export function TrailPage() {
           Older entries
         </button>
       ) : entries && entries.length > 0 ? (
-        <p className="muted small">The first entry is shown: nothing older matches.</p>
+        <p className="muted small">No older entries match.</p>
       ) : null}
     </section>
   );
