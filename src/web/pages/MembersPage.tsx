@@ -82,7 +82,7 @@ export function MembersPage() {
       ) : null}
       {members.data === undefined && !members.error ? <p className="loading">Loading…</p> : null}
       {list.length > 0 ? (
-        <div className="table-scroll">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Members table">
           <table className="members-table">
             <caption className="visually-hidden">Members of {name}</caption>
             <thead>

@@ -164,7 +164,7 @@ export function TrailPage() {
       <ErrorLine error={error} />
       {entries === undefined && !error ? <p className="loading">Loading…</p> : null}
       {entries !== undefined ? (
-        <div className="table-scroll">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Trail entries">
           <table className="trail-table">
             <caption className="visually-hidden">Trail entries of {name}, newest first</caption>
             <thead>
