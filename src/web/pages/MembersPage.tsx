@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { ApiError, del, seg } from '../api.js';
 import { ErrorLine } from '../components/ErrorLine.js';
+import { TableScroll } from '../components/TableScroll.js';
 import { useSession } from '../session.js';
 import { useApi } from '../use-api.js';
 import { atLeast, useWorkspace } from '../workspace.js';
@@ -82,7 +83,7 @@ export function MembersPage() {
       ) : null}
       {members.data === undefined && !members.error ? <p className="loading">Loading…</p> : null}
       {list.length > 0 ? (
-        <div className="table-wrap" tabIndex={0} role="region" aria-label="Members table">
+        <TableScroll label="Members table">
           <table className="members-table">
             <caption className="visually-hidden">Members of {name}</caption>
             <thead>
@@ -167,7 +168,7 @@ export function MembersPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       ) : null}
       {canManage && editingMember ? (
         <MemberEditor

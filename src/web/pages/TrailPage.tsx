@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { ApiError, get } from '../api.js';
 import { ErrorLine } from '../components/ErrorLine.js';
+import { TableScroll } from '../components/TableScroll.js';
 import { useApi } from '../use-api.js';
 import { atLeast, useWorkspace } from '../workspace.js';
 import {
@@ -164,7 +165,7 @@ export function TrailPage() {
       <ErrorLine error={error} />
       {entries === undefined && !error ? <p className="loading">Loading…</p> : null}
       {entries !== undefined ? (
-        <div className="table-wrap" tabIndex={0} role="region" aria-label="Trail entries">
+        <TableScroll label="Trail entries">
           <table className="trail-table">
             <caption className="visually-hidden">Trail entries of {name}, newest first</caption>
             <thead>
@@ -213,7 +214,7 @@ export function TrailPage() {
             </tbody>
           </table>
           {entries.length === 0 ? <p className="muted">No entry matches.</p> : null}
-        </div>
+        </TableScroll>
       ) : null}
       {next ? (
         <button type="button" disabled={loading} onClick={() => void load(next)}>
