@@ -27,7 +27,9 @@ export function SetupPage() {
     <main className="auth-page">
       <form className="card auth-card" onSubmit={(e) => void submit(e)} aria-labelledby="setup-title">
         <h1 id="setup-title">Set up crossbar</h1>
-        <p>Create the server&apos;s owner with the one-time setup token that `crossbar serve` printed.</p>
+        <p>
+          Create the server&apos;s owner with the one-time setup token that <code>crossbar serve</code> printed.
+        </p>
         <label>
           Setup token
           <input value={token} onChange={(e) => setToken(e.target.value)} autoComplete="off" required />
