@@ -89,6 +89,10 @@ describe('queryInventory', () => {
     ['WITH x AS (SELECT 1) DELETE FROM ec2_instances', 'DELETE'],
     ['BEGIN', 'BEGIN'],
     ['ANALYZE', 'ANALYZE'],
+    // SQLite refuses these when preparing them (a view, a missing table): still writes, refused as such
+    ['DELETE FROM resources', 'DELETE'],
+    ["INSERT INTO resources (type) VALUES ('x')", 'INSERT'],
+    ['UPDATE no_such_table SET a = 1', 'UPDATE'],
   ])('refuses %s, and the database is unchanged', (sql, keyword) => {
     const before = digest();
     const f = failure(sql);

@@ -30,6 +30,9 @@ export function leadingKeyword(sql: string): string {
   return (/\b(INSERT|UPDATE|DELETE|REPLACE)\b/i.exec(body)?.[1] ?? first).toUpperCase();
 }
 
+/** Statements that change the database, named by their first keyword (`leadingKeyword`). */
+const WRITE_VERBS = new Set(['INSERT', 'UPDATE', 'DELETE', 'REPLACE', 'CREATE', 'DROP', 'ALTER', 'VACUUM', 'REINDEX']);
+
 function refused(sql: string): CrossbarError {
   return usage(
     `query is read-only: ${leadingKeyword(sql)} statements are refused`,
@@ -56,7 +59,8 @@ function sqliteMessage(err: unknown): string {
 function explain(err: unknown, db: Database.Database, sql: string): CrossbarError {
   const message = sqliteMessage(err);
   const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
-  if (code.startsWith('SQLITE_READONLY')) return refused(sql);
+  // A write SQLite refuses to prepare (DELETE FROM a view) is still a write: the refusal says so, not SQLite's reason.
+  if (code.startsWith('SQLITE_READONLY') || WRITE_VERBS.has(leadingKeyword(sql))) return refused(sql);
   const table = /^no such table: (?:\w+\.)?(.+)$/.exec(message)?.[1];
   if (table !== undefined) {
     const tables = inventoryTables(db);
