@@ -82,6 +82,16 @@ describe('crossbar demo', () => {
       'crossbar init --from-organization',
     ])
       expect(next).toContain(command);
+    // The end (issue 11): the web UI's address and the demo members' sign-in, and honestly that it stops now.
+    const web = out.stdout.slice(out.stdout.indexOf('The web UI'));
+    expect(web).toMatch(/^The web UI\n {2}http:\/\/127\.0\.0\.1:\d+ /);
+    for (const [name, access] of [
+      ['alice', 'server owner; owner of production and platform'],
+      ['bob  ', 'viewer of platform'],
+      ['carol', 'operator of platform'],
+    ])
+      expect(web).toMatch(new RegExp(`\\n {4}${name} {2}[A-Za-z0-9_-]{24} {2}${access}\\n`));
+    expect(web).toContain('This server stops when the demo ends, with the sandbox: run npx crossbar demo --keep');
     // Not a terminal: no colour codes, and no secrets anywhere.
     expect(out.stdout).not.toContain('\u001b[');
     // Access key ids may appear (the audit names bob's old key); secrets never do.
@@ -99,6 +109,16 @@ describe('crossbar demo', () => {
       ['alice', true],
       ['alice', false],
       ['bob', false],
+    ]);
+    const web = (
+      JSON.parse(out.stdout) as { web: { url: string; kept: boolean; sign_in: { username: string; access: string }[] } }
+    ).web;
+    expect(web.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(web.kept).toBe(false);
+    expect(web.sign_in.map((m) => [m.username, m.access])).toEqual([
+      ['alice', 'server owner; owner of production and platform'],
+      ['bob', 'viewer of platform'],
+      ['carol', 'operator of platform'],
     ]);
     const commands = (JSON.parse(out.stdout) as { commands: { argv: string; exit: number }[] }).commands;
     expect(commands.map((c) => c.argv.split(' ')[0])).toContain('run');
@@ -118,9 +138,22 @@ describe('crossbar demo', () => {
     expect(cli.stdout).toContain(`--endpoint ${url}`);
     expect((await fetch(`${url}/_sandbox/health`)).status).toBe(200);
     expect(existsSync(`${dir}/aws/credentials`)).toBe(true);
+    // The web UI stays up with it, and the printed sign-in works; a wrong password is its denied twin.
+    const [, web] = /team server and its web UI keep running at (http:\/\/127\.0\.0\.1:\d+)\./.exec(cli.stdout) ?? [];
+    const [, carolPassword] = /\n {4}carol {2}([A-Za-z0-9_-]{24}) /.exec(cli.stdout) ?? [];
+    const signIn = (password: string | undefined) =>
+      fetch(`${web}/api/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'carol', password }),
+      });
+    expect((await signIn(carolPassword)).status).toBe(200);
+    expect((await signIn('not-carols-password')).status).toBe(401);
+    expect(cli.stdout).toContain('It keeps running until Ctrl-C, with the sandbox.');
     cli.interrupt();
     expect(await exit).toBe(0);
     await expect(fetch(`${url}/_sandbox/health`)).rejects.toThrow();
+    await expect(fetch(`${web}/healthz`)).rejects.toThrow();
     expect(existsSync(dir ?? '')).toBe(false);
   });
 

@@ -18,8 +18,21 @@ import type { DemoCommand } from './demo-commands.js';
  */
 export interface DemoTeam {
   url: string;
+  /** Whether the web UI is built (dist/web): without it the server's pages say to run `npm run build`. */
+  webBuilt: boolean;
+  /**
+   * Who signs in to the web UI, with the password generated for this run. Demo-only: a throwaway server on
+   * 127.0.0.1 whose database is deleted with the demo's folder, so printing them is the point.
+   */
+  signIns: DemoSignIn[];
   commands: DemoCommand[];
   stop(): Promise<void>;
+}
+
+export interface DemoSignIn {
+  username: string;
+  password: string;
+  access: string;
 }
 
 const MEMBERS = { bob: 'viewer', carol: 'operator' } as const;
@@ -66,7 +79,8 @@ export async function startDemoTeam(
   const store: TeamStore = await openTeamDb({ home });
   let server: Listening | undefined;
   try {
-    const deps = { store, now: Date.now, home, publicUrl: 'http://127.0.0.1', crossbar, webRoot: findWebRoot() };
+    const webRoot = findWebRoot();
+    const deps = { store, now: Date.now, home, publicUrl: 'http://127.0.0.1', crossbar, webRoot };
     const app = createApp(deps);
     server = await listen(app, { port: 0 });
     deps.publicUrl = server.url;
@@ -94,6 +108,12 @@ export async function startDemoTeam(
     const listening = server;
     return {
       url,
+      webBuilt: webRoot !== undefined,
+      signIns: [
+        { username: 'alice', password: passwords.alice, access: 'server owner; owner of production and platform' },
+        { username: 'bob', password: passwords.bob, access: `${MEMBERS.bob} of platform` },
+        { username: 'carol', password: passwords.carol, access: `${MEMBERS.carol} of platform` },
+      ],
       commands: teamCommands(url, tokens, (member) => memberEnv(dir, member)),
       async stop() {
         await listening.close(2000);

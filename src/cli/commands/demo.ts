@@ -92,7 +92,7 @@ function nextSteps(
     `${CROSSBAR} run all -- s3 ListBuckets      # any read operation, every account`,
     `${CROSSBAR} serve --import ${shellPath(target.crossbarYaml, cwd)}      # the team server: workspaces, members, credentials vended per member`,
     `${CROSSBAR} init --from-organization      # the real thing: run with your management account's credentials`,
-    ...(keep ? [] : [`${CROSSBAR} demo --keep      # keep this demo's sandbox running`]),
+    ...(keep ? [] : [`${CROSSBAR} demo --keep      # keep this demo's sandbox and team server (web UI) running`]),
     'npm test      # the test suite, against the sandbox, the AWS SDK and the AWS CLI',
   ];
 }
@@ -198,6 +198,16 @@ export async function runDemo(ctx: CliContext, flags: DemoFlags, runtime: CliRun
             endpoint: sandbox.endpoint,
             config: paths,
             steps,
+            ...(team
+              ? {
+                  web: {
+                    url: team.url,
+                    built: team.webBuilt,
+                    kept: flags.keep === true,
+                    sign_in: team.signIns.map(({ username, password, access }) => ({ username, password, access })),
+                  },
+                }
+              : {}),
             commands: commands.map((c) => ({
               argv: c.command.display ?? c.command.argv.join(' '),
               exit: c.exit,
@@ -209,7 +219,10 @@ export async function runDemo(ctx: CliContext, flags: DemoFlags, runtime: CliRun
           ctx.output === 'json' ? 2 : undefined,
         ),
       );
-    else whatToTryNext(ctx, nextSteps(sandbox, paths, info, flags.keep === true, ctx.io.cwd));
+    else {
+      whatToTryNext(ctx, nextSteps(sandbox, paths, info, flags.keep === true, ctx.io.cwd));
+      if (team) webSignIn(ctx, team, flags.keep === true);
+    }
     if (surprises.length > 0) {
       ctx.err(
         ctx.colors.red(
@@ -228,6 +241,7 @@ export async function runDemo(ctx: CliContext, flags: DemoFlags, runtime: CliRun
     }
     if (flags.keep) {
       ctx.out();
+      if (team) ctx.out(`The team server and its web UI keep running at ${cyan(team.url)}.`);
       ctx.out(`The sandbox keeps running at ${cyan(sandbox.endpoint)}, config in ${dir}. Press Ctrl-C to stop.`);
       await waitForAbort(signal);
     }
@@ -237,6 +251,27 @@ export async function runDemo(ctx: CliContext, flags: DemoFlags, runtime: CliRun
     await sandbox?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The end of the tour: the web UI's address and the demo members' sign-in (issue 11). Said as it is: without
+ * --keep the server stops when the demo exits, so the address is only worth opening with --keep.
+ */
+function webSignIn(ctx: CliContext, team: DemoTeam, keep: boolean): void {
+  const { bold, cyan, dim } = ctx.colors;
+  ctx.out();
+  ctx.out(bold('The web UI'));
+  ctx.out(`  ${cyan(team.url)}  ${dim('(crossbar serve, seed 000: workspaces production and platform)')}`);
+  if (!team.webBuilt)
+    ctx.out(`  ${dim('Not built in this checkout: run `npm run build` first, or its pages say so.')}`);
+  ctx.out(`  Sign in as ${dim('(passwords generated for this demo only)')}:`);
+  const width = Math.max(...team.signIns.map((m) => m.username.length));
+  for (const m of team.signIns) ctx.out(`    ${m.username.padEnd(width)}  ${m.password}  ${dim(m.access)}`);
+  ctx.out(
+    keep
+      ? '  It keeps running until Ctrl-C, with the sandbox.'
+      : `  This server stops when the demo ends, with the sandbox: run ${bold('npx crossbar demo --keep')} to keep both running and sign in.`,
+  );
 }
 
 export function defineDemo(command: Command, runtime: CliRuntime): void {
