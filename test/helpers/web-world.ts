@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { loadConfigFile } from '../../src/core/config/index.js';
 import { importWorkspaces } from '../../src/core/team/index.js';
-import { listen, type Listening } from '../../src/server/index.js';
+import { listen, workspaceChangesOf, type Listening } from '../../src/server/index.js';
 import { launchBrowser } from './browser.js';
 import { PASSWORDS, setupOwner, signIn, startTeamWorld, type ApiClient, type TeamWorld } from './team-server.js';
 import { startWorld, type World, type WorldOptions } from './world.js';
@@ -83,6 +83,7 @@ export async function startWebWorld(options: { world?: WorldOptions; setup?: boo
       async close() {
         clearInterval(clockTick);
         await theBrowser.close().catch(() => undefined);
+        workspaceChangesOf(theTeam.deps).endAll();
         await listening.close(1000);
         await theTeam.close();
         await world.stop();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { workspaceChangesOf } from '../../src/server/index.js';
+import { listen, workspaceChangesOf } from '../../src/server/index.js';
 import {
   addMember,
   makeWorkspace,
@@ -158,5 +158,24 @@ describe('workspace change events', () => {
     await addMember(alice, 'platform', 'carol', 'viewer');
     expect(await stream.next()).toMatchObject({ event: 'change', data: { action: 'member.changed' } });
     expect(await stream.next()).toMatchObject({ event: 'closed', data: { reason: 'the sign-in has ended' } });
+  });
+
+  it('ends every stream when the server stops, so that its close does not wait out the grace period', async () => {
+    const server = await listen(world.app, { port: 0 });
+    const response = await fetch(`${server.url}/api/workspaces/platform/changes`, {
+      headers: { cookie: alice.cookie ?? '' },
+    });
+    expect(response.status).toBe(200);
+    const events = sseEvents(response);
+    expect((await events.next()).value).toMatchObject({ event: 'ready' });
+    const started = Date.now();
+    workspaceChangesOf(world.deps).endAll();
+    expect((await events.next()).done).toBe(true);
+    await server.close(8000);
+    expect(Date.now() - started).toBeLessThan(4000);
+    // A stream opened after the end ends at once (the denied twin of a live one).
+    const late = await follow(alice);
+    expect((await late.next())?.event).toBe('ready');
+    expect(await late.next()).toBeUndefined();
   });
 });

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { loadConfigFile } from '../../core/config/index.js';
 import { createCrossbar } from '../../core/crossbar.js';
 import { importWorkspaces, openTeamDb, type TeamStore } from '../../core/team/index.js';
-import { createApp, findWebRoot, issueSetupToken, listen, type Listening } from '../../server/index.js';
+import {
+  createApp,
+  findWebRoot,
+  issueSetupToken,
+  listen,
+  workspaceChangesOf,
+  type Listening,
+} from '../../server/index.js';
 import { sourceEnv } from '../config-context.js';
 import type { SandboxConfigPaths } from '../write-files.js';
 import type { DemoCommand } from './demo-commands.js';
@@ -116,6 +123,7 @@ export async function startDemoTeam(
       ],
       commands: teamCommands(url, tokens, (member) => memberEnv(dir, member)),
       async stop() {
+        workspaceChangesOf(deps).endAll();
         await listening.close(2000);
         await store.close();
       },

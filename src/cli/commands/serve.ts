@@ -9,6 +9,7 @@ import {
   listen,
   recoverRuns,
   runHubOf,
+  workspaceChangesOf,
   type ServerDeps,
 } from '../../server/index.js';
 import { keyStoreFrom, sourceEnv } from '../config-context.js';
@@ -118,8 +119,10 @@ export async function runServe(ctx: CliContext, flags: ServeFlags, config?: stri
   ctx.out(dim('Press Ctrl-C to stop.'));
   await waitForAbort(signal);
   ctx.err(dim('crossbar serve: stopping (finishing requests in flight)…'));
-  // Runs first: each ends interrupted with its unfinished targets recorded, and its event streams close.
+  // Runs first: each ends interrupted with its unfinished targets recorded, and its event streams close; then the
+  // open pages' change streams, which would otherwise hold the close for its whole grace period.
   await runHubOf(deps).stopAll();
+  workspaceChangesOf(deps).endAll();
   await server.close();
   await store.close();
   return EXIT_OK;

@@ -23,6 +23,28 @@ export const CHANGE_ACTION = /^(member|shortcut|workspace)\./;
  */
 export class WorkspaceChanges {
   private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly enders = new Set<() => void>();
+  private ended = false;
+
+  /**
+   * Runs `end` when the server stops (`endAll`), at once if it already has; returns the way to stop listening.
+   * The streams end then, so a stopping server does not wait its whole grace period for open pages.
+   */
+  onEnd(end: () => void): () => void {
+    if (this.ended) {
+      end();
+      return () => undefined;
+    }
+    this.enders.add(end);
+    return () => this.enders.delete(end);
+  }
+
+  /** The server is stopping: every change stream ends, and new ones end at once. */
+  endAll(): void {
+    this.ended = true;
+    for (const end of [...this.enders]) end();
+    this.enders.clear();
+  }
 
   /** Listens to one workspace (by id); returns the way to stop. */
   subscribe(workspaceId: string, listener: Listener): () => void {

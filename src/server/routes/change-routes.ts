@@ -15,7 +15,7 @@ const KEEPALIVE_MS = 15_000;
  * (`{ action, target, at }`, as in the trail: `member.changed carol`) per member, shortcut or workspace change.
  * After each change the stream checks that the caller is still a member and still signed in; when not, it sends
  * `closed` (`{ reason }`) and ends, and a reconnect gets the workspace's 404. No resume: a page that reconnects
- * re-reads everything.
+ * re-reads everything. A stopping server ends every stream (`workspaceChangesOf(deps).endAll()`).
  */
 export function registerChangeRoutes(app: Hono<AppEnv>): void {
   app.get('/api/workspaces/:ws/changes', async (c) => {
@@ -30,10 +30,12 @@ export function registerChangeRoutes(app: Hono<AppEnv>): void {
         wake?.();
       });
       let open = true;
-      stream.onAbort(() => {
+      const end = () => {
         open = false;
         wake?.();
-      });
+      };
+      stream.onAbort(end);
+      const stopEnding = changes.onEnd(end);
       try {
         await send(stream, 'ready', { workspace: access.workspace.name, role: access.member.role });
         while (open) {
@@ -58,6 +60,7 @@ export function registerChangeRoutes(app: Hono<AppEnv>): void {
         }
       } finally {
         stop();
+        stopEnding();
       }
     });
   });
