@@ -32,6 +32,8 @@ describe('GET /api/operations', () => {
   it('finds a read operation by any spelling, with its parameters from the model', async () => {
     const answer = await alice.get<Answer>('/api/operations?service=ec2&q=describe-instances');
     expect(answer.status).toBe(200);
+    // The one named exactly comes first, before DescribeInstanceStatus and the like.
+    expect(answer.body.operations[0]?.operation).toBe('DescribeInstances');
     const found = answer.body.operations.find((o) => o.operation === 'DescribeInstances');
     expect(found).toMatchObject({
       service: 'ec2',

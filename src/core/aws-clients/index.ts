@@ -40,7 +40,7 @@ export {
 } from './services.js';
 export { operationAccess, READ_VERBS, type OperationAccess } from './operation-access.js';
 export { operationParameters, type OperationParameter } from './operation-parameters.js';
-export { matchesOperationQuery, serviceCatalog, type OperationEntry } from './operation-catalog.js';
+export { matchesOperationQuery, operationQueryRank, serviceCatalog, type OperationEntry } from './operation-catalog.js';
 export { didYouMean, nearestNames, normalizeName } from './suggest.js';
 export { requireSdk, type SdkPackages } from './require-sdk.js';
 export type { AwsClient, AwsCommand, Middleware, SendOptions } from './types.js';

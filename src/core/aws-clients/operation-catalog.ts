@@ -62,3 +62,16 @@ export function matchesOperationQuery(entry: Pick<OperationEntry, 'service' | 'o
   const operation = normalizeName(entry.operation);
   return words.every((w) => operation.includes(w) || service.includes(w));
 }
+
+/**
+ * How well an entry answers a search, for sorting (lower first): the operation named exactly, then one starting
+ * with the last word, then the rest.
+ */
+export function operationQueryRank(entry: Pick<OperationEntry, 'operation'>, query: string): number {
+  const words = query.split(/\s+/).map(normalizeName).filter(Boolean);
+  const last = words[words.length - 1];
+  const operation = normalizeName(entry.operation);
+  if (last === undefined) return 2;
+  if (operation === last) return 0;
+  return operation.startsWith(last) ? 1 : 2;
+}

@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import {
   findOperation,
   matchesOperationQuery,
+  operationQueryRank,
   resolveService,
   SERVICES,
   serviceCatalog,
@@ -46,6 +47,8 @@ export function registerOperationRoutes(app: Hono<AppEnv>): void {
     for (const spec of specs)
       for (const entry of await serviceCatalog(spec))
         if (entry.read && matchesOperationQuery(entry, query)) found.push(entry);
+    // Stable: within a rank, the services' order and each service's operations by name.
+    found.sort((a, b) => operationQueryRank(a, query) - operationQueryRank(b, query));
     return c.json({
       operations: found.slice(0, limit).map(view),
       total: found.length,
