@@ -162,6 +162,16 @@ describe('web UI: runs (issue 11 item 5)', () => {
       await screenshot(page, 'runs-viewer-replay');
       expect(await seriousA11yViolations(page)).toEqual([]);
 
+      // At phone width in the dark theme: readable, no sideways scrolling of the page (the grid scrolls in its box).
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await expect.poll(() => stateOf(page, 'staging', OPT_IN_REGION)).toBe('disabled');
+      await screenshot(page, 'runs-viewer-replay-390-dark');
+      expect(await seriousA11yViolations(page)).toEqual([]);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.emulateMedia({ colorScheme: 'light' });
+
       await page.goto('/w/platform/runs/new');
       expect(await page.getByTestId('cannot-start').textContent()).toMatch(/starting one needs the operator role/);
       expect(await page.getByRole('button', { name: 'Start run' }).count()).toBe(0);
