@@ -1,20 +1,36 @@
+import { lazy, Suspense, type ComponentType } from 'react';
 import { Navigate, Route, Routes, useParams } from 'react-router';
 import { ErrorLine } from './components/ErrorLine.js';
 import { Layout } from './components/Layout.js';
 import { AccountsPage } from './pages/AccountsPage.js';
-import { CostPage } from './pages/CostPage.js';
-import { FindingsPage } from './pages/FindingsPage.js';
-import { InventoryPage } from './pages/InventoryPage.js';
-import { MePage } from './pages/MePage.js';
-import { MembersPage } from './pages/MembersPage.js';
-import { RunsPage } from './pages/RunsPage.js';
 import { SetupPage } from './pages/SetupPage.js';
 import { SignInPage } from './pages/SignInPage.js';
-import { TrailPage } from './pages/TrailPage.js';
 import { SessionProvider, useSession } from './session.js';
 import { useApi } from './use-api.js';
 import { lastWorkspace, WorkspaceProvider } from './workspace.js';
 import type { WorkspaceSummary } from './types.js';
+
+/**
+ * The first page (sign-in, then Accounts) is in the main bundle; every other page is its own chunk, loaded when first
+ * shown (chart.js, qrcode… stay out of the first page's JavaScript: bench/web measures it).
+ */
+function lazyPage(load: () => Promise<ComponentType>): ComponentType {
+  const Page = lazy(async () => ({ default: await load() }));
+  return function LazyPage() {
+    return (
+      <Suspense fallback={<p className="loading">Loading…</p>}>
+        <Page />
+      </Suspense>
+    );
+  };
+}
+const CostPage = lazyPage(async () => (await import('./pages/CostPage.js')).CostPage);
+const FindingsPage = lazyPage(async () => (await import('./pages/FindingsPage.js')).FindingsPage);
+const InventoryPage = lazyPage(async () => (await import('./pages/InventoryPage.js')).InventoryPage);
+const MePage = lazyPage(async () => (await import('./pages/MePage.js')).MePage);
+const MembersPage = lazyPage(async () => (await import('./pages/MembersPage.js')).MembersPage);
+const RunsPage = lazyPage(async () => (await import('./pages/RunsPage.js')).RunsPage);
+const TrailPage = lazyPage(async () => (await import('./pages/TrailPage.js')).TrailPage);
 
 export function App() {
   return (
