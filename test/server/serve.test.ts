@@ -16,7 +16,8 @@ describe('the team server on a real socket', () => {
   it('answers health and readiness, and finishes a request in flight when it stops', async () => {
     world = await startTeamWorld();
     let release: () => void = () => undefined;
-    world.app.get('/slow', async (c) => {
+    // POST: every GET outside /api is the web UI's page (registered before a test's own routes).
+    world.app.post('/slow', async (c) => {
       await new Promise<void>((resolve) => (release = resolve));
       return c.json({ finished: true });
     });
@@ -24,7 +25,7 @@ describe('the team server on a real socket', () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ ok: true });
     expect(await (await fetch(`${server.url}/readyz`)).json()).toEqual({ ok: true, database: 'sqlite' });
-    const inFlight = fetch(`${server.url}/slow`);
+    const inFlight = fetch(`${server.url}/slow`, { method: 'POST' });
     await new Promise((resolve) => setTimeout(resolve, 100));
     const closed = server.close(5000);
     release();
@@ -37,15 +38,15 @@ describe('the team server on a real socket', () => {
 
   it('answers an unknown route and an unexpected failure with JSON and no stack', async () => {
     const fresh = await startTeamWorld();
-    fresh.app.get('/boom', () => {
+    fresh.app.post('/boom', () => {
       throw new Error('internal detail /srv/secret/path');
     });
-    const boom = await fresh.app.request('/boom');
+    const boom = await fresh.app.request('/boom', { method: 'POST' });
     expect(boom.status).toBe(500);
     const text = await boom.text();
     expect(text).not.toContain('internal detail');
     expect(JSON.parse(text)).toMatchObject({ error: { code: 'ERROR' } });
-    const missing = await fresh.app.request('/nothing-here');
+    const missing = await fresh.app.request('/nothing-here', { method: 'POST' });
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
     await fresh.close();
