@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import {
   createRateLimiter,
   createRetryStrategy,
-  MIN_FILL_RATE,
   describeRetries,
   retryReportOf,
   type RetryReport,
@@ -122,23 +121,5 @@ describe('the retry strategy of every SDK client', () => {
     const late = await strategy.acquireInitialRetryToken('');
     await strategy.refreshRetryTokenForRetry(late, unavailable());
     expect(signals).toEqual(['THROTTLING', 'THROTTLING', 'TRANSIENT']);
-  });
-
-  it("a fresh shared limiter throttled at its first call still paces at the floor (5/s), not the SDK's 0.5/s", async () => {
-    const rate = (l: object) => (l as { fillRate: number }).fillRate;
-    const throttle = { errorType: 'THROTTLING' } as Parameters<
-      ReturnType<typeof createRateLimiter>['updateClientSendingRate']
-    >[0];
-    const ours = createRateLimiter();
-    ours.updateClientSendingRate(throttle);
-    expect(rate(ours)).toBe(MIN_FILL_RATE);
-    // Twin: the SDK's own floor, which the fan-out's fresh scopes hit at their first throttle.
-    const sdkDefault = createRateLimiter({ minFillRate: 0.5 });
-    sdkDefault.updateClientSendingRate(throttle);
-    expect(rate(sdkDefault)).toBe(0.5);
-    // Paced, not unlimited: six calls right after the throttle take about a second at 5/s.
-    const started = Date.now();
-    for (let i = 0; i < 6; i++) await ours.getSendToken();
-    expect(Date.now() - started).toBeGreaterThanOrEqual(800);
   });
 });

@@ -42,21 +42,8 @@ export interface RetryReport {
 /** The rate limiter of one throttling scope, shared by the clients that call it. */
 export type RateLimiter = DefaultRateLimiter;
 
-/**
- * The slowest a shared limiter ever paces its scope, in calls per second. The SDK's floor is 0.5/s, and a fresh
- * limiter reaches it at its first throttle: its measured rate starts at 0 (it is measured per half second), and
- * CUBIC cuts from the measured rate. In a fan-out each account × region × API is a fresh scope, so one throttle on
- * a scope's first calls held its remaining calls to one every 2 s — the tail of a run under throttling. AWS
- * documents far higher sustained rates per scope (EC2's non-mutating actions refill 20 tokens/s per account and
- * region; STS and the other services' quotas are tens per second per account), so 5/s stays well under what any
- * scope sustains, and the retries' backoff still answers a throttle.
- */
-export const MIN_FILL_RATE = 5;
-
-export function createRateLimiter(options: { minFillRate?: number } = {}): RateLimiter {
-  return new (requireSdk('@smithy/core/retry').DefaultRateLimiter)({
-    minFillRate: options.minFillRate ?? MIN_FILL_RATE,
-  });
+export function createRateLimiter(): RateLimiter {
+  return new (requireSdk('@smithy/core/retry').DefaultRateLimiter)();
 }
 
 const reports = new WeakMap<object, RetryReport>();
