@@ -193,25 +193,19 @@ interface LoadStats {
   firstError?: string;
 }
 
-/** Closed loop: one worker per token, each sending its next request when the last answered, for `seconds`. */
-async function load(
-  url: string,
-  tokens: readonly string[],
-  method: string,
-  path: string,
-  body: unknown,
-  seconds: number,
-): Promise<LoadStats> {
-  const agent = new Agent({ keepAlive: true, maxSockets: tokens.length });
+/**
+ * The requests of one load case: `send` sends one as `token` and records its latency from `since` (a
+ * performance.now() time: when it left, or when it was due) and whether it failed (status >= 400 or no answer).
+ */
+function requester(url: string, path: string, method: string, body: unknown, maxSockets: number) {
+  const agent = new Agent({ keepAlive: true, maxSockets });
   const target = new URL(`${url}${path}`);
   const payload = body === undefined ? '' : JSON.stringify(body);
   const latencies: number[] = [];
   let errors = 0;
   let firstError: string | undefined;
-  const deadline = Date.now() + seconds * 1000;
-  const one = (token: string) =>
+  const send = (token: string, since: number) =>
     new Promise<void>((resolve) => {
-      const start = process.hrtime.bigint();
       const req = request(
         {
           hostname: target.hostname,
@@ -229,7 +223,7 @@ async function load(
           let text = '';
           res.on('data', (d: Buffer) => (text += d.toString()));
           res.on('end', () => {
-            latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
+            latencies.push(performance.now() - since);
             if ((res.statusCode ?? 500) >= 400) {
               errors += 1;
               firstError ??= `${res.statusCode}: ${text.slice(0, 200)}`;
@@ -245,25 +239,42 @@ async function load(
       });
       req.end(payload);
     });
-  const started = Date.now();
+  /** Ends the case: what it measured over `seconds`. */
+  const finish = (seconds: number): LoadStats => {
+    agent.destroy();
+    latencies.sort((x, y) => x - y);
+    const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+    const stats: LoadStats = {
+      requests: latencies.length,
+      errors,
+      rps: latencies.length / seconds,
+      p50: at(0.5),
+      p99: at(0.99),
+    };
+    if (firstError) stats.firstError = firstError;
+    return stats;
+  };
+  return { send, finish };
+}
+
+/** Closed loop: one worker per token, each sending its next request when the last answered, for `seconds`. */
+async function load(
+  url: string,
+  tokens: readonly string[],
+  method: string,
+  path: string,
+  body: unknown,
+  seconds: number,
+): Promise<LoadStats> {
+  const { send, finish } = requester(url, path, method, body, tokens.length);
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
   await Promise.all(
     tokens.map(async (token) => {
-      while (Date.now() < deadline) await one(token);
+      while (performance.now() < deadline) await send(token, performance.now());
     }),
   );
-  const elapsed = (Date.now() - started) / 1000;
-  agent.destroy();
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-  const stats: LoadStats = {
-    requests: latencies.length,
-    errors,
-    rps: latencies.length / elapsed,
-    p50: at(0.5),
-    p99: at(0.99),
-  };
-  if (firstError) stats.firstError = firstError;
-  return stats;
+  return finish((performance.now() - started) / 1000);
 }
 
 /**
@@ -281,72 +292,21 @@ async function openLoad(
   seconds: number,
   rate: number,
 ): Promise<LoadStats> {
-  const agent = new Agent({ keepAlive: true, maxSockets: tokens.length * 4 });
-  const target = new URL(`${url}${path}`);
-  const payload = body === undefined ? '' : JSON.stringify(body);
-  const latencies: number[] = [];
-  let errors = 0;
-  let firstError: string | undefined;
+  const { send, finish } = requester(url, path, method, body, tokens.length * 4);
   const period = (tokens.length / rate) * 1000;
   const started = performance.now();
-  const one = (token: string, due: number) =>
-    new Promise<void>((resolve) => {
-      const req = request(
-        {
-          hostname: target.hostname,
-          port: target.port,
-          path: target.pathname,
-          method,
-          agent,
-          headers: {
-            authorization: `Bearer ${token}`,
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(payload),
-          },
-        },
-        (res) => {
-          let text = '';
-          res.on('data', (d: Buffer) => (text += d.toString()));
-          res.on('end', () => {
-            latencies.push(performance.now() - due);
-            if ((res.statusCode ?? 500) >= 400) {
-              errors += 1;
-              firstError ??= `${res.statusCode}: ${text.slice(0, 200)}`;
-            }
-            resolve();
-          });
-        },
-      );
-      req.on('error', (err) => {
-        errors += 1;
-        firstError ??= err.message;
-        resolve();
-      });
-      req.end(payload);
-    });
   const inFlight: Promise<void>[] = [];
   await Promise.all(
     tokens.map(async (token, i) => {
       for (let due = started + (i * period) / tokens.length; due < started + seconds * 1000; due += period) {
         const wait = due - performance.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        inFlight.push(one(token, due));
+        inFlight.push(send(token, due));
       }
     }),
   );
   await Promise.all(inFlight);
-  agent.destroy();
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-  const stats: LoadStats = {
-    requests: latencies.length,
-    errors,
-    rps: latencies.length / seconds,
-    p50: at(0.5),
-    p99: at(0.99),
-  };
-  if (firstError) stats.firstError = firstError;
-  return stats;
+  return finish(seconds);
 }
 
 function rssMb(pid: number): { rss: number; hwm: number } {
