@@ -16,6 +16,8 @@ export interface SdkPackages {
   '@aws-sdk/client-iam': typeof import('@aws-sdk/client-iam');
   '@aws-sdk/client-organizations': typeof import('@aws-sdk/client-organizations');
   '@aws-sdk/client-cost-explorer': typeof import('@aws-sdk/client-cost-explorer');
+  '@aws-sdk/client-sso': typeof import('@aws-sdk/client-sso');
+  '@aws-sdk/client-sso-oidc': typeof import('@aws-sdk/client-sso-oidc');
   '@aws-sdk/credential-providers': typeof import('@aws-sdk/credential-providers');
   '@smithy/shared-ini-file-loader': typeof import('@smithy/shared-ini-file-loader');
   '@smithy/core/retry': typeof import('@smithy/core/retry');
