@@ -76,7 +76,7 @@ export const RULES = {
     id: 'XB008',
     name: 'access-key-old',
     title: `Access key older than ${STALE_DAYS} days`,
-    fix: 'Rotate the key: create a new one, switch its users over, deactivate and then delete the old one.',
+    fix: 'Rotate it: `crossbar rotate [SOURCE]` when it is the key of a crossbar source (creates the new key, proves it, writes it over the old one in the credentials file, deletes the old one); elsewhere create a new key, switch its users over, then deactivate and delete the old one.',
   },
   keyUnused: {
     id: 'XB009',
