@@ -186,6 +186,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./unlock.js')).defineLock,
   },
   {
+    path: ['rotate'],
+    description: "replace the source's IAM access key: create, prove, write to ~/.aws/credentials, delete the old",
+    usage: '[options] [source]',
+    load: async () => (await import('./rotate.js')).defineRotate,
+  },
+  {
     path: ['shortcut'],
     description: 'named switches such as /switch-to-prod',
   },

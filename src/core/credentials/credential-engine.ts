@@ -222,6 +222,17 @@ export class CredentialEngine {
     return (await this.#resolveSource()).identity;
   }
 
+  /**
+   * The source's MFA session (GetSessionToken with `source.mfa_serial`): the one every MFA role is assumed from,
+   * cached and shared; `crossbar rotate` signs its IAM calls with it, since AWS refuses IAM calls from a session
+   * without MFA and policies often require MFA for them. Undefined when the source has no MFA device configured.
+   */
+  async sourceMfaSession(options: GetCredentialsOptions = {}): Promise<RedactedCredentials | undefined> {
+    const serial = this.#options.registry.config.source.mfa_serial;
+    if (serial === undefined || this.#options.remote) return undefined;
+    return this.#mfaSession(await this.#resolveSource(), serial, options);
+  }
+
   async #remoteCredentials(remote: RemoteCredentials, target: CredentialTarget): Promise<RedactedAccountCredentials> {
     const once = new WeakSet<RedactedCredentials>();
     // The remote may ask the person for a code (TOTP) or a confirmation: waiters allow it the time, as for MFA.
