@@ -18,3 +18,4 @@ export {
   type WriteResult,
 } from './write-aws-config.js';
 export { quoteShellWord, shellCommand } from './shell-quote.js';
+export { ssoProfileSettings, ssoSessionSection, ssoSessionsIn, type SsoSessionSpec } from './sso-session-profiles.js';

@@ -150,3 +150,37 @@ describe('mergeManagedBlock', () => {
     );
   });
 });
+
+describe('sso-session sections in the block', () => {
+  const session = [
+    '[sso-session acme]',
+    '# crossbar: sso-session of source acme-sso',
+    'sso_start_url = https://x/start',
+  ];
+  const profile = (name: string) => [
+    `[profile ${name}]`,
+    '# crossbar: account 333333333333 (acme-prod), role admin',
+    'sso_session = acme',
+  ];
+
+  it('are written, and dropped once no profile of the block uses them', () => {
+    const first = mergeManagedBlock('', [...session, '', ...profile('acme-prod-admin')].join('\n') + '\n');
+    expect(first.added).toEqual(['sso-session acme', 'acme-prod-admin']);
+    const still = mergeManagedBlock(first.text, profile('acme-prod-admin').join('\n') + '\n');
+    expect(still.removed).toEqual([]);
+    expect(still.text).toContain('[sso-session acme]');
+    const processStyle = ['[profile acme-prod-admin]', '# crossbar: account 333333333333 (acme-prod), role admin'];
+    const again = mergeManagedBlock(first.text, processStyle.join('\n') + '\n');
+    expect(again.removed).toEqual(['sso-session acme']);
+    expect(again.text).not.toContain('[sso-session acme]');
+    const kept = mergeManagedBlock(first.text, '[profile other]\n# crossbar: account 444444444444 (o), role r\n');
+    // the profile's account left the registry: it stays (stale) and so does the session it uses
+    expect(kept.stale).toEqual(['acme-prod-admin', 'sso-session acme']);
+  });
+
+  it('refuses to write an [sso-session] the user already defines outside the block', () => {
+    expect(() => mergeManagedBlock(HAND_WRITTEN, '[sso-session corp]\nsso_start_url = https://y/start\n')).toThrow(
+      /\[sso-session corp\] is already defined outside crossbar's managed block/,
+    );
+  });
+});

@@ -50,9 +50,12 @@ export function mergeManagedBlock(existingText: string, profilesText: string, op
   const before = new Map(previous.map((s) => [s.name, s]));
   const leftovers = previous.filter((s) => !wantedNames.has(s.name));
   // A leftover whose account cannot be told is kept: crossbar never drops what it cannot attribute.
-  const kept = options.prune
+  const keptProfiles = options.prune
     ? []
-    : leftovers.filter((s) => s.accountId === undefined || !registryAccounts.has(s.accountId));
+    : leftovers.filter((s) => !isSsoSession(s) && (s.accountId === undefined || !registryAccounts.has(s.accountId)));
+  // An [sso-session] section of the block stays while a profile that stays uses it.
+  const usedSessions = new Set([...wanted, ...keptProfiles].flatMap(ssoSessionsUsed));
+  const kept = [...keptProfiles, ...leftovers.filter((s) => isSsoSession(s) && usedSessions.has(s.name))];
 
   const eol = detectEol(existingText);
   const blockText = renderBlock([...wanted, ...kept], eol);
@@ -117,7 +120,11 @@ function parseSections(lines: readonly string[]): Section[] {
   for (const line of lines) {
     const header = sectionHeader(line);
     if (header !== undefined) {
-      current = { name: profileNameOf(header) ?? header, accountId: undefined, lines: [line] };
+      current = {
+        name: profileNameOf(header) ?? ssoSessionHeader(header) ?? header,
+        accountId: undefined,
+        lines: [line],
+      };
       sections.push(current);
     } else if (current) {
       current.lines.push(line);
@@ -128,6 +135,25 @@ function parseSections(lines: readonly string[]): Section[] {
     s.accountId = accountIdOf(s.lines);
   }
   return sections;
+}
+
+const SSO_SESSION_HEADER = /^sso-session\s+/;
+
+function isSsoSession(s: Section): boolean {
+  return SSO_SESSION_HEADER.test(s.name);
+}
+
+/** The `[sso-session NAME]` section names a profile's `sso_session = NAME` points to. */
+function ssoSessionsUsed(s: Section): string[] {
+  return s.lines.flatMap((line) => {
+    const m = /^sso_session\s*[=:]\s*(\S+)/.exec(strip(line));
+    return m?.[1] ? [`sso-session ${m[1]}`] : [];
+  });
+}
+
+function ssoSessionHeader(header: string): string | undefined {
+  const words = header.trim().split(/\s+/);
+  return words.length === 2 && words[0] === 'sso-session' ? `sso-session ${words[1]}` : undefined;
 }
 
 function accountIdOf(lines: readonly string[]): string | undefined {
@@ -146,7 +172,8 @@ function checkConflicts(wanted: readonly Section[], outside: readonly IniLine[],
   const defined = new Map<string, number>();
   for (const line of outside) {
     const header = sectionHeader(line.text);
-    const name = header === undefined ? undefined : profileNameOf(header);
+    // Profiles by name, and [sso-session NAME] sections by their header: a second one would break the file.
+    const name = header === undefined ? undefined : (profileNameOf(header) ?? ssoSessionHeader(header));
     if (name !== undefined && !defined.has(name)) defined.set(name, line.number);
   }
   const clashes = wanted.flatMap((s) => {
@@ -155,6 +182,14 @@ function checkConflicts(wanted: readonly Section[], outside: readonly IniLine[],
   });
   const [first] = clashes;
   if (!first) return;
+  if (first.name.startsWith('sso-session '))
+    throw new CrossbarError(
+      'CONFIG_INVALID',
+      `${path}:${first.line}: [${first.name}] is already defined outside crossbar's managed block`,
+      {
+        hint: `Delete your own [${first.name}] section (crossbar writes the same one from crossbar.yaml), or set another sso.session name in crossbar.yaml; nothing was written.`,
+      },
+    );
   const others = clashes.slice(1).map((c) => `'${c.name}' (line ${c.line})`);
   throw new CrossbarError(
     'CONFIG_INVALID',

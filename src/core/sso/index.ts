@@ -25,6 +25,7 @@ export { SsoSession, TOKEN_REFRESH_MARGIN_MS, type LogoutResult, type SsoSession
 export { getSsoRoleCredentials, listAssignments, withPortalToken, type SsoAssignment } from './portal.js';
 export { ssoRoleAccessOf, type SsoRoleCredentialsAccess } from './sso-role-access.js';
 export { notSignedIn, sessionExpired, ssoUnreachable } from './sso-errors.js';
+export { identifySsoUser } from './identify-user.js';
 export { ssoDir, tokenEntryName, tokenPath } from './token-cache.js';
 export {
   awsTokenCacheDir,
