@@ -1,16 +1,14 @@
 import { awsErrorFacts, isUnreachable } from '../credentials/sts-errors.js';
-import { getCallerIdentity } from '../credentials/sts-calls.js';
+import type { CallerIdentity } from '../credentials/sts-calls.js';
 import type { Credentials } from '../credentials/credentials.js';
-import type { StsClientFactory } from '../credentials/sts-client.js';
 import { CrossbarError } from '../errors.js';
 
 export interface ProveOptions {
   credentials: Credentials;
   /** The ARN the new key must act as: the user whose old key it replaces. */
   expectedArn: string;
-  sts: StsClientFactory;
-  region: string;
-  endpoint?: string | undefined;
+  /** GetCallerIdentity with the given credentials. */
+  callerIdentity: (credentials: Credentials) => Promise<CallerIdentity>;
   /** How long the key may take to be accepted (IAM is eventually consistent: a new key can take seconds). */
   withinMs: number;
   now: () => number;
@@ -28,32 +26,22 @@ function backoff(attempt: number): number {
  */
 export async function proveKey(options: ProveOptions): Promise<number> {
   const started = options.now();
-  const client = options.sts(options.credentials, {
-    region: options.region,
-    maxAttempts: 2,
-    retryBudgetMs: 10_000,
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-  });
   let lastError: unknown;
-  try {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        const caller = await getCallerIdentity(client);
-        if (caller.arn === options.expectedArn) return attempt;
-        throw new CrossbarError(
-          'ERROR',
-          `the new key ${options.credentials.accessKeyId} acts as ${caller.arn}, not ${options.expectedArn}`,
-        );
-      } catch (err) {
-        if (err instanceof CrossbarError || isUnreachable(err)) throw err;
-        lastError = err;
-      }
-      const wait = backoff(attempt);
-      if (options.now() - started + wait > options.withinMs) break;
-      await options.sleep(wait);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const caller = await options.callerIdentity(options.credentials);
+      if (caller.arn === options.expectedArn) return attempt;
+      throw new CrossbarError(
+        'ERROR',
+        `the new key ${options.credentials.accessKeyId} acts as ${caller.arn}, not ${options.expectedArn}`,
+      );
+    } catch (err) {
+      if (err instanceof CrossbarError || isUnreachable(err)) throw err;
+      lastError = err;
     }
-  } finally {
-    client.destroy();
+    const wait = backoff(attempt);
+    if (options.now() - started + wait > options.withinMs) break;
+    await options.sleep(wait);
   }
   const { name, message } = awsErrorFacts(lastError);
   throw new CrossbarError(

@@ -8,6 +8,8 @@ import type { Env } from '../credentials/source-provider.js';
 import type { MfaCodeProvider } from '../credentials/credential-engine.js';
 import { withFileLock } from '../credentials/file-lock.js';
 import { awsErrorFacts } from '../credentials/sts-errors.js';
+import { getCallerIdentity, type CallerIdentity } from '../credentials/sts-calls.js';
+import type { Credentials } from '../credentials/credentials.js';
 import { stsClientFor, type StsClientFactory } from '../credentials/sts-client.js';
 import { CrossbarError } from '../errors.js';
 import { readProfileKeys, replaceProfileKeys } from './credentials-file.js';
@@ -248,9 +250,7 @@ async function rotateLocked(ctx: Rotation): Promise<RotateResult> {
     const attempts = await proveKey({
       credentials: created,
       expectedArn: ctx.userArn,
-      sts: options.stsClientFactory ?? stsClientFor,
-      region: root.sourceRegion,
-      endpoint: root.endpoint,
+      callerIdentity: (credentials) => callerIdentityWith(options.stsClientFactory ?? stsClientFor, credentials, root),
       withinMs: options.proveWithinMs ?? 60_000,
       now: options.now ?? Date.now,
       sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
@@ -300,6 +300,25 @@ async function undoCreate(ctx: Rotation, newKeyId: string, err: unknown): Promis
     `rotation of ${ctx.oldKeyId} stopped (${why}) and deleting the new key ${newKeyId} failed too (${name}: ${message}); the old key and ${ctx.file} are unchanged`,
     { hint: `delete the unused new key: ${deleteCommand(ctx, newKeyId)}`, cause: err },
   );
+}
+
+/** One GetCallerIdentity with a client of its own, for a key no other client knows yet. */
+async function callerIdentityWith(
+  factory: StsClientFactory,
+  credentials: Credentials,
+  root: RotateRoot,
+): Promise<CallerIdentity> {
+  const sts = factory(credentials, {
+    region: root.sourceRegion,
+    maxAttempts: 2,
+    retryBudgetMs: 10_000,
+    ...(root.endpoint ? { endpoint: root.endpoint } : {}),
+  });
+  try {
+    return await getCallerIdentity(sts);
+  } finally {
+    sts.destroy();
+  }
 }
 
 function iamFailure(err: unknown, what: string): CrossbarError {
