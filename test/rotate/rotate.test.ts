@@ -191,6 +191,21 @@ describe('crossbar rotate', () => {
     expect(Math.max(...counts)).toBeLessThanOrEqual(2);
   });
 
+  it('two rotations at once: one rotates, the other refuses, and no key is left behind', async () => {
+    const p = person();
+    const { run: first, counts: a } = rotate(p);
+    const { run: second, counts: b } = rotate(p);
+    const outcomes = await Promise.allSettled([first, second]);
+    const done = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+    const refused = outcomes.flatMap((o) => (o.status === 'rejected' ? [String(o.reason)] : []));
+    expect(done).toHaveLength(1);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toMatch(/not the source's key|already has two access keys/);
+    expect(keyIds(p)).toEqual([done[0]?.newKeyId]);
+    expect(profileKeys(readFileSync(p.file, 'utf8'), p.name).id).toBe(done[0]?.newKeyId);
+    expect(Math.max(...a, ...b)).toBeLessThanOrEqual(2);
+  });
+
   it('denied twin: a user without iam:CreateAccessKey is refused naming it, keys and file unchanged', async () => {
     const p = person(['ListAccessKeys', 'DeleteAccessKey']);
     const out = await world.cli(['rotate'], { CROSSBAR_CONFIG: p.yaml, ...p.env, NO_COLOR: '1' });
