@@ -1,7 +1,13 @@
 import { homeOf } from '../../core/config-location.js';
 import { loadCacheKey } from '../../core/credentials/index.js';
 import { readAwsConfig, resolveAwsConfigPath, ssoSessionsIn } from '../../core/aws-config/index.js';
-import { hasAwsTokenCache, SsoSession, writeAwsTokenCache, type SsoSettings } from '../../core/sso/index.js';
+import {
+  hasAwsTokenCache,
+  readAwsTokenCache,
+  SsoSession,
+  writeAwsTokenCache,
+  type SsoSettings,
+} from '../../core/sso/index.js';
 import type { CliContext } from '../context.js';
 import { keyStoreFrom } from '../config-context.js';
 import { crossbarHomeOf } from '../team/signed-in.js';
@@ -45,6 +51,7 @@ export function openSsoSession(ctx: CliContext, settings: SsoSettings): SsoSessi
     settings,
     home,
     cacheKey: async () => (await loadCacheKey({ home, keyStore })).key,
+    external: () => readAwsTokenCache(awsHome, settings.session),
     onToken: (token) => {
       if (hasAwsTokenCache(awsHome, settings.session)) writeAwsTokenCache(awsHome, token);
     },

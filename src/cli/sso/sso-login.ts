@@ -7,7 +7,9 @@ import {
   ssoLabel,
   writeAwsTokenCache,
   type DeviceFlowEvent,
+  type SsoSession,
   type SsoSettings,
+  type SsoToken,
 } from '../../core/sso/index.js';
 import { openInBrowser } from '../commands/console.js';
 import type { CliContext } from '../context.js';
@@ -59,31 +61,42 @@ function shortTime(d: Date): string {
   return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-export async function runSsoLogin(ctx: CliContext, settings: SsoSettings, flags: SsoLoginFlags): Promise<number> {
+/**
+ * The device flow on the terminal: the URL and code (and the browser, on a terminal unless --no-browser), a
+ * waiting line, then who signed in and until when. The token is cached by the session.
+ */
+export async function deviceSignIn(ctx: CliContext, session: SsoSession, flags: SsoLoginFlags): Promise<SsoToken> {
   const { bold, cyan, dim } = ctx.colors;
-  const session = openSsoSession(ctx, settings);
+  const { settings } = session;
   const tty = ctx.io.stderr.isTTY === true;
+  ctx.err(`Signing in to ${ssoLabel(settings)}…`);
+  const onEvent = (event: DeviceFlowEvent) => {
+    if (event.kind === 'code') {
+      const url = event.code.verificationUriComplete ?? event.code.verificationUri;
+      ctx.err(`Open ${cyan(url)}`);
+      ctx.err(`and check that it shows the code ${bold(event.code.userCode)}, then approve it.`);
+      if (tty && flags.browser !== false)
+        openInBrowser(url, ctx.io.env).catch(() => ctx.err(dim('(could not open a browser: open the URL yourself)')));
+      ctx.err(dim(`Waiting for approval… (the code works for ${minutesLeft(event.code.expiresAt)}; Ctrl-C to stop)`));
+    } else if (event.kind === 'slow-down') {
+      ctx.err(dim(`IAM Identity Center asked to poll more slowly: every ${event.intervalSeconds} s now`));
+    }
+  };
+  let token = await session.login({ signal: ctx.signal, onEvent });
+  const who = await identifySsoUser(session, { endpoint: settings.endpoint });
+  if (who) token = await session.rememberUser(token, who.user);
+  ctx.err(
+    `Signed in to ${bold(`SSO ${settings.name}`)}${who ? ` as ${bold(who.user)}` : ''}; the session lasts until ${shortTime(token.expiresAt)}${token.refreshToken ? ' and is refreshed on its own' : ''}.`,
+  );
+  return token;
+}
+
+export async function runSsoLogin(ctx: CliContext, settings: SsoSettings, flags: SsoLoginFlags): Promise<number> {
+  const session = openSsoSession(ctx, settings);
   try {
-    ctx.err(`Signing in to ${ssoLabel(settings)}…`);
-    const onEvent = (event: DeviceFlowEvent) => {
-      if (event.kind === 'code') {
-        const url = event.code.verificationUriComplete ?? event.code.verificationUri;
-        ctx.err(`Open ${cyan(url)}`);
-        ctx.err(`and check that it shows the code ${bold(event.code.userCode)}, then approve it.`);
-        if (tty && flags.browser !== false)
-          openInBrowser(url, ctx.io.env).catch(() => ctx.err(dim('(could not open a browser: open the URL yourself)')));
-        ctx.err(dim(`Waiting for approval… (the code works for ${minutesLeft(event.code.expiresAt)}; Ctrl-C to stop)`));
-      } else if (event.kind === 'slow-down') {
-        ctx.err(dim(`IAM Identity Center asked to poll more slowly: every ${event.intervalSeconds} s now`));
-      }
-    };
-    let token = await session.login({ signal: ctx.signal, onEvent });
-    const who = await identifySsoUser(session, { endpoint: settings.endpoint });
-    if (who) token = await session.rememberUser(token, who.user);
-    ctx.err(
-      `Signed in to ${bold(`SSO ${settings.name}`)}${who ? ` as ${bold(who.user)}` : ''}; the session lasts until ${shortTime(token.expiresAt)}${token.refreshToken ? ' and is refreshed on its own' : ''}.`,
-    );
-    ctx.err(dim('The token is kept encrypted in CROSSBAR_HOME (the credential cache key).'));
+    const token = await deviceSignIn(ctx, session, flags);
+    const { dim } = ctx.colors;
+    ctx.err(dim('The token is kept encrypted in CROSSBAR_HOME (with the credential cache key).'));
     if (awsToolsUseSession(ctx.io.env, settings)) {
       const path = writeAwsTokenCache(homeOf(ctx.io.env), token);
       ctx.err(
@@ -97,7 +110,7 @@ export async function runSsoLogin(ctx: CliContext, settings: SsoSettings, flags:
         JSON.stringify({
           source: settings.name,
           startUrl: settings.startUrl,
-          user: who?.user ?? null,
+          user: token.user ?? null,
           expiresAt: token.expiresAt.toISOString(),
         }),
       );

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensurePrivateDir, unlinkQuietly, writeFileAtomic } from '../credentials/atomic-file.js';
 import type { SsoToken } from './sso-token.js';
@@ -49,4 +49,32 @@ export function hasAwsTokenCache(home: string, session: string): boolean {
 
 export function deleteAwsTokenCache(home: string, session: string): void {
   unlinkQuietly(awsTokenCachePath(home, session));
+}
+
+/** The AWS tools' copy of a session's token, when they refreshed it since (their refresh spends crossbar's). */
+export interface AwsCachedToken {
+  startUrl: string;
+  accessToken: string;
+  expiresAt: Date;
+  refreshToken?: string;
+}
+
+export function readAwsTokenCache(home: string, session: string): AwsCachedToken | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(awsTokenCachePath(home, session), 'utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(raw)) return undefined;
+  const { startUrl, accessToken, expiresAt, refreshToken } = raw;
+  if (typeof startUrl !== 'string' || typeof accessToken !== 'string' || typeof expiresAt !== 'string')
+    return undefined;
+  const at = new Date(expiresAt);
+  if (Number.isNaN(at.getTime())) return undefined;
+  return { startUrl, accessToken, expiresAt: at, ...(typeof refreshToken === 'string' ? { refreshToken } : {}) };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
 }

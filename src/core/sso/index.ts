@@ -32,5 +32,8 @@ export {
   awsTokenCachePath,
   deleteAwsTokenCache,
   hasAwsTokenCache,
+  readAwsTokenCache,
+  type AwsCachedToken,
   writeAwsTokenCache,
 } from './aws-token-cache.js';
+export { lazySsoAccess, type LazySsoAccess, type LazySsoAccessOptions } from './lazy-sso-access.js';

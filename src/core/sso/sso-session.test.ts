@@ -161,6 +161,34 @@ describe('the cached token', () => {
     expect(err.message).toBe('SSO session of acme-sso expired — run `crossbar login acme-sso`');
   });
 
+  it('takes over a newer token the AWS tools refreshed (their refresh spent the one crossbar had)', async () => {
+    const w = world(['ok']);
+    await w.make().login(w.flow);
+    const rotated = w.oidc.api;
+    // the AWS tools refresh with the same refresh token: access-2, and refresh-1 is spent
+    const theirs = await rotated.createToken(
+      { clientId: 'c', clientSecret: 's', expiresAt: new Date() },
+      { refreshToken: w.oidc.refreshToken },
+    );
+    w.advance(56 * 60_000);
+    const external = {
+      startUrl: settings.startUrl,
+      accessToken: theirs.accessToken,
+      expiresAt: new Date(Date.parse('2026-12-06T03:56:00Z') + 3_600_000),
+      refreshToken: theirs.refreshToken ?? '',
+    };
+    const session = new SsoSession({
+      settings,
+      home: w.home,
+      cacheKey: () => Promise.resolve(w.key),
+      oidc: rotated,
+      now: () => Date.parse('2026-12-06T03:56:00Z'),
+      external: () => external,
+    });
+    expect((await session.token()).accessToken).toBe('access-2');
+    expect(w.oidc.calls.filter((c) => c === 'CreateToken(refresh)')).toHaveLength(1);
+  });
+
   it('the default source says plain `crossbar login`', async () => {
     const w = world();
     const session = new SsoSession({

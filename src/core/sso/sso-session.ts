@@ -38,6 +38,11 @@ export interface SsoSessionOptions {
   onToken?: (token: SsoToken) => void;
   /** The client name registered with SSO OIDC. */
   clientName?: string;
+  /**
+   * Another holder of the same session's token (the AWS tools' token cache): refresh tokens rotate, so when they
+   * refreshed it, theirs is the live one and crossbar takes it over instead of failing with its spent one.
+   */
+  external?: () => { startUrl: string; accessToken: string; expiresAt: Date; refreshToken?: string } | undefined;
 }
 
 /** A token is refreshed when it has less than this left, so that a command started now does not run out mid-way. */
@@ -193,10 +198,26 @@ export class SsoSession {
   }
 
   async #refreshLocked(stale: string, rejected: boolean): Promise<SsoToken> {
-    const token = await this.cached();
+    let token = await this.cached();
     if (!token) throw notSignedIn(this.settings);
     // Another process (or an earlier call) refreshed it while this one waited for the lock.
     if (token.accessToken !== stale && !this.#due(token)) return token;
+    const external = this.#options.external?.();
+    if (
+      external &&
+      external.startUrl === token.startUrl &&
+      external.accessToken !== stale &&
+      external.expiresAt.getTime() > token.expiresAt.getTime()
+    ) {
+      token = new SsoToken({
+        ...token.fields(),
+        accessToken: external.accessToken,
+        expiresAt: external.expiresAt,
+        refreshToken: external.refreshToken ?? token.refreshToken,
+      });
+      this.#store(token, { quiet: true });
+      if (!this.#due(token)) return token;
+    }
     const usable = !rejected && token.expiresAt.getTime() > this.#now();
     if (!token.refreshToken) {
       if (usable) return token;
