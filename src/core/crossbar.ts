@@ -15,6 +15,7 @@ import {
   type SourceProvider,
   type StsClientFactory,
 } from './credentials/index.js';
+import type { SsoAccessFactory } from './credentials/sso-access.js';
 import { getCallerIdentity, type CallerIdentity } from './credentials/sts-calls.js';
 import {
   checkReachability,
@@ -49,7 +50,12 @@ export interface CrossbarOptions {
   /** Told when the keyring was wanted but unavailable, so the cache key went to a file instead. */
   onKeyringUnavailable?: ((keyFile: string) => void) | undefined;
   stsClientFactory?: StsClientFactory | undefined;
+  /** Overrides the default source (tests); the registry's sources are resolved from their config otherwise. */
   source?: SourceProvider | undefined;
+  /** Overrides sources by name (tests with fakes). */
+  sources?: Readonly<Record<string, SourceProvider>> | undefined;
+  /** Builds the IAM Identity Center access of each SSO source. */
+  ssoAccessFactory?: SsoAccessFactory | undefined;
   /**
    * Every target's credentials from elsewhere (a team server's workspace) instead of the source and STS; the
    * source's own account is then not a target.
@@ -88,8 +94,12 @@ export interface Crossbar {
   now(): number;
   /** The region the source signs in, resolved once (`source.region`, else us-east-1). */
   readonly sourceRegion: string;
-  /** The source identity's credentials, resolved once from `source.profile` and the environment. */
+  /** The default source's credentials, resolved once from its config and the environment. */
   readonly source: SourceProvider;
+  /** The name of the default source. */
+  readonly defaultSource: string;
+  /** A source's provider by name: UNKNOWN_SOURCE for a name crossbar.yaml does not define. */
+  sourceProvider(name?: string): SourceProvider;
   resolveTarget(text: string): ResolvedTarget;
   /**
    * A target as a person names it: what `resolveTarget` finds, else the source's own account by its id, its
@@ -116,7 +126,10 @@ export interface Crossbar {
   credentials(target: Pick<ResolvedTarget, 'account' | 'role'>): Promise<RedactedAccountCredentials>;
   /** The cache entry name of a target (for `credential-process`'s warm index). */
   cacheEntryFor(target: Pick<ResolvedTarget, 'account' | 'role'>): string;
-  sourceIdentity(): Promise<SourceIdentity>;
+  /** A source's identity (default: the default source's), resolved once per source. */
+  sourceIdentity(name?: string): Promise<SourceIdentity>;
+  /** The sources the given accounts are reached from (in registry order of the sources): what a run must check. */
+  sourcesOf(accounts: readonly Pick<RegistryAccount, 'source'>[]): string[];
   callerIdentity(credentials: Credentials, region?: string): Promise<CallerIdentity>;
   identityOf(target: ResolvedTarget): Promise<TargetIdentity>;
   /** Proves a role is reachable: its credentials, then GetCallerIdentity with them (not a cache hit alone). */
@@ -140,6 +153,8 @@ export function createCrossbar(options: CrossbarOptions): Crossbar {
     keyring: options.keyring,
     onKeyringUnavailable: options.onKeyringUnavailable,
     source: options.source,
+    sources: options.sources,
+    ssoAccessFactory: options.ssoAccessFactory,
     remote: options.remote,
   });
   const stsRegion = registry.sourceRegion;
@@ -182,13 +197,23 @@ export function createCrossbar(options: CrossbarOptions): Crossbar {
     };
   };
 
-  let sourceAccount: Promise<FanoutAccount> | undefined;
-  const sourceAccountOnce = (): Promise<FanoutAccount> => {
-    sourceAccount ??= engine.sourceIdentity().then((source): FanoutAccount => {
-      const account = sourceAccountOf(source, stsRegion);
-      return { account, role: account.defaultRole };
-    });
-    return sourceAccount;
+  const sourceAccounts = new Map<string, Promise<FanoutAccount>>();
+  const sourceAccountOnce = (name: string = engine.defaultSourceName): Promise<FanoutAccount> => {
+    let known = sourceAccounts.get(name);
+    if (!known) {
+      const region = engine.sourceConfig(name).region;
+      known = engine.sourceIdentity(name).then((source): FanoutAccount => {
+        const account = sourceAccountOf(source, region, undefined, name);
+        return { account, role: account.defaultRole };
+      });
+      sourceAccounts.set(name, known);
+    }
+    return known;
+  };
+
+  const sourcesOf = (accounts: readonly Pick<RegistryAccount, 'source'>[]): string[] => {
+    const used = new Set(accounts.map((a) => a.source));
+    return engine.sources.map((s) => s.name).filter((name) => used.has(name));
   };
 
   let sourceTarget: Promise<ExtraTarget> | undefined;
@@ -220,7 +245,10 @@ export function createCrossbar(options: CrossbarOptions): Crossbar {
     target: Pick<ResolvedTarget, 'account' | 'role'>,
   ): Promise<RedactedAccountCredentials> => {
     if (target.role.key !== SOURCE_ROLE_KEY) return engine.getCredentials(target);
-    return new RedactedAccountCredentials(await engine.source.provider(), target.account.id);
+    return new RedactedAccountCredentials(
+      await engine.sourceProvider(target.account.source).provider(),
+      target.account.id,
+    );
   };
 
   const probe = async (target: RoleTarget): Promise<Reach> => {
@@ -237,7 +265,11 @@ export function createCrossbar(options: CrossbarOptions): Crossbar {
     endpoint,
     now,
     sourceRegion: stsRegion,
-    source: engine.source,
+    get source() {
+      return engine.source;
+    },
+    defaultSource: engine.defaultSourceName,
+    sourceProvider: (name) => engine.sourceProvider(name),
     resolveTarget: (text) => resolveTarget(registry, text),
     findTarget,
     sourceTarget: sourceTargetOnce,
@@ -251,16 +283,22 @@ export function createCrossbar(options: CrossbarOptions): Crossbar {
       }));
       const wholeOrg = selector === undefined || selector === 'all';
       if (fanoutOptions.includeSource === true && wholeOrg && !options.remote) {
-        const source = await sourceAccountOnce();
-        if (!accounts.some((a) => a.account.id === source.account.id)) accounts.unshift(source);
+        // Each IAM source's own account (where its people live), for the sources the accounts are reached from;
+        // an SSO source's people live in Identity Center, not in an account.
+        const iam = sourcesOf(accounts.map((a) => a.account)).filter((n) => engine.sourceConfig(n).kind === 'iam');
+        const own = await Promise.all(iam.map((n) => sourceAccountOnce(n)));
+        for (const source of own.reverse())
+          if (!accounts.some((a) => a.account.id === source.account.id)) accounts.unshift(source);
       }
       return accounts;
     },
-    sourceAccount: sourceAccountOnce,
-    credentialsFor: (fa) => (fa.role.key === SOURCE_ROLE_KEY ? engine.source.provider() : engine.getCredentials(fa)),
+    sourceAccount: () => sourceAccountOnce(),
+    credentialsFor: (fa) =>
+      fa.role.key === SOURCE_ROLE_KEY ? engine.sourceProvider(fa.account.source).provider() : engine.getCredentials(fa),
     credentials: targetCredentials,
     cacheEntryFor: (target) => engine.cacheEntryFor(target),
-    sourceIdentity: () => engine.sourceIdentity(),
+    sourceIdentity: (name) => engine.sourceIdentity(name),
+    sourcesOf,
     callerIdentity,
     identityOf,
     probe,

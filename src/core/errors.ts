@@ -29,6 +29,7 @@ export type ErrorCode =
   | 'UNKNOWN_ROLE'
   | 'UNKNOWN_USER'
   | 'UNKNOWN_SHORTCUT'
+  | 'UNKNOWN_SOURCE'
   | 'ROLE_ASSUME_DENIED'
   | 'MFA_INVALID'
   | 'MFA_REQUIRED'
@@ -79,6 +80,7 @@ export const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'UNKNOWN_ACCOUNT',
   'UNKNOWN_ROLE',
   'UNKNOWN_SHORTCUT',
+  'UNKNOWN_SOURCE',
   'UNKNOWN_USER',
 ]);
 

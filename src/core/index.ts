@@ -32,6 +32,8 @@ export {
   type Registry,
   type RegistryAccount,
   type RegistryRole,
+  type RegistrySource,
+  type SsoSourceConfig,
 } from './config/registry.js';
 export { resolveConfigPath, resolveCrossbarHome } from './config-location.js';
 export { selectAccounts, resolveTarget, type ResolvedTarget } from './select/select-accounts.js';
@@ -56,6 +58,10 @@ export type {
   RedactedAccountCredentials,
   SourceIdentity,
   SourceProvider,
+  SsoAccessContext,
+  SsoAccessFactory,
+  SsoRoleAccess,
+  SsoSignInState,
 } from './credentials/index.js';
 
 // Fan-out: one operation over accounts × regions, one result per target.

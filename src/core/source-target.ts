@@ -65,9 +65,15 @@ export function sourceRole(identity: SourceIdentity): RegistryRole {
 }
 
 /** The source account as an account of the registry's shape, named by the organization when it can tell. */
-export function sourceAccountOf(identity: SourceIdentity, region: string, name?: string): RegistryAccount {
+export function sourceAccountOf(
+  identity: SourceIdentity,
+  region: string,
+  name?: string,
+  source = 'default',
+): RegistryAccount {
   const role = sourceRole(identity);
   return {
+    source,
     id: identity.accountId,
     name: name ?? `source:${identity.accountId}`,
     color: 'blue',

@@ -12,6 +12,7 @@ const role: RegistryRole = {
   profileName: 'p',
 };
 const account: RegistryAccount = {
+  source: 'default',
   id: '444444444444',
   name: 'production',
   stage: 'prod',

@@ -48,6 +48,8 @@ function accountOf(workspace: string, account: WorkspaceAccount): RegistryAccoun
     regions: account.regions.length > 0 ? account.regions : ['us-east-1'],
     roles,
     defaultRole,
+    // The server vends every account's credentials: the workspace has no source of its own.
+    source: 'default',
     ...(account.alias ? { alias: account.alias } : {}),
     ...(account.stage ? { stage: account.stage } : {}),
     ...(account.ou ? { ou: account.ou } : {}),

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { CrossbarError } from '../errors.js';
 import { configSchema, type Config } from './schema.js';
 import { closest } from '../suggest.js';
+import { assignSources } from './assign-sources.js';
 
 export { closest } from '../suggest.js';
 
@@ -116,18 +117,21 @@ function toProblem(doc: Document, counter: LineCounter, file: string, issue: z.c
 }
 
 const KEYS: Record<string, string[]> = {
-  root: ['organization', 'source', 'defaults', 'accounts', 'workspaces', 'shortcuts', 'endpoint'],
-  account: ['id', 'name', 'alias', 'stage', 'color', 'tags', 'ou', 'regions', 'external_id', 'roles'],
-  role: ['name', 'arn', 'external_id', 'mfa', 'duration', 'confirm', 'via'],
-  defaults: ['role', 'regions', 'profile_pattern', 'duration'],
-  source: ['profile', 'mfa_serial', 'region', 'identity'],
+  root: ['organization', 'source', 'sources', 'defaults', 'accounts', 'workspaces', 'shortcuts', 'endpoint'],
+  account: ['id', 'name', 'alias', 'stage', 'color', 'tags', 'ou', 'regions', 'external_id', 'source', 'roles'],
+  role: ['name', 'arn', 'external_id', 'mfa', 'duration', 'confirm', 'via', 'permission_set'],
+  defaults: ['role', 'regions', 'profile_pattern', 'duration', 'source'],
+  source: ['profile', 'mfa_serial', 'region', 'identity', 'sso'],
+  sources: ['profile', 'mfa_serial', 'region', 'identity', 'sso', 'accounts'],
+  sso: ['start_url', 'region', 'session', 'account', 'role'],
   shortcut: ['name', 'account', 'role', 'region'],
   workspace: ['name', 'accounts', 'source', 'members'],
 };
 
 function knownKeysAt(path: readonly PropertyKey[]): string[] {
-  const [first, , third] = path;
+  const [first, second, third] = path;
   if (path.length === 0) return KEYS['root'] ?? [];
+  if ((first === 'source' && second === 'sso') || (first === 'sources' && third === 'sso')) return KEYS['sso'] ?? [];
   if (first === 'accounts' && path.length === 2) return KEYS['account'] ?? [];
   if (first === 'accounts' && third === 'roles') return KEYS['role'] ?? [];
   if (first === 'shortcuts') return KEYS['shortcut'] ?? [];
@@ -199,6 +203,7 @@ function checkReferences(config: Config): Reference[] {
         message: `unknown account '${s.account}': use a name, id or alias from accounts`,
       });
   });
+  problems.push(...assignSources(config).problems);
   return problems;
 }
 

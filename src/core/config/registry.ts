@@ -1,8 +1,10 @@
 import { CrossbarError } from '../errors.js';
 import { colorForStage } from '../stage-colors.js';
+import { assignSources, DEFAULT_SOURCE, defaultSourceOf, sourceConfigs } from './assign-sources.js';
 
 export { colorForStage } from '../stage-colors.js';
-import type { AccountConfig, Config, RoleConfig } from './schema.js';
+export { DEFAULT_SOURCE } from './assign-sources.js';
+import type { AccountConfig, Config, NamedSourceConfig, RoleConfig, SourceConfig } from './schema.js';
 
 /**
  * The account registry: the config resolved into what commands use. Defaults applied, colours by stage
@@ -19,6 +21,12 @@ export interface RegistryRole {
   duration?: number;
   confirm: boolean;
   via?: string;
+  /**
+   * An SSO role: its credentials come from the account's SSO source (GetRoleCredentials for this permission set),
+   * never from AssumeRole. `name` is the permission set too, and `arn` names AWS's role for it without its hash
+   * (`…:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_<set>`): for messages and cache keys, not for STS.
+   */
+  permissionSet?: string;
   profileName: string;
   /**
    * Not listed under the account's `roles:`: the default role by name, or one named on the command line. In the
@@ -39,14 +47,105 @@ export interface RegistryAccount {
   roles: RegistryRole[];
   /** The role used when a target names none: the first configured role, or defaults.role. */
   defaultRole: RegistryRole;
+  /** The name of the source this account is reached from (`default` is the unnamed `source:`). */
+  source: string;
 }
+
+/** An SSO source's settings, resolved: `session` defaults to the source's name. */
+export interface SsoSourceConfig {
+  startUrl: string;
+  /** Identity Center's region (SSO OIDC and the portal). */
+  region: string;
+  session: string;
+  /** The hub: the account and permission set whose session assumes plain roles. */
+  account?: string;
+  role?: string;
+}
+
+interface RegistrySourceBase {
+  /** `default` for the unnamed `source:`, else its key under `sources:`. */
+  name: string;
+  /** The region its STS calls go to: its `region`, else the SSO region for SSO, else us-east-1. */
+  region: string;
+  /** The person's name for session names and SourceIdentity, when configured. */
+  identity?: string;
+  /** The selector of the accounts it serves (`sources.NAME.accounts`). */
+  accounts?: string;
+}
+
+export interface IamRegistrySource extends RegistrySourceBase {
+  kind: 'iam';
+  profile?: string;
+  mfaSerial?: string;
+}
+
+export interface SsoRegistrySource extends RegistrySourceBase {
+  kind: 'sso';
+  sso: SsoSourceConfig;
+}
+
+/** A source identity: an IAM identity (keys, a profile, the default credential chain) or an SSO sign-in. */
+export type RegistrySource = IamRegistrySource | SsoRegistrySource;
 
 export interface Registry {
   config: Config;
   namespace: string;
   accounts: RegistryAccount[];
-  /** The region the source signs in (STS, Cost Explorer, Organizations): `source.region`, else us-east-1. */
+  /** The region the default source signs in (STS, Cost Explorer, Organizations): its region, else us-east-1. */
   sourceRegion: string;
+}
+
+/**
+ * Every source of a registry, `default` first (even when `source:` says nothing: it is then the default credential
+ * chain). Read from the config each time (it is cheap), so a registry whose config was swapped stays true.
+ */
+export function registrySources(registry: Pick<Registry, 'config'>): RegistrySource[] {
+  return sourceConfigs(registry.config).map(([name, source]) => resolveSource(name, source));
+}
+
+/** The name of the default source: `defaults.source`, else `source:` unless a lone named source stands in for it. */
+export function defaultSourceName(registry: Pick<Registry, 'config'>): string {
+  return defaultSourceOf(registry.config) ?? DEFAULT_SOURCE;
+}
+
+/** One source of a registry by name; an unknown name is UNKNOWN_SOURCE naming the defined ones. */
+export function findSource(registry: Pick<Registry, 'config'>, name: string): RegistrySource {
+  const sources = registrySources(registry);
+  const found = sources.find((s) => s.name === name);
+  if (found) return found;
+  throw new CrossbarError('UNKNOWN_SOURCE', `Unknown source '${name}'`, {
+    hint: `The sources in crossbar.yaml: ${sources.map((s) => s.name).join(', ')}`,
+  });
+}
+
+export function resolveSource(name: string, source: SourceConfig | NamedSourceConfig): RegistrySource {
+  const base = {
+    name,
+    ...(source.identity !== undefined ? { identity: source.identity } : {}),
+    ...('accounts' in source && source.accounts !== undefined ? { accounts: source.accounts } : {}),
+  };
+  if (source.sso) {
+    const { sso } = source;
+    return {
+      ...base,
+      kind: 'sso',
+      region: source.region ?? sso.region,
+      sso: {
+        startUrl: sso.start_url,
+        region: sso.region,
+        session: sso.session ?? name,
+        ...(sso.account !== undefined ? { account: sso.account } : {}),
+        ...(sso.role !== undefined ? { role: sso.role } : {}),
+      },
+    };
+  }
+  return {
+    ...base,
+    kind: 'iam',
+    region: source.region ?? DEFAULT_REGION,
+    ...(source.profile !== undefined ? { profile: source.profile } : {}),
+    ...(source.mfa_serial !== undefined ? { mfaSerial: source.mfa_serial } : {}),
+  };
 }
 
 /** AWS's own default region, where global services answer: the one place crossbar falls back to a region. */
@@ -76,8 +175,13 @@ function resolveRole(
   config: Config,
   namespace: string,
 ): RegistryRole {
-  const name = role.name ?? role.arn?.split('/').pop() ?? key;
-  const arn = role.arn ?? `arn:${partitionOf(undefined)}:iam::${account.id}:role/${name}`;
+  const permissionSet = role.permission_set;
+  const name = permissionSet ?? role.name ?? role.arn?.split('/').pop() ?? key;
+  const arn =
+    role.arn ??
+    (permissionSet !== undefined
+      ? `arn:${partitionOf(undefined)}:iam::${account.id}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_${permissionSet}`
+      : `arn:${partitionOf(undefined)}:iam::${account.id}:role/${name}`);
   const externalId = role.external_id ?? account.external_id;
   const duration = role.duration ?? config.defaults.duration;
   return {
@@ -89,6 +193,7 @@ function resolveRole(
     ...(externalId ? { externalId } : {}),
     ...(duration ? { duration } : {}),
     ...(role.via ? { via: role.via } : {}),
+    ...(permissionSet !== undefined ? { permissionSet } : {}),
     profileName: renderProfileName(config.defaults.profile_pattern, {
       namespace,
       name: account.name,
@@ -103,7 +208,24 @@ function resolveRole(
 
 export function buildRegistry(config: Config): Registry {
   const namespace = config.organization?.namespace ?? config.organization?.name ?? 'crossbar';
-  const accounts = config.accounts.map((a): RegistryAccount => {
+  const assignment = assignSources(config);
+  const [problem] = assignment.problems;
+  if (problem)
+    throw new CrossbarError(
+      'CONFIG_INVALID',
+      assignment.problems.map((p) => `${pathText(p.path)}: ${p.message}`).join('\n'),
+      {
+        hint: problem.message.includes('unknown source')
+          ? 'Name a source defined in crossbar.yaml'
+          : 'Fix crossbar.yaml',
+      },
+    );
+  const sources = registrySources({ config });
+  const accounts = config.accounts.map((a, i): RegistryAccount => {
+    const sourceName = assignment.accounts[i] ?? DEFAULT_SOURCE;
+    const source = sources.find((s) => s.name === sourceName);
+    // From an SSO source without a hub, nothing can assume a plain role: the default role is then not implied.
+    const implied = source?.kind !== 'sso' || source.sso.account !== undefined;
     const configured = Object.entries(a.roles).map(([key, role]) => resolveRole(key, role, a, config, namespace));
     const fallback: RegistryRole = {
       ...resolveRole(
@@ -116,9 +238,10 @@ export function buildRegistry(config: Config): Registry {
       implicit: true,
     };
     // The default role is always reachable by name even when other roles are configured.
-    const roles = configured.some((r) => r.name === fallback.name || r.key === fallback.key)
-      ? configured
-      : [fallback, ...configured];
+    const roles =
+      !implied || configured.some((r) => r.name === fallback.name || r.key === fallback.key)
+        ? configured
+        : [fallback, ...configured];
     const defaultRole =
       roles.find((r) => r.name === config.defaults.role || r.key === config.defaults.role) ?? roles[0] ?? fallback;
     return {
@@ -129,13 +252,20 @@ export function buildRegistry(config: Config): Registry {
       regions: a.regions ?? config.defaults.regions,
       roles,
       defaultRole,
+      source: sourceName,
       ...(a.alias ? { alias: a.alias } : {}),
       ...(a.stage ? { stage: a.stage } : {}),
       ...(a.ou ? { ou: a.ou } : {}),
     };
   });
   checkProfileCollisions(accounts, config.defaults.profile_pattern);
-  return { config, namespace, accounts, sourceRegion: config.source.region ?? DEFAULT_REGION };
+  const defaultSource = assignment.defaultSource ?? DEFAULT_SOURCE;
+  const sourceRegion = sources.find((s) => s.name === defaultSource)?.region ?? DEFAULT_REGION;
+  return { config, namespace, accounts, sourceRegion };
+}
+
+function pathText(path: readonly (string | number)[]): string {
+  return path.map((k, i) => (typeof k === 'number' ? `[${k}]` : `${i === 0 ? '' : '.'}${k}`)).join('');
 }
 
 function checkProfileCollisions(accounts: RegistryAccount[], pattern: string): void {

@@ -1,5 +1,5 @@
 import { CrossbarError, isCrossbarError } from '../errors.js';
-import { DEFAULT_REGION, type RegistryAccount, type RegistryRole } from '../config/registry.js';
+import { DEFAULT_REGION, defaultSourceName, type RegistryAccount, type RegistryRole } from '../config/registry.js';
 import type { Crossbar } from '../crossbar.js';
 
 /**
@@ -66,6 +66,7 @@ export function resolvePayerTarget(crossbar: Pick<Crossbar, 'resolveTarget' | 'r
       regions: [DEFAULT_REGION],
       roles: [role],
       defaultRole: role,
+      source: defaultSourceName(crossbar.registry),
     },
     role,
   };

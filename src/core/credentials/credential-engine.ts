@@ -2,7 +2,15 @@ import { join } from 'node:path';
 import { createRateLimiter, type RateLimiter } from '../aws-clients/retry-strategy.js';
 import { parseArn } from '../arn.js';
 import { CrossbarError } from '../errors.js';
-import type { Registry, RegistryAccount, RegistryRole } from '../config/registry.js';
+import {
+  defaultSourceName,
+  findSource,
+  registrySources,
+  type Registry,
+  type RegistryAccount,
+  type RegistryRole,
+  type RegistrySource,
+} from '../config/registry.js';
 import { assumeRoleFailure, stsFailure, type StsFailureContext } from './assume-error.js';
 import { loadCacheKey, type KeyringSlot, type KeyStore } from './cache-key.js';
 import { cacheEntryName, cacheLockPath, ensureCacheDir, readCacheEntry, writeCacheEntry } from './credential-cache.js';
@@ -18,6 +26,7 @@ import { withFileLock } from './file-lock.js';
 import { CHAINED_MAX_SECONDS, resolveRoleChain, type RoleHop } from './role-chain.js';
 import { identityFromArn, sanitizeSessionName } from './session-name.js';
 import { resolveSourceProvider, type Env, type SourceProvider } from './source-provider.js';
+import { ssoLabel, unavailableSsoAccess, type SsoAccessFactory } from './sso-access.js';
 import { assumeRole, getCallerIdentity, getMfaSession, type AssumedRole, type AssumeRoleRequest } from './sts-calls.js';
 import { stsClientFor, type StsClientFactory } from './sts-client.js';
 
@@ -53,8 +62,12 @@ export interface CredentialEngineOptions {
   keyring?: KeyringSlot | undefined;
   now?: () => number;
   stsClientFactory?: StsClientFactory | undefined;
-  /** Overrides the source resolved from `source.profile` and `env`. */
+  /** Overrides the default source (resolved from its config and `env` otherwise). */
   source?: SourceProvider | undefined;
+  /** Overrides sources by name (tests with fakes); the others are resolved from their config. */
+  sources?: Readonly<Record<string, SourceProvider>> | undefined;
+  /** Builds the IAM Identity Center access of an SSO source (default: one that fails clearly on use). */
+  ssoAccessFactory?: SsoAccessFactory | undefined;
   /** Lifetime of the MFA session that every MFA role reuses (GetSessionToken; AWS's default is 12 h). */
   mfaSessionSeconds?: number | undefined;
   /** On a bare AccessDenied, read the caller's own IAM policies to tell `caller policy` apart (default true). */
@@ -109,8 +122,22 @@ interface ResolvedSource {
   credentials: RedactedCredentials;
 }
 
+/** One source of the engine: its config, its provider (built on first use), its identity (resolved on first use). */
+interface SourceState {
+  source: RegistrySource;
+  /** What names it in cache entries: the provider's key, and the source's name unless it is `default`. */
+  cacheKey: string;
+  provider: SourceProvider;
+  /** The rate limiter scope of its own calls (GetCallerIdentity, GetSessionToken, the first AssumeRole). */
+  scope: string;
+  resolved?: Promise<ResolvedSource> | undefined;
+  /** The person of an SSO source without a hub: from its first role session (one GetCallerIdentity). */
+  person?: Promise<string> | undefined;
+}
+
 const MFA_LOCK_STALE_MS = 120_000;
 const SOURCE_SCOPE = 'source';
+const DEFAULT_SOURCE = 'default';
 
 function accountOf(arn: string): string {
   try {
@@ -127,43 +154,105 @@ function accountOf(arn: string): string {
  */
 export class CredentialEngine {
   readonly #options: CredentialEngineOptions;
-  readonly #source: SourceProvider;
   readonly #endpoint: string | undefined;
-  readonly #region: string;
   readonly #now: () => number;
   readonly #sts: StsClientFactory;
   readonly #inflight = new Map<string, Promise<RedactedCredentials>>();
+  /** Sources by name, each built on first use: a source no target uses is never resolved (no prompt, no network). */
+  readonly #sources = new Map<string, SourceState>();
   #key: Promise<Buffer> | undefined;
-  #resolvedSource: Promise<ResolvedSource> | undefined;
 
   constructor(options: CredentialEngineOptions) {
     this.#options = options;
-    const config = options.registry.config;
-    this.#endpoint = config.endpoint;
-    this.#region = options.registry.sourceRegion;
+    this.#endpoint = options.registry.config.endpoint;
     this.#now = options.now ?? Date.now;
     this.#sts = options.stsClientFactory ?? stsClientFor;
-    this.#source =
-      options.source ??
-      resolveSourceProvider({
-        env: options.env,
-        region: this.#region,
-        ...(config.source.profile ? { profile: config.source.profile } : {}),
-        ...(this.#endpoint ? { endpoint: this.#endpoint } : {}),
-        ...(options.mfaCodeProvider ? { mfaCodeProvider: options.mfaCodeProvider } : {}),
-      });
   }
 
-  /** The source identity's provider (its label names it in messages; resolving it may cost a network call). */
+  /** The name of the default source (`default` unless `defaults.source` or a lone named source says otherwise). */
+  get defaultSourceName(): string {
+    return defaultSourceName(this.#options.registry);
+  }
+
+  /** The default source's provider (its label names it in messages; resolving it may cost a network call). */
   get source(): SourceProvider {
-    return this.#source;
+    return this.sourceProvider();
+  }
+
+  /** A source's provider by name (default: the default source); an unknown name is UNKNOWN_SOURCE. */
+  sourceProvider(name: string = this.defaultSourceName): SourceProvider {
+    return this.#state(name).provider;
+  }
+
+  /** The config of a source by name (default: the default source). */
+  sourceConfig(name: string = this.defaultSourceName): RegistrySource {
+    return this.#state(name).source;
+  }
+
+  /** The sources of the registry, `default` first. */
+  get sources(): RegistrySource[] {
+    return registrySources(this.#options.registry);
+  }
+
+  #state(name: string): SourceState {
+    const known = this.#sources.get(name);
+    if (known) return known;
+    const source = findSource(this.#options.registry, name);
+    const provider = this.#providerOf(source);
+    const named = name !== DEFAULT_SOURCE;
+    const state: SourceState = {
+      source,
+      provider,
+      cacheKey: named ? `source:${name}|${provider.cacheKey}` : provider.cacheKey,
+      scope: named ? `${SOURCE_SCOPE}:${name}` : SOURCE_SCOPE,
+    };
+    this.#sources.set(name, state);
+    return state;
+  }
+
+  #providerOf(source: RegistrySource): SourceProvider {
+    const options = this.#options;
+    const given =
+      options.sources?.[source.name] ?? (source.name === this.defaultSourceName ? options.source : undefined);
+    if (given) return given;
+    if (source.kind === 'sso') {
+      const factory = options.ssoAccessFactory ?? unavailableSsoAccess;
+      const sso = factory(source.name, source.sso, {
+        home: options.home,
+        endpoint: this.#endpoint,
+        env: options.env,
+        now: this.#now,
+        keyStore: options.keyStore,
+        keyring: options.keyring,
+      });
+      const name = source.name;
+      return {
+        label: sso.label || ssoLabel(name, source.sso),
+        cacheKey: `sso:${source.sso.startUrl}:${source.sso.session}`,
+        provider: () => this.#ssoIdentityCredentials(this.#state(name)),
+        sso,
+      };
+    }
+    return resolveSourceProvider({
+      env: options.env,
+      region: source.region,
+      ...(source.profile ? { profile: source.profile } : {}),
+      ...(this.#endpoint ? { endpoint: this.#endpoint } : {}),
+      ...(options.mfaCodeProvider ? { mfaCodeProvider: options.mfaCodeProvider } : {}),
+    });
+  }
+
+  /** The source a role chain starts from: the source of its first hop's account. */
+  #stateOf(hops: RoleHop[]): SourceState {
+    return this.#state(hops[0]?.account.source ?? this.defaultSourceName);
   }
 
   /** The cache entry name of a target: source, endpoint and every hop's role, ExternalId, duration and MFA. */
   cacheEntryFor(target: CredentialTarget): string {
     const { remote } = this.#options;
     if (remote) return remoteEntryName(remote, target);
-    return this.#entryName(resolveRoleChain(target, this.#options.registry));
+    const hops = resolveRoleChain(target, this.#options.registry);
+    return this.#entryName(this.#stateOf(hops), hops);
   }
 
   async getCredentials(
@@ -173,13 +262,14 @@ export class CredentialEngine {
     const { remote } = this.#options;
     if (remote) return this.#remoteCredentials(remote, target);
     const hops = resolveRoleChain(target, this.#options.registry);
-    const name = this.#entryName(hops);
-    const own = await this.#sourceOwnAccount(target, hops, name);
+    const state = this.#stateOf(hops);
+    const name = this.#entryName(state, hops);
+    const own = await this.#sourceOwnAccount(state, target, hops, name);
     if (own) return own;
     const creds = await this.#cachedOrFetch(
       name,
       30_000,
-      async () => (await this.#assumeChain(hops, options)).credentials,
+      async () => (await this.#assumeChain(state, hops, options)).credentials,
     );
     if (!(creds instanceof RedactedAccountCredentials))
       throw new CrossbarError('ERROR', `Cache entry ${name} holds no account`);
@@ -192,13 +282,15 @@ export class CredentialEngine {
    * only be denied. Checked after the cache, so a warm hit costs nothing; on a miss the source is resolved anyway.
    */
   async #sourceOwnAccount(
+    state: SourceState,
     target: CredentialTarget,
     hops: RoleHop[],
     name: string,
   ): Promise<RedactedAccountCredentials | undefined> {
-    if (target.role.implicit !== true || hops.length !== 1) return undefined;
+    // An SSO source's session is a role of the account, not the account's own identity: only IAM sources qualify.
+    if (target.role.implicit !== true || hops.length !== 1 || state.source.kind !== 'iam') return undefined;
     if (await this.#readFresh(name)) return undefined;
-    const source = await this.#resolveSource();
+    const source = await this.#resolveSource(state);
     if (source.identity.accountId !== target.account.id) return undefined;
     return new RedactedAccountCredentials(source.credentials, target.account.id);
   }
@@ -211,15 +303,28 @@ export class CredentialEngine {
    */
   async assumeAs(target: CredentialTarget, options: AssumeAsOptions): Promise<AssumedSession> {
     const hops = resolveRoleChain(target, this.#options.registry);
+    if (hops[0]?.role.permissionSet !== undefined)
+      throw new CrossbarError(
+        'USAGE',
+        `${target.account.name}:${hops[0].role.key} starts from a permission set, whose session cannot carry another person's name`,
+        { hint: 'Vend roles reached from an IAM source (the session name and SourceIdentity are the member)' },
+      );
     const name = sanitizeSessionName(options.name);
     const mfa = options.mfaCodeProvider ? { mfaCodeProvider: options.mfaCodeProvider } : {};
-    return this.#assumeChain(hops, mfa, { name, strict: true, lastHopSeconds: options.durationSeconds });
+    return this.#assumeChain(this.#stateOf(hops), hops, mfa, {
+      name,
+      strict: true,
+      lastHopSeconds: options.durationSeconds,
+    });
   }
 
-  /** The source identity (one GetCallerIdentity per engine), or the remote's member. */
-  async sourceIdentity(): Promise<SourceIdentity> {
+  /**
+   * A source's identity (one GetCallerIdentity per source and engine; default: the default source), or the
+   * remote's member. An SSO source's identity is its hub session, else the session of its first permission set.
+   */
+  async sourceIdentity(name?: string): Promise<SourceIdentity> {
     if (this.#options.remote) return this.#options.remote.identity();
-    return (await this.#resolveSource()).identity;
+    return (await this.#resolveSource(this.#state(name ?? this.defaultSourceName))).identity;
   }
 
   /**
@@ -251,16 +356,9 @@ export class CredentialEngine {
     return creds;
   }
 
-  #entryName(hops: RoleHop[]): string {
+  #entryName(state: SourceState, hops: RoleHop[]): string {
     const chain = hops.map((h) => [h.role.arn, h.role.externalId ?? '', h.durationSeconds, h.role.mfa]);
-    return cacheEntryName([
-      'role',
-      1,
-      this.#endpoint ?? '',
-      this.#source.cacheKey,
-      this.#options.registry.config.source.identity ?? '',
-      chain,
-    ]);
+    return cacheEntryName(['role', 1, this.#endpoint ?? '', state.cacheKey, state.source.identity ?? '', chain]);
   }
 
   #cacheKey(): Promise<Buffer> {
@@ -319,8 +417,8 @@ export class CredentialEngine {
     return work;
   }
 
-  #failureContext(bySource: boolean): StsFailureContext {
-    return { endpoint: this.#endpoint, region: this.#region, sourceLabel: this.#source.label, bySource };
+  #failureContext(state: SourceState, bySource: boolean): StsFailureContext {
+    return { endpoint: this.#endpoint, region: state.source.region, sourceLabel: state.provider.label, bySource };
   }
 
   /**
@@ -339,6 +437,7 @@ export class CredentialEngine {
   async #withSts<T>(
     credentials: Credentials,
     scope: string,
+    region: string,
     call: (sts: ReturnType<StsClientFactory>) => Promise<T>,
   ): Promise<T> {
     let sts = this.#stsClients.get(credentials);
@@ -346,7 +445,7 @@ export class CredentialEngine {
       let rateLimiter = this.#stsLimiters.get(scope);
       if (!rateLimiter) this.#stsLimiters.set(scope, (rateLimiter = createRateLimiter()));
       sts = this.#sts(credentials, {
-        region: this.#region,
+        region,
         rateLimiter,
         ...(this.#endpoint ? { endpoint: this.#endpoint } : {}),
       });
@@ -355,25 +454,76 @@ export class CredentialEngine {
     return call(sts);
   }
 
-  async #resolveSource(): Promise<ResolvedSource> {
+  async #resolveSource(state: SourceState): Promise<ResolvedSource> {
     // A long-lived engine (the server) re-resolves a source whose own credentials (SSO, a role) run out.
-    const known = await this.#resolvedSource?.catch(() => undefined);
-    if (known && needsRefresh(known.credentials, this.#now())) this.#resolvedSource = undefined;
-    if (this.#resolvedSource) return this.#resolvedSource;
+    const known = await state.resolved?.catch(() => undefined);
+    if (known && needsRefresh(known.credentials, this.#now())) state.resolved = undefined;
+    if (state.resolved) return state.resolved;
     const resolving = (async () => {
-      const credentials = await this.#source.provider();
-      const caller = await this.#withSts(credentials, SOURCE_SCOPE, getCallerIdentity).catch((err: unknown) => {
-        throw stsFailure(err, this.#failureContext(true), `GetCallerIdentity of ${this.#source.label}`);
-      });
-      const name = sanitizeSessionName(this.#options.registry.config.source.identity ?? identityFromArn(caller.arn));
+      const credentials = await state.provider.provider();
+      const caller = await this.#withSts(credentials, state.scope, state.source.region, getCallerIdentity).catch(
+        (err: unknown) => {
+          throw stsFailure(err, this.#failureContext(state, true), `GetCallerIdentity of ${state.provider.label}`);
+        },
+      );
+      const name = sanitizeSessionName(state.source.identity ?? identityFromArn(caller.arn));
       const assumedRole = parseArn(caller.arn).resourceType === 'assumed-role';
       return { credentials, identity: { arn: caller.arn, accountId: caller.accountId, name, assumedRole } };
     })();
-    this.#resolvedSource = resolving;
+    state.resolved = resolving;
     resolving.catch(() => {
-      if (this.#resolvedSource === resolving) this.#resolvedSource = undefined;
+      if (state.resolved === resolving) state.resolved = undefined;
     });
     return resolving;
+  }
+
+  /**
+   * The credentials an SSO source stands as: its hub's session (`sso.account` + `sso.role`), else the session of
+   * the first permission set of its first account (the proof that the sign-in works, for `whoami` and the checks).
+   */
+  async #ssoIdentityCredentials(state: SourceState): Promise<RedactedCredentials> {
+    const { source } = state;
+    if (source.kind !== 'sso') throw new CrossbarError('ERROR', `Source ${source.name} is not an SSO source`);
+    if (source.sso.account !== undefined && source.sso.role !== undefined)
+      return this.#ssoRole(state, source.sso.account, source.sso.role);
+    for (const account of this.#options.registry.accounts.filter((a) => a.source === source.name)) {
+      const role = account.roles.find((r) => r.permissionSet !== undefined);
+      if (role?.permissionSet !== undefined) return this.#ssoRole(state, account.id, role.permissionSet);
+    }
+    throw new CrossbarError(
+      'CONFIG_INVALID',
+      `SSO source '${source.name}' has no hub and no account with a permission_set role`,
+      {
+        hint: `Give it a hub (sso.account and sso.role), or roles with permission_set to its accounts`,
+      },
+    );
+  }
+
+  /** GetRoleCredentials of an SSO source for an account and permission set, cached like every other entry. */
+  #ssoRole(state: SourceState, accountId: string, permissionSet: string): Promise<RedactedCredentials> {
+    const sso = state.provider.sso;
+    if (!sso)
+      throw new CrossbarError(
+        'CONFIG_INVALID',
+        `Permission set ${permissionSet} in ${accountId} needs an SSO source, and ${state.provider.label} is not one`,
+        { hint: 'Reach the account from an sso source (accounts[].source), or give the role a name instead' },
+      );
+    const name = cacheEntryName(['sso', 1, this.#endpoint ?? '', state.cacheKey, accountId, permissionSet]);
+    // The token may need refreshing (or the person signing in): waiters allow it time, as for MFA.
+    return this.#cachedOrFetch(name, MFA_LOCK_STALE_MS, () => sso.roleCredentials(accountId, permissionSet));
+  }
+
+  /** The person of an SSO source: `identity:`, else the session name AWS gives its role sessions (the user). */
+  #ssoPerson(state: SourceState, credentials: RedactedCredentials): Promise<string> {
+    if (state.source.identity !== undefined) return Promise.resolve(sanitizeSessionName(state.source.identity));
+    state.person ??= this.#withSts(credentials, state.scope, state.source.region, getCallerIdentity).then(
+      (caller) => sanitizeSessionName(identityFromArn(caller.arn)),
+      (err: unknown) => {
+        state.person = undefined;
+        throw stsFailure(err, this.#failureContext(state, false), `GetCallerIdentity of ${state.provider.label}`);
+      },
+    );
+    return state.person;
   }
 
   async #mfaCode(serial: string, options: GetCredentialsOptions): Promise<string> {
@@ -387,38 +537,91 @@ export class CredentialEngine {
   }
 
   /** One GetSessionToken with MFA, cached (encrypted) and reused by every MFA role until it expires. */
-  #mfaSession(source: ResolvedSource, serial: string, options: GetCredentialsOptions): Promise<RedactedCredentials> {
-    const name = cacheEntryName(['mfa', 1, this.#endpoint ?? '', this.#source.cacheKey, serial]);
+  #mfaSession(
+    state: SourceState,
+    source: ResolvedSource,
+    serial: string,
+    options: GetCredentialsOptions,
+  ): Promise<RedactedCredentials> {
+    // Per source: its own keys and its own device, under its own lock.
+    const name = cacheEntryName(['mfa', 1, this.#endpoint ?? '', state.cacheKey, serial]);
     // Waiters allow the holder time to ask the person for a code before calling its lock abandoned.
     return this.#cachedOrFetch(name, MFA_LOCK_STALE_MS, async () => {
       const code = await this.#mfaCode(serial, options);
       const durationSeconds = this.#options.mfaSessionSeconds ?? 43_200;
-      return this.#withSts(source.credentials, SOURCE_SCOPE, (sts) =>
+      return this.#withSts(source.credentials, state.scope, state.source.region, (sts) =>
         getMfaSession(sts, { serial, code, durationSeconds }),
       ).catch((err: unknown) => {
-        throw stsFailure(err, this.#failureContext(true), `GetSessionToken with ${serial}`);
+        throw stsFailure(err, this.#failureContext(state, true), `GetSessionToken with ${serial}`);
       });
     });
   }
 
-  async #assumeChain(hops: RoleHop[], options: GetCredentialsOptions, person?: Person): Promise<AssumedSession> {
-    const source = await this.#resolveSource();
-    const who = person?.name ?? source.identity.name;
-    const serial = this.#options.registry.config.source.mfa_serial;
-    const needsMfa = serial !== undefined && hops.some((h) => h.role.mfa === 'required');
-    let caller: RedactedCredentials = source.credentials;
-    let callerArn = source.identity.arn;
-    let firstHopMfa: AssumeRoleRequest['mfa'];
-    let chainedAtLast = false;
-    if (needsMfa && source.identity.assumedRole) {
-      // A role session cannot call GetSessionToken: the code goes with the first AssumeRole instead.
-      firstHopMfa = { serial, code: await this.#mfaCode(serial, options) };
-    } else if (needsMfa) {
-      caller = await this.#mfaSession(source, serial, options);
+  /**
+   * Where a chain starts: the source's own credentials (after its MFA session, when a hop needs MFA), or, when the
+   * first hop is a permission set, that set's SSO session (the hops after it are chained from it).
+   */
+  async #chainStart(state: SourceState, hops: RoleHop[], options: GetCredentialsOptions): Promise<ChainStart> {
+    const [first, ...rest] = hops;
+    if (!first) throw new CrossbarError('ERROR', 'A role chain has no hops');
+    const permissionSet = first.role.permissionSet;
+    if (permissionSet !== undefined) {
+      // One hop: the chain's own entry caches it. Further hops: its own entry, shared by every chain through it.
+      const sso = state.provider.sso;
+      const credentials =
+        rest.length === 0 && sso
+          ? await sso.roleCredentials(first.account.id, permissionSet)
+          : await this.#ssoRole(state, first.account.id, permissionSet);
+      const person = rest.length === 0 ? '' : await this.#ssoPerson(state, credentials);
+      return { credentials, arn: first.role.arn, accountId: first.account.id, person, assumedRole: true, hops: rest };
     }
-    const mfaPresent = needsMfa;
+    if (state.source.kind === 'sso' && state.source.sso.account === undefined)
+      throw new CrossbarError(
+        'CONFIG_INVALID',
+        `${first.account.name}:${first.role.key} is a plain role, and ${state.provider.label} has no hub to assume it from`,
+        {
+          hint: `Reach it via a permission_set role of the account (\`via:\`), or give the source a hub (sso.account and sso.role)`,
+        },
+      );
+    const source = await this.#resolveSource(state);
+    const serial = state.source.kind === 'iam' ? state.source.mfaSerial : undefined;
+    const needsMfa = serial !== undefined && hops.some((h) => h.role.mfa === 'required');
+    const start: ChainStart = {
+      credentials: source.credentials,
+      arn: source.identity.arn,
+      accountId: source.identity.accountId,
+      person: source.identity.name,
+      assumedRole: source.identity.assumedRole,
+      hops,
+      bySource: true,
+      ...(serial !== undefined ? { mfaSerial: serial } : {}),
+    };
+    if (!needsMfa) return start;
+    // A role session cannot call GetSessionToken: the code goes with the first AssumeRole instead.
+    if (source.identity.assumedRole)
+      return { ...start, mfaPresent: true, firstHopMfa: { serial, code: await this.#mfaCode(serial, options) } };
+    return {
+      ...start,
+      mfaPresent: true,
+      credentials: await this.#mfaSession(state, source, serial, options),
+      bySource: false,
+    };
+  }
+
+  async #assumeChain(
+    state: SourceState,
+    allHops: RoleHop[],
+    options: GetCredentialsOptions,
+    person?: Person,
+  ): Promise<AssumedSession> {
+    const start = await this.#chainStart(state, allHops, options);
+    const { hops } = start;
+    const who = person?.name ?? start.person;
+    let caller: RedactedCredentials = start.credentials;
+    let callerArn = start.arn;
+    let chainedAtLast = false;
     for (const [index, hop] of hops.entries()) {
-      const chained = hop.chained || source.identity.assumedRole;
+      const chained = hop.chained || start.assumedRole;
       chainedAtLast = chained;
       const wanted = index === hops.length - 1 ? (person?.lastHopSeconds ?? hop.durationSeconds) : hop.durationSeconds;
       const request: AssumeRoleRequest = {
@@ -427,31 +630,27 @@ export class CredentialEngine {
         sourceIdentity: who,
         durationSeconds: chained ? Math.min(wanted, CHAINED_MAX_SECONDS) : wanted,
         ...(hop.role.externalId !== undefined ? { externalId: hop.role.externalId } : {}),
-        ...(index === 0 && firstHopMfa ? { mfa: firstHopMfa } : {}),
+        ...(index === 0 && start.firstHopMfa ? { mfa: start.firstHopMfa } : {}),
         ...(person?.strict === true ? { requireSourceIdentity: true } : {}),
       };
       const attempt: AssumeRoleAttempt = {
         roleArn: hop.role.arn,
         sourceArn: callerArn,
         externalIdSent: request.externalId !== undefined,
-        mfaPresent,
+        mfaPresent: start.mfaPresent === true,
         roleRequiresMfa: hop.role.mfa === 'required',
-        mfaSerialConfigured: serial !== undefined,
+        mfaSerialConfigured: start.mfaSerial !== undefined,
         durationSeconds: request.durationSeconds,
         chained,
       };
-      const assumed = await this.#assumeHop(
-        caller,
-        request,
-        attempt,
-        source,
-        index === 0 && caller === source.credentials,
-        index === 0 ? SOURCE_SCOPE : accountOf(callerArn),
-      );
+      const assumed = await this.#assumeHop(state, caller, request, attempt, start, {
+        bySource: index === 0 && start.bySource === true,
+        scope: index === 0 && start.bySource !== undefined ? state.scope : accountOf(callerArn),
+      });
       caller = assumed.credentials;
       callerArn = assumed.arn;
     }
-    const last = hops[hops.length - 1];
+    const last = allHops[allHops.length - 1];
     if (!last) throw new CrossbarError('ERROR', 'A role chain has no hops');
     return {
       credentials: new RedactedAccountCredentials(caller, parseArn(last.role.arn).accountId),
@@ -461,30 +660,52 @@ export class CredentialEngine {
   }
 
   async #assumeHop(
+    state: SourceState,
     caller: Credentials,
     request: AssumeRoleRequest,
     attempt: AssumeRoleAttempt,
-    source: ResolvedSource,
-    bySource: boolean,
-    scope: string,
+    start: ChainStart,
+    how: { bySource: boolean; scope: string },
   ): Promise<AssumedRole> {
     try {
-      return await this.#withSts(caller, scope, (sts) => assumeRole(sts, request));
+      return await this.#withSts(caller, how.scope, state.source.region, (sts) => assumeRole(sts, request));
     } catch (err) {
       throw await assumeRoleFailure(
         err,
         attempt,
-        this.#failureContext(bySource),
+        this.#failureContext(state, how.bySource),
         {
-          enabled: this.#options.probeCallerPolicy ?? true,
-          sourceCredentials: source.credentials,
-          sourceAccountId: source.identity.accountId,
+          // Reading the caller's own IAM policies needs an IAM identity: an SSO session's role is AWS's to manage.
+          enabled: (this.#options.probeCallerPolicy ?? true) && start.bySource !== undefined,
+          sourceCredentials: start.credentials,
+          sourceAccountId: start.accountId,
           callerArn: attempt.sourceArn,
         },
         request.mfa?.serial,
       );
     }
   }
+}
+
+/** Where a role chain starts, and the hops still to assume from there. */
+interface ChainStart {
+  credentials: RedactedCredentials;
+  /** The caller's ARN for messages (an SSO session: its permission set's role, without AWS's hash). */
+  arn: string;
+  accountId: string;
+  /** RoleSessionName and SourceIdentity of the hops. */
+  person: string;
+  /** The caller is a role session: every AssumeRole from it is chaining (1-hour cap). */
+  assumedRole: boolean;
+  hops: RoleHop[];
+  /**
+   * Set when the chain starts from an IAM source: true when the first AssumeRole is made with the source's own
+   * credentials (a bad token then means bad source credentials), false from its MFA session.
+   */
+  bySource?: boolean;
+  mfaSerial?: string;
+  mfaPresent?: boolean;
+  firstHopMfa?: AssumeRoleRequest['mfa'];
 }
 
 /** A remote's cache entry: the remote (server, member, workspace), the account and the role. */

@@ -56,4 +56,13 @@ export {
   type SourceIdentity,
 } from './credential-engine.js';
 export { stsFailure, type StsFailureContext } from './assume-error.js';
+export {
+  ssoLabel,
+  unavailableSsoAccess,
+  type SsoAccessContext,
+  type SsoAccessFactory,
+  type SsoRoleAccess,
+  type SsoSignInState,
+  type SsoSourceConfig,
+} from './sso-access.js';
 export { getCallerIdentity, type CallerIdentity } from './sts-calls.js';

@@ -1,6 +1,7 @@
 import { DEFAULT_REGION } from '../config/registry.js';
 import { requireSdk } from '../aws-clients/require-sdk.js';
 import { CrossbarError } from '../errors.js';
+import type { SsoRoleAccess } from './sso-access.js';
 import { redactCredentials, type Credentials, type RedactedCredentials } from './credentials.js';
 import { awsErrorFacts, endpointUnreachable, isUnreachable } from './sts-errors.js';
 
@@ -27,6 +28,11 @@ export interface SourceProvider {
   /** Identifies the source in cache keys without resolving it (resolving may cost a network call). */
   cacheKey: string;
   provider: () => Promise<RedactedCredentials>;
+  /**
+   * An SSO source: GetRoleCredentials for the permission-set roles of its accounts. `provider` then gives the
+   * credentials of its hub (the session plain roles are assumed from).
+   */
+  sso?: SsoRoleAccess;
 }
 
 /**

@@ -184,6 +184,7 @@ describe('slice plan', () => {
 
   it('types per target, and the slices a sync will report', () => {
     const account = {
+      source: 'default',
       id: '222222222222',
       name: 'dev',
       color: 'green',
