@@ -328,14 +328,19 @@ export class CredentialEngine {
   }
 
   /**
-   * The source's MFA session (GetSessionToken with `source.mfa_serial`): the one every MFA role is assumed from,
+   * A source's MFA session (GetSessionToken with its `mfa_serial`; default: the default source's): the one every MFA role is assumed from,
    * cached and shared; `crossbar rotate` signs its IAM calls with it, since AWS refuses IAM calls from a session
    * without MFA and policies often require MFA for them. Undefined when the source has no MFA device configured.
    */
-  async sourceMfaSession(options: GetCredentialsOptions = {}): Promise<RedactedCredentials | undefined> {
-    const serial = this.#options.registry.config.source.mfa_serial;
-    if (serial === undefined || this.#options.remote) return undefined;
-    return this.#mfaSession(await this.#resolveSource(), serial, options);
+  async sourceMfaSession(
+    options: GetCredentialsOptions = {},
+    name: string = this.defaultSourceName,
+  ): Promise<RedactedCredentials | undefined> {
+    if (this.#options.remote) return undefined;
+    const state = this.#state(name);
+    const serial = state.source.kind === 'iam' ? state.source.mfaSerial : undefined;
+    if (serial === undefined) return undefined;
+    return this.#mfaSession(state, await this.#resolveSource(state), serial, options);
   }
 
   async #remoteCredentials(remote: RemoteCredentials, target: CredentialTarget): Promise<RedactedAccountCredentials> {
