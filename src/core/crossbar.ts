@@ -28,6 +28,8 @@ import { resolveTarget, selectAccounts, type ExtraTarget, type ResolvedTarget } 
 import { isCrossbarError } from './errors.js';
 import { resolveSourceTarget, sourceAccountOf, SOURCE_ROLE_KEY } from './source-target.js';
 import type { FanoutAccount } from './fanout/types.js';
+// A small module: the SSO client itself is imported when an SSO role's credentials are first asked for.
+import { ssoAccessFromCache } from './sso/lazy-sso-access.js';
 
 /**
  * The composition root: built once by the CLI (or the server, or a test with fakes) from the config, the
@@ -154,7 +156,7 @@ export function createCrossbar(options: CrossbarOptions): Crossbar {
     onKeyringUnavailable: options.onKeyringUnavailable,
     source: options.source,
     sources: options.sources,
-    ssoAccessFactory: options.ssoAccessFactory,
+    ssoAccessFactory: options.ssoAccessFactory ?? ssoAccessFromCache,
     remote: options.remote,
   });
   const stsRegion = registry.sourceRegion;

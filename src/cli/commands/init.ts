@@ -28,13 +28,14 @@ import type { CliContext } from '../context.js';
 import type { CliRuntime } from '../runtime.js';
 import { configFlag } from '../open-crossbar.js';
 import { EXIT_OK } from '../report-error.js';
+import { fromSso, type InitFromSsoFlags } from './init-from-sso.js';
 
 /**
  * `crossbar init`: a crossbar.yaml from the organization (the management account lists its accounts, OUs and
  * tags) or from the role profiles already in `~/.aws/config`. It never replaces a file without --force, and it
  * checks that what it is about to write loads as a registry before writing anything.
  */
-export interface InitFlags {
+export interface InitFlags extends InitFromSsoFlags {
   fromOrganization?: boolean;
   fromAwsConfig?: boolean;
   role?: string;
@@ -71,18 +72,27 @@ export function initEndpoint(flag: string | undefined, env: Record<string, strin
   return text.replace(/\/+$/, '');
 }
 
-function checkFlags(flags: InitFlags): 'organization' | 'aws-config' {
-  if (flags.fromOrganization && flags.fromAwsConfig)
+function checkFlags(flags: InitFlags): 'organization' | 'aws-config' | 'sso' {
+  const chosen = [flags.fromOrganization, flags.fromAwsConfig, flags.fromSso !== undefined].filter(Boolean).length;
+  if (chosen > 1)
     throw usage(
-      '--from-organization and --from-aws-config cannot be combined',
+      '--from-organization, --from-aws-config and --from-sso cannot be combined',
       'pick one source of accounts; edit crossbar.yaml to merge them',
     );
-  if (!flags.fromOrganization && !flags.fromAwsConfig) {
+  if (chosen === 0) {
     throw usage(
       'say where the accounts come from',
-      'crossbar init --from-organization (AWS Organizations, from the management account) or crossbar init --from-aws-config (your role profiles)',
+      'crossbar init --from-organization (AWS Organizations, from the management account), --from-aws-config (your role profiles) or --from-sso START_URL --sso-region R (IAM Identity Center)',
     );
   }
+  if ((flags.ssoRegion !== undefined || flags.sourceName !== undefined) && flags.fromSso === undefined)
+    throw usage('--sso-region and --source-name go with --from-sso START_URL');
+  if (flags.fromSso !== undefined && (flags.role || flags.profile))
+    throw usage(
+      '--role and --profile apply to --from-organization',
+      'with --from-sso the roles are your permission sets',
+    );
+  if (flags.fromSso !== undefined) return 'sso';
   if (flags.fromAwsConfig && flags.role)
     throw usage(
       '--role applies to --from-organization',
@@ -311,7 +321,12 @@ export async function runInit(ctx: CliContext, command: Command, flags: InitFlag
   // Refuse early, before listing 5,000 accounts; writeConfigFile checks again, without racing.
   if (!flags.force && existsSync(out))
     throw usage(`${out} exists: pass --force to replace it`, 'or write elsewhere with --out FILE');
-  const found = mode === 'organization' ? await fromOrganization(ctx, flags, endpoint, out) : fromAwsConfig(ctx, flags);
+  const found =
+    mode === 'organization'
+      ? await fromOrganization(ctx, flags, endpoint, out)
+      : mode === 'sso'
+        ? await fromSso(ctx, flags, endpoint)
+        : fromAwsConfig(ctx, flags);
   const { text, registry } = renderChecked(found, generatedBy(flags), endpoint, out);
   writeConfigFile(out, text, { force: flags.force === true });
   printSummary(ctx, out, registry, found);
@@ -325,6 +340,13 @@ export function defineInit(command: Command, runtime: CliRuntime): void {
       "list the organization's ACTIVE accounts with OU paths and tags (management account or delegated administrator)",
     )
     .option('--from-aws-config', 'import the role profiles of ~/.aws/config (AWS_CONFIG_FILE is respected)')
+    .option(
+      '--from-sso <start-url>',
+      'sign in to IAM Identity Center and list the accounts and permission sets it grants you (with --sso-region)',
+    )
+    .option('--sso-region <region>', 'with --from-sso: the region of the Identity Center instance')
+    .option('--source-name <name>', 'with --from-sso: the name of the SSO source in crossbar.yaml (default: sso)')
+    .option('--no-browser', 'with --from-sso: print the sign-in URL and code, do not open the browser')
     .option(
       '--role <name>',
       'with --from-organization: the role to reach every account through (default OrganizationAccountAccessRole)',
@@ -349,6 +371,8 @@ function generatedBy(flags: InitFlags): string {
   const words = ['crossbar init'];
   if (flags.fromOrganization) words.push('--from-organization');
   if (flags.fromAwsConfig) words.push('--from-aws-config');
+  if (flags.fromSso !== undefined) words.push('--from-sso', flags.fromSso, '--sso-region', flags.ssoRegion ?? '');
+  if (flags.sourceName) words.push('--source-name', flags.sourceName);
   if (flags.role) words.push('--role', flags.role);
   if (flags.namespace) words.push('--namespace', flags.namespace);
   return words.join(' ');

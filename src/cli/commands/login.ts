@@ -24,6 +24,8 @@ interface LoginFlags {
   username?: string;
   passwordStdin?: boolean;
   name?: string;
+  /** `--no-browser` (SSO): print the URL and code only. */
+  browser?: boolean;
 }
 
 function previousSignIn(home: string): ServerState | undefined {
@@ -34,7 +36,40 @@ function previousSignIn(home: string): ServerState | undefined {
   }
 }
 
-export async function runLogin(ctx: CliContext, flags: LoginFlags): Promise<number> {
+/**
+ * `crossbar login [SOURCE]` without --server (or --token, --setup): an SSO source of crossbar.yaml when it has any
+ * (or one was named); otherwise the team server signed in to before.
+ */
+async function ssoLogin(ctx: CliContext, command: Command, flags: LoginFlags, source: string | undefined) {
+  if (flags.server !== undefined || flags.token !== undefined || flags.setup !== undefined) {
+    if (source !== undefined)
+      throw new CrossbarError(
+        'USAGE',
+        `login ${source} signs in to an SSO source; --server, --token and --setup are for a team server`,
+      );
+    return undefined;
+  }
+  const { loadSsoSources, forgetSourceCredentials } = await import('../sso/sso-sources.js');
+  const found = await loadSsoSources(ctx, command, source !== undefined);
+  if (!found || (!found.hasSso && source === undefined)) return undefined;
+  const { pickSsoSource, runSsoLogin } = await import('../sso/sso-login.js');
+  const { ssoSettingsOf } = await import('../sso/open-sso-session.js');
+  const picked = pickSsoSource(found.sources, found.defaultSource, source);
+  const code = await runSsoLogin(ctx, ssoSettingsOf(picked, found.endpoint), flags);
+  forgetSourceCredentials(ctx, found.registry, picked.name);
+  return code;
+}
+
+export async function runLogin(
+  ctx: CliContext,
+  flags: LoginFlags,
+  command?: Command,
+  source?: string,
+): Promise<number> {
+  if (command) {
+    const sso = await ssoLogin(ctx, command, flags, source);
+    if (sso !== undefined) return sso;
+  }
   const home = crossbarHomeOf(ctx);
   const previous = previousSignIn(home);
   const given = flags.server ?? previous?.url;
@@ -128,9 +163,13 @@ export function defineLogin(command: Command, runtime: CliRuntime): void {
     .option('--username <name>', 'with --setup: the owner to create')
     .option('--password-stdin', 'with --setup: read the password from stdin instead of asking twice on the terminal')
     .option('--name <name>', 'what the server calls this sign-in in its token list (default: crossbar CLI on HOST)')
+    .option('--no-browser', 'SSO: print the URL and code, do not open the browser')
+    .argument('[source]', 'the SSO source of crossbar.yaml to sign in to (default: the only or the default one)')
     .addHelpText(
       'after',
-      '\nExamples:\n  crossbar login --server https://crossbar.example.com\n  crossbar login --server http://127.0.0.1:7300 --setup TOKEN --username alice',
+      "\nWithout --server, crossbar.yaml's SSO source signs in through IAM Identity Center (the device flow).\nExamples:\n  crossbar login acme-sso\n  crossbar login --server https://crossbar.example.com\n  crossbar login --server http://127.0.0.1:7300 --setup TOKEN --username alice",
     )
-    .action((flags: LoginFlags, command: Command) => runtime.run(command, (ctx) => runLogin(ctx, flags)));
+    .action((source: string | undefined, flags: LoginFlags, command: Command) =>
+      runtime.run(command, (ctx) => runLogin(ctx, flags, command, source)),
+    );
 }

@@ -13,7 +13,25 @@ import { forgetToken, loadToken, osTokenKeyring } from '../team/token-store.js';
  * A server that does not answer cannot revoke it: the sign-in is forgotten here all the same, and the one line
  * says the token still works until it expires or is revoked on the server.
  */
-export async function runLogout(ctx: CliContext): Promise<number> {
+/** `crossbar logout [SOURCE]` for an SSO source of crossbar.yaml, as `login` picks it; undefined: the team server. */
+async function ssoLogout(ctx: CliContext, command: Command, source: string | undefined): Promise<number | undefined> {
+  const { loadSsoSources, forgetSourceCredentials } = await import('../sso/sso-sources.js');
+  const found = await loadSsoSources(ctx, command, source !== undefined);
+  if (!found || (!found.hasSso && source === undefined)) return undefined;
+  // A team server signed in to and no name: that sign-in is what `logout` ends, as before SSO.
+  if (source === undefined && loadServerState(crossbarHomeOf(ctx)) !== undefined) return undefined;
+  const { pickSsoSource, runSsoLogout } = await import('../sso/sso-login.js');
+  const { ssoSettingsOf } = await import('../sso/open-sso-session.js');
+  const picked = pickSsoSource(found.sources, found.defaultSource, source);
+  forgetSourceCredentials(ctx, found.registry, picked.name);
+  return runSsoLogout(ctx, ssoSettingsOf(picked, found.endpoint));
+}
+
+export async function runLogout(ctx: CliContext, command?: Command, source?: string): Promise<number> {
+  if (command) {
+    const sso = await ssoLogout(ctx, command, source);
+    if (sso !== undefined) return sso;
+  }
   const home = crossbarHomeOf(ctx);
   const state = loadServerState(home);
   if (!state) {
@@ -52,5 +70,12 @@ export async function runLogout(ctx: CliContext): Promise<number> {
 }
 
 export function defineLogout(command: Command, runtime: CliRuntime): void {
-  command.action((_flags: unknown, command: Command) => runtime.run(command, (ctx) => runLogout(ctx)));
+  command
+    .argument(
+      '[source]',
+      'the SSO source of crossbar.yaml to sign out of (default: a team server signed in to, else the SSO source)',
+    )
+    .action((source: string | undefined, _flags: unknown, command: Command) =>
+      runtime.run(command, (ctx) => runLogout(ctx, command, source)),
+    );
 }

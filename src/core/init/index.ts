@@ -26,3 +26,5 @@ export {
   withKnownExternalIds,
   type KnownExternalId,
 } from './import-external-ids.js';
+export { readOrganizationThroughSso, permissionSetRank, type SsoOrganization } from './sso-organization.js';
+export { ssoToConfig, permissionSetKey, type SsoToConfigOptions } from './sso-to-config.js';

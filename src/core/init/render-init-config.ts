@@ -19,10 +19,11 @@ const ACCOUNT_KEYS = [
   'ou',
   'regions',
   'external_id',
+  'source',
   'tags',
   'roles',
 ] as const;
-const ROLE_KEYS = ['name', 'arn', 'external_id', 'mfa', 'duration', 'via'] as const;
+const ROLE_KEYS = ['name', 'arn', 'permission_set', 'external_id', 'mfa', 'duration', 'via'] as const;
 
 function ordered<T extends object>(value: T, keys: readonly (keyof T)[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -82,6 +83,7 @@ export function renderInitConfig(input: RenderInitConfigInput): string {
   const data: Record<string, unknown> = {};
   if (input.organization) data['organization'] = input.organization;
   if (input.source && Object.keys(input.source).length > 0) data['source'] = input.source;
+  if (input.sources && Object.keys(input.sources).length > 0) data['sources'] = input.sources;
   if (input.defaults && Object.keys(input.defaults).length > 0) data['defaults'] = input.defaults;
   data['accounts'] = input.accounts.map(accountData);
 
@@ -94,6 +96,8 @@ export function renderInitConfig(input: RenderInitConfigInput): string {
   doc.commentBefore = header.map((line) => ` ${line}`).join('\n');
   setFlow(doc.get('organization', true));
   setFlow(doc.get('source', true));
+  const sources = doc.get('sources', true);
+  if (isMap(sources)) for (const pair of sources.items) if (isMap(pair.value)) setFlow(pair.value.get('sso', true));
   setFlow(doc.getIn(['defaults', 'regions'], true));
   const accounts = doc.get('accounts', true);
   if (isSeq(accounts)) {

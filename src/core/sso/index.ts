@@ -36,4 +36,4 @@ export {
   type AwsCachedToken,
   writeAwsTokenCache,
 } from './aws-token-cache.js';
-export { lazySsoAccess, type LazySsoAccess, type LazySsoAccessOptions } from './lazy-sso-access.js';
+export { lazySsoAccess, ssoAccessFromCache, type LazySsoAccess, type LazySsoAccessOptions } from './lazy-sso-access.js';

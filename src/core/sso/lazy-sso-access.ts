@@ -1,5 +1,7 @@
 import type { RedactedCredentials } from '../credentials/credentials.js';
 import type { KeyringSlot, KeyStore } from '../credentials/cache-key.js';
+import type { SsoAccessFactory, SsoSignInState } from '../credentials/sso-access.js';
+import { homeOf } from '../config-location.js';
 import type { SsoSession } from './sso-session.js';
 
 /**
@@ -23,6 +25,7 @@ export interface LazySsoAccessOptions {
 export interface LazySsoAccess {
   label: string;
   roleCredentials(accountId: string, permissionSet: string): Promise<RedactedCredentials>;
+  signInState(): Promise<SsoSignInState>;
 }
 
 export function lazySsoAccess(options: LazySsoAccessOptions): LazySsoAccess {
@@ -59,5 +62,28 @@ export function lazySsoAccess(options: LazySsoAccessOptions): LazySsoAccess {
       const { getSsoRoleCredentials } = await import('./portal.js');
       return getSsoRoleCredentials(await session, accountId, permissionSet);
     },
+    async signInState() {
+      session ??= open();
+      const token = await (await session).cached();
+      const now = (options.now ?? Date.now)();
+      if (!token) return { signedIn: false };
+      return {
+        signedIn: token.expiresAt.getTime() > now || token.refreshToken !== undefined,
+        expiresAt: token.expiresAt,
+      };
+    },
   };
 }
+
+/** The default SsoAccessFactory of the composition root: the real IAM Identity Center client, loaded lazily. */
+export const ssoAccessFromCache: SsoAccessFactory = (name, sso, context) =>
+  lazySsoAccess({
+    name,
+    sso,
+    home: context.home,
+    endpoint: context.endpoint,
+    keyStore: context.keyStore,
+    keyring: context.keyring,
+    awsHome: homeOf(context.env),
+    now: context.now,
+  });
