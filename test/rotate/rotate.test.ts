@@ -255,7 +255,7 @@ describe('crossbar rotate', () => {
     });
     expect(out.code).toBe(2);
     expect(out.stderr).toMatch(
-      /^crossbar: the source is AWS_ACCESS_KEY_ID from the environment, and a rotated key cannot be written back there\n/,
+      /^crossbar: source default is AWS_ACCESS_KEY_ID from the environment, and a rotated key cannot be written back there\n/,
     );
     expect(keyIds(p)).toEqual([p.key.accessKeyId]);
   });
@@ -310,10 +310,35 @@ describe('crossbar rotate', () => {
     expect(profileKeys(readFileSync(p.file, 'utf8'), p.name).id).toBe(result.newKeyId);
   });
 
-  it('refuses a source name it does not know', async () => {
+  it('rotates a named source (sources:), leaving the default source alone and never resolving it', async () => {
     const p = person();
-    const out = await world.cli(['rotate', 'nope'], { CROSSBAR_CONFIG: p.yaml, ...p.env, NO_COLOR: '1' });
-    expect(out.code).toBe(2);
-    expect(out.stderr).toContain("there is no source named 'nope'");
+    // The default source stays alice, whose profile is not even in this credentials file.
+    const yaml = world.variant(`${p.name}-named`, (text) => `${text}\nsources:\n  own-iam: { profile: ${p.name} }\n`);
+    const out = await world.cli(['rotate', 'own-iam'], { CROSSBAR_CONFIG: yaml, ...p.env, NO_COLOR: '1' });
+    expect(out.stderr).not.toContain('crossbar:');
+    expect(out.code).toBe(0);
+    const now = profileKeys(readFileSync(p.file, 'utf8'), p.name);
+    expect(out.stdout).toContain(`rotated [${p.name}] of source own-iam: ${p.key.accessKeyId} → ${now.id}`);
+    expect(keyIds(p)).toEqual([now.id]);
+    expect(await works(keysOf(world.sb, 'alice'))).toBe(true);
+  });
+
+  it('refuses an SSO source (no access key) and a source name it does not know, in one line each', async () => {
+    const p = person();
+    const yaml = world.variant(
+      `${p.name}-sso`,
+      (text) =>
+        `${text}\nsources:\n  acme-sso:\n    sso: { start_url: "https://d-90679a1b2c.awsapps.com/start", region: eu-west-1 }\n`,
+    );
+    const sso = await world.cli(['rotate', 'acme-sso'], { CROSSBAR_CONFIG: yaml, ...p.env, NO_COLOR: '1' });
+    expect(sso.code).toBe(2);
+    expect(sso.stderr).toMatch(
+      /^crossbar: source acme-sso signs in through IAM Identity Center \(https:\/\/d-90679a1b2c.awsapps.com\/start\): it has no access key to rotate\nhint: /,
+    );
+    const unknown = await world.cli(['rotate', 'nope'], { CROSSBAR_CONFIG: yaml, ...p.env, NO_COLOR: '1' });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("Unknown source 'nope'");
+    expect(unknown.stderr).toContain('acme-sso');
+    expect(keyIds(p)).toEqual([p.key.accessKeyId]);
   });
 });

@@ -47,7 +47,9 @@ export async function runRotate(
       if (event.step === 'deleted') ctx.err(`deleted ${event.keyId}`);
     },
   });
-  ctx.out(`rotated [${result.profile}]: ${result.oldKeyId} → ${result.newKeyId} (the old key is deleted)`);
+  ctx.out(
+    `rotated [${result.profile}] of source ${result.source}: ${result.oldKeyId} → ${result.newKeyId} (the old key is deleted)`,
+  );
   ctx.err(
     'role sessions crossbar cached from the old key stay valid until they expire, as AWS keeps them when a key is deleted',
   );
@@ -56,7 +58,7 @@ export async function runRotate(
 
 export function defineRotate(command: Command, runtime: CliRuntime): void {
   command
-    .argument('[source]', "the source whose key to rotate (default: crossbar.yaml's source)")
+    .argument('[source]', 'the source whose key to rotate, by its name under sources: (default: the default source)')
     .option('--mfa-code <code>', 'the current MFA code, when the source has an MFA device (also CROSSBAR_MFA_CODE)')
     .addHelpText(
       'after',

@@ -5,6 +5,7 @@ import { homeOf } from '../config-location.js';
 import type { Crossbar } from '../crossbar.js';
 import { errnoOf, writeFileAtomic } from '../credentials/atomic-file.js';
 import type { Env } from '../credentials/source-provider.js';
+import type { IamRegistrySource } from '../config/registry.js';
 import type { MfaCodeProvider } from '../credentials/credential-engine.js';
 import { withFileLock } from '../credentials/file-lock.js';
 import { awsErrorFacts } from '../credentials/sts-errors.js';
@@ -17,7 +18,7 @@ import { proveKey } from './prove-key.js';
 import { createSelfKeys, isDenied, isLimitExceeded, type AccessKeyInfo, type SelfKeys } from './self-keys.js';
 
 /** What a rotation needs of the composition root. */
-export type RotateRoot = Pick<Crossbar, 'config' | 'endpoint' | 'sourceRegion' | 'source' | 'engine'>;
+export type RotateRoot = Pick<Crossbar, 'endpoint' | 'engine'>;
 
 export type RotateEvent =
   | { step: 'checked'; userArn: string; keyId: string; profile: string; file: string }
@@ -29,7 +30,7 @@ export type RotateEvent =
 export interface RotateOptions {
   /** The environment the source is resolved from (AWS_PROFILE, AWS_SHARED_CREDENTIALS_FILE, HOME, AWS_ACCESS_KEY_ID). */
   env: Env;
-  /** The source to rotate; `default` or absent: crossbar.yaml's `source:`. */
+  /** The source to rotate by name (`sources:`; `default` is the unnamed `source:`); absent: the default source. */
   source?: string | undefined;
   mfaCodeProvider?: MfaCodeProvider | undefined;
   /** Told after each step (tests inject their faults at these points). */
@@ -42,6 +43,8 @@ export interface RotateOptions {
 }
 
 export interface RotateResult {
+  /** The source's name (`default` for `source:`). */
+  source: string;
   userArn: string;
   profile: string;
   file: string;
@@ -61,13 +64,13 @@ export function sharedCredentialsFile(env: Env): string {
 }
 
 /** The profile the source's keys come from, following the SDK's precedence, or why there is none to write to. */
-function sourceProfile(root: RotateRoot, env: Env): string {
-  const profile = root.config.source.profile ?? env['AWS_PROFILE'];
+function sourceProfile(source: IamRegistrySource, env: Env): string {
+  const profile = source.profile ?? env['AWS_PROFILE'];
   if (profile) return profile;
   if (env['AWS_ACCESS_KEY_ID'] && env['AWS_SECRET_ACCESS_KEY'])
     throw new CrossbarError(
       'USAGE',
-      'the source is AWS_ACCESS_KEY_ID from the environment, and a rotated key cannot be written back there',
+      `source ${source.name} is AWS_ACCESS_KEY_ID from the environment, and a rotated key cannot be written back there`,
       {
         hint: 'put the keys in a profile of the shared credentials file (aws configure --profile NAME) and set source.profile in crossbar.yaml, or rotate them where they are kept',
       },
@@ -93,19 +96,26 @@ function readText(file: string): string {
  * delete leaves the new key in place and says which old key to delete. No secret is printed or recorded.
  */
 export async function rotateSourceKey(root: RotateRoot, options: RotateOptions): Promise<RotateResult> {
-  if (options.source !== undefined && options.source !== 'default')
-    throw new CrossbarError('USAGE', `there is no source named '${options.source}'`, {
-      hint: "crossbar.yaml has one source, `source:` (named 'default'): run crossbar rotate without a name",
-    });
   const { env } = options;
-  const profile = sourceProfile(root, env);
-  const credentials = await root.source.provider();
-  const identity = await root.engine.sourceIdentity();
+  const { engine } = root;
+  const name = options.source ?? engine.defaultSourceName;
+  // An unknown name is UNKNOWN_SOURCE naming the sources there are.
+  const source = engine.sourceConfig(name);
+  if (source.kind === 'sso')
+    throw new CrossbarError(
+      'USAGE',
+      `source ${name} signs in through IAM Identity Center (${source.sso.startUrl}): it has no access key to rotate`,
+      { hint: `its sessions come from \`crossbar login ${name}\`; rotate replaces an IAM user's access key` },
+    );
+  const profile = sourceProfile(source, env);
+  const provider = engine.sourceProvider(name);
+  const credentials = await provider.provider();
+  const identity = await engine.sourceIdentity(name);
   const arn = parseArn(identity.arn);
   if (arn.resourceType !== 'user')
     throw new CrossbarError(
       'USAGE',
-      `the source (${root.source.label}) is ${identity.arn}, not an IAM user: only an IAM user's access keys can be rotated`,
+      `source ${name} (${provider.label}) is ${identity.arn}, not an IAM user: only an IAM user's access keys can be rotated`,
       {
         hint: 'a role, SSO or federated session has no key to rotate; rotate the keys of the IAM user it comes from, where they are kept',
       },
@@ -114,7 +124,7 @@ export async function rotateSourceKey(root: RotateRoot, options: RotateOptions):
   if (credentials.sessionToken !== undefined)
     throw new CrossbarError(
       'USAGE',
-      `the source (${root.source.label}) holds temporary credentials (${oldKeyId} with a session token), not an access key`,
+      `source ${name} (${provider.label}) holds temporary credentials (${oldKeyId} with a session token), not an access key`,
       { hint: "rotate the IAM user's long-term key where it is kept" },
     );
   const file = realFile(sharedCredentialsFile(env));
@@ -122,12 +132,14 @@ export async function rotateSourceKey(root: RotateRoot, options: RotateOptions):
 
   // AWS refuses IAM calls from a session without MFA, and a user's policies often require MFA for them.
   const caller =
-    (await root.engine.sourceMfaSession(options.mfaCodeProvider ? { mfaCodeProvider: options.mfaCodeProvider } : {})) ??
-    credentials;
+    (await engine.sourceMfaSession(
+      options.mfaCodeProvider ? { mfaCodeProvider: options.mfaCodeProvider } : {},
+      name,
+    )) ?? credentials;
   const keys = createSelfKeys({
     userName: arn.resourceName,
     credentials: caller,
-    region: root.sourceRegion,
+    region: source.region,
     endpoint: root.endpoint,
   });
   try {
@@ -135,6 +147,8 @@ export async function rotateSourceKey(root: RotateRoot, options: RotateOptions):
       root,
       options,
       keys,
+      source: name,
+      region: source.region,
       userArn: identity.arn,
       userName: arn.resourceName,
       profile,
@@ -151,6 +165,9 @@ export async function rotateSourceKey(root: RotateRoot, options: RotateOptions):
 
 interface Rotation {
   root: RotateRoot;
+  /** The source's name and the region its STS and IAM calls sign for. */
+  source: string;
+  region: string;
   options: RotateOptions;
   keys: SelfKeys;
   userArn: string;
@@ -229,7 +246,7 @@ async function checkBeforeChange(ctx: Rotation): Promise<AccessKeyInfo[]> {
 }
 
 async function rotateLocked(ctx: Rotation): Promise<RotateResult> {
-  const { options, root, file, profile, oldKeyId } = ctx;
+  const { options, file, profile, oldKeyId } = ctx;
   // Another rotation may have finished while this one waited for the lock.
   checkFileHolds(readText(file), profile, oldKeyId, file);
   let created: { accessKeyId: string; secretAccessKey: string };
@@ -250,7 +267,7 @@ async function rotateLocked(ctx: Rotation): Promise<RotateResult> {
     const attempts = await proveKey({
       credentials: created,
       expectedArn: ctx.userArn,
-      callerIdentity: (credentials) => callerIdentityWith(options.stsClientFactory ?? stsClientFor, credentials, root),
+      callerIdentity: (credentials) => callerIdentityWith(options.stsClientFactory ?? stsClientFor, credentials, ctx),
       withinMs: options.proveWithinMs ?? 60_000,
       now: options.now ?? Date.now,
       sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
@@ -272,7 +289,7 @@ async function rotateLocked(ctx: Rotation): Promise<RotateResult> {
     );
   }
   options.onProgress?.({ step: 'deleted', keyId: oldKeyId });
-  return { userArn: ctx.userArn, profile, file, oldKeyId, newKeyId };
+  return { source: ctx.source, userArn: ctx.userArn, profile, file, oldKeyId, newKeyId };
 }
 
 /**
@@ -306,13 +323,13 @@ async function undoCreate(ctx: Rotation, newKeyId: string, err: unknown): Promis
 async function callerIdentityWith(
   factory: StsClientFactory,
   credentials: Credentials,
-  root: RotateRoot,
+  ctx: Rotation,
 ): Promise<CallerIdentity> {
   const sts = factory(credentials, {
-    region: root.sourceRegion,
+    region: ctx.region,
     maxAttempts: 2,
     retryBudgetMs: 10_000,
-    ...(root.endpoint ? { endpoint: root.endpoint } : {}),
+    ...(ctx.root.endpoint ? { endpoint: ctx.root.endpoint } : {}),
   });
   try {
     return await getCallerIdentity(sts);
