@@ -15,6 +15,8 @@ import {
   type AwsConfigMode,
   type MergeResult,
   type RenderProfilesOptions,
+  ssoSessionOf,
+  type SsoStyle,
 } from '../../core/aws-config/index.js';
 import type { CliContext } from '../context.js';
 import type { CliRuntime } from '../runtime.js';
@@ -29,11 +31,14 @@ import { resolveSelfCommand } from '../self-command.js';
  * anything is written (exit 2).
  */
 export const AWS_CONFIG_MODES = ['credential-process', 'role-arn'] as const;
+export const SSO_STYLES = ['credential-process', 'sso-session'] as const;
 
 export interface AwsConfigFlags {
   write?: boolean;
   dryRun?: boolean;
   mode: AwsConfigMode;
+  /** Permission-set roles of SSO sources: crossbar's credential_process (default) or native sso_session profiles. */
+  ssoStyle?: SsoStyle;
   prune?: boolean;
   crossbarCommand?: string;
   /** The words themselves (this program's absolute paths), which may hold spaces a --crossbar-command cannot. */
@@ -91,6 +96,7 @@ export function planAwsConfig(
     ...(flags.sourceProfile ? { sourceProfile: flags.sourceProfile } : {}),
     ...(flags.region ? { region: flags.region } : {}),
     ...(flags.roleSessionName ? { roleSessionName: flags.roleSessionName } : {}),
+    ...(flags.ssoStyle ? { ssoStyle: flags.ssoStyle } : {}),
   };
   const profiles = renderProfiles(registry, options);
   const existing = readAwsConfig(path).text;
@@ -182,7 +188,54 @@ export async function runAwsConfig(ctx: CliContext, command: Command, flags: Aws
   // Read, merge and write under one lock: a writer running at the same time merges into this one's result
   // instead of both starting from the same old file and the last rename dropping the other's profiles.
   const path = resolveAwsConfigPath(ctx.io.env, homeOf(ctx.io.env));
-  return withAwsConfigLock(path, () => Promise.resolve(writePlan(ctx, flags, plan())));
+  const code = await withAwsConfigLock(path, () => Promise.resolve(writePlan(ctx, flags, plan())));
+  if (flags.ssoStyle === 'sso-session' || flags.mode === 'role-arn') await shareSsoTokens(ctx, crossbar.registry);
+  return code;
+}
+
+/**
+ * sso_session profiles read the AWS tools' token cache: for each SSO source they use whose session crossbar holds,
+ * the token is written there now (and by every later `crossbar login`), so the profiles work at once.
+ */
+async function shareSsoTokens(ctx: CliContext, registry: Registry): Promise<void> {
+  const sessions = new Map<string, { name: string; startUrl: string; region: string; session: string }>();
+  for (const account of registry.accounts)
+    for (const role of account.roles) {
+      const spec = ssoSessionOf(registry, account, role);
+      if (spec)
+        sessions.set(spec.session, {
+          name: spec.source,
+          startUrl: spec.startUrl,
+          region: spec.region,
+          session: spec.session,
+        });
+    }
+  if (sessions.size === 0) return;
+  const { openSsoSession } = await import('../sso/open-sso-session.js');
+  const { writeAwsTokenCache } = await import('../../core/sso/index.js');
+  for (const settings of sessions.values()) {
+    const session = openSsoSession(ctx, {
+      ...settings,
+      ...(registry.config.endpoint ? { endpoint: registry.config.endpoint } : {}),
+    });
+    try {
+      const token = await session.token();
+      const written = writeAwsTokenCache(homeOf(ctx.io.env), token);
+      ctx.err(
+        ctx.colors.dim(
+          `[sso-session ${settings.session}]: wrote the AWS token cache ${written} (0600) from crossbar's session`,
+        ),
+      );
+    } catch {
+      ctx.err(
+        ctx.colors.dim(
+          `[sso-session ${settings.session}]: not signed in; \`crossbar login ${settings.name}\` signs in and writes the AWS token cache`,
+        ),
+      );
+    } finally {
+      session.close();
+    }
+  }
 }
 
 function summaryOf(plan: AwsConfigPlan, flags: AwsConfigFlags) {
@@ -241,6 +294,14 @@ export function defineAwsConfig(command: Command, runtime: CliRuntime): void {
         'credential-process (crossbar serves the credentials) or role-arn (native role_arn + source_profile)',
       )
         .choices(AWS_CONFIG_MODES)
+        .default('credential-process'),
+    )
+    .addOption(
+      new Option(
+        '--sso-style <style>',
+        'permission-set roles of SSO sources: credential-process (crossbar serves them) or sso-session (native [sso-session] + sso_session profiles)',
+      )
+        .choices(SSO_STYLES)
         .default('credential-process'),
     )
     .option('--prune', 'remove the profiles of accounts no longer in crossbar.yaml')

@@ -1,4 +1,11 @@
-export { renderProfiles, profileMarker, type AwsConfigMode, type RenderProfilesOptions } from './render-profiles.js';
+export {
+  renderProfiles,
+  profileMarker,
+  ssoSessionOf,
+  type AwsConfigMode,
+  type RenderProfilesOptions,
+  type SsoStyle,
+} from './render-profiles.js';
 export {
   mergeManagedBlock,
   BLOCK_BEGIN,

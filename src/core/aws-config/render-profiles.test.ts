@@ -147,3 +147,58 @@ region = eu-west-1
     ).toThrow(/misread by the AWS SDKs/);
   });
 });
+
+describe('SSO roles', () => {
+  const SSO_YAML = `
+organization: { name: acme, namespace: acme }
+sources:
+  acme-sso: { sso: { start_url: "https://d-90679a1b2c.awsapps.com/start", region: eu-west-1, session: acme } }
+accounts:
+  - id: "444444444444"
+    name: production
+    source: acme-sso
+    regions: [eu-west-1]
+    roles:
+      readonly: { permission_set: ReadOnlyAccess }
+      deploy: { name: Deployer, via: readonly }
+`;
+  const registry = registryFrom(SSO_YAML);
+
+  it('sso-session style: one [sso-session] and native profiles for permission sets; chained roles stay on credential_process', () => {
+    const text = renderProfiles(registry, {
+      mode: 'credential-process',
+      crossbarCommand: 'crossbar',
+      ssoStyle: 'sso-session',
+    });
+    expect(text).toContain(
+      [
+        '[sso-session acme]',
+        '# crossbar: sso-session of source acme-sso',
+        'sso_start_url = https://d-90679a1b2c.awsapps.com/start',
+        'sso_region = eu-west-1',
+        'sso_registration_scopes = sso:account:access',
+      ].join('\n'),
+    );
+    expect(text).toContain(
+      [
+        '[profile acme-production-readonly]',
+        '# crossbar: account 444444444444 (production), role readonly',
+        'sso_session = acme',
+        'sso_account_id = 444444444444',
+        'sso_role_name = ReadOnlyAccess',
+        'region = eu-west-1',
+      ].join('\n'),
+    );
+    expect(text).toMatch(
+      /\[profile acme-production-deploy\]\n.*\ncredential_process = crossbar credential-process production:deploy/,
+    );
+    expect(text.match(/\[sso-session/g)).toHaveLength(1);
+    expect(findIniProblems(text)).toEqual([]);
+  });
+
+  it('credential-process style (the default): every role through crossbar, no [sso-session]', () => {
+    const text = renderProfiles(registry, { mode: 'credential-process', crossbarCommand: 'crossbar' });
+    expect(text).not.toContain('sso-session');
+    expect(text).toContain('credential_process = crossbar credential-process production:readonly');
+  });
+});

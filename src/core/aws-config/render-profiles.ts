@@ -1,8 +1,9 @@
 import { CrossbarError } from '../errors.js';
-import { homeRegion, type Registry, type RegistryAccount, type RegistryRole } from '../config/registry.js';
+import { findSource, homeRegion, type Registry, type RegistryAccount, type RegistryRole } from '../config/registry.js';
 import { resolveRoleChain, CHAINED_MAX_SECONDS } from '../credentials/role-chain.js';
 import { sanitizeSessionName } from '../credentials/session-name.js';
 import { shellCommand } from './shell-quote.js';
+import { ssoProfileSettings, ssoSessionSection, type SsoSessionSpec } from './sso-session-profiles.js';
 
 /**
  * The `~/.aws/config` profiles for every account × role of the registry, named by `role.profileName` (the
@@ -15,6 +16,14 @@ import { shellCommand } from './shell-quote.js';
  * Each section carries a `# crossbar:` comment with the account id so a later merge knows whose it is.
  */
 export type AwsConfigMode = 'credential-process' | 'role-arn';
+
+/**
+ * How a permission-set role of an SSO source is written: `credential-process` (the default: crossbar serves it
+ * like every other role) or `sso-session` (an `[sso-session]` section and a native profile with `sso_session`,
+ * `sso_account_id`, `sso_role_name`: the AWS tools get the role credentials themselves with the token
+ * `crossbar login` leaves in their cache). Other roles follow the mode.
+ */
+export type SsoStyle = 'credential-process' | 'sso-session';
 
 export interface RenderProfilesOptions {
   mode: AwsConfigMode;
@@ -30,6 +39,8 @@ export interface RenderProfilesOptions {
   region?: string;
   /** role-arn mode: RoleSessionName, so CloudTrail shows the human. Defaults to `source.identity`. */
   roleSessionName?: string;
+  /** Permission-set roles: `credential-process` (default) or native `sso-session` profiles. */
+  ssoStyle?: SsoStyle;
 }
 
 /** The marker comment written as the first line of every generated section. */
@@ -41,10 +52,31 @@ export function profileMarker(account: RegistryAccount, role: RegistryRole): str
 const PROFILE_NAME = /^[\w\-@+.%:/]+$/;
 
 export function renderProfiles(registry: Registry, options: RenderProfilesOptions): string {
+  const sessions = new Map<string, SsoSessionSpec>();
   const sections = registry.accounts.flatMap((account) =>
-    account.roles.map((role) => renderSection(registry, account, role, options)),
+    account.roles.map((role) => {
+      // role_arn + source_profile cannot reach a permission set: role-arn mode writes those natively too.
+      const native = options.ssoStyle === 'sso-session' || options.mode === 'role-arn';
+      const sso = native ? ssoSessionOf(registry, account, role) : undefined;
+      if (sso) sessions.set(sso.session, sso);
+      return renderSection(registry, account, role, options, sso);
+    }),
   );
-  return sections.length === 0 ? '' : `${sections.join('\n\n')}\n`;
+  const sessionSections = [...sessions.values()].map((spec) => ssoSessionSection(spec).join('\n'));
+  const all = [...sessionSections, ...sections];
+  return all.length === 0 ? '' : `${all.join('\n\n')}\n`;
+}
+
+/** The sso-session a permission-set role of an SSO source is written with; undefined for any other role. */
+export function ssoSessionOf(
+  registry: Registry,
+  account: RegistryAccount,
+  role: RegistryRole,
+): SsoSessionSpec | undefined {
+  if (role.permissionSet === undefined) return undefined;
+  const source = findSource(registry, account.source);
+  if (source.kind !== 'sso') return undefined;
+  return { session: source.sso.session, startUrl: source.sso.startUrl, region: source.sso.region, source: source.name };
 }
 
 function renderSection(
@@ -52,10 +84,12 @@ function renderSection(
   account: RegistryAccount,
   role: RegistryRole,
   options: RenderProfilesOptions,
+  sso: SsoSessionSpec | undefined,
 ): string {
   checkProfileName(role.profileName, account, role);
-  const settings =
-    options.mode === 'credential-process'
+  const settings: Setting[] = sso
+    ? ssoProfileSettings(sso.session, account.id, role.permissionSet ?? role.name)
+    : options.mode === 'credential-process'
       ? credentialProcessSettings(account, role, options)
       : roleArnSettings(registry, account, role, options);
   settings.push(['region', options.region ?? homeRegion(account)]);
