@@ -4,6 +4,7 @@ import type { SourceIdentity } from '../core/credentials/index.js';
 import { CrossbarError } from '../core/errors.js';
 import { invalidRegionMessage, looksLikeRegion, parseRegionList } from '../core/fanout/index.js';
 import type { FanoutAccount, FanoutProgress } from '../core/fanout/index.js';
+import type { RegistryAccount } from '../core/config/index.js';
 import type { CliContext } from './context.js';
 import { openCrossbarFor, type HopFlags } from './open-crossbar.js';
 import { createProgressBar } from './render/progress.js';
@@ -162,10 +163,60 @@ export async function openFanout(
   if (accounts.length === 0 && options.requireAccounts !== false)
     throw new CrossbarError('USAGE', `no account matches '${selector ?? ''}'`);
   options.check?.(accounts, crossbar);
-  const source = options.skipSourceCheck ? undefined : await crossbar.sourceIdentity();
+  const source = options.skipSourceCheck
+    ? undefined
+    : (
+        await checkSources(
+          ctx,
+          crossbar,
+          accounts.map((a) => a.account),
+        )
+      ).primary;
   const signal = ctx.handleInterrupts();
   if (options.banner) ctx.err(ctx.colors.dim(options.banner({ crossbar, accounts, source })));
   return { crossbar, accounts, source, signal };
+}
+
+/** The sources a run's accounts use, checked: who each is, and the one the run is said to be "as". */
+export interface CheckedSources {
+  /** The default source's identity when it is used and works, else the first that works. */
+  primary: SourceIdentity | undefined;
+  /** Each source that signed in, by name. */
+  identities: Map<string, SourceIdentity>;
+}
+
+/**
+ * Checks the sources the accounts are reached from, each once. One source that cannot sign in fails the run with its
+ * one clear error (every target would fail the same way); with several, the run goes on for the sources that work,
+ * with one line per source that does not (its accounts then fail with its error), unless none works.
+ */
+export async function checkSources(
+  ctx: CliContext,
+  crossbar: Crossbar,
+  accounts: readonly Pick<RegistryAccount, 'source'>[],
+): Promise<CheckedSources> {
+  const names = crossbar.sourcesOf(accounts);
+  const [only] = names;
+  if (names.length <= 1) {
+    const identity = await crossbar.sourceIdentity(only);
+    return { primary: identity, identities: new Map([[only ?? crossbar.defaultSource, identity]]) };
+  }
+  const checked = await Promise.allSettled(names.map((name) => crossbar.sourceIdentity(name)));
+  const identities = new Map<string, SourceIdentity>();
+  const failed: { name: string; error: unknown }[] = [];
+  checked.forEach((r, i) => {
+    const name = names[i] ?? '';
+    if (r.status === 'fulfilled') identities.set(name, r.value);
+    else failed.push({ name, error: r.reason });
+  });
+  const [first] = failed;
+  if (identities.size === 0 && first) throw first.error;
+  for (const { name, error } of failed) {
+    const count = accounts.filter((a) => a.source === name).length;
+    const why = error instanceof Error ? error.message : String(error);
+    ctx.err(ctx.colors.yellow(`source ${name}: ${why} — its ${count} account${count === 1 ? '' : 's'} will fail`));
+  }
+  return { primary: identities.get(crossbar.defaultSource) ?? [...identities.values()][0], identities };
 }
 
 /** Runs the work with a live progress bar on stderr (a terminal only), erased before anything else prints. */

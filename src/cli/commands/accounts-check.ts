@@ -9,6 +9,7 @@ import {
 import type { CliContext } from '../context.js';
 import type { CliRuntime } from '../runtime.js';
 import { openCrossbarFor, type HopFlags } from '../open-crossbar.js';
+import { checkSources } from '../fanout-command.js';
 import { formatDuration } from '../render/format.js';
 import { resolveOutputFormat, type Column } from '../render/output.js';
 import { render, tableText } from '../render/renderer.js';
@@ -36,6 +37,7 @@ function columns(ctx: CliContext, now: number): Column<Row>[] {
       cell: (r) => paintStage(ctx.colors, r.target.account.name, r.target.account.stage, r.target.account.color),
     },
     { key: 'accountId', header: 'ID', value: (r) => r.target.account.id },
+    { key: 'source', header: 'SOURCE', value: (r) => r.target.account.source },
     { key: 'role', header: 'ROLE', value: (r) => r.target.role.key },
     {
       key: 'status',
@@ -85,15 +87,22 @@ export async function runAccountsCheck(
     return EXIT_USAGE;
   }
   const { crossbar } = await openCrossbarFor(ctx, command, flags);
-  const targets = roleTargets(crossbar.selectAccounts(selector), flags.role);
-  // A source that cannot sign in fails every row the same way: one clear error instead of a matrix of it.
-  const source = await crossbar.sourceIdentity();
+  const accounts = crossbar.selectAccounts(selector);
+  const targets = roleTargets(accounts, flags.role);
+  // A source that cannot sign in fails every row the same way: one clear error instead of a matrix of it (with
+  // several sources, one line for it, and its rows fail with its error).
+  const { identities } = await checkSources(ctx, crossbar, accounts);
   const format = resolveOutputFormat(ctx.output, ctx.io.stdout.isTTY);
-  if (format === 'table') ctx.err(ctx.colors.dim(`checking ${targets.length} account × role pairs as ${source.arn}…`));
+  const as = [...identities].map(([name, id]) => (identities.size > 1 ? `${name} as ${id.arn}` : id.arn)).join(', ');
+  if (format === 'table') ctx.err(ctx.colors.dim(`checking ${targets.length} account × role pairs as ${as}…`));
   const results = await crossbar.checkReachability(targets, { concurrency, signal: ctx.signal });
   const cols = columns(ctx, crossbar.now());
   // The table leaves out what only machines need; JSON and CSV keep every column.
-  const tableColumns = cols.filter((c) => c.key !== 'code' && c.key !== 'accountId' && c.key !== 'message');
+  // The source column only when there is more than one to tell apart.
+  const severalSources = crossbar.sourcesOf(accounts).length > 1;
+  const tableColumns = cols.filter(
+    (c) => c.key !== 'code' && c.key !== 'accountId' && c.key !== 'message' && (c.key !== 'source' || severalSources),
+  );
   render(
     format,
     { stdout: ctx.io.stdout, err: ctx.err },

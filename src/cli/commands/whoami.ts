@@ -5,7 +5,9 @@ import { configFlag, openCrossbarFor, type HopFlags } from '../open-crossbar.js'
 import { isCrossbarError } from '../../core/errors.js';
 import { formatDuration } from '../render/format.js';
 import { resolveOutputFormat, type Column } from '../render/output.js';
-import { render } from '../render/renderer.js';
+import { render, tableText } from '../render/renderer.js';
+import type { Crossbar } from '../../core/crossbar.js';
+import type { SourceStatus } from '../../core/source-status.js';
 import { paintStage } from '../render/stage.js';
 import { EXIT_OK } from '../report-error.js';
 
@@ -41,6 +43,65 @@ function printFacts(ctx: CliContext, facts: Fact[]): void {
   );
 }
 
+/**
+ * With named sources, one row per source: who it is (GetCallerIdentity of an IAM source, the session of an SSO
+ * source with a token), or why not (not signed in, read from the token cache without a call; its error).
+ */
+async function printSources(ctx: CliContext, crossbar: Crossbar, serverFacts: Fact[]): Promise<void> {
+  const { sourceStatuses } = await import('../../core/source-status.js');
+  const rows = await sourceStatuses(crossbar);
+  const format = resolveOutputFormat(ctx.output, ctx.io.stdout.isTTY);
+  if (format === 'table' && serverFacts.length > 0) printFacts(ctx, serverFacts);
+  const { green, yellow, red, dim } = ctx.colors;
+  const columns: Column<SourceStatus>[] = [
+    {
+      key: 'source',
+      header: 'SOURCE',
+      value: (r) => r.name,
+      cell: (r) => (r.isDefault ? `${r.name} ${dim('(default)')}` : r.name),
+    },
+    { key: 'kind', header: 'KIND', value: (r) => r.kind },
+    { key: 'default', header: 'DEFAULT', value: (r) => r.isDefault },
+    { key: 'accounts', header: 'ACCOUNTS', value: (r) => r.accounts },
+    {
+      key: 'who',
+      header: 'WHO',
+      value: (r) => r.identity?.arn ?? r.message ?? null,
+      cell: (r) =>
+        r.identity
+          ? green(r.identity.arn)
+          : r.state === 'signed-out'
+            ? yellow(r.message ?? '')
+            : r.state === 'unused'
+              ? dim(r.message ?? '')
+              : red(r.message ?? ''),
+    },
+    { key: 'arn', header: 'ARN', value: (r) => r.identity?.arn ?? null },
+    { key: 'accountId', header: 'ACCOUNT', value: (r) => r.identity?.accountId ?? null },
+    { key: 'identity', header: 'IDENTITY', value: (r) => r.identity?.name ?? null },
+    { key: 'from', header: 'FROM', value: (r) => r.from },
+    { key: 'mfaSerial', header: 'MFA DEVICE', value: (r) => r.mfaSerial ?? null, cell: (r) => r.mfaSerial ?? '' },
+    { key: 'state', header: 'STATE', value: (r) => r.state },
+    { key: 'message', header: 'MESSAGE', value: (r) => r.message ?? null },
+    { key: 'code', header: 'CODE', value: (r) => r.code ?? null },
+  ];
+  const shown = new Set(['source', 'kind', 'accounts', 'who', 'accountId', 'from', 'mfaSerial']);
+  render(
+    format,
+    { stdout: ctx.io.stdout, err: ctx.err },
+    {
+      columns: columns.filter((c) => c.key !== 'who'),
+      table: (all) =>
+        tableText(
+          columns.filter((c) => shown.has(c.key)),
+          all,
+          { header: ctx.colors.bold },
+        ),
+    },
+    rows,
+  );
+}
+
 export async function runWhoami(
   ctx: CliContext,
   command: Command,
@@ -64,6 +125,10 @@ export async function runWhoami(
       return EXIT_OK;
     }
     const { crossbar } = opened;
+    if (crossbar.registry.config.sources !== undefined) {
+      await printSources(ctx, crossbar, server?.facts ?? []);
+      return EXIT_OK;
+    }
     const source = await crossbar.sourceIdentity();
     const profile = crossbar.config.source.profile ?? ctx.io.env['AWS_PROFILE'];
     printFacts(ctx, [

@@ -1,5 +1,6 @@
 import { CrossbarError } from '../errors.js';
 import { colorForStage } from '../stage-colors.js';
+import { closest } from '../suggest.js';
 import { assignSources, DEFAULT_SOURCE, defaultSourceOf, sourceConfigs } from './assign-sources.js';
 
 export { colorForStage } from '../stage-colors.js';
@@ -113,8 +114,10 @@ export function findSource(registry: Pick<Registry, 'config'>, name: string): Re
   const sources = registrySources(registry);
   const found = sources.find((s) => s.name === name);
   if (found) return found;
-  throw new CrossbarError('UNKNOWN_SOURCE', `Unknown source '${name}'`, {
-    hint: `The sources in crossbar.yaml: ${sources.map((s) => s.name).join(', ')}`,
+  const names = sources.map((s) => s.name);
+  const near = closest(name, names);
+  throw new CrossbarError('UNKNOWN_SOURCE', `Unknown source '${name}': the sources are ${names.join(', ')}`, {
+    hint: `${near ? `Did you mean '${near}'? ` : ''}Sources are defined under source: and sources: in crossbar.yaml`,
   });
 }
 

@@ -179,7 +179,7 @@ accounts:
   it('an unknown source name is UNKNOWN_SOURCE listing the defined ones', () => {
     const reg = registry(`sources:\n  a: { profile: a }\n  b: { profile: b }\ndefaults: { source: a }\n`);
     expect(() => findSource(reg, 'c')).toThrow(
-      expect.objectContaining({ code: 'UNKNOWN_SOURCE', hint: 'The sources in crossbar.yaml: default, a, b' }),
+      expect.objectContaining({ code: 'UNKNOWN_SOURCE', message: "Unknown source 'c': the sources are default, a, b" }),
     );
   });
 });

@@ -8,6 +8,8 @@ export interface SelectableAccount {
   stage?: string | undefined;
   ou?: string | undefined;
   tags: Record<string, string>;
+  /** The source it is reached from (`source=NAME`). */
+  source?: string | undefined;
 }
 
 /** A workspace as `workspace=NAME` resolves it. */
@@ -38,7 +40,7 @@ function matchOu(ou: string, pattern: string): boolean {
   return ou === base || ou.startsWith(`${base}/`) || globToRegExp(pattern).test(ou);
 }
 
-const KEYED = /^(stage|ou|workspace|tag)\b/;
+const KEYED = /^(stage|ou|workspace|tag|source)\b/;
 
 /** A keyed term that says nothing (`tag:`, `tag:team`, `stage=`) is a typo to report, not a term that matches nothing. */
 export function checkTerm(term: string): void {
@@ -48,15 +50,16 @@ export function checkTerm(term: string): void {
     /^stage!?=.+$/.test(bare) ||
     /^ou=.+$/.test(bare) ||
     /^workspace=.+$/.test(bare) ||
+    /^source=.+$/.test(bare) ||
     /^tag:[^=!]+!?=.*$/.test(bare) ||
     // A plain account name that happens to start with a key word (`stagehand`, `outpost`) is a name glob.
-    !/^(stage|ou|workspace)[!=]|^tag:/.test(bare);
+    !/^(stage|ou|workspace|source)[!=]|^tag:/.test(bare);
   if (valid) return;
   throw new CrossbarError(
     'USAGE',
     `'${term}' is not a selector: ${bare.startsWith('tag:') ? 'tag: needs a key and a value' : 'it needs a value'}`,
     {
-      hint: 'Write tag:KEY=VALUE (tag:team=payments), stage=prod, ou=/Workloads/* or workspace=NAME',
+      hint: 'Write tag:KEY=VALUE (tag:team=payments), stage=prod, ou=/Workloads/*, source=NAME or workspace=NAME',
     },
   );
 }
@@ -81,6 +84,8 @@ function matchTerm(
     const hit = value !== undefined && globToRegExp(m[3] ?? '').test(value);
     return m[2] === '=' ? hit : !hit;
   }
+  m = /^source=(.+)$/.exec(term);
+  if (m) return account.source === m[1];
   m = /^workspace=(.+)$/.exec(term);
   if (m) {
     if (depth > 4) throw new CrossbarError('USAGE', `Workspace '${m[1]}' refers to itself through other workspaces`);

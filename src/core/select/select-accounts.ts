@@ -1,5 +1,5 @@
 import { CrossbarError } from '../errors.js';
-import { homeRegion, type Registry, type RegistryAccount, type RegistryRole } from '../config/registry.js';
+import { findSource, homeRegion, type Registry, type RegistryAccount, type RegistryRole } from '../config/registry.js';
 import { closest } from '../suggest.js';
 import { checkTerm, matchSelector } from './match-selector.js';
 
@@ -18,7 +18,12 @@ export function selectAccounts(registry: Registry, selector: string | undefined)
       hint: 'Add accounts under `accounts:`, or write them with `crossbar init` (from your AWS Organization or ~/.aws/config)',
     });
   const sel = selector?.trim() || 'all';
-  for (const term of sel.split(',')) checkTerm(term.trim());
+  for (const term of sel.split(',')) {
+    checkTerm(term.trim());
+    // A source name that crossbar.yaml does not define is a typo, not a term that matches nothing.
+    const source = /^!?source=(.+)$/.exec(term.trim())?.[1];
+    if (source !== undefined) findSource(registry, source);
+  }
   const picked = registry.accounts.filter((a) => matchSelector(registry.config.workspaces, a, sel));
   if (picked.length === 0) {
     const names = registry.accounts.map((a) => a.name);
