@@ -49,6 +49,12 @@ describe('crossbar __complete', () => {
     expect(await complete('crossbar run --reg')).toEqual(['--regions']);
     expect(await complete('crossbar -o j')).toEqual(['json']);
     expect(await complete('crossbar __')).toEqual([]);
+    // A command that takes a source offers the sources' names.
+    expect(await complete('crossbar rotate ')).toEqual(['default']);
+    expect(await complete('crossbar rotate own')).toEqual([]);
+    const named = w.variant('completion-sources', (text) => `${text}\nsources:\n  own-iam: { profile: bob }\n`);
+    const withSources = await w.cli(['__complete', '--line', 'crossbar rotate o'], { CROSSBAR_CONFIG: named });
+    expect(withSources.stdout).toBe('own-iam\n');
     // A command that takes no account offers none; a broken crossbar.yaml offers none and fails nothing.
     expect(await complete('crossbar cost pro')).toEqual([]);
     const broken = await w.cli(['__complete', '--line', 'crossbar exec pro'], {

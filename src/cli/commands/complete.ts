@@ -69,6 +69,18 @@ async function registryNames(io: CliIo, config: string | undefined, current: str
   }
 }
 
+/** The names of crossbar.yaml's sources (`default` first), for commands that take a source (`rotate`). */
+async function sourceNames(io: CliIo, config: string | undefined): Promise<string[]> {
+  try {
+    const { resolveConfigPath } = await import('../../core/config-location.js');
+    const { loadConfigFile, registrySources } = await import('../../core/config/index.js');
+    const loaded = loadConfigFile(resolveConfigPath({ flag: config, env: io.env, cwd: io.cwd }));
+    return registrySources({ config: loaded }).map((s) => s.name);
+  } catch {
+    return [];
+  }
+}
+
 async function flagsOf(path: readonly string[], runtime: CliRuntime): Promise<string[]> {
   const program = await runtime.program(path);
   let command: Command | undefined = program;
@@ -95,7 +107,12 @@ export async function completions(
       .filter((e) => e.hidden !== true && e.path.length === path.length + 1 && path.every((w, i) => e.path[i] === w))
       .map((e) => e.path.at(-1) ?? '');
     const takesNames = entry?.usage !== undefined && /target|selector/.test(entry.usage);
-    candidates = [...subcommands, ...(takesNames ? await registryNames(io, config, current) : [])];
+    const takesSource = entry?.usage !== undefined && /\bsource\b/.test(entry.usage);
+    candidates = [
+      ...subcommands,
+      ...(takesNames ? await registryNames(io, config, current) : []),
+      ...(takesSource ? await sourceNames(io, config) : []),
+    ];
   }
   return [...new Set(candidates)].filter((c) => c.startsWith(current));
 }
