@@ -155,3 +155,6 @@ export {
 // Hopping: profiles for ~/.aws/config, console links.
 export { renderProfiles } from './aws-config/index.js';
 export { federationUrls, signInToConsole, switchRoleUrl } from './console/index.js';
+
+// The source's own keys: rotation as aws-vault does it.
+export { rotateSourceKey, type RotateEvent, type RotateOptions, type RotateResult } from './rotate/index.js';
