@@ -75,7 +75,7 @@ export async function runLogin(
   const given = flags.server ?? previous?.url;
   if (given === undefined)
     throw new CrossbarError('USAGE', 'which server? no --server given and none signed in before', {
-      hint: 'crossbar login --server URL (the URL `crossbar serve` prints)',
+      hint: 'crossbar login --server URL (the URL `crossbar serve` prints); for IAM Identity Center, an sso: source in crossbar.yaml',
     });
   if (flags.token !== undefined && flags.setup !== undefined)
     throw new CrossbarError('USAGE', '--token and --setup are two different ways to sign in: give one');
