@@ -2,6 +2,8 @@ import type { HttpAnswer } from './dispatch.js';
 import type { FaultInjector, Faults } from './faults.js';
 import type { RawRequest } from './auth/sigv4-verify.js';
 import type { World } from './world/types.js';
+import { decideDevice } from './sso/oidc.js';
+import { isLoopback } from './sso/device-page.js';
 
 /**
  * The sandbox's own endpoints under /_sandbox/: health, an unused MFA code (sandbox only, loopback only),
@@ -12,6 +14,10 @@ export interface AdminDeps {
   faults: FaultInjector;
   mfaCode(userName: string, accountId?: string): string;
   advanceClock(ms: number): void;
+  now(): number;
+  markDirty(): void;
+  /** Who is asking: the sign-in endpoint answers loopback only. */
+  remoteAddress: string;
 }
 
 const json = (status: number, value: unknown): HttpAnswer => ({
@@ -29,7 +35,17 @@ export function handleAdmin(req: RawRequest, deps: AdminDeps): HttpAnswer | unde
         status: 'ok',
         organization: deps.world.organization.id,
         accounts: Object.keys(deps.world.accounts).length,
+        ...(deps.world.identityCenter
+          ? {
+              identityCenter: {
+                startUrl: deps.world.identityCenter.startUrl,
+                region: deps.world.identityCenter.region,
+              },
+            }
+          : {}),
       });
+    case 'POST /_sandbox/sso/approve':
+      return approve(req, deps);
     case 'GET /_sandbox/mfa-code': {
       const user = req.query.get('user') ?? '';
       const account = req.query.get('account') ?? deps.world.organization.masterAccountId;
@@ -64,4 +80,34 @@ export function handleAdmin(req: RawRequest, deps: AdminDeps): HttpAnswer | unde
     default:
       return json(404, { error: `unknown sandbox endpoint ${route}` });
   }
+}
+
+/**
+ * `crossbar sandbox approve USER CODE [--deny]`: the verification page's decision without a browser. Loopback
+ * only, like the page: it signs in as anyone.
+ */
+function approve(req: RawRequest, deps: AdminDeps): HttpAnswer {
+  if (!isLoopback(deps.remoteAddress)) return json(403, { error: 'sign-in approval is answered on loopback only' });
+  const ic = deps.world.identityCenter;
+  if (!ic) return json(404, { error: 'this sandbox organization has no IAM Identity Center instance' });
+  let body: unknown;
+  try {
+    body = JSON.parse(req.body.toString('utf8') || '{}');
+  } catch {
+    return json(400, { error: 'the body must be JSON: {"user": "...", "code": "ABCD-EFGH", "deny": false}' });
+  }
+  const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  const user = typeof fields['user'] === 'string' ? fields['user'] : '';
+  const code = typeof fields['code'] === 'string' ? fields['code'] : '';
+  const deny = fields['deny'] === true;
+  const problem = decideDevice(ic, code, user, !deny, deps.now());
+  if (problem) {
+    const unknownUser = !ic.users[user];
+    return json(unknownUser ? 404 : 409, {
+      error: problem,
+      ...(unknownUser ? { users: Object.keys(ic.users) } : {}),
+    });
+  }
+  deps.markDirty();
+  return json(200, { user, code: code.trim().toUpperCase(), decision: deny ? 'denied' : 'approved' });
 }

@@ -10,6 +10,9 @@ import type { ServiceImpl } from './service.js';
 import { buildWorld, parseOrgSpec, type OrgSpec } from './world/seed-orgs.js';
 import type { World } from './world/types.js';
 import { TOTP_STEP_MS, totpFor } from './totp.js';
+import { handleSso } from './sso/handle-sso.js';
+import { handleDevicePage } from './sso/device-page.js';
+import { decideDevice } from './sso/oidc.js';
 
 export interface SandboxOptions {
   /** 0 picks a free port. Default 4566. */
@@ -55,6 +58,13 @@ export interface Sandbox {
   mfaCode(userName: string, accountId?: string): string;
   /** The management account's users with their first active access key. */
   users(): SandboxUser[];
+  /** The organization's IAM Identity Center: its start URL and home region (absent without an instance). */
+  identityCenter(): { startUrl: string; region: string } | undefined;
+  /**
+   * The verification page's decision (what `crossbar sandbox approve` does): approve or deny the sign-in request
+   * with this user code as an identity-store user. Throws one line when the user or code is unknown.
+   */
+  approveDevice(userName: string, userCode: string, options?: { deny?: boolean }): void;
   stop(): Promise<void>;
 }
 
@@ -179,6 +189,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           headers: req.headers,
           body,
         };
+        const remoteAddress = req.socket.remoteAddress ?? '';
         const admin = handleAdmin(raw, {
           world,
           faults,
@@ -186,8 +197,24 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           advanceClock: (ms) => {
             offset += ms;
           },
+          now,
+          markDirty,
+          remoteAddress,
         });
         if (admin) return send(res, admin);
+        const sso = handleSso(raw, {
+          world,
+          now,
+          markDirty,
+          endpoint,
+          sourceIp: remoteAddress || '127.0.0.1',
+          userAgent: req.headers['user-agent'] ?? '',
+          strictOutput: deps.strictOutput,
+          onInternalError: deps.onInternalError,
+        });
+        if (sso) return send(res, sso);
+        const page = handleDevicePage(raw, { world, now, markDirty, remoteAddress });
+        if (page) return send(res, page);
         const federation = handleFederation(raw, {
           world,
           now,
@@ -233,6 +260,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       offset += ms;
     },
     users: () => listUsers(world),
+    identityCenter: () =>
+      world.identityCenter
+        ? { startUrl: world.identityCenter.startUrl, region: world.identityCenter.region }
+        : undefined,
+    approveDevice(userName, userCode, opts = {}) {
+      if (!world.identityCenter) throw new Error('this sandbox organization has no IAM Identity Center instance');
+      const problem = decideDevice(world.identityCenter, userCode, userName, opts.deny !== true, now());
+      if (problem) throw new Error(problem);
+      markDirty();
+    },
     async stop() {
       if (saveTimer) clearTimeout(saveTimer);
       dirty = true;

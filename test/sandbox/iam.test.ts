@@ -139,11 +139,17 @@ describe('roles', () => {
     expect(Role?.MaxSessionDuration).toBe(43_200);
     expect(Role?.RoleLastUsed?.Region).toBe('us-east-1');
     expect(decode(Role?.AssumeRolePolicyDocument)).toMatchObject({
-      Statement: [{ Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'] }],
+      Statement: [
+        { Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'] },
+        // The management account's Identity Center ReadOnlyAccess sessions may chain in.
+        { Effect: 'Allow', Condition: { ArnLike: { 'aws:PrincipalArn': expect.stringContaining('AWSReservedSSO_') } } },
+      ],
     });
     const { Roles } = await devRead.send(new ListRolesCommand({}));
     expect(Roles?.map((r) => r.RoleName)).toEqual([
       'administrator',
+      expect.stringMatching(/^AWSReservedSSO_AdministratorAccess_[0-9a-f]{16}$/),
+      expect.stringMatching(/^AWSReservedSSO_ReadOnlyAccess_[0-9a-f]{16}$/),
       'CrossbarReadOnly',
       'OrganizationAccountAccessRole',
     ]);
@@ -292,7 +298,7 @@ describe('roles', () => {
     const all = (await prodRead.send(new ListRolesCommand({}))).Roles?.map((r) => r.RoleName);
     expect(names).toEqual(all);
     expect(names).toEqual(expect.arrayContaining(['legacy-public-access', 'vendor-monitoring', 'CrossbarReadOnly']));
-    expect(pages).toBe(5);
+    expect(pages).toBe(7); // five roles of the seed and the two Identity Center roles (AWSReservedSSO_…)
     expect(await failure(prodRead.send(new ListRolesCommand({ Marker: 'forged' })))).toEqual({
       name: 'ValidationError',
       message: 'Invalid Marker.',
@@ -418,9 +424,11 @@ describe('managed policies', () => {
 
   it('lists AWS managed policies, OnlyAttached counting attachments in the account', async () => {
     const attached = await devRead.send(new ListPoliciesCommand({ Scope: 'AWS', OnlyAttached: true }));
+    // administrator, OrganizationAccountAccessRole and the AdministratorAccess permission set's role; CrossbarReadOnly
+    // and the ReadOnlyAccess permission set's role.
     expect(attached.Policies?.map((p) => [p.PolicyName, p.AttachmentCount])).toEqual([
-      ['AdministratorAccess', 2],
-      ['ReadOnlyAccess', 1],
+      ['AdministratorAccess', 3],
+      ['ReadOnlyAccess', 2],
     ]);
     const all = await devRead.send(new ListPoliciesCommand({ Scope: 'AWS' }));
     expect(all.Policies?.length).toBeGreaterThan(2);
@@ -586,7 +594,7 @@ describe('account', () => {
     expect(SummaryMap).toMatchObject({
       Users: 2,
       Groups: 3,
-      Roles: 1,
+      Roles: 2, // CrossbarHub and the ReadOnlyAccess permission set's AWSReservedSSO_ role
       Policies: 0,
       MFADevices: 1,
       MFADevicesInUse: 1,
@@ -612,13 +620,13 @@ describe('GetAccountAuthorizationDetails', () => {
     });
     expect(details.Policies?.map((p) => p.PolicyName).sort()).toEqual(['AdministratorAccess', 'ReadOnlyAccess']);
     const readOnly = details.Policies?.find((p) => p.Arn === READ_ONLY);
-    expect(readOnly?.AttachmentCount).toBe(3);
+    expect(readOnly?.AttachmentCount).toBe(4);
     expect(decode(readOnly?.PolicyVersionList?.[0]?.Document)).toMatchObject({ Statement: [{ Effect: 'Allow' }] });
   });
 
   it('filters by kind and paginates the whole sequence', async () => {
     const roles = await prodRead.send(new GetAccountAuthorizationDetailsCommand({ Filter: ['Role'] }));
-    expect(roles.RoleDetailList).toHaveLength(5);
+    expect(roles.RoleDetailList).toHaveLength(7);
     expect([roles.UserDetailList, roles.GroupDetailList, roles.Policies].map((l) => l?.length ?? 0)).toEqual([0, 0, 0]);
     const aws = await prodRead.send(new GetAccountAuthorizationDetailsCommand({ Filter: ['AWSManagedPolicy'] }));
     expect(aws.Policies?.map((p) => p.Arn).sort()).toEqual(['arn:aws:iam::aws:policy/AdministratorAccess', READ_ONLY]);
@@ -626,7 +634,7 @@ describe('GetAccountAuthorizationDetails', () => {
     for await (const page of paginateGetAccountAuthorizationDetails({ client: prodRead, pageSize: 2 }, {})) {
       count += (page.RoleDetailList?.length ?? 0) + (page.Policies?.length ?? 0);
     }
-    expect(count).toBe(7);
+    expect(count).toBe(9);
   });
 
   it("describes the management account's people, groups and group policies", async () => {
@@ -661,6 +669,11 @@ describe('the AWS CLI', () => {
   it('aws iam list-roles as bob decodes the trust documents', async () => {
     const out = await awsCli('list-roles');
     expect(out['Roles']).toEqual([
+      expect.objectContaining({
+        RoleName: expect.stringMatching(/^AWSReservedSSO_ReadOnlyAccess_[0-9a-f]{16}$/),
+        Path: '/aws-reserved/sso.amazonaws.com/eu-west-1/',
+        AssumeRolePolicyDocument: expect.objectContaining({ Version: '2012-10-17' }),
+      }),
       expect.objectContaining({
         RoleName: 'CrossbarHub',
         AssumeRolePolicyDocument: expect.objectContaining({ Version: '2012-10-17' }),

@@ -47,6 +47,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./sandbox-mfa-code.js')).defineSandboxMfaCode,
   },
   {
+    path: ['sandbox', 'approve'],
+    description: 'approve (or --deny) an SSO sign-in request of the sandbox as an identity-store user; sandbox only',
+    usage: '[options] <user> <code>',
+    load: async () => (await import('./sandbox-approve.js')).defineSandboxApprove,
+  },
+  {
     path: ['init'],
     description: 'write crossbar.yaml from your AWS Organization or from the role profiles in ~/.aws/config',
     usage: '[options]',

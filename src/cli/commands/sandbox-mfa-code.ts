@@ -87,7 +87,7 @@ export async function fetchMfaCode(
 }
 
 /** The endpoint of crossbar.yaml, when there is a readable one; any doubt leaves it to the default. */
-async function configuredEndpoint(ctx: CliContext, command: Command): Promise<string | undefined> {
+export async function configuredEndpoint(ctx: CliContext, command: Command): Promise<string | undefined> {
   try {
     const { resolveConfigPath } = await import('../../core/config-location.js');
     const { loadConfigFile } = await import('../../core/config/index.js');

@@ -172,6 +172,7 @@ export function startJson(
       secretAccessKey: u.secretAccessKey,
       mfaSerial: u.mfaSerial ?? null,
     })),
+    ...(sandbox.identityCenter() ? { identityCenter: sandbox.identityCenter() } : {}),
     ...(paths ? { config: paths } : {}),
   };
 }
@@ -185,6 +186,11 @@ function printSummary(ctx: CliContext, sandbox: Sandbox, plan: StartPlan, paths:
     `  organization  ${world.organization.id} (${plan.org}): ${Object.keys(world.accounts).length} accounts, management ${world.organization.masterAccountId}`,
   );
   ctx.out(`  users         ${users.join(', ')} in ${world.organization.masterAccountId}`);
+  const sso = sandbox.identityCenter();
+  if (sso)
+    ctx.out(
+      `  sso           ${cyan(sso.startUrl)} (${sso.region}): sign in as ${Object.keys(world.identityCenter?.users ?? {}).join(', ')}; approve on the page the sign-in opens or with \`crossbar sandbox approve USER CODE\``,
+    );
   if (Object.keys(plan.faults).length > 0) ctx.out(`  faults        ${JSON.stringify(plan.faults)}`);
   if (plan.statePath) ctx.out(`  state         ${plan.statePath} (saved on stop)`);
   if (paths) ctx.out(`  config        ${paths.crossbarYaml}, ${paths.awsConfig}, ${paths.awsCredentials}`);

@@ -65,7 +65,7 @@ function checkMfa(ctx: HandlerContext, input: Record<string, unknown>): string |
   return isoSeconds(ctx.now());
 }
 
-function issueSession(
+export function issueSession(
   world: World,
   principal: PrincipalRef,
   parent: string,

@@ -1,5 +1,6 @@
 import type { World } from './types.js';
 import { createWorld, seedManagement, seedMember, type MemberSpec } from './build-org.js';
+import { seedIdentityCenter } from './seed-identity-center.js';
 
 /** The demo organization: the seeds' dev / staging / prod accounts plus a consultant's client. */
 export const DEMO_MEMBERS: readonly MemberSpec[] = [
@@ -87,5 +88,6 @@ export function buildWorld(spec: OrgSpec, now: number, seed = 20261123, secretSe
   const members = spec.kind === 'demo' ? [...DEMO_MEMBERS] : generatedMembers(spec.count);
   seedManagement(world, spec.kind === 'demo' ? members : [], now);
   for (const member of members) seedMember(world, member, now);
+  seedIdentityCenter(world, new Date(now - 200 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z'));
   return world;
 }

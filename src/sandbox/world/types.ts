@@ -1,3 +1,5 @@
+import type { IdentityCenterState } from './identity-center-types.js';
+
 /**
  * The sandbox's state: a whole AWS organization as plain JSON data, so that `--state FILE` can persist and
  * restore it with JSON.stringify / JSON.parse. Dates are ISO strings. Records are keyed by id or name.
@@ -26,6 +28,8 @@ export interface World {
   signinTokens: Record<string, SigninTokenRecord>;
   /** Every region the sandbox knows, with whether it needs opting in. */
   regions: RegionInfo[];
+  /** The organization's IAM Identity Center instance, if it has one (absent in older state files). */
+  identityCenter?: IdentityCenterState;
   /** A counter for ids so that ids are unique and deterministic. */
   nextId: number;
 }

@@ -1,0 +1,57 @@
+import type { World } from './types.js';
+import { MANAGEMENT_ACCOUNT_ID, allowDocument } from './build-org.js';
+import { addIdcGroup, addIdcUser, addPermissionSet, assign, createIdentityCenter } from './identity-center.js';
+
+/** The demo's Identity Center lives in eu-west-1, so that its roles carry the region in their path as AWS's do. */
+export const IDENTITY_CENTER_REGION = 'eu-west-1';
+
+/**
+ * The organization's Identity Center, mirroring its IAM people: the management account's users become identity
+ * store users, its groups become groups, and each group's cross-account access becomes an assignment:
+ * `<stage>_administrator` → AdministratorAccess in that account, `readers` → ReadOnlyAccess in the management
+ * account and every member account a person of the organization may read without an ExternalId (a consultant's
+ * client is not in the organization's Identity Center). ReadOnlyAccess may chain into CrossbarReadOnly, as the
+ * readers group may.
+ */
+export function seedIdentityCenter(world: World, createDate: string): void {
+  const mgmt = world.accounts[MANAGEMENT_ACCOUNT_ID];
+  if (!mgmt) return;
+  const ic = createIdentityCenter(world, IDENTITY_CENTER_REGION);
+  for (const user of Object.values(mgmt.iam.users)) {
+    const name = user.name.charAt(0).toUpperCase() + user.name.slice(1);
+    addIdcUser(world, ic, user.name, name);
+  }
+  for (const group of Object.values(mgmt.iam.groups)) {
+    const members = Object.values(mgmt.iam.users)
+      .filter((u) => u.groups.includes(group.name))
+      .map((u) => u.name);
+    addIdcGroup(world, ic, group.name, members);
+  }
+  addPermissionSet(world, ic, {
+    name: 'AdministratorAccess',
+    description: 'Administrator access, for an hour at a time',
+    sessionDuration: 'PT1H',
+    managedPolicies: ['arn:aws:iam::aws:policy/AdministratorAccess'],
+  });
+  addPermissionSet(world, ic, {
+    name: 'ReadOnlyAccess',
+    description: 'Read-only access, and the hop into CrossbarReadOnly',
+    sessionDuration: 'PT8H',
+    managedPolicies: ['arn:aws:iam::aws:policy/ReadOnlyAccess'],
+    inlinePolicy: allowDocument('sts:AssumeRole', 'arn:aws:iam::*:role/CrossbarReadOnly'),
+  });
+  for (const account of Object.values(world.accounts)) {
+    const admins = `${account.name}_administrator`;
+    if (ic.groups[admins])
+      assign(world, ic, account.id, 'AdministratorAccess', { type: 'GROUP', name: admins }, createDate);
+  }
+  if (!ic.groups['readers']) return;
+  for (const account of Object.values(world.accounts)) {
+    if (externalIdRequired(account.iam.roles['CrossbarReadOnly']?.assumeRolePolicyDocument)) continue;
+    assign(world, ic, account.id, 'ReadOnlyAccess', { type: 'GROUP', name: 'readers' }, createDate);
+  }
+}
+
+function externalIdRequired(trust: string | undefined): boolean {
+  return trust !== undefined && trust.includes('sts:ExternalId');
+}
