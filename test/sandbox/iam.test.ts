@@ -139,11 +139,7 @@ describe('roles', () => {
     expect(Role?.MaxSessionDuration).toBe(43_200);
     expect(Role?.RoleLastUsed?.Region).toBe('us-east-1');
     expect(decode(Role?.AssumeRolePolicyDocument)).toMatchObject({
-      Statement: [
-        { Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'] },
-        // The management account's Identity Center ReadOnlyAccess sessions may chain in.
-        { Effect: 'Allow', Condition: { ArnLike: { 'aws:PrincipalArn': expect.stringContaining('AWSReservedSSO_') } } },
-      ],
+      Statement: [{ Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'] }],
     });
     const { Roles } = await devRead.send(new ListRolesCommand({}));
     expect(Roles?.map((r) => r.RoleName)).toEqual([

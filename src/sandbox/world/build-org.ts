@@ -29,8 +29,6 @@ export interface MemberSpec {
 
 export const MANAGEMENT_ACCOUNT_ID = '111111111111';
 export const FOREIGN_ACCOUNT_ID = '999999999999';
-/** The management account's provisioned ReadOnlyAccess roles, whatever the Identity Center region and suffix. */
-export const SSO_READ_ONLY_ROLE_PATTERN = `arn:aws:iam::${MANAGEMENT_ACCOUNT_ID}:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_ReadOnlyAccess_*`;
 export const INSTANCE_REGIONS = ['us-east-1', 'eu-west-1'] as const;
 
 const DAY = 86_400_000;
@@ -217,13 +215,6 @@ export function seedMember(world: World, spec: MemberSpec, now: number): Sandbox
         },
         Action: actions,
         ...(spec.externalId ? { Condition: externalId } : {}),
-      },
-      {
-        // The management account's Identity Center sessions of ReadOnlyAccess may chain in (seed-identity-center.ts).
-        Effect: 'Allow',
-        Principal: { AWS: mgmtRoot },
-        Action: actions,
-        Condition: { ArnLike: { 'aws:PrincipalArn': SSO_READ_ONLY_ROLE_PATTERN }, ...externalId },
       },
     ]),
   });

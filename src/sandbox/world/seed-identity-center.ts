@@ -1,6 +1,13 @@
 import type { World } from './types.js';
 import { MANAGEMENT_ACCOUNT_ID, allowDocument } from './build-org.js';
-import { addIdcGroup, addIdcUser, addPermissionSet, assign, createIdentityCenter } from './identity-center.js';
+import {
+  addIdcGroup,
+  addIdcUser,
+  addPermissionSet,
+  assign,
+  createIdentityCenter,
+  provisionedRole,
+} from './identity-center.js';
 
 /** The demo's Identity Center lives in eu-west-1, so that its roles carry the region in their path as AWS's do. */
 export const IDENTITY_CENTER_REGION = 'eu-west-1';
@@ -10,8 +17,8 @@ export const IDENTITY_CENTER_REGION = 'eu-west-1';
  * store users, its groups become groups, and each group's cross-account access becomes an assignment:
  * `<stage>_administrator` → AdministratorAccess in that account, `readers` → ReadOnlyAccess in the management
  * account and every member account a person of the organization may read without an ExternalId (a consultant's
- * client is not in the organization's Identity Center). ReadOnlyAccess may chain into CrossbarReadOnly, as the
- * readers group may.
+ * client is not in the organization's Identity Center). The management account's ReadOnlyAccess session may chain
+ * into CrossbarReadOnly, as the readers group may.
  */
 export function seedIdentityCenter(world: World, createDate: string): void {
   const mgmt = world.accounts[MANAGEMENT_ACCOUNT_ID];
@@ -50,6 +57,26 @@ export function seedIdentityCenter(world: World, createDate: string): void {
     if (externalIdRequired(account.iam.roles['CrossbarReadOnly']?.assumeRolePolicyDocument)) continue;
     assign(world, ic, account.id, 'ReadOnlyAccess', { type: 'GROUP', name: 'readers' }, createDate);
   }
+  const readOnly = ic.permissionSets['ReadOnlyAccess'];
+  const hub = readOnly ? provisionedRole(world, ic, readOnly, mgmt.id) : undefined;
+  if (!hub) return;
+  // The management account's ReadOnlyAccess session is a hub like CrossbarHub: CrossbarReadOnly trusts it by its
+  // exact ARN (path included, as AWS requires of AWSReservedSSO roles), so that SSO sessions chain in.
+  for (const account of Object.values(world.accounts)) {
+    const role = account.iam.roles['CrossbarReadOnly'];
+    if (!role || externalIdRequired(role.assumeRolePolicyDocument)) continue;
+    role.assumeRolePolicyDocument = withTrustedPrincipal(role.assumeRolePolicyDocument, hub.arn);
+  }
+}
+
+/** Adds a principal to the first statement's `Principal.AWS` list. */
+function withTrustedPrincipal(document: string, arn: string): string {
+  const doc = JSON.parse(document) as { Statement?: { Principal?: { AWS?: string | string[] } }[] };
+  const first = doc.Statement?.[0];
+  if (!first?.Principal) return document;
+  const current = first.Principal.AWS;
+  first.Principal.AWS = [...(Array.isArray(current) ? current : current ? [current] : []), arn];
+  return JSON.stringify(doc);
 }
 
 function externalIdRequired(trust: string | undefined): boolean {
