@@ -15,6 +15,7 @@ const run = promisify(execFile);
 interface StartJson {
   endpoint: string;
   port: number;
+  identityCenter?: { startUrl: string; region: string };
   organization: { id: string; managementAccountId: string; accounts: number };
   users: {
     userName: string;
@@ -71,7 +72,17 @@ describe('crossbar sandbox start --json', () => {
     expect(info.users.every((u) => /^AKIA/.test(u.accessKeyId) && u.secretAccessKey.length >= 20)).toBe(true);
 
     const health = await fetch(`${info.endpoint}/_sandbox/health`);
-    expect(await health.json()).toMatchObject({ status: 'ok', accounts: 5 });
+    expect(await health.json()).toMatchObject({
+      status: 'ok',
+      accounts: 5,
+      identityCenter: {
+        startUrl: expect.stringMatching(/^https:\/\/d-[0-9a-f]{10}\.awsapps\.com\/start$/),
+        region: 'eu-west-1',
+      },
+    });
+    expect(info.identityCenter).toEqual(
+      ((await (await fetch(`${info.endpoint}/_sandbox/health`)).json()) as { identityCenter: unknown }).identityCenter,
+    );
 
     cli.interrupt();
     expect(await exit).toBe(0);
@@ -87,6 +98,9 @@ describe('crossbar sandbox start --json', () => {
     expect(cli.stdout).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+/);
     expect(cli.stdout).toContain('7 accounts, management 111111111111');
     expect(cli.stdout).toContain('alice (MFA arn:aws:iam::111111111111:mfa/alice), bob');
+    expect(cli.stdout).toMatch(
+      /sso +https:\/\/d-[0-9a-f]{10}\.awsapps\.com\/start \(eu-west-1\): sign in as alice, bob/,
+    );
     expect(cli.stdout).not.toMatch(/AKIA|secret/i);
   });
 });
