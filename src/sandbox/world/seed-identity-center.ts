@@ -11,6 +11,7 @@ import {
 
 /** The demo's Identity Center lives in eu-west-1, so that its roles carry the region in their path as AWS's do. */
 export const IDENTITY_CENTER_REGION = 'eu-west-1';
+const DAY = 86_400_000;
 
 /**
  * The organization's Identity Center, mirroring its IAM people: the management account's users become identity
@@ -20,9 +21,11 @@ export const IDENTITY_CENTER_REGION = 'eu-west-1';
  * client is not in the organization's Identity Center). The management account's ReadOnlyAccess session may chain
  * into CrossbarReadOnly, as the readers group may.
  */
-export function seedIdentityCenter(world: World, createDate: string): void {
+export function seedIdentityCenter(world: World, now: number): void {
   const mgmt = world.accounts[MANAGEMENT_ACCOUNT_ID];
   if (!mgmt) return;
+  const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const createDate = iso(now - 200 * DAY);
   const ic = createIdentityCenter(world, IDENTITY_CENTER_REGION);
   for (const user of Object.values(mgmt.iam.users)) {
     const name = user.name.charAt(0).toUpperCase() + user.name.slice(1);
@@ -56,6 +59,12 @@ export function seedIdentityCenter(world: World, createDate: string): void {
   for (const account of Object.values(world.accounts)) {
     if (externalIdRequired(account.iam.roles['CrossbarReadOnly']?.assumeRolePolicyDocument)) continue;
     assign(world, ic, account.id, 'ReadOnlyAccess', { type: 'GROUP', name: 'readers' }, createDate);
+  }
+  // People sign in through Identity Center every day: its roles were used yesterday, as alice's key was.
+  for (const a of ic.assignments) {
+    const set = ic.permissionSets[a.permissionSet];
+    const role = set ? provisionedRole(world, ic, set, a.accountId) : undefined;
+    if (role) role.lastUsed = { date: iso(now - DAY), region: IDENTITY_CENTER_REGION };
   }
   const readOnly = ic.permissionSets['ReadOnlyAccess'];
   const hub = readOnly ? provisionedRole(world, ic, readOnly, mgmt.id) : undefined;

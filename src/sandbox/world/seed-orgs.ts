@@ -88,6 +88,6 @@ export function buildWorld(spec: OrgSpec, now: number, seed = 20261123, secretSe
   const members = spec.kind === 'demo' ? [...DEMO_MEMBERS] : generatedMembers(spec.count);
   seedManagement(world, spec.kind === 'demo' ? members : [], now);
   for (const member of members) seedMember(world, member, now);
-  seedIdentityCenter(world, new Date(now - 200 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z'));
+  seedIdentityCenter(world, now);
   return world;
 }
