@@ -206,6 +206,30 @@ describe('crossbar init --from-aws-config', () => {
     ]);
   });
 
+  it('seeds 003 and 004 in one file: two sources, each account on its own identity and MFA device', async () => {
+    const config = join(w.dir, 'mixed.ini');
+    writeFileSync(config, readFileSync(new URL('./fixtures/seed-003-004-mixed.ini', import.meta.url), 'utf8'));
+    const out = join(w.dir, 'mixed', 'crossbar.yaml');
+    const run = await w.cli(['init', '--from-aws-config', '--out', out], { AWS_CONFIG_FILE: config });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/sources\s+default 2, cpco 2\n/);
+    const registry = registryOf(out);
+    expect(registry.config.source).toMatchObject({
+      profile: 'demo-master-cobus',
+      mfa_serial: 'arn:aws:iam::111111111111:mfa/cobus',
+    });
+    expect(registry.config.sources?.['cpco']).toMatchObject({
+      profile: 'cpco',
+      mfa_serial: 'arn:aws:iam::323330167063:mfa/[email protected]',
+    });
+    expect(registry.accounts.map((a) => [a.name, a.source])).toEqual([
+      ['development', 'default'],
+      ['production', 'default'],
+      ['testing', 'cpco'],
+      ['root', 'cpco'],
+    ]);
+  });
+
   it('a config the AWS CLI cannot parse: path:line, exit 2, nothing written', async () => {
     const bad = join(w.dir, 'bad.ini');
     writeFileSync(bad, '[profile a]\nrole_arn = arn:aws:iam::222222222222:role/x\nthis is not ini\n');

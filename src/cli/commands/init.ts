@@ -285,6 +285,11 @@ function printSummary(ctx: CliContext, out: string, registry: Registry, found: F
   const ous = [...new Set(registry.accounts.flatMap((a) => (a.ou && a.ou !== '/' ? [a.ou] : [])))].sort();
   const stages = registry.accounts.flatMap((a) => (a.stage ? [a.stage] : []));
   const roles = [...new Set(registry.accounts.flatMap((a) => a.roles.map((r) => r.name)))];
+  // Each source with how many accounts it serves, when there are several (one identity per source).
+  const sources = [...new Set(registry.accounts.map((a) => a.source))].map((name) => ({
+    name,
+    accounts: registry.accounts.filter((a) => a.source === name).length,
+  }));
   if (ctx.output === 'json' || ctx.output === 'ndjson') {
     ctx.out(
       JSON.stringify({
@@ -293,6 +298,7 @@ function printSummary(ctx: CliContext, out: string, registry: Registry, found: F
         ous,
         stages: Object.fromEntries(stages.map((s) => [s, stages.filter((x) => x === s).length])),
         roles,
+        sources: Object.fromEntries(sources.map((s) => [s.name, s.accounts])),
         notes: found.notes,
       }),
     );
@@ -305,6 +311,7 @@ function printSummary(ctx: CliContext, out: string, registry: Registry, found: F
   if (ous.length > 0) ctx.out(`  OUs       ${ous.length}: ${ous.join(', ')}`);
   ctx.out(`  stages    ${stages.length > 0 ? countBy(stages) : 'none found (set stage: on each account)'}`);
   ctx.out(`  roles     ${roles.join(', ')}`);
+  if (sources.length > 1) ctx.out(`  sources   ${sources.map((s) => `${s.name} ${s.accounts}`).join(', ')}`);
   for (const note of found.notes) ctx.err(dim(`note: ${note}`));
   ctx.out();
   ctx.out('Next:');

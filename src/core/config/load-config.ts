@@ -173,7 +173,10 @@ function checkReferences(config: Config): Reference[] {
     // The same id may appear twice on purpose only as seed 003's single-account "virtual root": one entry per
     // stage (a stage of its own, or none for the root itself). Two entries of one id and one stage are the same
     // account listed twice (a copied block whose id was not changed).
-    const same = (seenIds.get(a.id) ?? []).find((j) => config.accounts[j]?.stage === a.stage);
+    // The same account reached from two sources (two identities) is two entries too: each says its source.
+    const same = (seenIds.get(a.id) ?? []).find(
+      (j) => config.accounts[j]?.stage === a.stage && config.accounts[j]?.source === a.source,
+    );
     const prior = same === undefined ? undefined : config.accounts[same];
     if (prior && same !== undefined)
       problems.push({

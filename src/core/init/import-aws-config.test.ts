@@ -86,6 +86,122 @@ describe('importAwsConfig: seed 004', () => {
   });
 });
 
+describe('importAwsConfig: seeds 003 and 004 in one file (issue 12)', () => {
+  it("keeps each identity with its own MFA device: two sources, each account on its own, never one's MFA with the other's keys", () => {
+    const { imported, registry } = roundTrip(fixture('seed-003-004-mixed.ini'));
+    expect(imported.config.source).toEqual({
+      profile: 'demo-master-cobus',
+      mfa_serial: 'arn:aws:iam::111111111111:mfa/cobus',
+      region: 'us-west-2',
+    });
+    expect(imported.config.sources).toEqual({ cpco: { profile: 'cpco', mfa_serial: SEED_003_MFA } });
+    expect(imported.config.accounts.map((a) => [a.name, a.id, a.source, a.roles])).toEqual([
+      ['development', '222222222222', undefined, { admin: { name: 'administrator', mfa: 'required' } }],
+      ['production', '444444444444', undefined, { admin: { name: 'administrator', mfa: 'required' } }],
+      ['testing', '323330167063', 'cpco', { admin: { name: 'cpco-root-admin', mfa: 'required' } }],
+      ['root', '323330167063', 'cpco', { admin: { name: 'cpco-root-admin', mfa: 'required' } }],
+    ]);
+    expect(imported.notes).toEqual([]);
+    expect(imported.skipped.map((s) => [s.profile, s.reason])).toEqual([
+      ['demo-master-cobus', 'the source identity of the role profiles: it became source.profile'],
+    ]);
+    expect(registry.accounts.map((a) => [a.name, a.source])).toEqual([
+      ['development', 'default'],
+      ['production', 'default'],
+      ['testing', 'cpco'],
+      ['root', 'cpco'],
+    ]);
+    // Each account's source carries its own identity's device: cobus's for demo, cpco's for cpco.
+    const serialOf = (source: string) =>
+      source === 'default' ? registry.config.source.mfa_serial : registry.config.sources?.[source]?.mfa_serial;
+    expect(registry.accounts.map((a) => [a.name, serialOf(a.source)])).toEqual([
+      ['development', 'arn:aws:iam::111111111111:mfa/cobus'],
+      ['production', 'arn:aws:iam::111111111111:mfa/cobus'],
+      ['testing', SEED_003_MFA],
+      ['root', SEED_003_MFA],
+    ]);
+  });
+
+  it('one account reached from both identities stays two entries, each on its own source', () => {
+    const text =
+      fixture('seed-003-004-mixed.ini') +
+      '\n[profile cpco-development-admin]\nrole_arn = arn:aws:iam::222222222222:role/administrator\nsource_profile = cpco\n';
+    const { imported, registry } = roundTrip(text);
+    expect(imported.config.accounts.filter((a) => a.id === '222222222222').map((a) => [a.name, a.source])).toEqual([
+      ['development', undefined],
+      ['development-222222222222', 'demo-master-cobus'],
+    ]);
+    // cpco now has the most role profiles: it is the default source, and cobus's identity a named one.
+    expect(imported.config.source).toEqual({ profile: 'cpco', mfa_serial: SEED_003_MFA });
+    expect(imported.config.sources).toEqual({
+      'demo-master-cobus': {
+        profile: 'demo-master-cobus',
+        mfa_serial: 'arn:aws:iam::111111111111:mfa/cobus',
+        region: 'us-west-2',
+      },
+    });
+    expect(registry.accounts.filter((a) => a.id === '222222222222').map((a) => a.source)).toEqual([
+      'default',
+      'demo-master-cobus',
+    ]);
+  });
+});
+
+describe('importAwsConfig: SSO profiles (issue 12)', () => {
+  it('become an SSO source with permission_set roles; a role profile chained from one is reached via it', () => {
+    const text = `[sso-session acme]
+sso_start_url = https://d-90679a1b2c.awsapps.com/start
+sso_region = eu-west-1
+
+[profile acme-dev-admin]
+sso_session = acme
+sso_account_id = 222222222222
+sso_role_name = AdministratorAccess
+region = eu-west-1
+
+[profile acme-prod-read]
+sso_session = acme
+sso_account_id = 444444444444
+sso_role_name = ReadOnly
+
+[profile acme-prod-deploy]
+role_arn = arn:aws:iam::444444444444:role/Deployer
+source_profile = acme-prod-read
+
+[profile legacy-audit-view]
+sso_start_url = https://legacy.awsapps.com/start
+sso_region = us-east-1
+sso_account_id = 666666666666
+sso_role_name = ViewOnly
+
+[profile broken-sso]
+sso_session = nowhere
+sso_account_id = 777777777777
+sso_role_name = X
+`;
+    const { imported, registry } = roundTrip(text);
+    expect(imported.config.source).toEqual({
+      sso: { start_url: 'https://d-90679a1b2c.awsapps.com/start', region: 'eu-west-1', session: 'acme' },
+    });
+    expect(imported.config.sources).toEqual({
+      legacy: { sso: { start_url: 'https://legacy.awsapps.com/start', region: 'us-east-1', session: 'legacy' } },
+    });
+    expect(imported.config.accounts.map((a) => [a.name, a.source, a.roles])).toEqual([
+      ['dev', undefined, { admin: { permission_set: 'AdministratorAccess' } }],
+      ['prod', undefined, { read: { permission_set: 'ReadOnly' }, deploy: { name: 'Deployer', via: 'read' } }],
+      ['legacy-audit', 'legacy', { view: { permission_set: 'ViewOnly' } }],
+    ]);
+    expect(imported.skipped.map((s) => [s.profile, s.reason])).toEqual([
+      ['broken-sso', "an SSO profile whose sso_session 'nowhere' has no [sso-session nowhere] section"],
+    ]);
+    const prod = registry.accounts.find((a) => a.name === 'prod');
+    expect(prod?.roles.map((r) => [r.key, r.permissionSet, r.via])).toEqual([
+      ['read', 'ReadOnly', undefined],
+      ['deploy', undefined, 'read'],
+    ]);
+  });
+});
+
 describe('importAwsConfig: a file full of comments and other profiles', () => {
   const text = fixture('busy-aws-config.ini');
 
@@ -120,7 +236,22 @@ describe('importAwsConfig: a file full of comments and other profiles', () => {
         name: 'audit',
         roles: { readonly: { arn: 'arn:aws:iam::666666666666:role/security/AuditReadOnly', via: 'prod:admin' } },
       },
+      // The SSO profile is an SSO source's permission set, no longer skipped.
+      {
+        id: '999999999999',
+        name: 'sso-dev',
+        stage: 'dev',
+        source: 'corp',
+        roles: { developer: { permission_set: 'Developer' } },
+      },
     ]);
+    expect(imported.config.sources).toEqual({
+      corp: { sso: { start_url: 'https://corp.awsapps.com/start', region: 'eu-west-1', session: 'corp' } },
+    });
+    expect(registry.accounts.find((a) => a.name === 'sso-dev')).toMatchObject({
+      source: 'corp',
+      defaultRole: { permissionSet: 'Developer', key: 'developer' },
+    });
     const audit = registry.accounts.find((a) => a.name === 'audit');
     expect(audit?.defaultRole).toMatchObject({
       arn: 'arn:aws:iam::666666666666:role/security/AuditReadOnly',
@@ -144,8 +275,6 @@ describe('importAwsConfig: a file full of comments and other profiles', () => {
         line: 9,
         reason: 'the source identity of the role profiles: it became source.profile',
       },
-      { profile: 'sso-dev', line: 14, reason: 'an SSO profile (no role_arn)' },
-      { profile: 'corp', line: 20, reason: 'an [sso-session corp] section, not a profile' },
       { profile: 'local-s3', line: 25, reason: 'an [services local-s3] section, not a profile' },
       {
         profile: 'tooling',
@@ -212,13 +341,16 @@ describe('importAwsConfig: names and roles', () => {
   it('notes what crossbar.yaml cannot say instead of dropping it in silence', () => {
     const text =
       role('x-dev-admin', 'arn:aws:iam::222222222222:role/admin', 'mfa_serial = GAHT12345678\nrole_session_name = a') +
-      `[profile x-prod-admin]\nrole_arn = arn:aws:iam::444444444444:role/admin\nsource_profile = other\nrole_session_name = b\n`;
-    const { notes } = importAwsConfig(text, 'config');
+      role('x-stage-admin', 'arn:aws:iam::333333333333:role/admin', 'role_session_name = b') +
+      `[profile x-prod-admin]\nrole_arn = arn:aws:iam::444444444444:role/admin\nsource_profile = other\nrole_session_name = c\n`;
+    const { notes, config } = importAwsConfig(text, 'config');
     expect(notes).toEqual([
-      "source_profile other is not carried over: crossbar uses one source, 'me'",
       "mfa_serial 'GAHT12345678' is not an MFA device ARN: set source.mfa_serial by hand",
       "role_session_name differs between profiles: set source.identity by hand (crossbar puts the human's name in every session name)",
     ]);
+    // Another source_profile is another identity: a source of its own, no longer dropped.
+    expect(config.source).toEqual({ profile: 'me' });
+    expect(config.sources).toEqual({ other: { profile: 'other', identity: 'c' } });
   });
 
   it('refuses a file it cannot parse with one error naming the file and lines', () => {

@@ -2,8 +2,8 @@ import { parseArn, type Arn } from '../arn.js';
 import { detectStage } from './detect-stage.js';
 import type { InitAccount, InitConfig, InitRole } from './init-config.js';
 import { parseAwsConfig, type ConfigSection } from './parse-aws-config.js';
-import { placeProfiles } from './place-profiles.js';
-import { liftSource, mostCommon } from './lift-source.js';
+import { placeProfilesByIdentity } from './place-profiles.js';
+import { identityRoots, liftSource, mostCommon } from './lift-source.js';
 
 /** A role profile found in the file, and where it went in crossbar.yaml. */
 export interface ImportedProfile {
@@ -29,25 +29,58 @@ export interface AwsConfigImport {
   notes: string[];
 }
 
-/** One role profile, read and checked. */
+/** One role profile, read and checked: an IAM role (role_arn), or an SSO profile's permission set in an account. */
 export interface RoleProfile {
   section: ConfigSection;
+  /** The role's ARN; for an SSO profile, its account and permission set as `…:role/<sso_role_name>`. */
   arn: Arn;
   values: Record<string, string>;
+  /** An SSO profile: the session it signs in with (its [sso-session] section, or the legacy keys of the profile). */
+  sso?: { session: string; startUrl: string; region: string; permissionSet: string };
 }
 
 const MIN_DURATION = 900;
 const MAX_DURATION = 43_200;
 
-function readRoleProfile(section: ConfigSection): RoleProfile | SkippedProfile {
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+const PERMISSION_SET = /^[\w+=,.@-]{1,32}$/;
+
+/** An SSO profile (`sso_account_id`, `sso_role_name`, and `sso_session` or the legacy `sso_start_url`/`sso_region`). */
+function readSsoProfile(section: ConfigSection, sections: readonly ConfigSection[]): RoleProfile | SkippedProfile {
+  const skip = (reason: string): SkippedProfile => ({ profile: section.name, line: section.line, reason });
+  const v = section.values;
+  const account = v['sso_account_id'] ?? '';
+  const set = v['sso_role_name'];
+  if (!/^\d{12}$/.test(account)) return skip(`an SSO profile whose sso_account_id '${account}' is not a 12-digit id`);
+  if (set === undefined || !PERMISSION_SET.test(set))
+    return skip(`an SSO profile without a permission set name (sso_role_name '${set ?? ''}')`);
+  const sessionName = v['sso_session'];
+  const session =
+    sessionName === undefined ? undefined : sections.find((s) => s.kind === 'sso-session' && s.name === sessionName);
+  if (sessionName !== undefined && !session)
+    return skip(`an SSO profile whose sso_session '${sessionName}' has no [sso-session ${sessionName}] section`);
+  const startUrl = session?.values['sso_start_url'] ?? v['sso_start_url'];
+  const region = session?.values['sso_region'] ?? v['sso_region'];
+  if (startUrl === undefined || !/^https?:\/\/\S+$/.test(startUrl))
+    return skip(`an SSO profile without a start URL (sso_start_url '${startUrl ?? ''}')`);
+  if (region === undefined || !REGION.test(region))
+    return skip(`an SSO profile without Identity Center's region (sso_region '${region ?? ''}')`);
+  // A legacy profile (no sso-session) names its session after the start URL's host, as one sign-in serves it.
+  const legacy = new URL(startUrl).hostname.split('.')[0] ?? 'sso';
+  return {
+    section,
+    arn: parseArn(`arn:aws:iam::${account}:role/${set}`),
+    values: v,
+    sso: { session: sessionName ?? legacy, startUrl, region, permissionSet: set },
+  };
+}
+
+function readRoleProfile(section: ConfigSection, sections: readonly ConfigSection[]): RoleProfile | SkippedProfile {
   const skip = (reason: string): SkippedProfile => ({ profile: section.name, line: section.line, reason });
   const roleArn = section.values['role_arn'];
   if (roleArn === undefined) {
-    return skip(
-      section.values['sso_account_id']
-        ? 'an SSO profile (no role_arn)'
-        : 'not a role profile (no role_arn): a source of credentials, or other settings',
-    );
+    if (section.values['sso_account_id'] !== undefined) return readSsoProfile(section, sections);
+    return skip('not a role profile (no role_arn): a source of credentials, or other settings');
   }
   let arn: Arn;
   try {
@@ -73,6 +106,7 @@ function isSkipped(value: RoleProfile | SkippedProfile): value is SkippedProfile
 
 /** The role as crossbar.yaml writes it: a plain name when the ARN is the usual one, else the ARN itself. */
 function roleOf(p: RoleProfile, via: string | undefined): InitRole {
+  if (p.sso) return { permission_set: p.sso.permissionSet };
   const plain = p.arn.partition === 'aws' && p.arn.resource === `role/${p.arn.resourceName}`;
   const external = p.values['external_id'];
   const duration = p.values['duration_seconds'];
@@ -96,7 +130,14 @@ function roleOf(p: RoleProfile, via: string | undefined): InitRole {
 export function importAwsConfig(text: string, path: string): AwsConfigImport {
   const sections = parseAwsConfig(text, path);
   const { roleProfiles, skipped } = sortSections(sections);
-  const { namespace, groups, where } = placeProfiles(roleProfiles);
+  // One account reached from two identities stays two entries: each is reached from its own source.
+  const roots = identityRoots(roleProfiles);
+  const mainRoot = mostCommon([...roots.values()].filter((r) => r !== 'none'));
+  const identityOf = (p: RoleProfile) => {
+    const root = roots.get(p.section.name) ?? 'none';
+    return root === 'none' ? (mainRoot ?? root) : root;
+  };
+  const { namespace, groups, where } = placeProfilesByIdentity(roleProfiles, identityOf, mainRoot);
   const lifted = liftSource(sections, roleProfiles, where);
 
   const accounts = groups.map((g): InitAccount => {
@@ -105,7 +146,16 @@ export function importAwsConfig(text: string, path: string): AwsConfigImport {
     );
     const stage = detectStage(g.name);
     const regions = lifted.regions.get(g.name);
-    return { id: g.id, name: g.name, ...(stage ? { stage } : {}), ...(regions ? { regions } : {}), roles };
+    const first = g.roles[0]?.profile.section.name;
+    const source = first === undefined ? undefined : lifted.sourceOf.get(first);
+    return {
+      id: g.id,
+      name: g.name,
+      ...(stage ? { stage } : {}),
+      ...(regions ? { regions } : {}),
+      ...(source !== undefined && source !== 'default' ? { source } : {}),
+      roles,
+    };
   });
   const imported = roleProfiles.map((p): ImportedProfile => {
     const at = where.get(p.section.name);
@@ -124,32 +174,42 @@ export function importAwsConfig(text: string, path: string): AwsConfigImport {
     ...(lifted.defaultRegions ? { regions: lifted.defaultRegions } : {}),
   };
   const ns = namespace !== undefined && /^[a-z0-9-]+$/.test(namespace) ? namespace : undefined;
-  const sourceProfile = lifted.source?.profile;
+  // What became a source is not "skipped": the source profiles, and the [sso-session] sections in use.
+  const becameSource = new Map<string, string>();
+  if (lifted.source?.profile) becameSource.set(`profile ${lifted.source.profile}`, 'source.profile');
+  for (const [name, named] of Object.entries(lifted.sources ?? {}))
+    if (named.profile) becameSource.set(`profile ${named.profile}`, `sources.${name}.profile`);
+  const sessions = new Set(roleProfiles.flatMap((p) => (p.sso ? [p.sso.session] : [])));
   return {
     config: {
       ...(ns ? { organization: { name: ns, namespace: ns } } : {}),
       ...(lifted.source ? { source: lifted.source } : {}),
+      ...(lifted.sources ? { sources: lifted.sources } : {}),
       ...(Object.keys(defaults).length > 0 ? { defaults } : {}),
       accounts,
     },
     imported,
-    skipped: skipped.map((s) =>
-      s.profile === sourceProfile
-        ? { ...s, reason: 'the source identity of the role profiles: it became source.profile' }
-        : s,
-    ),
+    skipped: skipped
+      .filter((s) => !(s.kind === 'sso-session' && sessions.has(s.profile)))
+      .map(({ kind, ...s }) => {
+        const became = becameSource.get(`${kind === 'sso-session' ? 'sso-session' : 'profile'} ${s.profile}`);
+        return became ? { ...s, reason: `the source identity of the role profiles: it became ${became}` } : s;
+      }),
     notes: lifted.notes,
   };
 }
 
 /** Role profiles to import; everything else (source profiles, SSO, sso-session, services) reported. */
-function sortSections(sections: readonly ConfigSection[]): { roleProfiles: RoleProfile[]; skipped: SkippedProfile[] } {
-  const skipped: SkippedProfile[] = [];
+function sortSections(sections: readonly ConfigSection[]): {
+  roleProfiles: RoleProfile[];
+  skipped: (SkippedProfile & { kind: ConfigSection['kind'] })[];
+} {
+  const skipped: (SkippedProfile & { kind: ConfigSection['kind'] })[] = [];
   const roleProfiles: RoleProfile[] = [];
   for (const section of sections) {
     if (section.kind === 'profile' || section.kind === 'default') {
-      const read = readRoleProfile(section);
-      if (isSkipped(read)) skipped.push(read);
+      const read = readRoleProfile(section, sections);
+      if (isSkipped(read)) skipped.push({ ...read, kind: section.kind });
       else roleProfiles.push(read);
       continue;
     }
@@ -157,7 +217,7 @@ function sortSections(sections: readonly ConfigSection[]): { roleProfiles: RoleP
       section.kind === 'other'
         ? `[${section.name}] is not a profile: profiles in ~/.aws/config are [profile NAME]`
         : `an [${section.kind} ${section.name}] section, not a profile`;
-    skipped.push({ profile: section.name, line: section.line, reason });
+    skipped.push({ profile: section.name, line: section.line, reason, kind: section.kind });
   }
   return { roleProfiles, skipped };
 }

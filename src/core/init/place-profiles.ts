@@ -39,6 +39,27 @@ export function placeProfiles(profiles: readonly RoleProfile[]): Placement {
   return { ...(labels.namespace !== undefined ? { namespace: labels.namespace } : {}), groups, where };
 }
 
+/**
+ * placeProfiles per identity (the profiles of one source are labelled together: seed 004's `demo-*-cobus` and seed
+ * 003's `cpco-*-admin` each lose their own prefix and suffix), merged with names unique across all. The namespace
+ * is the first identity's (the main one, listed first).
+ */
+export function placeProfilesByIdentity(
+  profiles: readonly RoleProfile[],
+  identityOf: (profile: RoleProfile) => string,
+  main?: string,
+): Placement {
+  const seen = [...new Set(profiles.map(identityOf))];
+  const identities = main !== undefined && seen.includes(main) ? [main, ...seen.filter((i) => i !== main)] : seen;
+  const placements = identities.map((id) => placeProfiles(profiles.filter((p) => identityOf(p) === id)));
+  if (placements.length === 1 && placements[0]) return placements[0];
+  const groups = uniqueNames(placements.flatMap((p) => p.groups));
+  const where = new Map<string, { account: string; key: string }>();
+  for (const g of groups) for (const r of g.roles) where.set(r.profile.section.name, { account: g.name, key: r.key });
+  const namespace = placements[0]?.namespace;
+  return { ...(namespace !== undefined ? { namespace } : {}), groups, where };
+}
+
 /** Two profiles of one account with the same label: the second is keyed by its role name, then numbered. */
 function uniqueKeys(roles: readonly { profile: RoleProfile; key: string }[]): { profile: RoleProfile; key: string }[] {
   const used = new Set<string>();
