@@ -40,6 +40,19 @@ async function identityOf(json: string): Promise<string> {
 }
 
 describe('crossbar login (SSO)', () => {
+  it('several SSO sources and no name: one line listing them, exit 2', async () => {
+    const two = s.w.config(
+      'two-sso',
+      `sources:\n  a: { sso: { start_url: "${s.startUrl}", region: ${s.region} } }\n  b: { sso: { start_url: "${s.startUrl}", region: ${s.region}, session: b } }\naccounts: []\n`,
+    );
+    const r = await s.cli(['login'], { CROSSBAR_CONFIG: two });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^crossbar: which SSO source\? crossbar.yaml has 2: a, b$/m);
+    const unknown = await s.cli(['login', 'c'], { CROSSBAR_CONFIG: two });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/no source 'c' in crossbar.yaml: the SSO sources are a, b/);
+  });
+
   it('without a sign-in, an SSO role says to run crossbar login', async () => {
     const r = await s.cli(['credential-process', 'production:readonly']);
     expect(r.code).toBe(1);
