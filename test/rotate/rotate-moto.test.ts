@@ -88,13 +88,20 @@ describe('crossbar rotate against moto_server', () => {
   it('rotates: moto lists only the new key, the new key is the user, the file changed only in that profile', async () => {
     const u = await motoUser();
     expect(await arnOf(u.key)).toBe(u.arn);
-    const r = await runCli(['rotate'], u.env, dir);
+    const r = await runCli(['rotate', '-o', 'json'], u.env, dir);
     expect(r.stderr).not.toContain('hint:');
     expect(r.code).toBe(0);
     const [newKeyId] = await keyIdsOf(u.name);
     expect(await keyIdsOf(u.name)).toEqual([newKeyId]);
     expect(newKeyId).not.toBe(u.key.accessKeyId);
-    expect(r.stdout).toContain(`${u.key.accessKeyId} → ${newKeyId ?? ''}`);
+    expect(JSON.parse(r.stdout)).toEqual({
+      source: 'default',
+      userArn: u.arn,
+      profile: u.name,
+      file: u.file,
+      oldKeyId: u.key.accessKeyId,
+      newKeyId,
+    });
     const after = readFileSync(u.file, 'utf8');
     const secret = /\[rotator\d+\]\naws_access_key_id = \S+\naws_secret_access_key = (\S+)/.exec(after)?.[1] ?? '';
     expect(after).toBe(u.before.replace(u.key.accessKeyId, newKeyId ?? '').replace(u.key.secretAccessKey, secret));

@@ -1,4 +1,4 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
@@ -189,6 +189,18 @@ describe('crossbar rotate', () => {
     expect(await works({ accessKeyId: now.id, secretAccessKey: now.secret })).toBe(true);
     expect(keyIds(p).sort()).toEqual([p.key.accessKeyId, now.id].sort());
     expect(Math.max(...counts)).toBeLessThanOrEqual(2);
+  });
+
+  it('writes through a symlinked credentials file (a dotfiles repository): the link stays, its target changes', async () => {
+    const p = person();
+    const target = `${p.file}.real`;
+    renameSync(p.file, target);
+    symlinkSync(target, p.file);
+    const result = await rotate(p).run;
+    expect(lstatSync(p.file).isSymbolicLink()).toBe(true);
+    expect(result.file).toBe(target);
+    expect(profileKeys(readFileSync(target, 'utf8'), p.name).id).toBe(result.newKeyId);
+    expect(statSync(target).mode & 0o777).toBe(0o600);
   });
 
   it('two rotations at once: one rotates, the other refuses, and no key is left behind', async () => {

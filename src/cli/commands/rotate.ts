@@ -47,9 +47,12 @@ export async function runRotate(
       if (event.step === 'deleted') ctx.err(`deleted ${event.keyId}`);
     },
   });
-  ctx.out(
-    `rotated [${result.profile}] of source ${result.source}: ${result.oldKeyId} → ${result.newKeyId} (the old key is deleted)`,
-  );
+  // Key ids and where they went, never a secret: `-o json` for scripts that rotate source after source.
+  if (ctx.output === 'json') ctx.out(JSON.stringify(result));
+  else
+    ctx.out(
+      `rotated [${result.profile}] of source ${result.source}: ${result.oldKeyId} → ${result.newKeyId} (the old key is deleted)`,
+    );
   ctx.err(
     'role sessions crossbar cached from the old key stay valid until they expire, as AWS keeps them when a key is deleted',
   );
