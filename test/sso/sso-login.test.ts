@@ -59,6 +59,18 @@ describe('crossbar login (SSO)', () => {
     expect(r.stderr).toContain('run `crossbar login acme-sso`');
   });
 
+  it('an SSO endpoint that does not answer: names the start URL and the endpoint', async () => {
+    const dead = s.w.config(
+      'dead-endpoint',
+      `sources:\n  acme-sso: { sso: { start_url: "${s.startUrl}", region: ${s.region} } }\naccounts: []\nendpoint: http://127.0.0.1:9\n`,
+    );
+    const r = await s.cli(['login', '--no-browser'], { CROSSBAR_CONFIG: dead });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      `crossbar: No answer from SSO OIDC at http://127.0.0.1:9 for the start URL ${s.startUrl}`,
+    );
+  });
+
   it('denied in the browser: exit 1, one line saying so', async () => {
     const r = await s.login('alice', ['login'], { deny: true });
     expect(r.code).toBe(1);
