@@ -10,7 +10,7 @@ import type { Sandbox } from '../../../src/sandbox/server.js';
 import { startTestSandbox } from '../../helpers/sandbox.js';
 import { DEVELOPMENT, PRODUCTION, STAGING } from '../../helpers/sandbox-clients.js';
 import { requireOnPath } from '../../helpers/moto.js';
-import { portalClient, signIn, startUrl } from './sso-helpers.js';
+import { portalClient, register, signIn, startDevice, startUrl } from './sso-helpers.js';
 
 /**
  * botocore's SSO credential provider (the `aws` CLI v1 here: no `aws sso login`, but it reads `sso_session`
@@ -100,7 +100,8 @@ async function aws(config: string, profile: string, ...args: string[]) {
   }
 }
 
-describe('the aws CLI (botocore) with an sso_session profile against the sandbox', () => {
+// Each case starts the Python CLI (1–3 s, more on a loaded machine).
+describe('the aws CLI (botocore) with an sso_session profile against the sandbox', { timeout: 60_000 }, () => {
   it('aws sts get-caller-identity is the AWSReservedSSO role session', async () => {
     await login('acme', 'alice');
     const config = writeConfig('acme', { 'prod-admin': { account: PRODUCTION, role: 'AdministratorAccess' } });
@@ -139,5 +140,67 @@ describe('the aws CLI (botocore) with an sso_session profile against the sandbox
     expect(out.code).not.toBe(0);
     // botocore turns the portal's UnauthorizedException into its UnauthorizedSSOTokenError.
     expect(out.stderr).toContain('The SSO session associated with this profile has expired or is otherwise invalid');
+  });
+});
+
+describe("botocore's parse of SSO OIDC's errors (aws sso-oidc create-token)", { timeout: 60_000 }, () => {
+  const oidc = async (...args: string[]) => {
+    const env = {
+      PATH: process.env['PATH'] ?? '',
+      HOME: home,
+      AWS_CONFIG_FILE: join(home, 'no-config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-credentials'),
+      AWS_DEFAULT_REGION: sb.identityCenter()?.region ?? 'eu-west-1',
+      AWS_ENDPOINT_URL_SSO_OIDC: sb.endpoint,
+    };
+    try {
+      const { stdout } = await run('aws', ['sso-oidc', 'create-token', '--output', 'json', ...args], { env });
+      return { code: 0, stdout, stderr: '' };
+    } catch (err) {
+      const e = err as { code?: number; stdout?: string; stderr?: string };
+      return { code: e.code ?? 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+    }
+  };
+  const grant = 'urn:ietf:params:oauth:grant-type:device_code';
+
+  it('approved: the token', async () => {
+    const client = await register(sb);
+    const device = await startDevice(sb, client);
+    sb.approveDevice('alice', device.userCode ?? '');
+    const out = await oidc(
+      `--client-id=${client.clientId}`,
+      `--client-secret=${client.clientSecret}`,
+      `--grant-type=${grant}`,
+      `--device-code=${device.deviceCode ?? ''}`, // base64url may start with '-': never a separate argument
+    );
+    expect(out.stderr).toBe('');
+    expect(JSON.parse(out.stdout)).toMatchObject({ tokenType: 'Bearer', expiresIn: 28_800 });
+  });
+
+  it('pending: AuthorizationPendingException, as botocore names it', async () => {
+    const client = await register(sb);
+    const device = await startDevice(sb, client);
+    const out = await oidc(
+      `--client-id=${client.clientId}`,
+      `--client-secret=${client.clientSecret}`,
+      `--grant-type=${grant}`,
+      `--device-code=${device.deviceCode ?? ''}`, // base64url may start with '-': never a separate argument
+    );
+    expect(out.code).not.toBe(0);
+    expect(out.stderr).toContain(
+      'An error occurred (AuthorizationPendingException) when calling the CreateToken operation',
+    );
+  });
+
+  it('a wrong client secret: InvalidClientException', async () => {
+    const client = await register(sb);
+    const device = await startDevice(sb, client);
+    const out = await oidc(
+      `--client-id=${client.clientId}`,
+      '--client-secret=wrong',
+      `--grant-type=${grant}`,
+      `--device-code=${device.deviceCode ?? ''}`, // base64url may start with '-': never a separate argument
+    );
+    expect(out.stderr).toContain('(InvalidClientException) when calling the CreateToken operation');
   });
 });
