@@ -10,6 +10,11 @@ import { ALICE, allowOrganizationAccess, iamSnapshot, MANAGEMENT } from './iam.j
  */
 const BOB = `arn:aws:iam::${MANAGEMENT}:user/bob`;
 const HUB = `arn:aws:iam::${MANAGEMENT}:role/CrossbarHub`;
+/** The management account's Identity Center ReadOnlyAccess role, which the demo's CrossbarReadOnly trusts too. */
+const ssoHub = (w: World) =>
+  Object.values(w.sb.world.accounts[MANAGEMENT]?.iam.roles ?? {}).find((r) =>
+    r.name.startsWith('AWSReservedSSO_ReadOnlyAccess_'),
+  )?.arn ?? 'no SSO hub role';
 const ROOT = `arn:aws:iam::${MANAGEMENT}:root`;
 
 interface PlanJson {
@@ -54,7 +59,7 @@ describe('bootstrap merges into existing trust policies', () => {
     const readOnly = production?.trust.find((t) => t.role === 'CrossbarReadOnly');
     expect(readOnly?.changes).toContainEqual({
       change: 'remove',
-      text: `removes statement #1: trusts ${ALICE}, ${BOB}, ${HUB} with ExternalId (--replace-trust)`,
+      text: `removes statement #1: trusts ${ALICE}, ${BOB}, ${HUB}, ${ssoHub(w)} with ExternalId (--replace-trust)`,
     });
     // Even replacing, the ExternalId stays unless dropping it is asked for.
     expect(readOnly?.changes).toContainEqual(
@@ -88,7 +93,7 @@ describe('bootstrap merges into existing trust policies', () => {
     const readOnly = trustOf('CrossbarReadOnly');
     expect(readOnly.Statement).toEqual([
       expect.objectContaining({
-        Principal: { AWS: [ALICE, BOB, HUB] },
+        Principal: { AWS: [ALICE, BOB, HUB, ssoHub(w)] },
         Condition: { StringEquals: { 'sts:ExternalId': 'prod-ext-1' } },
       }),
     ]);
