@@ -42,6 +42,7 @@ function accountRecord(a: RegistryAccount): Record<string, unknown> {
     ou: a.ou ?? null,
     tags: a.tags,
     regions: a.regions,
+    source: a.source,
     roles: a.roles.map((r) => ({
       key: r.key,
       name: r.name,
@@ -50,6 +51,7 @@ function accountRecord(a: RegistryAccount): Record<string, unknown> {
       mfa: r.mfa,
       confirm: r.confirm,
       ...(r.via ? { via: r.via } : {}),
+      ...(r.permissionSet ? { permissionSet: r.permissionSet } : {}),
     })),
   };
 }

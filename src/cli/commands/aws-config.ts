@@ -145,6 +145,8 @@ async function roleSessionNameFor(
     return flags.roleSessionName;
   }
   if (crossbar.registry.config.source.identity) return undefined;
+  // With several sources each writes its own identity (sources.NAME.identity): one person's name is not all of theirs.
+  if (crossbar.registry.config.sources !== undefined) return undefined;
   try {
     return (await crossbar.sourceIdentity()).name;
   } catch {

@@ -83,8 +83,12 @@ async function localSignIn(
   // A role reached from another role's session (a `via` chain, or a source that is itself a role) is chained:
   // AWS refuses a SessionDuration for its console session. Otherwise signInToConsole asks for the longest (12 h),
   // whatever the role's own duration: the console session outlives the credentials it was made from.
-  const source = await crossbar.sourceIdentity();
-  const chained = resolveRoleChain(target, crossbar.registry).length > 1 || source.assumedRole;
+  const chain = resolveRoleChain(target, crossbar.registry);
+  const first = chain[0];
+  // The chain's own source decides (an SSO hub session, an IAM user); a permission set is no AssumeRole at all.
+  const chained =
+    chain.length > 1 ||
+    (first?.role.permissionSet === undefined && (await crossbar.sourceIdentity(first?.account.source)).assumedRole);
   const { endpoint } = crossbar;
   return signInToConsole({
     credentials,

@@ -65,7 +65,7 @@ export async function runUnlock(
   // The unlock itself is never pre-answered: no --yes, and an earlier unlock does not stand for this one.
   await confirmTarget(target, ctx.io, { ask, signal: ctx.signal });
   const credentials = await crossbar.credentials(target);
-  const by = (await crossbar.sourceIdentity()).name;
+  const by = (await crossbar.sourceIdentity(target.account.source)).name;
   const until = Math.min(now + seconds * 1000, credentials.expiration?.getTime() ?? Number.POSITIVE_INFINITY);
   grantUnlock(crossbar.home, { accountId: target.account.id, roleArn: target.role.arn, label, until, by, at: now });
   ctx.err(

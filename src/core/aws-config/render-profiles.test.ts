@@ -73,6 +73,24 @@ region = us-east-1
     expect(out).toContain('role_session_name = bob\n');
   });
 
+  it("two sources: each role's source_profile and mfa_serial are its own source's, never the other's", () => {
+    const two = registryFrom(`source: { profile: demo-master-cobus, mfa_serial: "arn:aws:iam::111111111111:mfa/cobus" }
+sources:
+  cpco: { profile: cpco, mfa_serial: "arn:aws:iam::323330167063:mfa/admin", identity: ops }
+accounts:
+  - { id: "222222222222", name: development, roles: { admin: { name: administrator, mfa: required } } }
+  - { id: "323330167063", name: root, source: cpco, roles: { admin: { name: cpco-root-admin, mfa: required } } }
+`);
+    const out = renderProfiles(two, { mode: 'role-arn', sourceProfile: 'override' });
+    const section = (name: string) => out.split('\n\n').find((s) => s.startsWith(`[profile ${name}]`)) ?? '';
+    expect(section('crossbar-development-admin')).toContain(
+      'source_profile = override\nmfa_serial = arn:aws:iam::111111111111:mfa/cobus\n',
+    );
+    expect(section('crossbar-root-admin')).toContain(
+      'source_profile = cpco\nmfa_serial = arn:aws:iam::323330167063:mfa/admin\nrole_session_name = ops\n',
+    );
+  });
+
   it('writes endpoint_url in every profile when an endpoint is configured (the sandbox)', () => {
     const sandbox = registryFrom(`${DEMO_YAML}\nendpoint: http://127.0.0.1:4566\n`);
     const out = renderProfiles(sandbox, { mode: 'role-arn' });

@@ -1,5 +1,12 @@
 import { CrossbarError } from '../errors.js';
-import { findSource, homeRegion, type Registry, type RegistryAccount, type RegistryRole } from '../config/registry.js';
+import {
+  defaultSourceName,
+  findSource,
+  homeRegion,
+  type Registry,
+  type RegistryAccount,
+  type RegistryRole,
+} from '../config/registry.js';
 import { resolveRoleChain, CHAINED_MAX_SECONDS } from '../credentials/role-chain.js';
 import { sanitizeSessionName } from '../credentials/session-name.js';
 import { shellCommand } from './shell-quote.js';
@@ -120,7 +127,10 @@ function roleArnSettings(
 ): Setting[] {
   const chain = resolveRoleChain({ account, role }, registry);
   const via = chain.length > 1 ? chain[chain.length - 2] : undefined;
-  const sourceProfile = via ? via.role.profileName : (options.sourceProfile ?? registry.config.source.profile);
+  // The chain starts from its first account's source: its own profile, MFA device and session name, so that one
+  // identity's MFA device is never written beside another's keys. The options override the default source only.
+  const source = sourceOfChain(registry, chain[0]?.account ?? account, options);
+  const sourceProfile = via ? via.role.profileName : source.profile;
   if (!sourceProfile) {
     throw new CrossbarError('USAGE', `role-arn profiles need a source profile for ${account.name}:${role.key}`, {
       hint: 'Set source.profile in crossbar.yaml (the profile with your own keys), or use --mode credential-process',
@@ -130,9 +140,9 @@ function roleArnSettings(
     ['role_arn', role.arn],
     ['source_profile', sourceProfile],
   ];
-  if (role.mfa === 'required') settings.push(['mfa_serial', mfaSerialFor(registry, account, role, options)]);
+  if (role.mfa === 'required') settings.push(['mfa_serial', mfaSerialFor(source.mfaSerial, account, role)]);
   if (role.externalId) settings.push(['external_id', role.externalId]);
-  const sessionName = options.roleSessionName ?? registry.config.source.identity;
+  const sessionName = options.roleSessionName ?? source.identity;
   if (sessionName) settings.push(['role_session_name', sanitizeSessionName(sessionName)]);
   // AWS refuses more than an hour for a chained role; ask for what it will grant.
   if (role.duration)
@@ -140,13 +150,23 @@ function roleArnSettings(
   return settings;
 }
 
-function mfaSerialFor(
+/** The profile, MFA device and session name of the source a chain starts from (the options for the default one). */
+function sourceOfChain(
   registry: Registry,
-  account: RegistryAccount,
-  role: RegistryRole,
+  first: RegistryAccount,
   options: RenderProfilesOptions,
-): string {
-  const serial = options.mfaSerial ?? registry.config.source.mfa_serial;
+): { profile?: string | undefined; mfaSerial?: string | undefined; identity?: string | undefined } {
+  const source = findSource(registry, first.source);
+  const own = source.kind === 'iam' ? { profile: source.profile, mfaSerial: source.mfaSerial } : {};
+  if (source.name !== defaultSourceName(registry)) return { ...own, identity: source.identity };
+  return {
+    profile: options.sourceProfile ?? own.profile,
+    mfaSerial: options.mfaSerial ?? own.mfaSerial,
+    identity: source.identity,
+  };
+}
+
+function mfaSerialFor(serial: string | undefined, account: RegistryAccount, role: RegistryRole): string {
   if (!serial) {
     throw new CrossbarError('USAGE', `${account.name}:${role.key} requires MFA but no MFA device is configured`, {
       hint: 'Set source.mfa_serial in crossbar.yaml, e.g. arn:aws:iam::111111111111:mfa/alice',
