@@ -164,6 +164,41 @@ describe('renderCrossbarYaml', () => {
   });
 });
 
+describe('renderCrossbarYaml withSsoSource (the demo, issue 12)', () => {
+  const sso = { ...info, identityCenter: { startUrl: 'https://d-1234567890.awsapps.com/start', region: 'eu-west-1' } };
+
+  it('names Identity Center as a second source; the IAM user stays the default; the management account uses it', () => {
+    const text = renderCrossbarYaml(sso, { withSsoSource: true });
+    expect(text).toContain(
+      'sources:\n  demo-sso: { sso: { start_url: https://d-1234567890.awsapps.com/start, region: eu-west-1 } }\n',
+    );
+    const parsed = parseConfig(text, 'crossbar.yaml');
+    expect(parsed.problems).toEqual([]);
+    if (!parsed.config) throw new Error('no config');
+    const registry = buildRegistry(parsed.config);
+    expect(registry.accounts.map((a) => [a.name, a.source])).toEqual([
+      ['development', 'default'],
+      ['staging', 'default'],
+      ['production', 'default'],
+      ['client-acme', 'default'],
+      ['management', 'demo-sso'],
+    ]);
+    const management = registry.accounts.find((a) => a.name === 'management');
+    expect(management?.id).toBe('111111111111');
+    // Permission sets only, least-privileged first (the default role); no CrossbarReadOnly implied without a hub.
+    expect(management?.roles.map((r) => [r.key, r.permissionSet])).toEqual([
+      ['readonly', 'ReadOnlyAccess'],
+      ['admin', 'AdministratorAccess'],
+    ]);
+    expect(management?.defaultRole.key).toBe('readonly');
+  });
+
+  it('is not written without the option, nor when the organization has no Identity Center', () => {
+    expect(renderCrossbarYaml(sso)).toBe(renderCrossbarYaml(info));
+    expect(renderCrossbarYaml(info, { withSsoSource: true })).toBe(renderCrossbarYaml(info));
+  });
+});
+
 describe('renderAwsConfig / renderAwsCredentials', () => {
   it('gives every user a profile with the region, the endpoint and MFA where they have it', () => {
     const text = renderAwsConfig(info);

@@ -37,6 +37,16 @@ export interface SandboxConfigInfo {
   accounts: SandboxConfigAccount[];
   region: string;
   regions: string[];
+  /**
+   * The organization's IAM Identity Center (its start URL and region). `crossbar demo` adds it to crossbar.yaml as a
+   * second source part-way through its tour (withSsoSource); the files written at start do not name it.
+   */
+  identityCenter?: { startUrl: string; region: string };
+}
+
+/** Renders crossbar.yaml with the Identity Center as a named source and the account alice reaches through it. */
+export interface SandboxConfigOptions {
+  withSsoSource?: boolean;
 }
 
 export const READ_ONLY_ROLE = 'CrossbarReadOnly';
@@ -79,8 +89,37 @@ function sourceUserOf(info: SandboxConfigInfo): SandboxConfigUser | undefined {
   return info.users.find((u) => u.userName === info.sourceUser);
 }
 
-export function crossbarConfigValue(info: SandboxConfigInfo): Record<string, unknown> {
+/** The name of the Identity Center source in crossbar.yaml: `demo-sso` for the demo organization. */
+export function ssoSourceName(info: SandboxConfigInfo): string {
+  return `${info.organization.namespace}-sso`;
+}
+
+/**
+ * The account reached through Identity Center: the management account, which the registry of members does not list
+ * (alice's IAM user lives there; no role of it is hers to assume). Identity Center assigns her group ReadOnlyAccess
+ * there and AdministratorAccess to no one: a permission set and its denied twin. Its roles are permission sets, keyed
+ * as `crossbar init --from-sso` keys them, least-privileged first (the default role).
+ */
+export function ssoAccountEntry(info: SandboxConfigInfo): Record<string, unknown> | undefined {
+  const id = sourceUserOf(info)?.accountId;
+  if (id === undefined || !info.identityCenter) return undefined;
+  return {
+    id,
+    name: 'management',
+    stage: 'management',
+    ou: '/',
+    source: ssoSourceName(info),
+    roles: { readonly: { permission_set: 'ReadOnlyAccess' }, admin: { permission_set: 'AdministratorAccess' } },
+  };
+}
+
+export function crossbarConfigValue(
+  info: SandboxConfigInfo,
+  options: SandboxConfigOptions = {},
+): Record<string, unknown> {
   const source = sourceUserOf(info);
+  const sso = options.withSsoSource === true && info.identityCenter ? info.identityCenter : undefined;
+  const ssoAccount = sso ? ssoAccountEntry(info) : undefined;
   const workspaces = [
     ...(info.accounts.some((a) => a.stage === 'prod')
       ? [{ name: 'production', accounts: [stageSelector(info.accounts, 'prod')] }]
@@ -96,8 +135,10 @@ export function crossbarConfigValue(info: SandboxConfigInfo): Record<string, unk
   return {
     organization: { name: info.organization.name, namespace: info.organization.namespace },
     source: { profile: info.sourceUser, ...(source?.mfaSerial ? { mfa_serial: source.mfaSerial } : {}) },
+    // A named source beside the unnamed one: alice's IAM user stays the default source of every other account.
+    ...(sso ? { sources: { [ssoSourceName(info)]: { sso: { start_url: sso.startUrl, region: sso.region } } } } : {}),
     defaults: { role: READ_ONLY_ROLE, regions: info.regions, profile_pattern: profilePattern(info.accounts) },
-    accounts: info.accounts.map(accountEntry),
+    accounts: [...info.accounts.map(accountEntry), ...(ssoAccount ? [ssoAccount] : [])],
     workspaces,
     shortcuts,
     endpoint: info.endpoint,
@@ -109,8 +150,8 @@ function setFlow(node: unknown): void {
 }
 
 /** The registry, in the layout of DESIGN.md's sketch: short maps on one line, accounts as blocks. */
-export function renderCrossbarYaml(info: SandboxConfigInfo): string {
-  const doc = new Document(crossbarConfigValue(info));
+export function renderCrossbarYaml(info: SandboxConfigInfo, options: SandboxConfigOptions = {}): string {
+  const doc = new Document(crossbarConfigValue(info, options));
   doc.commentBefore = [
     ` crossbar configuration for the local sandbox at ${info.endpoint}`,
     ' Written by `crossbar sandbox start --write-config`. The profiles it names are in aws/config and',
@@ -118,6 +159,8 @@ export function renderCrossbarYaml(info: SandboxConfigInfo): string {
   ].join('\n');
   setFlow(doc.get('organization', true));
   setFlow(doc.get('source', true));
+  const sources = doc.get('sources', true);
+  if (isMap(sources)) for (const named of sources.items) setFlow(named.value);
   setFlow(doc.getIn(['defaults', 'regions'], true));
   for (const key of ['accounts', 'workspaces', 'shortcuts']) {
     const seq = doc.get(key, true);

@@ -6,7 +6,8 @@ import { captureIo, runCli, waitFor } from './run-cli.js';
 const ACCOUNTS = ['111111111111', '222222222222', '333333333333', '444444444444', '555555555555'];
 
 describe('crossbar demo', () => {
-  it('tours the organization, the source identity and the hops, and exits 0', async () => {
+  // ~25 s of tour (several commands spawn the aws CLI): 30 s is too tight when the machine is busy.
+  it('tours the organization, the source identity and the hops, and exits 0', { timeout: 90_000 }, async () => {
     // PATH lets the tour find the real aws CLI for its exec and generated-profile steps.
     const out = await runCli(['demo'], { PATH: process.env['PATH'] });
     expect(out.stderr).toBe('');
@@ -74,7 +75,42 @@ describe('crossbar demo', () => {
     expect(team).toMatch(/trail verified: 3 chains, \d+ entries/);
     expect(team).toContain('--token $CAROL_TOKEN');
     expect(team).not.toMatch(/xbt_[A-Za-z0-9_-]{20}/);
+    // More ways in (issue 12): Identity Center as a second, named source, added after every command that lists the
+    // accounts; the device flow approved as alice would; a permission set's session and its denied twin.
+    const sso = out.stdout.slice(
+      out.stdout.indexOf('MORE WAYS IN: IAM IDENTITY CENTER'),
+      out.stdout.indexOf('UNDER THE HOOD'),
+    );
+    expect(out.stdout.indexOf('SHARE: A TEAM SERVER')).toBeLessThan(out.stdout.indexOf('MORE WAYS IN'));
+    expect(sso).toMatch(
+      /\n {2}\+ sources:\n {2}\+ {3}demo-sso: \{ sso: \{ start_url: https:\/\/d-[0-9a-f]{10}\.awsapps\.com\/start, region: eu-west-1 \} \}\n {4}accounts:\n/,
+    );
+    expect(sso).toMatch(
+      /\n {2}\+ {5}source: demo-sso\n {2}\+ {5}roles:\n {2}\+ {7}readonly: \{ permission_set: ReadOnlyAccess \}\n/,
+    );
+    expect(sso).toContain("alice's IAM user stays the source of every account above");
+    const [, code] =
+      /\$ crossbar login demo-sso --no-browser\n[^\n]*\n {2}Open http:\/\/127\.0\.0\.1:\d+\/device\?user_code=([A-Z]{4}-[A-Z]{4})\n/.exec(
+        sso,
+      ) ?? [];
+    expect(code).toBeDefined();
+    expect(sso).toContain(`and check that it shows the code ${code}, then approve it.`);
+    expect(sso).toContain(`$ crossbar sandbox approve alice ${code}  `);
+    expect(sso).toContain(`approved ${code} for alice\n`);
+    expect(sso).toMatch(/Signed in to SSO demo-sso as alice; the session lasts until \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+    expect(sso.indexOf(`approved ${code}`)).toBeLessThan(sso.indexOf('Signed in to SSO demo-sso'));
+    expect(sso).toMatch(
+      /\$ crossbar exec management -- aws sts get-caller-identity[\s\S]*arn:aws:sts::111111111111:assumed-role\/AWSReservedSSO_ReadOnlyAccess_[0-9a-f]{16}\/alice/,
+    );
+    // The denied twin: AdministratorAccess is assigned to no group of alice's in the management account.
+    expect(sso).toContain(
+      'crossbar: SSO demo-sso does not give you permission set AdministratorAccess in account 111111111111',
+    );
+    expect(sso).not.toContain('exit 1, expected');
+    // The accounts listed before it are the IAM user's: the management account joined the registry only here.
+    expect(out.stdout.slice(0, out.stdout.indexOf('MORE WAYS IN'))).not.toMatch(/\n {2}management\s+111111111111/);
     const next = out.stdout.slice(out.stdout.indexOf('What to try next'));
+    expect(next).toContain('npx crossbar init --from-sso https://YOUR-ID.awsapps.com/start --sso-region REGION');
     for (const command of [
       'crossbar shell production',
       'crossbar exec staging --',
@@ -122,20 +158,27 @@ describe('crossbar demo', () => {
     ]);
     const commands = (JSON.parse(out.stdout) as { commands: { argv: string; exit: number }[] }).commands;
     expect(commands.map((c) => c.argv.split(' ')[0])).toContain('run');
+    expect(commands.find((c) => c.argv === 'login demo-sso --no-browser')?.exit).toBe(0);
+    expect(commands.find((c) => c.argv.startsWith('exec management:admin'))?.exit).toBe(1);
     expect(
       commands.find((c) => c.argv.startsWith('accounts check'))?.exit ??
         commands.find((c) => c.argv.includes('accounts check'))?.exit,
     ).toBe(1);
   });
 
-  it('--keep leaves the sandbox running until interrupted, then cleans up', async () => {
+  // The whole tour runs before "keeps running": on a loaded machine that takes longer than waitFor's default 10 s.
+  it('--keep leaves the sandbox running until interrupted, then cleans up', { timeout: 90_000 }, async () => {
     const cli = captureIo();
     const exit = main(['demo', '--keep'], cli.io);
     const endpoint = await waitFor(
       () => /keeps running at (http:\/\/127\.0\.0\.1:\d+), config in (\S+)\./.exec(cli.stdout) ?? undefined,
+      60_000,
     );
     const [, url, dir] = endpoint;
     expect(cli.stdout).toContain(`--endpoint ${url}`);
+    // The kept config names the Identity Center source: its sign-in is a next step.
+    expect(cli.stdout).toContain(`npx crossbar login demo-sso --no-browser`);
+    expect(cli.stdout).toContain(`npx crossbar sandbox approve alice CODE --endpoint ${url}`);
     expect((await fetch(`${url}/_sandbox/health`)).status).toBe(200);
     expect(existsSync(`${dir}/aws/credentials`)).toBe(true);
     // The web UI stays up with it, and the printed sign-in works; a wrong password is its denied twin.

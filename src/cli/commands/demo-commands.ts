@@ -3,8 +3,13 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CliContext, CliStream } from '../context.js';
 import type { CliRuntime } from '../runtime.js';
-import type { SandboxConfigInfo } from '../../core/sandbox-config.js';
-import type { SandboxConfigPaths } from '../write-files.js';
+import {
+  renderCrossbarYaml,
+  ssoAccountEntry,
+  ssoSourceName,
+  type SandboxConfigInfo,
+} from '../../core/sandbox-config.js';
+import { writeFileAtomic, type SandboxConfigPaths } from '../write-files.js';
 import type { Sandbox } from '../../sandbox/server.js';
 
 /**
@@ -26,6 +31,24 @@ export interface DemoCommand {
   section?: string;
   /** Set over the tour's environment for this command: another person's CROSSBAR_HOME. */
   env?: Record<string, string | undefined>;
+  /**
+   * Done in-process instead of running argv (`display` says what a person would do): an edit of crossbar.yaml.
+   * What it writes is its transcript; it returns the exit code.
+   */
+  action?: (write: (text: string) => void) => Promise<number>;
+  /**
+   * What another person (or another terminal) does while the command runs: the sign-in's approval. It sees the
+   * command's transcript so far, and what it writes goes into that transcript where it happened.
+   */
+  alongside?: (helper: Alongside) => Promise<void>;
+}
+
+/** What a command's companion (`alongside`) may do while the command runs. */
+export interface Alongside {
+  /** Resolves with the first match of `pattern` in the command's output, or undefined once the command ended. */
+  waitFor(pattern: RegExp): Promise<RegExpExecArray | undefined>;
+  /** Runs a crossbar command as a person would type it; its output goes into the transcript under `$ shown`. */
+  run(argv: string[], shown: string): Promise<number>;
 }
 
 export interface DemoCommandResult {
@@ -90,6 +113,101 @@ export function hopCommands(info: SandboxConfigInfo, mfaCode: () => string): Dem
       title: "The console's coloured switch-role link (seed 004)",
       argv: ['console', prod, '--switch-role'],
       expectExit: 0,
+    },
+  ];
+}
+
+const indentOf = (line: string) => line.length - line.trimStart().length;
+
+/**
+ * An edit that only adds lines, as a diff shows it: each added run with `+`, after the key it sits under (or the
+ * line before it), `…` where lines are left out.
+ */
+export function insertionDiff(before: string, after: string): string {
+  const old = before.split('\n');
+  const lines = after.split('\n');
+  const added: boolean[] = [];
+  let j = 0;
+  for (const line of lines) {
+    const same = line === old[j];
+    added.push(!same);
+    if (same) j += 1;
+  }
+  const out: string[] = [];
+  let shownUpTo = -1;
+  lines.forEach((line, i) => {
+    if (!added[i]) return;
+    if (i === 0 || added[i - 1] !== true) {
+      let context = i - 1;
+      while (context > 0 && (added[context] === true || indentOf(lines[context] ?? '') >= indentOf(line))) context -= 1;
+      if (indentOf(line) === 0 || added[context] === true) context = i - 1;
+      if (context > shownUpTo && context >= 0) {
+        out.push(`  ${lines[context] ?? ''}`);
+        if (context < i - 1) out.push('  …');
+      }
+    }
+    out.push(`+ ${line}`);
+    shownUpTo = i;
+  });
+  return out.map((l) => `${l}\n`).join('');
+}
+
+/**
+ * More ways in (issue 12): the organization's IAM Identity Center as a second, named source of crossbar.yaml (alice's
+ * IAM user stays the default source, so every command before is unchanged), the sign-in by the device flow
+ * approved as a person would, and a hop through a permission set with its denied twin. Empty when the sandbox's
+ * organization has no Identity Center.
+ */
+export function ssoCommands(info: SandboxConfigInfo, paths: SandboxConfigPaths): DemoCommand[] {
+  const entry = ssoAccountEntry(info);
+  const ic = info.identityCenter;
+  if (!entry || !ic) return [];
+  const source = ssoSourceName(info);
+  const account = String(entry['name']);
+  const user = info.sourceUser;
+  return [
+    {
+      section: 'More ways in: IAM Identity Center',
+      title: `crossbar.yaml gains Identity Center as a second source, and the account ${user} reaches through it`,
+      argv: [],
+      display: '$EDITOR crossbar.yaml',
+      action: async (write) => {
+        const before = renderCrossbarYaml(info);
+        const after = renderCrossbarYaml(info, { withSsoSource: true });
+        writeFileAtomic(paths.crossbarYaml, after);
+        write(insertionDiff(before, after));
+        return 0;
+      },
+      note: `A named source, not the default: ${user}'s IAM user stays the source of every account above, so each command before works as it did while a company moves to Identity Center account by account. The ${account} account (where ${user}'s IAM user lives) is reached from ${source} only; its roles are permission sets, keyed as \`crossbar init --from-sso\` keys them.`,
+      expectExit: 0,
+    },
+    {
+      title: `Sign in through IAM Identity Center (the device flow), approved by ${user}`,
+      argv: ['login', source, '--no-browser'],
+      expectExit: 0,
+      alongside: async (helper) => {
+        const found = await helper.waitFor(/user_code=([A-Z0-9]{4}-[A-Z0-9]{4})/);
+        const code = found?.[1];
+        if (code === undefined) return;
+        await helper.run(
+          ['sandbox', 'approve', user, code],
+          `crossbar sandbox approve ${user} ${code}      # ${user}, in another terminal: what Approve on that page does`,
+        );
+      },
+      note: `On a laptop the browser opens the AWS access portal and the person approves there; the sandbox's page (${info.endpoint}/device) and \`crossbar sandbox approve\` stand in for it.`,
+    },
+    {
+      title: 'A hop through a permission set: GetRoleCredentials, no AssumeRole',
+      argv: ['exec', account, '--', 'aws', 'sts', 'get-caller-identity', '--output', 'table'],
+      expectExit: 0,
+      needs: 'aws',
+      note: `${account}'s default role is its least-privileged permission set, ReadOnlyAccess: Identity Center provisions it in the account as an AWSReservedSSO_ role, and the session is named after the person who signed in.`,
+    },
+    {
+      title: `Its denied twin: a permission set ${user} is not assigned in that account`,
+      argv: ['exec', `${account}:admin`, '--', 'aws', 'sts', 'get-caller-identity'],
+      expectExit: 1,
+      note: `Identity Center assigns AdministratorAccess in ${account} to no group ${user} is in, so the portal refuses GetRoleCredentials (ForbiddenException: No access): crossbar stops before the command runs (exit 1), naming the account and the permission set.`,
     },
   ];
 }
@@ -243,12 +361,54 @@ export async function runDemoCommands(
     const commandEnv = command.env ? { ...env, ...command.env } : env;
     const io = { stdout, stderr, env: commandEnv, cwd: ctx.io.cwd, signal: ctx.signal };
     const [first, ...rest] = command.argv;
-    const exit = first?.startsWith('!')
-      ? await runProgram(first.slice(1), rest, commandEnv, stdout, stderr)
-      : await runCommand(command.argv, io);
+    const running = command.action
+      ? command.action((text) => stdout.write(text))
+      : first?.startsWith('!')
+        ? runProgram(first.slice(1), rest, commandEnv, stdout, stderr)
+        : runCommand(command.argv, io);
+    const exit = command.alongside
+      ? await withCompanion(running, command.alongside, transcript, (argv) => runCommand(argv, io), stdout)
+      : await running;
     results.push({ command, exit, stdout: stdout.text(), stderr: stderr.text(), transcript: transcript.join('') });
   }
   return results;
+}
+
+/**
+ * Runs a command's companion beside it: the companion waits for the command's output (a sign-in code), then runs
+ * its own command, shown inside the command's transcript. A companion that fails is written there too; the
+ * command's exit code is what counts.
+ */
+async function withCompanion(
+  running: Promise<number>,
+  alongside: NonNullable<DemoCommand['alongside']>,
+  transcript: string[],
+  runCommand: (argv: string[]) => Promise<number>,
+  out: CliStream,
+): Promise<number> {
+  let ended = false;
+  const exit = running.finally(() => {
+    ended = true;
+  });
+  const helper: Alongside = {
+    async waitFor(pattern) {
+      for (;;) {
+        const found = pattern.exec(transcript.join(''));
+        if (found) return found;
+        if (ended) return undefined;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+    async run(argv, shown) {
+      out.write(`$ ${shown}\n`);
+      return runCommand(argv);
+    },
+  };
+  const companion = alongside(helper).catch((err: unknown) => {
+    out.write(`(${err instanceof Error ? err.message : String(err)})\n`);
+  });
+  const [code] = await Promise.all([exit, companion]);
+  return code;
 }
 
 /** Asynchronous on purpose: the sandbox answers from this very process, so a synchronous child would deadlock. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { asExpected, runDemoTour, type DemoStep, type TourIdentity } from '../../core/demo-tour.js';
-import { ADMIN_ROLE, READ_ONLY_ROLE, type SandboxConfigInfo } from '../../core/sandbox-config.js';
+import { ADMIN_ROLE, READ_ONLY_ROLE, ssoSourceName, type SandboxConfigInfo } from '../../core/sandbox-config.js';
 import { CrossbarError } from '../../core/errors.js';
 import type { Sandbox } from '../../sandbox/server.js';
 import type { CliContext } from '../context.js';
@@ -22,6 +22,7 @@ import {
   hopCommands,
   operateCommands,
   secureCommands,
+  ssoCommands,
   renderDemoCommands,
   runDemoCommands,
   type DemoCommandResult,
@@ -62,6 +63,11 @@ function story(info: SandboxConfigInfo): string[] {
   return [
     `  ${info.sourceUser} is an engineer with one IAM user in the management account. The organization has ${members.length} more accounts`,
     `  (${members.join(', ')}); she reaches each through a role, read-only by default, administrator with MFA.`,
+    ...(info.identityCenter
+      ? [
+          `  The organization also signs people in through IAM Identity Center: near the end ${info.sourceUser} adds it as a second source.`,
+        ]
+      : []),
     '  Everything below is crossbar commands as she would type them; the last part shows the same hops call by call.',
   ];
 }
@@ -91,7 +97,14 @@ function nextSteps(
     `${CROSSBAR} exec ${prod}:admin --mfa-code $(${CROSSBAR} sandbox mfa-code ${info.sourceUser}${endpointFlag}) -- aws sts get-caller-identity      # MFA, and the confirmation production admin asks for`,
     `${CROSSBAR} run all -- s3 ListBuckets      # any read operation, every account`,
     `${CROSSBAR} serve --import ${shellPath(target.crossbarYaml, cwd)}      # the team server: workspaces, members, credentials vended per member`,
+    ...(keep && info.identityCenter
+      ? [
+          `${CROSSBAR} login ${ssoSourceName(info)} --no-browser      # sign in through the sandbox's Identity Center; approve with ${CROSSBAR} sandbox approve ${info.sourceUser} CODE${endpointFlag}`,
+          `${CROSSBAR} exec management -- aws sts get-caller-identity      # a permission set's session (AWSReservedSSO_…/${info.sourceUser})`,
+        ]
+      : []),
     `${CROSSBAR} init --from-organization      # the real thing: run with your management account's credentials`,
+    `${CROSSBAR} init --from-sso https://YOUR-ID.awsapps.com/start --sso-region REGION      # the real thing through IAM Identity Center: the accounts and permission sets it grants you`,
     ...(keep ? [] : [`${CROSSBAR} demo --keep      # keep this demo's sandbox and team server (web UI) running`]),
     'npm test      # the test suite, against the sandbox, the AWS SDK and the AWS CLI',
   ];
@@ -152,7 +165,8 @@ export async function runDemo(ctx: CliContext, flags: DemoFlags, runtime: CliRun
   let team: DemoTeam | undefined;
   try {
     sandbox = await launchSandbox({ port: 0, host: '127.0.0.1', org, faults: {} }, (line) => ctx.err(line));
-    const info = describeSandbox(sandbox, org);
+    const identityCenter = sandbox.identityCenter();
+    const info = { ...describeSandbox(sandbox, org), ...(identityCenter ? { identityCenter } : {}) };
     const paths = writeSandboxConfig(dir, info);
     if (table) {
       ctx.out(bold('crossbar demo: a local AWS organization, and one identity reaching into all of it'));
@@ -178,6 +192,9 @@ export async function runDemo(ctx: CliContext, flags: DemoFlags, runtime: CliRun
       team = await startDemoTeam(dir, paths, env);
       commands.push(...(await runDemoCommands(ctx, team.commands, env, run)));
     }
+    // Last of crossbar's own commands: Identity Center joins crossbar.yaml here, after every command that lists the
+    // registry's accounts, so that their output stays about the organization reached from alice's IAM user.
+    if (!signal.aborted) commands.push(...(await runDemoCommands(ctx, ssoCommands(info, paths), env, run)));
     if (signal.aborted) throw new CrossbarError('INTERRUPTED', 'demo interrupted');
     if (table) {
       renderDemoCommands(ctx, commands, 1);
