@@ -240,13 +240,15 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     path: ['login'],
-    description: 'sign the CLI in to a team server (crossbar serve): approve a code in the browser, or give a token',
-    usage: '[options]',
+    description:
+      "sign in to an SSO source of crossbar.yaml (IAM Identity Center's device flow), or to a team server with --server",
+    usage: '[options] [source]',
     load: async () => (await import('./login.js')).defineLogin,
   },
   {
     path: ['logout'],
-    description: "revoke the CLI's token on the team server and forget it",
+    description: "revoke and forget the CLI's token: a team server's, else an SSO source's",
+    usage: '[source]',
     load: async () => (await import('./logout.js')).defineLogout,
   },
   {
