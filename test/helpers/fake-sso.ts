@@ -14,7 +14,7 @@ export function awsError(name: string, status = 400): Error {
 export type PollAnswer = 'pending' | 'slow' | 'expired' | 'denied' | 'ok';
 
 /** A scripted SSO OIDC: each CreateToken poll takes the next answer; refreshes rotate the refresh token. */
-export function fakeOidc(script: PollAnswer[] = ['ok'], options: { accessTtl?: number } = {}) {
+export function fakeOidc(script: PollAnswer[] = ['ok'], options: { accessTtl?: number; now?: () => number } = {}) {
   const calls: string[] = [];
   const polls: number[] = [];
   let issued = 0;
@@ -31,7 +31,7 @@ export function fakeOidc(script: PollAnswer[] = ['ok'], options: { accessTtl?: n
       return Promise.resolve({
         clientId: `client-${calls.length}`,
         clientSecret: 'client-secret-value',
-        expiresAt: new Date(Date.now() + 90 * 86_400_000),
+        expiresAt: new Date((options.now ?? Date.now)() + 90 * 86_400_000),
       });
     },
     startDeviceAuthorization() {

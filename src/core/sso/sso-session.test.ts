@@ -24,7 +24,8 @@ function world(script: PollAnswer[] = ['ok'], accessTtl?: number) {
   const key = randomBytes(32);
   let clock = Date.parse('2026-12-06T03:00:00Z');
   const slept: number[] = [];
-  const oidc = fakeOidc(script, accessTtl === undefined ? {} : { accessTtl });
+  // the fake registers clients on the test's clock, not the real one
+  const oidc = fakeOidc(script, { now: () => clock, ...(accessTtl === undefined ? {} : { accessTtl }) });
   const events: DeviceFlowEvent[] = [];
   const make = (api: OidcApi = oidc.api, portal = fakePortal({ '111111111111': ['Admin', 'ReadOnly'] }).api) =>
     new SsoSession({ settings, home, cacheKey: () => Promise.resolve(key), oidc: api, portal, now: () => clock });
