@@ -161,7 +161,7 @@ describe('crossbar login (SSO)', () => {
     const account = await s.cli(['credential-process', 'client-acme:readonly']);
     expect(account.code).toBe(1);
     expect(account.stderr).toMatch(
-      /permission set ReadOnlyAccess in account 555555555555: you no longer have that assignment/,
+      /permission set ReadOnlyAccess in account 555555555555: you have no assignment of it \(never made, or removed\)/,
     );
   });
 

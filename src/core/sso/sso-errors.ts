@@ -100,7 +100,7 @@ export function roleCredentialsFailure(
   if (name === 'ForbiddenException' || name === 'ResourceNotFoundException' || name === 'AccessDeniedException')
     return new CrossbarError(
       'DENIED',
-      `SSO ${settings.name} does not give you permission set ${permissionSet} in account ${accountId}: you no longer have that assignment (${name}${message ? `: ${message}` : ''})`,
+      `SSO ${settings.name} does not give you permission set ${permissionSet} in account ${accountId}: you have no assignment of it (never made, or removed) (${name}${message ? `: ${message}` : ''})`,
       {
         hint: `An Identity Center administrator assigns permission sets; \`crossbar init --from-sso\` lists what you have now`,
         cause: err,

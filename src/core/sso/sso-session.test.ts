@@ -245,7 +245,7 @@ describe('the portal', () => {
     const err = await failure(getSsoRoleCredentials(session, '111111111111', 'PowerUser'));
     expect(err.code).toBe('DENIED');
     expect(err.message).toContain('permission set PowerUser in account 111111111111');
-    expect(err.message).toContain('no longer have that assignment');
+    expect(err.message).toContain('you have no assignment of it (never made, or removed)');
     const other = await failure(getSsoRoleCredentials(session, '999999999999', 'Admin'));
     expect(other.code).toBe('DENIED');
   });
