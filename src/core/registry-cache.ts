@@ -22,7 +22,13 @@ const FORMAT = 1;
 /** What a registry depends on besides the file: the code that parses it and builds it. */
 function codeIdentity(): string {
   const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  const modules = ['config/schema', 'config/registry', 'config/load-config'].map((m) => {
+  const modules = [
+    'config/schema',
+    'config/registry',
+    'config/load-config',
+    'config/assign-sources',
+    'select/match-selector',
+  ].map((m) => {
     try {
       const s = statSync(fileURLToPath(new URL(`./${m}${ext}`, import.meta.url)));
       return `${m}:${s.mtimeMs}:${s.size}`;
