@@ -60,6 +60,39 @@ describe.each(databases)('the team database on %s', (kind, makeUrl) => {
     for (let i = 1; i < rows.length; i++) expect(rows[i]?.prev_hash).toBe(rows[i - 1]?.hash);
     await store.close();
   });
+
+  it("waits for another request's open transaction and is not rolled back with it", async () => {
+    const store = await openTeamDb({ url: await makeUrl(), home: mkdtempSync(join(home, `${kind}-`)) });
+    let appended: Promise<unknown> | undefined;
+    await expect(
+      store.db.transaction().execute(async (trx) => {
+        await trx.selectFrom('trail').selectAll().execute();
+        appended = appendTrail(store, 'ws1', { actor: 'alice', action: 'test.append', outcome: 'ok' });
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        throw new Error('roll back this transaction');
+      }),
+    ).rejects.toThrow('roll back');
+    await appended;
+    const rows = await store.db.selectFrom('trail').selectAll().where('chain', '=', 'ws1').execute();
+    expect(rows.map((r) => [Number(r.seq), r.actor])).toEqual([[1, 'alice']]);
+    await store.close();
+  });
+});
+
+describe('the trail of one SQLite file written by two servers at once', () => {
+  it("chains both servers' appends without a fork or a gap", async () => {
+    const dbHome = mkdtempSync(join(home, 'two-'));
+    const [a, b] = [await openTeamDb({ home: dbHome }), await openTeamDb({ home: dbHome })];
+    await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        appendTrail(i % 2 === 0 ? a : b, 'ws1', { actor: `user${i % 3}`, action: 'test.append', outcome: 'ok' }),
+      ),
+    );
+    const rows = await a.db.selectFrom('trail').selectAll().where('chain', '=', 'ws1').orderBy('seq').execute();
+    expect(rows.map((r) => Number(r.seq))).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    for (let i = 1; i < rows.length; i++) expect(rows[i]?.prev_hash).toBe(rows[i - 1]?.hash);
+    await Promise.all([a.close(), b.close()]);
+  });
 });
 
 describe('a database that cannot be opened', () => {

@@ -19,6 +19,12 @@ export interface TeamStore {
   location: string;
   /** The migrations this open ran (empty when the database was current). */
   migrated: readonly string[];
+  /**
+   * SQLite only: the one better-sqlite3 connection under `db`, for writes that must not await while they hold it (the
+   * trail's group commit). Use it only inside `db.connection().execute(…)`, which holds Kysely's connection lock, so no
+   * Kysely transaction of another request is open on it meanwhile.
+   */
+  sqlite?: BetterSqlite3.Database | undefined;
   close(): Promise<void>;
 }
 
@@ -56,7 +62,7 @@ class StaticMigrations implements MigrationProvider {
   }
 }
 
-function openSqlite(path: string): Kysely<TeamDatabase> {
+function openSqlite(path: string): { db: Kysely<TeamDatabase>; sqlite: BetterSqlite3.Database } {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   closeSync(openSync(path, 'a', 0o600));
   chmodSync(path, 0o600);
@@ -68,7 +74,8 @@ function openSqlite(path: string): Kysely<TeamDatabase> {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  return new Kysely<TeamDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  const db = new Kysely<TeamDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  return { db, sqlite: database };
 }
 
 /** Statements kept beyond this are dropped all at once: SQL with IN lists of many lengths must not grow it forever. */
@@ -114,7 +121,8 @@ export async function openTeamDb(options: OpenTeamDbOptions): Promise<TeamStore>
   const url = options.url ?? defaultTeamDbPath(options.home);
   const kind: TeamDbKind = isPostgresUrl(url) ? 'postgres' : 'sqlite';
   const location = redactDbUrl(url);
-  const db = kind === 'postgres' ? openPostgres(url) : openSqlite(url);
+  const sqliteOpen = kind === 'sqlite' ? openSqlite(url) : undefined;
+  const db = sqliteOpen ? sqliteOpen.db : openPostgres(url);
   const migrator = new Migrator({ db, provider: new StaticMigrations(TEAM_MIGRATIONS) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
@@ -128,7 +136,7 @@ export async function openTeamDb(options: OpenTeamDbOptions): Promise<TeamStore>
     });
   }
   const migrated = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
-  return { db, kind, location, migrated, close: () => db.destroy() };
+  return { db, kind, location, migrated, sqlite: sqliteOpen?.sqlite, close: () => db.destroy() };
 }
 
 function describe(error: unknown): string {
