@@ -3,7 +3,7 @@ import { CrossbarError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
 import type { CliRuntime } from '../runtime.js';
 import { EXIT_OK } from '../report-error.js';
-import { DEFAULT_ENDPOINT, configuredEndpoint, resolveEndpoint } from './sandbox-mfa-code.js';
+import { DEFAULT_ENDPOINT, askSandbox, configuredEndpoint, isRecord, resolveEndpoint } from './sandbox-mfa-code.js';
 
 /**
  * `crossbar sandbox approve USER CODE [--deny]`: what a person does on the sandbox's verification page, for tests
@@ -14,10 +14,6 @@ export interface ApproveFlags {
   deny?: boolean;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
-
 export async function postApproval(
   endpoint: string,
   user: string,
@@ -25,31 +21,12 @@ export async function postApproval(
   deny: boolean,
   signal: AbortSignal,
 ): Promise<string> {
-  let response: Response;
-  try {
-    response = await fetch(`${endpoint}/_sandbox/sso/approve`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ user, code, deny }),
-      signal: AbortSignal.any([signal, AbortSignal.timeout(5_000)]),
-    });
-  } catch (cause) {
-    throw new CrossbarError(
-      'ENDPOINT_UNREACHABLE',
-      `no sandbox answers at ${endpoint}: start one with \`crossbar sandbox start\``,
-      { cause },
-    );
-  }
-  let body: unknown;
-  try {
-    body = await response.json();
-  } catch (cause) {
-    throw new CrossbarError(
-      'ENDPOINT_UNREACHABLE',
-      `${endpoint} answered, but it is not a crossbar sandbox (HTTP ${response.status})`,
-      { cause, hint: 'pass --endpoint with the address `crossbar sandbox start` printed' },
-    );
-  }
+  const { response, body } = await askSandbox(
+    endpoint,
+    `${endpoint}/_sandbox/sso/approve`,
+    { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user, code, deny }) },
+    signal,
+  );
   if (response.ok && isRecord(body) && typeof body.decision === 'string') return body.decision;
   const message =
     isRecord(body) && typeof body.error === 'string' ? body.error : `the sandbox answered HTTP ${response.status}`;

@@ -36,8 +36,39 @@ export function resolveEndpoint(
   return text.replace(/\/+$/, '');
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
+}
+
+/**
+ * One request to the sandbox's own admin endpoint (under /_sandbox/) and its JSON answer; an endpoint that does not
+ * answer, or answers with something that is not JSON, is one clear line naming it.
+ */
+export async function askSandbox(
+  endpoint: string,
+  url: string | URL,
+  init: RequestInit,
+  signal: AbortSignal,
+): Promise<{ response: Response; body: unknown }> {
+  let response: Response;
+  try {
+    response = await fetch(url, { ...init, signal: AbortSignal.any([signal, AbortSignal.timeout(5_000)]) });
+  } catch (cause) {
+    throw new CrossbarError(
+      'ENDPOINT_UNREACHABLE',
+      `no sandbox answers at ${endpoint}: start one with \`crossbar sandbox start\``,
+      { cause },
+    );
+  }
+  try {
+    return { response, body: await response.json() };
+  } catch (cause) {
+    throw new CrossbarError(
+      'ENDPOINT_UNREACHABLE',
+      `${endpoint} answered, but it is not a crossbar sandbox (HTTP ${response.status})`,
+      { cause, hint: 'pass --endpoint with the address `crossbar sandbox start` printed' },
+    );
+  }
 }
 
 /** Asks the sandbox's own admin endpoint; AWS has no such thing, which is why this is sandbox only. */
@@ -50,26 +81,7 @@ export async function fetchMfaCode(
   const url = new URL(`${endpoint}/_sandbox/mfa-code`);
   url.searchParams.set('user', user);
   if (account) url.searchParams.set('account', account);
-  let response: Response;
-  try {
-    response = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(5_000)]) });
-  } catch (cause) {
-    throw new CrossbarError(
-      'ENDPOINT_UNREACHABLE',
-      `no sandbox answers at ${endpoint}: start one with \`crossbar sandbox start\``,
-      { cause },
-    );
-  }
-  let body: unknown;
-  try {
-    body = await response.json();
-  } catch (cause) {
-    throw new CrossbarError(
-      'ENDPOINT_UNREACHABLE',
-      `${endpoint} answered, but it is not a crossbar sandbox (HTTP ${response.status})`,
-      { cause, hint: 'pass --endpoint with the address `crossbar sandbox start` printed' },
-    );
-  }
+  const { response, body } = await askSandbox(endpoint, url, {}, signal);
   if (response.ok && isRecord(body) && typeof body.code === 'string') return body.code;
   if (response.status === 404 && isRecord(body) && Array.isArray(body.users)) {
     const users = body.users.filter((u): u is string => typeof u === 'string');
