@@ -118,13 +118,13 @@ describe('crossbar run under 5% errors and throttling', () => {
       if (line.name === 'account-0001') {
         expect(line.status).toBe('THROTTLED');
         expect(line.error?.message).toMatch(
-          /^throttled by EC2 \d+ times over \d+ s; gave up \(retry budget: 6 attempts or 4 s\)$/,
+          /^throttled by EC2 \d+ times over \d+ s; gave up \(retry budget: 8 attempts or 4 s\)$/,
         );
         expect(line.error?.hint).toContain('--concurrency');
       } else if (line.name === 'account-0002') {
         expect(line.status).toBe('ERROR');
         expect(line.error?.message).toMatch(
-          /^failed 6 times \(InternalError ×\d+(, throttled ×\d+)?\) over \d+ s; gave up \(retry budget: 6 attempts or 4 s\)$/,
+          /^failed 8 times \(InternalError ×\d+(, throttled ×\d+)?\) over \d+ s; gave up \(retry budget: 8 attempts or 4 s\)$/,
         );
       } else {
         expect(line.status).toBe('ok');

@@ -40,7 +40,7 @@ export interface AwsClientOptions {
   httpsAgent?: HttpsAgent;
 }
 
-export const DEFAULT_MAX_ATTEMPTS = 6;
+export const DEFAULT_MAX_ATTEMPTS = 8;
 export const DEFAULT_RETRY_BUDGET_MS = 30_000;
 
 /** What every client is given: the SDK types each of these the same way in every client's configuration. */

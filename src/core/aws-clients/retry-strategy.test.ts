@@ -7,6 +7,7 @@ import {
   retryReportOf,
   type RetryReport,
 } from './retry-strategy.js';
+import { CubicRateLimiter } from './cubic-rate-limiter.js';
 
 /** An SDK error as the retry middleware hands it over: a name and, when AWS answered, an HTTP status. */
 class FakeSdkError extends Error {
@@ -121,5 +122,53 @@ describe('the retry strategy of every SDK client', () => {
     const late = await strategy.acquireInitialRetryToken('');
     await strategy.refreshRetryTokenForRetry(late, unavailable());
     expect(signals).toEqual(['THROTTLING', 'THROTTLING', 'TRANSIENT']);
+  });
+
+  /** One call answered 500, throttle, 500, throttle, then ok: the longest wait allowed before each retry. */
+  async function ceilings(withLimiter: boolean): Promise<number[]> {
+    const clock = { t: 1000 };
+    const limiterClock = {
+      now: () => clock.t / 1000,
+      sleep: (ms: number) => {
+        clock.t += ms;
+        return Promise.resolve();
+      },
+    };
+    const waits: number[] = [];
+    const strategy = createRetryStrategy({
+      maxAttempts: 8,
+      budgetMs: 30_000,
+      rateLimiter: withLimiter ? new CubicRateLimiter(limiterClock) : undefined,
+      now: () => clock.t,
+      random: () => 0.999999,
+      sleep: (ms) => {
+        waits.push(ms);
+        clock.t += ms;
+        return Promise.resolve();
+      },
+    });
+    let token = await strategy.acquireInitialRetryToken('');
+    for (const answer of [unavailable(), throttle(), unavailable(), throttle()]) {
+      clock.t += 50;
+      token = await strategy.refreshRetryTokenForRetry(token, answer);
+    }
+    strategy.recordSuccess(token);
+    return waits;
+  }
+
+  it('a throttle in a scope the rate limiter paces waits one interval of its cut rate, not an exponential backoff', async () => {
+    const waits = await ceilings(true);
+    expect(waits).toHaveLength(4);
+    // The 500s keep the SDK's backoff (50 ms, then 200 ms); each throttle waits under a second.
+    expect(waits[0]).toBeLessThan(50);
+    expect(waits[2]).toBeLessThan(200);
+    expect(waits[1]).toBeLessThan(1000);
+    expect(waits[3]).toBeLessThan(1000);
+  });
+
+  it('twin: without a rate limiter (standard mode) the throttles back off exponentially, up to 8 s by the 4th retry', async () => {
+    const waits = await ceilings(false);
+    expect(waits[1]).toBeGreaterThan(1900);
+    expect(waits[3]).toBeGreaterThan(7900);
   });
 });

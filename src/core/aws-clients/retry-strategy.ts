@@ -1,12 +1,13 @@
-import type { DefaultRateLimiter } from '@smithy/core/retry';
 import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from '@smithy/types';
+import { CubicRateLimiter } from './cubic-rate-limiter.js';
 import { requireSdk } from './require-sdk.js';
 import { retryWait } from './retry-wait.js';
 
 /**
  * The SDK's adaptive retry mode, assembled from the SDK's own parts (its standard strategy decides what is
- * retryable and keeps the retry quota; its CUBIC rate limiter paces the calls; the backoff is its formula,
- * exponential with full jitter), with two things added:
+ * retryable and keeps the retry quota; its CUBIC rate limiter paces the calls, in cubic-rate-limiter.ts with a
+ * scope's first throttle fixed; the backoff is its formula, exponential with full jitter, except for a throttle
+ * in a scope the limiter paces: see backoffCeiling), with two things added:
  * - a time budget beside the attempts: no attempt starts once `budgetMs` has passed since the first, and no
  *   backoff sleeps past it, so a fault that persists ends in a clear failure rather than in the target's timeout;
  * - a record of why the SDK gave up (attempts, time or quota; how many answers were throttles and which 5xx),
@@ -40,10 +41,10 @@ export interface RetryReport {
 }
 
 /** The rate limiter of one throttling scope, shared by the clients that call it. */
-export type RateLimiter = DefaultRateLimiter;
+export type RateLimiter = CubicRateLimiter;
 
 export function createRateLimiter(): RateLimiter {
-  return new (requireSdk('@smithy/core/retry').DefaultRateLimiter)();
+  return new CubicRateLimiter();
 }
 
 const reports = new WeakMap<object, RetryReport>();
@@ -71,6 +72,8 @@ export interface RetryStrategyOptions extends RetryBudget {
   service?: string | undefined;
   now?: () => number;
   random?: () => number;
+  /** The backoff's wait (tests). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /**
@@ -92,13 +95,38 @@ function errorName(info: RetryErrorInfo): string {
 /** The SDK's backoff is computed here (below), so the SDK's own strategy is given one that never waits. */
 const NO_BACKOFF = { computeNextBackoffDelay: () => 0, setDelayBase: () => {} };
 
+/**
+ * The longest wait before a retry (the wait is a uniform draw below it: full jitter), never past the budget.
+ * - A 5xx or a timeout: the SDK's backoff, exponential from 50 ms, at most 20 s.
+ * - A throttle in a scope a rate limiter paces: exponential in the throttles this call met, from one interval of
+ *   the limiter's rate (which the throttle has just cut, to what the scope was seen to take). The SDK starts
+ *   from 1 s and doubles for every retry, 5xx included: a call that met a 500, a throttle, a 500 and a throttle
+ *   waited up to 8 s for a bucket that refills three times a second. A throttle that persists still backs off
+ *   exponentially, and the limiter slows every call of the scope meanwhile.
+ * - A throttle without a limiter (standard mode): the SDK's backoff, exponential from 1 s.
+ */
+function backoffCeiling(
+  info: RetryErrorInfo,
+  call: { retries: number; throttles: number },
+  limiter: RateLimiter | undefined,
+  left: number,
+): number {
+  const { MAXIMUM_RETRY_DELAY, Retry } = requireSdk('@smithy/core/retry');
+  const exponential =
+    info.errorType === 'THROTTLING' && limiter
+      ? (1000 / limiter.fillRate) * 2 ** Math.max(0, call.throttles - 1)
+      : (info.errorType === 'THROTTLING' ? Retry.throttlingDelay() : Retry.delay()) * 2 ** call.retries;
+  return Math.min(exponential, MAXIMUM_RETRY_DELAY, left);
+}
+
 export function createRetryStrategy(options: RetryStrategyOptions): RetryStrategyV2 {
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const budget: RetryBudget = { maxAttempts: options.maxAttempts, budgetMs: options.budgetMs };
   const limiter = options.rateLimiter;
   // Attempts, the retry quota and what is retryable: the SDK's standard strategy decides.
-  const { MAXIMUM_RETRY_DELAY, Retry, StandardRetryStrategy } = requireSdk('@smithy/core/retry');
+  const { StandardRetryStrategy } = requireSdk('@smithy/core/retry');
   const sdk: RetryStrategyV2 = new StandardRetryStrategy({ maxAttempts: options.maxAttempts, backoff: NO_BACKOFF });
   const calls = new WeakMap<RetryToken, CallLog>();
 
@@ -151,14 +179,11 @@ export function createRetryStrategy(options: RetryStrategyOptions): RetryStrateg
         if (retryable) giveUp(info, log, attempts, attempts >= options.maxAttempts ? 'attempts' : 'quota');
         throw err;
       }
-      // The SDK's backoff: exponential with full jitter, from 1 s for throttles (50 ms otherwise), at most 20 s,
-      // and never past the budget, so that a call that gives up does so on time.
-      const base = info.errorType === 'THROTTLING' ? Retry.throttlingDelay() : Retry.delay();
-      const ceiling = Math.min(base * 2 ** token.getRetryCount(), MAXIMUM_RETRY_DELAY, Math.max(0, left));
-      const delay = Math.floor(random() * ceiling);
+      const ceiling = backoffCeiling(info, { retries: token.getRetryCount(), throttles: log.throttles }, limiter, left);
+      const delay = Math.floor(random() * Math.max(0, ceiling));
       // The wait sends nothing: a fan-out lends the target's slot to another target meanwhile (retry-wait.ts).
       await retryWait(async () => {
-        if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+        if (delay > 0) await sleep(delay);
         await limiter?.getSendToken();
       });
       log.sentAt = now();
