@@ -9,14 +9,16 @@
  *   cache (`crossbar credential-process development`, whole processes, and the same through the server).
  * - the same vend in an open loop: the members together at a fixed rate (--open-rates=250,500 by default), latency
  *   counted from when each request was due — what a team sees at that load, beside the closed loop's most.
- * Requests per second, p50 / p99 latency, and the server's RSS (VmRSS after the load, VmHWM peak).
+ * Requests per second, p50 / p99 latency as the load generator sees it and as the server does (its own time from
+ * the parsed request to the response handed to the socket: bench/server/request-timing.mjs, preloaded), and the
+ * server's RSS (VmRSS after the load, VmHWM peak).
  * Targets: warm vend p99 < 20 ms on SQLite; the server adds < 5 ms p50 to a hop compared with the CLI's own
  * warm cache.
  *
  * The load comes from wrk (Debian's `wrk`, a C load generator, when on PATH) so that the two cores go to the server;
  * `--node-load` uses a Node http.request loop in this process instead (as before; it costs the server a core).
  *
- * Run: npm run bench:server [-- --seconds 10] [-- --clients 50] [-- --node-load]
+ * Run: npm run bench:server [-- --seconds 10] [-- --clients 50] [-- --node-load] [-- --dbs=sqlite] [-- --no-build]
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -24,7 +26,7 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { numberFlag, table } from '../lib/load.js';
 import { startTestPostgres, type TestPostgres } from '../../test/helpers/postgres.js';
 import { hasWrk, wrkLoad } from './wrk-load.js';
@@ -43,8 +45,12 @@ const ACCOUNT = 'development';
 const ROLE = 'CrossbarReadOnly';
 /** `wrk` (default when on PATH: Debian's wrk, a load generator in C) or `node` (this process, http.request). */
 const LOADER = process.argv.includes('--node-load') ? 'node' : 'wrk';
+/** `--dbs=sqlite` (or `postgres`): only those databases; both by default. */
+const DBS = (process.argv.find((a) => a.startsWith('--dbs='))?.slice(6) ?? 'sqlite,postgres').split(',');
 
 function build(): void {
+  // --no-build: benchmark dist/ as it is (a build you made, or patched to measure something).
+  if (process.argv.includes('--no-build')) return;
   process.stderr.write('building dist/ (npm run build)…\n');
   spawnSync('npm', ['run', 'build'], { cwd: REPO, stdio: ['ignore', 'inherit', 'inherit'] });
   if (!existsSync(join(REPO, 'dist/cli/main.js'))) throw new Error('the build produced no dist/cli/main.js');
@@ -88,17 +94,54 @@ interface Server {
   url: string;
   setupToken: string;
   pid: number;
+  /** The server's own time per request since the last call (request-timing.mjs). */
+  timing(): Promise<ServerTiming>;
   stop(): Promise<void>;
+}
+
+interface ServerTiming {
+  n: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/** Asks the server's preloaded request-timing.mjs for its percentiles since the last ask (SIGUSR2, then a file). */
+async function requestTiming(pid: number, file: string): Promise<ServerTiming> {
+  rmSync(file, { force: true });
+  process.kill(pid, 'SIGUSR2');
+  for (let i = 0; i < 100; i += 1) {
+    if (existsSync(file)) {
+      try {
+        return JSON.parse(readFileSync(file, 'utf8')) as ServerTiming;
+      } catch {
+        // written a moment ago and not yet whole: read again
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('the server wrote no request timing (bench/server/request-timing.mjs not preloaded?)');
 }
 
 async function startServer(sandbox: Sandbox, dbUrl: string | undefined): Promise<Server> {
   const home = mkdtempSync(join(tmpdir(), 'crossbar-bench-home-'));
   // BENCH_SERVER_NODE_ARGS: flags for the server's node (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof), to see where it spends.
   const nodeArgs = (process.env['BENCH_SERVER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
-  const args = [...nodeArgs, BIN, 'serve', '--port', '0', '--config', join(sandbox.dir, 'crossbar.yaml')];
+  const timingFile = join(home, 'request-timing.json');
+  const args = [
+    ...nodeArgs,
+    '--import',
+    pathToFileURL(join(REPO, 'bench/server/request-timing.mjs')).href,
+    BIN,
+    'serve',
+    '--port',
+    '0',
+    '--config',
+    join(sandbox.dir, 'crossbar.yaml'),
+  ];
   if (dbUrl) args.push('--db', dbUrl);
   const proc = spawn(process.execPath, args, {
-    env: { ...sandbox.env, CROSSBAR_HOME: home },
+    env: { ...sandbox.env, CROSSBAR_HOME: home, BENCH_TIMING_FILE: timingFile },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = await firstLine(proc, /Ctrl-C/, 'crossbar serve');
@@ -109,6 +152,7 @@ async function startServer(sandbox: Sandbox, dbUrl: string | undefined): Promise
     url,
     setupToken,
     pid: proc.pid,
+    timing: () => requestTiming(proc.pid as number, timingFile),
     stop: () =>
       new Promise((resolve) => {
         proc.once('exit', () => {
@@ -340,11 +384,13 @@ async function benchDatabase(
     const rows: (string | number)[][] = [];
     for (const [name, method, path, body] of cases) {
       process.stderr.write(`${kind}: ${name} for ${SECONDS} s…\n`);
+      await server.timing();
       const stats =
         loader === 'wrk'
           ? await wrkLoad(server.url, tokens, method, path, body, SECONDS, CLIENTS)
           : await load(server.url, tokens, method, path, body, SECONDS);
       const mem = rssMb(server.pid);
+      const inServer = await server.timing();
       if (stats.firstError) process.stderr.write(`  first error: ${stats.firstError}\n`);
       rows.push([
         kind,
@@ -353,6 +399,8 @@ async function benchDatabase(
         Math.round(stats.rps),
         ms(stats.p50),
         ms(stats.p99),
+        ms(inServer.p50),
+        ms(inServer.p99),
         stats.errors,
         mem.rss.toFixed(0),
         mem.hwm.toFixed(0),
@@ -361,6 +409,7 @@ async function benchDatabase(
     // Open loop: the 50 members at a fixed total rate, latency from when each request was due.
     for (const rate of OPEN_RATES) {
       process.stderr.write(`${kind}: vended credential, warm, ${rate}/s offered for ${SECONDS} s…\n`);
+      await server.timing();
       const open = await openLoad(
         server.url,
         tokens,
@@ -372,6 +421,7 @@ async function benchDatabase(
       );
       if (open.firstError) process.stderr.write(`  first error: ${open.firstError}\n`);
       const mem = rssMb(server.pid);
+      const inServer = await server.timing();
       rows.push([
         kind,
         `vended credential, warm, open loop ${rate}/s`,
@@ -379,12 +429,15 @@ async function benchDatabase(
         Math.round(open.rps),
         ms(open.p50),
         ms(open.p99),
+        ms(inServer.p50),
+        ms(inServer.p99),
         open.errors,
         mem.rss.toFixed(0),
         mem.hwm.toFixed(0),
       ]);
     }
     // One client alone: what one hop through the server costs, next to the CLI's own warm cache (below).
+    await server.timing();
     const single = await load(
       server.url,
       tokens.slice(0, 1),
@@ -393,6 +446,7 @@ async function benchDatabase(
       vendBody,
       3,
     );
+    const singleInServer = await server.timing();
     rows.push([
       kind,
       'vended credential, warm, 1 client',
@@ -400,6 +454,8 @@ async function benchDatabase(
       Math.round(single.rps),
       ms(single.p50),
       ms(single.p99),
+      ms(singleInServer.p50),
+      ms(singleInServer.p99),
       single.errors,
       '-',
       '-',
@@ -418,14 +474,31 @@ async function main(): Promise<void> {
   const sandbox = await startSandbox();
   let pg: TestPostgres | undefined;
   try {
-    const rows = await benchDatabase(sandbox, 'sqlite', undefined, loader);
-    pg = await startTestPostgres();
-    rows.push(...(await benchDatabase(sandbox, 'postgres', pg.url, loader)));
+    const rows = DBS.includes('sqlite') ? await benchDatabase(sandbox, 'sqlite', undefined, loader) : [];
+    if (DBS.includes('postgres')) {
+      pg = await startTestPostgres();
+      rows.push(...(await benchDatabase(sandbox, 'postgres', pg.url, loader)));
+    }
     process.stdout.write(
       `\nbench/server: ${CLIENTS} members, closed loop from ${loader === 'wrk' ? 'wrk' : 'Node'}, ${SECONDS} s per case (load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})\n\n`,
     );
     process.stdout.write(
-      `${table(['db', 'case', 'clients', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'RSS MB', 'peak RSS MB'], rows)}\n`,
+      `${table(
+        [
+          'db',
+          'case',
+          'clients',
+          'req/s',
+          'p50 ms',
+          'p99 ms',
+          'in server p50 ms',
+          'in server p99 ms',
+          'errors',
+          'RSS MB',
+          'peak RSS MB',
+        ],
+        rows,
+      )}\n`,
     );
   } finally {
     await pg?.stop();
