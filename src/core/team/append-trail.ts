@@ -124,25 +124,52 @@ function writeBatch(store: TeamStore, chain: string, batch: readonly Pending[]):
   });
 }
 
+interface SqliteTrailWriter {
+  /** One IMMEDIATE transaction: the chain's head, the batch's entries, the head moved. */
+  write(chain: string, batch: readonly Pending[]): TrailEntry[];
+}
+
+const sqliteWriters = new WeakMap<BetterSqlite3.Database, SqliteTrailWriter>();
+
+/**
+ * The trail's statements and transaction, prepared once per database: a batch is often one entry (a request alone),
+ * and preparing four statements and a transaction wrapper for each cost more than writing it (bench/server).
+ */
+function sqliteWriterOf(sqlite: BetterSqlite3.Database): SqliteTrailWriter {
+  const known = sqliteWriters.get(sqlite);
+  if (known) return known;
+  const ensureHead = sqlite.prepare(
+    'INSERT INTO trail_heads (chain, seq, hash) VALUES (?, 0, ?) ON CONFLICT (chain) DO NOTHING',
+  );
+  const readHead = sqlite.prepare('SELECT seq, hash FROM trail_heads WHERE chain = ?');
+  const moveHead = sqlite.prepare('UPDATE trail_heads SET seq = ?, hash = ? WHERE chain = ?');
+  const columns = Object.keys(trailRow(chainEntries('', { seq: 0, hash: GENESIS_HASH }, [SAMPLE])[0] as TrailEntry));
+  const insert = sqlite.prepare(
+    `INSERT INTO trail (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`,
+  );
+  const transaction = sqlite.transaction((chain: string, batch: readonly Pending[]): TrailEntry[] => {
+    ensureHead.run(chain, GENESIS_HASH);
+    const head = readHead.get(chain) as { seq: number; hash: string } | undefined;
+    if (!head) throw new Error(`trail head of chain ${chain} missing after insert`);
+    const entries = chainEntries(chain, head, batch);
+    for (const entry of entries) insert.run(trailRow(entry));
+    const last = entries[entries.length - 1] as TrailEntry;
+    moveHead.run(last.seq, last.hash, chain);
+    return entries;
+  });
+  const writer: SqliteTrailWriter = { write: (chain, batch) => transaction.immediate(chain, batch) };
+  sqliteWriters.set(sqlite, writer);
+  return writer;
+}
+
+/** An entry only for naming the trail's columns. */
+const SAMPLE: Pending = {
+  event: { actor: '', action: '', outcome: 'ok' },
+  at: '',
+  resolve: () => {},
+  reject: () => {},
+};
+
 function writeBatchSqlite(sqlite: BetterSqlite3.Database, chain: string, batch: readonly Pending[]): TrailEntry[] {
-  return sqlite
-    .transaction((): TrailEntry[] => {
-      sqlite
-        .prepare('INSERT INTO trail_heads (chain, seq, hash) VALUES (?, 0, ?) ON CONFLICT (chain) DO NOTHING')
-        .run(chain, GENESIS_HASH);
-      const head = sqlite.prepare('SELECT seq, hash FROM trail_heads WHERE chain = ?').get(chain) as
-        { seq: number; hash: string } | undefined;
-      if (!head) throw new Error(`trail head of chain ${chain} missing after insert`);
-      const entries = chainEntries(chain, head, batch);
-      const rows = entries.map(trailRow);
-      const columns = Object.keys(rows[0] as TrailTableRow);
-      const insert = sqlite.prepare(
-        `INSERT INTO trail (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`,
-      );
-      for (const row of rows) insert.run(row);
-      const last = entries[entries.length - 1] as TrailEntry;
-      sqlite.prepare('UPDATE trail_heads SET seq = ?, hash = ? WHERE chain = ?').run(last.seq, last.hash, chain);
-      return entries;
-    })
-    .immediate();
+  return sqliteWriterOf(sqlite).write(chain, batch);
 }
