@@ -11,13 +11,29 @@ import type { MemberLimit } from './workspace-model.js';
  * member's limits allow it.
  */
 
-/** The accounts one selector picks, or none (a selector that matches nothing, or is malformed). */
-function pick(registry: Registry, selector: string): RegistryAccount[] {
+/** Selectors remembered per registry at most: workspaces and limits hold a few each. */
+const PICKS_KEPT = 1000;
+const picks = new WeakMap<Registry, Map<string, readonly RegistryAccount[]>>();
+
+/**
+ * The accounts one selector picks, or none (a selector that matches nothing, or is malformed). Remembered per
+ * registry (a registry never changes; a new configuration is a new registry): every vend and read of a workspace
+ * asks again for the same few selectors, and matching one compiles its globs.
+ */
+function pick(registry: Registry, selector: string): readonly RegistryAccount[] {
+  let known = picks.get(registry);
+  if (!known) picks.set(registry, (known = new Map()));
+  const hit = known.get(selector);
+  if (hit) return hit;
+  let picked: readonly RegistryAccount[];
   try {
-    return selectAccounts(registry, selector);
+    picked = selectAccounts(registry, selector);
   } catch {
-    return [];
+    picked = [];
   }
+  if (known.size >= PICKS_KEPT) known.clear();
+  known.set(selector, picked);
+  return picked;
 }
 
 /** The accounts a workspace's selectors reach, in registry order, each once. */
