@@ -95,6 +95,16 @@ describe('the trail of one SQLite file written by two servers at once', () => {
   });
 });
 
+describe('one new SQLite file opened by two servers at once', () => {
+  it('one migrates it while the other waits, then finds it current: both open, the migrations ran once', async () => {
+    const dbHome = mkdtempSync(join(home, 'race-'));
+    const [a, b] = await Promise.all([openTeamDb({ home: dbHome }), openTeamDb({ home: dbHome })]);
+    expect([...a.migrated, ...b.migrated].sort()).toEqual(Object.keys(TEAM_MIGRATIONS).sort());
+    expect(Math.min(a.migrated.length, b.migrated.length)).toBe(0);
+    await Promise.all([a.close(), b.close()]);
+  });
+});
+
 describe('a database that cannot be opened', () => {
   it('names the PostgreSQL URL without its password and says what to check', async () => {
     const error = await openTeamDb({ url: 'postgres://crossbar:hunter2@127.0.0.1:1/nowhere', home }).catch(

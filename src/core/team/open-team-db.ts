@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Pool as PgPool, PoolConfig } from 'pg';
+import { withFileLock } from '../credentials/file-lock.js';
 import { CrossbarError } from '../errors.js';
 import { TEAM_MIGRATIONS } from './team-migrations.js';
 import type { TeamDatabase, TeamDb } from './team-schema.js';
@@ -117,6 +118,9 @@ function openPostgres(url: string): Kysely<TeamDatabase> {
  * Opens the team database (SQLite by default, PostgreSQL for a postgres:// URL) and runs the migrations it has not
  * run yet. One query layer (Kysely) for both; the caller closes it.
  */
+/** The longest a migration of the team database can take: a lock older than this is abandoned. */
+const MIGRATE_STALE_MS = 60_000;
+
 export async function openTeamDb(options: OpenTeamDbOptions): Promise<TeamStore> {
   const url = options.url ?? defaultTeamDbPath(options.home);
   const kind: TeamDbKind = isPostgresUrl(url) ? 'postgres' : 'sqlite';
@@ -124,7 +128,11 @@ export async function openTeamDb(options: OpenTeamDbOptions): Promise<TeamStore>
   const sqliteOpen = kind === 'sqlite' ? openSqlite(url) : undefined;
   const db = sqliteOpen ? sqliteOpen.db : openPostgres(url);
   const migrator = new Migrator({ db, provider: new StaticMigrations(TEAM_MIGRATIONS) });
-  const { error, results } = await migrator.migrateToLatest();
+  // Kysely locks migrations on PostgreSQL only; on SQLite two processes opening a new file at once would both
+  // create the tables. A lock file beside the database lets one migrate while the other waits, then finds it current.
+  const { error, results } = sqliteOpen
+    ? await withFileLock(`${url}.migrate.lock`, () => migrator.migrateToLatest(), { staleMs: MIGRATE_STALE_MS })
+    : await migrator.migrateToLatest();
   if (error) {
     await db.destroy().catch(() => undefined);
     throw new CrossbarError('CONFIG_INVALID', `could not open the team database ${location}: ${describe(error)}`, {
