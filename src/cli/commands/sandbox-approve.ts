@@ -3,7 +3,7 @@ import { CrossbarError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
 import type { CliRuntime } from '../runtime.js';
 import { EXIT_OK } from '../report-error.js';
-import { DEFAULT_ENDPOINT, askSandbox, configuredEndpoint, isRecord, resolveEndpoint } from './sandbox-mfa-code.js';
+import { DEFAULT_ENDPOINT, askSandbox, isRecord, sandboxEndpoint } from './sandbox-mfa-code.js';
 
 /**
  * `crossbar sandbox approve USER CODE [--deny]`: what a person does on the sandbox's verification page, for tests
@@ -48,9 +48,7 @@ export async function runApprove(
   code: string,
   flags: ApproveFlags,
 ): Promise<number> {
-  const configured =
-    flags.endpoint || ctx.io.env.CROSSBAR_ENDPOINT ? undefined : await configuredEndpoint(ctx, command);
-  const endpoint = resolveEndpoint(flags.endpoint, ctx.io.env, configured);
+  const endpoint = await sandboxEndpoint(ctx, command, flags.endpoint);
   const decision = await postApproval(endpoint, user, code, flags.deny === true, ctx.signal);
   const shown = code.trim().toUpperCase();
   if (ctx.output === 'json' || ctx.output === 'ndjson') ctx.out(JSON.stringify({ user, code: shown, decision }));

@@ -98,8 +98,17 @@ export async function fetchMfaCode(
   });
 }
 
+/**
+ * The sandbox a command of `crossbar sandbox …` talks to (resolveEndpoint's order); crossbar.yaml is read only when
+ * neither `--endpoint` nor CROSSBAR_ENDPOINT names it.
+ */
+export async function sandboxEndpoint(ctx: CliContext, command: Command, flag: string | undefined): Promise<string> {
+  const configured = flag || ctx.io.env.CROSSBAR_ENDPOINT ? undefined : await configuredEndpoint(ctx, command);
+  return resolveEndpoint(flag, ctx.io.env, configured);
+}
+
 /** The endpoint of crossbar.yaml, when there is a readable one; any doubt leaves it to the default. */
-export async function configuredEndpoint(ctx: CliContext, command: Command): Promise<string | undefined> {
+async function configuredEndpoint(ctx: CliContext, command: Command): Promise<string | undefined> {
   try {
     const { resolveConfigPath } = await import('../../core/config-location.js');
     const { loadConfigFile } = await import('../../core/config/index.js');
@@ -115,9 +124,7 @@ export async function runMfaCode(
   user: string,
   flags: MfaCodeFlags,
 ): Promise<number> {
-  const configured =
-    flags.endpoint || ctx.io.env.CROSSBAR_ENDPOINT ? undefined : await configuredEndpoint(ctx, command);
-  const endpoint = resolveEndpoint(flags.endpoint, ctx.io.env, configured);
+  const endpoint = await sandboxEndpoint(ctx, command, flags.endpoint);
   const code = await fetchMfaCode(endpoint, user, flags.account, ctx.signal);
   if (ctx.output === 'json' || ctx.output === 'ndjson') ctx.out(JSON.stringify({ user, code }));
   else ctx.out(code);

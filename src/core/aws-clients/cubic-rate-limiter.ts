@@ -75,12 +75,12 @@ export class CubicRateLimiter {
     if (isThrottle(info)) {
       const rateToUse = this.#enabled ? Math.min(measured, this.#fillRate) : measured;
       this.#lastMaxRate = rateToUse;
-      this.#timeWindow = Math.cbrt((this.#lastMaxRate * (1 - BETA)) / SCALE_CONSTANT);
+      // How long the cubic curve takes to grow back to the rate of this throttle.
+      this.#timeWindow = Math.cbrt((rateToUse * (1 - BETA)) / SCALE_CONSTANT);
       this.#lastThrottleTime = now;
       rate = rateToUse * BETA;
       this.#enabled = true;
     } else {
-      this.#timeWindow = Math.cbrt((this.#lastMaxRate * (1 - BETA)) / SCALE_CONSTANT);
       rate = SCALE_CONSTANT * (now - this.#lastThrottleTime - this.#timeWindow) ** 3 + this.#lastMaxRate;
     }
     this.#setRate(Math.min(rate, 2 * measured));

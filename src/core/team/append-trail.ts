@@ -105,7 +105,7 @@ function writeBatch(store: TeamStore, chain: string, batch: readonly Pending[]):
     // SQLite: the whole batch in one synchronous better-sqlite3 transaction, while holding Kysely's one connection. A
     // Kysely transaction would keep that connection across four awaits, and every other request's query waits
     // behind it (measured in bench/server: half of the closed-loop tail, and half the throughput).
-    return store.db.connection().execute(() => Promise.resolve(writeBatchSqlite(sqlite, chain, batch)));
+    return store.db.connection().execute(() => Promise.resolve(sqliteWriterOf(sqlite).write(chain, batch)));
   }
   return store.db.transaction().execute(async (trx: TeamDb) => {
     await trx
@@ -143,16 +143,22 @@ function sqliteWriterOf(sqlite: BetterSqlite3.Database): SqliteTrailWriter {
   );
   const readHead = sqlite.prepare('SELECT seq, hash FROM trail_heads WHERE chain = ?');
   const moveHead = sqlite.prepare('UPDATE trail_heads SET seq = ?, hash = ? WHERE chain = ?');
-  const columns = Object.keys(trailRow(chainEntries('', { seq: 0, hash: GENESIS_HASH }, [SAMPLE])[0] as TrailEntry));
-  const insert = sqlite.prepare(
-    `INSERT INTO trail (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`,
-  );
+  // Named by the first row's columns, which every row has.
+  let insert: BetterSqlite3.Statement | undefined;
   const transaction = sqlite.transaction((chain: string, batch: readonly Pending[]): TrailEntry[] => {
     ensureHead.run(chain, GENESIS_HASH);
     const head = readHead.get(chain) as { seq: number; hash: string } | undefined;
     if (!head) throw new Error(`trail head of chain ${chain} missing after insert`);
     const entries = chainEntries(chain, head, batch);
-    for (const entry of entries) insert.run(trailRow(entry));
+    for (const row of entries.map(trailRow)) {
+      if (!insert) {
+        const columns = Object.keys(row);
+        insert = sqlite.prepare(
+          `INSERT INTO trail (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`,
+        );
+      }
+      insert.run(row);
+    }
     const last = entries[entries.length - 1] as TrailEntry;
     moveHead.run(last.seq, last.hash, chain);
     return entries;
@@ -160,16 +166,4 @@ function sqliteWriterOf(sqlite: BetterSqlite3.Database): SqliteTrailWriter {
   const writer: SqliteTrailWriter = { write: (chain, batch) => transaction.immediate(chain, batch) };
   sqliteWriters.set(sqlite, writer);
   return writer;
-}
-
-/** An entry only for naming the trail's columns. */
-const SAMPLE: Pending = {
-  event: { actor: '', action: '', outcome: 'ok' },
-  at: '',
-  resolve: () => {},
-  reject: () => {},
-};
-
-function writeBatchSqlite(sqlite: BetterSqlite3.Database, chain: string, batch: readonly Pending[]): TrailEntry[] {
-  return sqliteWriterOf(sqlite).write(chain, batch);
 }

@@ -10,7 +10,7 @@ import type { Sandbox } from '../../../src/sandbox/server.js';
 import { startTestSandbox } from '../../helpers/sandbox.js';
 import { DEVELOPMENT, PRODUCTION, STAGING } from '../../helpers/sandbox-clients.js';
 import { requireOnPath } from '../../helpers/moto.js';
-import { portalClient, register, signIn, startDevice, startUrl } from './sso-helpers.js';
+import { portalClient, register, signIn, startDevice, startUrl, writeSsoConfig } from './sso-helpers.js';
 
 /**
  * botocore's SSO credential provider (the `aws` CLI v1 here: no `aws sso login`, but it reads `sso_session`
@@ -32,27 +32,8 @@ afterAll(async () => {
   await sb.stop();
 });
 
-function writeConfig(session: string, profiles: Record<string, { account: string; role: string }>): string {
-  const lines = [
-    `[sso-session ${session}]`,
-    `sso_start_url = ${startUrl(sb)}`,
-    `sso_region = ${sb.identityCenter()?.region ?? ''}`,
-    'sso_registration_scopes = sso:account:access',
-    '',
-  ];
-  for (const [name, p] of Object.entries(profiles))
-    lines.push(
-      `[profile ${name}]`,
-      `sso_session = ${session}`,
-      `sso_account_id = ${p.account}`,
-      `sso_role_name = ${p.role}`,
-      'region = us-east-1',
-      '',
-    );
-  const path = join(home, `config-${session}`);
-  writeFileSync(path, lines.join('\n'));
-  return path;
-}
+const writeConfig = (session: string, profiles: Record<string, { account: string; role: string }>) =>
+  writeSsoConfig(sb, home, session, profiles);
 
 function cachePath(session: string): string {
   return join(home, '.aws', 'sso', 'cache', `${createHash('sha1').update(session).digest('hex')}.json`);

@@ -9,7 +9,7 @@ import { LogoutCommand } from '@aws-sdk/client-sso';
 import type { Sandbox } from '../../../src/sandbox/server.js';
 import { startTestSandbox } from '../../helpers/sandbox.js';
 import { CLIENT_ACME, DEVELOPMENT, STAGING, failure, sts } from '../../helpers/sandbox-clients.js';
-import { portalClient, signIn, startUrl } from './sso-helpers.js';
+import { portalClient, signIn, startUrl, writeSsoConfig } from './sso-helpers.js';
 
 /**
  * The AWS SDK's own SSO credential provider against the sandbox: an `sso_session` profile in a config file, the
@@ -30,30 +30,8 @@ afterAll(async () => {
   await sb.stop();
 });
 
-let files = 0;
-/** A config file with one sso-session and a profile per (account, permission set); returns its path. */
-function configFile(session: string, profiles: Record<string, { account: string; role: string }>): string {
-  const lines = [
-    `[sso-session ${session}]`,
-    `sso_start_url = ${startUrl(sb)}`,
-    `sso_region = ${sb.identityCenter()?.region ?? ''}`,
-    'sso_registration_scopes = sso:account:access',
-    '',
-  ];
-  for (const [name, p] of Object.entries(profiles))
-    lines.push(
-      `[profile ${name}]`,
-      `sso_session = ${session}`,
-      `sso_account_id = ${p.account}`,
-      `sso_role_name = ${p.role}`,
-      'region = us-east-1',
-      '',
-    );
-  files += 1;
-  const path = join(home, `config-${files}`);
-  writeFileSync(path, lines.join('\n'));
-  return path;
-}
+const configFile = (session: string, profiles: Record<string, { account: string; role: string }>) =>
+  writeSsoConfig(sb, home, session, profiles);
 
 function cachePath(session: string): string {
   return join(home, '.aws', 'sso', 'cache', `${createHash('sha1').update(session).digest('hex')}.json`);

@@ -5,6 +5,8 @@ import {
   StartDeviceAuthorizationCommand,
 } from '@aws-sdk/client-sso-oidc';
 import { SSOClient } from '@aws-sdk/client-sso';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Sandbox } from '../../../src/sandbox/server.js';
 
 /** The real SSO OIDC and portal clients against an in-process sandbox: unsigned, so no credentials. */
@@ -24,6 +26,37 @@ export function startUrl(sb: Sandbox): string {
   const ic = sb.identityCenter();
   if (!ic) throw new Error('the sandbox has no Identity Center');
   return ic.startUrl;
+}
+
+/**
+ * An AWS config file with one `[sso-session]` on the sandbox's Identity Center and a profile per (account,
+ * permission set), as `aws configure sso` writes it; written as `home/config-NAME`, its path returned.
+ */
+export function writeSsoConfig(
+  sb: Sandbox,
+  home: string,
+  session: string,
+  profiles: Record<string, { account: string; role: string }>,
+): string {
+  const lines = [
+    `[sso-session ${session}]`,
+    `sso_start_url = ${startUrl(sb)}`,
+    `sso_region = ${sb.identityCenter()?.region ?? ''}`,
+    'sso_registration_scopes = sso:account:access',
+    '',
+  ];
+  for (const [name, p] of Object.entries(profiles))
+    lines.push(
+      `[profile ${name}]`,
+      `sso_session = ${session}`,
+      `sso_account_id = ${p.account}`,
+      `sso_role_name = ${p.role}`,
+      'region = us-east-1',
+      '',
+    );
+  const path = join(home, `config-${session}`);
+  writeFileSync(path, lines.join('\n'));
+  return path;
 }
 
 export interface RegisteredClient {
