@@ -195,6 +195,8 @@ describe.each(databases)('runs on %s', (_kind, dbUrl) => {
     expect(targetCount).toBe(4);
     await newRun('e1', at(1));
     let told = 0;
+    // what the server records of the end (its trail entry) is written while the run is still seen running
+    const atEnd: { status?: string; seenAs?: string | undefined; told?: number } = {};
     const end = await executeRun({
       store,
       runId: 'e1',
@@ -205,8 +207,14 @@ describe.each(databases)('runs on %s', (_kind, dbUrl) => {
       now: () => T0,
       targetCount,
       onStored: () => (told += 1),
+      beforeEnd: async (e) => {
+        atEnd.status = e.status;
+        atEnd.seenAs = (await findRun(store, 'ws-platform', 'e1'))?.status;
+        atEnd.told = told;
+      },
     });
     expect(end).toMatchObject({ status: 'finished', summary: '2 ok, 2 failed (REGION_DISABLED ×2)' });
+    expect(atEnd).toEqual({ status: 'finished', seenAs: 'running', told: 4 });
     expect(told).toBe(5);
     const rows = await readRunResults(store, 'e1', { limit: 10 });
     expect(rows.map((r) => r.seq)).toEqual([1, 2, 3, 4]);
@@ -253,6 +261,8 @@ describe.each(databases)('runs on %s', (_kind, dbUrl) => {
         now: () => T0,
         targetCount: 4,
         signal: stop.signal,
+        // a failing record of the end (the trail's database went away) does not keep the run from ending
+        beforeEnd: () => Promise.reject(new Error('trail unavailable')),
       });
       expect(end.status).toBe('interrupted');
       const rows = await readRunResults(store, 'i1', { limit: 10 });

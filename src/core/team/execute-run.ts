@@ -38,6 +38,11 @@ export interface ExecuteRunOptions {
   inventoryPath?: string | undefined;
   /** Told after each result is stored: the event streams wake up. */
   onStored?: (() => void) | undefined;
+  /**
+   * Called with the run's end before it is stored, so that whoever sees the run ended also sees what this
+   * records (the server's trail entry); its failure does not keep the run from ending.
+   */
+  beforeEnd?: ((end: RunEnd) => Promise<void>) | undefined;
   /** How often a running run says it is alive (default 30 s). */
   heartbeatMs?: number | undefined;
   timeoutMs?: number | undefined;
@@ -102,10 +107,12 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunEnd> {
     failure !== undefined || writeError !== undefined ? 'failed' : options.signal?.aborted ? 'interrupted' : 'finished';
   const summary = summaryText(status, counts, failure, writeError);
   if (options.targetCount === null) await setRunTargetCount(store, runId, counts.total).catch(() => undefined);
+  const error = failure ?? writeError;
+  const end: RunEnd = { status, summary, counts, ...(error !== undefined ? { error } : {}) };
+  await options.beforeEnd?.(end).catch(() => undefined);
   await endRun(store, runId, { status, finishedAt: isoAt(now()), summary });
   options.onStored?.();
-  const error = failure ?? writeError;
-  return { status, summary, counts, ...(error !== undefined ? { error } : {}) };
+  return end;
 }
 
 async function fanOut(

@@ -71,27 +71,9 @@ async function launch(
   const described = { run_id: id, ...describeRequest(request), accounts: prepared.targets.length };
   await recordWorkspaceTrail(c, access, { action: 'runs.start', outcome: 'ok', target: id, details: described });
   const address = c.get('address');
-  hub.start(id, async (signal) => {
-    let end: RunEnd | undefined;
-    try {
-      end = await executeRun({
-        store: deps.store,
-        runId: id,
-        plan: prepared.plan,
-        accounts: prepared.targets,
-        regions: request.regions,
-        root,
-        now: deps.now,
-        signal,
-        targetCount: prepared.targetCount,
-        inventoryPath: workspaceInventoryPath(deps.home, workspace.id),
-        onStored: () => hub.notify(id),
-        ...(prepared.plan.kind === 'sync' ? { timeoutMs: 120_000 } : {}),
-      });
-      if (end.error !== undefined) deps.log?.(`run ${id} failed: ${describe(end.error)}`);
-    } catch (err) {
-      deps.log?.(`run ${id} could not be recorded: ${describe(err)}`);
-    }
+  let endRecorded = false;
+  const recordEnd = async (end: RunEnd | undefined): Promise<void> => {
+    endRecorded = true;
     await appendTrail(
       deps.store,
       workspace.id,
@@ -113,6 +95,30 @@ async function launch(
       },
       deps.now,
     ).catch((err: unknown) => deps.log?.(`the end of run ${id} is not in the trail: ${describe(err)}`));
+  };
+  hub.start(id, async (signal) => {
+    try {
+      // The trail has the run's end before the run is seen ended (its events' summary, its view).
+      const end = await executeRun({
+        store: deps.store,
+        runId: id,
+        plan: prepared.plan,
+        accounts: prepared.targets,
+        regions: request.regions,
+        root,
+        now: deps.now,
+        signal,
+        targetCount: prepared.targetCount,
+        inventoryPath: workspaceInventoryPath(deps.home, workspace.id),
+        onStored: () => hub.notify(id),
+        beforeEnd: recordEnd,
+        ...(prepared.plan.kind === 'sync' ? { timeoutMs: 120_000 } : {}),
+      });
+      if (end.error !== undefined) deps.log?.(`run ${id} failed: ${describe(end.error)}`);
+    } catch (err) {
+      deps.log?.(`run ${id} could not be recorded: ${describe(err)}`);
+      if (!endRecorded) await recordEnd(undefined);
+    }
   });
   const run = await findRun(deps.store, workspace.id, id);
   if (!run) throw new CrossbarError('ERROR', `run ${id} was not recorded`);
