@@ -114,13 +114,13 @@ function openPostgres(url: string): Kysely<TeamDatabase> {
   return new Kysely<TeamDatabase>({ dialect: new PostgresDialect({ pool }) });
 }
 
+/** The longest a migration of the team database can take: a lock older than this is abandoned. */
+const MIGRATE_STALE_MS = 60_000;
+
 /**
  * Opens the team database (SQLite by default, PostgreSQL for a postgres:// URL) and runs the migrations it has not
  * run yet. One query layer (Kysely) for both; the caller closes it.
  */
-/** The longest a migration of the team database can take: a lock older than this is abandoned. */
-const MIGRATE_STALE_MS = 60_000;
-
 export async function openTeamDb(options: OpenTeamDbOptions): Promise<TeamStore> {
   const url = options.url ?? defaultTeamDbPath(options.home);
   const kind: TeamDbKind = isPostgresUrl(url) ? 'postgres' : 'sqlite';

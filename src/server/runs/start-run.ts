@@ -71,9 +71,8 @@ async function launch(
   const described = { run_id: id, ...describeRequest(request), accounts: prepared.targets.length };
   await recordWorkspaceTrail(c, access, { action: 'runs.start', outcome: 'ok', target: id, details: described });
   const address = c.get('address');
-  let endRecorded = false;
-  const recordEnd = async (end: RunEnd | undefined): Promise<void> => {
-    endRecorded = true;
+  // executeRun calls this before it stores the run's end, and throws only after (storing the end failed).
+  const recordEnd = async (end: RunEnd): Promise<void> => {
     await appendTrail(
       deps.store,
       workspace.id,
@@ -82,15 +81,15 @@ async function launch(
         action: 'runs.end',
         workspace: workspace.name,
         target: id,
-        outcome: end?.status === 'finished' ? 'ok' : 'failed',
+        outcome: end.status === 'finished' ? 'ok' : 'failed',
         address,
         details: {
           run_id: id,
-          status: end?.status ?? 'failed',
-          ok: end?.counts.ok ?? 0,
-          failed: end?.counts.failed ?? 0,
-          by_code: end?.counts.byCode ?? {},
-          summary: end?.summary ?? 'the run could not be recorded',
+          status: end.status,
+          ok: end.counts.ok,
+          failed: end.counts.failed,
+          by_code: end.counts.byCode,
+          summary: end.summary,
         },
       },
       deps.now,
@@ -117,7 +116,6 @@ async function launch(
       if (end.error !== undefined) deps.log?.(`run ${id} failed: ${describe(end.error)}`);
     } catch (err) {
       deps.log?.(`run ${id} could not be recorded: ${describe(err)}`);
-      if (!endRecorded) await recordEnd(undefined);
     }
   });
   const run = await findRun(deps.store, workspace.id, id);
